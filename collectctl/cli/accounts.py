@@ -1,0 +1,66 @@
+"""``collectctl accounts`` and ``collectctl show``: reading the portfolio."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import AccountStatus, TableJsonCsv, TextJson, format_option
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+
+def list_accounts(
+    ctx: typer.Context,
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Only this collector's.")),
+    status: AccountStatus = typer.Option(None, "--status",
+                                         help=_("Only open or only closed accounts.")),
+    min_amount: str = typer.Option(None, "--min-amount", help=_("Only accounts owing at least "
+                                                                "this much.")),
+    fmt: TableJsonCsv = format_option(TableJsonCsv.table),
+) -> None:
+    """List accounts, ordered by account id."""
+    from collectctl.core.accounts import account_view
+    from collectctl.render import emit
+    from collectctl.render.results import AccountList
+    from collectctl.storage.codec import to_minor
+
+    state = app_context(ctx)
+    minimum = to_minor(_parse_min_amount(min_amount)) if min_amount else None
+    accounts = state.store.list_accounts(collector, status.value if status else None, minimum)
+    today = state.now.date()
+    emit(AccountList(tuple(account_view(a, today) for a in accounts)), fmt.value)
+
+
+def _parse_min_amount(text: str) -> Decimal:
+    from collectctl.ingest.fields import FieldError, parse_amount
+
+    try:
+        return parse_amount(text)[0]
+    except FieldError as error:
+        raise UsageError(_("--min-amount: {reason}").format(reason=error)) from None
+
+
+def show(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID", help=_("The account id.")),
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Show one account's dossier: debtor, amount, phones, paydays, notes."""
+    from collectctl.core.accounts import account_view
+    from collectctl.render import emit
+    from collectctl.render.results import Dossier
+
+    state = app_context(ctx)
+    account = state.store.get_account(account_id)
+    if account is None:
+        raise UsageError(_("no account {id!r}").format(id=account_id))
+    view = account_view(account, state.now.date())
+    emit(view if fmt is TextJson.json else Dossier(view), fmt.value)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("accounts")(list_accounts)
+    app.command("show")(show)

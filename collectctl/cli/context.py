@@ -1,0 +1,69 @@
+"""Per-invocation state shared by commands: settings, "now" and the store, each loaded lazily.
+
+A command that never touches the database never opens it; one that never
+needs the config never parses YAML.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+import typer
+
+from collectctl import clock
+from collectctl.config import Settings, app_dir, load_settings
+
+ENV_DB = "COLLECTCTL_DB"
+DB_FILE_NAME = "collectctl.db"
+
+
+class AppContext:
+    def __init__(self, db: str | None, config: str | None, now: str | None, debug: bool) -> None:
+        self._db = db
+        self._config = config
+        self._now = now
+        self.debug = debug
+        self._store = None
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self._config)
+
+    @cached_property
+    def now(self) -> datetime:
+        return clock.now(self._now, self.settings.timezone)
+
+    def db_target(self) -> str:
+        """``--db``, else $COLLECTCTL_DB, else ``database:`` in the config, else the app dir."""
+        explicit = self._db or os.environ.get(ENV_DB) or self.settings.database
+        return explicit or str(app_dir() / DB_FILE_NAME)
+
+    @property
+    def store(self):
+        if self._store is None:
+            from collectctl.storage import open_store
+
+            self._store = open_store(self.db_target())
+        return self._store
+
+    def open_store(self) -> None:
+        """Create (and migrate) the database now."""
+        _ = self.store
+
+    def use_store_at(self, target: str | Path):
+        """Switch to another database for this invocation (``demo``)."""
+        self.close()
+        self._db = str(target)
+        return self.store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    return ctx.find_root().obj

@@ -1,0 +1,27 @@
+"""Choices and options shared by several commands."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from collectctl.i18n import _
+
+
+def _choices(name: str, *values: str) -> type[Enum]:
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+TextJson = _choices("TextJson", "text", "json")
+TableJsonCsv = _choices("TableJsonCsv", "table", "json", "csv")
+AccountStatus = _choices("AccountStatus", "open", "closed")
+DateOrder = _choices("DateOrder", "YMD", "DMY", "MDY")
+
+
+def format_option(default: Enum):
+    choices = ", ".join(m.value for m in type(default))
+    return typer.Option(
+        default.value, "--format", "-f",
+        help=_("Output format: {choices}.").format(choices=choices),
+    )

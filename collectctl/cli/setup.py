@@ -1,0 +1,94 @@
+"""``collectctl init`` and ``collectctl demo``: getting started."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.config import ENV_CONFIG, app_dir, default_config_path, settings_from_mapping
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+DEMO_DB_NAME = "demo.db"
+DEMO_FILES = ("examples/accounts.csv", "examples/accounts_zh_big5.csv")
+DEMO_COLLECTOR = "alice"
+
+
+def starter_config(me: str | None, timezone: str | None) -> str:
+    """The example config with ``me`` and ``timezone`` filled in; validated before it is written."""
+    import yaml
+
+    from collectctl.resources import bundled
+
+    text = bundled("config.example.yaml").read_text(encoding="utf-8")
+    if me:
+        text = re.sub(r"(?m)^me:.*$", "me: " + yaml.safe_dump(me).splitlines()[0], text)
+    if timezone:
+        text = re.sub(r"(?m)^timezone:.*$", "timezone: " + timezone, text)
+    settings_from_mapping(yaml.safe_load(text), "--timezone/--me")
+    return text
+
+
+def init(
+    ctx: typer.Context,
+    me: str = typer.Option(None, "--me", help=_("Your name as a collector (as assigned in the "
+                                                "account lists).")),
+    timezone: str = typer.Option(None, "--timezone", help=_("Your IANA time zone, e.g. "
+                                                            "Asia/Taipei.")),
+    force: bool = typer.Option(False, "--force", help=_("Overwrite an existing config file.")),
+) -> None:
+    """Write a starter config and create the database."""
+    from collectctl.render import emit
+    from collectctl.render.results import Message
+
+    state = app_context(ctx)
+    explicit = ctx.find_root().params.get("config") or os.environ.get(ENV_CONFIG)
+    path = Path(explicit) if explicit else default_config_path()
+    lines = []
+    if path.exists() and not force:
+        lines.append(_("Config {path} already exists; left as it is (--force to overwrite).")
+                     .format(path=path))
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(starter_config(me, timezone), encoding="utf-8")
+        lines.append(_("Wrote config {path}.").format(path=path))
+    state.open_store()
+    lines.append(_("Database {path} is ready.").format(path=state.db_target()))
+    emit(Message("\n".join(lines)), "text")
+
+
+def demo(ctx: typer.Context) -> None:
+    """Import the bundled example accounts into a separate demo database and show them.
+
+    Your own database is never touched: the demo uses demo.db in the app directory,
+    recreated each time.
+    """
+    from collectctl.core.accounts import account_view
+    from collectctl.ingest.importer import import_accounts
+    from collectctl.render import emit
+    from collectctl.render.results import AccountList, Message
+    from collectctl.resources import bundled
+
+    state = app_context(ctx)
+    target = app_dir() / DEMO_DB_NAME
+    if str(target) == state.db_target():
+        raise UsageError(_("the demo database is the one in use; pass another --db"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    store = state.use_store_at(target)
+    for name in DEMO_FILES:
+        emit(import_accounts(store, bundled(name), state.settings, state.now), "text")
+    accounts = store.list_accounts(collector=DEMO_COLLECTOR, status="open")
+    emit(Message("\n" + _("{who}'s open accounts:").format(who=DEMO_COLLECTOR)), "text")
+    emit(AccountList(tuple(account_view(a, state.now.date()) for a in accounts)), "text")
+    emit(Message("\n" + _("Try: collectctl --db {db} show {id}").format(
+        db=target, id=accounts[0].account_id if accounts else "ID")), "text")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)

@@ -1,0 +1,262 @@
+"""Configuration: YAML → validated, frozen settings.
+
+Each section of the file is one frozen dataclass; adding a section is adding a
+dataclass and a field on :class:`Settings`. The loader walks the dataclasses,
+converts each value to the field's type, runs the field's ``check`` and rejects
+unknown keys, naming the key and the file. Defaults cover everything, so no
+file is needed to start.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from collectctl.errors import ConfigError
+from collectctl.i18n import _
+
+APP_NAME = "collectctl"
+ENV_CONFIG = "COLLECTCTL_CONFIG"
+ENV_COLLECTOR = "COLLECTCTL_COLLECTOR"
+CONFIG_FILE_NAME = "collectctl.yaml"
+
+#: Canonical account fields that header aliases may map to (see ingest.headers).
+ACCOUNT_FIELDS = (
+    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date",
+    "phone", "mobile", "home_phone", "work_phone", "work_start", "payday",
+    "timezone", "assigned_to", "risk", "notes",
+)
+
+
+def _check_zone(value: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _("unknown IANA time zone {value!r} (e.g. Asia/Taipei)").format(value=value)
+    return None
+
+
+def _check_region(value: str) -> str | None:
+    if len(value) != 2 or not value.isalpha() or not value.isupper():
+        return _("{value!r} is not a two-letter region code (e.g. TW, US, GB)").format(value=value)
+    return None
+
+
+def _check_currency(value: str) -> str | None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        return _("{value!r} is not a three-letter currency code (e.g. TWD)").format(value=value)
+    return None
+
+
+def _one_of(*choices: str):
+    def check(value: str) -> str | None:
+        if value not in choices:
+            return _("{value!r} is not one of {choices}").format(
+                value=value, choices=", ".join(choices)
+            )
+        return None
+
+    return check
+
+
+def _check_aliases(value: dict[str, tuple[str, ...]]) -> str | None:
+    unknown = sorted(set(value) - set(ACCOUNT_FIELDS))
+    if unknown:
+        return _("unknown field {field!r} (fields: {known})").format(
+            field=unknown[0], known=", ".join(ACCOUNT_FIELDS)
+        )
+    return None
+
+
+def _opt(default: Any, check=None, key: str | None = None, **kw: Any) -> Any:
+    meta = {"check": check, "key": key}
+    if callable(default):
+        return field(default_factory=default, metadata=meta, **kw)
+    return field(default=default, metadata=meta, **kw)
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """``import:`` how account files are read."""
+
+    date_order: str = _opt("YMD", _one_of("YMD", "DMY", "MDY"))
+    aliases: dict[str, tuple[str, ...]] = _opt(dict, _check_aliases)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
+
+    me: str | None = _opt(None)
+    timezone: str = _opt("Asia/Taipei", _check_zone)
+    phone_region: str = _opt("TW", _check_region)
+    currency: str = _opt("TWD", _check_currency)
+    database: str | None = _opt(None)
+    lang: str | None = _opt(None)
+    import_: ImportSettings = _opt(ImportSettings, key="import")
+    #: Where the settings came from (None: built-in defaults). Not a YAML key.
+    source: str | None = field(default=None, metadata={"internal": True})
+
+
+def app_dir() -> Path:
+    """The per-user directory for the config and the database (``typer.get_app_dir``)."""
+    import typer
+
+    return Path(typer.get_app_dir(APP_NAME))
+
+
+def default_config_path() -> Path:
+    return app_dir() / CONFIG_FILE_NAME
+
+
+def _yaml_key(f) -> str:
+    return f.metadata.get("key") or f.name
+
+
+def _convert(value: Any, hint: Any, where: str) -> Any:
+    """Convert a YAML value to the type ``hint``; raise ValueError with a reason."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(value, inner, where)
+    if is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ValueError(_("must be a mapping of keys"))
+        return _build(hint, value, where)
+    if hint is str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError(_("must be text"))
+        return str(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ValueError(_("must be true or false"))
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(_("must be a whole number"))
+        return value
+    if hint is Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(_("must be a number"))
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(_("must be a number")) from None
+        if not number.is_finite():
+            raise ValueError(_("must be a finite number"))
+        return number
+    if origin is tuple:
+        items = value if isinstance(value, list) else [value]
+        return tuple(_convert(v, args[0], where) for v in items)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ValueError(_("must be a mapping"))
+        return {
+            _convert(k, args[0], where): _convert(v, args[1], where) for k, v in value.items()
+        }
+    raise TypeError(f"unsupported config type {hint!r}")  # a programming error
+
+
+def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {_yaml_key(f): f for f in fields(cls) if not f.metadata.get("internal")}
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                _("{where}: unknown key {key!r} (known: {known})").format(
+                    where=where, key=f"{prefix}{key}", known=", ".join(sorted(known))
+                )
+            )
+    values = {}
+    for key, f in known.items():
+        if key not in data:
+            continue
+        full_key = f"{prefix}{key}"
+        hint = hints[f.name]
+        try:
+            if is_dataclass(hint) and isinstance(data[key], dict):
+                value = _build(hint, data[key], where, prefix=f"{full_key}.")
+            else:
+                value = _convert(data[key], hint, where)
+        except ValueError as error:
+            raise ConfigError(
+                _("{where}: key {key!r} {reason}").format(where=where, key=full_key, reason=error)
+            ) from None
+        check = f.metadata.get("check")
+        problem = check(value) if check and value is not None else None
+        if problem:
+            raise ConfigError(
+                _("{where}: key {key!r}: {reason}").format(
+                    where=where, key=full_key, reason=problem)
+            )
+        values[f.name] = value
+    return cls(**values)
+
+
+def settings_from_mapping(data: Any, where: str) -> Settings:
+    """Validate a parsed YAML document (``where`` names it in errors)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(_("{where}: the configuration must be a mapping of keys").format(
+            where=where))
+    return replace(_build(Settings, data, where), source=where)
+
+
+def load_settings(path: str | None = None) -> Settings:
+    """Load ``path``, else $COLLECTCTL_CONFIG, else the app directory's file if it exists.
+
+    $COLLECTCTL_COLLECTOR overrides ``me``.
+    """
+    explicit = path or os.environ.get(ENV_CONFIG)
+    config_path = Path(explicit) if explicit else default_config_path()
+    if config_path.exists():
+        settings = settings_from_mapping(read_yaml(config_path), str(config_path))
+    elif explicit:
+        raise ConfigError(_("config file {path} does not exist").format(path=config_path))
+    else:
+        settings = Settings()
+    collector = os.environ.get(ENV_COLLECTOR)
+    if collector:
+        settings = replace(settings, me=collector)
+    return settings
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file with the safe loader; errors name the file and line."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(_("{path}: cannot read: {reason}").format(
+            path=path, reason=getattr(error, "strerror", None) or error)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(_("{path}{line}: not valid YAML: {problem}").format(
+            path=path, line=line, problem=problem)) from None
+
+
+def defaults_of(cls: type) -> dict[str, Any]:
+    """The default value of every field of a settings dataclass (for docs and tests)."""
+    out = {}
+    for f in fields(cls):
+        if f.default is not MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            out[f.name] = f.default_factory()
+    return out

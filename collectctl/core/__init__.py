@@ -1,0 +1,1 @@
+"""The pure core: domain models and rules. No I/O, no clock, no SQL."""

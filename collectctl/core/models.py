@@ -1,0 +1,105 @@
+"""Domain objects shared by ingest, storage, the core rules and the renderers.
+
+Money is ``Decimal`` (two places) here and integer minor units (cents) in the
+database. Dates are ``datetime.date``; instants are timezone-aware ``datetime``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+#: A payday meaning "the last day of the month" (``last`` / ``月底`` in files).
+LAST_DAY = -1
+
+RISK_LEVELS = ("low", "medium", "high")
+ACCOUNT_STATUSES = ("open", "closed")
+PHONE_LABELS = ("mobile", "home", "work", "phone", "relative", "other")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One number at which a debtor may be reached.
+
+    ``number`` is E.164 (``+886912345678``) when it could be parsed, else the
+    digits as given (and ``valid`` is False). ``extension`` is kept apart.
+    """
+
+    number: str
+    label: str = "phone"
+    valid: bool = True
+    extension: str | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """One debt as the bank's list describes it, plus what collectctl knows of it.
+
+    ``amount_due`` is the amount owed on the list (``as_of`` is the day it was
+    imported). ``days_past_due`` and ``due_date`` are as of ``as_of``; use
+    :func:`collectctl.core.accounts.days_past_due_on` for another day.
+    """
+
+    account_id: str
+    amount_due: Decimal
+    currency: str
+    timezone: str
+    as_of: date
+    name: str | None = None
+    days_past_due: int | None = None
+    due_date: date | None = None
+    phones: tuple[Phone, ...] = ()
+    work_start: time | None = None
+    paydays: tuple[int, ...] = ()
+    assigned_to: str | None = None
+    risk: str | None = None
+    notes: str | None = None
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row of an input file that was not imported, and why (user-facing)."""
+
+    line: int
+    account_id: str | None
+    reason: str
+    raw: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One run of an import: which file, when, and what it did."""
+
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    imported_at: datetime
+    encoding: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    closed: int = 0
+
+
+@dataclass
+class ImportResult:
+    """The outcome of ``import accounts``; its JSON form is the contract in the README."""
+
+    file: str
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...] = ()
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    no_valid_phone: list[str] = field(default_factory=list)
+    batch: int | None = None
+    dry_run: bool = False
+    strict_aborted: bool = False
+    previous_batch: ImportBatch | None = None

@@ -1,0 +1,37 @@
+"""Domain errors and the exit codes they map to (documented in the README).
+
+Every error carries a one-line, user-facing message. The CLI catches them in one
+place (``collectctl.cli.app``), prints the message to stderr and exits with
+``exit_code``; no traceback reaches a user unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+#: Exit codes, the promise made to scripts.
+EXIT_OK = 0
+EXIT_ROWS_REJECTED = 1
+EXIT_USAGE = 2
+EXIT_BELOW_THRESHOLD = 3
+EXIT_INTERNAL = 70
+
+
+class CollectError(Exception):
+    """A failure the user can act on. ``str(error)`` is the one-line message."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(CollectError):
+    """Bad arguments: an unknown account, an unparseable date, a wrong option."""
+
+
+class InputFileError(CollectError):
+    """An input file that cannot be used at all (missing, unreadable, no required column)."""
+
+
+class ConfigError(CollectError):
+    """A configuration file with an unknown key or a bad value."""
+
+
+class StoreError(CollectError):
+    """The database cannot be used (newer schema, locked, not a database)."""

@@ -1,0 +1,148 @@
+"""Matching the header row of an export to collectctl's fields.
+
+Headers match case-insensitively, ignoring spaces, ``_`` and ``-`` (and
+full-width forms), against built-in aliases in English and Chinese, extra
+aliases from the config (``import.aliases``) and a ``--mapping`` file, which
+wins over both.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from collectctl.config import ACCOUNT_FIELDS, read_yaml
+from collectctl.errors import InputFileError
+from collectctl.i18n import _
+
+#: Built-in header names per field, most specific first (the first match wins a tie).
+ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
+    "account_id": ("account_id", "account", "account no", "account number", "acct", "acct no",
+                   "id", "帳號", "帳戶", "卡號", "客戶編號", "合約編號"),
+    "name": ("name", "debtor", "debtor name", "customer", "customer name", "姓名", "客戶姓名",
+             "債務人"),
+    "amount_due": ("amount_due", "amount", "balance", "outstanding", "欠款金額", "逾期金額",
+                   "應繳金額", "金額"),
+    "currency": ("currency", "ccy", "幣別"),
+    "days_past_due": ("dpd", "days_past_due", "days overdue", "逾期天數"),
+    "due_date": ("due_date", "到期日", "應繳日"),
+    "phone": ("phone", "telephone", "tel", "電話", "聯絡電話"),
+    "mobile": ("mobile", "cell", "cell phone", "mobile phone", "手機", "行動電話"),
+    "home_phone": ("home phone", "home", "住家電話", "住宅電話"),
+    "work_phone": ("work phone", "office phone", "公司電話"),
+    "work_start": ("work_start", "上班時間"),
+    "payday": ("payday", "paydays", "發薪日"),
+    "timezone": ("timezone", "time zone", "tz"),
+    "assigned_to": ("assigned_to", "collector", "催收員"),
+    "risk": ("risk", "風險等級"),
+    "notes": ("notes", "note", "備註"),
+}
+
+#: Fields that may come from several columns (each kept with its label).
+PHONE_FIELDS = {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work"}
+REQUIRED_FIELDS = ("account_id", "amount_due")
+FIELD_LABELS = {
+    "account_id": "account id",
+    "amount_due": "amount due",
+}
+
+
+def header_key(text: str) -> str:
+    """The comparable form of a header: NFKC, case-folded, without spaces, ``_`` and ``-``."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column index holds each field; phone columns carry their label."""
+
+    columns: dict[str, int]
+    phones: tuple[tuple[int, str], ...]
+    header: tuple[str, ...]
+    ignored: tuple[str, ...] = field(default=())
+
+    def header_of(self, field_name: str) -> str:
+        return self.header[self.columns[field_name]]
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """Read a ``--mapping`` YAML file: ``header: field``; errors name the file and key."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputFileError(_("{path}: the mapping must be 'header: field' lines").format(
+            path=path))
+    mapping = {}
+    for header, target in data.items():
+        if not isinstance(target, str) or target not in ACCOUNT_FIELDS:
+            raise InputFileError(
+                _("{path}: key {key!r}: {value!r} is not a field (fields: {known})").format(
+                    path=path, key=str(header), value=target, known=", ".join(ACCOUNT_FIELDS))
+            )
+        mapping[str(header)] = target
+    return mapping
+
+
+class HeaderMatcher:
+    """Resolves header cells to fields using built-in aliases, config aliases and a mapping."""
+
+    def __init__(
+        self,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        mapping: Mapping[str, str] | None = None,
+    ) -> None:
+        self._lookup: dict[str, tuple[int, str]] = {}
+        for rank, (header, target) in enumerate((mapping or {}).items()):
+            self._lookup[header_key(header)] = (rank - 10_000, target)
+        extra = aliases or {}
+        for target in ACCOUNT_FIELDS:
+            names = tuple(extra.get(target, ())) + ACCOUNT_ALIASES.get(target, ())
+            for rank, name in enumerate(names):
+                self._lookup.setdefault(header_key(name), (rank, target))
+
+    def field_of(self, header: str) -> str | None:
+        found = self._lookup.get(header_key(header))
+        return found[1] if found else None
+
+    def score(self, header: list[str]) -> int:
+        """How many cells name a known field (used to tell encodings apart)."""
+        return sum(1 for cell in header if header_key(cell) in self._lookup)
+
+    def resolve(self, header: Sequence[str], file_name: str) -> ColumnMap:
+        """Map each column to a field; fail (before anything is written) without a required one."""
+        best: dict[str, tuple[int, int]] = {}
+        phones: list[tuple[int, str]] = []
+        ignored: list[str] = []
+        for index, cell in enumerate(header):
+            found = self._lookup.get(header_key(cell))
+            if found is None:
+                if cell.strip():
+                    ignored.append(cell)
+                continue
+            rank, target = found
+            if target in PHONE_FIELDS:
+                phones.append((index, PHONE_FIELDS[target]))
+            elif target not in best or rank < best[target][0]:
+                if target in best:
+                    ignored.append(header[best[target][1]])
+                best[target] = (rank, index)
+            else:
+                ignored.append(cell)
+        missing = [f for f in REQUIRED_FIELDS if f not in best]
+        if missing:
+            raise InputFileError(
+                _("{file}: no column for {fields}; columns found: {found} "
+                  "(name them in --mapping FILE or import.aliases)").format(
+                    file=file_name,
+                    fields=", ".join(FIELD_LABELS.get(m, m) for m in missing),
+                    found=", ".join(repr(h) for h in header) or _("none"),
+                )
+            )
+        return ColumnMap(
+            columns={target: index for target, (_rank, index) in best.items()},
+            phones=tuple(phones),
+            header=tuple(header),
+            ignored=tuple(ignored),
+        )

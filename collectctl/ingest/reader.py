@@ -1,0 +1,204 @@
+"""Reading tabular files: the only file I/O of the importers.
+
+Opens a CSV (or tab/semicolon separated) export, detects its encoding and
+delimiter from a sample, and streams ``(line_number, cells)`` records without
+reading the file whole. Bytes that do not decode are kept as surrogate escapes
+so that only their row is rejected, never the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from collectctl.errors import InputFileError
+from collectctl.i18n import _
+
+SAMPLE_BYTES = 64 * 1024
+#: Candidates tried in order when no encoding is forced and there is no BOM.
+CANDIDATE_ENCODINGS = ("utf-8", "cp950", "gb18030")
+DELIMITERS = (",", ";", "\t")
+ENCODING_NAMES = {"big5": "cp950", "utf8": "utf-8", "gbk": "gb18030", "gb2312": "gb18030"}
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class _HashingReader(io.RawIOBase):
+    """A raw stream that hashes (sha256) and counts the bytes read through it."""
+
+    def __init__(self, raw) -> None:
+        self._raw = raw
+        self.sha256 = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        if n:
+            self.sha256.update(memoryview(buffer)[:n])
+            self.bytes_read += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _decode_sample(sample: bytes, encoding: str) -> tuple[str, bool]:
+    """Decode ``sample`` (which may end mid-character); also say if it decoded cleanly."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        return decoder.decode(sample, final=False), True
+    except UnicodeDecodeError:
+        decoder = codecs.getincrementaldecoder(encoding)("replace")
+        return decoder.decode(sample, final=False), False
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if any(cell.strip() for cell in row):
+            return row
+    return []
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first non-empty line into the most cells (comma on ties)."""
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return max(DELIMITERS, key=lambda d: (line.count(d), -DELIMITERS.index(d)))
+
+
+def detect_encoding(sample: bytes, score_header: Callable[[list[str]], int]) -> str:
+    """Pick the encoding of a file from its first bytes.
+
+    A BOM decides. Otherwise each candidate is scored by how many header cells
+    it turns into known column names (the strongest signal between Big5 and
+    GB18030, which decode each other's bytes), then by whether it decodes
+    cleanly; earlier candidates win ties (UTF-8, then Big5/CP950).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    best: tuple[tuple[int, bool, int], str] | None = None
+    for index, encoding in enumerate(CANDIDATE_ENCODINGS):
+        text, clean = _decode_sample(sample, encoding)
+        header = _first_record(text, sniff_delimiter(text))
+        key = (score_header(header), clean, -index)
+        if best is None or key > best[0]:
+            best = (key, encoding)
+    return best[1] if best else "utf-8"
+
+
+def normalize_encoding(name: str) -> str:
+    """Check an encoding name given by the user; return the codec to use."""
+    key = name.strip().lower().replace("_", "-")
+    key = ENCODING_NAMES.get(key.replace("-", ""), key)
+    try:
+        return codecs.lookup(key).name if key not in ("cp950", "utf-8-sig") else key
+    except LookupError:
+        raise InputFileError(_("unknown encoding {name!r} (e.g. utf-8, big5, gb18030)").format(
+            name=name)) from None
+
+
+@dataclass
+class TableFile:
+    """An open tabular file: its header, encoding and delimiter, and a stream of records."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: list[str]
+    size: int
+    _stream: _HashingReader
+    _records: Iterator[tuple[int, list[str]]]
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based."""
+        return self._records
+
+    @property
+    def bytes_read(self) -> int:
+        return self._stream.bytes_read
+
+    def sha256(self) -> str:
+        """The file's sha256; complete once the records have been read to the end."""
+        return self._stream.sha256.hexdigest()
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> TableFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _iter_records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
+    previous_end = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
+                path=path.name, line=reader.line_num, reason=error)) from None
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if any(cell.strip() for cell in row):
+            yield start, row
+
+
+def open_table(
+    path: Path, score_header: Callable[[list[str]], int], encoding: str | None = None
+) -> TableFile:
+    """Open ``path`` for reading records; raise :class:`InputFileError` if it cannot be."""
+    try:
+        raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by TableFile.close
+    except FileNotFoundError:
+        raise InputFileError(_("{path}: no such file").format(path=path)) from None
+    except IsADirectoryError:
+        raise InputFileError(_("{path}: is a directory, not a file").format(path=path)) from None
+    except OSError as error:
+        raise InputFileError(_("{path}: cannot open: {reason}").format(
+            path=path, reason=error.strerror)) from None
+    try:
+        size = path.stat().st_size
+        sample = raw.read(SAMPLE_BYTES)
+        raw.seek(0)
+        chosen = normalize_encoding(encoding) if encoding else detect_encoding(sample, score_header)
+        if chosen == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+            chosen = "utf-8-sig"
+        text, _clean = _decode_sample(sample, chosen)
+        delimiter = sniff_delimiter(text.lstrip("\ufeff"))
+        stream = _HashingReader(raw)
+        text_stream = io.TextIOWrapper(
+            io.BufferedReader(stream, buffer_size=1 << 16),
+            encoding=chosen,
+            errors="surrogateescape",
+            newline="",
+        )
+        reader = csv.reader(text_stream, delimiter=delimiter)
+        records = _iter_records(reader, path)
+        header: list[str] = []
+        try:
+            first = next(records, None)
+        except UnicodeError as error:
+            raise InputFileError(_("{path}: cannot decode as {encoding}: {reason}").format(
+                path=path.name, encoding=chosen, reason=error)) from None
+        if first is None:
+            raise InputFileError(_("{path}: the file is empty (no header line)").format(
+                path=path.name))
+        header = [cell.strip() for cell in first[1]]
+    except BaseException:
+        raw.close()
+        raise
+    return TableFile(path, chosen, delimiter, header, size, stream, records)

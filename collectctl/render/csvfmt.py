@@ -1,0 +1,61 @@
+"""CSV for spreadsheets: one header row, formula-safe cells."""
+
+from __future__ import annotations
+
+import csv
+from functools import singledispatch
+from typing import Any
+
+from collectctl.core.accounts import AccountView
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+from collectctl.render.jsonfmt import money
+from collectctl.render.results import AccountList, Dossier
+
+#: Leading characters that make spreadsheet programs evaluate a cell as a formula.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """The cell text, prefixed with ``'`` when a spreadsheet would execute it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
+ACCOUNT_HEADER = (
+    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "phones",
+    "work_start", "paydays", "timezone", "assigned_to", "risk", "status", "notes",
+)
+
+
+def _account_row(a: AccountView) -> list[Any]:
+    phones = ";".join(p.number + (f" ext {p.extension}" if p.extension else "")
+                      + ("" if p.valid else " (invalid)") for p in a.phones)
+    return [
+        a.account_id, a.name, money(a.amount_due), a.currency, a.days_past_due,
+        a.due_date.isoformat() if a.due_date else None, phones, a.work_start,
+        ",".join(str(d) for d in a.paydays), a.timezone, a.assigned_to, a.risk, a.status, a.notes,
+    ]
+
+
+@singledispatch
+def csv_rows(result: Any) -> tuple[tuple[str, ...], list[list[Any]]]:
+    raise UsageError(_("this command has no CSV output; use --format json"))
+
+
+@csv_rows.register
+def _accountlist(result: AccountList):
+    return ACCOUNT_HEADER, [_account_row(a) for a in result.accounts]
+
+
+@csv_rows.register
+def _dossier(result: Dossier):
+    return ACCOUNT_HEADER, [_account_row(result.account)]
+
+
+def render(result: Any, out) -> None:
+    header, rows = csv_rows(result)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])

@@ -1,0 +1,73 @@
+"""JSON: the contract for scripts. Money as decimal strings with two places, dates ISO-8601."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import singledispatch
+from typing import Any
+
+from collectctl.core.models import ImportResult, RowError
+from collectctl.render.results import AccountList
+
+
+def money(amount: Decimal) -> str:
+    """``Decimal('12345')`` → ``"12345.00"``."""
+    return f"{amount:.2f}"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values from dataclasses, Decimals, dates and tuples (recursively)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+@singledispatch
+def json_view(result: Any) -> Any:
+    """The JSON document for a result; by default its fields."""
+    return to_jsonable(result)
+
+
+@json_view.register
+def _accountlist(result: AccountList) -> Any:
+    return [to_jsonable(a) for a in result.accounts]
+
+
+def _reject(r: RowError) -> dict:
+    return {"line": r.line, "account_id": r.account_id, "reason": r.reason}
+
+
+@json_view.register
+def _importresult(result: ImportResult) -> Any:
+    return {
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": [_reject(r) for r in result.rejected],
+        "no_valid_phone": result.no_valid_phone,
+        "encoding": result.encoding,
+        "batch": result.batch,
+        "closed": result.closed,
+        "file": result.file,
+        "delimiter": result.delimiter,
+        "dry_run": result.dry_run,
+        "strict_aborted": result.strict_aborted,
+    }
+
+
+def render(result: Any, out) -> None:
+    json.dump(json_view(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")

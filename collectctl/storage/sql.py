@@ -1,0 +1,138 @@
+"""Every SQL statement collectctl runs, written once for SQLite and PostgreSQL.
+
+Named parameters (``:name``) throughout; the PostgreSQL backend rewrites them
+to its own style. ``{ids}`` / ``{where}`` are filled only with placeholders or
+fixed clauses built here, never with user text.
+"""
+
+from __future__ import annotations
+
+ACCOUNT_COLUMNS = (
+    "account_id, name, amount_due_minor, currency, days_past_due, due_date, work_start, "
+    "paydays, timezone, assigned_to, risk, notes, status, as_of"
+)
+PHONE_COLUMNS = "account_id, number, label, valid, extension"
+
+COUNTABLE = ("accounts", "phones", "import_batches", "account_history")
+
+INSERT_BATCH = """
+INSERT INTO import_batches (kind, file_name, imported_at, encoding)
+VALUES (:kind, :file_name, :at, :encoding)
+"""
+
+FINISH_BATCH = """
+UPDATE import_batches
+SET sha256 = :sha256, inserted = :inserted, updated = :updated, unchanged = :unchanged,
+    rejected = :rejected, closed = :closed
+WHERE id = :id
+"""
+
+BATCH_COLUMNS = (
+    "id, kind, file_name, sha256, imported_at, encoding, inserted, updated, unchanged, "
+    "rejected, closed"
+)
+
+FIND_BATCH_BY_SHA = f"""
+SELECT {BATCH_COLUMNS} FROM import_batches
+WHERE kind = :kind AND sha256 = :sha256 AND id < :before
+ORDER BY id DESC LIMIT 1
+"""
+
+SELECT_FINGERPRINTS = (
+    "SELECT account_id, row_hash, status FROM accounts WHERE account_id IN ({ids})"
+)
+
+INSERT_ACCOUNT = """
+INSERT INTO accounts (account_id, name, amount_due_minor, currency, days_past_due, due_date,
+    work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, row_hash, batch_id,
+    created_at, updated_at)
+VALUES (:account_id, :name, :amount_due_minor, :currency, :days_past_due, :due_date,
+    :work_start, :paydays, :timezone, :assigned_to, :risk, :notes, 'open', :as_of, :row_hash,
+    :batch_id, :now, :now)
+"""
+
+UPDATE_ACCOUNT = """
+UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency = :currency,
+    days_past_due = :days_past_due, due_date = :due_date, work_start = :work_start,
+    paydays = :paydays, timezone = :timezone, assigned_to = :assigned_to, risk = :risk,
+    notes = :notes, status = 'open', as_of = :as_of, row_hash = :row_hash, batch_id = :batch_id,
+    updated_at = :now
+WHERE account_id = :account_id
+"""
+
+_HISTORY_INSERT = """
+INSERT INTO account_history (account_id, replaced_by_batch, replaced_at, name, amount_due_minor,
+    currency, days_past_due, due_date, work_start, paydays, timezone, assigned_to, risk, notes,
+    status, as_of, batch_id)
+SELECT account_id, :batch_id, :now, name, amount_due_minor, currency, days_past_due, due_date,
+    work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, batch_id
+FROM accounts
+"""
+
+SAVE_HISTORY = _HISTORY_INSERT + " WHERE account_id = :id"
+
+ADD_PHONE = """
+INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at)
+VALUES (:account_id, :number, :label, :valid, :extension,
+    (SELECT COUNT(*) FROM phones WHERE account_id = :account_id), :source, :now)
+ON CONFLICT (account_id, number) DO NOTHING
+"""
+
+WITHOUT_VALID_PHONE = """
+SELECT a.account_id FROM accounts a
+WHERE a.account_id IN ({ids})
+  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id AND p.valid = 1)
+ORDER BY a.account_id
+"""
+
+CREATE_SEEN = "CREATE TEMP TABLE IF NOT EXISTS seen_ids (account_id TEXT PRIMARY KEY)"
+CLEAR_SEEN = "DELETE FROM seen_ids"
+INSERT_SEEN = "INSERT INTO seen_ids (account_id) VALUES (:id) ON CONFLICT DO NOTHING"
+
+_MISSING = {
+    "all": "status = 'open' AND account_id NOT IN (SELECT account_id FROM seen_ids)",
+    "collector": (
+        "status = 'open' AND assigned_to = :collector "
+        "AND account_id NOT IN (SELECT account_id FROM seen_ids)"
+    ),
+}
+SAVE_HISTORY_MISSING = {k: f"{_HISTORY_INSERT} WHERE {w}" for k, w in _MISSING.items()}
+CLOSE_MISSING = {
+    k: f"UPDATE accounts SET status = 'closed', batch_id = :batch_id, updated_at = :now WHERE {w}"
+    for k, w in _MISSING.items()
+}
+
+SELECT_ACCOUNT = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id = :id"
+SELECT_PHONES = f"SELECT {PHONE_COLUMNS} FROM phones WHERE account_id = :id ORDER BY position"
+SELECT_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM accounts a {{where}} ORDER BY account_id"
+SELECT_ALL_PHONES = f"""
+SELECT {PHONE_COLUMNS} FROM phones
+WHERE account_id IN (SELECT account_id FROM accounts a {{where}})
+ORDER BY account_id, position
+"""
+SELECT_COLLECTORS = """
+SELECT DISTINCT assigned_to FROM accounts WHERE assigned_to IS NOT NULL ORDER BY assigned_to
+"""
+
+
+def account_filters(
+    collector: str | None, status: str | None, min_amount_minor: int | None
+) -> tuple[str, dict]:
+    """A WHERE clause (fixed text, named parameters) for listing accounts."""
+    clauses, params = [], {}
+    if collector is not None:
+        clauses.append("a.assigned_to = :collector")
+        params["collector"] = collector
+    if status is not None:
+        clauses.append("a.status = :status")
+        params["status"] = status
+    if min_amount_minor is not None:
+        clauses.append("a.amount_due_minor >= :min_amount")
+        params["min_amount"] = min_amount_minor
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def in_list(values: list[str] | tuple[str, ...]) -> tuple[str, dict]:
+    """Named placeholders ``:v0, :v1, ...`` and their parameters for an ``IN (...)`` list."""
+    params = {f"v{n}": value for n, value in enumerate(values)}
+    return ",".join(f":{name}" for name in params), params

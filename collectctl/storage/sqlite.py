@@ -1,0 +1,252 @@
+"""The embedded SQLite store: one file, mode 0600, WAL, foreign keys on.
+
+All SQL lives in :mod:`collectctl.storage.sql`; this module owns the
+connection, the pragmas, the migrations and the conversion between rows and
+core dataclasses.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from collectctl.core.models import Account, ImportBatch
+from collectctl.errors import StoreError
+from collectctl.i18n import _
+from collectctl.storage import codec, sql
+from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+
+BUSY_TIMEOUT_MS = 10_000
+#: SQLite's limit on host parameters in one statement, kept well below.
+_CHUNK = 500
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (it holds personal data)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+class Transaction:
+    """Handle on an open transaction; :meth:`rollback` discards it at the end of the block."""
+
+    def __init__(self) -> None:
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        self.rolled_back = True
+
+
+class SQLiteStore:
+    """A collectctl database in one SQLite file."""
+
+    engine = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            if not self.path.exists():
+                _create_private_file(self.path)
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                _("{path}: cannot open the database: {reason}").format(path=self.path, reason=error)
+            ) from None
+        except OSError as error:
+            raise StoreError(
+                _("{path}: cannot create the database: {reason}").format(
+                    path=self.path, reason=error.strerror
+                )
+            ) from None
+        if version > LATEST_VERSION:
+            self.conn.close()
+            raise StoreError(
+                _(
+                    "{path} was written by a newer collectctl (schema {found}; this version "
+                    "knows up to {latest}); upgrade collectctl. The database was not touched."
+                ).format(path=self.path, found=version, latest=LATEST_VERSION)
+            )
+        if version < LATEST_VERSION:
+            self._migrate()
+        self._in_transaction = False
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Apply pending migrations, each in its own transaction (sqlite-utils Migrations)."""
+        from sqlite_utils import Database, Migrations
+
+        migrations = Migrations("collectctl")
+        for number, name, ddl in MIGRATIONS:
+
+            def apply(db, number=number, ddl=ddl):
+                for statement in statements(self.engine, ddl):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {int(number)}")
+
+            migrations(name=name)(apply)
+        migrations.apply(Database(self.conn))
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One write transaction: all of the block or none of it.
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front, so a concurrent writer
+        waits (busy timeout) instead of failing halfway.
+        """
+        tx = Transaction()
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield tx
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
+        finally:
+            self._in_transaction = False
+
+    # -- import batches -------------------------------------------------------------------
+
+    def begin_batch(self, kind: str, file_name: str, encoding: str, imported_at: str) -> int:
+        cursor = self.conn.execute(
+            sql.INSERT_BATCH,
+            {"kind": kind, "file_name": file_name, "encoding": encoding, "at": imported_at},
+        )
+        return cursor.lastrowid
+
+    def finish_batch(self, batch_id: int, sha256: str, counts: dict[str, int]) -> None:
+        self.conn.execute(sql.FINISH_BATCH, {"id": batch_id, "sha256": sha256, **counts})
+
+    def find_batch(
+        self, kind: str, sha256: str, before_id: int | None = None
+    ) -> ImportBatch | None:
+        """The latest earlier batch of ``kind`` that read a file with this sha256."""
+        row = self.conn.execute(
+            sql.FIND_BATCH_BY_SHA, {"kind": kind, "sha256": sha256, "before": before_id or 2**62}
+        ).fetchone()
+        return codec.batch_from_row(row) if row else None
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``{account_id: (row_hash, status)}`` for those of ``ids`` that exist."""
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks, params = sql.in_list(chunk)
+            for account_id, row_hash, status in self.conn.execute(
+                sql.SELECT_FINGERPRINTS.format(ids=marks), params
+            ):
+                found[account_id] = (row_hash, status)
+        return found
+
+    def insert_accounts(
+        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+    ) -> None:
+        """Insert new accounts (with their fingerprint) and their phones."""
+        self.conn.executemany(
+            sql.INSERT_ACCOUNT,
+            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
+        )
+        self._add_phones(accounts, now)
+
+    def update_accounts(
+        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+    ) -> None:
+        """Replace accounts' fields from a newer list, keeping the old version in history.
+
+        Phones from the list are added; numbers already known (and their
+        valid/invalid mark) are kept as they are.
+        """
+        self.conn.executemany(
+            sql.SAVE_HISTORY,
+            [{"id": a.account_id, "batch_id": batch_id, "now": now} for a, _h in accounts],
+        )
+        self.conn.executemany(
+            sql.UPDATE_ACCOUNT,
+            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
+        )
+        self._add_phones(accounts, now)
+
+    def _add_phones(self, accounts: Sequence[tuple[Account, str]], now: str) -> None:
+        self.conn.executemany(
+            sql.ADD_PHONE,
+            [
+                codec.phone_params(account.account_id, phone, position, "import", now)
+                for account, _h in accounts
+                for position, phone in enumerate(account.phones)
+            ],
+        )
+
+    def accounts_without_valid_phone(self, ids: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks, params = sql.in_list(chunk)
+            rows = self.conn.execute(sql.WITHOUT_VALID_PHONE.format(ids=marks), params)
+            out.extend(row[0] for row in rows)
+        return out
+
+    def close_missing(
+        self, seen_ids: Iterable[str], collector: str | None, batch_id: int | None, now: str
+    ) -> int:
+        """Close open accounts (of ``collector``, or all) not in ``seen_ids``; return how many."""
+        self.conn.execute(sql.CREATE_SEEN)
+        self.conn.execute(sql.CLEAR_SEEN)
+        self.conn.executemany(sql.INSERT_SEEN, ({"id": i} for i in seen_ids))
+        params = {"collector": collector, "batch_id": batch_id, "now": now}
+        scope = "collector" if collector is not None else "all"
+        self.conn.execute(sql.SAVE_HISTORY_MISSING[scope], params)
+        closed = self.conn.execute(sql.CLOSE_MISSING[scope], params).rowcount
+        self.conn.execute(sql.CLEAR_SEEN)
+        return closed
+
+    def get_account(self, account_id: str) -> Account | None:
+        row = self.conn.execute(sql.SELECT_ACCOUNT, {"id": account_id}).fetchone()
+        if row is None:
+            return None
+        phones = self.conn.execute(sql.SELECT_PHONES, {"id": account_id}).fetchall()
+        return codec.account_from_row(row, [codec.phone_from_row(p) for p in phones])
+
+    def list_accounts(
+        self,
+        collector: str | None = None,
+        status: str | None = None,
+        min_amount_minor: int | None = None,
+    ) -> list[Account]:
+        """Accounts matching every given filter, ordered by account id, with their phones."""
+        where, params = sql.account_filters(collector, status, min_amount_minor)
+        rows = self.conn.execute(sql.SELECT_ACCOUNTS.format(where=where), params).fetchall()
+        phones: dict[str, list] = {}
+        for prow in self.conn.execute(sql.SELECT_ALL_PHONES.format(where=where), params):
+            phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
+        return [codec.account_from_row(r, phones.get(r[0], [])) for r in rows]
+
+    def collectors(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(sql.SELECT_COLLECTORS)]
+
+    def count(self, table: str) -> int:
+        if table not in sql.COUNTABLE:
+            raise ValueError(table)
+        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]

@@ -1,0 +1,87 @@
+"""``collectctl accounts`` and ``collectctl show``."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+HEADER = "account_id,name,amount_due,days_past_due,mobile,assigned_to,notes\n"
+ROWS = (
+    "A-1,Alice Debtor,500,10,0912-345-678,alice,\n"
+    "A-2,=HYPERLINK(\"http://x\"),1500,40,0922-333-444,alice,+1 call me\n"
+    "B-1,Bob Debtor,9000,,0933-111-222,bob,@home\n"
+)
+
+
+@pytest.fixture
+def loaded(cli, make_csv):
+    result = cli("import", "accounts", make_csv("a.csv", HEADER + ROWS))
+    assert result.exit_code == 0, result.output
+    return cli
+
+
+def test_list_is_ordered_and_filtered(loaded):
+    _, everyone = loaded.json("accounts")
+    assert [a["account_id"] for a in everyone] == ["A-1", "A-2", "B-1"]
+    _, alice = loaded.json("accounts", "--collector", "alice")
+    assert [a["account_id"] for a in alice] == ["A-1", "A-2"]
+    _, big = loaded.json("accounts", "--min-amount", "1,000")
+    assert [a["account_id"] for a in big] == ["A-2", "B-1"]
+    _, closed = loaded.json("accounts", "--status", "closed")
+    assert closed == []
+
+
+def test_json_accounts_are_the_show_objects(loaded):
+    _, listed = loaded.json("accounts", "--collector", "bob")
+    _, shown = loaded.json("show", "B-1")
+    assert listed == [shown]
+
+
+def test_show_json_has_the_documented_keys(loaded):
+    _, account = loaded.json("show", "A-1")
+    for key in ("account_id", "name", "amount_due", "currency", "days_past_due", "due_date",
+                "phones", "work_start", "paydays", "timezone", "assigned_to", "risk", "status",
+                "notes"):
+        assert key in account
+    assert account["amount_due"] == "500.00"
+    assert account["due_date"] == "2026-11-24"
+    assert set(account["phones"][0]) >= {"number", "label", "valid"}
+
+
+def test_csv_escapes_formula_cells(loaded):
+    result = loaded("accounts", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:3] == ["account_id", "name", "amount_due"]
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["A-2"][1] == "'=HYPERLINK(\"http://x\")"
+    assert by_id["A-2"][-1] == "'+1 call me"
+    assert by_id["B-1"][-1] == "'@home"
+    assert by_id["A-1"][6] == "'+886912345678"
+
+
+def test_table_shows_the_portfolio(loaded):
+    out = loaded("accounts", "--collector", "alice").stdout
+    assert "A-1" in out and "Alice Debtor" in out and "500.00 TWD" in out
+    assert "2 accounts, 2,000.00 TWD" in out
+
+
+def test_show_text_is_a_dossier(loaded):
+    out = loaded("show", "A-1").stdout
+    assert "Account A-1" in out and "+886912345678" in out and "500.00 TWD" in out
+
+
+def test_empty_list_says_so(cli):
+    assert "No accounts match." in cli("accounts").stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["show", "NOPE"], "no account 'NOPE'"),
+    (["accounts", "--min-amount", "lots"], "--min-amount"),
+])
+def test_bad_input_exits_2_with_one_line(loaded, args, message):
+    result = loaded(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output

@@ -1,0 +1,90 @@
+"""``init``, ``demo``, global options, help and error handling."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from collectctl.cli import app
+from collectctl.config import app_dir
+
+runner = CliRunner()
+
+
+def test_init_writes_a_starter_config_and_creates_the_database(isolated):
+    result = runner.invoke(app, ["init", "--me", "alice", "--timezone", "Asia/Taipei"])
+    assert result.exit_code == 0, result.output
+    config = app_dir() / "collectctl.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert data["me"] == "alice"
+    db = app_dir() / "collectctl.db"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    again = runner.invoke(app, ["init"])
+    assert "already exists" in again.stdout
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["me"] == "alice"
+
+
+def test_init_rejects_a_bad_timezone_without_writing(isolated):
+    result = runner.invoke(app, ["init", "--timezone", "Moon/Base"])
+    assert result.exit_code == 2
+    assert "Moon/Base" in result.stderr
+    assert not (app_dir() / "collectctl.yaml").exists()
+
+
+def test_demo_uses_its_own_database(isolated, tmp_path):
+    own = tmp_path / "own.db"
+    result = runner.invoke(app, ["--db", str(own), "--now", "2026-12-04T09:00+08:00", "demo"])
+    assert result.exit_code == 0, result.output
+    assert not own.exists()
+    assert (app_dir() / "demo.db").exists()
+    assert "inserted" in result.stdout and "alice's open accounts" in result.stdout
+
+
+def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("colour: red\n")
+    result = runner.invoke(app, ["--config", str(config), "accounts"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"collectctl: error: {config}: unknown key 'colour' "
+        "(known: currency, database, import, lang, me, phone_region, timezone)")
+
+
+def test_bad_now_is_a_usage_error(isolated):
+    result = runner.invoke(app, ["--now", "noon", "accounts"])
+    assert result.exit_code == 2 and "--now" in result.stderr
+
+
+def test_now_from_the_environment(isolated, make_csv):
+    path = make_csv("a.csv", "account,amount,dpd\nA,100,10\n")
+    env = {"COLLECTCTL_NOW": "2026-12-14T09:00+08:00", "COLLECTCTL_DB": "x.db"}
+    runner.invoke(app, ["import", "accounts", str(path)], env=env)
+    out = runner.invoke(app, ["show", "A", "--format", "json"],
+                        env={**env, "COLLECTCTL_NOW": "2026-12-24T09:00+08:00"})
+    assert '"days_past_due": 20' in out.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["import"], ["import", "accounts"], ["accounts"],
+                                     ["show"], ["init"], ["demo"]])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.stdout.startswith("collectctl ")
+
+
+def test_python_dash_m_works(isolated):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLECTCTL_")}
+    out = subprocess.run([sys.executable, "-m", "collectctl", "--help"], capture_output=True,
+                         text=True, env=env, timeout=60)
+    assert out.returncode == 0 and "import" in out.stdout

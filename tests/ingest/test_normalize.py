@@ -1,0 +1,96 @@
+"""One record → an Account or a RowError (pure, no database)."""
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+
+from collectctl.core.models import LAST_DAY, RowError
+from collectctl.ingest.accounts import RowContext, fingerprint, normalize_account
+from collectctl.ingest.headers import HeaderMatcher
+
+CTX = RowContext(phone_region="TW", timezone="Asia/Taipei", currency="TWD", date_order="YMD",
+                 today=date(2026, 12, 4))
+HEADER = ["帳號", "客戶姓名", "逾期金額", "逾期天數", "應繳日", "手機", "住家電話", "上班時間",
+          "發薪日", "timezone", "催收員", "風險等級", "備註", "currency"]
+COLUMNS = HeaderMatcher().resolve(HEADER, "f.csv")
+
+
+def row(**values) -> list[str]:
+    base = dict(zip(HEADER, ["TW-1", "王小明", "NT$12,345", "", "", "0912-345-678", "", "", "",
+                             "", "", "", "", ""], strict=True))
+    base.update({k.replace("_", " "): v for k, v in values.items()})
+    return [base[h] for h in HEADER]
+
+
+def normalize(cells, ctx=CTX):
+    return normalize_account(7, cells, COLUMNS, ctx)
+
+
+def test_a_full_row():
+    cells = row(逾期天數="", 應繳日="115/11/04", 住家電話="(02)2345-6789 分機 12",
+                上班時間="8:30am", 發薪日="5、月底", 催收員="alice", 風險等級="高", 備註="週五再撥")
+    account, digest = normalize(cells)
+    assert account.account_id == "TW-1" and account.name == "王小明"
+    assert account.amount_due == Decimal("12345.00") and account.currency == "TWD"
+    assert account.due_date == date(2026, 11, 4) and account.days_past_due == 30
+    assert [(p.number, p.label, p.extension) for p in account.phones] == [
+        ("+886912345678", "mobile", None), ("+886223456789", "home", "12")]
+    assert account.work_start == time(8, 30) and account.paydays == (5, LAST_DAY)
+    assert account.assigned_to == "alice" and account.risk == "high"
+    assert account.as_of == date(2026, 12, 4) and len(digest) == 40
+
+
+def test_days_past_due_derives_the_due_date():
+    account, _ = normalize(row(逾期天數="10"))
+    assert account.due_date == date(2026, 11, 24)
+
+
+def test_fingerprint_ignores_the_import_day():
+    a, d1 = normalize(row(逾期天數="10"))
+    later = RowContext(**{**CTX.__dict__, "today": date(2026, 12, 9)})
+    b, d2 = normalize(row(逾期天數="10"), later)
+    assert d1 == d2 and a.due_date != b.due_date
+    assert fingerprint(a) != fingerprint(normalize(row(逾期天數="11"))[0])
+
+
+def test_same_number_in_two_columns_is_kept_once():
+    account, _ = normalize(row(住家電話="+886 912 345 678"))
+    assert [p.number for p in account.phones] == ["+886912345678"]
+
+
+def test_currency_from_column_then_symbol_then_default():
+    assert normalize(row(currency="usd"))[0].currency == "USD"
+    assert normalize(row(逾期金額="£980"))[0].currency == "GBP"
+    assert normalize(row(逾期金額="980"))[0].currency == "TWD"
+
+
+def test_assign_to_overrides_the_file():
+    ctx = RowContext(**{**CTX.__dict__, "assign_to": "dave"})
+    assert normalize(row(催收員="alice"), ctx)[0].assigned_to == "dave"
+
+
+@pytest.mark.parametrize(("values", "column"), [
+    ({"逾期金額": "0"}, "逾期金額"),
+    ({"逾期金額": "-5"}, "逾期金額"),
+    ({"逾期金額": "abc"}, "逾期金額"),
+    ({"逾期金額": ""}, "逾期金額"),
+    ({"帳號": ""}, "帳號"),
+    ({"應繳日": "113/13/45"}, "應繳日"),
+    ({"逾期天數": "-3"}, "逾期天數"),
+    ({"上班時間": "25:00"}, "上班時間"),
+    ({"發薪日": "32"}, "發薪日"),
+    ({"timezone": "Mars/Base"}, "timezone"),
+    ({"風險等級": "extreme"}, "風險等級"),
+    ({"currency": "dollars"}, "currency"),
+])
+def test_rejections_name_the_column(values, column):
+    outcome = normalize(row(**values))
+    assert isinstance(outcome, RowError)
+    assert outcome.line == 7
+    assert outcome.reason.startswith(column + ":")
+
+
+def test_undecodable_bytes_reject_the_row():
+    outcome = normalize(row(客戶姓名="bad\udcff"))
+    assert isinstance(outcome, RowError) and "encoding" in outcome.reason
