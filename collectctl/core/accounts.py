@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -37,16 +37,42 @@ class AccountView:
     notes: str | None
 
 
-def days_past_due_on(account: Account, day: date) -> int | None:
-    """Days past due on ``day``: the list's figure grown by the days since it was imported.
+#: The account fields an account list may carry, grouped by what one column (or pair) sets.
+LISTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "amount": ("amount_due", "currency", "as_of"),
+    "dates": ("past_due_since", "due_date"),
+    "work_start": ("work_start",),
+    "paydays": ("paydays",),
+    "timezone": ("timezone",),
+    "assigned_to": ("assigned_to",),
+    "risk": ("risk",),
+    "notes": ("notes",),
+}
 
-    A closed account's count stops where the list left it.
-    """
-    if account.days_past_due is None:
+
+def days_past_due_on(account: Account, day: date) -> int | None:
+    """Days past due on ``day`` (0 before the account fell due; None if the list gave none)."""
+    if account.past_due_since is None:
         return None
-    if account.status != "open":
-        return account.days_past_due
-    return account.days_past_due + max(0, (day - account.as_of).days)
+    return max(0, (day - account.past_due_since).days)
+
+
+def merge_listed(existing: Account, listed: Account, groups: frozenset[str]) -> Account:
+    """``existing`` updated from a newer list that carries the field ``groups``.
+
+    Fields the list has no column for keep their values; phones the list adds are
+    appended (known numbers keep their valid/invalid mark); the account is open again.
+    """
+    changes = {name: getattr(listed, name) for g in groups for name in LISTED_FIELDS[g]}
+    known = {p.number for p in existing.phones}
+    phones = existing.phones + tuple(p for p in listed.phones if p.number not in known)
+    return replace(existing, **changes, phones=phones, status="open")
+
+
+def same_listing(a: Account, b: Account) -> bool:
+    """Whether two versions of an account differ in nothing but the day they were listed."""
+    return replace(a, as_of=b.as_of) == b
 
 
 def account_view(account: Account, today: date) -> AccountView:

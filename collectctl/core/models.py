@@ -37,8 +37,9 @@ class Account:
     """One debt as the bank's list describes it, plus what collectctl knows of it.
 
     ``amount_due`` is the amount owed on the list (``as_of`` is the day it was
-    imported). ``days_past_due`` and ``due_date`` are as of ``as_of``; use
-    :func:`collectctl.core.accounts.days_past_due_on` for another day.
+    imported). ``past_due_since`` anchors days past due: on any day it is the
+    days since then (:func:`collectctl.core.accounts.days_past_due_on`), so a
+    list's "30 days" stays right tomorrow without rewriting the account.
     """
 
     account_id: str
@@ -47,7 +48,7 @@ class Account:
     timezone: str
     as_of: date
     name: str | None = None
-    days_past_due: int | None = None
+    past_due_since: date | None = None
     due_date: date | None = None
     phones: tuple[Phone, ...] = ()
     work_start: time | None = None

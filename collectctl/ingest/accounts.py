@@ -8,9 +8,10 @@ value, so a team lead can fix the row and import the rejects file again.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from collectctl.core.accounts import LISTED_FIELDS
 from collectctl.core.models import Account, Phone, RowError
 from collectctl.i18n import _
 from collectctl.ingest import fields as f
@@ -27,30 +28,49 @@ class RowContext:
     date_order: str
     today: date
     assign_to: str | None = None
+    #: The field groups (core.accounts.LISTED_FIELDS) this file carries.
+    listed: frozenset[str] = frozenset(LISTED_FIELDS)
+
+
+#: Which listed-field group each column's field belongs to.
+_GROUP_OF = {
+    "name": "name", "amount_due": "amount", "currency": "amount", "days_past_due": "dates",
+    "due_date": "dates", "work_start": "work_start", "payday": "paydays",
+    "timezone": "timezone", "assigned_to": "assigned_to", "risk": "risk", "notes": "notes",
+}
+
+
+def listed_groups(columns: ColumnMap, assign_to: str | None) -> frozenset[str]:
+    """The field groups a file sets: those it has a column for (and the collector with
+    ``--assign-to``). A newer list leaves every other field of an account as it was."""
+    groups = {_GROUP_OF[name] for name in columns.columns if name in _GROUP_OF}
+    if assign_to:
+        groups.add("assigned_to")
+    return frozenset(groups)
 
 
 def _cell(cells: list[str], index: int) -> str:
     return cells[index].strip() if index < len(cells) else ""
 
 
-def fingerprint(account: Account) -> str:
-    """A digest of everything the list says about an account (to tell unchanged rows)."""
-    parts = [
-        account.account_id, account.name, str(account.amount_due), account.currency,
-        account.days_past_due, account.due_date, account.work_start, account.paydays,
-        account.timezone, account.assigned_to, account.risk, account.notes,
-        [(p.number, p.label, p.valid, p.extension) for p in account.phones],
-    ]
+def fingerprint(account: Account, groups: frozenset[str]) -> str:
+    """A digest of what a list says about an account (the fields of ``groups`` and its
+    phones), to tell an unchanged row without reading the stored account."""
+    parts = [account.account_id, sorted(groups)]
+    for group in sorted(groups):
+        parts.extend(repr(getattr(account, name)) for name in LISTED_FIELDS[group]
+                     if name != "as_of")
+    parts.append([(p.number, p.label, p.valid, p.extension) for p in account.phones])
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def with_derived_dates(account: Account) -> Account:
-    """Fill whichever of due date / days past due the list left out, as of ``account.as_of``."""
-    if account.days_past_due is None and account.due_date is not None:
-        return replace(account, days_past_due=max(0, (account.as_of - account.due_date).days))
-    if account.due_date is None and account.days_past_due is not None:
-        return replace(account, due_date=account.as_of - timedelta(days=account.days_past_due))
-    return account
+def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | None, date | None]:
+    """(past_due_since, due_date): days past due wins when both are given (banks count from
+    the oldest unpaid instalment); a missing due date is derived from it."""
+    if days is not None:
+        since = today - timedelta(days=days)
+        return since, due or since
+    return due, due
 
 
 class _Reject(Exception):
@@ -91,13 +111,15 @@ def normalize_account(
                 if phone.number not in seen:
                     seen.add(phone.number)
                     phones.append(phone)
+        since, due = _past_due(parse("days_past_due", f.parse_days_past_due),
+                               parse("due_date", f.parse_date, ctx.date_order), ctx.today)
         account = Account(
             account_id=account_id,
             name=f.normalize_text(get.get("name", "")) or None,
             amount_due=amount,
             currency=currency,
-            days_past_due=parse("days_past_due", f.parse_days_past_due),
-            due_date=parse("due_date", f.parse_date, ctx.date_order),
+            past_due_since=since,
+            due_date=due,
             phones=tuple(phones),
             work_start=parse("work_start", f.parse_work_start),
             paydays=parse("payday", f.parse_paydays) or (),
@@ -109,7 +131,7 @@ def normalize_account(
         )
     except _Reject as reject:
         return RowError(line=line, account_id=account_id, reason=str(reject), raw=tuple(cells))
-    return with_derived_dates(account), fingerprint(account)
+    return account, fingerprint(account, ctx.listed)
 
 
 def _currency(text: str) -> str:

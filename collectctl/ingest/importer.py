@@ -17,9 +17,10 @@ from pathlib import Path
 
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
+from collectctl.core.accounts import merge_listed, same_listing
 from collectctl.core.models import Account, ImportResult, RowError
 from collectctl.i18n import _
-from collectctl.ingest.accounts import RowContext, normalize_account
+from collectctl.ingest.accounts import RowContext, listed_groups, normalize_account
 from collectctl.ingest.headers import HeaderMatcher, load_mapping
 from collectctl.ingest.reader import open_table
 
@@ -63,6 +64,7 @@ def import_accounts(
             date_order=options.date_order or settings.import_.date_order,
             today=now.date(),
             assign_to=options.assign_to,
+            listed=listed_groups(columns, options.assign_to),
         )
         result = ImportResult(
             file=str(path), encoding=table.encoding, delimiter=table.delimiter,
@@ -90,11 +92,11 @@ def import_accounts(
                 seen[account_id] = line
                 pending.append(outcome)
                 if len(pending) >= CHUNK_ROWS:
-                    _write_chunk(store, pending, batch_id, stamp, result)
+                    _write_chunk(store, pending, ctx.listed, batch_id, stamp, result)
                     pending = []
                     if progress:
                         progress(table.bytes_read, table.size)
-            _write_chunk(store, pending, batch_id, stamp, result)
+            _write_chunk(store, pending, ctx.listed, batch_id, stamp, result)
             if progress:
                 progress(table.size, table.size)
             if options.close_missing:
@@ -116,20 +118,39 @@ def import_accounts(
 
 
 def _write_chunk(
-    store, rows: list[tuple[Account, str]], batch_id: int, stamp: str, result: ImportResult
+    store,
+    rows: list[tuple[Account, str]],
+    groups: frozenset[str],
+    batch_id: int,
+    stamp: str,
+    result: ImportResult,
 ) -> None:
+    """Insert new accounts, update changed ones, count the rest as unchanged.
+
+    A matching fingerprint settles "unchanged" without reading the account; otherwise
+    the stored account is read and merged with the fields this list carries.
+    """
     if not rows:
         return
     known = store.account_fingerprints([a.account_id for a, _h in rows])
-    new, changed = [], []
+    new, maybe = [], []
     for account, digest in rows:
         existing = known.get(account.account_id)
         if existing is None:
             new.append((account, digest))
         elif existing != (digest, "open"):
-            changed.append((account, digest))
+            maybe.append((account, digest))
         else:
             result.unchanged += 1
+    stored = store.get_accounts([a.account_id for a, _h in maybe])
+    changed = []
+    for account, digest in maybe:
+        before = stored[account.account_id]
+        merged = merge_listed(before, account, groups)
+        if before.status == "open" and same_listing(merged, before):
+            result.unchanged += 1
+        else:
+            changed.append((merged, digest))
     store.insert_accounts(new, batch_id, stamp)
     store.update_accounts(changed, batch_id, stamp)
     result.inserted += len(new)

@@ -37,7 +37,7 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
         "name": account.name,
         "amount_due_minor": to_minor(account.amount_due),
         "currency": account.currency,
-        "days_past_due": account.days_past_due,
+        "past_due_since": account.past_due_since.isoformat() if account.past_due_since else None,
         "due_date": account.due_date.isoformat() if account.due_date else None,
         "work_start": account.work_start.strftime("%H:%M") if account.work_start else None,
         "paydays": paydays_to_text(account.paydays),
@@ -53,14 +53,14 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
 
 
 def account_from_row(row, phones: list[Phone]) -> Account:
-    (account_id, name, amount_minor, currency, dpd, due, work_start, paydays, zone, assigned,
+    (account_id, name, amount_minor, currency, since, due, work_start, paydays, zone, assigned,
      risk, notes, status, as_of) = row
     return Account(
         account_id=account_id,
         name=name,
         amount_due=from_minor(amount_minor),
         currency=currency,
-        days_past_due=dpd,
+        past_due_since=date.fromisoformat(since) if since else None,
         due_date=date.fromisoformat(due) if due else None,
         work_start=time.fromisoformat(work_start) if work_start else None,
         paydays=paydays_from_text(paydays),

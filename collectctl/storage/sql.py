@@ -8,7 +8,7 @@ fixed clauses built here, never with user text.
 from __future__ import annotations
 
 ACCOUNT_COLUMNS = (
-    "account_id, name, amount_due_minor, currency, days_past_due, due_date, work_start, "
+    "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
     "paydays, timezone, assigned_to, risk, notes, status, as_of"
 )
 PHONE_COLUMNS = "account_id, number, label, valid, extension"
@@ -43,17 +43,17 @@ SELECT_FINGERPRINTS = (
 )
 
 INSERT_ACCOUNT = """
-INSERT INTO accounts (account_id, name, amount_due_minor, currency, days_past_due, due_date,
+INSERT INTO accounts (account_id, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, row_hash, batch_id,
     created_at, updated_at)
-VALUES (:account_id, :name, :amount_due_minor, :currency, :days_past_due, :due_date,
+VALUES (:account_id, :name, :amount_due_minor, :currency, :past_due_since, :due_date,
     :work_start, :paydays, :timezone, :assigned_to, :risk, :notes, 'open', :as_of, :row_hash,
     :batch_id, :now, :now)
 """
 
 UPDATE_ACCOUNT = """
 UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency = :currency,
-    days_past_due = :days_past_due, due_date = :due_date, work_start = :work_start,
+    past_due_since = :past_due_since, due_date = :due_date, work_start = :work_start,
     paydays = :paydays, timezone = :timezone, assigned_to = :assigned_to, risk = :risk,
     notes = :notes, status = 'open', as_of = :as_of, row_hash = :row_hash, batch_id = :batch_id,
     updated_at = :now
@@ -62,9 +62,9 @@ WHERE account_id = :account_id
 
 _HISTORY_INSERT = """
 INSERT INTO account_history (account_id, replaced_by_batch, replaced_at, name, amount_due_minor,
-    currency, days_past_due, due_date, work_start, paydays, timezone, assigned_to, risk, notes,
+    currency, past_due_since, due_date, work_start, paydays, timezone, assigned_to, risk, notes,
     status, as_of, batch_id)
-SELECT account_id, :batch_id, :now, name, amount_due_minor, currency, days_past_due, due_date,
+SELECT account_id, :batch_id, :now, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, batch_id
 FROM accounts
 """
@@ -104,6 +104,10 @@ CLOSE_MISSING = {
 
 SELECT_ACCOUNT = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id = :id"
 SELECT_PHONES = f"SELECT {PHONE_COLUMNS} FROM phones WHERE account_id = :id ORDER BY position"
+SELECT_ACCOUNTS_IN = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id IN ({{ids}})"
+SELECT_PHONES_IN = f"""
+SELECT {PHONE_COLUMNS} FROM phones WHERE account_id IN ({{ids}}) ORDER BY account_id, position
+"""
 SELECT_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM accounts a {{where}} ORDER BY account_id"
 SELECT_ALL_PHONES = f"""
 SELECT {PHONE_COLUMNS} FROM phones

@@ -222,6 +222,18 @@ class SQLiteStore:
         self.conn.execute(sql.CLEAR_SEEN)
         return closed
 
+    def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
+        """The accounts (with phones) among ``ids`` that exist, by account id."""
+        found: dict[str, Account] = {}
+        for start in range(0, len(ids), _CHUNK):
+            marks, params = sql.in_list(ids[start : start + _CHUNK])
+            phones: dict[str, list] = {}
+            for prow in self.conn.execute(sql.SELECT_PHONES_IN.format(ids=marks), params):
+                phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
+            for row in self.conn.execute(sql.SELECT_ACCOUNTS_IN.format(ids=marks), params):
+                found[row[0]] = codec.account_from_row(row, phones.get(row[0], []))
+        return found
+
     def get_account(self, account_id: str) -> Account | None:
         row = self.conn.execute(sql.SELECT_ACCOUNT, {"id": account_id}).fetchone()
         if row is None:

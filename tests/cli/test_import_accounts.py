@@ -285,3 +285,35 @@ def test_import_into_a_fresh_database_creates_it_private(cli, make_csv, db):
     store = open_store(db)
     assert store.count("accounts") == 3
     store.close()
+
+
+def test_a_partial_list_updates_only_the_columns_it_has(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
+    balances = "account,balance\nTW-1,\"9,000\"\nTW-2,8800\n"
+    result, summary = cli.json("import", "accounts", make_csv("bal.csv", balances))
+    assert (summary["updated"], summary["unchanged"]) == (1, 1), summary
+    _, tw1 = cli.json("show", "TW-1")
+    assert tw1["amount_due"] == "9000.00"
+    assert (tw1["name"], tw1["assigned_to"], tw1["risk"], tw1["paydays"], tw1["days_past_due"]) \
+        == ("王小明", "alice", "high", [5, 20], 30)
+    assert len(tw1["phones"]) == 2
+
+
+def test_tomorrows_list_with_one_more_day_past_due_is_unchanged(cli, make_csv, db):
+    cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
+    tomorrow = GOOD.replace('"12,345.67",30', '"12,345.67",31')
+    tomorrow = tomorrow.replace("$1234.50,12", "$1234.50,13")
+    cli.now = "2026-12-05T09:00:00+08:00"
+    result, summary = cli.json("import", "accounts", make_csv("b.csv", HEADER + tomorrow))
+    assert (summary["updated"], summary["unchanged"]) == (0, 3)
+    assert counts(db)[3] == 0
+
+
+def test_a_closed_account_listed_again_is_reopened(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
+    cli("import", "accounts", make_csv("b.csv", HEADER + GOOD.splitlines()[0] + "\n"),
+        "--close-missing")
+    result, summary = cli.json("import", "accounts", make_csv("c.csv", HEADER + GOOD))
+    assert (summary["updated"], summary["unchanged"]) == (2, 1)
+    _, open_ = cli.json("accounts", "--status", "open")
+    assert len(open_) == 3

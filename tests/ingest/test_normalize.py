@@ -33,7 +33,7 @@ def test_a_full_row():
     account, digest = normalize(cells)
     assert account.account_id == "TW-1" and account.name == "王小明"
     assert account.amount_due == Decimal("12345.00") and account.currency == "TWD"
-    assert account.due_date == date(2026, 11, 4) and account.days_past_due == 30
+    assert account.due_date == date(2026, 11, 4) and account.past_due_since == date(2026, 11, 4)
     assert [(p.number, p.label, p.extension) for p in account.phones] == [
         ("+886912345678", "mobile", None), ("+886223456789", "home", "12")]
     assert account.work_start == time(8, 30) and account.paydays == (5, LAST_DAY)
@@ -43,15 +43,28 @@ def test_a_full_row():
 
 def test_days_past_due_derives_the_due_date():
     account, _ = normalize(row(逾期天數="10"))
-    assert account.due_date == date(2026, 11, 24)
+    assert account.due_date == account.past_due_since == date(2026, 11, 24)
 
 
-def test_fingerprint_ignores_the_import_day():
-    a, d1 = normalize(row(逾期天數="10"))
-    later = RowContext(**{**CTX.__dict__, "today": date(2026, 12, 9)})
-    b, d2 = normalize(row(逾期天數="10"), later)
-    assert d1 == d2 and a.due_date != b.due_date
-    assert fingerprint(a) != fingerprint(normalize(row(逾期天數="11"))[0])
+def test_days_past_due_wins_over_the_due_date():
+    account, _ = normalize(row(逾期天數="10", 應繳日="2026-11-30"))
+    assert account.past_due_since == date(2026, 11, 24)
+    assert account.due_date == date(2026, 11, 30)
+
+
+def test_next_days_list_with_one_more_day_past_due_has_the_same_fingerprint():
+    _, d1 = normalize(row(逾期天數="10"))
+    later = RowContext(**{**CTX.__dict__, "today": date(2026, 12, 5)})
+    _, d2 = normalize(row(逾期天數="11"), later)
+    _, d3 = normalize(row(逾期天數="11"))
+    assert d1 == d2 != d3
+
+
+def test_fingerprint_covers_only_the_groups_the_file_carries():
+    account, _ = normalize(row(備註="a"))
+    other, _ = normalize(row(備註="b"))
+    assert fingerprint(account, frozenset({"amount"})) == fingerprint(other, frozenset({"amount"}))
+    assert fingerprint(account, frozenset({"notes"})) != fingerprint(other, frozenset({"notes"}))
 
 
 def test_same_number_in_two_columns_is_kept_once():

@@ -82,8 +82,9 @@ def test_money_round_trips_through_minor_units(amount):
 
 def test_insert_and_read_back_every_field(store):
     a = account(
-        name="王小明", days_past_due=12, due_date=date(2026, 11, 22), work_start=time(8, 30),
-        paydays=(5, LAST_DAY), assigned_to="alice", risk="high", notes="asks for 5th",
+        name="王小明", past_due_since=date(2026, 11, 22), due_date=date(2026, 11, 22),
+        work_start=time(8, 30), paydays=(5, LAST_DAY), assigned_to="alice", risk="high",
+        notes="asks for 5th",
         phones=(Phone("+886912345678", "mobile", True), Phone("12345", "home", False, "12")),
     )
     with store.transaction():

@@ -1,0 +1,29 @@
+"""The bundled example files import cleanly: they are the first thing a new user sees."""
+
+from __future__ import annotations
+
+
+def test_english_example(cli, example_csv):
+    result, summary = cli.json("import", "accounts", example_csv)
+    assert result.exit_code == 0, summary["rejected"]
+    assert summary["inserted"] == 40 and summary["encoding"] == "utf-8"
+    assert len(summary["no_valid_phone"]) == 2
+    _, accounts = cli.json("accounts")
+    assert {a["assigned_to"] for a in accounts} == {"alice", "bob", "carol", "dave"}
+    assert len({a["timezone"] for a in accounts}) >= 4
+    assert len({a["currency"] for a in accounts}) >= 4
+
+
+def test_big5_example_with_chinese_headers_and_roc_dates(cli, example_big5):
+    result, summary = cli.json("import", "accounts", example_big5)
+    assert result.exit_code == 0, summary["rejected"]
+    assert summary["encoding"] == "cp950" and summary["inserted"] == 25
+    assert summary["no_valid_phone"] == []
+    _, accounts = cli.json("accounts")
+    assert all(a["currency"] == "TWD" and a["name"] for a in accounts)
+    assert all(a["due_date"] and a["due_date"].startswith("2026-") for a in accounts)
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(cli, example_csv):
+    result = cli("import", "accounts", example_csv)
+    assert result.stderr == ""
