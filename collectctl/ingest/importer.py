@@ -77,11 +77,11 @@ def import_accounts(
             pending: list[tuple[Account, str]] = []
             for line, cells in table.records():
                 outcome = normalize_account(line, cells, columns, ctx)
-                if isinstance(outcome, RowError):
-                    result.rejected.append(outcome)
-                    continue
-                account_id = outcome[0].account_id
+                bad = isinstance(outcome, RowError)
+                account_id = outcome.account_id if bad else outcome[0].account_id
                 if account_id in seen:
+                    # Later rows with the same id are rejected even when the first was bad:
+                    # which of them is right is for the team lead to say.
                     result.rejected.append(RowError(
                         line, account_id,
                         _("duplicate account id {id!r}: already on line {first}").format(
@@ -89,8 +89,12 @@ def import_accounts(
                         tuple(cells),
                     ))
                     continue
-                seen[account_id] = line
-                pending.append(outcome)
+                if account_id:
+                    seen[account_id] = line
+                if bad:
+                    result.rejected.append(outcome)
+                else:
+                    pending.append(outcome)
                 if len(pending) >= CHUNK_ROWS:
                     _write_chunk(store, pending, ctx.listed, batch_id, stamp, result)
                     pending = []

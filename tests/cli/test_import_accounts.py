@@ -317,3 +317,19 @@ def test_a_closed_account_listed_again_is_reopened(cli, make_csv):
     assert (summary["updated"], summary["unchanged"]) == (2, 1)
     _, open_ = cli.json("accounts", "--status", "open")
     assert len(open_) == 3
+
+
+def test_a_duplicate_of_a_rejected_row_is_rejected_too(cli, make_csv):
+    text = HEADER + "X-2,Bad,500,,113/13/45,,,,,,,,\nX-2,Again,700,,,,,,,,,,\n"
+    result, summary = cli.json("import", "accounts", make_csv("d.csv", text))
+    assert summary["inserted"] == 0
+    assert [(r["line"], r["account_id"]) for r in summary["rejected"]] == [(2, "X-2"), (3, "X-2")]
+    assert "already on line 2" in summary["rejected"][1]["reason"]
+
+
+def test_close_missing_spares_accounts_whose_row_was_rejected(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
+    bad_tw1 = GOOD.replace('"12,345.67"', "0")
+    result, summary = cli.json("import", "accounts", make_csv("b.csv", HEADER + bad_tw1),
+                               "--close-missing")
+    assert summary["closed"] == 0 and len(summary["rejected"]) == 1
