@@ -19,10 +19,9 @@ def format_money(amount, currency: str | None = None) -> str:
     return f"{text} {currency}" if currency else text
 
 
-def _console(out):
+def _console(out, is_tty: bool):
     from rich.console import Console
 
-    is_tty = hasattr(out, "isatty") and out.isatty()
     return Console(file=out, width=None if is_tty else PIPE_WIDTH, highlight=False,
                    soft_wrap=not is_tty)
 
@@ -145,4 +144,13 @@ def _importresult(result: ImportResult, console) -> None:
 
 
 def render(result: Any, out) -> None:
-    render_text(result, _console(out))
+    """Rich output on a terminal; in a pipe, plain text without trailing spaces (for diff,
+    e-mail and golden files)."""
+    if hasattr(out, "isatty") and out.isatty():
+        render_text(result, _console(out, True))
+        return
+    import io
+
+    buffer = io.StringIO()
+    render_text(result, _console(buffer, False))
+    out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))

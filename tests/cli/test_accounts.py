@@ -85,3 +85,31 @@ def test_bad_input_exits_2_with_one_line(loaded, args, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_whole_table_output(loaded):
+    assert loaded("accounts", "--collector", "alice").stdout == (
+        "Account  Debtor                    Amount due  DPD  Phone          Collector  Status\n"
+        "A-1      Alice Debtor              500.00 TWD   10  +886912345678  alice      open\n"
+        "A-2      =HYPERLINK(\"http://x\")  1,500.00 TWD   40  +886922333444  alice      open\n"
+        "2 accounts, 2,000.00 TWD\n"
+    )
+
+
+def test_whole_dossier_output(loaded):
+    assert loaded("show", "A-1").stdout == (
+        "Account A-1\n"
+        "Debtor         Alice Debtor\n"
+        "Amount due     500.00 TWD\n"
+        "Days past due  10\n"
+        "Due date       2026-11-24\n"
+        "Work starts    -\n"
+        "Paydays        -\n"
+        "Time zone      Asia/Taipei\n"
+        "Collector      alice\n"
+        "Risk           -\n"
+        "Status         open\n"
+        "Notes          -\n"
+        "Phones\n"
+        "  +886912345678  (mobile)\n"
+    )
