@@ -79,19 +79,20 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
 def _to_decimal(digits: str, original: str) -> Decimal:
     if "." in digits and "," in digits:
         decimal_mark = "." if digits.rfind(".") > digits.rfind(",") else ","
-    elif "," in digits:
-        groups = digits.split(",")
-        decimal_mark = "," if len(groups) == 2 and len(groups[1]) in (1, 2) else None
-    elif "." in digits:
-        groups = digits.split(".")
-        decimal_mark = None if len(groups) > 2 else "."
+    elif digits.count(",") == 1:
+        decimal_mark = "," if len(digits.split(",")[1]) in (1, 2) else None
+    elif digits.count(".") == 1:
+        decimal_mark = "."
     else:
         decimal_mark = None
     if decimal_mark:
         whole, _sep, fraction = digits.rpartition(decimal_mark)
     else:
         whole, fraction = digits, ""
-    whole = whole.replace(",", "").replace(".", "")
+    groups = re.split(r"[ ,.]", whole)
+    if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
+        raise FieldError(_("amount {value!r} is not a number").format(value=original))
+    whole = "".join(groups)
     if len(fraction) > 2:
         raise FieldError(_("amount {value!r} has more than two decimal places").format(
             value=original))
