@@ -33,8 +33,8 @@ def _progress_bar():
 @app.command("accounts")
 def import_accounts_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help=_("The CSV file (comma, semicolon or tab separated)."),
-                                dir_okay=False),
+    file: Path = typer.Argument(..., metavar="FILE", dir_okay=False,
+                                help=_("The CSV file (comma, semicolon or tab separated).")),
     encoding: str = typer.Option(None, help=_("Force the encoding (utf-8, big5, gb18030); "
                                               "detected by default.")),
     mapping: Path = typer.Option(None, help=_("YAML file mapping this export's headers to "

@@ -68,6 +68,15 @@ class ColumnMap:
         return self.header[self.columns[field_name]]
 
 
+def _describe_columns(header: Sequence[str], limit: int = 12, width: int = 30) -> str:
+    """The columns of a header for an error line: quoted, shortened, at most ``limit``."""
+    if not header:
+        return _("none")
+    shown = [repr(h if len(h) <= width else h[:width] + "...") for h in header[:limit]]
+    more = len(header) - limit
+    return ", ".join(shown) + (_(" and {n} more").format(n=more) if more > 0 else "")
+
+
 def load_mapping(path: Path) -> dict[str, str]:
     """Read a ``--mapping`` YAML file: ``header: field``; errors name the file and key."""
     data = read_yaml(path)
@@ -137,7 +146,7 @@ class HeaderMatcher:
                   "(name them in --mapping FILE or import.aliases)").format(
                     file=file_name,
                     fields=", ".join(FIELD_LABELS.get(m, m) for m in missing),
-                    found=", ".join(repr(h) for h in header) or _("none"),
+                    found=_describe_columns(header),
                 )
             )
         return ColumnMap(

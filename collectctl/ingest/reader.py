@@ -51,6 +51,20 @@ class _HashingReader(io.RawIOBase):
         super().close()
 
 
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _check_is_text(sample: bytes, path: Path) -> None:
+    """Refuse spreadsheets and other binary files with advice instead of garbage headers."""
+    if sample.startswith(_WORKBOOK_MAGIC):
+        raise InputFileError(_(
+            "{path}: this is an Excel workbook, not a CSV file; in Excel use "
+            "File > Save As > CSV UTF-8 and import that").format(path=path.name))
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in sample:
+        raise InputFileError(_("{path}: not a text (CSV) file").format(path=path.name))
+
+
 def _decode_sample(sample: bytes, encoding: str) -> tuple[str, bool]:
     """Decode ``sample`` (which may end mid-character); also say if it decoded cleanly."""
     try:
@@ -174,6 +188,7 @@ def open_table(
         size = path.stat().st_size
         sample = raw.read(SAMPLE_BYTES)
         raw.seek(0)
+        _check_is_text(sample, path)
         chosen = normalize_encoding(encoding) if encoding else detect_encoding(sample, score_header)
         if chosen == "utf-8" and sample.startswith(codecs.BOM_UTF8):
             chosen = "utf-8-sig"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import singledispatch
+from pathlib import PurePath
 from typing import Any
 
 from collectctl.core.accounts import AccountView, best_phone
@@ -118,7 +119,7 @@ def _importresult(result: ImportResult, console) -> None:
     ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
              rejected=len(result.rejected))
     say(_("{file} ({encoding}): {counts}").format(
-        file=result.file, encoding=result.encoding, counts=counts), markup=False)
+        file=PurePath(result.file).name, encoding=result.encoding, counts=counts), markup=False)
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(

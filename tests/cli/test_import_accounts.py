@@ -333,3 +333,22 @@ def test_close_missing_spares_accounts_whose_row_was_rejected(cli, make_csv):
     result, summary = cli.json("import", "accounts", make_csv("b.csv", HEADER + bad_tw1),
                                "--close-missing")
     assert summary["closed"] == 0 and len(summary["rejected"]) == 1
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"PK\x03\x04\x14\x00\x06\x00rest-of-a-zip", "Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", "Excel workbook"),
+    (b"\x00\x01\x02binary\x00stuff" * 10, "not a text (CSV) file"),
+])
+def test_spreadsheets_and_binary_files_are_refused_with_advice(cli, tmp_path, content, message):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    result = cli("import", "accounts", path)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_very_wide_unknown_header_is_shortened_in_the_error(cli, make_csv):
+    header = ",".join(f"column number {i} with a long name" for i in range(50))
+    result = cli("import", "accounts", make_csv("wide.csv", header + "\n"))
+    assert result.exit_code == 2
+    assert "and 38 more" in result.stderr and len(result.stderr) < 800
