@@ -27,3 +27,21 @@ def test_big5_example_with_chinese_headers_and_roc_dates(cli, example_big5):
 def test_no_progress_bar_when_stderr_is_not_a_terminal(cli, example_csv):
     result = cli("import", "accounts", example_csv)
     assert result.stderr == ""
+
+
+def test_progress_bar_reports_bytes_when_stderr_is_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from collectctl.cli import imports
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Tty())
+    bar, progress = imports._progress_bar()
+    assert bar is not None
+    progress(50, 200)
+    (task,) = bar.tasks
+    assert (task.completed, task.total) == (50, 200)
