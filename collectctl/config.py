@@ -90,6 +90,48 @@ class ImportSettings:
     aliases: dict[str, tuple[str, ...]] = _opt(dict, _check_aliases)
 
 
+def _check_needs(value: tuple[str, ...]) -> str | None:
+    from collectctl.core.outcomes import NEEDS
+
+    unknown = [v for v in value if v not in NEEDS]
+    if unknown:
+        return _("{value!r} is not one of {choices}").format(
+            value=unknown[0], choices=", ".join(NEEDS))
+    return None
+
+
+def _check_effect(value: str) -> str | None:
+    from collectctl.core.outcomes import EFFECTS
+
+    return _one_of(*EFFECTS)(value)
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    """``outcomes: {code: {...}}``: a code defined here replaces the built-in one of that name."""
+
+    attempt: bool = _opt(True)
+    contact: bool = _opt(False)
+    right_party: bool = _opt(False)
+    effect: str = _opt("none", _check_effect)
+    needs: tuple[str, ...] = _opt(tuple, _check_needs)
+    aliases: tuple[str, ...] = _opt(tuple)
+    complaint: bool = _opt(False)
+    label: str = _opt("")
+
+
+def _check_positive(value: int) -> str | None:
+    return None if value >= 0 else _("must not be negative")
+
+
+@dataclass(frozen=True)
+class PromiseSettings:
+    """``promise:`` how promises to pay are judged."""
+
+    max_days: int = _opt(30, _check_positive)
+    grace_days: int = _opt(2, _check_positive)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
@@ -101,8 +143,22 @@ class Settings:
     database: str | None = _opt(None)
     lang: str | None = _opt(None)
     import_: ImportSettings = _opt(ImportSettings, key="import")
+    promise: PromiseSettings = _opt(PromiseSettings)
+    outcomes: dict[str, OutcomeSettings] = _opt(dict)
     #: Where the settings came from (None: built-in defaults). Not a YAML key.
     source: str | None = field(default=None, metadata={"internal": True})
+
+
+def outcome_book(settings: Settings):
+    """The outcome codes in force: the built-in set, with the config's codes replacing or
+    adding to it."""
+    from collectctl.core.outcomes import DEFAULT_OUTCOMES, Outcome, OutcomeBook
+
+    by_code = {o.code: o for o in DEFAULT_OUTCOMES}
+    for code, o in settings.outcomes.items():
+        by_code[code] = Outcome(code, o.attempt, o.contact, o.right_party, o.effect, o.needs,
+                                o.aliases, o.complaint, o.label or code)
+    return OutcomeBook(tuple(by_code.values()))
 
 
 def app_dir() -> Path:

@@ -48,17 +48,31 @@ def show(
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account id.")),
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
-    """Show one account's dossier: debtor, amount, phones, paydays, notes."""
+    """Show one account's file: debtor, balance, phones, promises, payments and calls."""
+    from collectctl.config import outcome_book
+    from collectctl.core import activity
     from collectctl.core.accounts import account_view
+    from collectctl.core.promises import select_promises
+    from collectctl.logbook import require_account
     from collectctl.render import emit
     from collectctl.render.results import Dossier
 
     state = app_context(ctx)
-    account = state.store.get_account(account_id)
-    if account is None:
-        raise UsageError(_("no account {id!r}").format(id=account_id))
-    view = account_view(account, state.now.date())
-    emit(view if fmt is TextJson.json else Dossier(view), fmt.value)
+    store, today = state.store, state.now.date()
+    account = require_account(store, account_id)
+    calls = store.calls_of(account_id)
+    payments = store.payments_of(account_id)
+    promises = select_promises(store.promises_of(account_id), payments, today,
+                               state.settings.promise.grace_days)
+    emit(Dossier(
+        account=account_view(account, today),
+        balance=activity.balance(account, payments),
+        calls=tuple(calls),
+        promises=tuple(promises),
+        payments=tuple(payments),
+        hold=activity.hold_of(calls, outcome_book(state.settings)),
+        zone=state.settings.timezone,
+    ), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

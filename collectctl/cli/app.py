@@ -91,10 +91,11 @@ def root(
 
 
 def _register() -> None:
-    from collectctl.cli import accounts, imports, setup
+    from collectctl.cli import accounts, calls, imports, setup
 
     app.add_typer(imports.app, name="import")
     accounts.register(app)
+    calls.register(app)
     setup.register(app)
 
 

@@ -104,3 +104,53 @@ class ImportResult:
     dry_run: bool = False
     strict_aborted: bool = False
     previous_batch: ImportBatch | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One entry of the append-only call log.
+
+    ``reverses`` is set on an undo entry (the id of the entry it reverses);
+    ``reversed_by`` is filled when read back, for entries that were undone.
+    Amounts are for ptp/paid; ``promise_date`` for ptp; ``callback_at`` for callbacks.
+    """
+
+    id: int | None
+    account_id: str
+    collector: str | None
+    called_at: datetime
+    outcome: str
+    phone: str | None = None
+    note: str | None = None
+    amount: Decimal | None = None
+    promise_date: date | None = None
+    callback_at: datetime | None = None
+    reverses: int | None = None
+    invalidated_phone: str | None = None
+    source: str = "log"
+    reversed_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A promise to pay ``amount`` by ``due`` made on ``made_on`` (by the call ``call_id``)."""
+
+    id: int | None
+    account_id: str
+    amount: Decimal
+    due: date
+    made_on: date
+    call_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money received on an account, dated ``paid_on``; ``reference`` makes imports idempotent."""
+
+    id: int | None
+    account_id: str
+    amount: Decimal
+    paid_on: date
+    reference: str | None = None
+    source: str = "pay"
+    call_id: int | None = None

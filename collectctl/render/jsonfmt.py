@@ -9,8 +9,8 @@ from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
-from collectctl.core.models import ImportResult, RowError
-from collectctl.render.results import AccountList
+from collectctl.core.models import Call, ImportResult, RowError
+from collectctl.render.results import AccountList, Contacts, Dossier, PromiseList, SkipList
 
 
 def money(amount: Decimal) -> str:
@@ -44,6 +44,46 @@ def json_view(result: Any) -> Any:
 @json_view.register
 def _accountlist(result: AccountList) -> Any:
     return [to_jsonable(a) for a in result.accounts]
+
+
+@json_view.register
+def _skiplist(result: SkipList) -> Any:
+    return [to_jsonable(a) for a in result.accounts]
+
+
+@json_view.register
+def _promiselist(result: PromiseList) -> Any:
+    return [
+        {"account_id": p.account_id, "amount": money(p.amount), "due": p.due.isoformat(),
+         "status": p.status, "paid": money(p.paid), "made_on": p.made_on.isoformat()}
+        for p in result.promises
+    ]
+
+
+@json_view.register
+def _contacts(result: Contacts) -> Any:
+    return to_jsonable(result.account.phones)
+
+
+def call_json(call: Call) -> dict:
+    data = to_jsonable(call)
+    data["amount"] = money(call.amount) if call.amount is not None else None
+    return data
+
+
+@json_view.register
+def _dossier(result: Dossier) -> Any:
+    data = to_jsonable(result.account)
+    data["balance"] = money(result.balance)
+    data["hold"] = result.hold.outcome if result.hold else None
+    data["calls"] = [call_json(c) for c in result.calls]
+    data["promises"] = _promiselist(PromiseList(result.promises))
+    data["payments"] = [
+        {"id": p.id, "amount": money(p.amount), "paid_on": p.paid_on.isoformat(),
+         "reference": p.reference, "source": p.source, "call_id": p.call_id}
+        for p in result.payments
+    ]
+    return data
 
 
 def _reject(r: RowError) -> dict:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from collectctl.core.accounts import AccountView
+from collectctl.core.activity import Hold
+from collectctl.core.models import Call, Payment
+from collectctl.core.promises import PromiseView
 
 
 @dataclass(frozen=True)
@@ -19,10 +23,34 @@ class Dossier:
     """One account, everything a collector reads before dialling."""
 
     account: AccountView
+    balance: Decimal
+    calls: tuple[Call, ...] = ()
+    promises: tuple[PromiseView, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    hold: Hold | None = None
+    #: The collector's time zone, for showing when calls were made.
+    zone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class PromiseList:
+    promises: tuple[PromiseView, ...]
+
+
+@dataclass(frozen=True)
+class SkipList:
+    """Accounts that need skip tracing (no valid phone, or logged as skip)."""
+
+    accounts: tuple[AccountView, ...]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    account: AccountView
 
 
 @dataclass(frozen=True)
 class Message:
-    """A plain confirmation line (``init``, ``demo``)."""
+    """A plain confirmation line (``init``, ``demo``, ``pay``)."""
 
     text: str

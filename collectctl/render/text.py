@@ -9,7 +9,15 @@ from typing import Any
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
-from collectctl.render.results import AccountList, Dossier, Message
+from collectctl.logbook import Logged, Undone
+from collectctl.render.results import (
+    AccountList,
+    Contacts,
+    Dossier,
+    Message,
+    PromiseList,
+    SkipList,
+)
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
@@ -92,6 +100,20 @@ def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
     ]
 
 
+def _day(d) -> str:
+    return d.strftime("%a %Y-%m-%d")
+
+
+def _when(moment, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
+
+
+#: How many of the latest log entries the dossier shows.
+DOSSIER_CALLS = 10
+
+
 @render_text.register
 def _dossier(result: Dossier, console) -> None:
     from rich.table import Table
@@ -103,12 +125,148 @@ def _dossier(result: Dossier, console) -> None:
     grid.add_column()
     for label, value in _dossier_lines(a):
         grid.add_row(label, value)
+        if label == _("Amount due") and result.balance != a.amount_due:
+            grid.add_row(_("Balance"), format_money(result.balance, a.currency))
+    if result.hold:
+        grid.add_row(_("On hold"), _("{outcome} since {when}").format(
+            outcome=result.hold.outcome, when=_when(result.hold.since, result.zone)))
     console.print(grid)
     console.print(_("Phones"), style="bold", markup=False)
-    if not a.phones:
-        console.print("  " + _("none: needs skip tracing"), markup=False)
+    if not any(p.valid for p in a.phones):
+        console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
         console.print(f"  {_phone_text(p)}  ({p.label})", markup=False)
+    if result.promises:
+        console.print(_("Promises"), style="bold", markup=False)
+        for p in result.promises:
+            console.print("  " + _promise_line(p, a.currency), markup=False)
+    if result.payments:
+        console.print(_("Payments"), style="bold", markup=False)
+        for y in result.payments:
+            ref = f"  {y.reference}" if y.reference else ""
+            console.print(f"  {y.paid_on.isoformat()}  {format_money(y.amount, a.currency)}"
+                          f"{ref}", markup=False)
+    if result.calls:
+        console.print(_("Calls (latest {n})").format(n=min(DOSSIER_CALLS, len(result.calls))),
+                      style="bold", markup=False)
+        for c in result.calls[-DOSSIER_CALLS:]:
+            console.print("  " + _call_line(c, result.zone), markup=False)
+
+
+def _promise_line(p, currency: str) -> str:
+    return _("{amount} due {due}: {status} (paid {paid})").format(
+        amount=format_money(p.amount, currency), due=_day(p.due), status=p.status,
+        paid=format_money(p.paid))
+
+
+def _call_line(c, zone: str) -> str:
+    parts = [f"#{c.id}", _when(c.called_at, zone), c.outcome]
+    if c.reverses:
+        parts.append(_("(undoes #{id})").format(id=c.reverses))
+    if c.amount is not None:
+        parts.append(format_money(c.amount))
+    if c.promise_date:
+        parts.append(_("due {day}").format(day=_day(c.promise_date)))
+    if c.callback_at:
+        parts.append(_("call back {when}").format(when=_when(c.callback_at, zone)))
+    if c.phone:
+        parts.append(c.phone)
+    if c.collector:
+        parts.append(c.collector)
+    if c.note:
+        parts.append(f"“{c.note}”")
+    if c.reversed_by:
+        parts.append(_("[undone by #{id}]").format(id=c.reversed_by))
+    return "  ".join(parts)
+
+
+@render_text.register
+def _promiselist(result: PromiseList, console) -> None:
+    from rich.table import Table
+
+    if not result.promises:
+        console.print(_("No promises match."), markup=False)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for title, justify in ((_("Account"), "left"), (_("Amount"), "right"), (_("Due"), "left"),
+                           (_("Status"), "left"), (_("Paid"), "right")):
+        table.add_column(title, justify=justify, no_wrap=True)
+    for p in result.promises:
+        table.add_row(p.account_id, format_money(p.amount), _day(p.due), p.status,
+                      format_money(p.paid))
+    console.print(table)
+
+
+@render_text.register
+def _skiplist(result: SkipList, console) -> None:
+    if not result.accounts:
+        console.print(_("No account needs skip tracing."), markup=False)
+        return
+    _accountlist(AccountList(result.accounts), console)
+
+
+@render_text.register
+def _contacts(result: Contacts, console) -> None:
+    if not result.account.phones:
+        console.print(_("{id} has no phone numbers.").format(id=result.account.account_id),
+                      markup=False)
+    for p in result.account.phones:
+        console.print(f"{_phone_text(p)}  ({p.label})", markup=False)
+
+
+@render_text.register
+def _logged(result: Logged, console) -> None:
+    console.print(logged_line(result), markup=False)
+
+
+def logged_line(result: Logged) -> str:
+    """The one line ``log`` answers with: what was recorded and what changed because of it."""
+    call, outcome, planned = result.call, result.outcome, result.planned
+    currency = result.account.currency
+    head = _("{id} (entry {n})").format(id=call.account_id, n=call.id)
+    logged = _("{label} logged").format(label=outcome.label or outcome.code)
+    if planned.promise:
+        tail = _("promise of {amount} due {due} recorded; no calls until then").format(
+            amount=format_money(planned.promise.amount, currency), due=_day(planned.promise.due))
+    elif planned.payment:
+        tail = _("payment of {amount} on {day} recorded; balance now {balance}").format(
+            amount=format_money(planned.payment.amount, currency),
+            day=planned.payment.paid_on.isoformat(),
+            balance=format_money(result.balance, currency))
+    elif call.callback_at:
+        tail = _("callback at {when} ({zone}, the debtor's time) pinned in that day's plan").format(
+            when=call.callback_at.strftime("%a %Y-%m-%d %H:%M"), zone=result.account.timezone)
+    elif outcome.effect == "hold":
+        tail = _("{label}: calls stop until 'collectctl account {id} --resume'").format(
+            label=outcome.label or outcome.code, id=call.account_id)
+    elif planned.invalidate_phone:
+        tail = _("{label}: {phone} marked invalid").format(
+            label=outcome.label or outcome.code, phone=planned.invalidate_phone)
+        if result.valid_phones:
+            tail += _("; next call goes to {phone}").format(phone=result.valid_phones[0])
+        else:
+            tail += _("; no valid phone left: the account is on the skip-trace list")
+    elif outcome.effect == "skip":
+        tail = _("the account is on the skip-trace list")
+    elif outcome.complaint:
+        tail = _("complaint logged; it counts in the supervisor's report")
+    else:
+        tail = logged
+    return f"{head}: {tail}"
+
+
+@render_text.register
+def _undone(result: Undone, console) -> None:
+    original = result.original
+    line = _("entry {n} ({outcome} on {id}) undone by entry {m}").format(
+        n=original.id, outcome=original.outcome, id=original.account_id, m=result.reversal.id)
+    if original.promise_date:
+        line += _("; its promise is withdrawn")
+    if original.amount is not None and original.promise_date is None:
+        line += _("; its payment is withdrawn")
+    if result.phone_restored:
+        line += _("; {phone} is valid again").format(phone=original.invalidated_phone)
+    console.print(line, markup=False)
 
 
 @render_text.register

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from collectctl.core.models import LAST_DAY, Account, ImportBatch, Phone
+from collectctl.core.models import LAST_DAY, Account, Call, ImportBatch, Payment, Phone, Promise
 
 CENT = Decimal("0.01")
 
@@ -100,3 +100,69 @@ def batch_from_row(row) -> ImportBatch:
         imported_at=datetime.fromisoformat(imported_at), encoding=encoding,
         inserted=inserted, updated=updated, unchanged=unchanged, rejected=rejected, closed=closed,
     )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def call_params(call: Call, batch_id: int | None, now: str) -> dict:
+    from collectctl.clock import to_utc_iso
+
+    return {
+        "account_id": call.account_id,
+        "collector": call.collector,
+        "called_at": to_utc_iso(call.called_at),
+        "outcome": call.outcome,
+        "phone": call.phone,
+        "note": call.note,
+        "amount_minor": to_minor(call.amount) if call.amount is not None else None,
+        "promise_date": _iso(call.promise_date),
+        "callback_at": to_utc_iso(call.callback_at) if call.callback_at else None,
+        "reverses": call.reverses,
+        "invalidated_phone": call.invalidated_phone,
+        "source": call.source,
+        "batch_id": batch_id,
+        "now": now,
+    }
+
+
+def call_from_row(row) -> Call:
+    (id_, account_id, collector, called_at, outcome, phone, note, amount_minor, promise_date,
+     callback_at, reverses, invalidated, source, reversed_by) = row
+    return Call(
+        id=id_, account_id=account_id, collector=collector,
+        called_at=datetime.fromisoformat(called_at), outcome=outcome, phone=phone, note=note,
+        amount=from_minor(amount_minor) if amount_minor is not None else None,
+        promise_date=date.fromisoformat(promise_date) if promise_date else None,
+        callback_at=datetime.fromisoformat(callback_at) if callback_at else None,
+        reverses=reverses, invalidated_phone=invalidated, source=source, reversed_by=reversed_by,
+    )
+
+
+def promise_params(promise: Promise, call_id: int) -> dict:
+    return {
+        "account_id": promise.account_id, "call_id": call_id,
+        "amount_minor": to_minor(promise.amount), "due_date": promise.due.isoformat(),
+        "made_on": promise.made_on.isoformat(),
+    }
+
+
+def promise_from_row(row) -> Promise:
+    id_, account_id, amount_minor, due, made_on, call_id = row
+    return Promise(id_, account_id, from_minor(amount_minor), date.fromisoformat(due),
+                   date.fromisoformat(made_on), call_id)
+
+
+def payment_params(payment: Payment, call_id: int | None, batch_id: int | None, now: str) -> dict:
+    return {
+        "account_id": payment.account_id, "amount_minor": to_minor(payment.amount),
+        "paid_on": payment.paid_on.isoformat(), "reference": payment.reference,
+        "source": payment.source, "call_id": call_id, "batch_id": batch_id, "now": now,
+    }
+
+
+def payment_from_row(row) -> Payment:
+    id_, account_id, amount_minor, paid_on, reference, source, call_id = row
+    return Payment(id_, account_id, from_minor(amount_minor), date.fromisoformat(paid_on),
+                   reference, source, call_id)

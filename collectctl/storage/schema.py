@@ -93,6 +93,64 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "m002_calls_promises_payments",
+        [
+            """
+            CREATE TABLE calls (
+                id {id_pk},
+                account_id TEXT NOT NULL REFERENCES accounts (account_id),
+                collector TEXT,
+                called_at TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                phone TEXT,
+                note TEXT,
+                amount_minor {bigint},
+                promise_date TEXT,
+                callback_at TEXT,
+                reverses {bigint} UNIQUE REFERENCES calls (id),
+                invalidated_phone TEXT,
+                source TEXT NOT NULL,
+                batch_id {bigint} REFERENCES import_batches (id),
+                logged_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX calls_account ON calls (account_id, called_at)",
+            "CREATE INDEX calls_collector ON calls (collector, called_at)",
+            """
+            CREATE TABLE promises (
+                id {id_pk},
+                account_id TEXT NOT NULL REFERENCES accounts (account_id),
+                call_id {bigint} NOT NULL REFERENCES calls (id),
+                amount_minor {bigint} NOT NULL,
+                due_date TEXT NOT NULL,
+                made_on TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX promises_account ON promises (account_id, due_date)",
+            "CREATE INDEX promises_due ON promises (due_date)",
+            """
+            CREATE TABLE payments (
+                id {id_pk},
+                account_id TEXT NOT NULL REFERENCES accounts (account_id),
+                amount_minor {bigint} NOT NULL,
+                paid_on TEXT NOT NULL,
+                reference TEXT,
+                source TEXT NOT NULL,
+                call_id {bigint} REFERENCES calls (id),
+                batch_id {bigint} REFERENCES import_batches (id),
+                recorded_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX payments_reference ON payments (account_id, reference)",
+            "CREATE INDEX payments_account ON payments (account_id, paid_on)",
+            "CREATE INDEX payments_paid_on ON payments (paid_on)",
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {

@@ -13,7 +13,8 @@ ACCOUNT_COLUMNS = (
 )
 PHONE_COLUMNS = "account_id, number, label, valid, extension"
 
-COUNTABLE = ("accounts", "phones", "import_batches", "account_history")
+COUNTABLE = ("accounts", "phones", "import_batches", "account_history", "calls", "promises",
+             "payments")
 
 INSERT_BATCH = """
 INSERT INTO import_batches (kind, file_name, imported_at, encoding)
@@ -140,3 +141,92 @@ def in_list(values: list[str] | tuple[str, ...]) -> tuple[str, dict]:
     """Named placeholders ``:v0, :v1, ...`` and their parameters for an ``IN (...)`` list."""
     params = {f"v{n}": value for n, value in enumerate(values)}
     return ",".join(f":{name}" for name in params), params
+
+# -- the call log --------------------------------------------------------------------------
+
+CALL_COLUMNS = (
+    "c.id, c.account_id, c.collector, c.called_at, c.outcome, c.phone, c.note, c.amount_minor, "
+    "c.promise_date, c.callback_at, c.reverses, c.invalidated_phone, c.source, "
+    "(SELECT r.id FROM calls r WHERE r.reverses = c.id)"
+)
+
+INSERT_CALL = """
+INSERT INTO calls (account_id, collector, called_at, outcome, phone, note, amount_minor,
+    promise_date, callback_at, reverses, invalidated_phone, source, batch_id, logged_at)
+VALUES (:account_id, :collector, :called_at, :outcome, :phone, :note, :amount_minor,
+    :promise_date, :callback_at, :reverses, :invalidated_phone, :source, :batch_id, :now)
+"""
+
+SELECT_CALL = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.id = :id"
+SELECT_CALLS_OF = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.account_id = :id ORDER BY c.id"
+SELECT_LAST_CALL_BY = f"""
+SELECT {CALL_COLUMNS} FROM calls c
+WHERE c.collector = :collector AND c.reverses IS NULL
+  AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)
+ORDER BY c.id DESC LIMIT 1
+"""
+
+SET_PHONE_VALID = """
+UPDATE phones SET valid = :valid WHERE account_id = :account_id AND number = :number
+  AND valid <> :valid
+"""
+
+INSERT_PROMISE = """
+INSERT INTO promises (account_id, call_id, amount_minor, due_date, made_on)
+VALUES (:account_id, :call_id, :amount_minor, :due_date, :made_on)
+"""
+
+#: Promises whose call was not undone.
+_STANDING_PROMISES = """
+SELECT p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id
+FROM promises p
+WHERE NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = p.call_id)
+"""
+SELECT_PROMISES_OF = _STANDING_PROMISES + " AND p.account_id = :id ORDER BY p.due_date, p.id"
+SELECT_PROMISES = _STANDING_PROMISES + """
+  AND p.account_id IN (SELECT a.account_id FROM accounts a {where})
+ORDER BY p.due_date, p.account_id, p.id
+"""
+
+INSERT_PAYMENT = """
+INSERT INTO payments (account_id, amount_minor, paid_on, reference, source, call_id, batch_id,
+    recorded_at)
+VALUES (:account_id, :amount_minor, :paid_on, :reference, :source, :call_id, :batch_id, :now)
+ON CONFLICT (account_id, reference) DO NOTHING
+"""
+
+#: Payments that stand: not recorded by a call that was undone.
+_STANDING_PAYMENTS = """
+SELECT y.id, y.account_id, y.amount_minor, y.paid_on, y.reference, y.source, y.call_id
+FROM payments y
+WHERE (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+"""
+SELECT_PAYMENTS_OF = _STANDING_PAYMENTS + " AND y.account_id = :id ORDER BY y.paid_on, y.id"
+SELECT_PAYMENTS_IN = _STANDING_PAYMENTS + """
+  AND y.account_id IN ({ids}) ORDER BY y.account_id, y.paid_on, y.id
+"""
+
+ADD_CONTACT = """
+INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at)
+VALUES (:account_id, :number, :label, :valid, :extension,
+    (SELECT COUNT(*) FROM phones WHERE account_id = :account_id), :source, :now)
+ON CONFLICT (account_id, number) DO NOTHING
+"""
+
+#: Open accounts with no valid phone, or whose latest standing entry is a skip.
+SELECT_NO_VALID_PHONE = """
+SELECT a.account_id FROM accounts a
+WHERE a.status = 'open'
+  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id AND p.valid = 1)
+ORDER BY a.account_id
+"""
+SELECT_LAST_OUTCOMES = """
+SELECT c.account_id, c.outcome FROM calls c
+WHERE c.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)
+  AND c.outcome <> 'resume'
+  AND c.id = (SELECT MAX(c2.id) FROM calls c2 WHERE c2.account_id = c.account_id
+              AND c2.reverses IS NULL AND c2.outcome <> 'resume'
+              AND NOT EXISTS (SELECT 1 FROM calls r2 WHERE r2.reverses = c2.id))
+  AND c.outcome IN ({codes})
+  AND c.account_id IN (SELECT account_id FROM accounts WHERE status = 'open')
+"""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from collectctl.core.models import Account, ImportBatch
+from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage import codec, sql
@@ -262,3 +262,76 @@ class SQLiteStore:
         if table not in sql.COUNTABLE:
             raise ValueError(table)
         return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    # -- the call log ---------------------------------------------------------------------
+
+    def add_call(self, call: Call, now: str, batch_id: int | None = None) -> int:
+        """Append an entry to the call log; return its id."""
+        return self.conn.execute(sql.INSERT_CALL, codec.call_params(call, batch_id, now)).lastrowid
+
+    def get_call(self, call_id: int) -> Call | None:
+        row = self.conn.execute(sql.SELECT_CALL, {"id": call_id}).fetchone()
+        return codec.call_from_row(row) if row else None
+
+    def calls_of(self, account_id: str) -> list[Call]:
+        """Every entry of an account's log, undo entries included, oldest first."""
+        rows = self.conn.execute(sql.SELECT_CALLS_OF, {"id": account_id})
+        return [codec.call_from_row(r) for r in rows]
+
+    def last_call_by(self, collector: str) -> Call | None:
+        """The collector's latest entry that is neither an undo nor undone."""
+        row = self.conn.execute(sql.SELECT_LAST_CALL_BY, {"collector": collector}).fetchone()
+        return codec.call_from_row(row) if row else None
+
+    def set_phone_valid(self, account_id: str, number: str, valid: bool) -> bool:
+        """Mark a phone valid or invalid; True if that changed anything."""
+        params = {"account_id": account_id, "number": number, "valid": 1 if valid else 0}
+        return self.conn.execute(sql.SET_PHONE_VALID, params).rowcount > 0
+
+    def add_phone(self, account_id: str, phone: Phone, source: str, now: str) -> bool:
+        """Add a number to an account unless it is already there; True if added."""
+        params = codec.phone_params(account_id, phone, 0, source, now)
+        return self.conn.execute(sql.ADD_CONTACT, params).rowcount > 0
+
+    def add_promise(self, promise: Promise, call_id: int) -> int:
+        params = codec.promise_params(promise, call_id)
+        return self.conn.execute(sql.INSERT_PROMISE, params).lastrowid
+
+    def promises_of(self, account_id: str) -> list[Promise]:
+        rows = self.conn.execute(sql.SELECT_PROMISES_OF, {"id": account_id})
+        return [codec.promise_from_row(r) for r in rows]
+
+    def promises(self, collector: str | None = None) -> list[Promise]:
+        """Standing promises (their call not undone), by due date; of one collector's accounts."""
+        where, params = sql.account_filters(collector, None, None)
+        rows = self.conn.execute(sql.SELECT_PROMISES.format(where=where), params)
+        return [codec.promise_from_row(r) for r in rows]
+
+    def add_payment(
+        self, payment: Payment, now: str, call_id: int | None = None, batch_id: int | None = None
+    ) -> bool:
+        """Record a payment; False if one with the same account and reference exists."""
+        params = codec.payment_params(payment, call_id, batch_id, now)
+        return self.conn.execute(sql.INSERT_PAYMENT, params).rowcount > 0
+
+    def payments_of(self, account_id: str) -> list[Payment]:
+        rows = self.conn.execute(sql.SELECT_PAYMENTS_OF, {"id": account_id})
+        return [codec.payment_from_row(r) for r in rows]
+
+    def payments_for(self, ids: Sequence[str]) -> list[Payment]:
+        """Standing payments of the accounts ``ids``."""
+        out: list[Payment] = []
+        for start in range(0, len(ids), _CHUNK):
+            marks, params = sql.in_list(ids[start : start + _CHUNK])
+            rows = self.conn.execute(sql.SELECT_PAYMENTS_IN.format(ids=marks), params)
+            out.extend(codec.payment_from_row(r) for r in rows)
+        return out
+
+    def skip_list(self, skip_codes: Sequence[str]) -> list[str]:
+        """Open accounts with no valid phone, or whose latest standing entry is a skip code."""
+        ids = {r[0] for r in self.conn.execute(sql.SELECT_NO_VALID_PHONE)}
+        if skip_codes:
+            marks, params = sql.in_list(list(skip_codes))
+            rows = self.conn.execute(sql.SELECT_LAST_OUTCOMES.format(codes=marks), params)
+            ids.update(r[0] for r in rows)
+        return sorted(ids)

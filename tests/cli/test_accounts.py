@@ -33,9 +33,11 @@ def test_list_is_ordered_and_filtered(loaded):
     assert closed == []
 
 
-def test_json_accounts_are_the_show_objects(loaded):
+def test_json_accounts_are_the_show_objects_without_the_log(loaded):
     _, listed = loaded.json("accounts", "--collector", "bob")
     _, shown = loaded.json("show", "B-1")
+    for key in ("balance", "hold", "calls", "promises", "payments"):
+        shown.pop(key)
     assert listed == [shown]
 
 

@@ -53,7 +53,7 @@ def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         f"collectctl: error: {config}: unknown key 'colour' "
-        "(known: currency, database, import, lang, me, phone_region, timezone)")
+        "(known: currency, database, import, lang, me, outcomes, phone_region, promise, timezone)")
 
 
 def test_bad_now_is_a_usage_error(isolated):

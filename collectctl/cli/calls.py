@@ -1,0 +1,246 @@
+"""Commands a collector runs all day: ``log``, ``undo``, ``pay``, ``promises``, ``contact``,
+``skip``, ``account --resume``. Heavy modules are imported inside the commands."""
+
+from __future__ import annotations
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import PromiseDue, PromiseStatus, TextJson, format_option
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+contact_app = typer.Typer(help=_("Phone numbers of an account: add, mark invalid, list."),
+                          no_args_is_help=True)
+
+
+def log(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID", help=_("The account called.")),
+    outcome: str = typer.Argument(..., metavar="OUTCOME", help=_(
+        "What happened: no-answer (na), busy, voicemail (vm), wrong-number (wn), disconnected, "
+        "third-party (tp), rpc, ptp, paid, refused, dispute, callback (cb), cease, skip, "
+        "complaint.")),
+    amount: str = typer.Option(None, "--amount", "-a", help=_("Amount promised or paid.")),
+    day: str = typer.Option(None, "--date", "-d", help=_(
+        "Promise date (or payment date): 2026-12-10, 115/12/10, +7, fri.")),
+    at: str = typer.Option(None, "--at", help=_("Callback time in the debtor's time zone: "
+                                                "15:30 (today or --date) or 2026-12-10T15:30.")),
+    phone: str = typer.Option(None, "--phone", "-p", help=_("The number dialled (default: "
+                                                            "the first valid one).")),
+    note: str = typer.Option(None, "--note", "-n", help=_("A note for the file.")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Who called (default: "
+                                                                    "me from the config).")),
+    allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
+        "Accept a payment larger than the balance.")),
+) -> None:
+    """Log a call's outcome in one line; its effects (promise, payment, hold...) follow."""
+    from collectctl.logbook import log_call
+    from collectctl.render import emit
+
+    state = app_context(ctx)
+    logged = log_call(state.store, state.settings, state.now, account_id, outcome,
+                      collector=collector, amount=amount, day=day, at=at, phone=phone,
+                      note=note, allow_overpay=allow_overpay)
+    emit(logged, "text")
+
+
+def undo(
+    ctx: typer.Context,
+    call_id: int = typer.Argument(None, metavar="[CALL_ID]", help=_(
+        "The entry to reverse (default: your last one).")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Whose last entry.")),
+) -> None:
+    """Reverse your last log entry (or the one named) and every effect it had.
+
+    Nothing is deleted: a reversal is appended to the log.
+    """
+    from collectctl.logbook import undo as undo_entry
+    from collectctl.render import emit
+
+    state = app_context(ctx)
+    emit(undo_entry(state.store, state.settings, state.now, call_id, collector), "text")
+
+
+def account(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID"),
+    resume: bool = typer.Option(False, "--resume", help=_(
+        "Lift a dispute or cease-contact hold: calls may start again.")),
+    note: str = typer.Option(None, "--note", "-n", help=_("Why (kept in the log).")),
+    collector: str = typer.Option(None, "--collector", "-c"),
+) -> None:
+    """Change an account's state: --resume after a dispute or cease-contact is cleared."""
+    from collectctl.logbook import resume as resume_account
+    from collectctl.render import emit
+    from collectctl.render.results import Message
+
+    if not resume:
+        raise UsageError(_("nothing to do: say --resume (or use 'collectctl show {id}')").format(
+            id=account_id))
+    state = app_context(ctx)
+    entry = resume_account(state.store, state.settings, state.now, account_id, collector, note)
+    emit(Message(_("{id}: resumed (entry {n}); calls may start again").format(
+        id=account_id, n=entry.id)), "text")
+
+
+def pay(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID"),
+    amount: str = typer.Argument(..., metavar="AMOUNT", help=_("The amount paid.")),
+    day: str = typer.Option(None, "--date", "-d", help=_("When it was paid (default today).")),
+    reference: str = typer.Option(None, "--reference", "-r", help=_(
+        "The bank's reference; the same reference is recorded once.")),
+    allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
+        "Accept a payment larger than the balance.")),
+) -> None:
+    """Record a payment on an account."""
+    from collectctl.core.entries import parse_day
+    from collectctl.core.models import Payment
+    from collectctl.ingest.fields import FieldError, parse_amount
+    from collectctl.logbook import record_payment
+    from collectctl.render import emit
+    from collectctl.render.results import Message
+
+    state = app_context(ctx)
+    try:
+        value = parse_amount(amount)[0]
+    except FieldError as error:
+        raise UsageError(_("AMOUNT: {reason}").format(reason=error)) from None
+    today = state.now.date()
+    paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
+    if paid_on > today:
+        raise UsageError(_("--date {day} is in the future").format(day=paid_on.isoformat()))
+    payment = Payment(None, account_id, value, paid_on, reference, "pay")
+    if record_payment(state.store, state.settings, state.now, payment, allow_overpay):
+        text = _("{id}: payment of {amount} on {day} recorded").format(
+            id=account_id, amount=f"{value:,.2f}", day=paid_on.isoformat())
+    else:
+        text = _("{id}: payment {ref} was already recorded; nothing changed").format(
+            id=account_id, ref=reference)
+    emit(Message(text), "text")
+
+
+def promises(
+    ctx: typer.Context,
+    due: PromiseDue = typer.Option(PromiseDue.all.value, "--due", help=_(
+        "today: due today; overdue: past due and not kept; all.")),
+    status: PromiseStatus = typer.Option(None, "--status", help=_("pending, kept or broken.")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Only this collector's "
+                                                                    "accounts.")),
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """List promises to pay and whether each was kept (derived from payments)."""
+    from collectctl.core.promises import select_promises
+    from collectctl.render import emit
+    from collectctl.render.results import PromiseList
+
+    state = app_context(ctx)
+    found = state.store.promises(collector)
+    payments = state.store.payments_for(sorted({p.account_id for p in found}))
+    views = select_promises(found, payments, state.now.date(),
+                            state.settings.promise.grace_days, due.value,
+                            status.value if status else None)
+    emit(PromiseList(tuple(views)), fmt.value)
+
+
+def skip(
+    ctx: typer.Context,
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Accounts that need skip tracing: no valid phone, or logged as skip."""
+    from collectctl.config import outcome_book
+    from collectctl.core.accounts import account_view
+    from collectctl.render import emit
+    from collectctl.render.results import SkipList
+
+    state = app_context(ctx)
+    codes = outcome_book(state.settings).codes(lambda o: o.effect == "skip")
+    ids = state.store.skip_list(codes)
+    accounts = state.store.get_accounts(ids)
+    today = state.now.date()
+    emit(SkipList(tuple(account_view(accounts[i], today) for i in ids)), fmt.value)
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID"),
+    phone: str = typer.Argument(..., metavar="PHONE"),
+    label: str = typer.Option("other", "--label", help=_(
+        "mobile, home, work, relative or other.")),
+    name: str = typer.Option(None, "--name", help=_("Whose number (a relative, the office).")),
+) -> None:
+    """Add a number gathered on a call (0919 000 002 and +886919000002 are one number)."""
+    from collectctl.core.models import PHONE_LABELS
+    from collectctl.ingest.fields import parse_phones
+    from collectctl.logbook import add_contact
+    from collectctl.render import emit
+    from collectctl.render.results import Message
+
+    if label not in PHONE_LABELS:
+        raise UsageError(_("--label {label!r} is not one of {labels}").format(
+            label=label, labels=", ".join(PHONE_LABELS)))
+    state = app_context(ctx)
+    parsed = parse_phones(phone, state.settings.phone_region, label)
+    if not parsed or not parsed[0].valid:
+        raise UsageError(_("{phone!r} is not a valid phone number for region {region}").format(
+            phone=phone, region=state.settings.phone_region))
+    number = parsed[0]
+    if name:
+        from dataclasses import replace
+
+        number = replace(number, label=f"{label}: {name}")
+    added = add_contact(state.store, state.now, account_id, number)
+    text = (_("{id}: {phone} added ({label})") if added
+            else _("{id}: {phone} is already on file")).format(
+        id=account_id, phone=number.number, label=number.label)
+    emit(Message(text), "text")
+
+
+@contact_app.command("invalid")
+def contact_invalid(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID"),
+    phone: str = typer.Argument(..., metavar="PHONE"),
+) -> None:
+    """Mark one of an account's numbers invalid (the plan stops dialling it)."""
+    from collectctl.ingest.fields import parse_phones
+    from collectctl.logbook import mark_contact_invalid
+    from collectctl.render import emit
+    from collectctl.render.results import Message
+
+    state = app_context(ctx)
+    parsed = parse_phones(phone, state.settings.phone_region, "other")
+    number = parsed[0].number if parsed else phone
+    changed = mark_contact_invalid(state.store, account_id, number)
+    text = (_("{id}: {phone} marked invalid") if changed
+            else _("{id}: {phone} was already invalid")).format(id=account_id, phone=number)
+    emit(Message(text), "text")
+
+
+@contact_app.command("list")
+def contact_list(
+    ctx: typer.Context,
+    account_id: str = typer.Argument(..., metavar="ID"),
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """List an account's phone numbers, valid and invalid."""
+    from collectctl.core.accounts import account_view
+    from collectctl.logbook import require_account
+    from collectctl.render import emit
+    from collectctl.render.results import Contacts
+
+    state = app_context(ctx)
+    account = require_account(state.store, account_id)
+    emit(Contacts(account_view(account, state.now.date())), fmt.value)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("undo")(undo)
+    app.command("account")(account)
+    app.command("pay")(pay)
+    app.command("promises")(promises)
+    app.command("skip")(skip)
+    app.add_typer(contact_app, name="contact")

@@ -1,0 +1,177 @@
+"""Turning what a collector typed after a call into a log entry and its effects (pure).
+
+Every check happens here, before anything is written: an unknown outcome, a
+missing or bad amount, date or time, a promise in the past or too far ahead,
+a payment larger than the balance. Each is a :class:`UsageError` (exit 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from collectctl.core.models import Account, Call, Payment, Promise
+from collectctl.core.outcomes import Outcome
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What ``log`` (or a dialer file's row) says about one call."""
+
+    account: Account
+    outcome: Outcome
+    collector: str | None
+    now: datetime
+    amount: str | None = None
+    day: str | None = None
+    at: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    called_at: datetime | None = None
+    source: str = "log"
+
+
+@dataclass(frozen=True)
+class EntryRules:
+    """The settings entries are checked against."""
+
+    phone_region: str
+    date_order: str
+    promise_max_days: int
+    allow_overpay: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    """The entry to append and the effects to apply with it, in one transaction."""
+
+    call: Call
+    promise: Promise | None = None
+    payment: Payment | None = None
+    invalidate_phone: str | None = None
+
+
+def parse_day(text: str, today: date, order: str) -> date:
+    """A day as a collector types it: ``2026-12-10``, ``115/12/10``, ``today``, ``tomorrow``,
+    ``+7`` (days from today) or a weekday (``fri``: the next Friday after today)."""
+    from collectctl.ingest.fields import FieldError, parse_date
+
+    word = text.strip().lower()
+    if word in ("today", "今天"):
+        return today
+    if word in ("tomorrow", "明天"):
+        return today + timedelta(days=1)
+    if word.startswith("+") and word[1:].isdigit():
+        return today + timedelta(days=int(word[1:]))
+    if word[:3] in WEEKDAYS and word.isalpha():
+        ahead = (WEEKDAYS.index(word[:3]) - today.weekday() - 1) % 7 + 1
+        return today + timedelta(days=ahead)
+    try:
+        return parse_date(text, order)
+    except FieldError as error:
+        raise UsageError(_("--date: {reason}").format(reason=error)) from None
+
+
+def parse_moment(text: str, day: date, zone: str) -> datetime:
+    """A callback time in the debtor's zone: ``15:00`` (on ``day``) or a full date-time."""
+    from collectctl.ingest.fields import FieldError, parse_work_start
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        try:
+            clock: time = parse_work_start(text)
+        except FieldError:
+            raise UsageError(_("--at {value!r} is not a time (e.g. 15:30 or "
+                               "2026-12-10T15:30)").format(value=text)) from None
+        moment = datetime.combine(day, clock)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+def _amount(text: str | None, outcome: Outcome) -> Decimal:
+    from collectctl.ingest.fields import FieldError, parse_amount
+
+    if not text:
+        raise UsageError(_("{code} needs --amount").format(code=outcome.code))
+    try:
+        return parse_amount(text)[0]
+    except FieldError as error:
+        raise UsageError(_("--amount: {reason}").format(reason=error)) from None
+
+
+def dialled_phone(account: Account, given: str | None, region: str) -> str | None:
+    """The number called: ``given`` (normalized, matched to the account's) or the best valid one."""
+    if given:
+        from collectctl.ingest.fields import parse_phones
+
+        parsed = parse_phones(given, region, "phone")
+        if not parsed:
+            raise UsageError(_("--phone {value!r} is not a phone number").format(value=given))
+        return parsed[0].number
+    return next((p.number for p in account.phones if p.valid), None)
+
+
+def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> PlannedEntry:
+    """Check an entry and work out its effects; raise :class:`UsageError` if it is wrong."""
+    outcome, account = entry.outcome, entry.account
+    debtor_now = entry.now.astimezone(ZoneInfo(account.timezone))
+    today = entry.now.date()
+    day = parse_day(entry.day, today, rules.date_order) if entry.day else None
+    amount = _amount(entry.amount, outcome) if "amount" in outcome.needs or entry.amount else None
+    if "date" in outcome.needs and day is None:
+        raise UsageError(_("{code} needs --date").format(code=outcome.code))
+    if "time" in outcome.needs and not entry.at:
+        raise UsageError(_("{code} needs --at (e.g. --at 15:30)").format(code=outcome.code))
+    phone = dialled_phone(account, entry.phone, rules.phone_region)
+    called_at = entry.called_at or entry.now
+    call = Call(
+        id=None, account_id=account.account_id, collector=entry.collector, called_at=called_at,
+        outcome=outcome.code, phone=phone, note=entry.note, amount=amount,
+        source=entry.source,
+    )
+    if outcome.effect == "promise":
+        if day < today:
+            raise UsageError(_("--date {day} is in the past").format(day=day.isoformat()))
+        if day > today + timedelta(days=rules.promise_max_days):
+            raise UsageError(_("--date {day} is more than {n} days ahead (promise.max_days)")
+                             .format(day=day.isoformat(), n=rules.promise_max_days))
+        call = _replace(call, promise_date=day)
+        return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
+    if outcome.effect == "payment":
+        paid_on = day or today
+        if paid_on > today:
+            raise UsageError(_("--date {day} is in the future").format(day=paid_on.isoformat()))
+        if amount > balance and not rules.allow_overpay:
+            raise UsageError(_("payment of {amount} is more than the balance of {balance}; "
+                               "use --allow-overpay if that is right").format(
+                amount=f"{amount:,.2f}", balance=f"{balance:,.2f}"))
+        return PlannedEntry(call, payment=Payment(None, account.account_id, amount, paid_on,
+                                                  source=entry.source))
+    if outcome.effect == "callback":
+        moment = parse_moment(entry.at, day or debtor_now.date(), account.timezone)
+        if moment < entry.now and entry.source == "log":
+            raise UsageError(_("--at {at} is in the past").format(at=moment.isoformat()))
+        return PlannedEntry(_replace(call, callback_at=moment))
+    if outcome.effect == "invalidate_phone":
+        if phone is None:
+            raise UsageError(_("{id} has no valid phone to mark; name it with --phone").format(
+                id=account.account_id))
+        if not any(p.number == phone for p in account.phones):
+            raise UsageError(_("{phone} is not one of {id}'s phones").format(
+                phone=phone, id=account.account_id))
+        return PlannedEntry(call, invalidate_phone=phone)
+    return PlannedEntry(call)
+
+
+def _replace(call: Call, **changes) -> Call:
+    from dataclasses import replace
+
+    return replace(call, **changes)

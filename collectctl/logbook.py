@@ -1,0 +1,167 @@
+"""Recording what happened on a call: the entry and its effects, in one transaction.
+
+The checks and the effects' arithmetic are pure (``core.entries``,
+``core.activity``); this module reads what they need from the store, and writes
+the entry with its promise, payment or phone mark, all or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from collectctl.clock import to_utc_iso
+from collectctl.config import Settings, outcome_book
+from collectctl.core import activity
+from collectctl.core.entries import EntryInput, EntryRules, PlannedEntry, plan_entry
+from collectctl.core.models import Account, Call, Payment, Phone
+from collectctl.core.outcomes import Outcome
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What ``log`` did: the entry as written, and its effects, for the one-line answer."""
+
+    call: Call
+    outcome: Outcome
+    account: Account
+    planned: PlannedEntry
+    phone_invalidated: bool = False
+    valid_phones: tuple[str, ...] = ()
+    balance: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What ``undo`` reversed."""
+
+    reversal: Call
+    original: Call
+    phone_restored: bool = False
+
+
+def entry_rules(settings: Settings, allow_overpay: bool = False) -> EntryRules:
+    return EntryRules(settings.phone_region, settings.import_.date_order,
+                      settings.promise.max_days, allow_overpay)
+
+
+def require_account(store, account_id: str) -> Account:
+    account = store.get_account(account_id)
+    if account is None:
+        raise UsageError(_("no account {id!r}").format(id=account_id))
+    return account
+
+
+def collector_name(settings: Settings, given: str | None) -> str:
+    """Who is logging: ``--collector``, else ``me`` (config / $COLLECTCTL_COLLECTOR)."""
+    name = given or settings.me
+    if not name:
+        raise UsageError(_("who is calling? set your name with 'collectctl init --me NAME', "
+                           "$COLLECTCTL_COLLECTOR or --collector"))
+    return name
+
+
+def write_entry(store, planned: PlannedEntry, now: datetime, batch_id: int | None = None):
+    """Append the entry and apply its effects (inside the caller's transaction)."""
+    stamp = to_utc_iso(now)
+    call = planned.call
+    flipped = False
+    if planned.invalidate_phone:
+        flipped = store.set_phone_valid(call.account_id, planned.invalidate_phone, False)
+        if flipped:
+            call = replace(call, invalidated_phone=planned.invalidate_phone)
+    call_id = store.add_call(call, stamp, batch_id)
+    if planned.promise:
+        store.add_promise(planned.promise, call_id)
+    if planned.payment:
+        store.add_payment(planned.payment, stamp, call_id=call_id, batch_id=batch_id)
+    return replace(call, id=call_id), flipped
+
+
+def log_call(
+    store, settings: Settings, now: datetime, account_id: str, outcome_name: str, *,
+    collector: str | None = None, amount: str | None = None, day: str | None = None,
+    at: str | None = None, phone: str | None = None, note: str | None = None,
+    allow_overpay: bool = False,
+) -> Logged:
+    """Check and record one call's outcome; nothing is written if anything is wrong."""
+    outcome = outcome_book(settings).get(outcome_name)
+    who = collector_name(settings, collector)
+    with store.transaction():
+        account = require_account(store, account_id)
+        owed = activity.balance(account, store.payments_of(account_id))
+        entry = EntryInput(account, outcome, who, now, amount, day, at, phone, note)
+        planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
+        call, flipped = write_entry(store, planned, now)
+        valid = tuple(p.number for p in store.get_account(account_id).phones if p.valid)
+    if planned.payment:
+        owed -= planned.payment.amount
+    return Logged(call, outcome, account, planned, flipped, valid, owed)
+
+
+def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
+         collector: str | None = None) -> Undone:
+    """Reverse the collector's last entry (or the one named) by appending a reversal."""
+    who = collector_name(settings, collector)
+    with store.transaction():
+        target = store.get_call(call_id) if call_id is not None else store.last_call_by(who)
+        if target is None:
+            raise UsageError(_("no entry {id} to undo").format(id=call_id) if call_id is not None
+                             else _("{who} has nothing to undo").format(who=who))
+        if target.reverses is not None:
+            raise UsageError(_("entry {id} is itself an undo; log the call again instead")
+                             .format(id=target.id))
+        if target.reversed_by is not None:
+            raise UsageError(_("entry {id} was already undone (by entry {by})").format(
+                id=target.id, by=target.reversed_by))
+        reversal = Call(None, target.account_id, who, now, activity.UNDO, reverses=target.id)
+        reversal = replace(reversal, id=store.add_call(reversal, to_utc_iso(now)))
+        restored = False
+        if target.invalidated_phone:
+            restored = store.set_phone_valid(target.account_id, target.invalidated_phone, True)
+    return Undone(reversal, target, restored)
+
+
+def resume(store, settings: Settings, now: datetime, account_id: str,
+           collector: str | None = None, note: str | None = None) -> Call:
+    """Lift a dispute or cease-contact hold by appending a ``resume`` entry."""
+    who = collector_name(settings, collector)
+    with store.transaction():
+        require_account(store, account_id)
+        hold = activity.hold_of(store.calls_of(account_id), outcome_book(settings))
+        if hold is None:
+            raise UsageError(_("{id} is not on hold").format(id=account_id))
+        entry = Call(None, account_id, who, now, activity.RESUME, note=note)
+        return replace(entry, id=store.add_call(entry, to_utc_iso(now)))
+
+
+def record_payment(store, settings: Settings, now: datetime, payment: Payment,
+                   allow_overpay: bool = False) -> bool:
+    """Record a payment from ``pay``; False if its reference was already recorded."""
+    with store.transaction():
+        account = require_account(store, payment.account_id)
+        owed = activity.balance(account, store.payments_of(payment.account_id))
+        if payment.amount > owed and not allow_overpay:
+            raise UsageError(_("payment of {amount} is more than the balance of {balance}; "
+                               "use --allow-overpay if that is right").format(
+                amount=f"{payment.amount:,.2f}", balance=f"{owed:,.2f}"))
+        return store.add_payment(payment, to_utc_iso(now))
+
+
+def add_contact(store, now: datetime, account_id: str, phone: Phone) -> bool:
+    """Add a number a collector gathered; False if the account already has it."""
+    with store.transaction():
+        require_account(store, account_id)
+        return store.add_phone(account_id, phone, "collector", to_utc_iso(now))
+
+
+def mark_contact_invalid(store, account_id: str, number: str) -> bool:
+    with store.transaction():
+        account = require_account(store, account_id)
+        if not any(p.number == number for p in account.phones):
+            raise UsageError(_("{phone} is not one of {id}'s phones").format(
+                phone=number, id=account_id))
+        return store.set_phone_valid(account_id, number, False)
