@@ -25,12 +25,6 @@ ENV_CONFIG = "COLLECTCTL_CONFIG"
 ENV_COLLECTOR = "COLLECTCTL_COLLECTOR"
 CONFIG_FILE_NAME = "collectctl.yaml"
 
-#: Canonical account fields that header aliases may map to (see ingest.headers).
-ACCOUNT_FIELDS = (
-    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date",
-    "phone", "mobile", "home_phone", "work_phone", "work_start", "payday",
-    "timezone", "assigned_to", "risk", "notes",
-)
 
 
 def _check_zone(value: str) -> str | None:
@@ -67,11 +61,12 @@ def _one_of(*choices: str):
 
 
 def _check_aliases(value: dict[str, tuple[str, ...]]) -> str | None:
-    unknown = sorted(set(value) - set(ACCOUNT_FIELDS))
+    from collectctl.ingest.headers import ALL_FIELDS
+
+    unknown = sorted(set(value) - set(ALL_FIELDS))
     if unknown:
         return _("unknown field {field!r} (fields: {known})").format(
-            field=unknown[0], known=", ".join(ACCOUNT_FIELDS)
-        )
+            field=unknown[0], known=", ".join(ALL_FIELDS))
     return None
 
 

@@ -12,7 +12,8 @@ from collectctl.cli.options import DateOrder, TextJson, format_option
 from collectctl.errors import EXIT_ROWS_REJECTED
 from collectctl.i18n import _
 
-app = typer.Typer(help=_("Import account lists."), no_args_is_help=True)
+app = typer.Typer(help=_("Import account lists, payments and call results."),
+                  no_args_is_help=True)
 
 
 def _progress_bar():
@@ -30,27 +31,58 @@ def _progress_bar():
     return bar, lambda done, total: bar.update(task, completed=done, total=total)
 
 
+FILE = typer.Argument(..., metavar="FILE", dir_okay=False,
+                      help=_("The CSV file (comma, semicolon or tab separated)."))
+ENCODING = typer.Option(None, "--encoding", help=_(
+    "Force the encoding (utf-8, big5, gb18030); detected by default."))
+MAPPING = typer.Option(None, "--mapping", dir_okay=False, help=_(
+    "YAML file mapping this export's headers to fields: 'Cust Ref: account_id'."))
+DATE_ORDER = typer.Option(None, "--date-order", case_sensitive=False, help=_(
+    "How to read dates like 01/05/2024 (default: import.date_order)."))
+STRICT = typer.Option(False, "--strict", help=_("Import nothing if any row is bad."))
+DRY_RUN = typer.Option(False, "--dry-run", help=_("Check and count; write nothing."))
+REJECTS = typer.Option(None, "--rejects", dir_okay=False, help=_(
+    "Write rejected rows, with a reason column, to this CSV for fixing."))
+ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
+    "Accept payments larger than the balance."))
+
+
+def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
+         fmt: TextJson) -> None:
+    """Run an importer with a progress bar, write the rejects, print the summary, exit 0/1."""
+    from collectctl.ingest.importer import write_rejects
+    from collectctl.render import emit
+
+    state = app_context(ctx)
+    bar, progress = _progress_bar()
+    if bar:
+        bar.start()
+    try:
+        result = importer(state.store, file, state.settings, state.now, options, progress)
+    finally:
+        if bar:
+            bar.stop()
+    if rejects is not None:
+        write_rejects(rejects, result.header, result.rejected)
+    emit(result, fmt.value)
+    if result.rejected:
+        raise typer.Exit(EXIT_ROWS_REJECTED)
+
+
 @app.command("accounts")
 def import_accounts_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", dir_okay=False,
-                                help=_("The CSV file (comma, semicolon or tab separated).")),
-    encoding: str = typer.Option(None, help=_("Force the encoding (utf-8, big5, gb18030); "
-                                              "detected by default.")),
-    mapping: Path = typer.Option(None, help=_("YAML file mapping this export's headers to "
-                                              "fields: 'Cust Ref: account_id'."), dir_okay=False),
-    date_order: DateOrder = typer.Option(
-        None, "--date-order", case_sensitive=False,
-        help=_("How to read dates like 01/05/2024 (default: import.date_order).")),
+    file: Path = FILE,
+    encoding: str = ENCODING,
+    mapping: Path = MAPPING,
+    date_order: DateOrder = DATE_ORDER,
     assign_to: str = typer.Option(None, "--assign-to", help=_("Assign every account in the "
                                                               "file to this collector.")),
     close_missing: bool = typer.Option(False, "--close-missing", help=_(
         "Close open accounts absent from the file (only that collector's with --assign-to).")),
-    strict: bool = typer.Option(False, "--strict", help=_("Import nothing if any row is bad.")),
-    dry_run: bool = typer.Option(False, "--dry-run", help=_("Check and count; write nothing.")),
-    rejects: Path = typer.Option(None, "--rejects", help=_("Write rejected rows, with a reason "
-                                                           "column, to this CSV for fixing."),
-                                 dir_okay=False),
+    strict: bool = STRICT,
+    dry_run: bool = DRY_RUN,
+    rejects: Path = REJECTS,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import (or update) accounts from a CSV export.
@@ -62,24 +94,68 @@ def import_accounts_command(
 
     Exit codes: 0 every row imported; 1 some rows rejected; 2 usage or file error.
     """
-    from collectctl.ingest.importer import AccountImportOptions, import_accounts, write_rejects
-    from collectctl.render import emit
+    from collectctl.ingest.importer import ImportOptions, import_accounts
 
-    state = app_context(ctx)
-    options = AccountImportOptions(
+    options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
     )
-    bar, progress = _progress_bar()
-    if bar:
-        bar.start()
-    try:
-        result = import_accounts(state.store, file, state.settings, state.now, options, progress)
-    finally:
-        if bar:
-            bar.stop()
-    if rejects is not None:
-        write_rejects(rejects, result.header, result.rejected)
-    emit(result, fmt.value)
-    if result.rejected:
-        raise typer.Exit(EXIT_ROWS_REJECTED)
+    _run(ctx, import_accounts, file, options, rejects, fmt)
+
+
+@app.command("payments")
+def import_payments_command(
+    ctx: typer.Context,
+    file: Path = FILE,
+    encoding: str = ENCODING,
+    mapping: Path = MAPPING,
+    date_order: DateOrder = DATE_ORDER,
+    allow_overpay: bool = ALLOW_OVERPAY,
+    strict: bool = STRICT,
+    dry_run: bool = DRY_RUN,
+    rejects: Path = REJECTS,
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Import the bank's payments feed (account id, amount, date, reference).
+
+    A reference already recorded on the account is counted unchanged, so the same
+    feed can be imported twice. An unknown account or a payment larger than the
+    balance rejects the row. Exit codes as for import accounts.
+    """
+    from collectctl.ingest.importer import ImportOptions, import_payments
+
+    options = ImportOptions(
+        encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
+        allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+    )
+    _run(ctx, import_payments, file, options, rejects, fmt)
+
+
+@app.command("calls")
+def import_calls_command(
+    ctx: typer.Context,
+    file: Path = FILE,
+    encoding: str = ENCODING,
+    mapping: Path = MAPPING,
+    date_order: DateOrder = DATE_ORDER,
+    collector: str = typer.Option(None, "--collector", "-c", help=_(
+        "Who made calls whose row names nobody (default: me from the config).")),
+    allow_overpay: bool = ALLOW_OVERPAY,
+    strict: bool = STRICT,
+    dry_run: bool = DRY_RUN,
+    rejects: Path = REJECTS,
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Import call results from a dialer or a spreadsheet (account id, time, outcome, phone,
+    amount, date, note, collector), each checked and applied exactly as 'log' would.
+
+    A row already in the log (same account, time and outcome) is counted unchanged.
+    Exit codes as for import accounts.
+    """
+    from collectctl.ingest.importer import ImportOptions, import_calls
+
+    options = ImportOptions(
+        encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
+        collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+    )
+    _run(ctx, import_calls, file, options, rejects, fmt)

@@ -7,7 +7,7 @@ a payment larger than the balance. Each is a :class:`UsageError` (exit 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -100,7 +100,7 @@ def _amount(text: str | None, outcome: Outcome) -> Decimal:
     from collectctl.ingest.fields import FieldError, parse_amount
 
     if not text:
-        raise UsageError(_("{code} needs --amount").format(code=outcome.code))
+        raise UsageError(_("{code} needs an amount (--amount)").format(code=outcome.code))
     try:
         return parse_amount(text)[0]
     except FieldError as error:
@@ -122,16 +122,17 @@ def dialled_phone(account: Account, given: str | None, region: str) -> str | Non
 def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> PlannedEntry:
     """Check an entry and work out its effects; raise :class:`UsageError` if it is wrong."""
     outcome, account = entry.outcome, entry.account
-    debtor_now = entry.now.astimezone(ZoneInfo(account.timezone))
-    today = entry.now.date()
+    # Dates are checked against the moment of the call (an imported call may be old).
+    called_at = entry.called_at or entry.now
+    debtor_now = called_at.astimezone(ZoneInfo(account.timezone))
+    today = called_at.date()
     day = parse_day(entry.day, today, rules.date_order) if entry.day else None
     amount = _amount(entry.amount, outcome) if "amount" in outcome.needs or entry.amount else None
     if "date" in outcome.needs and day is None:
-        raise UsageError(_("{code} needs --date").format(code=outcome.code))
+        raise UsageError(_("{code} needs a date (--date)").format(code=outcome.code))
     if "time" in outcome.needs and not entry.at:
-        raise UsageError(_("{code} needs --at (e.g. --at 15:30)").format(code=outcome.code))
+        raise UsageError(_("{code} needs a time (--at 15:30)").format(code=outcome.code))
     phone = dialled_phone(account, entry.phone, rules.phone_region)
-    called_at = entry.called_at or entry.now
     call = Call(
         id=None, account_id=account.account_id, collector=entry.collector, called_at=called_at,
         outcome=outcome.code, phone=phone, note=entry.note, amount=amount,
@@ -143,7 +144,7 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         if day > today + timedelta(days=rules.promise_max_days):
             raise UsageError(_("--date {day} is more than {n} days ahead (promise.max_days)")
                              .format(day=day.isoformat(), n=rules.promise_max_days))
-        call = _replace(call, promise_date=day)
+        call = replace(call, promise_date=day)
         return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
     if outcome.effect == "payment":
         paid_on = day or today
@@ -157,9 +158,9 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
                                                   source=entry.source))
     if outcome.effect == "callback":
         moment = parse_moment(entry.at, day or debtor_now.date(), account.timezone)
-        if moment < entry.now and entry.source == "log":
+        if moment < called_at:
             raise UsageError(_("--at {at} is in the past").format(at=moment.isoformat()))
-        return PlannedEntry(_replace(call, callback_at=moment))
+        return PlannedEntry(replace(call, callback_at=moment))
     if outcome.effect == "invalidate_phone":
         if phone is None:
             raise UsageError(_("{id} has no valid phone to mark; name it with --phone").format(
@@ -170,8 +171,3 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         return PlannedEntry(call, invalidate_phone=phone)
     return PlannedEntry(call)
 
-
-def _replace(call: Call, **changes) -> Call:
-    from dataclasses import replace
-
-    return replace(call, **changes)

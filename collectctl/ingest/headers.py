@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collectctl.config import ACCOUNT_FIELDS, read_yaml
+from collectctl.config import read_yaml
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
 
@@ -40,12 +40,59 @@ ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "備註"),
 }
 
-#: Fields that may come from several columns (each kept with its label).
-PHONE_FIELDS = {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work"}
-REQUIRED_FIELDS = ("account_id", "amount_due")
+PAYMENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "account_id": ACCOUNT_ALIASES["account_id"],
+    "amount": ("amount", "payment", "paid", "paid amount", "payment amount", "繳款金額",
+               "還款金額", "入帳金額", "金額"),
+    "paid_on": ("paid_on", "date", "payment date", "paid date", "value date", "繳款日",
+                "還款日", "入帳日", "日期"),
+    "reference": ("reference", "ref", "txn", "transaction", "transaction id", "交易序號",
+                  "流水號", "參考編號"),
+}
+
+CALL_ALIASES: dict[str, tuple[str, ...]] = {
+    "account_id": ACCOUNT_ALIASES["account_id"],
+    "called_at": ("called_at", "time", "call time", "datetime", "call date", "start time",
+                  "通話時間", "撥打時間", "時間"),
+    "outcome": ("outcome", "result", "disposition", "status", "結果", "催收結果"),
+    "phone": ("phone", "number", "dialled", "dialed", "phone number", "電話"),
+    "amount": ("amount", "promised amount", "paid amount", "金額", "承諾金額"),
+    "date": ("date", "promise date", "ptp date", "payment date", "承諾日期", "承諾日", "日期"),
+    "callback_at": ("callback_at", "callback", "callback time", "回電時間"),
+    "note": ("note", "notes", "comment", "備註"),
+    "collector": ("collector", "agent", "催收員"),
+}
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What one kind of import file holds: its fields, their aliases, the required ones."""
+
+    name: str
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    #: Fields that may come from several columns (each kept with its label).
+    phone_fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.aliases)
+
+
+ACCOUNTS = FileKind(
+    "accounts", ACCOUNT_ALIASES, ("account_id", "amount_due"),
+    {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work"},
+)
+PAYMENTS = FileKind("payments", PAYMENT_ALIASES, ("account_id", "amount", "paid_on"))
+CALLS = FileKind("calls", CALL_ALIASES, ("account_id", "called_at", "outcome"))
+#: Every field any import knows (what ``import.aliases`` may name).
+ALL_FIELDS = tuple(dict.fromkeys(f for k in (ACCOUNTS, PAYMENTS, CALLS) for f in k.fields))
+
 FIELD_LABELS = {
     "account_id": "account id",
     "amount_due": "amount due",
+    "paid_on": "payment date",
+    "called_at": "call time",
 }
 
 
@@ -77,7 +124,7 @@ def _describe_columns(header: Sequence[str], limit: int = 12, width: int = 30) -
     return ", ".join(shown) + (_(" and {n} more").format(n=more) if more > 0 else "")
 
 
-def load_mapping(path: Path) -> dict[str, str]:
+def load_mapping(path: Path, kind: FileKind = ACCOUNTS) -> dict[str, str]:
     """Read a ``--mapping`` YAML file: ``header: field``; errors name the file and key."""
     data = read_yaml(path)
     if not isinstance(data, dict):
@@ -85,10 +132,10 @@ def load_mapping(path: Path) -> dict[str, str]:
             path=path))
     mapping = {}
     for header, target in data.items():
-        if not isinstance(target, str) or target not in ACCOUNT_FIELDS:
+        if not isinstance(target, str) or target not in kind.fields:
             raise InputFileError(
                 _("{path}: key {key!r}: {value!r} is not a field (fields: {known})").format(
-                    path=path, key=str(header), value=target, known=", ".join(ACCOUNT_FIELDS))
+                    path=path, key=str(header), value=target, known=", ".join(kind.fields))
             )
         mapping[str(header)] = target
     return mapping
@@ -101,13 +148,15 @@ class HeaderMatcher:
         self,
         aliases: Mapping[str, Sequence[str]] | None = None,
         mapping: Mapping[str, str] | None = None,
+        kind: FileKind = ACCOUNTS,
     ) -> None:
+        self.kind = kind
         self._lookup: dict[str, tuple[int, str]] = {}
         for rank, (header, target) in enumerate((mapping or {}).items()):
             self._lookup[header_key(header)] = (rank - 10_000, target)
         extra = aliases or {}
-        for target in ACCOUNT_FIELDS:
-            names = tuple(extra.get(target, ())) + ACCOUNT_ALIASES.get(target, ())
+        for target in kind.fields:
+            names = tuple(extra.get(target, ())) + kind.aliases[target]
             for rank, name in enumerate(names):
                 self._lookup.setdefault(header_key(name), (rank, target))
 
@@ -131,15 +180,15 @@ class HeaderMatcher:
                     ignored.append(cell)
                 continue
             rank, target = found
-            if target in PHONE_FIELDS:
-                phones.append((index, PHONE_FIELDS[target]))
+            if target in self.kind.phone_fields:
+                phones.append((index, self.kind.phone_fields[target]))
             elif target not in best or rank < best[target][0]:
                 if target in best:
                     ignored.append(header[best[target][1]])
                 best[target] = (rank, index)
             else:
                 ignored.append(cell)
-        missing = [f for f in REQUIRED_FIELDS if f not in best]
+        missing = [f for f in self.kind.required if f not in best]
         if missing:
             raise InputFileError(
                 _("{file}: no column for {fields}; columns found: {found} "

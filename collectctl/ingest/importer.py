@@ -1,4 +1,4 @@
-"""``import accounts``: stream a file, normalize each row, upsert in one transaction.
+"""``import accounts|payments|calls``: stream a file, check each row, write in one transaction.
 
 Bad rows never stop good ones; a missing required column stops everything
 before anything is written; the whole import is one transaction, so an
@@ -13,23 +13,37 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
+from collectctl.core import activity
 from collectctl.core.accounts import merge_listed, same_listing
-from collectctl.core.models import Account, ImportResult, RowError
+from collectctl.core.models import Account, ImportResult, Payment, RowError
+from collectctl.errors import CollectError
 from collectctl.i18n import _
+from collectctl.ingest import fields as f
 from collectctl.ingest.accounts import RowContext, listed_groups, normalize_account
-from collectctl.ingest.headers import HeaderMatcher, load_mapping
+from collectctl.ingest.headers import (
+    ACCOUNTS,
+    CALLS,
+    PAYMENTS,
+    ColumnMap,
+    FileKind,
+    HeaderMatcher,
+    load_mapping,
+)
 from collectctl.ingest.reader import open_table
 
 CHUNK_ROWS = 2_000
 
 
 @dataclass(frozen=True)
-class AccountImportOptions:
-    """The flags of ``import accounts`` (see its ``--help``)."""
+class ImportOptions:
+    """The flags of the ``import`` commands (see their ``--help``)."""
 
     encoding: str | None = None
     mapping: Path | None = None
@@ -38,75 +52,53 @@ class AccountImportOptions:
     close_missing: bool = False
     strict: bool = False
     dry_run: bool = False
+    allow_overpay: bool = False
+    collector: str | None = None
 
 
 #: Called with (bytes read, total bytes) as the file is read.
 Progress = Callable[[int, int], None]
 
 
-def import_accounts(
-    store,
-    path: Path,
-    settings: Settings,
-    now: datetime,
-    options: AccountImportOptions = AccountImportOptions(),
-    progress: Progress | None = None,
+class RowSink(Protocol):
+    """Takes an import's rows one by one inside its transaction."""
+
+    def row(self, line: int, cells: list[str]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def _run_import(
+    store, path: Path, kind: FileKind, settings: Settings, now: datetime,
+    options: ImportOptions, progress: Progress | None,
+    make_sink: Callable[[ColumnMap, int, ImportResult], RowSink],
 ) -> ImportResult:
-    """Import an account list into ``store``; return what happened (nothing raised for bad rows)."""
-    mapping = load_mapping(options.mapping) if options.mapping else None
-    matcher = HeaderMatcher(settings.import_.aliases, mapping)
+    """Read ``path`` as a ``kind`` file and feed its rows to a sink, all in one transaction.
+
+    A missing required column fails before anything is written; ``--dry-run`` and
+    ``--strict`` with rejected rows roll the transaction back.
+    """
+    mapping = load_mapping(options.mapping, kind) if options.mapping else None
+    matcher = HeaderMatcher(settings.import_.aliases, mapping, kind)
     with open_table(path, matcher.score, options.encoding) as table:
         columns = matcher.resolve(table.header, path.name)
-        ctx = RowContext(
-            phone_region=settings.phone_region,
-            timezone=settings.timezone,
-            currency=settings.currency,
-            date_order=options.date_order or settings.import_.date_order,
-            today=now.date(),
-            assign_to=options.assign_to,
-            listed=listed_groups(columns, options.assign_to),
-        )
         result = ImportResult(
             file=str(path), encoding=table.encoding, delimiter=table.delimiter,
             header=tuple(table.header), dry_run=options.dry_run,
         )
         stamp = to_utc_iso(now)
-        seen: dict[str, int] = {}
         with store.transaction() as tx:
-            batch_id = store.begin_batch("accounts", path.name, table.encoding, stamp)
-            pending: list[tuple[Account, str]] = []
-            for line, cells in table.records():
-                outcome = normalize_account(line, cells, columns, ctx)
-                bad = isinstance(outcome, RowError)
-                account_id = outcome.account_id if bad else outcome[0].account_id
-                if account_id in seen:
-                    # Later rows with the same id are rejected even when the first was bad:
-                    # which of them is right is for the team lead to say.
-                    result.rejected.append(RowError(
-                        line, account_id,
-                        _("duplicate account id {id!r}: already on line {first}").format(
-                            id=account_id, first=seen[account_id]),
-                        tuple(cells),
-                    ))
-                    continue
-                if account_id:
-                    seen[account_id] = line
-                if bad:
-                    result.rejected.append(outcome)
-                else:
-                    pending.append(outcome)
-                if len(pending) >= CHUNK_ROWS:
-                    _write_chunk(store, pending, ctx.listed, batch_id, stamp, result)
-                    pending = []
-                    if progress:
-                        progress(table.bytes_read, table.size)
-            _write_chunk(store, pending, ctx.listed, batch_id, stamp, result)
+            batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)
+            sink = make_sink(columns, batch_id, result)
+            for count, (line, cells) in enumerate(table.records(), start=1):
+                sink.row(line, cells)
+                if progress and count % CHUNK_ROWS == 0:
+                    progress(table.bytes_read, table.size)
+            sink.finish()
             if progress:
                 progress(table.size, table.size)
-            if options.close_missing:
-                result.closed = store.close_missing(seen, options.assign_to, batch_id, stamp)
             sha256 = table.sha256()
-            result.previous_batch = store.find_batch("accounts", sha256, before_id=batch_id)
+            result.previous_batch = store.find_batch(kind.name, sha256, before_id=batch_id)
             store.finish_batch(batch_id, sha256, {
                 "inserted": result.inserted, "updated": result.updated,
                 "unchanged": result.unchanged, "rejected": len(result.rejected),
@@ -121,46 +113,275 @@ def import_accounts(
     return result
 
 
-def _write_chunk(
-    store,
-    rows: list[tuple[Account, str]],
-    groups: frozenset[str],
-    batch_id: int,
-    stamp: str,
-    result: ImportResult,
-) -> None:
-    """Insert new accounts, update changed ones, count the rest as unchanged.
+def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
+    index = columns.columns.get(name)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    A matching fingerprint settles "unchanged" without reading the account; otherwise
-    the stored account is read and merged with the fields this list carries.
-    """
-    if not rows:
-        return
-    known = store.account_fingerprints([a.account_id for a, _h in rows])
-    new, maybe = [], []
-    for account, digest in rows:
-        existing = known.get(account.account_id)
-        if existing is None:
-            new.append((account, digest))
-        elif existing != (digest, "open"):
-            maybe.append((account, digest))
-        else:
-            result.unchanged += 1
-    stored = store.get_accounts([a.account_id for a, _h in maybe])
-    changed = []
-    for account, digest in maybe:
-        before = stored[account.account_id]
-        merged = merge_listed(before, account, groups)
-        if before.status == "open" and same_listing(merged, before):
-            result.unchanged += 1
-        else:
-            changed.append((merged, digest))
-    store.insert_accounts(new, batch_id, stamp)
-    store.update_accounts(changed, batch_id, stamp)
-    result.inserted += len(new)
-    result.updated += len(changed)
-    ids = [a.account_id for a, _h in rows]
-    result.no_valid_phone.extend(store.accounts_without_valid_phone(ids))
+
+def _reject(result: ImportResult, line: int, account_id: str | None, reason: str, cells) -> None:
+    result.rejected.append(RowError(line, account_id, reason, tuple(cells)))
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+def import_accounts(
+    store, path: Path, settings: Settings, now: datetime,
+    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+) -> ImportResult:
+    """Import an account list into ``store``; return what happened (nothing raised for bad rows)."""
+
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+        ctx = RowContext(
+            phone_region=settings.phone_region, timezone=settings.timezone,
+            currency=settings.currency,
+            date_order=options.date_order or settings.import_.date_order,
+            today=now.date(), assign_to=options.assign_to,
+            listed=listed_groups(columns, options.assign_to),
+        )
+        return _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options)
+
+    return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
+
+
+class _AccountSink:
+    """Upserts accounts by id in chunks; rejects duplicates; closes the missing at the end."""
+
+    def __init__(self, store, columns, ctx, batch_id, stamp, result, options) -> None:
+        self.store, self.columns, self.ctx = store, columns, ctx
+        self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
+        self.seen: dict[str, int] = {}
+        self.pending: list[tuple[Account, str]] = []
+
+    def row(self, line: int, cells: list[str]) -> None:
+        outcome = normalize_account(line, cells, self.columns, self.ctx)
+        bad = isinstance(outcome, RowError)
+        account_id = outcome.account_id if bad else outcome[0].account_id
+        if account_id in self.seen:
+            # Later rows with the same id are rejected even when the first was bad:
+            # which of them is right is for the team lead to say.
+            _reject(self.result, line, account_id,
+                    _("duplicate account id {id!r}: already on line {first}").format(
+                        id=account_id, first=self.seen[account_id]), cells)
+            return
+        if account_id:
+            self.seen[account_id] = line
+        if bad:
+            self.result.rejected.append(outcome)
+            return
+        self.pending.append(outcome)
+        if len(self.pending) >= CHUNK_ROWS:
+            self._flush()
+
+    def finish(self) -> None:
+        self._flush()
+        if self.options.close_missing:
+            self.result.closed = self.store.close_missing(
+                self.seen, self.options.assign_to, self.batch_id, self.stamp)
+
+    def _flush(self) -> None:
+        """Insert new accounts, update changed ones, count the rest as unchanged.
+
+        A matching fingerprint settles "unchanged" without reading the account; otherwise
+        the stored account is read and merged with the fields this list carries.
+        """
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        store, result = self.store, self.result
+        known = store.account_fingerprints([a.account_id for a, _h in rows])
+        new, maybe = [], []
+        for account, digest in rows:
+            existing = known.get(account.account_id)
+            if existing is None:
+                new.append((account, digest))
+            elif existing != (digest, "open"):
+                maybe.append((account, digest))
+            else:
+                result.unchanged += 1
+        stored = store.get_accounts([a.account_id for a, _h in maybe])
+        changed = []
+        for account, digest in maybe:
+            before = stored[account.account_id]
+            merged = merge_listed(before, account, self.ctx.listed)
+            if before.status == "open" and same_listing(merged, before):
+                result.unchanged += 1
+            else:
+                changed.append((merged, digest))
+        store.insert_accounts(new, self.batch_id, self.stamp)
+        store.update_accounts(changed, self.batch_id, self.stamp)
+        result.inserted += len(new)
+        result.updated += len(changed)
+        ids = [a.account_id for a, _h in rows]
+        result.no_valid_phone.extend(store.accounts_without_valid_phone(ids))
+
+
+# -- payments and calls ---------------------------------------------------------------------
+
+
+class _Accounts:
+    """Accounts an import touches, read once each, with their balance kept current."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[Account, Decimal]] = {}
+
+    def get(self, account_id: str) -> tuple[Account, Decimal] | None:
+        if account_id not in self._cache:
+            account = self.store.get_account(account_id)
+            if account is None:
+                return None
+            owed = activity.balance(account, self.store.payments_of(account_id))
+            self._cache[account_id] = (account, owed)
+        return self._cache[account_id]
+
+    def paid(self, account_id: str, amount: Decimal) -> None:
+        account, owed = self._cache[account_id]
+        self._cache[account_id] = (account, owed - amount)
+
+    def forget(self, account_id: str) -> None:
+        self._cache.pop(account_id, None)
+
+
+def import_payments(
+    store, path: Path, settings: Settings, now: datetime,
+    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+) -> ImportResult:
+    """Import the bank's payments feed; a reference already recorded on the account is
+    unchanged, so the same feed can be imported twice."""
+    order = options.date_order or settings.import_.date_order
+    stamp = to_utc_iso(now)
+    accounts = _Accounts(store)
+
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+        def row(line: int, cells: list[str]) -> None:
+            account_id = f.normalize_text(_cell(cells, columns, "account_id")) or None
+            try:
+                payment = _payment_row(cells, columns, account_id, order, now.date())
+            except f.FieldError as error:
+                _reject(result, line, account_id, str(error), cells)
+                return
+            found = accounts.get(account_id)
+            if found is None:
+                _reject(result, line, account_id,
+                        _("no account {id!r}").format(id=account_id), cells)
+                return
+            _account, owed = found
+            if payment.amount > owed and not options.allow_overpay:
+                _reject(result, line, account_id, _(
+                    "payment of {amount} is more than the balance of {balance} "
+                    "(--allow-overpay to accept)").format(
+                    amount=f"{payment.amount:,.2f}", balance=f"{owed:,.2f}"), cells)
+                return
+            if store.add_payment(payment, stamp, batch_id=batch_id):
+                result.inserted += 1
+                accounts.paid(account_id, payment.amount)
+            else:
+                result.unchanged += 1
+
+        return _FunctionSink(row)
+
+    return _run_import(store, path, PAYMENTS, settings, now, options, progress, sink)
+
+
+def _payment_row(cells, columns, account_id, order, today) -> Payment:
+    if not account_id:
+        raise f.FieldError(_("empty account id"))
+
+    def parse(name, parser, *args):
+        text = _cell(cells, columns, name)
+        try:
+            return parser(text, *args)
+        except f.FieldError as error:
+            raise f.FieldError(f"{columns.header_of(name)}: {error}") from None
+
+    amount = parse("amount", f.parse_amount)[0]
+    paid_on = parse("paid_on", f.parse_date, order)
+    if paid_on > today:
+        raise f.FieldError(_("{column}: {day} is in the future").format(
+            column=columns.header_of("paid_on"), day=paid_on.isoformat()))
+    reference = _cell(cells, columns, "reference") or None
+    return Payment(None, account_id, amount, paid_on, reference, "import")
+
+
+def import_calls(
+    store, path: Path, settings: Settings, now: datetime,
+    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+) -> ImportResult:
+    """Import a dialer's or spreadsheet's call results, each checked and applied as ``log``
+    would; a row already in the log (same account, time and outcome) is unchanged."""
+    from collectctl.config import outcome_book
+    from collectctl.core.entries import EntryInput, plan_entry
+    from collectctl.logbook import entry_rules, write_entry
+
+    book = outcome_book(settings)
+    rules = entry_rules(settings, options.allow_overpay)
+    order = options.date_order or settings.import_.date_order
+    accounts = _Accounts(store)
+
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+        def row(line: int, cells: list[str]) -> None:
+            get = lambda name: _cell(cells, columns, name) or None  # noqa: E731
+            account_id = f.normalize_text(get("account_id") or "") or None
+            found = accounts.get(account_id) if account_id else None
+            if found is None:
+                _reject(result, line, account_id,
+                        _("no account {id!r}").format(id=account_id or ""), cells)
+                return
+            account, owed = found
+            outcome = book.find(get("outcome") or "")
+            collector = get("collector") or options.collector or settings.me
+            try:
+                if outcome is None:
+                    book.get(get("outcome") or "")  # raises with the list of codes
+                called_at = parse_call_time(get("called_at") or "", order, settings.timezone)
+                entry = EntryInput(account, outcome, collector, now, get("amount"), get("date"),
+                                   get("callback_at"), get("phone"), get("note"),
+                                   called_at=called_at, source="import")
+                planned = plan_entry(entry, rules, owed)
+            except (CollectError, f.FieldError) as error:
+                _reject(result, line, account_id, str(error), cells)
+                return
+            if store.find_call(account_id, called_at, outcome.code):
+                result.unchanged += 1
+                return
+            write_entry(store, planned, now, batch_id)
+            result.inserted += 1
+            if planned.payment:
+                accounts.paid(account_id, planned.payment.amount)
+            if planned.invalidate_phone:
+                accounts.forget(account_id)
+
+        return _FunctionSink(row)
+
+    return _run_import(store, path, CALLS, settings, now, options, progress, sink)
+
+
+def parse_call_time(text: str, order: str, zone: str) -> datetime:
+    """When a call was made, as dialers write it: ``2026-12-04 09:15``, ``115/12/04 09:15``,
+    ISO with an offset; without one it is in ``zone``."""
+    raw = f.normalize_text(text)
+    if not raw:
+        raise f.FieldError(_("empty call time"))
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        day_text, _sep, clock_text = raw.replace("T", " ").partition(" ")
+        if not clock_text:
+            raise f.FieldError(_("call time {value!r} has no time of day").format(
+                value=text)) from None
+        moment = datetime.combine(f.parse_date(day_text, order), f.parse_work_start(clock_text))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+class _FunctionSink:
+    def __init__(self, row: Callable[[int, list[str]], None]) -> None:
+        self.row = row
+
+    def finish(self) -> None:
+        pass
 
 
 def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list[RowError]) -> None:

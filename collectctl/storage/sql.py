@@ -158,6 +158,11 @@ VALUES (:account_id, :collector, :called_at, :outcome, :phone, :note, :amount_mi
 """
 
 SELECT_CALL = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.id = :id"
+FIND_CALL = """
+SELECT c.id FROM calls c
+WHERE c.account_id = :account_id AND c.called_at = :called_at AND c.outcome = :outcome
+  AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)
+"""
 SELECT_CALLS_OF = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.account_id = :id ORDER BY c.id"
 SELECT_LAST_CALL_BY = f"""
 SELECT {CALL_COLUMNS} FROM calls c

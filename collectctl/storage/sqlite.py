@@ -273,6 +273,15 @@ class SQLiteStore:
         row = self.conn.execute(sql.SELECT_CALL, {"id": call_id}).fetchone()
         return codec.call_from_row(row) if row else None
 
+    def find_call(self, account_id: str, called_at, outcome: str) -> int | None:
+        """The id of a standing entry with this account, time and outcome (import dedup)."""
+        from collectctl.clock import to_utc_iso
+
+        row = self.conn.execute(sql.FIND_CALL, {
+            "account_id": account_id, "called_at": to_utc_iso(called_at), "outcome": outcome,
+        }).fetchone()
+        return row[0] if row else None
+
     def calls_of(self, account_id: str) -> list[Call]:
         """Every entry of an account's log, undo entries included, oldest first."""
         rows = self.conn.execute(sql.SELECT_CALLS_OF, {"id": account_id})

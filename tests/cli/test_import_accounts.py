@@ -169,15 +169,15 @@ def test_an_exception_mid_import_leaves_the_database_as_it_was(cli, make_csv, db
     before = counts(db)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 10)
     calls = {"n": 0}
-    real = importer._write_chunk
+    real = importer._AccountSink._flush
 
-    def failing(*args, **kwargs):
+    def failing(self):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk on fire")
-        return real(*args, **kwargs)
+        return real(self)
 
-    monkeypatch.setattr(importer, "_write_chunk", failing)
+    monkeypatch.setattr(importer._AccountSink, "_flush", failing)
     many = "".join(f"X-{i},Name {i},{100 + i},,,0912-345-678,,,,,,,\n" for i in range(50))
     result = cli("import", "accounts", make_csv("big.csv", HEADER + many))
     assert result.exit_code == 70

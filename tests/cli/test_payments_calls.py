@@ -1,0 +1,180 @@
+"""``pay``, ``import payments``, ``import calls``, ``promises``, ``contact``, ``skip``."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+HEADER = "account_id,name,amount_due,mobile,assigned_to\n"
+ROWS = ("A-1,王小明,10000,0912-345-678,alice\n"
+        "A-2,林美玲,5000,0922-333-444,alice\n"
+        "B-1,陳志豪,8000,0933-111-222,bob\n")
+
+
+@pytest.fixture
+def cli(cli, make_csv, monkeypatch):
+    monkeypatch.setenv("COLLECTCTL_COLLECTOR", "alice")
+    assert cli("import", "accounts", make_csv("a.csv", HEADER + ROWS)).exit_code == 0
+    return cli
+
+
+def count(cli, table):
+    conn = sqlite3.connect(cli.db)
+    try:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_pay_records_once_per_reference(cli):
+    first = cli("pay", "A-1", "1,500", "--reference", "TX9", "--date", "2026-12-03")
+    assert first.exit_code == 0 and "payment of 1,500.00 on 2026-12-03" in first.stdout
+    again = cli("pay", "A-1", "1500", "--reference", "TX9")
+    assert again.exit_code == 0 and "already recorded" in again.stdout
+    # Dated before the account list was imported: the list's amount already reflects it.
+    assert cli.json("show", "A-1")[1]["balance"] == "10000.00"
+    cli("pay", "A-1", "500", "--reference", "TX10")
+    assert cli.json("show", "A-1")[1]["balance"] == "9500.00"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["NOPE", "100"], "no account 'NOPE'"),
+    (["A-1", "abc"], "AMOUNT"),
+    (["A-1", "10001"], "more than the balance"),
+    (["A-1", "100", "--date", "+2"], "in the future"),
+])
+def test_pay_bad_input(cli, args, message):
+    result = cli("pay", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert count(cli, "payments") == 0
+
+
+PAYMENTS = (
+    "帳號,入帳日,繳款金額,交易序號\n"
+    "A-1,115/12/03,\"5,000\",TX-1\n"
+    "A-1,2026-12-04,1000,TX-2\n"
+    "NOPE,2026-12-04,100,TX-3\n"
+    "A-2,2026-12-04,5000.01,TX-4\n"
+    "A-2,2026-12-09,100,TX-5\n"
+    "B-1,2026-12-04,,TX-6\n"
+)
+
+
+def test_payment_feed_import_is_idempotent_by_reference(cli, make_csv):
+    path = make_csv("feed.csv", PAYMENTS)
+    result, summary = cli.json("import", "payments", path)
+    assert result.exit_code == 1
+    assert (summary["inserted"], summary["unchanged"]) == (2, 0)
+    reasons = {r["line"]: r["reason"] for r in summary["rejected"]}
+    assert "no account 'NOPE'" in reasons[4]
+    assert "more than the balance of 5,000.00" in reasons[5]
+    assert "in the future" in reasons[6] and "繳款金額" in reasons[7]
+    assert cli.json("show", "A-1")[1]["balance"] == "9000.00"  # TX-1 predates the list
+    _, again = cli.json("import", "payments", path)
+    assert (again["inserted"], again["unchanged"]) == (0, 2)
+    assert count(cli, "payments") == 2
+
+
+def test_payment_feed_dry_run_strict_and_overpay(cli, make_csv):
+    path = make_csv("feed.csv", PAYMENTS)
+    _, dry = cli.json("import", "payments", path, "--dry-run")
+    assert dry["inserted"] == 2 and dry["batch"] is None and count(cli, "payments") == 0
+    _, strict = cli.json("import", "payments", path, "--strict")
+    assert strict["strict_aborted"] and count(cli, "payments") == 0
+    _, over = cli.json("import", "payments", path, "--allow-overpay")
+    assert over["inserted"] == 3
+
+
+def test_payment_feed_missing_column(cli, make_csv):
+    result = cli("import", "payments", make_csv("f.csv", "account,amount\nA-1,5\n"))
+    assert result.exit_code == 2 and "no column for payment date" in result.stderr
+
+
+CALLS = (
+    "account,time,result,amount,date,phone,note,agent\n"
+    "A-1,2026-12-04 08:15,na,,,,,bob\n"
+    "A-1,2026-12-04 08:20,承諾,3000,2026-12-10,,will pay,bob\n"
+    "A-2,115/12/04 08:30,wn,,,0922333444,,\n"
+    "A-2,2026-12-04 08:35,maybe,,,,,\n"
+    "B-1,2026-12-04 08:40,ptp,100,,,,\n"
+    "B-1,2026-12-04 08:45,paid,800,2026-12-04,,,\n"
+    "NOPE,2026-12-04 08:50,na,,,,,\n"
+    "B-1,yesterday,na,,,,,\n"
+)
+
+
+def test_dialer_import_applies_each_outcome_like_log(cli, make_csv):
+    path = make_csv("dialer.csv", CALLS)
+    result, summary = cli.json("import", "calls", path)
+    assert result.exit_code == 1
+    assert summary["inserted"] == 4
+    reasons = {r["line"]: r["reason"] for r in summary["rejected"]}
+    assert sorted(reasons) == [5, 6, 8, 9]
+    assert "unknown outcome 'maybe'" in reasons[5] and "needs a date" in reasons[6]
+    assert "no account 'NOPE'" in reasons[8] and "call time" in reasons[9]
+    a1 = cli.json("show", "A-1")[1]
+    assert [(c["outcome"], c["collector"], c["called_at"]) for c in a1["calls"]] == [
+        ("no-answer", "bob", "2026-12-04T00:15:00+00:00"),
+        ("ptp", "bob", "2026-12-04T00:20:00+00:00")]
+    assert a1["promises"][0]["amount"] == "3000.00"
+    a2 = cli.json("show", "A-2")[1]
+    assert a2["calls"][0]["collector"] == "alice"
+    assert a2["phones"][0]["valid"] is False
+    assert cli.json("show", "B-1")[1]["balance"] == "7200.00"
+    _, again = cli.json("import", "calls", path)
+    assert (again["inserted"], again["unchanged"]) == (0, 4)
+    assert count(cli, "calls") == 4
+
+
+def test_dialer_import_is_one_transaction(cli, make_csv):
+    _, summary = cli.json("import", "calls", make_csv("d.csv", CALLS), "--strict")
+    assert summary["strict_aborted"]
+    assert count(cli, "calls") == count(cli, "promises") == count(cli, "payments") == 0
+
+
+def test_promises_filters(cli):
+    cli("log", "A-1", "ptp", "-a", "1000", "-d", "2026-12-04")
+    cli("log", "A-2", "ptp", "-a", "500", "-d", "2026-12-08")
+    cli("pay", "A-2", "500")
+    _, everything = cli.json("promises")
+    assert [(p["account_id"], p["status"]) for p in everything] == [
+        ("A-1", "pending"), ("A-2", "kept")]
+    assert [p["account_id"] for p in cli.json("promises", "--due", "today")[1]] == ["A-1"]
+    assert [p["account_id"] for p in cli.json("promises", "--status", "kept")[1]] == ["A-2"]
+    cli.now = "2026-12-07T09:00:00+08:00"
+    _, overdue = cli.json("promises", "--due", "overdue")
+    assert [(p["account_id"], p["status"]) for p in overdue] == [("A-1", "broken")]
+    assert cli.json("promises", "--collector", "bob")[1] == []
+    assert "A-1" in cli("promises").stdout
+
+
+def test_contact_add_dedups_spellings_and_can_mark_invalid(cli):
+    added = cli("contact", "add", "A-1", "0919 000 002", "--label", "relative")
+    assert added.exit_code == 0 and "+886919000002 added" in added.stdout
+    again = cli("contact", "add", "A-1", "+886919000002")
+    assert "already on file" in again.stdout
+    _, phones = cli.json("contact", "list", "A-1")
+    assert [p["number"] for p in phones] == ["+886912345678", "+886919000002"]
+    marked = cli("contact", "invalid", "A-1", "0919-000-002")
+    assert "marked invalid" in marked.stdout
+    assert cli.json("contact", "list", "A-1")[1][1]["valid"] is False
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", "A-1", "12"], "not a valid phone number"),
+    (["add", "A-1", "0919000002", "--label", "boss"], "--label 'boss'"),
+    (["add", "NOPE", "0919000002"], "no account 'NOPE'"),
+    (["invalid", "A-1", "0919000002"], "is not one of A-1's phones"),
+])
+def test_contact_bad_input(cli, args, message):
+    result = cli("contact", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_skip_list_returns_when_a_number_is_found(cli):
+    cli("log", "A-1", "wn")
+    assert [a["account_id"] for a in cli.json("skip")[1]] == ["A-1"]
+    cli("contact", "add", "A-1", "0919 000 002")
+    assert cli.json("skip")[1] == []
+    assert "No account needs skip tracing." in cli("skip").stdout
