@@ -1,0 +1,75 @@
+"""``python -m benchmarks log [--accounts N] [--calls N] [--quick]``: timed whole processes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from benchmarks.generate import build_database, calls_csv
+
+NOW = "2026-12-04T10:00:00+08:00"
+
+
+def timed(args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, args: list[str], env: dict) -> tuple[float, float]:
+    times = [timed(args, env) for _ in range(runs)]
+    return statistics.median(times), max(times) - min(times)
+
+
+def bench_log(accounts: int, singles: int, imported: int, workdir: Path) -> None:
+    db = workdir / "bench.db"
+    started = time.perf_counter()
+    build_database(db, accounts, collectors=max(1, accounts // 2000))
+    print(f"database of {accounts:,} accounts built in {time.perf_counter() - started:.1f} s")
+    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
+           "COLLECTCTL_COLLECTOR": "c0000", "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
+    (workdir / "none.yaml").write_text("{}\n")
+    exe = [sys.executable, "-m", "collectctl"]
+    typer_floor, typer_spread = median_of(9, [sys.executable, "-c", "import typer"], env)
+    one, spread = median_of(9, [*exe, "log", "TW-00000001", "na"], env)
+    print(f"python -c 'import typer': {typer_floor * 1000:.0f} ms (spread {typer_spread * 1000:.0f})")
+    print(f"collectctl log ID na: {one * 1000:.0f} ms median of 9 (spread {spread * 1000:.0f}); "
+          f"{one / typer_floor:.1f}x the typer floor")
+    started = time.perf_counter()
+    for n in range(singles):
+        subprocess.run([*exe, "log", f"TW-{n * 7 % accounts:08d}", "na"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    print(f"{singles:,} log commands one at a time: {elapsed:.1f} s, "
+          f"{singles / elapsed:.1f} calls/s")
+    path = workdir / "calls.csv"
+    calls_csv(path, imported, accounts, date(2026, 12, 4))
+    elapsed = timed([*exe, "import", "calls", str(path), "--allow-overpay"], env)
+    print(f"import calls of {imported:,} rows: {elapsed:.1f} s, {imported / elapsed:,.0f} calls/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    sub = parser.add_subparsers(dest="scenario", required=True)
+    log = sub.add_parser("log", help="log one at a time and through import calls")
+    log.add_argument("--accounts", type=int, default=1_000_000)
+    log.add_argument("--calls", type=int, default=1_000, help="log commands one at a time")
+    log.add_argument("--imported", type=int, default=100_000, help="rows for import calls")
+    log.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.quick:
+            bench_log(20_000, 50, 5_000, Path(tmp))
+        else:
+            bench_log(args.accounts, args.calls, args.imported, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Deterministic, realistic test data: accounts (with phones), call-result files.
+
+Sizes are arguments and the same seed gives the same data, so runs compare.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from collectctl.core.models import Account, Phone
+
+SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高"
+GIVEN = "志明美玲淑芬俊宏家豪雅婷怡君冠宇欣怡宗翰佩君建宏文雄惠玲柏維"
+OUTCOMES = ("na", "na", "na", "busy", "vm", "vm", "rpc", "tp", "ptp", "refused", "cb")
+
+
+def collector_names(count: int) -> list[str]:
+    return [f"c{n:04d}" for n in range(count)]
+
+
+def accounts(count: int, collectors: int, seed: int = 7,
+             as_of: date = date(2026, 12, 1)) -> Iterator[Account]:
+    """``count`` accounts spread evenly over ``collectors`` collectors (Taiwan-shaped)."""
+    rng = random.Random(seed)
+    names = collector_names(collectors)
+    for n in range(count):
+        mobile = f"+8869{rng.randint(10_000_000, 99_999_999)}"
+        phones = [Phone(mobile, "mobile")]
+        if rng.random() < 0.4:
+            phones.append(Phone(f"+8862{rng.randint(20_000_000, 29_999_999)}", "home"))
+        dpd = rng.randint(1, 360)
+        yield Account(
+            account_id=f"TW-{n:08d}",
+            name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+            amount_due=Decimal(rng.randint(100_000, 50_000_000)) / 100,
+            currency="TWD",
+            timezone="Asia/Taipei",
+            as_of=as_of,
+            past_due_since=as_of - timedelta(days=dpd),
+            due_date=as_of - timedelta(days=dpd),
+            phones=tuple(phones),
+            work_start=time(rng.choice((7, 8, 8, 9, 9, 10)), rng.choice((0, 0, 30))),
+            paydays=(rng.choice((5, 10, 15, 25)),),
+            assigned_to=names[n % collectors],
+            risk=rng.choice(("low", "medium", "high")),
+        )
+
+
+def build_database(path: Path, count: int, collectors: int, seed: int = 7) -> None:
+    """A store holding ``count`` accounts, written straight through the storage layer."""
+    from collectctl.storage import open_store
+
+    store = open_store(path)
+    try:
+        chunk: list[tuple[Account, str]] = []
+        with store.transaction():
+            for account in accounts(count, collectors, seed):
+                chunk.append((account, "generated"))
+                if len(chunk) == 5_000:
+                    store.insert_accounts(chunk, None, "2026-12-01T00:00:00+00:00")
+                    chunk = []
+            store.insert_accounts(chunk, None, "2026-12-01T00:00:00+00:00")
+    finally:
+        store.close()
+
+
+def calls_csv(path: Path, count: int, account_count: int, day: date, seed: int = 11) -> None:
+    """A dialer export of ``count`` call results on ``day`` for accounts TW-00000000.."""
+    rng = random.Random(seed)
+    start = datetime.combine(day, time(9, 0))
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["account_id", "called_at", "outcome", "amount", "date", "collector"])
+        for n in range(count):
+            outcome = rng.choice(OUTCOMES)
+            amount = promise = callback = ""
+            if outcome == "ptp":
+                amount, promise = str(rng.randint(1, 100) * 100), str(day + timedelta(days=7))
+            if outcome == "cb":
+                outcome, amount = "rpc", ""  # callbacks need a time column; keep the file simple
+            at = start + timedelta(seconds=n % 30_000)
+            writer.writerow([f"TW-{rng.randrange(account_count):08d}", at.isoformat(sep=" "),
+                             outcome, amount, promise or callback, f"c{n % 500:04d}"])
