@@ -39,7 +39,8 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path) -> None
     exe = [sys.executable, "-m", "collectctl"]
     typer_floor, typer_spread = median_of(9, [sys.executable, "-c", "import typer"], env)
     one, spread = median_of(9, [*exe, "log", "TW-00000001", "na"], env)
-    print(f"python -c 'import typer': {typer_floor * 1000:.0f} ms (spread {typer_spread * 1000:.0f})")
+    print(f"python -c 'import typer': {typer_floor * 1000:.0f} ms "
+          f"(spread {typer_spread * 1000:.0f})")
     print(f"collectctl log ID na: {one * 1000:.0f} ms median of 9 (spread {spread * 1000:.0f}); "
           f"{one / typer_floor:.1f}x the typer floor")
     started = time.perf_counter()

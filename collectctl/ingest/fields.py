@@ -1,16 +1,17 @@
 """Parsers for the cells of messy exports: amounts, dates, phones, times, paydays, zones, risk.
 
-Pure functions of their text (and the settings passed in). Each raises
-:class:`FieldError` with a one-line, user-facing reason naming the value.
-Money is ``Decimal`` with two places; never float.
+Pure functions of their text (and the settings passed in): no file I/O, no clock.
+Each raises :class:`FieldError` with a one-line, user-facing reason naming the value.
+Money is ``Decimal`` with two places; never float. Only ASCII digits count as digits
+once the text is NFKC-normalized (full-width ``８８００`` becomes ``8800``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, time, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from collectctl.core.models import LAST_DAY, Phone
@@ -18,234 +19,342 @@ from collectctl.i18n import _
 
 
 class FieldError(ValueError):
-    """A cell that cannot be read; ``str(error)`` names the value and the problem."""
+    """A cell that cannot be read; ``str(error)`` is a one-line reason naming the value."""
 
 
 def normalize_text(text: str) -> str:
-    """NFKC (full-width → half-width), trimmed, inner whitespace runs collapsed to one space."""
+    """``text`` NFKC-normalized (full-width → half-width), trimmed, whitespace runs → one space."""
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 # -- amounts ------------------------------------------------------------------------------
 
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(10) ** 13
-#: Currency markers, longest first; None where the symbol is ambiguous ($, 元).
-_CURRENCY_MARKS = (
-    ("新台幣", "TWD"), ("新臺幣", "TWD"), ("NT$", "TWD"), ("NTD", "TWD"), ("TWD", "TWD"),
-    ("US$", "USD"), ("USD", "USD"), ("A$", "AUD"), ("AU$", "AUD"), ("AUD", "AUD"),
-    ("HK$", "HKD"), ("HKD", "HKD"), ("GBP", "GBP"), ("EUR", "EUR"), ("CNY", "CNY"),
-    ("RMB", "CNY"), ("£", "GBP"), ("€", "EUR"), ("$", None), ("元", None), ("圓", None),
-)
-_NUMBER = re.compile(r"\d{1,3}(?:[ ,.]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+#: Amounts must be below this (in the currency's major unit): 10**13, i.e. 13 whole digits.
+MAX_AMOUNT_DIGITS = 13
+#: How many currency markers one cell may carry (``NT$ 12,345 元`` has two).
+_MAX_MARKERS = 2
+
+#: Currency markers (matched after NFKC and upper-casing) → ISO code, or None where the
+#: marker is ambiguous: ``$`` (USD, TWD, HKD, ...), ``¥`` (JPY/CNY), ``元`` (TWD/CNY).
+_CURRENCY_MARKERS: dict[str, str | None] = {
+    "新台幣": "TWD", "新臺幣": "TWD", "台幣": "TWD", "臺幣": "TWD",
+    "美金": "USD", "美元": "USD", "人民幣": "CNY", "人民币": "CNY", "港幣": "HKD",
+    "港币": "HKD", "日圓": "JPY", "日元": "JPY", "日幣": "JPY", "歐元": "EUR", "英鎊": "GBP",
+    "NT$": "TWD", "NTD": "TWD", "NT": "TWD", "US$": "USD", "HK$": "HKD", "AU$": "AUD",
+    "A$": "AUD", "CA$": "CAD", "C$": "CAD", "S$": "SGD", "NZ$": "NZD", "RMB": "CNY",
+    "£": "GBP", "€": "EUR",
+    "$": None, "¥": None, "元整": None, "元": None, "圓": None,
+    **{code: code for code in (
+        "TWD", "USD", "EUR", "GBP", "JPY", "CNY", "HKD", "AUD", "CAD", "SGD", "NZD", "CHF",
+        "KRW", "MYR", "THB", "PHP", "VND", "IDR", "INR")},
+}
+_MARKERS_LONGEST_FIRST = sorted(_CURRENCY_MARKERS, key=len, reverse=True)
+_MINUS_SIGNS = ("-", "\u2212")  # hyphen-minus and the minus sign NFKC leaves alone
+_NUMBER_SHAPE = re.compile(r"[0-9](?:[0-9 ,.]*[0-9])?")
+_WHOLE_GROUPED = re.compile(r"[0-9]{1,3}([ ,.])[0-9]{3}(?:\1[0-9]{3})*")
 
 
 def parse_amount(text: str) -> tuple[Decimal, str | None]:
-    """An amount owed or paid → (Decimal with two places, ISO currency or None).
+    """An amount owed or paid → (amount in major units with two places, ISO code or None).
 
-    Thousands separators may be ``,``, ``.`` or spaces; the decimal mark is the last
-    of ``.``/``,`` when both appear, and a lone ``,`` followed by 1-2 digits.
+    The currency is given only when a marker names exactly one (``NT$``, ``US$``, ``€``,
+    ``新台幣``, ``USD``); ``$``, ``¥`` and ``元`` are ambiguous and give None. Thousands
+    separators may be ``,``, ``.`` or spaces. When both ``.`` and ``,`` appear the last
+    is the decimal mark; a lone ``,`` is a thousands separator when followed by exactly
+    three digits and a decimal mark when followed by one or two at the end. Zero,
+    negative amounts, more than two decimal places and 10**13 or more are refused.
     """
     raw = normalize_text(text)
     if not raw:
         raise FieldError(_("empty amount"))
-    rest = raw.upper().replace(" ", "")
-    currency = None
-    found = True
-    while found:
-        found = False
-        for mark, code in _CURRENCY_MARKS:
-            if rest.startswith(mark):
-                rest, found = rest[len(mark):], True
-            elif rest.endswith(mark):
-                rest, found = rest[: -len(mark)], True
-            if found:
-                currency = currency or code
-                break
-    if rest.startswith(("-", "(")) or rest.endswith(("-", ")")):
-        raise FieldError(_("amount {value!r} is negative").format(value=text))
-    if rest.startswith("+"):
-        rest = rest[1:]
-    if not rest or not _NUMBER.fullmatch(rest):
-        raise FieldError(_("amount {value!r} is not a number").format(value=text))
-    amount = _to_decimal(rest, text)
-    if amount >= MAX_AMOUNT:
+    body, currency, negative = _peel_amount(raw.upper(), text)
+    whole, fraction = _split_number(body, text)
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > MAX_AMOUNT_DIGITS:
         raise FieldError(_("amount {value!r} is too large").format(value=text))
-    if amount <= 0:
+    amount = Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
+    if amount == 0:
         raise FieldError(_("amount {value!r} must be more than zero").format(value=text))
+    if negative:
+        raise FieldError(_("amount {value!r} is negative").format(value=text))
     return amount, currency
 
 
-def _to_decimal(digits: str, original: str) -> Decimal:
-    if "." in digits and "," in digits:
-        decimal_mark = "." if digits.rfind(".") > digits.rfind(",") else ","
-    elif digits.count(",") == 1:
-        decimal_mark = "," if len(digits.split(",")[1]) in (1, 2) else None
-    elif digits.count(".") == 1:
-        decimal_mark = "."
-    else:
-        decimal_mark = None
-    if decimal_mark:
-        whole, _sep, fraction = digits.rpartition(decimal_mark)
-    else:
-        whole, fraction = digits, ""
-    groups = re.split(r"[ ,.]", whole)
-    if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
+def _peel_amount(body: str, original: str) -> tuple[str, str | None, bool]:
+    """Strip signs, brackets and currency markers off both ends: (number, currency, negative)."""
+    codes: set[str] = set()
+    markers = 0
+    negative = False
+    while True:
+        body = body.strip()
+        if not body:
+            break
+        if body[0] == "(" and body[-1] == ")":
+            body, negative = body[1:-1], True
+        elif body.startswith(_MINUS_SIGNS):
+            body, negative = body[1:], True
+        elif body.endswith(_MINUS_SIGNS):
+            body, negative = body[:-1], True
+        elif body[0] == "+":
+            body = body[1:]
+        else:
+            marker = next((m for m in _MARKERS_LONGEST_FIRST
+                           if body.startswith(m) or body.endswith(m)), None)
+            if marker is None:
+                break
+            body = body[len(marker):] if body.startswith(marker) else body[: -len(marker)]
+            markers += 1
+            if (code := _CURRENCY_MARKERS[marker]) is not None:
+                codes.add(code)
+    if markers > _MAX_MARKERS:
         raise FieldError(_("amount {value!r} is not a number").format(value=original))
-    whole = "".join(groups)
+    if len(codes) > 1:
+        raise FieldError(_("amount {value!r} names more than one currency ({codes})").format(
+            value=original, codes=", ".join(sorted(codes))))
+    return body, next(iter(codes), None), negative
+
+
+def _split_number(body: str, original: str) -> tuple[str, str]:
+    """The whole and fraction digits of ``1,234.56``, ``1.234,56``, ``1 234,5`` or ``1234``."""
+    not_a_number = FieldError(_("amount {value!r} is not a number").format(value=original))
+    if not _NUMBER_SHAPE.fullmatch(body):
+        raise not_a_number
+    if "." in body and "," in body:
+        mark: str | None = "." if body.rfind(".") > body.rfind(",") else ","
+    elif "," in body:
+        if all(re.match(r"[0-9]{3}(?![0-9])", body[i + 1:])
+               for i, ch in enumerate(body) if ch == ","):
+            mark = None
+        elif body.count(",") == 1 and re.search(r",[0-9]{1,2}$", body):
+            mark = ","
+        else:
+            raise not_a_number
+    elif "." in body:
+        mark = "." if body.count(".") == 1 else None
+    else:
+        mark = None
+    if mark is None:
+        whole, fraction = body, ""
+    else:
+        whole, _sep, fraction = body.rpartition(mark)
+        if not fraction.isascii() or not fraction.isdigit() or not whole:
+            raise not_a_number
+    if not whole.isdigit():
+        grouped = _WHOLE_GROUPED.fullmatch(whole)
+        if not grouped or grouped[1] == mark:
+            raise not_a_number
+        whole = re.sub(r"[ ,.]", "", whole)
     if len(fraction) > 2:
         raise FieldError(_("amount {value!r} has more than two decimal places").format(
             value=original))
-    try:
-        return Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
-    except InvalidOperation:
-        raise FieldError(_("amount {value!r} is not a number").format(value=original)) from None
+    return whole, fraction
 
 
 # -- dates --------------------------------------------------------------------------------
 
+DATE_ORDERS = ("YMD", "DMY", "MDY")
+#: ROC (Minguo) year 1 is 1912.
 ROC_OFFSET = 1911
+#: Excel's day 0 (serial numbers count days from here; 45413 is 2024-05-01).
 EXCEL_EPOCH = date(1899, 12, 30)
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
-_CJK_DATE = re.compile(r"(?:民國)?(\d{1,4})年(\d{1,2})月(\d{1,2})日?")
-_SEPARATED = re.compile(r"(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})")
+EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+#: A time of day after the date (``2024-05-01 00:00:00``, ``2024/5/1 上午 12:00:00``).
+_TIME_PART = re.compile(
+    r"(?:[ T](?:(?:上午|下午|AM|PM) ?)?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?: ?(?:AM|PM))?(?: ?(?:Z|UTC|[+-][0-9]{2}:?[0-9]{2}))?)$",
+    re.IGNORECASE,
+)
+#: A weekday after the date (``113年5月1日(三)``, ``2024/05/01 星期三``).
+_WEEKDAY_PART = re.compile(r" ?(?:\([一二三四五六日天]\)|(?:星期|週|周|禮拜)[一二三四五六日天])$")
+_CJK_DATE = re.compile(
+    r"(?:中華)?(民國)? ?([0-9]{1,4}) ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?[日號号]?")
+_SEPARATED = re.compile(r"([0-9]{1,4})([/.\-])([0-9]{1,2})\2([0-9]{1,4})")
+_COMPACT = re.compile(r"([0-9]+)(?:\.0+)?")
+_FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 
 
-def _make_date(year: int, month: int, day: int, text: str) -> date:
+def parse_date(text: str, order: str = "YMD") -> date:
+    """A calendar date as exports write it; ROC (Minguo) years are converted (year + 1911).
+
+    ``order`` (``YMD``, ``DMY`` or ``MDY``) says how to read all-numeric dates whose year
+    comes last (``01/05/2024``); with ``YMD`` such a date is read whichever way is the
+    only possible one, else refused as ambiguous. A 2-digit first year (``99/01/02``) is
+    ROC only with ``YMD``; a 3-digit one (``113/05/01``) always. 8 digits are
+    ``YYYYMMDD``, 7 are ROC ``YYYMMDD``, up to 5 are an Excel serial day number.
+    A trailing time of day is ignored.
+    """
+    order = order.upper()
+    if order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {DATE_ORDERS}, not {order!r}")
+    value = normalize_text(text)
+    if not value:
+        raise FieldError(_("empty date"))
+    value = _WEEKDAY_PART.sub("", _TIME_PART.sub("", value))
+    if m := _CJK_DATE.fullmatch(value):
+        roc, year = bool(m[1]), m[2]
+        if roc and len(year) > 3:
+            raise _not_a_date(text)
+        return _make_date(year, int(m[3]), int(m[4]), text)
+    if m := _SEPARATED.fullmatch(value):
+        return _separated_date(m[1], m[3], m[4], order, text)
+    if m := _COMPACT.fullmatch(value):
+        return _compact_date(m[1], text)
+    return _textual_date(value, order, text)
+
+
+def _not_a_date(text: str) -> FieldError:
+    return FieldError(_("{value!r} is not a date").format(value=text))
+
+
+def _make_date(year: str, month: int, day: int, text: str) -> date:
+    """The date; a year of 1-3 digits is an ROC year (ROC year 0 does not exist)."""
+    number = int(year)
+    if len(year) <= 3:
+        if number == 0:
+            raise _not_a_date(text)
+        number += ROC_OFFSET
+    elif number < 1000:  # 0113: neither a Gregorian year of ours nor an ROC one
+        raise _not_a_date(text)
     try:
-        return date(year, month, day)
+        return date(number, month, day)
     except ValueError:
         raise FieldError(_("date {value!r} does not exist").format(value=text)) from None
 
 
-def parse_date(text: str, order: str = "YMD") -> date:
-    """A date as exports write it; ROC (Minguo) years are converted (year + 1911).
-
-    ``order`` (YMD, DMY or MDY) says how to read all-numeric dates with the year last.
-    """
-    raw = normalize_text(text)
-    if not raw:
-        raise FieldError(_("empty date"))
-    value = _TIME_SUFFIX.sub("", raw)
-    if m := _CJK_DATE.fullmatch(value):
-        year = int(m[1])
-        year = year + ROC_OFFSET if year < 1000 else year
-        return _make_date(year, int(m[2]), int(m[3]), text)
-    if m := _SEPARATED.fullmatch(value):
-        return _separated_date(m[1], m[2], m[3], order, text)
-    if value.isdigit():
-        return _compact_date(value, text)
-    if re.fullmatch(r"\d+\.0+", value):
-        return _compact_date(value.split(".")[0], text)
-    return _textual_date(value, order, text)
-
-
 def _separated_date(a: str, b: str, c: str, order: str, text: str) -> date:
-    if len(a) >= 2 and len(c) <= 2 and (len(a) >= 3 or order == "YMD"):
-        year = int(a)
-        year = year + ROC_OFFSET if year < 1000 else year
-        return _make_date(year, int(b), int(c), text)
-    if len(c) == 4:
-        first, second, year = int(a), int(b), int(c)
-        if order == "DMY":
-            return _make_date(year, second, first, text)
-        if order == "MDY":
-            return _make_date(year, first, second, text)
-        if first > 12 >= second:
-            return _make_date(year, second, first, text)
-        if second > 12 >= first:
-            return _make_date(year, first, second, text)
-        if first == second:
-            return _make_date(year, first, second, text)
-        raise FieldError(
-            _("date {value!r} is ambiguous (day or month first?); set import.date_order or "
-              "--date-order").format(value=text))
-    raise FieldError(_("{value!r} is not a date").format(value=text))
+    if len(c) <= 2 and (len(a) >= 3 or (len(a) == 2 and order == "YMD")):
+        return _make_date(a, int(b), int(c), text)
+    if len(c) != 4 or len(a) > 2:
+        raise _not_a_date(text)
+    first, second = int(a), int(b)
+    if order == "DMY" or (order == "YMD" and first > 12 >= second):
+        return _make_date(c, second, first, text)
+    if order == "MDY" or (order == "YMD" and second > 12 >= first) or first == second:
+        return _make_date(c, first, second, text)
+    if first > 12 and second > 12:
+        raise FieldError(_("date {value!r} does not exist").format(value=text))
+    raise FieldError(
+        _("date {value!r} is ambiguous (day or month first?); set import.date_order "
+          "or --date-order").format(value=text))
 
 
 def _compact_date(digits: str, text: str) -> date:
     if len(digits) == 8:
-        return _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]), text)
+        return _make_date(digits[:4], int(digits[4:6]), int(digits[6:]), text)
     if len(digits) == 7:
-        return _make_date(int(digits[:3]) + ROC_OFFSET, int(digits[3:5]), int(digits[5:]), text)
-    if len(digits) <= 5 and 0 < int(digits) <= 2958465:
+        return _make_date(digits[:3], int(digits[3:5]), int(digits[5:]), text)
+    if len(digits) <= 5 and 0 < int(digits) <= EXCEL_MAX_SERIAL:
         return EXCEL_EPOCH + timedelta(days=int(digits))
-    raise FieldError(_("{value!r} is not a date").format(value=text))
+    raise _not_a_date(text)
 
 
 def _textual_date(value: str, order: str, text: str) -> date:
-    if not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
-        raise FieldError(_("{value!r} is not a date").format(value=text))
+    """``1 May 2024``, ``May 1, 2024``: dateutil, with a 4-digit year, a month and a day."""
+    years = _FOUR_DIGITS.findall(value)
+    if not re.search(r"[A-Za-z]", value) or not years:
+        raise _not_a_date(text)
     from dateutil import parser
 
     try:
-        parsed = parser.parse(value, dayfirst=(order == "DMY"), default=None)
-    except (ValueError, OverflowError, TypeError, parser.ParserError):
-        raise FieldError(_("{value!r} is not a date").format(value=text)) from None
-    return parsed.date()
+        # Two different defaults: a part missing from the text shows up as a difference.
+        one, two = (parser.parse(value, dayfirst=order == "DMY", ignoretz=True, default=d)
+                    for d in (datetime(2000, 1, 1), datetime(2001, 2, 2)))
+    except (ValueError, OverflowError, TypeError, ArithmeticError):
+        raise _not_a_date(text) from None
+    if one.date() != two.date() or f"{one.year:04d}" not in years:
+        raise _not_a_date(text)
+    return one.date()
 
 
 # -- days past due, work start, paydays ---------------------------------------------------
 
+#: More days past due than this (100 years) is a mistake in the file, not a debt.
+MAX_DAYS_PAST_DUE = 36500
+_DAYS = re.compile(r"([0-9]{1,7})(?:\.0+)? ?(?:天|日|days?|d)?")
+
 
 def parse_days_past_due(text: str) -> int:
-    """Days past due: a whole number >= 0 (``45``, ``45.0``, ``45天``)."""
-    raw = normalize_text(text).lower().removesuffix("天").removesuffix("days").strip()
-    if re.fullmatch(r"\d{1,6}(?:\.0+)?", raw):
-        return int(raw.split(".")[0])
-    raise FieldError(_("days past due {value!r} is not a whole number of days").format(
-        value=text))
+    """Days past due: a whole number of days from 0 to 36500 (``45``, ``45.0``, ``45天``)."""
+    m = _DAYS.fullmatch(normalize_text(text).lower())
+    if not m:
+        raise FieldError(_("days past due {value!r} is not a whole number of days").format(
+            value=text))
+    days = int(m[1])
+    if days > MAX_DAYS_PAST_DUE:
+        raise FieldError(_("days past due {value!r} is more than 100 years").format(
+            value=text))
+    return days
 
 
+_AFTERNOON = ("下午", "中午", "晚上", "傍晚", "pm", "p.m.", "p.m")
+_MERIDIEM = r"上午|早上|凌晨|清晨|下午|中午|晚上|傍晚|a\.m\.?|p\.m\.?|am|pm"
 _CLOCK = re.compile(
-    r"(?P<ampm_pre>上午|下午|早上|晚上)?\s*(?P<h>\d{1,2})(?:[:：點点時](?P<m>\d{1,2})分?"
-    r"(?::\d{2})?)?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?"
+    rf"(?:(?P<pre>{_MERIDIEM}) ?)?"
+    r"(?:(?P<h1>[0-9]{1,2})[:.](?P<m1>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]+)?)?"
+    r"|(?P<h2>[0-9]{1,2}) ?[點点時时] ?(?:(?P<m2>[0-9]{1,2}) ?分?|(?P<half>半))?"
+    r"|(?P<hm>[0-9]{3,4})"
+    r"|(?P<h3>[0-9]{1,2}))"
+    rf"(?: ?(?P<post>{_MERIDIEM}))?"
 )
 
 
 def parse_work_start(text: str) -> time:
-    """When the debtor starts work: ``08:30``, ``8:30am``, ``0830``, ``上午8:30``, ``8點30分``."""
+    """When the debtor starts work, as a time of day (hour 0-23, minute 0-59).
+
+    ``08:30``, ``8:30``, ``8:30am``, ``8:30 AM``, ``0830``, ``830``, ``08:30:00``,
+    ``8點30分``, ``8點半``, ``上午8:30``, ``下午1:30``, ``13:30``, ``9``; seconds are dropped.
+    """
     raw = normalize_text(text).lower()
-    if re.fullmatch(r"\d{3,4}", raw):
-        hour, minute = int(raw[:-2]), int(raw[-2:])
-        ampm = pre = None
+    m = _CLOCK.fullmatch(raw)
+    bad = FieldError(_("{value!r} is not a time of day (e.g. 08:30)").format(value=text))
+    if not m or (m["pre"] and m["post"]) or int(m["s"] or 0) > 59:
+        raise bad
+    if m["hm"]:
+        hour, minute = int(m["hm"][:-2]), int(m["hm"][-2:])
     else:
-        m = _CLOCK.fullmatch(raw)
-        if not m:
-            raise FieldError(_("{value!r} is not a time of day (e.g. 08:30)").format(value=text))
-        hour, minute = int(m["h"]), int(m["m"] or 0)
-        ampm, pre = m["ampm"], m["ampm_pre"]
-    if ampm or pre:
-        pm = (ampm or "").startswith("p") or pre in ("下午", "晚上")
+        hour = int(m["h1"] or m["h2"] or m["h3"])
+        minute = 30 if m["half"] else int(m["m1"] or m["m2"] or 0)
+    meridiem = m["pre"] or m["post"]
+    if meridiem:
         if not 1 <= hour <= 12:
-            raise FieldError(_("{value!r} is not a time of day (e.g. 08:30)").format(value=text))
-        hour = hour % 12 + (12 if pm else 0)
+            raise bad
+        hour = hour % 12 + (12 if meridiem in _AFTERNOON else 0)
     if hour > 23 or minute > 59:
-        raise FieldError(_("{value!r} is not a time of day (e.g. 08:30)").format(value=text))
+        raise bad
     return time(hour, minute)
 
 
-_LAST_WORDS = ("last", "end", "eom", "月底", "月末")
+_LAST_WORDS = ("last", "end", "eom", "月底", "月末", "最後一天", "最后一天")
+_LAST_PHRASE = re.compile(
+    r"last day(?: of (?:the )?month)?|end of (?:the )?month|month[ -]end", re.IGNORECASE)
+_PAYDAY_SPLIT = re.compile(r" ?(?:[,、/;&+]|及|和|與|与| and ) ?| ")
+_PAYDAY = re.compile(r"([0-9]{1,2}) ?(?:日|號|号|st|nd|rd|th)?")
 
 
 def parse_paydays(text: str) -> tuple[int, ...]:
-    """Days of the month money comes in: ``5``, ``5,20``, ``5、20``, ``last``/``月底``."""
-    raw = normalize_text(text).lower().removeprefix("每月")
-    parts = [p for p in re.split(r"[,、/;\s]+", raw) if p]
+    """Days of the month money comes in, ascending, with :data:`LAST_DAY` (-1) last.
+
+    ``5``, ``5,20``, ``5、20``, ``5/20``, ``5 20``, ``5日,20日``, ``每月5日``,
+    ``last``/``end``/``eom``/``月底``, and mixes (``15,last``). Days are 1-31.
+    """
+    raw = _LAST_PHRASE.sub("last", normalize_text(text).lower())
+    parts = [p.removeprefix("每月").strip() for p in _PAYDAY_SPLIT.split(raw)]
+    parts = [p for p in parts if p]
     if not parts:
         raise FieldError(_("empty payday"))
-    days = set()
+    days: set[int] = set()
     for part in parts:
-        part = part.removesuffix("日").removesuffix("號").removesuffix("号")
+        m = _PAYDAY.fullmatch(part)
         if part in _LAST_WORDS:
             days.add(LAST_DAY)
-        elif part.isdigit() and 1 <= int(part) <= 31:
-            days.add(int(part))
+        elif m and 1 <= int(m[1]) <= 31:
+            days.add(int(m[1]))
         else:
             raise FieldError(_("payday {value!r} is not a day of the month (1-31 or last)")
                              .format(value=text))
-    return tuple(sorted(d for d in days if d != LAST_DAY)) + ((LAST_DAY,) if LAST_DAY in days
-                                                                else ())
+    numbered = sorted(d for d in days if d != LAST_DAY)
+    return (*numbered, LAST_DAY) if LAST_DAY in days else tuple(numbered)
 
 
 # -- time zones, risk ---------------------------------------------------------------------
@@ -259,9 +368,8 @@ def _zones_by_folded_name() -> dict[str, str]:
 
 
 def parse_timezone(text: str) -> str:
-    """An IANA time zone name (``Asia/Taipei``; case is forgiven)."""
-    raw = normalize_text(text)
-    zone = _zones_by_folded_name().get(raw.casefold())
+    """An IANA time zone name, spelled as the zone database does (``asia/taipei`` is forgiven)."""
+    zone = _zones_by_folded_name().get(normalize_text(text).casefold())
     if zone is None:
         raise FieldError(_("unknown time zone {value!r} (use IANA names like Asia/Taipei)")
                          .format(value=text))
@@ -274,52 +382,79 @@ _RISK = {
     "中": "medium",
     "high": "high", "h": "high", "3": "high", "高": "high",
 }
+_RISK_SUFFIX = re.compile(r" ?(?:風險|风险|risk)$")
 
 
 def parse_risk(text: str) -> str:
-    """Risk level → ``low``, ``medium`` or ``high`` (also 1-3 and 低/中/高)."""
-    level = _RISK.get(normalize_text(text).lower())
+    """Risk level → ``low``, ``medium`` or ``high`` (also l/m/h, 1-3, 低/中/高, ``高風險``)."""
+    level = _RISK.get(_RISK_SUFFIX.sub("", normalize_text(text).lower()))
     if level is None:
-        raise FieldError(_("risk {value!r} is not low, medium or high (1-3, 低/中/高)").format(
-            value=text))
+        raise FieldError(_("risk {value!r} is not low, medium or high (also l/m/h, 1-3, "
+                           "低/中/高)").format(value=text))
     return level
 
 
 # -- phones -------------------------------------------------------------------------------
 
-_PHONE_SPLIT = re.compile(r"[;/、|\n]+")
-_EXTENSION_WORDS = re.compile(r"\s*(?:分機|轉|ext\.?|x|#)\s*(\d+)\s*$", re.IGNORECASE)
+_PHONE_SPLIT = re.compile(r"[;/、|\n\r]+")
+#: An extension at the end: ``分機 123``, ``轉123``, ``ext.123``, ``ext 123``, ``x123``, ``#123``.
+_EXTENSION = re.compile(
+    r" ?(?:分機|分机|轉|转|extension|ext|x|#)[.:]? ?([0-9]+) ?[)]?$", re.IGNORECASE)
+#: The number itself: from the first digit (or a ``+`` or ``(`` just before it) to the last.
+_NUMBER_SPAN = re.compile(r"(?:\+ ?|\()?\d(?:.*\d)?")
 
 
 def parse_phones(text: str, region: str, label: str) -> list[Phone]:
-    """Every number in a cell, as E.164 when valid; invalid ones kept with ``valid=False``."""
+    """Every phone number in a cell, in order, without repeats (same number = repeat).
+
+    Numbers are separated by ``;``, ``/``, ``、``, ``|`` or line breaks. A comma dials
+    a pause before an extension (``02-2345-6789,123``), so it separates numbers only when
+    the whole is not valid and every part is (``0912345678, 0223456789``). A number valid
+    for ``region`` (ISO country, e.g. ``TW``; ignored for ``+`` numbers) becomes E.164;
+    others are kept as the digits given with ``valid=False``. Pieces without digits are
+    skipped. Extensions (``分機 123``, ``轉123``, ``ext. 123``, ``x123``, ``#123``) are kept apart.
+    """
     phones: list[Phone] = []
     seen: set[str] = set()
     for piece in _PHONE_SPLIT.split(unicodedata.normalize("NFKC", text)):
-        phone = _parse_phone(piece.strip(), region, label)
-        if phone is not None and phone.number not in seen:
-            seen.add(phone.number)
-            phones.append(phone)
+        for phone in _parse_piece(piece.strip(), region.upper(), label):
+            if phone.number not in seen:
+                seen.add(phone.number)
+                phones.append(phone)
     return phones
 
 
+def _parse_piece(piece: str, region: str, label: str) -> list[Phone]:
+    """One piece's number; ``0912345678, 0223456789`` (each valid on its own) gives two."""
+    phone = _parse_phone(piece, region, label)
+    if phone is None or phone.valid or "," not in piece:
+        return [phone] if phone else []
+    parts = [_parse_phone(part.strip(), region, label) for part in piece.split(",")]
+    if all(part is not None and part.valid for part in parts):
+        return [part for part in parts if part is not None]
+    return [phone]
+
+
 def _parse_phone(piece: str, region: str, label: str) -> Phone | None:
-    if not any(ch.isdigit() for ch in piece):
-        return None
     extension = None
-    if m := _EXTENSION_WORDS.search(piece):
+    if m := _EXTENSION.search(piece):
         extension, piece = m[1], piece[: m.start()]
-    digits = ("+" if piece.lstrip().startswith("+") else "") + "".join(
-        ch for ch in piece if ch.isdigit())
-    if not digits.strip("+"):
+    span = _NUMBER_SPAN.search(piece)
+    if span is None:
         return None
+    number_text = span[0]
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in number_text if ch.isdecimal())
+    if not digits:
+        return None
+    given = ("+" if number_text.startswith("+") else "") + digits
     import phonenumbers
 
     try:
-        number = phonenumbers.parse(piece, region)
+        number = phonenumbers.parse(number_text, region)
     except phonenumbers.NumberParseException:
-        return Phone(number=digits, label=label, valid=False, extension=extension)
+        return Phone(number=given, label=label, valid=False, extension=extension)
     if not phonenumbers.is_valid_number(number):
-        return Phone(number=digits, label=label, valid=False, extension=extension)
+        return Phone(number=given, label=label, valid=False, extension=extension)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return Phone(number=e164, label=label, valid=True, extension=extension or number.extension)
+    return Phone(number=e164, label=label, valid=True,
+                 extension=extension or number.extension or None)
