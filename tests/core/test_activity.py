@@ -63,3 +63,16 @@ def test_outcome_aliases_and_unknown_codes():
     assert BOOK.get("cb").effect == "callback"
     with pytest.raises(UsageError, match="codes: no-answer, busy"):
         BOOK.get("maybe")
+
+
+def test_undone_callback_is_not_pending():
+    at = T0 + timedelta(hours=5)
+    log = [Call(1, "A", "a", T0, "callback", callback_at=at, reversed_by=2),
+           Call(2, "A", "a", T0, activity.UNDO, reverses=1)]
+    assert activity.pending_callback(log, BOOK) is None
+
+
+def test_entries_with_codes_removed_from_the_config_count_as_nothing():
+    log = calls(("dispute", {}), ("left-message", {}))
+    assert activity.hold_of(log, BOOK).outcome == "dispute"
+    assert not activity.marked_for_skip(log, BOOK)
