@@ -13,6 +13,7 @@ import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,130 @@ class PromiseSettings:
     grace_days: int = _opt(2, _check_positive)
 
 
+def _check_span(value: tuple[time, time]) -> str | None:
+    return None if value[0] < value[1] else _("the start must be before the end")
+
+
+def _check_spans(value: tuple[tuple[time, time], ...]) -> str | None:
+    return next((p for p in map(_check_span, value) if p), None)
+
+
+def _positive_int(value: int) -> str | None:
+    return None if value > 0 else _("must be more than zero")
+
+
+@dataclass(frozen=True)
+class ShiftSettings:
+    """``shift:`` the collector's working day, in the collector's time zone."""
+
+    start: time = _opt(time(9, 0))
+    end: time = _opt(time(18, 0))
+    breaks: tuple[tuple[time, time], ...] = _opt(((time(12, 0), time(13, 0)),), _check_spans)
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """``call:`` how long a call takes and when debtors answer."""
+
+    handle_minutes: int = _opt(5, _positive_int)
+    golden_minutes: int = _opt(15, _check_positive)
+    lunch: tuple[time, time] = _opt((time(12, 0), time(13, 30)), _check_span)
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WEEKDAY_WEIGHTS = {"mon": Decimal("0.8"), "tue": Decimal("1.0"), "wed": Decimal("0.8"),
+                           "thu": Decimal("1.1"), "fri": Decimal("1.2"), "sat": Decimal("0.9"),
+                           "sun": Decimal("0.7")}
+
+
+def _check_weekdays(value: dict) -> str | None:
+    unknown = sorted(set(value) - set(WEEKDAY_KEYS))
+    if unknown:
+        return _("{value!r} is not one of {choices}").format(
+            value=unknown[0], choices=", ".join(WEEKDAY_KEYS))
+    return None
+
+
+@dataclass(frozen=True)
+class PrioritySettings:
+    """``priority:`` the coefficient of each factor of an account's score (see README)."""
+
+    amount: Decimal = _opt(Decimal("1.0"))
+    days_past_due: Decimal = _opt(Decimal("0.5"))
+    promise_due: Decimal = _opt(Decimal("6.0"))
+    broken_promise: Decimal = _opt(Decimal("4.0"))
+    callback_due: Decimal = _opt(Decimal("8.0"))
+    payday: Decimal = _opt(Decimal("2.0"))
+    weekday: Decimal = _opt(Decimal("1.0"))
+    never_contacted: Decimal = _opt(Decimal("1.5"))
+    attempts: Decimal = _opt(Decimal("-0.5"))
+    risk: Decimal = _opt(Decimal("1.0"))
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """One jurisdiction's calling rules, evaluated in the debtor's local time."""
+
+    weekday_hours: tuple[time, time] | None = _opt((time(8, 0), time(21, 0)), _check_span)
+    #: None: no calls at weekends.
+    weekend_hours: tuple[time, time] | None = _opt((time(8, 0), time(21, 0)), _check_span)
+    #: Weekdays with no calls at all (e.g. [sun]).
+    no_calls_on: tuple[str, ...] = _opt(tuple, lambda v: _check_weekdays(dict.fromkeys(v)))
+    blackout_dates: tuple[date, ...] = _opt(tuple)
+    #: A country code for the ``holidays`` package: no calls on its public holidays.
+    holidays: str | None = _opt(None)
+    max_attempts_per_day: int | None = _opt(3)
+    max_attempts_per_7_days: int | None = _opt(7)
+    #: Contacts (someone answered) in 7 days, where a rule counts those (Australia: 3).
+    max_contacts_per_7_days: int | None = _opt(None)
+    hold_days_after_conversation: int = _opt(0, _check_positive)
+    voicemail_counts: bool = _opt(True)
+    #: False where the figures come from one secondary source (shown by ``rules check``).
+    verified: bool = _opt(True)
+    source: str = _opt("")
+
+
+def _hours(a: str, b: str) -> tuple[time, time]:
+    return time.fromisoformat(a), time.fromisoformat(b)
+
+
+def _default_packs() -> dict[str, RulePack]:
+    """The packs collectctl ships (see DOMAIN.md); ``verified: false`` marks thin sources."""
+    return {
+        "default": RulePack(),
+        "us": RulePack(max_attempts_per_day=None, hold_days_after_conversation=7,
+                       holidays="US", source="FDCPA 15 USC 1692c; Reg F 12 CFR 1006.6, 1006.14"),
+        "uk": RulePack(verified=False, holidays="GB",
+                       source="FCA CONC 7.9.4R: not at unreasonable times or intervals"),
+        "ie": RulePack(weekday_hours=_hours("09:00", "21:00"),
+                       weekend_hours=_hours("09:00", "21:00"), no_calls_on=("sun",),
+                       holidays="IE", source="Consumer Credit Act 1995 s46"),
+        "au": RulePack(weekday_hours=_hours("07:30", "21:00"),
+                       weekend_hours=_hours("09:00", "21:00"), max_attempts_per_7_days=None,
+                       max_contacts_per_7_days=3, holidays="AU",
+                       source="ACCC/ASIC debt collection guideline"),
+        "tw": RulePack(weekday_hours=_hours("07:00", "22:00"),
+                       weekend_hours=_hours("07:00", "22:00"), holidays="TW", verified=False,
+                       source="bank outsourced collection rules s14 (one secondary source)"),
+        "hk": RulePack(verified=False, holidays="HK",
+                       source="Code of Banking Practice 43.2: not at unreasonable hours"),
+        "cn": RulePack(weekday_hours=_hours("08:00", "22:00"),
+                       weekend_hours=_hours("08:00", "22:00"), max_attempts_per_day=6,
+                       holidays="CN", verified=False,
+                       source="banking association guideline 2026 (news reports)"),
+    }
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    """``rules:`` named rule packs and which one applies to an account."""
+
+    default: str = _opt("default")
+    #: Pack per account country (phone country code region, e.g. US: us).
+    by_country: dict[str, str] = _opt(dict)
+    packs: dict[str, RulePack] = _opt(_default_packs)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
@@ -140,6 +265,13 @@ class Settings:
     import_: ImportSettings = _opt(ImportSettings, key="import")
     promise: PromiseSettings = _opt(PromiseSettings)
     outcomes: dict[str, OutcomeSettings] = _opt(dict)
+    shift: ShiftSettings = _opt(ShiftSettings)
+    call: CallSettings = _opt(CallSettings)
+    payday_lead_days: int = _opt(3, _check_positive)
+    weekday_weights: dict[str, Decimal] = _opt(lambda: dict(DEFAULT_WEEKDAY_WEIGHTS),
+                                               _check_weekdays)
+    priority: PrioritySettings = _opt(PrioritySettings)
+    rules: RulesSettings = _opt(RulesSettings)
     #: Where the settings came from (None: built-in defaults). Not a YAML key.
     source: str | None = field(default=None, metadata={"internal": True})
 
@@ -206,6 +338,19 @@ def _convert(value: Any, hint: Any, where: str) -> Any:
         if not number.is_finite():
             raise ValueError(_("must be a finite number"))
         return number
+    if hint is time:
+        return _clock(value)
+    if hint is date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(_("must be a date like 2026-02-16")) from None
+    if origin is tuple and args[-1] is not Ellipsis:
+        if not isinstance(value, list) or len(value) != len(args):
+            raise ValueError(_("must be a list of {n} values").format(n=len(args)))
+        return tuple(_convert(v, a, where) for v, a in zip(value, args, strict=True))
     if origin is tuple:
         items = value if isinstance(value, list) else [value]
         return tuple(_convert(v, args[0], where) for v in items)
@@ -216,6 +361,16 @@ def _convert(value: Any, hint: Any, where: str) -> Any:
             _convert(k, args[0], where): _convert(v, args[1], where) for k, v in value.items()
         }
     raise TypeError(f"unsupported config type {hint!r}")  # a programming error
+
+
+def _clock(value: Any) -> time:
+    """``"09:30"`` → 09:30. YAML 1.1 reads an unquoted ``9:30`` as 570 (base 60): accept it."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(_("must be a time like \"09:00\"")) from None
 
 
 def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
@@ -261,7 +416,20 @@ def settings_from_mapping(data: Any, where: str) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(_("{where}: the configuration must be a mapping of keys").format(
             where=where))
-    return replace(_build(Settings, data, where), source=where)
+    settings = _build(Settings, data, where)
+    _check_rule_names(settings.rules, where)
+    return replace(settings, source=where)
+
+
+def _check_rule_names(rules: RulesSettings, where: str) -> None:
+    """``rules.default`` and ``rules.by_country`` must name packs that exist."""
+    named = [("rules.default", rules.default)]
+    named += [(f"rules.by_country.{c}", p) for c, p in rules.by_country.items()]
+    for key, pack in named:
+        if pack not in rules.packs:
+            raise ConfigError(_("{where}: key {key!r}: no rule pack {pack!r} (packs: {packs})")
+                              .format(where=where, key=key, pack=pack,
+                                      packs=", ".join(rules.packs)))
 
 
 def load_settings(path: str | None = None) -> Settings:

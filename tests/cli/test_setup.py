@@ -51,9 +51,9 @@ def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
     config.write_text("colour: red\n")
     result = runner.invoke(app, ["--config", str(config), "accounts"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"collectctl: error: {config}: unknown key 'colour' "
-        "(known: currency, database, import, lang, me, outcomes, phone_region, promise, timezone)")
+    assert result.stderr.strip().startswith(
+        f"collectctl: error: {config}: unknown key 'colour' (known: call, currency, database, ")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_bad_now_is_a_usage_error(isolated):

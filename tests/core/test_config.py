@@ -101,3 +101,37 @@ def test_decimal_values_convert_exactly():
     assert _convert(0.1, Decimal, "x") == Decimal("0.1")
     with pytest.raises(ValueError):
         _convert("abc", Decimal, "x")
+
+
+def test_plan_sections_read_times_spans_and_packs(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "shift: {start: 8:30, end: '17:00', breaks: [['12:00', '12:30']]}\n"
+        "rules:\n  default: tw\n  by_country: {US: us}\n"
+        "  packs:\n    tw: {weekday_hours: ['07:00', '22:00'], weekend_hours: null}\n"
+        "    us: {blackout_dates: [2026-12-25]}\n", encoding="utf-8")
+    s = load_settings(str(path))
+    from datetime import date, time
+
+    assert s.shift.start == time(8, 30)            # YAML 1.1 reads 8:30 as 510
+    assert s.shift.breaks == ((time(12, 0), time(12, 30)),)
+    assert s.rules.packs["tw"].weekend_hours is None
+    assert s.rules.packs["us"].blackout_dates == (date(2026, 12, 25),)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("shift: {start: '25:00'}\n", "key 'shift.start' must be a time"),
+    ("call: {lunch: ['13:30', '12:00']}\n", "key 'call.lunch': the start must be before"),
+    ("call: {handle_minutes: 0}\n", "key 'call.handle_minutes': must be more than zero"),
+    ("priority: {amount: lots}\n", "key 'priority.amount' must be a number"),
+    ("weekday_weights: {funday: 2}\n", "key 'weekday_weights': 'funday'"),
+    ("rules: {default: mars}\n", "key 'rules.default': no rule pack 'mars'"),
+    ("rules: {by_country: {US: usa}}\n", "key 'rules.by_country.US': no rule pack 'usa'"),
+    ("rules: {packs: {default: {weekday_hours: ['9am', '5pm']}}}\n", "must be a time"),
+])
+def test_bad_plan_settings(tmp_path, text, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(str(path))
+    assert expected in str(error.value)

@@ -1,0 +1,202 @@
+"""Who to call on a day and why: each account's state, its eligibility and its score.
+
+Pure: the caller passes the account with its log, promises and payments, the plan
+date and the settings. The score is a sum of named factors (measure x coefficient),
+in the manner of Taskwarrior's urgency, so ``plan --explain`` can show every term.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from collectctl.config import WEEKDAY_KEYS, Settings
+from collectctl.core import activity
+from collectctl.core.accounts import days_past_due_on
+from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
+from collectctl.core.outcomes import OutcomeBook
+from collectctl.core.promises import BROKEN, PENDING, PromiseView, select_promises
+from collectctl.i18n import _
+
+RISK_MEASURE = {"high": Decimal("1"), "medium": Decimal("0.5"), "low": Decimal("0")}
+#: How long ago a broken promise still counts as a reason to call first.
+BROKEN_PROMISE_DAYS = 30
+DPD_CAP_MONTHS = Decimal(6)
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What the planner knows about one account on the plan date (debtor's local date)."""
+
+    account: Account
+    balance: Decimal
+    days_past_due: int | None
+    attempts_today: int
+    attempts_7d: int
+    contacts_7d: int
+    last_conversation: datetime | None
+    ever_contacted: bool
+    hold: activity.Hold | None
+    holding_promise: PromiseView | None
+    promise_due_today: PromiseView | None
+    broken_promise: PromiseView | None
+    callback_at: datetime | None
+    skip: bool
+
+
+def account_state(
+    account: Account, calls: list[Call], promises: list[Promise], payments: list[Payment],
+    day: date, book: OutcomeBook, grace_days: int, voicemail_counts: bool = True,
+) -> AccountState:
+    """Summarize an account's log for planning ``day`` (dates in the debtor's zone)."""
+    zone = ZoneInfo(account.timezone)
+    standing = [c for c in activity.effective(calls) if c.outcome not in activity.RESERVED_CODES]
+    attempts_today = attempts_7d = contacts_7d = 0
+    last_conversation = None
+    ever = False
+    week_start = day - timedelta(days=6)
+    for call in standing:
+        outcome = book.find(call.outcome)
+        if outcome is None:
+            continue
+        local_day = call.called_at.astimezone(zone).date()
+        counts = outcome.attempt and (voicemail_counts or outcome.code != "voicemail")
+        if counts and local_day == day:
+            attempts_today += 1
+        if counts and week_start <= local_day <= day:
+            attempts_7d += 1
+        if outcome.contact:
+            ever = True
+            if week_start <= local_day <= day:
+                contacts_7d += 1
+            if outcome.right_party and local_day <= day:
+                last_conversation = call.called_at
+    views = select_promises(promises, payments, day, grace_days)
+    holding = next((v for v in views if v.status == PENDING and v.due > day), None)
+    due_today = next((v for v in views if v.status == PENDING and v.due == day), None)
+    broken = [v for v in views if v.status == BROKEN
+              and (day - v.due).days <= BROKEN_PROMISE_DAYS + grace_days]
+    newer = any(v.status == PENDING for v in views)
+    callback = activity.pending_callback(calls, book)
+    return AccountState(
+        account=account,
+        balance=activity.balance(account, payments),
+        days_past_due=days_past_due_on(account, day),
+        attempts_today=attempts_today,
+        attempts_7d=attempts_7d,
+        contacts_7d=contacts_7d,
+        last_conversation=last_conversation,
+        ever_contacted=ever,
+        hold=activity.hold_of(calls, book),
+        holding_promise=holding,
+        promise_due_today=due_today,
+        broken_promise=broken[-1] if broken and not newer else None,
+        callback_at=callback if callback and callback.astimezone(zone).date() == day else None,
+        skip=activity.marked_for_skip(calls, book),
+    )
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One term of the score: ``contribution = measure x coefficient``."""
+
+    name: str
+    measure: Decimal
+    coefficient: Decimal
+    contribution: Decimal
+
+
+@dataclass(frozen=True)
+class Score:
+    total: Decimal
+    factors: tuple[Factor, ...]
+
+    def reasons(self, top: int = 3) -> list[str]:
+        """The factors that raised the score most, in words, for the plan table."""
+        raising = sorted((f for f in self.factors if f.contribution > 0),
+                         key=lambda f: -f.contribution)
+        return [FACTOR_WORDS.get(f.name, f.name) for f in raising[:top]]
+
+
+FACTOR_WORDS = {
+    "amount": "amount", "days_past_due": "days past due", "promise_due": "promise due today",
+    "broken_promise": "broken promise", "callback_due": "callback today",
+    "payday": "before payday", "weekday": "good weekday", "never_contacted": "never reached",
+    "risk": "high risk",
+}
+
+
+def days_to_payday(paydays: tuple[int, ...], day: date) -> int | None:
+    """Days from ``day`` to the next payday (0 when it is payday), within 31 days."""
+    best = None
+    for offset in range(0, 32):
+        d = day + timedelta(days=offset)
+        last = calendar.monthrange(d.year, d.month)[1]
+        for p in paydays:
+            if (p == LAST_DAY and d.day == last) or (p != LAST_DAY and min(p, last) == d.day):
+                best = offset
+                break
+        if best is not None:
+            return best
+    return None
+
+
+def _q(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.0001"))
+
+
+def score(state: AccountState, day: date, settings: Settings) -> Score:
+    """The account's priority on ``day``: the sum of its factors' contributions."""
+    p = settings.priority
+    balance = max(state.balance, Decimal("1"))
+    dpd = state.days_past_due or 0
+    lead = days_to_payday(state.account.paydays, day) if state.account.paydays else None
+    weight = settings.weekday_weights.get(WEEKDAY_KEYS[day.weekday()], Decimal("1"))
+    measures = [
+        ("amount", _q(balance.log10()), p.amount),
+        ("days_past_due", _q(min(Decimal(dpd) / 30, DPD_CAP_MONTHS)), p.days_past_due),
+        ("promise_due", Decimal(1 if state.promise_due_today else 0), p.promise_due),
+        ("broken_promise", Decimal(1 if state.broken_promise else 0), p.broken_promise),
+        ("callback_due", Decimal(1 if state.callback_at else 0), p.callback_due),
+        ("payday", Decimal(1 if lead is not None and 1 <= lead <= settings.payday_lead_days
+                           else 0), p.payday),
+        ("weekday", _q(weight - 1), p.weekday),
+        ("never_contacted", Decimal(0 if state.ever_contacted else 1), p.never_contacted),
+        ("attempts", Decimal(state.attempts_7d), p.attempts),
+        ("risk", RISK_MEASURE.get(state.account.risk or "", Decimal(0)), p.risk),
+    ]
+    factors = tuple(Factor(name, m, c, _q(m * c)) for name, m, c in measures)
+    return Score(sum((f.contribution for f in factors), Decimal(0)), factors)
+
+
+def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple) -> str | None:
+    """Why an account may not be called on ``day``, in words; None if it may."""
+    account = state.account
+    max_day, max_week, max_contacts = caps
+    if account.status != "open":
+        return _("closed")
+    if state.hold is not None:
+        word = _("cease-contact") if state.hold.outcome == "cease" else _("disputed")
+        return _("{hold} since {when}").format(
+            hold=word, when=state.hold.since.astimezone(ZoneInfo(account.timezone)).date())
+    if state.holding_promise is not None:
+        return _("held: promise of {amount} due {due}").format(
+            amount=f"{state.holding_promise.amount:,.2f}",
+            due=state.holding_promise.due.isoformat())
+    if not any(p.valid for p in account.phones):
+        return _("no valid phone")
+    if max_day is not None and state.attempts_today >= max_day:
+        return _("cap: {n} calls today").format(n=state.attempts_today)
+    if max_week is not None and state.attempts_7d >= max_week:
+        return _("cap: {n} calls in the last 7 days").format(n=state.attempts_7d)
+    if max_contacts is not None and state.contacts_7d >= max_contacts:
+        return _("cap: {n} contacts in the last 7 days").format(n=state.contacts_7d)
+    if pack_hold_days and state.last_conversation is not None and state.callback_at is None:
+        talked = state.last_conversation.astimezone(ZoneInfo(account.timezone)).date()
+        if (day - talked).days < pack_hold_days:
+            return _("hold: conversation on {day} ({n}-day hold after a conversation)").format(
+                day=talked.isoformat(), n=pack_hold_days)
+    return None

@@ -1,0 +1,109 @@
+"""The scheduler against the exact optimum (scipy's Hungarian algorithm), and its rules."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from collectctl.core.schedule import Candidate, schedule, worth
+
+LEVELS = (0.0, 0.3, 0.6, 1.0)
+
+
+def optimum(candidates, slots: int) -> float:
+    matrix = np.array([[c.weight * c.quality[s] for s in range(slots)] for c in candidates])
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return float(matrix[rows, cols].sum())
+
+
+def check(candidates, slots):
+    assignment = schedule(candidates, slots)
+    assert len(set(assignment.values())) == len(assignment)          # one call a slot
+    assert all(candidates[c].quality[s] > 0 for c, s in assignment.items())
+    return assignment
+
+
+@st.composite
+def structured(draw):
+    """Instances shaped like a day: windows of golden / normal / lunch / closed slots."""
+    slots = draw(st.integers(1, 24))
+    n = draw(st.integers(1, 40))
+    lunch = draw(st.integers(0, slots))
+    candidates = []
+    for _ in range(n):
+        open_from = draw(st.integers(0, slots))
+        open_to = draw(st.integers(open_from, slots))
+        golden = draw(st.integers(0, slots))
+        weight = draw(st.floats(0.1, 12, allow_nan=False))
+        quality = []
+        for s in range(slots):
+            if not open_from <= s < open_to:
+                quality.append(0.0)
+            elif golden <= s < golden + 3:
+                quality.append(1.0)
+            elif lunch <= s < lunch + 3:
+                quality.append(0.3)
+            else:
+                quality.append(0.6)
+        candidates.append(Candidate(weight, tuple(quality)))
+    return candidates, slots
+
+
+@st.composite
+def unstructured(draw):
+    slots = draw(st.integers(1, 12))
+    n = draw(st.integers(1, 20))
+    return [Candidate(draw(st.floats(0.1, 12, allow_nan=False)),
+                      tuple(draw(st.sampled_from(LEVELS)) for _ in range(slots)))
+            for _ in range(n)], slots
+
+
+@settings(max_examples=300, deadline=None)
+@given(structured())
+def test_reaches_the_optimum_on_day_shaped_instances(instance):
+    candidates, slots = instance
+    assignment = check(candidates, slots)
+    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(unstructured())
+def test_reaches_the_optimum_on_random_instances(instance):
+    candidates, slots = instance
+    assignment = check(candidates, slots)
+    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(unstructured(), st.data())
+def test_callbacks_keep_their_slots(instance, data):
+    candidates, slots = instance
+    pinned = data.draw(st.integers(0, len(candidates) - 1))
+    want = data.draw(st.integers(0, slots - 1))
+    candidates = list(candidates)
+    candidates[pinned] = Candidate(candidates[pinned].weight, candidates[pinned].quality, want)
+    assert schedule(candidates, slots)[pinned] == want
+
+
+def test_equal_windows_plan_the_higher_scores():
+    candidates = [Candidate(w, (0.6, 0.6, 0.6)) for w in (1, 5, 3, 4, 2)]
+    assignment = schedule(candidates, 3)
+    assert sorted(assignment) == [1, 2, 3]
+
+
+def test_a_pinned_call_keeps_its_slot():
+    candidates = [Candidate(10, (1.0, 0.6, 0.6)), Candidate(1, (0.6, 0.6, 0.6), pinned=0)]
+    assignment = schedule(candidates, 3)
+    assert assignment[1] == 0 and assignment[0] in (1, 2)
+
+
+def test_lunch_is_used_only_when_nothing_better_is_free():
+    candidates = [Candidate(1, (0.6, 0.3, 0.6)), Candidate(1, (0.6, 0.3, 0.6))]
+    assert set(schedule(candidates, 3).values()) == {0, 2}
+
+
+def test_closed_slots_are_never_used():
+    candidates = [Candidate(5, (0.0, 0.0)), Candidate(1, (0.0, 0.6))]
+    assert schedule(candidates, 2) == {1: 1}
