@@ -91,11 +91,12 @@ def root(
 
 
 def _register() -> None:
-    from collectctl.cli import accounts, calls, imports, setup
+    from collectctl.cli import accounts, calls, imports, plan, setup
 
     app.add_typer(imports.app, name="import")
     accounts.register(app)
     calls.register(app)
+    plan.register(app)
     setup.register(app)
 
 

@@ -17,6 +17,7 @@ TextJson = _choices("TextJson", "text", "json")
 TableJsonCsv = _choices("TableJsonCsv", "table", "json", "csv")
 AccountStatus = _choices("AccountStatus", "open", "closed")
 DateOrder = _choices("DateOrder", "YMD", "DMY", "MDY")
+PlanFormat = _choices("PlanFormat", "table", "json", "csv", "ics")
 PromiseDue = _choices("PromiseDue", "today", "overdue", "all")
 PromiseStatus = _choices("PromiseStatus", "pending", "kept", "broken")
 

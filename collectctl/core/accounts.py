@@ -97,3 +97,8 @@ def account_view(account: Account, today: date) -> AccountView:
 def best_phone(view: AccountView) -> PhoneView | None:
     """The first valid phone in the account's order, if any."""
     return next((p for p in view.phones if p.valid), None)
+
+
+def best_phone_number(account: Account) -> str | None:
+    """The number to dial: the first valid phone in the account's order."""
+    return next((p.number for p in account.phones if p.valid), None)

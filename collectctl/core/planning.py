@@ -115,12 +115,14 @@ class Score:
     factors: tuple[Factor, ...]
 
     def reasons(self, top: int = 3) -> list[str]:
-        """The factors that raised the score most, in words, for the plan table."""
+        """The factors that raised the score, in words, for the plan table: events
+        (callback, promise, payday...) before the standing ones (amount, days past due)."""
         raising = sorted((f for f in self.factors if f.contribution > 0),
-                         key=lambda f: -f.contribution)
+                         key=lambda f: (f.name in STANDING_FACTORS, -f.contribution))
         return [FACTOR_WORDS.get(f.name, f.name) for f in raising[:top]]
 
 
+STANDING_FACTORS = ("amount", "days_past_due", "weekday")
 FACTOR_WORDS = {
     "amount": "amount", "days_past_due": "days past due", "promise_due": "promise due today",
     "broken_promise": "broken promise", "callback_due": "callback today",
@@ -168,7 +170,7 @@ def score(state: AccountState, day: date, settings: Settings) -> Score:
         ("attempts", Decimal(state.attempts_7d), p.attempts),
         ("risk", RISK_MEASURE.get(state.account.risk or "", Decimal(0)), p.risk),
     ]
-    factors = tuple(Factor(name, m, c, _q(m * c)) for name, m, c in measures)
+    factors = tuple(Factor(name, m, c, _q(m * c) + 0) for name, m, c in measures)  # no -0
     return Score(sum((f.contribution for f in factors), Decimal(0)), factors)
 
 

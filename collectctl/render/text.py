@@ -304,6 +304,25 @@ def _importresult(result: ImportResult, console) -> None:
             say(_("Nothing changed."), markup=False)
 
 
+class console_for:
+    """A console for ``out`` that, in a pipe, strips trailing spaces when it closes."""
+
+    def __init__(self, out) -> None:
+        import io
+
+        self.out = out
+        self.tty = hasattr(out, "isatty") and out.isatty()
+        self.buffer = None if self.tty else io.StringIO()
+
+    def __enter__(self):
+        return _console(self.out if self.tty else self.buffer, self.tty)
+
+    def __exit__(self, *exc) -> None:
+        if self.buffer is not None:
+            self.out.write("".join(line.rstrip() + "\n"
+                                   for line in self.buffer.getvalue().splitlines()))
+
+
 def render(result: Any, out) -> None:
     """Rich output on a terminal; in a pipe, plain text without trailing spaces (for diff,
     e-mail and golden files)."""

@@ -235,3 +235,18 @@ WHERE c.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses 
   AND c.outcome IN ({codes})
   AND c.account_id IN (SELECT account_id FROM accounts WHERE status = 'open')
 """
+
+# -- planning: one collector's open accounts and their history -----------------------------
+
+_OPEN_OF = (
+    "SELECT a.account_id FROM accounts a WHERE a.assigned_to = :collector AND a.status = 'open'"
+)
+SELECT_CALLS_FOR_COLLECTOR = f"""
+SELECT {CALL_COLUMNS} FROM calls c WHERE c.account_id IN ({_OPEN_OF}) ORDER BY c.id
+"""
+SELECT_PROMISES_FOR_COLLECTOR = _STANDING_PROMISES + f"""
+  AND p.account_id IN ({_OPEN_OF}) ORDER BY p.due_date, p.id
+"""
+SELECT_PAYMENTS_FOR_COLLECTOR = _STANDING_PAYMENTS + f"""
+  AND y.account_id IN ({_OPEN_OF}) ORDER BY y.paid_on, y.id
+"""

@@ -336,6 +336,25 @@ class SQLiteStore:
             out.extend(codec.payment_from_row(r) for r in rows)
         return out
 
+    def portfolio(self, collector: str):
+        """A collector's open accounts with their log, promises and payments, for planning:
+        ``(accounts, {id: [Call]}, {id: [Promise]}, {id: [Payment]})``."""
+        params = {"collector": collector}
+        accounts = self.list_accounts(collector, "open")
+        calls: dict[str, list[Call]] = {}
+        for row in self.conn.execute(sql.SELECT_CALLS_FOR_COLLECTOR, params):
+            call = codec.call_from_row(row)
+            calls.setdefault(call.account_id, []).append(call)
+        promises: dict[str, list[Promise]] = {}
+        for row in self.conn.execute(sql.SELECT_PROMISES_FOR_COLLECTOR, params):
+            promise = codec.promise_from_row(row)
+            promises.setdefault(promise.account_id, []).append(promise)
+        payments: dict[str, list[Payment]] = {}
+        for row in self.conn.execute(sql.SELECT_PAYMENTS_FOR_COLLECTOR, params):
+            payment = codec.payment_from_row(row)
+            payments.setdefault(payment.account_id, []).append(payment)
+        return accounts, calls, promises, payments
+
     def skip_list(self, skip_codes: Sequence[str]) -> list[str]:
         """Open accounts with no valid phone, or whose latest standing entry is a skip code."""
         ids = {r[0] for r in self.conn.execute(sql.SELECT_NO_VALID_PHONE)}

@@ -1,0 +1,111 @@
+"""``collectctl plan``, ``next`` and ``rules check``: the day's timed call list."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import PlanFormat, TextJson
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+rules_app = typer.Typer(help=_("The legal calling rules (rule packs) in force."),
+                        no_args_is_help=True)
+
+
+def _plan_day(state, text: str | None) -> date:
+    if not text:
+        return state.now.date()
+    from collectctl.core.entries import parse_day
+
+    return parse_day(text, state.now.date(), state.settings.import_.date_order)
+
+
+def _collector(state, given: str | None) -> str:
+    who = given or state.settings.me
+    if not who:
+        known = ", ".join(state.store.collectors()) or _("none")
+        raise UsageError(_("whose plan? pass --collector NAME or set me: (collectors: {known})")
+                         .format(known=known))
+    return who
+
+
+def plan(
+    ctx: typer.Context,
+    day: str = typer.Option(None, "--date", "-d", help=_("The day to plan (default today): "
+                                                         "2026-12-04, tomorrow, fri.")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_(
+        "Whose plan (default: me from the config).")),
+    limit: int = typer.Option(None, "--limit", "-l", help=_("Plan at most this many calls.")),
+    fmt: PlanFormat = typer.Option(PlanFormat.table.value, "--format", "-f", help=_(
+        "table, json, csv or ics (calendar).")),
+    redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
+    explain: str = typer.Option(None, "--explain", metavar="ID", help=_(
+        "Show every factor of an account's score and its window.")),
+    why_not: str = typer.Option(None, "--why-not", metavar="ID", help=_(
+        "Say why an account is not in the plan.")),
+) -> None:
+    """Today's calls in time order: who to call, at what minute, and why.
+
+    Accounts are ranked by score (amount, days past due, promises, callbacks, payday,
+    weekday...) and put where the debtor is most likely to answer (the golden window
+    after work starts; never in legal quiet hours, rarely at lunch).
+    """
+    from collectctl.planner import build_plan, why_not_planned
+    from collectctl.render import plan as view
+    from collectctl.render.text import console_for
+
+    state = app_context(ctx)
+    result = build_plan(state.store, state.settings, state.now, _collector(state, collector),
+                        _plan_day(state, day), limit)
+    out = sys.stdout
+    if why_not:
+        typer.echo(f"{why_not}: {why_not_planned(result, why_not)}")
+    elif explain:
+        if explain not in result.scores:
+            why_not_planned(result, explain)  # raises for an unknown account
+        data = view.explain_json(result, explain, state.settings)
+        if fmt is PlanFormat.json:
+            import json
+
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            typer.echo(view.explain_text(data))
+    elif fmt is PlanFormat.json:
+        import json
+
+        out.write(json.dumps(view.plan_json(result, redact), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is PlanFormat.csv:
+        view.plan_csv(result, redact, out)
+    elif fmt is PlanFormat.ics:
+        view.plan_ics(result, redact, out)
+    else:
+        with console_for(out) as console:
+            view.plan_table(result, redact, console)
+
+
+@rules_app.command("check")
+def rules_check(
+    ctx: typer.Context,
+    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+) -> None:
+    """Validate the config and print the rule packs as the planner will apply them."""
+    from collectctl.render import plan as view
+
+    state = app_context(ctx)
+    rules = state.settings.rules
+    lines = [_("default pack: {name}").format(name=rules.default)]
+    if rules.by_country:
+        lines.append(_("by country: {pairs}").format(
+            pairs=", ".join(f"{c}→{p}" for c, p in sorted(rules.by_country.items()))))
+    for name, pack in rules.packs.items():
+        lines.append(view.pack_line(name, pack))
+    typer.echo("\n".join(lines))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+    app.add_typer(rules_app, name="rules")

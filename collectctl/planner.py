@@ -1,0 +1,229 @@
+"""Building a collector's timed call plan for a day.
+
+Reads the portfolio once from the store, then everything is pure: each account's
+state (``core.planning``), whether it may be called and why not, its score, the
+contact quality of every slot in the debtor's zone (``core.rules``), and the
+optimal assignment of accounts to slots (``core.schedule``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from collectctl.config import Settings, outcome_book
+from collectctl.core import rules as R
+from collectctl.core.accounts import best_phone_number
+from collectctl.core.models import Account
+from collectctl.core.planning import AccountState, Score, account_state, score, why_not
+from collectctl.core.schedule import Candidate, schedule
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+MIN_WEIGHT = 0.01
+WINDOW_NAMES = {R.GOLDEN: "golden", R.NORMAL: "normal", R.LUNCH: "lunch", R.CLOSED: "closed"}
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One call of the plan. ``start``/``end`` are in the collector's zone."""
+
+    account_id: str
+    start: datetime
+    end: datetime
+    score: Decimal
+    phone: str | None
+    reasons: tuple[str, ...]
+    window: str
+    name: str | None
+    balance: Decimal
+    currency: str
+    days_past_due: int | None
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class Overflow:
+    account_id: str
+    score: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A day's plan: the calls in time order, what did not fit, and why others were left out."""
+
+    date: date
+    collector: str
+    calls: tuple[PlannedCall, ...]
+    overflow: tuple[Overflow, ...]
+    slots: int
+    note: str | None = None
+    excluded: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, Score] = field(default_factory=dict)
+    states: dict[str, AccountState] = field(default_factory=dict)
+    slot_starts: tuple[datetime, ...] = ()
+    qualities: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    packs: dict[str, str] = field(default_factory=dict)
+
+
+def day_slots(settings: Settings, day: date, now: datetime) -> list[datetime]:
+    """Slot start times of the collector's shift on ``day`` (collector's zone), breaks left
+    out; on the current day only slots that have not started yet."""
+    zone = ZoneInfo(settings.timezone)
+    step = timedelta(minutes=settings.call.handle_minutes)
+    start = datetime.combine(day, settings.shift.start, zone)
+    end = datetime.combine(day, settings.shift.end, zone)
+    breaks = [(datetime.combine(day, a, zone), datetime.combine(day, b, zone))
+              for a, b in settings.shift.breaks]
+    slots = []
+    moment = start
+    while moment + step <= end:
+        in_break = any(a < moment + step and moment < b for a, b in breaks)
+        if not in_break and moment >= now:
+            slots.append(moment)
+        moment += step
+    return slots
+
+
+def _country(account: Account) -> str | None:
+    number = best_phone_number(account)
+    if not number or not number.startswith("+"):
+        return None
+    import phonenumbers
+
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
+               limit: int | None = None) -> Plan:
+    """The plan for ``collector`` on ``day`` (a date in the collector's zone)."""
+    accounts, calls, promises, payments = store.portfolio(collector)
+    if not accounts:
+        known = store.collectors()
+        if collector not in known:
+            raise UsageError(_("no open accounts assigned to {who!r} (collectors: {known})")
+                             .format(who=collector, known=", ".join(known) or _("none")))
+    book = outcome_book(settings)
+    slot_starts = day_slots(settings, day, now)
+    if limit is not None:
+        slot_starts = slot_starts[:max(limit, 0)]
+    step = timedelta(minutes=settings.call.handle_minutes)
+    need_country = bool(settings.rules.by_country)
+    states, scores, qualities, packs, excluded = {}, {}, {}, {}, {}
+    local_cache: dict[str, list[tuple[datetime, datetime]]] = {}
+    hours_cache: dict[tuple[str, date], tuple | None] = {}
+    candidates: list[Candidate] = []
+    keys: list[str] = []
+    for account in accounts:
+        aid = account.account_id
+        pack_name, pack = R.pack_for(settings.rules, _country(account) if need_country else None)
+        packs[aid] = pack_name
+        zone = ZoneInfo(account.timezone)
+        local_day = datetime.combine(day, settings.shift.start,
+                                     ZoneInfo(settings.timezone)).astimezone(zone).date()
+        state = account_state(account, calls.get(aid, []), promises.get(aid, []),
+                              payments.get(aid, []), local_day, book,
+                              settings.promise.grace_days, pack.voicemail_counts)
+        states[aid] = state
+        scores[aid] = score(state, local_day, settings)
+        caps = (pack.max_attempts_per_day, pack.max_attempts_per_7_days,
+                pack.max_contacts_per_7_days)
+        reason = why_not(state, local_day, pack.hold_days_after_conversation, caps)
+        if state.skip and reason is None:
+            reason = _("marked for skip tracing")
+        if reason:
+            excluded[aid] = reason
+            continue
+        if account.timezone not in local_cache:
+            local_cache[account.timezone] = [(s.astimezone(zone), (s + step).astimezone(zone))
+                                             for s in slot_starts]
+        row = []
+        for local, local_end in local_cache[account.timezone]:
+            key = (pack_name, local.date())
+            if key not in hours_cache:
+                hours_cache[key] = R.legal_hours(pack, local.date())
+            row.append(R.quality(local, local_end, account.work_start, settings.call,
+                                 hours_cache[key]))
+        qualities[aid] = tuple(row)
+        if not any(row):
+            closed = R.closed_reason(pack, local_day)
+            excluded[aid] = (closed or _("outside legal hours for its whole window")
+                             ) if slot_starts else _("no slots left in the shift")
+            continue
+        pinned = _pinned_slot(state, slot_starts, step)
+        weight = max(float(scores[aid].total), MIN_WEIGHT)
+        candidates.append(Candidate(weight, tuple(float(q) for q in row), pinned))
+        keys.append(aid)
+    assignment = schedule(candidates, len(slot_starts))
+    by_id = {a.account_id: a for a in accounts}
+    planned = []
+    for index, slot in sorted(assignment.items(), key=lambda item: item[1]):
+        aid = keys[index]
+        account, state = by_id[aid], states[aid]
+        start = slot_starts[slot]
+        planned.append(PlannedCall(
+            account_id=aid, start=start, end=start + step, score=scores[aid].total,
+            phone=best_phone_number(account), reasons=tuple(_reasons(state, scores[aid])),
+            window=WINDOW_NAMES.get(qualities[aid][slot], "normal"), name=account.name,
+            balance=state.balance, currency=account.currency,
+            days_past_due=state.days_past_due,
+            pinned=candidates[index].pinned is not None,
+        ))
+    ranked = sorted(keys, key=lambda aid: (-scores[aid].total, aid))
+    rank = {aid: n for n, aid in enumerate(ranked, start=1)}
+    chosen = {keys[i] for i in assignment}
+    overflow = tuple(
+        Overflow(aid, scores[aid].total, _("overflow: {slots} slots, ranked {rank}").format(
+            slots=len(slot_starts), rank=_ordinal(rank[aid])))
+        for aid in ranked if aid not in chosen
+    )
+    note = None
+    if not accounts:
+        note = _("{who} has no open accounts").format(who=collector)
+    elif not slot_starts:
+        note = _("no slots left in the shift on {day}").format(day=day.isoformat())
+    return Plan(day, collector, tuple(planned), overflow, len(slot_starts), note, excluded,
+                scores, states, tuple(slot_starts), qualities, packs)
+
+
+def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int | None:
+    if state.callback_at is None or not slot_starts:
+        return None
+    for index, start in enumerate(slot_starts):
+        if start + step > state.callback_at:
+            return index
+    return len(slot_starts) - 1
+
+
+def _reasons(state: AccountState, account_score: Score) -> list[str]:
+    reasons = account_score.reasons()
+    if state.callback_at is not None:
+        reasons = [_("callback {time}").format(time=state.callback_at.strftime("%H:%M")),
+                   *[r for r in reasons if r != "callback today"]]
+    return reasons[:3]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def why_not_planned(plan: Plan, account_id: str) -> str:
+    """Why an account is not in the plan, in words (or where it is)."""
+    for call in plan.calls:
+        if call.account_id == account_id:
+            return _("planned at {time} ({window} window)").format(
+                time=call.start.strftime("%H:%M"), window=call.window)
+    if account_id in plan.excluded:
+        return plan.excluded[account_id]
+    for item in plan.overflow:
+        if item.account_id == account_id:
+            return item.reason
+    raise UsageError(_("{id} is not among {who}'s open accounts").format(
+        id=account_id, who=plan.collector))

@@ -1,0 +1,217 @@
+"""Views of a plan for each format (table, json, csv, ics), redaction included."""
+
+from __future__ import annotations
+
+from collectctl.i18n import _
+from collectctl.planner import Plan, PlannedCall
+
+
+def mask_name(name: str | None) -> str:
+    """``王小明`` → ``王**``; ``John Roe`` → ``J*** R**``."""
+    if not name:
+        return ""
+    return " ".join(part[:1] + "*" * (len(part) - 1) for part in name.split())
+
+
+def mask_phone(number: str | None) -> str:
+    """``+886912345678`` → ``+886*****5678``."""
+    if not number:
+        return ""
+    keep = 4
+    head = number[:4] if number.startswith("+") else ""
+    return head + "*" * max(len(number) - len(head) - keep, 0) + number[-keep:]
+
+
+def call_json(call: PlannedCall, redact: bool) -> dict:
+    return {
+        "account_id": call.account_id,
+        "start": call.start.isoformat(),
+        "end": call.end.isoformat(),
+        "score": float(call.score),
+        "phone": mask_phone(call.phone) if redact else call.phone,
+        "reasons": list(call.reasons),
+        "window": call.window,
+        "name": mask_name(call.name) if redact else call.name,
+    }
+
+
+def plan_json(plan: Plan, redact: bool = False) -> dict:
+    return {
+        "date": plan.date.isoformat(),
+        "collector": plan.collector,
+        "calls": [call_json(c, redact) for c in plan.calls],
+        "overflow": [{"account_id": o.account_id, "score": float(o.score), "reason": o.reason}
+                     for o in plan.overflow],
+        "slots": plan.slots,
+        "note": plan.note,
+    }
+
+
+def _money(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def plan_table(plan: Plan, redact: bool, console) -> None:
+    from rich.table import Table
+
+    title = f"{plan.collector} · {plan.date.strftime('%a %Y-%m-%d')}"
+    console.print(title, style="bold", markup=False)
+    if plan.note:
+        console.print(plan.note, markup=False)
+    if not plan.calls:
+        console.print(_("No calls planned."), markup=False)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for head, justify in ((_("Time"), "left"), (_("Account"), "left"), (_("Debtor"), "left"),
+                          (_("Balance"), "right"), (_("DPD"), "right"), (_("Phone"), "left"),
+                          (_("Window"), "left"), (_("Why"), "left")):
+        table.add_column(head, justify=justify, no_wrap=head != _("Why"))
+    for c in plan.calls:
+        table.add_row(
+            c.start.strftime("%H:%M"), c.account_id,
+            mask_name(c.name) if redact else (c.name or ""),
+            f"{_money(c.balance)} {c.currency}",
+            "" if c.days_past_due is None else str(c.days_past_due),
+            (mask_phone(c.phone) if redact else c.phone) or _("no phone"),
+            c.window + (" *" if c.pinned else ""), ", ".join(c.reasons),
+        )
+    console.print(table)
+    summary = _("{n} calls in {slots} slots; {over} more in the overflow; {out} not callable "
+                "today (--why-not ID)").format(n=len(plan.calls), slots=plan.slots,
+                                                over=len(plan.overflow), out=len(plan.excluded))
+    console.print(summary, markup=False)
+
+
+def plan_csv(plan: Plan, redact: bool, out) -> None:
+    import csv
+
+    from collectctl.render.csvfmt import safe_cell
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["start", "end", "account_id", "name", "balance", "currency",
+                     "days_past_due", "phone", "window", "score", "reasons"])
+    for c in plan.calls:
+        writer.writerow([safe_cell(v) for v in (
+            c.start.isoformat(), c.end.isoformat(), c.account_id,
+            mask_name(c.name) if redact else c.name, f"{c.balance:.2f}", c.currency,
+            c.days_past_due, mask_phone(c.phone) if redact else c.phone, c.window,
+            f"{c.score}", "; ".join(c.reasons))])
+
+
+def plan_ics(plan: Plan, redact: bool, out) -> None:
+    """One VEVENT per call (icalendar package), for calendar apps."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//collectctl//plan//EN")
+    calendar.add("version", "2.0")
+    for c in plan.calls:
+        event = Event()
+        name = mask_name(c.name) if redact else (c.name or "")
+        phone = (mask_phone(c.phone) if redact else c.phone) or ""
+        event.add("uid", f"{plan.date.isoformat()}-{c.account_id}@collectctl")
+        event.add("dtstamp", c.start)
+        event.add("dtstart", c.start)
+        event.add("dtend", c.end)
+        event.add("summary", f"{c.account_id} {name} {phone}".strip())
+        event.add("description", f"{_money(c.balance)} {c.currency}; " + ", ".join(c.reasons))
+        calendar.add_component(event)
+    out.write(calendar.to_ical().decode("utf-8"))
+
+
+def explain_json(plan: Plan, account_id: str, settings) -> dict:
+    """Every factor of an account's score (they sum exactly to it) and its window."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from collectctl.core import rules as R
+
+    account_score = plan.scores[account_id]
+    state = plan.states[account_id]
+    account = state.account
+    zone = ZoneInfo(account.timezone)
+    planned = next((c for c in plan.calls if c.account_id == account_id), None)
+    pack_name = plan.packs[account_id]
+    pack = settings.rules.packs[pack_name]
+    local_day = (planned.start if planned else
+                 datetime.combine(plan.date, settings.shift.start,
+                                  ZoneInfo(settings.timezone))).astimezone(zone).date()
+    hours = R.legal_hours(pack, local_day)
+    golden = None
+    if account.work_start:
+        start = datetime.combine(local_day, account.work_start)
+        golden = [start.strftime("%H:%M"),
+                  (start + timedelta(minutes=settings.call.golden_minutes)).strftime("%H:%M")]
+    if planned:
+        why = _("{window} window at {local} the debtor's time").format(
+            window=planned.window, local=planned.start.astimezone(zone).strftime("%H:%M"))
+    else:
+        from collectctl.planner import why_not_planned
+
+        why = why_not_planned(plan, account_id)
+    return {
+        "account_id": account_id,
+        "score": float(account_score.total),
+        "factors": [{"name": f.name, "measure": float(f.measure),
+                     "coefficient": float(f.coefficient),
+                     "contribution": float(f.contribution)} for f in account_score.factors],
+        "window": {
+            "planned": planned is not None,
+            "start": planned.start.isoformat() if planned else None,
+            "quality": planned.window if planned else None,
+            "timezone": account.timezone,
+            "local_date": local_day.isoformat(),
+            "golden": golden,
+            "lunch": [t.strftime("%H:%M") for t in settings.call.lunch],
+            "legal_hours": [t.strftime("%H:%M") for t in hours] if hours else None,
+            "rule_pack": pack_name,
+            "why": why,
+        },
+    }
+
+
+def explain_text(data: dict) -> str:
+    lines = [_("{id}: score {score}").format(id=data["account_id"], score=f"{data['score']:g}")]
+    width = max(len(f["name"]) for f in data["factors"])
+    for f in data["factors"]:
+        lines.append(f"  {f['name']:<{width}}  {f['measure']:>10.4f} x {f['coefficient']:>6g}"
+                     f" = {f['contribution']:>9.4f}")
+    w = data["window"]
+    lines.append(_("window: {why}").format(why=w["why"]))
+    legal = "-".join(w["legal_hours"]) if w["legal_hours"] else _("none")
+    golden = "-".join(w["golden"]) if w["golden"] else _("unknown work start")
+    lines.append(_("  debtor's day {day} ({zone}, rules {pack}): legal {legal}, golden {golden}, "
+                   "lunch {lunch}").format(day=w["local_date"], zone=w["timezone"],
+                                           pack=w["rule_pack"], legal=legal, golden=golden,
+                                           lunch="-".join(w["lunch"])))
+    return "\n".join(lines)
+
+
+def pack_line(name: str, pack) -> str:
+    def span(hours):
+        return "-".join(t.strftime("%H:%M") for t in hours) if hours else _("no calls")
+
+    caps = []
+    if pack.max_attempts_per_day is not None:
+        caps.append(_("{n}/day").format(n=pack.max_attempts_per_day))
+    if pack.max_attempts_per_7_days is not None:
+        caps.append(_("{n} calls/7 days").format(n=pack.max_attempts_per_7_days))
+    if pack.max_contacts_per_7_days is not None:
+        caps.append(_("{n} contacts/7 days").format(n=pack.max_contacts_per_7_days))
+    if pack.hold_days_after_conversation:
+        caps.append(_("{n}-day hold after a conversation").format(
+            n=pack.hold_days_after_conversation))
+    parts = [f"{name}: " + _("weekdays {a}, weekends {b}").format(
+        a=span(pack.weekday_hours), b=span(pack.weekend_hours))]
+    if pack.no_calls_on:
+        parts.append(_("never on {days}").format(days=", ".join(pack.no_calls_on)))
+    if pack.holidays:
+        parts.append(_("{country} public holidays off").format(country=pack.holidays))
+    if pack.blackout_dates:
+        parts.append(_("{n} blackout days").format(n=len(pack.blackout_dates)))
+    parts.append(", ".join(caps) or _("no caps"))
+    if not pack.voicemail_counts:
+        parts.append(_("voicemails not counted"))
+    if not pack.verified:
+        parts.append(_("UNVERIFIED"))
+    return "; ".join(parts) + (f"  [{pack.source}]" if pack.source else "")
