@@ -204,7 +204,8 @@ def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int 
 def _reasons(state: AccountState, account_score: Score) -> list[str]:
     reasons = account_score.reasons()
     if state.callback_at is not None:
-        reasons = [_("callback {time}").format(time=state.callback_at.strftime("%H:%M")),
+        local = state.callback_at.astimezone(ZoneInfo(state.account.timezone))
+        reasons = [_("callback {time}").format(time=local.strftime("%H:%M")),
                    *[r for r in reasons if r != "callback today"]]
     return reasons[:3]
 

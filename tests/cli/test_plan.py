@@ -1,0 +1,223 @@
+"""``plan``: the timed list end to end, with a fixed --now (Fri 2026-12-04, Taipei)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from collectctl.cli import app
+
+HEADER = "account_id,name,amount_due,mobile,work_start,timezone,assigned_to,risk\n"
+
+
+@pytest.fixture
+def cli(cli, monkeypatch):
+    monkeypatch.setenv("COLLECTCTL_COLLECTOR", "alice")
+    cli.now = "2026-12-04T08:00:00+08:00"
+    return cli
+
+
+def load(cli, make_csv, rows: str):
+    result = cli("import", "accounts", make_csv("a.csv", HEADER + rows))
+    assert result.exit_code == 0, result.output
+
+
+def with_config(cli, tmp_path, text: str):
+    config = tmp_path / "c.yaml"
+    config.write_text(text, encoding="utf-8")
+
+    def run(*args):
+        return cli.runner.invoke(app, ["--config", str(config), "--db", str(cli.db), "--now",
+                                       cli.now, *args])
+    return run
+
+
+def plan(cli, *args):
+    result, data = cli.json("plan", *args)
+    assert result.exit_code == 0, result.output
+    return data
+
+
+def test_json_contract_and_golden_window(cli, make_csv):
+    load(cli, make_csv, "A,王小明,50000,0912345678,10:00,,alice,\n")
+    data = plan(cli)
+    assert set(data) >= {"date", "collector", "calls", "overflow"}
+    (call,) = data["calls"]
+    assert set(call) >= {"account_id", "start", "end", "score", "phone", "reasons"}
+    assert call["start"] == "2026-12-04T10:00:00+08:00"
+    assert call["end"] == "2026-12-04T10:05:00+08:00"
+    assert call["window"] == "golden" and call["phone"] == "+886912345678"
+
+
+def test_a_new_york_debtor_planned_from_taipei(cli, make_csv):
+    # Works nights from 20:00 New York time = 09:00 Taipei the next morning.
+    load(cli, make_csv, "NY,John Roe,900,+1 212 736 5000,20:00,America/New_York,alice,\n"
+                        "TW,王小明,900,0912345678,,,alice,\n")
+    calls = {c["account_id"]: c for c in plan(cli)["calls"]}
+    assert calls["NY"]["start"] == "2026-12-04T09:00:00+08:00"
+    assert calls["NY"]["window"] == "golden"
+    _, explain = cli.json("plan", "--explain", "NY")
+    assert explain["window"]["timezone"] == "America/New_York"
+    assert explain["window"]["local_date"] == "2026-12-03"
+    assert explain["window"]["golden"] == ["20:00", "20:15"]
+
+
+def test_never_outside_the_debtors_legal_hours(cli, make_csv):
+    # 21:00 in New York is 10:00 in Taipei: no call to New York after that.
+    rows = "".join(f"NY{n},Debtor {n},{1000 + n},+1 212 736 5000,,America/New_York,alice,\n"
+                   for n in range(40))
+    load(cli, make_csv, rows)
+    calls = plan(cli)["calls"]
+    assert calls and all(c["start"] < "2026-12-04T10:00" for c in calls)
+    assert len(calls) == 12  # 09:00-10:00 in 5-minute slots
+    _, explain = cli.json("plan", "--explain", "NY0")
+    assert explain["window"]["legal_hours"] == ["08:00", "21:00"]
+
+
+def test_no_call_at_lunch_while_other_slots_are_free(cli, make_csv, tmp_path):
+    load(cli, make_csv, "".join(f"A{n},D{n},{1000 * (n + 1)},0912345678,,,alice,\n"
+                                for n in range(5)))
+    run = with_config(cli, tmp_path, "shift: {start: '11:50', end: '14:00', breaks: []}\n")
+    data = json.loads(run("plan", "--format", "json").stdout)
+    starts = [c["start"][11:16] for c in data["calls"]]
+    assert len(starts) == 5
+    assert not any("12:00" <= s < "13:30" for s in starts)
+
+
+def test_lunch_is_used_when_nothing_else_is_left(cli, make_csv, tmp_path):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    run = with_config(cli, tmp_path, "shift: {start: '12:00', end: '12:30', breaks: []}\n")
+    data = json.loads(run("plan", "--format", "json").stdout)
+    assert data["calls"][0]["window"] == "lunch"
+
+
+def test_overflow_ranks_below_the_planned_when_windows_are_equal(cli, make_csv):
+    load(cli, make_csv, "".join(f"A{n:02d},D{n},{1000 * (n + 1)},0912345678,,,alice,\n"
+                                for n in range(20)))
+    data = plan(cli, "--limit", "5")
+    planned = {c["account_id"]: c["score"] for c in data["calls"]}
+    assert len(planned) == 5
+    assert min(planned.values()) >= max(o["score"] for o in data["overflow"])
+    assert data["overflow"][0]["reason"] == "overflow: 5 slots, ranked 6th"
+    why = cli("plan", "--limit", "5", "--why-not", data["overflow"][0]["account_id"]).stdout
+    assert "overflow: 5 slots, ranked 6th" in why
+
+
+def test_callback_is_planned_at_its_time(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\nB,E,90000,0922333444,,,alice,high\n")
+    cli.now = "2026-12-04T08:00:00+08:00"
+    assert cli("log", "A", "cb", "--at", "15:30").exit_code == 0
+    calls = {c["account_id"]: c for c in plan(cli)["calls"]}
+    assert calls["A"]["start"] == "2026-12-04T15:30:00+08:00"
+    assert calls["A"]["reasons"][0] == "callback 15:30"
+
+
+@pytest.mark.parametrize(("setup", "reason"), [
+    (["log", "A", "dispute"], "disputed since 2026-12-04"),
+    (["log", "A", "cease"], "cease-contact since 2026-12-04"),
+    (["log", "A", "ptp", "-a", "500", "-d", "2026-12-10"],
+     "held: promise of 500.00 due 2026-12-10"),
+    (["log", "A", "wn"], "no valid phone"),
+    (["log", "A", "skip"], "marked for skip tracing"),
+])
+def test_held_accounts_leave_the_plan_and_return_when_released(cli, make_csv, setup, reason):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    assert [c["account_id"] for c in plan(cli)["calls"]] == ["A"]
+    assert cli(*setup).exit_code == 0
+    assert plan(cli)["calls"] == []
+    assert reason in cli("plan", "--why-not", "A").stdout
+    if setup[2] in ("dispute", "cease"):
+        assert cli("account", "A", "--resume").exit_code == 0
+    else:
+        assert cli("undo").exit_code == 0
+    assert [c["account_id"] for c in plan(cli)["calls"]] == ["A"]
+
+
+def test_caps_per_day(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    for _ in range(3):
+        assert cli("log", "A", "na").exit_code == 0
+    assert "cap: 3 calls today" in cli("plan", "--why-not", "A").stdout
+
+
+def test_blackout_day_and_holidays(cli, make_csv, tmp_path):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    run = with_config(cli, tmp_path, "rules:\n  packs:\n    default:\n"
+                                     "      blackout_dates: [2026-12-04]\n")
+    assert "blackout day 2026-12-04" in run("plan", "--why-not", "A").stdout
+    run = with_config(cli, tmp_path, "rules: {default: tw}\n")
+    out = run("plan", "--date", "2027-02-08", "--why-not", "A").stdout
+    assert "public holiday" in out
+
+
+def test_rule_pack_by_country(cli, make_csv, tmp_path):
+    load(cli, make_csv, "US,John Roe,900,+1 212 736 5000,,America/New_York,alice,\n")
+    run = with_config(cli, tmp_path, "rules: {by_country: {US: us}}\n")
+    result = run("plan", "--explain", "US", "--format", "json")
+    assert json.loads(result.stdout)["window"]["rule_pack"] == "us"
+
+
+def test_explain_sums_exactly_to_the_score(cli, make_csv):
+    load(cli, make_csv, "A,D,123456.78,0912345678,09:00,,alice,high\n")
+    _, data = cli.json("plan", "--explain", "A")
+    assert round(sum(f["contribution"] for f in data["factors"]), 4) == data["score"]
+    assert {f["name"] for f in data["factors"]} == {
+        "amount", "days_past_due", "promise_due", "broken_promise", "callback_due", "payday",
+        "weekday", "never_contacted", "attempts", "risk"}
+    text = cli("plan", "--explain", "A").stdout
+    assert "golden window at 09:00" in text
+
+
+def test_ics_parses_back(cli, make_csv):
+    from icalendar import Calendar
+
+    load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\nB,林美玲,2000,0922333444,,,alice,\n")
+    calendar = Calendar.from_ical(cli("plan", "--format", "ics").stdout)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 2
+    assert {str(e["summary"]).split()[0] for e in events} == {"A", "B"}
+
+
+def test_redact_masks_names_and_phones(cli, make_csv):
+    load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\n")
+    (call,) = plan(cli, "--redact")["calls"]
+    assert call["name"] == "王**" and call["phone"] == "+886*****5678"
+    table = cli("plan", "--redact").stdout
+    assert "王小明" not in table and "912345678" not in table
+
+
+def test_table_and_csv(cli, make_csv):
+    load(cli, make_csv, "A,=cmd,1000,0912345678,09:00,,alice,\n")
+    table = cli("plan").stdout
+    assert "09:00  A" in table and "golden" in table
+    csv_out = cli("plan", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("start,end,account_id")
+    assert ",'=cmd," in csv_out[1]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--collector", "zed"], "no open accounts assigned to 'zed'"),
+    (["--date", "someday"], "--date"),
+    (["--why-not", "NOPE"], "NOPE is not among alice's open accounts"),
+    (["--explain", "NOPE"], "NOPE is not among alice's open accounts"),
+])
+def test_bad_input(cli, make_csv, args, message):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    result = cli("plan", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_bad_coefficient_in_the_config(cli, make_csv, tmp_path):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    result = with_config(cli, tmp_path, "priority: {amount: lots}\n")("plan")
+    assert result.exit_code == 2 and "priority.amount" in result.stderr
+
+
+def test_time_that_has_passed_is_not_offered(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    cli.now = "2026-12-04T17:52:00+08:00"
+    data = plan(cli)
+    assert data["calls"][0]["start"] == "2026-12-04T17:55:00+08:00"
+    cli.now = "2026-12-04T18:30:00+08:00"
+    assert plan(cli)["calls"] == [] and "no slots left" in cli("plan").stdout
