@@ -228,3 +228,26 @@ def why_not_planned(plan: Plan, account_id: str) -> str:
             return item.reason
     raise UsageError(_("{id} is not among {who}'s open accounts").format(
         id=account_id, who=plan.collector))
+
+
+@dataclass(frozen=True)
+class Week:
+    """Seven days of plans, and for each account the day it scores best on."""
+
+    collector: str
+    plans: tuple[Plan, ...]
+    best_day: dict[str, date]
+
+
+def build_week(store, settings: Settings, now: datetime, collector: str, first: date) -> Week:
+    """Plans for ``first`` and the six days after it."""
+    plans = tuple(build_plan(store, settings, now, collector, first + timedelta(days=n))
+                  for n in range(7))
+    best: dict[str, tuple[Decimal, date]] = {}
+    for plan in plans:
+        for aid, account_score in plan.scores.items():
+            if aid in plan.excluded:
+                continue
+            if aid not in best or account_score.total > best[aid][0]:
+                best[aid] = (account_score.total, plan.date)
+    return Week(collector, plans, {aid: day for aid, (_s, day) in sorted(best.items())})

@@ -49,22 +49,27 @@ def show(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Show one account's file: debtor, balance, phones, promises, payments and calls."""
+    from collectctl.render import emit
+
+    emit(dossier(app_context(ctx), account_id), fmt.value)
+
+
+def dossier(state, account_id: str):
+    """The account's file as of now (``show`` and ``next``)."""
     from collectctl.config import outcome_book
     from collectctl.core import activity
     from collectctl.core.accounts import account_view
     from collectctl.core.promises import select_promises
     from collectctl.logbook import require_account
-    from collectctl.render import emit
     from collectctl.render.results import Dossier
 
-    state = app_context(ctx)
     store, today = state.store, state.now.date()
     account = require_account(store, account_id)
     calls = store.calls_of(account_id)
     payments = store.payments_of(account_id)
     promises = select_promises(store.promises_of(account_id), payments, today,
                                state.settings.promise.grace_days)
-    emit(Dossier(
+    return Dossier(
         account=account_view(account, today),
         balance=activity.balance(account, payments),
         calls=tuple(calls),
@@ -72,7 +77,7 @@ def show(
         payments=tuple(payments),
         hold=activity.hold_of(calls, outcome_book(state.settings)),
         zone=state.settings.timezone,
-    ), fmt.value)
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -47,6 +47,8 @@ def plan(
         "Show every factor of an account's score and its window.")),
     why_not: str = typer.Option(None, "--why-not", metavar="ID", help=_(
         "Say why an account is not in the plan.")),
+    week: bool = typer.Option(False, "--week", help=_(
+        "The next seven days: calls per day and each account's best day.")),
 ) -> None:
     """Today's calls in time order: who to call, at what minute, and why.
 
@@ -59,9 +61,20 @@ def plan(
     from collectctl.render.text import console_for
 
     state = app_context(ctx)
-    result = build_plan(state.store, state.settings, state.now, _collector(state, collector),
-                        _plan_day(state, day), limit)
+    who, first = _collector(state, collector), _plan_day(state, day)
     out = sys.stdout
+    if week:
+        from collectctl.planner import build_week
+
+        data = view.week_json(build_week(state.store, state.settings, state.now, who, first))
+        if fmt is PlanFormat.json:
+            import json
+
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            typer.echo(view.week_text(data))
+        return
+    result = build_plan(state.store, state.settings, state.now, who, first, limit)
     if why_not:
         typer.echo(f"{why_not}: {why_not_planned(result, why_not)}")
     elif explain:
@@ -87,6 +100,40 @@ def plan(
             view.plan_table(result, redact, console)
 
 
+def next_call(
+    ctx: typer.Context,
+    collector: str = typer.Option(None, "--collector", "-c", help=_(
+        "Whose plan (default: me from the config).")),
+    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+) -> None:
+    """The call due now, with the brief to read before dialling: the confirmed amount and
+    its breakdown, every valid phone, the last outcomes, the open promise and the notes."""
+    from collectctl.cli.accounts import dossier
+    from collectctl.planner import build_plan
+    from collectctl.render import plan as view
+
+    state = app_context(ctx)
+    result = build_plan(state.store, state.settings, state.now, _collector(state, collector),
+                        state.now.date())
+    if not result.calls:
+        typer.echo(result.note or _("Nothing left to call today."))
+        return
+    call = result.calls[0]
+    brief = dossier(state, call.account_id)
+    if fmt is TextJson.json:
+        import json
+
+        from collectctl.render.jsonfmt import json_view
+
+        data = {"call": view.call_json(call, False), "account": json_view(brief)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from collectctl.render import emit
+
+    typer.echo(view.next_header(call, result.calls[1:2]))
+    emit(brief, "text")
+
+
 @rules_app.command("check")
 def rules_check(
     ctx: typer.Context,
@@ -108,4 +155,5 @@ def rules_check(
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
+    app.command("next")(next_call)
     app.add_typer(rules_app, name="rules")

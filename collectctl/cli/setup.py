@@ -62,15 +62,15 @@ def init(
 
 
 def demo(ctx: typer.Context) -> None:
-    """Import the bundled example accounts into a separate demo database and show them.
+    """Import the bundled example accounts into a separate demo database and show today's
+    plan for one of its collectors.
 
     Your own database is never touched: the demo uses demo.db in the app directory,
     recreated each time.
     """
-    from collectctl.core.accounts import account_view
     from collectctl.ingest.importer import import_accounts
     from collectctl.render import emit
-    from collectctl.render.results import AccountList, Message
+    from collectctl.render.results import Message
     from collectctl.resources import bundled
 
     state = app_context(ctx)
@@ -82,11 +82,24 @@ def demo(ctx: typer.Context) -> None:
     store = state.use_store_at(target)
     for name in DEMO_FILES:
         emit(import_accounts(store, bundled(name), state.settings, state.now), "text")
-    accounts = store.list_accounts(collector=DEMO_COLLECTOR, status="open")
-    emit(Message("\n" + _("{who}'s open accounts:").format(who=DEMO_COLLECTOR)), "text")
-    emit(AccountList(tuple(account_view(a, state.now.date()) for a in accounts)), "text")
-    emit(Message("\n" + _("Try: collectctl --db {db} show {id}").format(
-        db=target, id=accounts[0].account_id if accounts else "ID")), "text")
+    import sys
+
+    from collectctl.planner import build_plan
+    from collectctl.render import plan as view
+    from collectctl.render.text import console_for
+
+    emit(Message(""), "text")
+    result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, state.now.date(), 15)
+    if not result.slots:  # after hours: show tomorrow's plan instead of an empty one
+        from datetime import timedelta
+
+        tomorrow = state.now.date() + timedelta(days=1)
+        result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, tomorrow, 15)
+    with console_for(sys.stdout) as console:
+        view.plan_table(result, False, console)
+    first = result.calls[0].account_id if result.calls else "TW-500001"
+    emit(Message("\n" + _("Try: collectctl --db {db} plan --collector {who} --explain {id}")
+                  .format(db=target, who=DEMO_COLLECTOR, id=first)), "text")
 
 
 def register(app: typer.Typer) -> None:

@@ -127,7 +127,7 @@ FACTOR_WORDS = {
     "amount": "amount", "days_past_due": "days past due", "promise_due": "promise due today",
     "broken_promise": "broken promise", "callback_due": "callback today",
     "payday": "before payday", "weekday": "good weekday", "never_contacted": "never reached",
-    "risk": "high risk",
+    "risk": "risk",
 }
 
 

@@ -215,3 +215,37 @@ def pack_line(name: str, pack) -> str:
     if not pack.verified:
         parts.append(_("UNVERIFIED"))
     return "; ".join(parts) + (f"  [{pack.source}]" if pack.source else "")
+
+
+def week_json(week) -> dict:
+    return {
+        "collector": week.collector,
+        "days": [{"date": p.date.isoformat(), "weekday": p.date.strftime("%a"),
+                  "calls": len(p.calls), "overflow": len(p.overflow),
+                  "not_callable": len(p.excluded), "slots": p.slots} for p in week.plans],
+        "best_day": {aid: day.isoformat() for aid, day in week.best_day.items()},
+    }
+
+
+def week_text(data: dict) -> str:
+    lines = [_("{who}: the next seven days").format(who=data["collector"])]
+    counts: dict[str, int] = {}
+    for day in data["best_day"].values():
+        counts[day] = counts.get(day, 0) + 1
+    lines.append(_("  day             calls  overflow  not callable  best day for"))
+    for d in data["days"]:
+        lines.append(f"  {d['weekday']} {d['date']}  {d['calls']:>5}  {d['overflow']:>8}  "
+                     f"{d['not_callable']:>12}  {counts.get(d['date'], 0):>12}")
+    return "\n".join(lines)
+
+
+def next_header(call: PlannedCall, after) -> str:
+    line = _("Next: {time} {id} ({window} window; {why})").format(
+        time=call.start.strftime("%H:%M"), id=call.account_id, window=call.window,
+        why=", ".join(call.reasons) or "-")
+    if call.phone:
+        line += "\n" + _("Dial {phone}").format(phone=call.phone)
+    if after:
+        line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
+                                                    id=after[0].account_id)
+    return line

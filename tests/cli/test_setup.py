@@ -43,7 +43,8 @@ def test_demo_uses_its_own_database(isolated, tmp_path):
     assert result.exit_code == 0, result.output
     assert not own.exists()
     assert (app_dir() / "demo.db").exists()
-    assert "inserted" in result.stdout and "alice's open accounts" in result.stdout
+    assert "inserted" in result.stdout and "alice · Fri 2026-12-04" in result.stdout
+    assert "golden" in result.stdout
 
 
 def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
@@ -88,3 +89,9 @@ def test_python_dash_m_works(isolated):
     out = subprocess.run([sys.executable, "-m", "collectctl", "--help"], capture_output=True,
                          text=True, env=env, timeout=60)
     assert out.returncode == 0 and "import" in out.stdout
+
+
+def test_demo_after_hours_shows_tomorrows_plan(isolated):
+    result = runner.invoke(app, ["--now", "2026-12-04T22:00+08:00", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "alice · Sat 2026-12-05" in result.stdout
