@@ -221,3 +221,27 @@ def test_time_that_has_passed_is_not_offered(cli, make_csv):
     assert data["calls"][0]["start"] == "2026-12-04T17:55:00+08:00"
     cli.now = "2026-12-04T18:30:00+08:00"
     assert plan(cli)["calls"] == [] and "no slots left" in cli("plan").stdout
+
+
+def test_next_is_the_call_due_now_with_its_brief(cli, make_csv):
+    load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\n"
+                        "B,林美玲,90000,0922333444,09:00,,alice,\n")
+    cli.now = "2026-12-04T09:02:00+08:00"
+    assert cli("log", "A", "ptp", "-a", "100", "-d", "2026-12-04").exit_code == 0
+    out = cli("next").stdout
+    assert out.startswith("Next: 09:05 B (golden window")
+    assert "Dial +886922333444" in out and "Then: 09:10 A" in out
+    assert "Amount due     90,000.00 TWD" in out
+    _, data = cli.json("next")
+    assert data["call"]["account_id"] == "B" and data["account"]["account_id"] == "B"
+    cli.now = "2026-12-04T19:00:00+08:00"
+    assert "no slots left" in cli("next").stdout
+
+
+def test_week_counts_calls_per_day_and_best_days(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    _, week = cli.json("plan", "--week")
+    assert [d["date"] for d in week["days"]][0] == "2026-12-04" and len(week["days"]) == 7
+    assert all(d["calls"] == 1 for d in week["days"])
+    assert week["best_day"] == {"A": "2026-12-04"}  # Friday has the best weekday weight
+    assert "the next seven days" in cli("plan", "--week").stdout
