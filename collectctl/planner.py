@@ -117,6 +117,7 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
     need_country = bool(settings.rules.by_country)
     states, scores, qualities, packs, excluded = {}, {}, {}, {}, {}
     local_cache: dict[str, list[tuple[datetime, datetime]]] = {}
+    profiles: dict[tuple, tuple[tuple[Decimal, ...], tuple[float, ...]]] = {}
     hours_cache: dict[tuple[str, date], tuple | None] = {}
     candidates: list[Candidate] = []
     keys: list[str] = []
@@ -140,17 +141,23 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
         if reason:
             excluded[aid] = reason
             continue
-        if account.timezone not in local_cache:
-            local_cache[account.timezone] = [(s.astimezone(zone), (s + step).astimezone(zone))
-                                             for s in slot_starts]
-        row = []
-        for local, local_end in local_cache[account.timezone]:
-            key = (pack_name, local.date())
-            if key not in hours_cache:
-                hours_cache[key] = R.legal_hours(pack, local.date())
-            row.append(R.quality(local, local_end, account.work_start, settings.call,
-                                 hours_cache[key]))
-        qualities[aid] = tuple(row)
+        # The quality of each slot depends only on the zone, the rules and the work start,
+        # which most accounts share: computed once per combination.
+        profile = (account.timezone, pack_name, account.work_start)
+        if profile not in profiles:
+            if account.timezone not in local_cache:
+                local_cache[account.timezone] = [
+                    (s.astimezone(zone), (s + step).astimezone(zone)) for s in slot_starts]
+            row = []
+            for local, local_end in local_cache[account.timezone]:
+                key = (pack_name, local.date())
+                if key not in hours_cache:
+                    hours_cache[key] = R.legal_hours(pack, local.date())
+                row.append(R.quality(local, local_end, account.work_start, settings.call,
+                                     hours_cache[key]))
+            profiles[profile] = (tuple(row), tuple(float(q) for q in row))
+        row, floats = profiles[profile]
+        qualities[aid] = row
         if not any(row):
             closed = R.closed_reason(pack, local_day)
             excluded[aid] = (closed or _("outside legal hours for its whole window")
@@ -158,7 +165,7 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
             continue
         pinned = _pinned_slot(state, slot_starts, step)
         weight = max(float(scores[aid].total), MIN_WEIGHT)
-        candidates.append(Candidate(weight, tuple(float(q) for q in row), pinned))
+        candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
     assignment = schedule(candidates, len(slot_starts))
     by_id = {a.account_id: a for a in accounts}

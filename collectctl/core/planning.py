@@ -8,6 +8,7 @@ in the manner of Taskwarrior's urgency, so ``plan --explain`` can show every ter
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -132,18 +133,22 @@ FACTOR_WORDS = {
 
 
 def days_to_payday(paydays: tuple[int, ...], day: date) -> int | None:
-    """Days from ``day`` to the next payday (0 when it is payday), within 31 days."""
+    """Days from ``day`` to the next payday (0 when it is payday). A payday past the end of
+    a short month (31 in February) falls on its last day."""
+
+    def payday_in(year: int, month: int, p: int) -> date:
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, last if p == LAST_DAY else min(p, last))
+
+    following = (day.year + day.month // 12, day.month % 12 + 1)
     best = None
-    for offset in range(0, 32):
-        d = day + timedelta(days=offset)
-        last = calendar.monthrange(d.year, d.month)[1]
-        for p in paydays:
-            if (p == LAST_DAY and d.day == last) or (p != LAST_DAY and min(p, last) == d.day):
-                best = offset
-                break
-        if best is not None:
-            return best
-    return None
+    for p in paydays:
+        d = payday_in(day.year, day.month, p)
+        if d < day:
+            d = payday_in(*following, p)
+        offset = (d - day).days
+        best = offset if best is None else min(best, offset)
+    return best
 
 
 def _q(value) -> Decimal:
@@ -158,7 +163,7 @@ def score(state: AccountState, day: date, settings: Settings) -> Score:
     lead = days_to_payday(state.account.paydays, day) if state.account.paydays else None
     weight = settings.weekday_weights.get(WEEKDAY_KEYS[day.weekday()], Decimal("1"))
     measures = [
-        ("amount", _q(balance.log10()), p.amount),
+        ("amount", _q(f"{math.log10(balance):.4f}"), p.amount),
         ("days_past_due", _q(min(Decimal(dpd) / 30, DPD_CAP_MONTHS)), p.days_past_due),
         ("promise_due", Decimal(1 if state.promise_due_today else 0), p.promise_due),
         ("broken_promise", Decimal(1 if state.broken_promise else 0), p.broken_promise),

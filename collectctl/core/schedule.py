@@ -7,20 +7,19 @@ call and each account is called at most once; the plan maximizes the total worth
 
 This is a maximum-weight bipartite matching. Two facts keep it fast in pure Python:
 
-* Only a slot's best ``slots`` candidates can matter to it: if a worse one held the
-  slot in some optimum, one of the better ones would be idle (there are only
-  ``slots - 1`` other slots) and could take its place without loss. So the problem
-  shrinks from every account to the few hundred that are some slot's top choice.
+* Accounts with the same quality in every slot (same zone, rules and work start)
+  are interchangeable but for their weight, so only the heaviest of each such group
+  can matter. The matching starts from the heaviest few of each group and grows a
+  group only while the duals say a left-out member could still improve the plan;
+  the result is optimal for all candidates.
 * The Hungarian algorithm with potentials (shortest augmenting paths, rows = slots)
-  then costs about slots x candidates x (path length), and paths are short here.
+  costs about slots x columns x (path length), and paths are short here.
 
 The tests compare it with scipy's solver on random instances.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,38 +58,57 @@ def schedule(candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
                 break
     free = [s for s in range(slots) if s not in owner]
     rest = [i for i, c in enumerate(candidates) if i not in taken and c.weight > 0]
-    shortlist = _shortlist(candidates, rest, free)
-    values = [[candidates[i].weight * candidates[i].quality[s] for i in shortlist] for s in free]
-    for row, col in _max_matching(values).items():
+    shortlist, values, matching = _solve(candidates, rest, free)
+    for row, col in matching.items():
         if values[row][col] > 0:
             taken[shortlist[col]] = free[row]
     return taken
 
 
-def _shortlist(candidates, rest: list[int], free: list[int]) -> list[int]:
-    """The candidates among the best ``len(free)`` of some free slot (see the module doc)."""
+FIRST_QUOTA = 8
+
+
+def _solve(candidates, rest: list[int], free: list[int]):
+    """Match on a growing shortlist until no left-out candidate could improve the plan.
+
+    Candidates with the same quality for every slot (same zone, rules and work start)
+    form a group; within a group only the heaviest can matter, so each group starts
+    with its ``FIRST_QUOTA`` heaviest. After each solve, the slot potentials tell
+    whether the heaviest left-out member of a group could improve the plan (a negative
+    reduced cost); if so that group's quota doubles. When none could, the matching is
+    optimal for all candidates, not just the shortlist.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i in sorted(rest, key=lambda i: -candidates[i].weight):
+        groups.setdefault(tuple(candidates[i].quality), []).append(i)
     limit = len(free)
-    by_weight = sorted(rest, key=lambda i: -candidates[i].weight)
-    chosen: set[int] = set()
-    for s in free:
-        # By quality level, the heaviest first: a slot's best by worth are the top of a
-        # merge of these lists (worth = weight x level).
-        levels: dict[float, list[int]] = {}
-        for i in by_weight:
-            q = candidates[i].quality[s]
-            if q > 0:
-                bucket = levels.setdefault(q, [])
-                if len(bucket) < limit:
-                    bucket.append(i)
-        merged = heapq.merge(*([(-candidates[i].weight * q, i) for i in bucket]
-                               for q, bucket in levels.items()))
-        chosen.update(i for _worth, i in itertools.islice(merged, limit))
-    return sorted(chosen)
+    # Within a group only the ``limit`` heaviest can ever be used.
+    members = {g: group[:limit] for g, group in groups.items() if any(g)}
+    first = max(FIRST_QUOTA, 2 * limit // max(len(members), 1))
+    quota = {g: min(len(m), first) for g, m in members.items()}
+    while True:
+        shortlist = sorted(i for g, m in members.items() for i in m[:quota[g]])
+        values = [[candidates[i].weight * candidates[i].quality[s] for i in shortlist]
+                  for s in free]
+        matching, u = _max_matching(values)
+        grown = False
+        for g, m in members.items():
+            k = quota[g]
+            if k >= len(m):
+                continue
+            x = candidates[m[k]]
+            if any(x.weight * x.quality[s] + u[row] > 1e-9 for row, s in enumerate(free)):
+                quota[g] = min(len(m), max(2 * k, 1), limit)
+                grown = True
+        if not grown:
+            return shortlist, values, matching
 
 
-def _max_matching(values: list[list[float]]) -> dict[int, int]:
+def _max_matching(values: list[list[float]]) -> tuple[dict[int, int], list[float]]:
     """Rows to columns, each used at most once, maximizing the sum of ``values``.
 
+    Returns the matching and the row potentials (the duals: a new column j of values
+    ``x`` could improve the matching only if ``x[s] + u[s] > 0`` for some row s).
     The Hungarian algorithm with potentials (shortest augmenting paths) on costs
     ``-value``. Every row gets a column: with fewer columns than rows, "empty" columns
     of worth 0 are added, and a row matched to a column of worth 0 stays empty. The
@@ -99,7 +117,7 @@ def _max_matching(values: list[list[float]]) -> dict[int, int]:
     """
     rows = len(values)
     if rows == 0:
-        return {}
+        return {}, []
     real = len(values[0])
     cols = max(real, rows)
     # 1-based as in the classic formulation; column 0 is the virtual start.
@@ -144,4 +162,5 @@ def _max_matching(values: list[list[float]]) -> dict[int, int]:
             j1 = way[j0]
             match[j0] = match[j1]
             j0 = j1
-    return {match[j] - 1: j - 1 for j in range(1, real + 1) if match[j]}
+    matching = {match[j] - 1: j - 1 for j in range(1, real + 1) if match[j]}
+    return matching, u[1:]
