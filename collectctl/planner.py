@@ -258,3 +258,40 @@ def build_week(store, settings: Settings, now: datetime, collector: str, first: 
             if aid not in best or account_score.total > best[aid][0]:
                 best[aid] = (account_score.total, plan.date)
     return Week(collector, plans, {aid: day for aid, (_s, day) in sorted(best.items())})
+
+
+def _plans_for(target: str, settings: Settings, now: datetime, day: date,
+               collectors: list[str]) -> list[Plan]:
+    """Plans for several collectors from one connection (a worker process's share)."""
+    from collectctl.storage import open_store
+
+    store = open_store(target)
+    try:
+        return [_lean(build_plan(store, settings, now, who, day)) for who in collectors]
+    finally:
+        store.close()
+
+
+def _lean(plan: Plan) -> Plan:
+    """The plan without the per-account working data (states, scores), to send it back."""
+    from dataclasses import replace
+
+    return replace(plan, scores={}, states={}, qualities={}, packs={})
+
+
+def build_all(target: str, collectors: list[str], settings: Settings, now: datetime,
+              day: date, workers: int | None = None) -> list[Plan]:
+    """Every collector's plan, in collector order, spread over the machine's cores."""
+    import os
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(collectors)))
+    if workers == 1:
+        return _plans_for(target, settings, now, day, collectors)
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [collectors[n::workers] for n in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        results = pool.map(_plans_for, [target] * workers, [settings] * workers,
+                           [now] * workers, [day] * workers, shares)
+        plans = [p for share in results for p in share]
+    return sorted(plans, key=lambda p: p.collector)

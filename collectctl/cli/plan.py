@@ -49,6 +49,8 @@ def plan(
         "Say why an account is not in the plan.")),
     week: bool = typer.Option(False, "--week", help=_(
         "The next seven days: calls per day and each account's best day.")),
+    everyone: bool = typer.Option(False, "--all", help=_(
+        "Every collector's plan (json: one plan per collector; table: a summary).")),
 ) -> None:
     """Today's calls in time order: who to call, at what minute, and why.
 
@@ -61,8 +63,22 @@ def plan(
     from collectctl.render.text import console_for
 
     state = app_context(ctx)
-    who, first = _collector(state, collector), _plan_day(state, day)
+    first = _plan_day(state, day)
     out = sys.stdout
+    if everyone:
+        from collectctl.planner import build_all
+
+        plans = build_all(state.db_target(), state.store.collectors(), state.settings,
+                          state.now, first)
+        if fmt is PlanFormat.json:
+            import json
+
+            data = {"date": first.isoformat(), "plans": [view.plan_json(p, redact) for p in plans]}
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            typer.echo(view.all_text(plans))
+        return
+    who = _collector(state, collector)
     if week:
         from collectctl.planner import build_week
 

@@ -249,3 +249,11 @@ def next_header(call: PlannedCall, after) -> str:
         line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
                                                     id=after[0].account_id)
     return line
+
+
+def all_text(plans) -> str:
+    lines = [_("collector         calls  overflow  not callable")]
+    for p in plans:
+        lines.append(f"{p.collector:<16}  {len(p.calls):>5}  {len(p.overflow):>8}  "
+                     f"{len(p.excluded):>12}")
+    return "\n".join(lines)

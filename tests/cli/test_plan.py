@@ -245,3 +245,12 @@ def test_week_counts_calls_per_day_and_best_days(cli, make_csv):
     assert all(d["calls"] == 1 for d in week["days"])
     assert week["best_day"] == {"A": "2026-12-04"}  # Friday has the best weekday weight
     assert "the next seven days" in cli("plan", "--week").stdout
+
+
+def test_all_collectors_in_one_run(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\nB,E,2000,0922333444,,,bob,\n"
+                        "C,F,3000,0933111222,,,bob,\n")
+    _, data = cli.json("plan", "--all")
+    assert [(p["collector"], len(p["calls"])) for p in data["plans"]] == [("alice", 1), ("bob", 2)]
+    table = cli("plan", "--all").stdout
+    assert "alice" in table and "bob" in table
