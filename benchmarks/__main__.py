@@ -1,4 +1,4 @@
-"""``python -m benchmarks log [--accounts N] [--calls N] [--quick]``: timed whole processes."""
+"""``python -m benchmarks log|plan [--quick]``: timed whole processes (see --help)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,62 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path) -> None
     print(f"import calls of {imported:,} rows: {elapsed:.1f} s, {imported / elapsed:,.0f} calls/s")
 
 
+def optimality_ratio(db: Path, collector: str) -> float | None:
+    """The plan's worth / scipy's exact optimum on the same instance (needs scipy)."""
+    try:
+        import numpy as np
+        from scipy.optimize import linear_sum_assignment
+    except ImportError:
+        return None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from collectctl.config import Settings
+    from collectctl.core import schedule as sched
+    from collectctl.planner import build_plan
+    from collectctl.storage import open_store
+
+    captured = {}
+    original = sched.schedule
+
+    def spy(candidates, slots):
+        captured["instance"] = (list(candidates), slots)
+        captured["assignment"] = original(candidates, slots)
+        return captured["assignment"]
+
+    sched.schedule = spy
+    import collectctl.planner as planner
+
+    planner.schedule = spy
+    store = open_store(db)
+    now = datetime.fromisoformat(NOW).astimezone(ZoneInfo("Asia/Taipei"))
+    build_plan(store, Settings(), now, collector, now.date())
+    candidates, slots = captured["instance"]
+    matrix = np.array([[c.weight * c.quality[s] for s in range(slots)] for c in candidates])
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return sched.worth(candidates, captured["assignment"]) / float(matrix[rows, cols].sum())
+
+
+def bench_plan(accounts: int, collectors: int, workdir: Path) -> None:
+    db = workdir / "plan.db"
+    started = time.perf_counter()
+    build_database(db, accounts, collectors=collectors)
+    print(f"database of {accounts:,} accounts over {collectors} collectors built in "
+          f"{time.perf_counter() - started:.1f} s")
+    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
+           "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
+    (workdir / "none.yaml").write_text("{}\n")
+    exe = [sys.executable, "-m", "collectctl"]
+    one, spread = median_of(5, [*exe, "plan", "--format", "json", "--collector", "c0001"], env)
+    print(f"plan --format json, one collector ({accounts // collectors:,} accounts): "
+          f"{one * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f})")
+    elapsed = timed([*exe, "plan", "--all", "--format", "json"], env)
+    print(f"plan --all --format json, {collectors} collectors: {elapsed:.1f} s")
+    ratio = optimality_ratio(db, "c0001")
+    if ratio is not None:
+        print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -64,9 +120,16 @@ def main() -> None:
     log.add_argument("--calls", type=int, default=1_000, help="log commands one at a time")
     log.add_argument("--imported", type=int, default=100_000, help="rows for import calls")
     log.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    plan = sub.add_parser("plan", help="one collector's plan and every collector's")
+    plan.add_argument("--accounts", type=int, default=1_000_000)
+    plan.add_argument("--collectors", type=int, default=500)
+    plan.add_argument("--quick", action="store_true", help="20,000 accounts, 10 collectors")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.quick:
+        if args.scenario == "plan":
+            sizes = (20_000, 10) if args.quick else (args.accounts, args.collectors)
+            bench_plan(*sizes, Path(tmp))
+        elif args.quick:
             bench_log(20_000, 50, 5_000, Path(tmp))
         else:
             bench_log(args.accounts, args.calls, args.imported, Path(tmp))
