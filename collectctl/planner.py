@@ -261,13 +261,15 @@ def build_week(store, settings: Settings, now: datetime, collector: str, first: 
 
 
 def _plans_for(target: str, settings: Settings, now: datetime, day: date,
-               collectors: list[str]) -> list[Plan]:
-    """Plans for several collectors from one connection (a worker process's share)."""
+               collectors: list[str], render=None) -> list:
+    """Plans for several collectors from one connection (a worker process's share);
+    with ``render``, each plan is rendered in the worker (formatting in parallel too)."""
     from collectctl.storage import open_store
 
     store = open_store(target)
     try:
-        return [_lean(build_plan(store, settings, now, who, day)) for who in collectors]
+        plans = (build_plan(store, settings, now, who, day) for who in collectors)
+        return [render(p) if render else _lean(p) for p in plans]
     finally:
         store.close()
 
@@ -280,18 +282,21 @@ def _lean(plan: Plan) -> Plan:
 
 
 def build_all(target: str, collectors: list[str], settings: Settings, now: datetime,
-              day: date, workers: int | None = None) -> list[Plan]:
-    """Every collector's plan, in collector order, spread over the machine's cores."""
+              day: date, workers: int | None = None, render=None) -> list:
+    """Every collector's plan (or ``render(plan)``, a picklable function), in collector
+    order, spread over the machine's cores."""
     import os
 
+    collectors = sorted(collectors)
     workers = max(1, min(workers or os.cpu_count() or 1, len(collectors)))
     if workers == 1:
-        return _plans_for(target, settings, now, day, collectors)
+        return _plans_for(target, settings, now, day, collectors, render)
     from concurrent.futures import ProcessPoolExecutor
 
     shares = [collectors[n::workers] for n in range(workers)]
     with ProcessPoolExecutor(workers) as pool:
-        results = pool.map(_plans_for, [target] * workers, [settings] * workers,
-                           [now] * workers, [day] * workers, shares)
-        plans = [p for share in results for p in share]
-    return sorted(plans, key=lambda p: p.collector)
+        results = list(pool.map(_plans_for, [target] * workers, [settings] * workers,
+                                [now] * workers, [day] * workers, shares,
+                                [render] * workers))
+    # Undo the round-robin split: collector k went to worker k % workers.
+    return [results[k % workers][k // workers] for k in range(len(collectors))]

@@ -68,14 +68,18 @@ def plan(
     if everyone:
         from collectctl.planner import build_all
 
-        plans = build_all(state.db_target(), state.store.collectors(), state.settings,
-                          state.now, first)
+        collectors = state.store.collectors()
         if fmt is PlanFormat.json:
-            import json
+            import functools
 
-            data = {"date": first.isoformat(), "plans": [view.plan_json(p, redact) for p in plans]}
-            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            render = functools.partial(view.plan_json_text, redact=redact)
+            texts = build_all(state.db_target(), collectors, state.settings, state.now, first,
+                              render=render)
+            out.write(f'{{"date": "{first.isoformat()}", "plans": [\n')
+            out.write(",\n".join(texts))
+            out.write("\n]}\n")
         else:
+            plans = build_all(state.db_target(), collectors, state.settings, state.now, first)
             typer.echo(view.all_text(plans))
         return
     who = _collector(state, collector)

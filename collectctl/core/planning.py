@@ -151,6 +151,9 @@ def days_to_payday(paydays: tuple[int, ...], day: date) -> int | None:
     return best
 
 
+ZERO = Decimal("0.0000")
+
+
 def _q(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.0001"))
 
@@ -175,7 +178,8 @@ def score(state: AccountState, day: date, settings: Settings) -> Score:
         ("attempts", Decimal(state.attempts_7d), p.attempts),
         ("risk", RISK_MEASURE.get(state.account.risk or "", Decimal(0)), p.risk),
     ]
-    factors = tuple(Factor(name, m, c, _q(m * c) + 0) for name, m, c in measures)  # no -0
+    factors = tuple(Factor(name, m, c, _q(m * c) + 0 if m else ZERO)  # + 0: no "-0"
+                    for name, m, c in measures)
     return Score(sum((f.contribution for f in factors), Decimal(0)), factors)
 
 

@@ -47,6 +47,13 @@ def plan_json(plan: Plan, redact: bool = False) -> dict:
     }
 
 
+def plan_json_text(plan: Plan, redact: bool = False) -> str:
+    """One plan as compact JSON on one line (``plan --all`` writes one per collector)."""
+    import json
+
+    return json.dumps(plan_json(plan, redact), ensure_ascii=False, separators=(",", ":"))
+
+
 def _money(amount) -> str:
     return f"{amount:,.2f}"
 
