@@ -44,6 +44,16 @@ class Cli:
         base = ["--db", str(self.db), "--now", self.now]
         return self.runner.invoke(app, [*base, *map(str, args)], input=input)
 
+    def count(self, table: str) -> int:
+        """Rows in a table of the test database (to prove nothing was written)."""
+        import sqlite3
+
+        conn = sqlite3.connect(self.db)
+        try:
+            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        finally:
+            conn.close()
+
     def json(self, *args: str):
         result = self(*args, "--format", "json")
         assert result.stdout, result.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 HEADER = "account_id,name,amount_due,mobile,home_phone,assigned_to\n"
@@ -28,14 +26,6 @@ def log(cli, *args):
 
 def show(cli, account="A-1"):
     return cli.json("show", account)[1]
-
-
-def count(cli, table):
-    conn = sqlite3.connect(cli.db)
-    try:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_no_answer_is_appended_to_the_log(cli):
@@ -140,7 +130,7 @@ def test_undo_walks_back_one_entry_at_a_time_and_never_deletes(cli):
     log(cli, "A-1", "busy")
     assert "entry 2 (busy on A-1) undone by entry 3" in cli("undo").stdout
     assert "entry 1 (no-answer on A-1) undone by entry 4" in cli("undo").stdout
-    assert count(cli, "calls") == 4
+    assert cli.count("calls") == 4
     result = cli("undo")
     assert result.exit_code == 2 and "nothing to undo" in result.stderr
 
@@ -188,7 +178,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(cli, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert count(cli, "calls") == count(cli, "promises") == count(cli, "payments") == 0
+    assert cli.count("calls") == cli.count("promises") == cli.count("payments") == 0
 
 
 def test_overpay_is_accepted_when_asked(cli):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 HEADER = "account_id,name,amount_due,mobile,assigned_to\n"
@@ -17,14 +15,6 @@ def cli(cli, make_csv, monkeypatch):
     monkeypatch.setenv("COLLECTCTL_COLLECTOR", "alice")
     assert cli("import", "accounts", make_csv("a.csv", HEADER + ROWS)).exit_code == 0
     return cli
-
-
-def count(cli, table):
-    conn = sqlite3.connect(cli.db)
-    try:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_pay_records_once_per_reference(cli):
@@ -47,7 +37,7 @@ def test_pay_records_once_per_reference(cli):
 def test_pay_bad_input(cli, args, message):
     result = cli("pay", *args)
     assert result.exit_code == 2 and message in result.stderr
-    assert count(cli, "payments") == 0
+    assert cli.count("payments") == 0
 
 
 PAYMENTS = (
@@ -73,15 +63,15 @@ def test_payment_feed_import_is_idempotent_by_reference(cli, make_csv):
     assert cli.json("show", "A-1")[1]["balance"] == "9000.00"  # TX-1 predates the list
     _, again = cli.json("import", "payments", path)
     assert (again["inserted"], again["unchanged"]) == (0, 2)
-    assert count(cli, "payments") == 2
+    assert cli.count("payments") == 2
 
 
 def test_payment_feed_dry_run_strict_and_overpay(cli, make_csv):
     path = make_csv("feed.csv", PAYMENTS)
     _, dry = cli.json("import", "payments", path, "--dry-run")
-    assert dry["inserted"] == 2 and dry["batch"] is None and count(cli, "payments") == 0
+    assert dry["inserted"] == 2 and dry["batch"] is None and cli.count("payments") == 0
     _, strict = cli.json("import", "payments", path, "--strict")
-    assert strict["strict_aborted"] and count(cli, "payments") == 0
+    assert strict["strict_aborted"] and cli.count("payments") == 0
     _, over = cli.json("import", "payments", path, "--allow-overpay")
     assert over["inserted"] == 3
 
@@ -124,13 +114,13 @@ def test_dialer_import_applies_each_outcome_like_log(cli, make_csv):
     assert cli.json("show", "B-1")[1]["balance"] == "7200.00"
     _, again = cli.json("import", "calls", path)
     assert (again["inserted"], again["unchanged"]) == (0, 4)
-    assert count(cli, "calls") == 4
+    assert cli.count("calls") == 4
 
 
 def test_dialer_import_is_one_transaction(cli, make_csv):
     _, summary = cli.json("import", "calls", make_csv("d.csv", CALLS), "--strict")
     assert summary["strict_aborted"]
-    assert count(cli, "calls") == count(cli, "promises") == count(cli, "payments") == 0
+    assert cli.count("calls") == cli.count("promises") == cli.count("payments") == 0
 
 
 def test_promises_filters(cli):
