@@ -91,12 +91,13 @@ def root(
 
 
 def _register() -> None:
-    from collectctl.cli import accounts, calls, imports, plan, setup
+    from collectctl.cli import accounts, calls, imports, plan, reports, setup
 
     app.add_typer(imports.app, name="import")
     accounts.register(app)
     calls.register(app)
     plan.register(app)
+    reports.register(app)
     setup.register(app)
 
 

@@ -151,6 +151,29 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        3,
+        "m003_targets_and_report_indexes",
+        [
+            """
+            CREATE TABLE targets (
+                id {id_pk},
+                collector TEXT,
+                period TEXT NOT NULL,
+                start_date TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value TEXT NOT NULL,
+                set_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX targets_key ON targets (collector, period, start_date, metric)",
+            "CREATE INDEX calls_called_at ON calls (called_at)",
+            "CREATE INDEX promises_call ON promises (call_id)",
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {

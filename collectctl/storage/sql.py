@@ -250,3 +250,55 @@ SELECT_PROMISES_FOR_COLLECTOR = _STANDING_PROMISES + f"""
 SELECT_PAYMENTS_FOR_COLLECTOR = _STANDING_PAYMENTS + f"""
   AND y.account_id IN ({_OPEN_OF}) ORDER BY y.paid_on, y.id
 """
+
+# -- metrics and targets --------------------------------------------------------------------
+
+_STANDING_CALL = "c.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)"
+
+OUTCOME_COUNTS = f"""
+SELECT c.collector, c.outcome, COUNT(*) FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+GROUP BY c.collector, c.outcome
+"""
+PROMISES_MADE = f"""
+SELECT c.collector, COUNT(*), SUM(p.amount_minor) FROM promises p JOIN calls c ON c.id = p.call_id
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+GROUP BY c.collector
+"""
+PROMISES_DUE = f"""
+SELECT c.collector, p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id
+FROM promises p JOIN calls c ON c.id = p.call_id
+WHERE p.due_date >= :first AND p.due_date <= :last AND {_STANDING_CALL}
+"""
+COLLECTED = """
+SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+  ON a.account_id = y.account_id
+WHERE y.paid_on >= :first AND y.paid_on <= :last
+  AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+GROUP BY a.assigned_to
+"""
+OUTSTANDING_AT = """
+SELECT a.assigned_to, SUM(a.amount_due_minor - COALESCE((
+    SELECT SUM(y.amount_minor) FROM payments y
+    WHERE y.account_id = a.account_id AND y.paid_on >= a.as_of AND y.paid_on < :first
+      AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+  ), 0))
+FROM accounts a WHERE a.status = 'open' OR a.updated_at >= :start
+GROUP BY a.assigned_to
+"""
+BALANCE_BY_COLLECTOR = """
+SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.assigned_to IS NOT NULL GROUP BY a.assigned_to
+"""
+
+UPSERT_TARGET = """
+INSERT INTO targets (collector, period, start_date, metric, value, set_at)
+VALUES (:collector, :period, :start_date, :metric, :value, :now)
+ON CONFLICT (collector, period, start_date, metric) DO UPDATE SET value = excluded.value,
+    set_at = excluded.set_at
+"""
+SELECT_TARGETS = """
+SELECT collector, period, start_date, metric, value FROM targets
+ORDER BY COALESCE(collector, ''), period, start_date, metric
+"""
+DELETE_TARGETS = "DELETE FROM targets"

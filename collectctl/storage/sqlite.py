@@ -11,9 +11,13 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+from collectctl.core.metrics import ZERO, Tally
 from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
+from collectctl.core.targets import Target
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage import codec, sql
@@ -354,6 +358,63 @@ class SQLiteStore:
             payment = codec.payment_from_row(row)
             payments.setdefault(payment.account_id, []).append(payment)
         return accounts, calls, promises, payments
+
+    # -- metrics and targets ------------------------------------------------------------
+
+    def tallies(self, start: datetime, end: datetime, first: date, last: date, today: date,
+                grace_days: int) -> dict[str, Tally]:
+        """Raw counts per collector: calls logged in [start, end) (UTC instants), payments
+        and promise due dates in [first, last] (dates), outstanding at ``first``."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.core.promises import BROKEN, KEPT, promise_status
+
+        span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
+        days = {"first": first.isoformat(), "last": last.isoformat()}
+        counts: dict[str, dict[str, int]] = {}
+        for collector, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS, span):
+            counts.setdefault(collector or "", {})[outcome] = n
+        made = {c or "": (n, codec.from_minor(m or 0))
+                for c, n, m in self.conn.execute(sql.PROMISES_MADE, span)}
+        due = [(c or "", codec.promise_from_row(row))
+               for c, *row in self.conn.execute(sql.PROMISES_DUE, days)]
+        payments: dict[str, list[Payment]] = {}
+        for payment in self.payments_for(sorted({p.account_id for _c, p in due})):
+            payments.setdefault(payment.account_id, []).append(payment)
+        judged: dict[str, list[str]] = {}
+        for collector, promise in due:
+            view = promise_status(promise, payments.get(promise.account_id, ()), today,
+                                  grace_days)
+            judged.setdefault(collector, []).append(view.status)
+        collected = {c or "": codec.from_minor(m or 0)
+                     for c, m in self.conn.execute(sql.COLLECTED, days)}
+        outstanding = {c or "": codec.from_minor(m or 0) for c, m in self.conn.execute(
+            sql.OUTSTANDING_AT, {**days, "start": span["start"]})}
+        names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)
+        names.discard("")
+        return {
+            name: Tally(
+                counts.get(name, {}), made.get(name, (0, ZERO))[0], made.get(name, (0, ZERO))[1],
+                judged.get(name, []).count(KEPT), judged.get(name, []).count(BROKEN),
+                collected.get(name, ZERO), outstanding.get(name, ZERO),
+            )
+            for name in sorted(names)
+        }
+
+    def set_targets(self, targets: Sequence[Target], now: str) -> None:
+        self.conn.executemany(sql.UPSERT_TARGET, [
+            {"collector": t.collector or "", "period": t.period,
+             "start_date": t.start.isoformat(), "metric": t.metric, "value": str(t.value),
+             "now": now} for t in targets])
+
+    def targets(self) -> list[Target]:
+        return [Target(c or None, p, date.fromisoformat(s), m, Decimal(v))
+                for c, p, s, m, v in self.conn.execute(sql.SELECT_TARGETS)]
+
+    def clear_targets(self) -> int:
+        return self.conn.execute(sql.DELETE_TARGETS).rowcount
+
+    def balances_by_collector(self) -> dict[str, Decimal]:
+        return {c: codec.from_minor(m) for c, m in self.conn.execute(sql.BALANCE_BY_COLLECTOR)}
 
     def skip_list(self, skip_codes: Sequence[str]) -> list[str]:
         """Open accounts with no valid phone, or whose latest standing entry is a skip code."""

@@ -1,0 +1,182 @@
+"""``collectctl report`` and ``collectctl target``: the nightly summary and the goals."""
+
+from __future__ import annotations
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import Period, ReportFormat, SplitBy
+from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
+from collectctl.i18n import _
+
+target_app = typer.Typer(help=_("Collection targets per collector or for the team."),
+                         no_args_is_help=True)
+
+
+def _day(state, text: str | None, flag: str):
+    from collectctl.core.entries import parse_day
+
+    if not text:
+        return state.now.date()
+    try:
+        return parse_day(text, state.now.date(), state.settings.import_.date_order)
+    except UsageError as error:
+        raise UsageError(str(error).replace("--date", flag, 1)) from None
+
+
+def report(
+    ctx: typer.Context,
+    day: str = typer.Option(None, "--date", "-d", help=_("One day (default today).")),
+    first: str = typer.Option(None, "--from", help=_("First day of a range.")),
+    last: str = typer.Option(None, "--to", help=_("Last day of a range (default today).")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("One collector's report.")),
+    team: bool = typer.Option(False, "--team", help=_("The whole team (the default).")),
+    fmt: ReportFormat = typer.Option(ReportFormat.text.value, "--format", "-f", help=_(
+        "text, markdown, json, csv or html.")),
+    output: str = typer.Option(None, "--output", "-o", help=_("Write to this file (mode "
+                                                              "0600) instead of stdout.")),
+    redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
+    fail_under: list[str] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE", help=_(
+        "Exit 3 when the team (or --collector) is below this, e.g. collected=100000.")),
+) -> None:
+    """The summary for cron and e-mail: KPIs per collector, ranked, and the team total.
+
+    The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
+    arguments; 3 below a --fail-under threshold.
+    """
+    from collectctl.core.targets import parse_assignments
+    from collectctl.render import report as view
+    from collectctl.reports import build_report
+
+    state = app_context(ctx)
+    if collector and team:
+        raise UsageError(_("say --collector NAME or --team, not both"))
+    if day and (first or last):
+        raise UsageError(_("say --date or --from/--to, not both"))
+    thresholds = parse_assignments(fail_under) if fail_under else {}
+    start = _day(state, day or first, "--from" if first else "--date")
+    end = _day(state, day or last, "--to" if last else "--date")
+    result = build_report(state.store, state.settings, state.now, start, end, collector)
+    text = {
+        ReportFormat.text: view.report_text, ReportFormat.markdown: view.report_markdown,
+        ReportFormat.json: view.report_json, ReportFormat.csv: view.report_csv,
+    }.get(fmt, view.report_html)(result)
+    _write(text, output)
+    below = [name for name, value in thresholds.items() if result.team.value(name) < value]
+    if below:
+        typer.echo(_("below target: {metrics}").format(metrics=", ".join(
+            f"{n} {view.cell(n, result.team.value(n))} < {view.cell(n, thresholds[n])}"
+            for n in below)), err=True)
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _write(text: str, output: str | None) -> None:
+    """To stdout, or atomically to a file only its owner can read (reports hold personal data)."""
+    import sys
+
+    if not output:
+        sys.stdout.write(text)
+        return
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(output)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@target_app.command("set")
+def target_set(
+    ctx: typer.Context,
+    assignments: list[str] = typer.Argument(..., metavar="METRIC=VALUE...", help=_(
+        "e.g. collected=500000 calls=2000")),
+    period: Period = typer.Option(..., "--period", help=_("day, week or month.")),
+    start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Whose target.")),
+    team: bool = typer.Option(False, "--team", help=_("The team's target.")),
+) -> None:
+    """Set targets for a collector (default: me) or the team for a day, week or month."""
+    from collectctl.clock import to_utc_iso
+    from collectctl.core.targets import Target, parse_assignments, period_range
+
+    state = app_context(ctx)
+    if collector and team:
+        raise UsageError(_("say --collector NAME or --team, not both"))
+    who = None if team else (collector or state.settings.me)
+    if not team and not who:
+        raise UsageError(_("whose target? --collector NAME or --team"))
+    values = parse_assignments(assignments)
+    first, _last = period_range(period.value, _day(state, start, "--start"))
+    targets = [Target(who, period.value, first, m, v) for m, v in values.items()]
+    with state.store.transaction():
+        state.store.set_targets(targets, to_utc_iso(state.now))
+    for t in targets:
+        typer.echo(_("{who}: {metric} {value} for the {period} from {start}").format(
+            who=who or _("team"), metric=t.metric, value=t.value, period=t.period,
+            start=t.start.isoformat()))
+
+
+@target_app.command("list")
+def target_list(ctx: typer.Context) -> None:
+    """List the targets set."""
+    state = app_context(ctx)
+    targets = state.store.targets()
+    if not targets:
+        typer.echo(_("No targets set."))
+    for t in targets:
+        typer.echo(f"{t.collector or _('team')}  {t.period}  {t.start.isoformat()}  "
+                   f"{t.metric}={t.value}")
+
+
+@target_app.command("clear")
+def target_clear(ctx: typer.Context) -> None:
+    """Remove every target."""
+    state = app_context(ctx)
+    with state.store.transaction():
+        n = state.store.clear_targets()
+    typer.echo(_("{n} targets removed").format(n=n))
+
+
+@target_app.command("split")
+def target_split(
+    ctx: typer.Context,
+    team_total: str = typer.Option(..., "--team-total", metavar="METRIC=VALUE"),
+    period: Period = typer.Option(Period.month.value, "--period"),
+    by: SplitBy = typer.Option(SplitBy.balance.value, "--by", help=_(
+        "balance: in proportion to each collector's assigned balance; even: equal parts.")),
+    start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
+) -> None:
+    """Divide a team total among the collectors; the parts add up to it exactly."""
+    from decimal import Decimal
+
+    from collectctl.clock import to_utc_iso
+    from collectctl.core.targets import Target, parse_assignments, period_range, split_exactly
+
+    state = app_context(ctx)
+    ((metric, total),) = parse_assignments([team_total]).items()
+    balances = state.store.balances_by_collector()
+    if not balances:
+        raise UsageError(_("no collector has open accounts to split among"))
+    weights = balances if by.value == "balance" else {c: Decimal(1) for c in balances}
+    parts = split_exactly(total, weights, metric)
+    first, _last = period_range(period.value, _day(state, start, "--start"))
+    with state.store.transaction():
+        state.store.set_targets([Target(c, period.value, first, metric, v)
+                                 for c, v in parts.items()], to_utc_iso(state.now))
+    for name, value in parts.items():
+        typer.echo(f"{name}  {metric}={value}")
+    typer.echo(_("total {metric}={total}").format(metric=metric, total=sum(parts.values())))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.add_typer(target_app, name="target")

@@ -1,0 +1,135 @@
+"""Targets: periods, working days, daily shares, team splits and pace (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+PERIODS = ("day", "week", "month")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for one collector (or the team, ``collector=None``) over a period."""
+
+    collector: str | None
+    period: str
+    start: date
+    metric: str
+    value: Decimal
+
+
+def period_range(period: str, day: date) -> tuple[date, date]:
+    """The first and last day of the ``period`` (day, week from Monday, month) holding ``day``."""
+    if period == "day":
+        return day, day
+    if period == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def working_days(first: date, last: date, country: str | None,
+                 extra_days_off: Iterable[date] = ()) -> list[date]:
+    """Days from ``first`` to ``last`` that are not weekends, public holidays of
+    ``country`` (the holidays package) or extra days off."""
+    from collectctl.core.rules import holiday_name
+
+    off = set(extra_days_off)
+    days = []
+    day = first
+    while day <= last:
+        if day.weekday() < 5 and day not in off and not holiday_name(country, day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
+    """``["collected=500000", "calls=2000"]`` → ``{metric: value}``; errors name the pair."""
+    from collectctl.ingest.fields import FieldError, parse_amount
+
+    out: dict[str, Decimal] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in METRIC_NAMES:
+            raise UsageError(_("{pair!r}: say METRIC=VALUE with a metric of {names}").format(
+                pair=pair, names=", ".join(METRIC_NAMES)))
+        try:
+            if name in RATE_METRICS:
+                value = Decimal(text.strip())
+                if not Decimal(0) <= value <= Decimal(1):
+                    raise ValueError
+            else:
+                value = parse_amount(text)[0]
+                if name not in AMOUNT_METRICS:
+                    if value != value.to_integral_value():
+                        raise ValueError
+                    value = Decimal(int(value))
+        except (FieldError, ValueError, ArithmeticError):
+            raise UsageError(_("{pair!r}: {value!r} is not a valid {metric}").format(
+                pair=pair, value=text, metric=name)) from None
+        out[name] = value
+    if not out:
+        raise UsageError(_("no METRIC=VALUE given"))
+    return out
+
+
+def daily_share(target: Target, day: date, country: str | None,
+                extra_days_off: Iterable[date] = ()) -> Decimal:
+    """The part of a weekly or monthly target that falls on ``day`` (0 on days off).
+
+    Rates are not divided: a rate target holds every day.
+    """
+    if target.metric in RATE_METRICS or target.period == "day":
+        return target.value
+    first, last = period_range(target.period, target.start)
+    days = working_days(first, last, country, extra_days_off)
+    if day not in days:
+        return Decimal(0)
+    return split_exactly(target.value, {d.isoformat(): Decimal(1) for d in days},
+                         target.metric)[day.isoformat()]
+
+
+def split_exactly(
+    total: Decimal, weights: Mapping[str, Decimal], metric: str
+) -> dict[str, Decimal]:
+    """Divide ``total`` in proportion to ``weights`` so the parts add up to it exactly.
+
+    Counts are split in whole units and amounts in cents (largest remainder: the
+    leftover units go to the largest fractional parts, ties by name).
+    """
+    unit = CENT if metric in AMOUNT_METRICS else Decimal(1)
+    names = sorted(weights)
+    weight_sum = sum((weights[n] for n in names), Decimal(0))
+    if not names:
+        return {}
+    if weight_sum <= 0:
+        weights = {n: Decimal(1) for n in names}
+        weight_sum = Decimal(len(names))
+    exact = {n: total * weights[n] / weight_sum for n in names}
+    parts = {n: (exact[n] / unit).to_integral_value(ROUND_DOWN) * unit for n in names}
+    leftover = int(((total - sum(parts.values())) / unit).to_integral_value())
+    by_remainder = sorted(names, key=lambda n: (-(exact[n] - parts[n]), n))
+    for n in by_remainder[:leftover]:
+        parts[n] += unit
+    return parts
+
+
+def pace(target: Decimal, elapsed: Decimal, metric: str) -> Decimal:
+    """Where the actual should be by now: the target x the share of working time elapsed
+    (a rate target holds all along)."""
+    if metric in RATE_METRICS:
+        return target
+    value = target * elapsed
+    return value.quantize(CENT) if metric in AMOUNT_METRICS else value.quantize(Decimal(1))
