@@ -1,0 +1,161 @@
+"""``report`` and ``target``: every metric on a hand-computed day, formats, thresholds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+
+import pytest
+
+HEADER = "account_id,name,amount_due,mobile,assigned_to\n"
+ROWS = ("A-1,王小明,10000,0912-345-678,alice\n"
+        "A-2,林美玲,30000,0922-333-444,alice\n"
+        "B-1,陳志豪,60000,0933-111-222,bob\n")
+
+
+@pytest.fixture
+def day(cli, make_csv):
+    """Fri 2026-12-04, Taipei. Accounts imported on 2026-12-01."""
+    cli.now = "2026-12-01T09:00:00+08:00"
+    assert cli("import", "accounts", make_csv("a.csv", HEADER + ROWS)).exit_code == 0
+    cli.now = "2026-12-02T10:00:00+08:00"
+    run(cli, "log", "A-1", "ptp", "-a", "1000", "-d", "2026-12-04", "-c", "alice")  # kept
+    run(cli, "log", "A-2", "ptp", "-a", "3000", "-d", "2026-12-04", "-c", "alice")  # partial
+    cli.now = "2026-12-03T10:00:00+08:00"
+    run(cli, "pay", "A-2", "500", "--date", "2026-12-03")     # before the day: not collected
+    cli.now = "2026-12-04T10:00:00+08:00"
+    run(cli, "log", "A-1", "na", "-c", "alice")
+    run(cli, "log", "A-1", "vm", "-c", "alice")
+    run(cli, "log", "A-1", "paid", "-a", "1000", "-c", "alice")   # rpc + payment on alice's
+    run(cli, "log", "A-2", "tp", "-c", "alice")
+    run(cli, "log", "A-2", "complaint", "-c", "alice")
+    run(cli, "log", "B-1", "rpc", "-c", "alice")              # alice calls bob's account
+    run(cli, "log", "B-1", "ptp", "-a", "6000", "-d", "2026-12-10", "-c", "bob")
+    run(cli, "log", "B-1", "na", "-c", "bob")
+    run(cli, "undo", "-c", "bob")                             # bob's "na" does not count
+    run(cli, "pay", "B-1", "2000", "--reference", "TX1")      # bob collects via his account
+    cli.now = "2026-12-07T20:00:00+08:00"                     # promises due 12-04 judged now
+    return cli
+
+
+def run(cli, *args):
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def report(cli, *args):
+    result, data = cli.json("report", *args)
+    assert result.exit_code == 0, result.output
+    return data
+
+
+def test_every_metric_on_a_hand_computed_day(day):
+    data = report(day, "--date", "2026-12-04")
+    assert data["schema"] == "collectctl.report/1"
+    assert (data["from"], data["to"]) == ("2026-12-04", "2026-12-04")
+    alice, bob = (next(c for c in data["collectors"] if c["name"] == n) for n in ("alice", "bob"))
+    assert alice == {
+        "name": "alice", "calls": 6, "contacts": 4, "right_party_contacts": 3, "promises": 0,
+        "promised_amount": "0.00", "promises_kept": 1, "promises_broken": 1, "kept_rate": 0.5,
+        "collected": "1000.00", "recovery_rate": round(1000 / 39500, 4), "complaints": 1,
+        "contact_rate": round(4 / 6, 4), "rpc_rate": 0.5,
+    }
+    assert bob == {
+        "name": "bob", "calls": 1, "contacts": 1, "right_party_contacts": 1, "promises": 1,
+        "promised_amount": "6000.00", "promises_kept": 0, "promises_broken": 0,
+        "kept_rate": 0.0, "collected": "2000.00", "recovery_rate": round(2000 / 60000, 4),
+        "complaints": 0, "contact_rate": 1.0, "rpc_rate": 1.0,
+    }
+    team = data["team"]
+    assert (team["calls"], team["collected"], team["promises_kept"]) == (7, "3000.00", 1)
+    assert team["recovery_rate"] == round(3000 / 99500, 4)
+    assert [c["name"] for c in data["collectors"]] == ["bob", "alice"]  # by collected
+
+
+def test_a_range_counts_the_promises_made_and_payments_in_it(day):
+    data = report(day, "--from", "2026-12-01", "--to", "2026-12-04")
+    alice = next(c for c in data["collectors"] if c["name"] == "alice")
+    assert alice["promises"] == 2 and alice["promised_amount"] == "4000.00"
+    assert alice["collected"] == "1500.00"  # the 12-03 payment is in the range now
+
+
+def test_an_empty_period_is_a_report_of_zeros(day):
+    data = report(day, "--date", "2026-11-01")
+    assert data["team"]["calls"] == 0 and data["team"]["collected"] == "0.00"
+    assert data["team"]["contact_rate"] == 0.0
+
+
+def test_one_collector(day):
+    data = report(day, "--date", "2026-12-04", "--collector", "bob")
+    assert [c["name"] for c in data["collectors"]] == ["bob"]
+    assert data["team"]["collected"] == "2000.00"
+
+
+def test_text_markdown_csv_and_byte_identical_output(day):
+    text = run(day, "report", "--date", "2026-12-04").stdout
+    assert text == run(day, "report", "--date", "2026-12-04").stdout
+    assert "Collection report, 2026-12-04 (team)" in text and "team" in text.splitlines()[-1]
+    md = run(day, "report", "--date", "2026-12-04", "-f", "markdown").stdout
+    assert md.splitlines()[2].startswith("| collector | collected |")
+    assert md.splitlines()[3].startswith("|---|---:|")
+    rows = list(csv.reader(io.StringIO(run(day, "report", "--date", "2026-12-04",
+                                           "-f", "csv").stdout)))
+    assert rows[0][:3] == ["collector", "calls", "contacts"] and len(rows) == 3
+
+
+def test_csv_and_markdown_cells_are_formula_safe(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", HEADER + "X,Y,100,0912345678,=evil\n"))
+    cli("log", "X", "na", "-c", "=evil")
+    rows = list(csv.reader(io.StringIO(cli("report", "-f", "csv").stdout)))
+    assert rows[1][0] == "'=evil"
+    assert "| '=evil |" in cli("report", "-f", "markdown").stdout
+
+
+def test_fail_under_exits_3_and_still_writes(day, tmp_path):
+    out = tmp_path / "r.json"
+    result = day("report", "--date", "2026-12-04", "-f", "json", "-o", out,
+                 "--fail-under", "collected=5000")
+    assert result.exit_code == 3 and "collected 3,000.00 < 5,000.00" in result.stderr
+    assert json.loads(out.read_text())["team"]["collected"] == "3000.00"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    ok = day("report", "--date", "2026-12-04", "--fail-under", "collected=3000",
+             "--fail-under", "contact_rate=0.5")
+    assert ok.exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--fail-under", "money=5"], "METRIC=VALUE"),
+    (["--fail-under", "calls=1.5"], "not a valid calls"),
+    (["--from", "2026-12-05", "--to", "2026-12-01"], "is before --from"),
+    (["--date", "someday"], "--date"),
+    (["--collector", "zed"], "no collector 'zed'"),
+    (["--collector", "bob", "--team"], "not both"),
+])
+def test_bad_arguments_exit_2(day, args, message):
+    result = day("report", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_target_split_adds_up_exactly(day):
+    out = run(day, "target", "split", "--team-total", "collected=100000.01", "--by", "balance")
+    lines = dict(line.split("  ") for line in out.stdout.strip().splitlines()[:-1])
+    values = [float(v.split("=")[1]) for v in lines.values()]
+    assert round(sum(values), 2) == 100000.01
+    assert "total collected=100000.01" in out.stdout
+    even = run(day, "target", "split", "--team-total", "calls=100", "--by", "even").stdout
+    assert "alice  calls=50" in even and "bob  calls=50" in even
+    listed = run(day, "target", "list").stdout
+    assert "alice  month  2026-12-01  calls=50" in listed
+    run(day, "target", "clear")
+    assert "No targets set." in run(day, "target", "list").stdout
+
+
+def test_target_set_for_the_team_and_a_collector(day):
+    run(day, "target", "set", "calls=2000", "collected=500000", "--period", "week", "--team")
+    run(day, "target", "set", "calls=300", "--period", "day", "--collector", "bob")
+    listed = run(day, "target", "list").stdout
+    assert "team  week  2026-12-07  calls=2000" in listed
+    assert "bob  day  2026-12-07  calls=300" in listed
