@@ -253,6 +253,13 @@ class RulesSettings:
 
 
 @dataclass(frozen=True)
+class TargetSettings:
+    """``targets:`` how weekly and monthly targets become daily ones."""
+
+    extra_days_off: tuple[date, ...] = _opt(tuple)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
 
@@ -272,6 +279,13 @@ class Settings:
                                                _check_weekdays)
     priority: PrioritySettings = _opt(PrioritySettings)
     rules: RulesSettings = _opt(RulesSettings)
+    #: The country whose public holidays are days off for targets (default: phone_region).
+    country: str | None = _opt(None, _check_region)
+    targets: TargetSettings = _opt(TargetSettings)
+
+    @property
+    def holiday_country(self) -> str:
+        return self.country or self.phone_region
     #: Where the settings came from (None: built-in defaults). Not a YAML key.
     source: str | None = field(default=None, metadata={"internal": True})
 

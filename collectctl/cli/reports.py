@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import Period, ReportFormat, SplitBy
+from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson
 from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
 from collectctl.i18n import _
 
@@ -177,6 +177,37 @@ def target_split(
     typer.echo(_("total {metric}={total}").format(metric=metric, total=sum(parts.values())))
 
 
+def progress(
+    ctx: typer.Context,
+    period: Period = typer.Option(Period.day.value, "--period", help=_("day, week or month.")),
+    collector: str = typer.Option(None, "--collector", "-c", help=_("Whose (default: me).")),
+    team: bool = typer.Option(False, "--team", help=_("The whole team.")),
+    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+) -> None:
+    """Where you stand: actual against target for each metric, and whether you are ahead
+    of the pace (the target x the share of working time gone by)."""
+    import sys
+
+    from collectctl.progress import build_progress
+    from collectctl.render import report as view
+
+    state = app_context(ctx)
+    if collector and team:
+        raise UsageError(_("say --collector NAME or --team, not both"))
+    who = None if team else (collector or state.settings.me)
+    if not team and not who:
+        raise UsageError(_("whose progress? --collector NAME, --team, or set me:"))
+    result = build_progress(state.store, state.settings, state.now, period.value, who)
+    if fmt is TextJson.json:
+        sys.stdout.write(view.progress_json(result))
+        return
+    from collectctl.render.text import console_for
+
+    with console_for(sys.stdout) as console:
+        view.progress_text(result, console)
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
+    app.command("progress")(progress)
     app.add_typer(target_app, name="target")

@@ -114,3 +114,51 @@ def report_csv(report: Report) -> str:
         values = metric_json(m)
         writer.writerow([safe_cell(name), *(safe_cell(values[k]) for k in METRIC_NAMES)])
     return out.getvalue()
+
+
+def progress_json(p) -> str:
+    def number(name, value):
+        if value is None:
+            return None
+        if name in AMOUNT_METRICS:
+            return f"{value:.2f}"
+        return float(value) if name in RATE_METRICS else int(value)
+
+    data = {
+        "period": p.period, "from": p.first.isoformat(), "to": p.last.isoformat(),
+        "collector": p.collector,
+        "metrics": [{"name": m.name, "actual": number(m.name, m.actual),
+                     "target": number(m.name, m.target),
+                     "percent": float(m.percent) if m.percent is not None else None,
+                     "pace": number(m.name, m.pace)} for m in p.metrics],
+        "plan_remaining": p.plan_remaining,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def progress_text(p, console) -> None:
+    """A bar per metric on a terminal (rich); the same lines as plain text in a pipe."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    who = p.collector or _("team")
+    console.print(_("{who}: {period} {first} – {last}").format(
+        who=who, period=p.period, first=p.first.isoformat(), last=p.last.isoformat()),
+        style="bold", markup=False)
+    table = Table(box=None, pad_edge=False, show_header=False)
+    for _i in range(5):
+        table.add_column()
+    for m in p.metrics:
+        if m.target is None:
+            table.add_row(m.name, cell(m.name, m.actual), "", "", _("no target"))
+            continue
+        done = min(float(m.percent or 0), 1.0)
+        bar = ProgressBar(total=100, completed=done * 100, width=20)
+        state = _("ahead") if m.ahead else _("behind")
+        table.add_row(m.name, f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
+                      bar if console.is_terminal else f"{float(m.percent or 0) * 100:.0f}%",
+                      _("pace {pace}").format(pace=cell(m.name, m.pace)), state)
+    console.print(table)
+    if p.plan_remaining is not None:
+        console.print(_("{n} calls left in today's plan").format(n=p.plan_remaining),
+                      markup=False)

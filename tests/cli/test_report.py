@@ -159,3 +159,23 @@ def test_target_set_for_the_team_and_a_collector(day):
     listed = run(day, "target", "list").stdout
     assert "team  week  2026-12-07  calls=2000" in listed
     assert "bob  day  2026-12-07  calls=300" in listed
+
+
+def test_progress_against_a_monthly_target_and_the_pace(day):
+    day.now = "2026-12-04T13:30:00+08:00"   # Friday, halfway through a 09:00-18:00 shift
+    run(day, "target", "set", "collected=22000", "calls=220", "--period", "month",
+        "--collector", "alice")
+    _, data = day.json("progress", "--collector", "alice")
+    assert (data["period"], data["from"], data["to"]) == ("day", "2026-12-04", "2026-12-04")
+    by_name = {m["name"]: m for m in data["metrics"]}
+    # December 2026 has 22 working days in Taiwan: 1,000.00 and 10 calls a day.
+    assert by_name["collected"] == {"name": "collected", "actual": "1000.00",
+                                    "target": "1000.00", "percent": 1.0, "pace": "500.00"}
+    assert by_name["calls"]["target"] == 10 and by_name["calls"]["actual"] == 6
+    assert by_name["calls"]["pace"] == 5
+    assert by_name["right_party_contacts"]["target"] is None
+    assert data["plan_remaining"] is not None
+    _, month = day.json("progress", "--collector", "alice", "--period", "month")
+    assert {m["name"]: m["target"] for m in month["metrics"]}["calls"] == 220
+    text = day("progress", "--collector", "alice").stdout
+    assert "collected" in text and "ahead" in text and "\x1b[" not in text
