@@ -53,7 +53,7 @@ def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
     result = runner.invoke(app, ["--config", str(config), "accounts"])
     assert result.exit_code == 2
     assert result.stderr.strip().startswith(
-        f"collectctl: error: {config}: unknown key 'colour' (known: call, currency, database, ")
+        f"collectctl: error: {config}: unknown key 'colour' (known: call, country, currency, ")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
