@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
@@ -23,6 +24,10 @@ class Report:
     team: Metrics
     collectors: tuple[tuple[str, Metrics], ...]
     scope: str | None = None  # a collector's name, or None for the team
+    #: (day, collected, target or None) for each day of the period, for the charts.
+    daily: tuple[tuple[date, Decimal, Decimal | None], ...] = ()
+    #: (local hour, calls, contacts) for each hour of the day with calls.
+    hourly: tuple[tuple[int, int, int], ...] = ()
 
 
 def period_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
@@ -46,6 +51,45 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
             raise UsageError(_("no collector {who!r} (collectors: {known})").format(
                 who=collector, known=", ".join(store.collectors()) or _("none")))
         mine = by_collector.get(collector, metrics(combine([]), book))
-        return Report(first, last, mine, ((collector, mine),), collector)
-    team = metrics(combine(tallies.values()), book)
-    return Report(first, last, team, tuple(ranked(by_collector)))
+        team, rows = mine, ((collector, mine),)
+    else:
+        team, rows = metrics(combine(tallies.values()), book), tuple(ranked(by_collector))
+    daily = _daily(store, settings, first, last, collector)
+    hourly = _hourly(store, settings, start, end, collector, book)
+    return Report(first, last, team, rows, collector, daily, hourly)
+
+
+def _daily(store, settings: Settings, first: date, last: date, collector: str | None):
+    """Collected per day and the day's target (the scope's, else the collectors' summed)."""
+    from collectctl.progress import target_for
+
+    collected: dict[date, Decimal] = {}
+    for day, who, amount in store.collected_by_day(first, last):
+        if collector is None or who == collector:
+            collected[day] = collected.get(day, Decimal("0.00")) + amount
+    targets = store.targets()
+    names = [collector] if collector is not None else [None]
+    if collector is None and not any(t.collector is None for t in targets):
+        names = sorted({t.collector for t in targets if t.collector})
+    out = []
+    day = first
+    while day <= last:
+        parts = [target_for(targets, who, "collected", day, day, settings) for who in names]
+        known = [p for p in parts if p is not None]
+        out.append((day, collected.get(day, Decimal("0.00")), sum(known) if known else None))
+        day += timedelta(days=1)
+    return tuple(out)
+
+
+def _hourly(store, settings: Settings, start: datetime, end: datetime, collector, book):
+    """Calls and contacts by hour of the day in the collector's zone."""
+    zone = ZoneInfo(settings.timezone)
+    calls: dict[int, list[int]] = {}
+    for hour, who, code, n in store.calls_by_hour(start, end):
+        outcome = book.find(code)
+        if outcome is None or (collector is not None and who != collector):
+            continue
+        bucket = calls.setdefault(hour.astimezone(zone).hour, [0, 0])
+        bucket[0] += n if outcome.attempt else 0
+        bucket[1] += n if outcome.contact else 0
+    return tuple((h, c, k) for h, (c, k) in sorted(calls.items()))

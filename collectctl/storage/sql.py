@@ -302,3 +302,16 @@ SELECT collector, period, start_date, metric, value FROM targets
 ORDER BY COALESCE(collector, ''), period, start_date, metric
 """
 DELETE_TARGETS = "DELETE FROM targets"
+
+COLLECTED_BY_DAY = """
+SELECT y.paid_on, a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+  ON a.account_id = y.account_id
+WHERE y.paid_on >= :first AND y.paid_on <= :last
+  AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+GROUP BY y.paid_on, a.assigned_to
+"""
+CALLS_BY_UTC_HOUR = f"""
+SELECT substr(c.called_at, 1, 13), c.collector, c.outcome, COUNT(*) FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+GROUP BY substr(c.called_at, 1, 13), c.collector, c.outcome
+"""

@@ -400,6 +400,21 @@ class SQLiteStore:
             for name in sorted(names)
         }
 
+    def collected_by_day(self, first: date, last: date) -> list[tuple[date, str, Decimal]]:
+        """Payments per day and collector (the account's), standing ones only."""
+        days = {"first": first.isoformat(), "last": last.isoformat()}
+        return [(date.fromisoformat(d), c or "", codec.from_minor(m))
+                for d, c, m in self.conn.execute(sql.COLLECTED_BY_DAY, days)]
+
+    def calls_by_hour(self, start: datetime, end: datetime) -> list[tuple[datetime, str, str, int]]:
+        """Standing entries per UTC hour, collector and outcome: (hour start, collector,
+        outcome, count)."""
+        from collectctl.clock import to_utc_iso
+
+        span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
+        return [(datetime.fromisoformat(h + ":00:00+00:00"), c or "", o, n)
+                for h, c, o, n in self.conn.execute(sql.CALLS_BY_UTC_HOUR, span)]
+
     def set_targets(self, targets: Sequence[Target], now: str) -> None:
         self.conn.executemany(sql.UPSERT_TARGET, [
             {"collector": t.collector or "", "period": t.period,
