@@ -112,6 +112,28 @@ def bench_plan(accounts: int, collectors: int, workdir: Path) -> None:
         print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
 
 
+def bench_report(accounts: int, collectors: int, calls: int, workdir: Path) -> None:
+    from benchmarks.generate import add_calls
+
+    db = workdir / "report.db"
+    started = time.perf_counter()
+    build_database(db, accounts, collectors=collectors)
+    add_calls(db, calls, accounts, collectors, date(2026, 12, 4))
+    print(f"{accounts:,} accounts and {calls:,} calls built in "
+          f"{time.perf_counter() - started:.1f} s")
+    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
+           "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
+    (workdir / "none.yaml").write_text("{}\n")
+    exe = [sys.executable, "-m", "collectctl"]
+    team, spread = median_of(5, [*exe, "report", "--date", "2026-12-04", "-f", "json"], env)
+    print(f"team daily report (json): {team * 1000:.0f} ms median of 5 (spread "
+          f"{spread * 1000:.0f})")
+    one, spread = median_of(5, [*exe, "progress", "--period", "month", "--collector", "c0001",
+                                "-f", "json"], env)
+    print(f"one collector's monthly progress (json): {one * 1000:.0f} ms median of 5 "
+          f"(spread {spread * 1000:.0f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -124,9 +146,18 @@ def main() -> None:
     plan.add_argument("--accounts", type=int, default=1_000_000)
     plan.add_argument("--collectors", type=int, default=500)
     plan.add_argument("--quick", action="store_true", help="20,000 accounts, 10 collectors")
+    rep = sub.add_parser("report", help="team daily report and monthly progress")
+    rep.add_argument("--accounts", type=int, default=1_000_000)
+    rep.add_argument("--collectors", type=int, default=500)
+    rep.add_argument("--calls", type=int, default=10_000_000)
+    rep.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.scenario == "plan":
+        if args.scenario == "report":
+            sizes = ((20_000, 10, 200_000) if args.quick
+                     else (args.accounts, args.collectors, args.calls))
+            bench_report(*sizes, Path(tmp))
+        elif args.scenario == "plan":
             sizes = (20_000, 10) if args.quick else (args.accounts, args.collectors)
             bench_plan(*sizes, Path(tmp))
         elif args.quick:

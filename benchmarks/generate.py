@@ -86,3 +86,38 @@ def calls_csv(path: Path, count: int, account_count: int, day: date, seed: int =
             at = start + timedelta(seconds=n % 30_000)
             writer.writerow([f"TW-{rng.randrange(account_count):08d}", at.isoformat(sep=" "),
                              outcome, amount, promise or callback, f"c{n % 500:04d}"])
+
+
+def add_calls(path: Path, count: int, accounts: int, collectors: int, last_day: date,
+              days: int = 30, seed: int = 13) -> None:
+    """``count`` call-log entries over the ``days`` up to ``last_day``, straight into the
+    store (9:00-18:00 Taipei, realistic outcome mix), for the report benchmarks."""
+    from collectctl.storage import open_store
+    from collectctl.storage.sql import INSERT_CALL
+
+    rng = random.Random(seed)
+    codes = ("no-answer",) * 5 + ("busy", "voicemail", "voicemail", "rpc", "rpc",
+                                   "third-party", "refused", "complaint")
+    names = collector_names(collectors)
+    first = datetime.combine(last_day - timedelta(days=days - 1), time(1, 0))  # 09:00 +08
+    store = open_store(path)
+    try:
+        with store.transaction():
+            batch = []
+            for _n in range(count):
+                when = first + timedelta(days=rng.randrange(days), seconds=rng.randrange(32400))
+                account = rng.randrange(accounts)
+                batch.append({
+                    "account_id": f"TW-{account:08d}", "collector": names[account % collectors],
+                    "called_at": when.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+                    "outcome": rng.choice(codes), "phone": None, "note": None,
+                    "amount_minor": None, "promise_date": None, "callback_at": None,
+                    "reverses": None, "invalidated_phone": None, "source": "import",
+                    "batch_id": None, "now": "2026-12-04T00:00:00+00:00",
+                })
+                if len(batch) == 50_000:
+                    store.conn.executemany(INSERT_CALL, batch)
+                    batch = []
+            store.conn.executemany(INSERT_CALL, batch)
+    finally:
+        store.close()

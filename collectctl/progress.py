@@ -81,11 +81,13 @@ def elapsed_share(first: date, last: date, now: datetime, settings: Settings) ->
 
 
 def build_progress(store, settings: Settings, now: datetime, period: str,
-                   collector: str | None) -> Progress:
+                   collector: str | None, with_plan: bool = True) -> Progress:
+    """Actual against target per metric; with ``with_plan``, also how many calls are left
+    in the collector's plan for today (building that plan is most of the cost)."""
     from collectctl.reports import build_report
 
     first, last = period_range(period, now.date())
-    report = build_report(store, settings, now, first, now.date(), collector)
+    report = build_report(store, settings, now, first, now.date(), collector, charts=False)
     actual: Metrics = report.team
     targets = store.targets()
     share = elapsed_share(first, last, now, settings)
@@ -100,7 +102,7 @@ def build_progress(store, settings: Settings, now: datetime, period: str,
             pace(target, share, name) if target is not None else None,
         ))
     remaining = None
-    if collector is not None and period:
+    if collector is not None and with_plan:
         from collectctl.planner import build_plan
 
         remaining = len(build_plan(store, settings, now, collector, now.date()).calls)

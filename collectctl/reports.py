@@ -38,12 +38,13 @@ def period_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetim
 
 
 def build_report(store, settings: Settings, now: datetime, first: date, last: date,
-                 collector: str | None = None) -> Report:
+                 collector: str | None = None, charts: bool = True) -> Report:
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
     start, end = period_bounds(first, last, settings.timezone)
-    tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days)
+    tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
+                            collector)
     book = outcome_book(settings)
     by_collector = {name: metrics(t, book) for name, t in tallies.items()}
     if collector is not None:
@@ -54,6 +55,8 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
         team, rows = mine, ((collector, mine),)
     else:
         team, rows = metrics(combine(tallies.values()), book), tuple(ranked(by_collector))
+    if not charts:
+        return Report(first, last, team, rows, collector)
     daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(store, settings, start, end, collector, book)
     return Report(first, last, team, rows, collector, daily, hourly)

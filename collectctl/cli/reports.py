@@ -197,7 +197,9 @@ def progress(
     who = None if team else (collector or state.settings.me)
     if not team and not who:
         raise UsageError(_("whose progress? --collector NAME, --team, or set me:"))
-    result = build_progress(state.store, state.settings, state.now, period.value, who)
+    # The json contract has no plan count; only the text view builds today's plan for it.
+    result = build_progress(state.store, state.settings, state.now, period.value, who,
+                            with_plan=fmt is not TextJson.json)
     if fmt is TextJson.json:
         sys.stdout.write(view.progress_json(result))
         return

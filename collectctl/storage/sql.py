@@ -257,24 +257,25 @@ _STANDING_CALL = "c.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM calls r WHERE
 
 OUTCOME_COUNTS = f"""
 SELECT c.collector, c.outcome, COUNT(*) FROM calls c
-WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY c.collector, c.outcome
 """
 PROMISES_MADE = f"""
 SELECT c.collector, COUNT(*), SUM(p.amount_minor) FROM promises p JOIN calls c ON c.id = p.call_id
-WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY c.collector
 """
 PROMISES_DUE = f"""
 SELECT c.collector, p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id
 FROM promises p JOIN calls c ON c.id = p.call_id
-WHERE p.due_date >= :first AND p.due_date <= :last AND {_STANDING_CALL}
+WHERE p.due_date >= :first AND p.due_date <= :last AND {_STANDING_CALL} {{calls_of}}
 """
 COLLECTED = """
 SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
   ON a.account_id = y.account_id
 WHERE y.paid_on >= :first AND y.paid_on <= :last
   AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+  {accounts_of}
 GROUP BY a.assigned_to
 """
 OUTSTANDING_AT = """
@@ -283,9 +284,14 @@ SELECT a.assigned_to, SUM(a.amount_due_minor - COALESCE((
     WHERE y.account_id = a.account_id AND y.paid_on >= a.as_of AND y.paid_on < :first
       AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
   ), 0))
-FROM accounts a WHERE a.status = 'open' OR a.updated_at >= :start
+FROM accounts a WHERE (a.status = 'open' OR a.updated_at >= :start) {accounts_of}
 GROUP BY a.assigned_to
 """
+
+#: Fixed clauses that narrow the metric queries to one collector.
+ONE_COLLECTOR = {"calls_of": "AND c.collector = :collector",
+                 "accounts_of": "AND a.assigned_to = :collector"}
+ALL_COLLECTORS = {"calls_of": "", "accounts_of": ""}
 BALANCE_BY_COLLECTOR = """
 SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
 WHERE a.status = 'open' AND a.assigned_to IS NOT NULL GROUP BY a.assigned_to

@@ -362,21 +362,24 @@ class SQLiteStore:
     # -- metrics and targets ------------------------------------------------------------
 
     def tallies(self, start: datetime, end: datetime, first: date, last: date, today: date,
-                grace_days: int) -> dict[str, Tally]:
-        """Raw counts per collector: calls logged in [start, end) (UTC instants), payments
-        and promise due dates in [first, last] (dates), outstanding at ``first``."""
+                grace_days: int, collector: str | None = None) -> dict[str, Tally]:
+        """Raw counts per collector (or just ``collector``): calls logged in [start, end)
+        (UTC instants), payments and promise due dates in [first, last] (dates),
+        outstanding at ``first``."""
         from collectctl.clock import to_utc_iso
         from collectctl.core.promises import BROKEN, KEPT, promise_status
 
-        span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
-        days = {"first": first.isoformat(), "last": last.isoformat()}
+        who = {"collector": collector} if collector is not None else {}
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        span = {"start": to_utc_iso(start), "end": to_utc_iso(end), **who}
+        days = {"first": first.isoformat(), "last": last.isoformat(), **who}
         counts: dict[str, dict[str, int]] = {}
-        for collector, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS, span):
-            counts.setdefault(collector or "", {})[outcome] = n
+        for name, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS.format(**narrow), span):
+            counts.setdefault(name or "", {})[outcome] = n
         made = {c or "": (n, codec.from_minor(m or 0))
-                for c, n, m in self.conn.execute(sql.PROMISES_MADE, span)}
+                for c, n, m in self.conn.execute(sql.PROMISES_MADE.format(**narrow), span)}
         due = [(c or "", codec.promise_from_row(row))
-               for c, *row in self.conn.execute(sql.PROMISES_DUE, days)]
+               for c, *row in self.conn.execute(sql.PROMISES_DUE.format(**narrow), days)]
         payments: dict[str, list[Payment]] = {}
         for payment in self.payments_for(sorted({p.account_id for _c, p in due})):
             payments.setdefault(payment.account_id, []).append(payment)
@@ -386,9 +389,9 @@ class SQLiteStore:
                                   grace_days)
             judged.setdefault(collector, []).append(view.status)
         collected = {c or "": codec.from_minor(m or 0)
-                     for c, m in self.conn.execute(sql.COLLECTED, days)}
+                     for c, m in self.conn.execute(sql.COLLECTED.format(**narrow), days)}
         outstanding = {c or "": codec.from_minor(m or 0) for c, m in self.conn.execute(
-            sql.OUTSTANDING_AT, {**days, "start": span["start"]})}
+            sql.OUTSTANDING_AT.format(**narrow), {**days, "start": span["start"]})}
         names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)
         names.discard("")
         return {
