@@ -180,3 +180,11 @@ def test_progress_against_a_monthly_target_and_the_pace(day):
     text = day("progress", "--collector", "alice").stdout
     assert "collected" in text and "ahead" in text and "\x1b[" not in text
     assert "calls left in today's plan" in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "csv", "html"])
+def test_no_debtor_name_or_phone_in_any_format(day, fmt):
+    for extra in ([], ["--redact"]):
+        out = run(day, "report", "--from", "2026-12-01", "--to", "2026-12-07", "-f", fmt,
+                  *extra).stdout
+        assert "王小明" not in out and "912345678" not in out and "0912" not in out
