@@ -77,21 +77,10 @@ def _write(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)
         return
-    import os
-    import tempfile
-    from pathlib import Path
+    from collectctl.private_files import private_output
 
-    path = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with private_output(output) as out:
+        out.write(text)
 
 
 @target_app.command("set")

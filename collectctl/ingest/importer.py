@@ -8,8 +8,6 @@ interrupted import leaves the database as it was.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +35,7 @@ from collectctl.ingest.headers import (
     load_mapping,
 )
 from collectctl.ingest.reader import open_table
+from collectctl.private_files import private_output
 
 CHUNK_ROWS = 2_000
 
@@ -391,19 +390,10 @@ def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list
     UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to a
     temporary file and renamed, so a failure never leaves half a file.
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".rejects-", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", errors="surrogateescape", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*header, "reason"])
-            for reject in rejects:
-                cells = list(reject.raw) + [""] * (len(header) - len(reject.raw))
-                reason = _("line {line}: {reason}").format(line=reject.line, reason=reject.reason)
-                writer.writerow([*cells[: len(header)], reason])
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with private_output(path, "utf-8-sig", errors="surrogateescape", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*header, "reason"])
+        for reject in rejects:
+            cells = list(reject.raw) + [""] * (len(header) - len(reject.raw))
+            reason = _("line {line}: {reason}").format(line=reject.line, reason=reject.reason)
+            writer.writerow([*cells[: len(header)], reason])
