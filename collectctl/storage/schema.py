@@ -170,6 +170,7 @@ MIGRATIONS.append(
             "CREATE UNIQUE INDEX targets_key ON targets (collector, period, start_date, metric)",
             "CREATE INDEX calls_called_at ON calls (called_at)",
             "CREATE INDEX promises_call ON promises (call_id)",
+            "CREATE INDEX promises_made ON promises (made_on)",
         ],
     )
 )

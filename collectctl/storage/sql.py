@@ -253,7 +253,12 @@ SELECT_PAYMENTS_FOR_COLLECTOR = _STANDING_PAYMENTS + f"""
 
 # -- metrics and targets --------------------------------------------------------------------
 
-_STANDING_CALL = "c.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)"
+#: An entry that stands: not an undo entry and not undone. (Written with the outcome, not
+#: ``reverses IS NULL``: the planner would scan the unique index on ``reverses`` for every
+#: call instead of the time range.)
+_STANDING_CALL = (
+    "c.outcome <> 'undo' AND NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = c.id)"
+)
 
 OUTCOME_COUNTS = f"""
 SELECT c.collector, c.outcome, COUNT(*) FROM calls c
@@ -262,7 +267,8 @@ GROUP BY c.collector, c.outcome
 """
 PROMISES_MADE = f"""
 SELECT c.collector, COUNT(*), SUM(p.amount_minor) FROM promises p JOIN calls c ON c.id = p.call_id
-WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
+WHERE p.made_on >= :first AND p.made_on <= :last
+  AND c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY c.collector
 """
 PROMISES_DUE = f"""

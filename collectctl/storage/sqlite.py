@@ -376,8 +376,8 @@ class SQLiteStore:
         counts: dict[str, dict[str, int]] = {}
         for name, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS.format(**narrow), span):
             counts.setdefault(name or "", {})[outcome] = n
-        made = {c or "": (n, codec.from_minor(m or 0))
-                for c, n, m in self.conn.execute(sql.PROMISES_MADE.format(**narrow), span)}
+        made = {c or "": (n, codec.from_minor(m or 0)) for c, n, m in self.conn.execute(
+            sql.PROMISES_MADE.format(**narrow), {**span, **days})}
         due = [(c or "", codec.promise_from_row(row))
                for c, *row in self.conn.execute(sql.PROMISES_DUE.format(**narrow), days)]
         payments: dict[str, list[Payment]] = {}

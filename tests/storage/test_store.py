@@ -167,3 +167,20 @@ def test_find_batch_by_sha(store):
     found = store.find_batch("accounts", "abc", before_id=b2)
     assert (found.id, found.inserted, found.rejected) == (b1, 3, 1)
     assert store.find_batch("accounts", "zzz") is None
+
+
+@pytest.mark.parametrize(("name", "narrow", "index"), [
+    ("OUTCOME_COUNTS", "ALL_COLLECTORS", "calls_called_at"),
+    ("OUTCOME_COUNTS", "ONE_COLLECTOR", "calls_collector"),
+    ("CALLS_BY_UTC_HOUR", "ALL_COLLECTORS", "calls_called_at"),
+    ("PROMISES_MADE", "ALL_COLLECTORS", "promises_made"),
+    ("PROMISES_DUE", "ALL_COLLECTORS", "promises_due"),
+])
+def test_report_queries_use_their_index(store, name, narrow, index):
+    """A full scan of 10,000,000 calls once crept in through the index on ``reverses``."""
+    from collectctl.storage import sql
+
+    query = getattr(sql, name).format(**getattr(sql, narrow))
+    params = {"start": "a", "end": "b", "first": "a", "last": "b", "collector": "c"}
+    plan = " ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + query, params))
+    assert f"USING INDEX {index}" in plan, plan
