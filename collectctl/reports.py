@@ -43,9 +43,17 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
     start, end = period_bounds(first, last, settings.timezone)
-    tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
-                            collector)
     book = outcome_book(settings)
+    by_hour = store.calls_by_hour(start, end, collector) if charts else None
+    counts = None
+    if by_hour is not None:  # one pass over the period's calls serves counts and charts
+        counts = {}
+        for _hour, who, code, n in by_hour:
+            if collector is None or who == collector:
+                per = counts.setdefault(who, {})
+                per[code] = per.get(code, 0) + n
+    tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
+                            collector, counts)
     by_collector = {name: metrics(t, book) for name, t in tallies.items()}
     if collector is not None:
         if collector not in by_collector and collector not in store.collectors():
@@ -58,7 +66,7 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
     if not charts:
         return Report(first, last, team, rows, collector)
     daily = _daily(store, settings, first, last, collector)
-    hourly = _hourly(store, settings, start, end, collector, book)
+    hourly = _hourly(by_hour, settings, collector, book)
     return Report(first, last, team, rows, collector, daily, hourly)
 
 
@@ -84,11 +92,11 @@ def _daily(store, settings: Settings, first: date, last: date, collector: str | 
     return tuple(out)
 
 
-def _hourly(store, settings: Settings, start: datetime, end: datetime, collector, book):
+def _hourly(by_hour, settings: Settings, collector, book):
     """Calls and contacts by hour of the day in the collector's zone."""
     zone = ZoneInfo(settings.timezone)
     calls: dict[int, list[int]] = {}
-    for hour, who, code, n in store.calls_by_hour(start, end):
+    for hour, who, code, n in by_hour:
         outcome = book.find(code)
         if outcome is None or (collector is not None and who != collector):
             continue

@@ -284,13 +284,20 @@ WHERE y.paid_on >= :first AND y.paid_on <= :last
   {accounts_of}
 GROUP BY a.assigned_to
 """
-OUTSTANDING_AT = """
-SELECT a.assigned_to, SUM(a.amount_due_minor - COALESCE((
-    SELECT SUM(y.amount_minor) FROM payments y
-    WHERE y.account_id = a.account_id AND y.paid_on >= a.as_of AND y.paid_on < :first
-      AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
-  ), 0))
+#: Outstanding at the start of a period = the lists' amounts (accounts open, or closed
+#: during the period) less the payments made between each list's day and that start.
+#: Two aggregates rather than a subquery per account: a portfolio has a million accounts.
+LISTED_AMOUNTS = """
+SELECT a.assigned_to, SUM(a.amount_due_minor)
 FROM accounts a WHERE (a.status = 'open' OR a.updated_at >= :start) {accounts_of}
+GROUP BY a.assigned_to
+"""
+PAID_BEFORE = """
+SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+  ON a.account_id = y.account_id
+WHERE y.paid_on < :first AND y.paid_on >= a.as_of
+  AND (a.status = 'open' OR a.updated_at >= :start) {accounts_of}
+  AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
 GROUP BY a.assigned_to
 """
 
@@ -324,6 +331,6 @@ GROUP BY y.paid_on, a.assigned_to
 """
 CALLS_BY_UTC_HOUR = f"""
 SELECT substr(c.called_at, 1, 13), c.collector, c.outcome, COUNT(*) FROM calls c
-WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL}
+WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY substr(c.called_at, 1, 13), c.collector, c.outcome
 """

@@ -362,7 +362,8 @@ class SQLiteStore:
     # -- metrics and targets ------------------------------------------------------------
 
     def tallies(self, start: datetime, end: datetime, first: date, last: date, today: date,
-                grace_days: int, collector: str | None = None) -> dict[str, Tally]:
+                grace_days: int, collector: str | None = None,
+                counts: dict[str, dict[str, int]] | None = None) -> dict[str, Tally]:
         """Raw counts per collector (or just ``collector``): calls logged in [start, end)
         (UTC instants), payments and promise due dates in [first, last] (dates),
         outstanding at ``first``."""
@@ -373,9 +374,11 @@ class SQLiteStore:
         narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
         span = {"start": to_utc_iso(start), "end": to_utc_iso(end), **who}
         days = {"first": first.isoformat(), "last": last.isoformat(), **who}
-        counts: dict[str, dict[str, int]] = {}
-        for name, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS.format(**narrow), span):
-            counts.setdefault(name or "", {})[outcome] = n
+        if counts is None:  # else the caller counted them already (by hour, for its charts)
+            counts = {}
+            for name, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS.format(**narrow),
+                                                      span):
+                counts.setdefault(name or "", {})[outcome] = n
         made = {c or "": (n, codec.from_minor(m or 0)) for c, n, m in self.conn.execute(
             sql.PROMISES_MADE.format(**narrow), {**span, **days})}
         due = [(c or "", codec.promise_from_row(row))
@@ -390,8 +393,11 @@ class SQLiteStore:
             judged.setdefault(collector, []).append(view.status)
         collected = {c or "": codec.from_minor(m or 0)
                      for c, m in self.conn.execute(sql.COLLECTED.format(**narrow), days)}
+        window = {**days, "start": span["start"]}
         outstanding = {c or "": codec.from_minor(m or 0) for c, m in self.conn.execute(
-            sql.OUTSTANDING_AT.format(**narrow), {**days, "start": span["start"]})}
+            sql.LISTED_AMOUNTS.format(**narrow), window)}
+        for c, m in self.conn.execute(sql.PAID_BEFORE.format(**narrow), window):
+            outstanding[c or ""] = outstanding.get(c or "", ZERO) - codec.from_minor(m or 0)
         names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)
         names.discard("")
         return {
@@ -409,14 +415,20 @@ class SQLiteStore:
         return [(date.fromisoformat(d), c or "", codec.from_minor(m))
                 for d, c, m in self.conn.execute(sql.COLLECTED_BY_DAY, days)]
 
-    def calls_by_hour(self, start: datetime, end: datetime) -> list[tuple[datetime, str, str, int]]:
+    def calls_by_hour(
+        self, start: datetime, end: datetime, collector: str | None = None
+    ) -> list[tuple[datetime, str, str, int]]:
         """Standing entries per UTC hour, collector and outcome: (hour start, collector,
-        outcome, count)."""
+        outcome, count); only ``collector``'s when given."""
         from collectctl.clock import to_utc_iso
 
         span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
+        narrow = sql.ALL_COLLECTORS
+        if collector is not None:
+            span["collector"], narrow = collector, sql.ONE_COLLECTOR
+        query = sql.CALLS_BY_UTC_HOUR.format(**narrow)
         return [(datetime.fromisoformat(h + ":00:00+00:00"), c or "", o, n)
-                for h, c, o, n in self.conn.execute(sql.CALLS_BY_UTC_HOUR, span)]
+                for h, c, o, n in self.conn.execute(query, span)]
 
     def set_targets(self, targets: Sequence[Target], now: str) -> None:
         self.conn.executemany(sql.UPSERT_TARGET, [

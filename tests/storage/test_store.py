@@ -173,6 +173,7 @@ def test_find_batch_by_sha(store):
     ("OUTCOME_COUNTS", "ALL_COLLECTORS", "calls_called_at"),
     ("OUTCOME_COUNTS", "ONE_COLLECTOR", "calls_collector"),
     ("CALLS_BY_UTC_HOUR", "ALL_COLLECTORS", "calls_called_at"),
+    ("CALLS_BY_UTC_HOUR", "ONE_COLLECTOR", "calls_collector"),
     ("PROMISES_MADE", "ALL_COLLECTORS", "promises_made"),
     ("PROMISES_DUE", "ALL_COLLECTORS", "promises_due"),
 ])
