@@ -59,6 +59,7 @@ class PlannedEntry:
 
 def parse_day(text: str, today: date, order: str) -> date:
     """A day as a collector types it: ``2026-12-10``, ``115/12/10``, ``today``, ``tomorrow``,
+    ``yesterday`` (a report run after midnight),
     ``+7`` (days from today) or a weekday (``fri``: the next Friday after today)."""
     from collectctl.ingest.fields import FieldError, parse_date
 
@@ -67,6 +68,8 @@ def parse_day(text: str, today: date, order: str) -> date:
         return today
     if word in ("tomorrow", "明天"):
         return today + timedelta(days=1)
+    if word in ("yesterday", "昨天"):
+        return today - timedelta(days=1)
     if word.startswith("+") and word[1:].isdigit():
         return today + timedelta(days=int(word[1:]))
     if word[:3] in WEEKDAYS and word.isalpha():

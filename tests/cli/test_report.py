@@ -82,6 +82,11 @@ def test_a_range_counts_the_promises_made_and_payments_in_it(day):
     assert alice["collected"] == "1500.00"  # the 12-03 payment is in the range now
 
 
+def test_yesterday_for_a_report_run_after_midnight(day):
+    day.now = "2026-12-05T00:30:00+08:00"
+    assert report(day, "--date", "yesterday")["from"] == "2026-12-04"
+
+
 def test_an_empty_period_is_a_report_of_zeros(day):
     data = report(day, "--date", "2026-11-01")
     assert data["team"]["calls"] == 0 and data["team"]["collected"] == "0.00"
