@@ -171,6 +171,9 @@ MIGRATIONS.append(
             "CREATE INDEX calls_called_at ON calls (called_at)",
             "CREATE INDEX promises_call ON promises (call_id)",
             "CREATE INDEX promises_made ON promises (made_on)",
+            # Covers the balance per collector (recovery rate, target split) without
+            # reading a million account rows.
+            "CREATE INDEX accounts_balance ON accounts (status, assigned_to, amount_due_minor)",
         ],
     )
 )

@@ -288,9 +288,11 @@ GROUP BY a.assigned_to
 #: during the period) less the payments made between each list's day and that start.
 #: Two aggregates rather than a subquery per account: a portfolio has a million accounts.
 LISTED_AMOUNTS = """
-SELECT a.assigned_to, SUM(a.amount_due_minor)
-FROM accounts a WHERE (a.status = 'open' OR a.updated_at >= :start) {accounts_of}
-GROUP BY a.assigned_to
+SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' {accounts_of} GROUP BY a.assigned_to
+UNION ALL
+SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'closed' AND a.updated_at >= :start {accounts_of} GROUP BY a.assigned_to
 """
 PAID_BEFORE = """
 SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a

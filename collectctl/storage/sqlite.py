@@ -394,8 +394,9 @@ class SQLiteStore:
         collected = {c or "": codec.from_minor(m or 0)
                      for c, m in self.conn.execute(sql.COLLECTED.format(**narrow), days)}
         window = {**days, "start": span["start"]}
-        outstanding = {c or "": codec.from_minor(m or 0) for c, m in self.conn.execute(
-            sql.LISTED_AMOUNTS.format(**narrow), window)}
+        outstanding: dict[str, Decimal] = {}
+        for c, m in self.conn.execute(sql.LISTED_AMOUNTS.format(**narrow), window):
+            outstanding[c or ""] = outstanding.get(c or "", ZERO) + codec.from_minor(m or 0)
         for c, m in self.conn.execute(sql.PAID_BEFORE.format(**narrow), window):
             outstanding[c or ""] = outstanding.get(c or "", ZERO) - codec.from_minor(m or 0)
         names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)

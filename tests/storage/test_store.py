@@ -176,6 +176,7 @@ def test_find_batch_by_sha(store):
     ("CALLS_BY_UTC_HOUR", "ONE_COLLECTOR", "calls_collector"),
     ("PROMISES_MADE", "ALL_COLLECTORS", "promises_made"),
     ("PROMISES_DUE", "ALL_COLLECTORS", "promises_due"),
+    ("LISTED_AMOUNTS", "ALL_COLLECTORS", "accounts_balance"),
 ])
 def test_report_queries_use_their_index(store, name, narrow, index):
     """A full scan of 10,000,000 calls once crept in through the index on ``reverses``."""
@@ -184,4 +185,4 @@ def test_report_queries_use_their_index(store, name, narrow, index):
     query = getattr(sql, name).format(**getattr(sql, narrow))
     params = {"start": "a", "end": "b", "first": "a", "last": "b", "collector": "c"}
     plan = " ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + query, params))
-    assert f"USING INDEX {index}" in plan, plan
+    assert f"INDEX {index}" in plan, plan
