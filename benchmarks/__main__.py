@@ -17,6 +17,16 @@ from benchmarks.generate import build_database, calls_csv
 NOW = "2026-12-04T10:00:00+08:00"
 
 
+EXE = [sys.executable, "-m", "collectctl"]
+
+
+def bench_env(db: Path, workdir: Path, **extra: str) -> dict:
+    """The environment of a timed run: the database, a fixed clock, an empty config."""
+    (workdir / "none.yaml").write_text("{}\n")
+    return {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
+            "COLLECTCTL_CONFIG": str(workdir / "none.yaml"), **extra}
+
+
 def timed(args: list[str], env: dict) -> float:
     start = time.perf_counter()
     subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -33,26 +43,23 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path) -> None
     started = time.perf_counter()
     build_database(db, accounts, collectors=max(1, accounts // 2000))
     print(f"database of {accounts:,} accounts built in {time.perf_counter() - started:.1f} s")
-    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
-           "COLLECTCTL_COLLECTOR": "c0000", "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
-    (workdir / "none.yaml").write_text("{}\n")
-    exe = [sys.executable, "-m", "collectctl"]
+    env = bench_env(db, workdir, COLLECTCTL_COLLECTOR="c0000")
     typer_floor, typer_spread = median_of(9, [sys.executable, "-c", "import typer"], env)
-    one, spread = median_of(9, [*exe, "log", "TW-00000001", "na"], env)
+    one, spread = median_of(9, [*EXE, "log", "TW-00000001", "na"], env)
     print(f"python -c 'import typer': {typer_floor * 1000:.0f} ms "
           f"(spread {typer_spread * 1000:.0f})")
     print(f"collectctl log ID na: {one * 1000:.0f} ms median of 9 (spread {spread * 1000:.0f}); "
           f"{one / typer_floor:.1f}x the typer floor")
     started = time.perf_counter()
     for n in range(singles):
-        subprocess.run([*exe, "log", f"TW-{n * 7 % accounts:08d}", "na"], env=env, check=True,
+        subprocess.run([*EXE, "log", f"TW-{n * 7 % accounts:08d}", "na"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     print(f"{singles:,} log commands one at a time: {elapsed:.1f} s, "
           f"{singles / elapsed:.1f} calls/s")
     path = workdir / "calls.csv"
     calls_csv(path, imported, accounts, date(2026, 12, 4))
-    elapsed = timed([*exe, "import", "calls", str(path), "--allow-overpay"], env)
+    elapsed = timed([*EXE, "import", "calls", str(path), "--allow-overpay"], env)
     print(f"import calls of {imported:,} rows: {elapsed:.1f} s, {imported / elapsed:,.0f} calls/s")
 
 
@@ -98,14 +105,11 @@ def bench_plan(accounts: int, collectors: int, workdir: Path) -> None:
     build_database(db, accounts, collectors=collectors)
     print(f"database of {accounts:,} accounts over {collectors} collectors built in "
           f"{time.perf_counter() - started:.1f} s")
-    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
-           "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
-    (workdir / "none.yaml").write_text("{}\n")
-    exe = [sys.executable, "-m", "collectctl"]
-    one, spread = median_of(5, [*exe, "plan", "--format", "json", "--collector", "c0001"], env)
+    env = bench_env(db, workdir)
+    one, spread = median_of(5, [*EXE, "plan", "--format", "json", "--collector", "c0001"], env)
     print(f"plan --format json, one collector ({accounts // collectors:,} accounts): "
           f"{one * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f})")
-    elapsed = timed([*exe, "plan", "--all", "--format", "json"], env)
+    elapsed = timed([*EXE, "plan", "--all", "--format", "json"], env)
     print(f"plan --all --format json, {collectors} collectors: {elapsed:.1f} s")
     ratio = optimality_ratio(db, "c0001")
     if ratio is not None:
@@ -121,14 +125,11 @@ def bench_report(accounts: int, collectors: int, calls: int, workdir: Path) -> N
     add_calls(db, calls, accounts, collectors, date(2026, 12, 4))
     print(f"{accounts:,} accounts and {calls:,} calls built in "
           f"{time.perf_counter() - started:.1f} s")
-    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW,
-           "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
-    (workdir / "none.yaml").write_text("{}\n")
-    exe = [sys.executable, "-m", "collectctl"]
-    team, spread = median_of(5, [*exe, "report", "--date", "2026-12-04", "-f", "json"], env)
+    env = bench_env(db, workdir)
+    team, spread = median_of(5, [*EXE, "report", "--date", "2026-12-04", "-f", "json"], env)
     print(f"team daily report (json): {team * 1000:.0f} ms median of 5 (spread "
           f"{spread * 1000:.0f})")
-    one, spread = median_of(5, [*exe, "progress", "--period", "month", "--collector", "c0001",
+    one, spread = median_of(5, [*EXE, "progress", "--period", "month", "--collector", "c0001",
                                 "-f", "json"], env)
     print(f"one collector's monthly progress (json): {one * 1000:.0f} ms median of 5 "
           f"(spread {spread * 1000:.0f})")
