@@ -211,13 +211,6 @@ SELECT_PAYMENTS_IN = _STANDING_PAYMENTS + """
   AND y.account_id IN ({ids}) ORDER BY y.account_id, y.paid_on, y.id
 """
 
-ADD_CONTACT = """
-INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at)
-VALUES (:account_id, :number, :label, :valid, :extension,
-    (SELECT COUNT(*) FROM phones WHERE account_id = :account_id), :source, :now)
-ON CONFLICT (account_id, number) DO NOTHING
-"""
-
 #: Open accounts with no valid phone, or whose latest standing entry is a skip.
 SELECT_NO_VALID_PHONE = """
 SELECT a.account_id FROM accounts a

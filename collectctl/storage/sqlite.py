@@ -304,7 +304,7 @@ class SQLiteStore:
     def add_phone(self, account_id: str, phone: Phone, source: str, now: str) -> bool:
         """Add a number to an account unless it is already there; True if added."""
         params = codec.phone_params(account_id, phone, 0, source, now)
-        return self.conn.execute(sql.ADD_CONTACT, params).rowcount > 0
+        return self.conn.execute(sql.ADD_PHONE, params).rowcount > 0
 
     def add_promise(self, promise: Promise, call_id: int) -> int:
         params = codec.promise_params(promise, call_id)
