@@ -155,6 +155,7 @@ class CallSettings:
 
     handle_minutes: int = _opt(5, _positive_int)
     golden_minutes: int = _opt(15, _check_positive)
+    retry_minutes: int = _opt(120, _check_positive)
     lunch: tuple[time, time] = _opt((time(12, 0), time(13, 30)), _check_span)
 
 

@@ -101,8 +101,9 @@ def _country(account: Account) -> str | None:
 
 
 def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
-               limit: int | None = None) -> Plan:
-    """The plan for ``collector`` on ``day`` (a date in the collector's zone)."""
+               limit: int | None = None, leave_out: frozenset[str] = frozenset()) -> Plan:
+    """The plan for ``collector`` on ``day`` (a date in the collector's zone); the accounts
+    in ``leave_out`` (set aside in work mode) are not planned."""
     accounts, calls, promises, payments = store.portfolio(collector)
     if not accounts:
         known = store.collectors()
@@ -114,6 +115,7 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
     if limit is not None:
         slot_starts = slot_starts[:max(limit, 0)]
     step = timedelta(minutes=settings.call.handle_minutes)
+    retry = timedelta(minutes=settings.call.retry_minutes)
     need_country = bool(settings.rules.by_country)
     states, scores, qualities, packs, excluded = {}, {}, {}, {}, {}
     local_cache: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -138,6 +140,8 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
         reason = why_not(state, local_day, pack.hold_days_after_conversation, caps)
         if state.skip and reason is None:
             reason = _("marked for skip tracing")
+        if reason is None and aid in leave_out:
+            reason = _("set aside for now")
         if reason:
             excluded[aid] = reason
             continue
@@ -157,8 +161,17 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
                                      hours_cache[key]))
             profiles[profile] = (tuple(row), tuple(float(q) for q in row))
         row, floats = profiles[profile]
+        if state.last_attempt is not None and state.callback_at is None:
+            row, floats = _after_retry(row, floats, slot_starts,
+                                       state.last_attempt + retry)
         qualities[aid] = row
         if not any(row):
+            if slot_starts and any(profiles[profile][0]):
+                again = (state.last_attempt + retry).astimezone(ZoneInfo(settings.timezone))
+                excluded[aid] = _("tried at {time}; not again before {again}").format(
+                    time=state.last_attempt.astimezone(ZoneInfo(settings.timezone))
+                    .strftime("%H:%M"), again=again.strftime("%H:%M"))
+                continue
             closed = R.closed_reason(pack, local_day)
             excluded[aid] = (closed or _("outside legal hours for its whole window")
                              ) if slot_starts else _("no slots left in the shift")
@@ -197,6 +210,14 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
         note = _("no slots left in the shift on {day}").format(day=day.isoformat())
     return Plan(day, collector, tuple(planned), overflow, len(slot_starts), note, excluded,
                 scores, states, tuple(slot_starts), qualities, packs)
+
+
+def _after_retry(row, floats, slot_starts, earliest: datetime):
+    """The quality row with the slots before ``earliest`` closed (a retry too soon)."""
+    cut = sum(1 for start in slot_starts if start < earliest)
+    if not cut:
+        return row, floats
+    return ((R.CLOSED,) * cut + row[cut:], (0.0,) * cut + floats[cut:])
 
 
 def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int | None:

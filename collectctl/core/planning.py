@@ -46,6 +46,8 @@ class AccountState:
     broken_promise: PromiseView | None
     callback_at: datetime | None
     skip: bool
+    #: The latest attempt on the plan day (debtor's zone), if any.
+    last_attempt: datetime | None = None
 
 
 def account_state(
@@ -56,7 +58,7 @@ def account_state(
     zone = ZoneInfo(account.timezone)
     standing = [c for c in activity.effective(calls) if c.outcome not in activity.RESERVED_CODES]
     attempts_today = attempts_7d = contacts_7d = 0
-    last_conversation = None
+    last_conversation = last_attempt = None
     ever = False
     week_start = day - timedelta(days=6)
     for call in standing:
@@ -67,6 +69,8 @@ def account_state(
         counts = outcome.attempt and (voicemail_counts or outcome.code != "voicemail")
         if counts and local_day == day:
             attempts_today += 1
+        if outcome.attempt and local_day == day:
+            last_attempt = call.called_at
         if counts and week_start <= local_day <= day:
             attempts_7d += 1
         if outcome.contact:
@@ -97,6 +101,7 @@ def account_state(
         broken_promise=broken[-1] if broken and not newer else None,
         callback_at=callback if callback and callback.astimezone(zone).date() == day else None,
         skip=activity.marked_for_skip(calls, book),
+        last_attempt=last_attempt,
     )
 
 
@@ -205,6 +210,10 @@ def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple) ->
         return _("cap: {n} calls in the last 7 days").format(n=state.attempts_7d)
     if max_contacts is not None and state.contacts_7d >= max_contacts:
         return _("cap: {n} contacts in the last 7 days").format(n=state.contacts_7d)
+    if state.last_conversation is not None and state.callback_at is None:
+        talked_at = state.last_conversation.astimezone(ZoneInfo(account.timezone))
+        if talked_at.date() == day:
+            return _("reached today at {time}").format(time=talked_at.strftime("%H:%M"))
     if pack_hold_days and state.last_conversation is not None and state.callback_at is None:
         talked = state.last_conversation.astimezone(ZoneInfo(account.timezone)).date()
         if (day - talked).days < pack_hold_days:

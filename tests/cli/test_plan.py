@@ -129,9 +129,12 @@ def test_held_accounts_leave_the_plan_and_return_when_released(cli, make_csv, se
     assert reason in cli("plan", "--why-not", "A").stdout
     if setup[2] in ("dispute", "cease"):
         assert cli("account", "A", "--resume").exit_code == 0
+        # The debtor was spoken to today: back in Monday's plan, not again today.
+        assert "reached today at 08:00" in cli("plan", "--why-not", "A").stdout
+        assert [c["account_id"] for c in plan(cli, "--date", "2026-12-07")["calls"]] == ["A"]
     else:
         assert cli("undo").exit_code == 0
-    assert [c["account_id"] for c in plan(cli)["calls"]] == ["A"]
+        assert [c["account_id"] for c in plan(cli)["calls"]] == ["A"]
 
 
 def test_caps_per_day(cli, make_csv):
@@ -226,8 +229,9 @@ def test_time_that_has_passed_is_not_offered(cli, make_csv):
 def test_next_is_the_call_due_now_with_its_brief(cli, make_csv):
     load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\n"
                         "B,林美玲,90000,0922333444,09:00,,alice,\n")
-    cli.now = "2026-12-04T09:02:00+08:00"
+    cli.now = "2026-12-03T15:00:00+08:00"
     assert cli("log", "A", "ptp", "-a", "100", "-d", "2026-12-04").exit_code == 0
+    cli.now = "2026-12-04T09:02:00+08:00"
     out = cli("next").stdout
     assert out.startswith("Next: 09:05 B (golden window")
     assert "Dial +886922333444" in out and "Then: 09:10 A" in out
@@ -254,3 +258,37 @@ def test_all_collectors_in_one_run(cli, make_csv):
     assert [(p["collector"], len(p["calls"])) for p in data["plans"]] == [("alice", 1), ("bob", 2)]
     table = cli("plan", "--all").stdout
     assert "alice" in table and "bob" in table
+
+
+def test_an_unanswered_account_is_not_redialled_before_the_retry_gap(cli, make_csv, tmp_path):
+    load(cli, make_csv, "A,D,90000,0912345678,,,alice,\nB,E,1000,0922333444,,,alice,\n")
+    cli.now = "2026-12-04T09:00:00+08:00"
+    assert plan(cli)["calls"][0]["account_id"] == "A"
+    assert cli("log", "A", "na").exit_code == 0
+    calls = {c["account_id"]: c["start"] for c in plan(cli)["calls"]}
+    # The default gap is 120 minutes: A comes back at 11:00 at the earliest.
+    assert calls["A"] >= "2026-12-04T11:00:00+08:00"
+    assert calls["B"] < calls["A"]
+    short = with_config(cli, tmp_path, "call: {retry_minutes: 30}\n")
+    data = json.loads(short("plan", "--format", "json").stdout)
+    starts = {c["account_id"]: c["start"] for c in data["calls"]}
+    assert "2026-12-04T09:30:00+08:00" <= starts["A"] < "2026-12-04T11:00:00+08:00"
+
+
+def test_a_retry_gap_past_the_shift_says_so(cli, make_csv):
+    load(cli, make_csv, "A,D,90000,0912345678,,,alice,\n")
+    cli.now = "2026-12-04T17:00:00+08:00"
+    assert cli("log", "A", "na").exit_code == 0
+    assert plan(cli)["calls"] == []
+    assert "tried at 17:00; not again before 19:00" in cli("plan", "--why-not", "A").stdout
+
+
+def test_an_account_reached_today_leaves_todays_plan(cli, make_csv):
+    load(cli, make_csv, "A,D,90000,0912345678,,,alice,\nB,E,1000,0922333444,,,alice,\n")
+    assert cli("log", "A", "rpc").exit_code == 0
+    assert [c["account_id"] for c in plan(cli)["calls"]] == ["B"]
+    assert "reached today at 08:00" in cli("plan", "--why-not", "A").stdout
+    # ... unless the debtor asked to be called back today.
+    assert cli("log", "A", "cb", "--at", "16:00").exit_code == 0
+    calls = {c["account_id"]: c["start"] for c in plan(cli)["calls"]}
+    assert calls["A"] == "2026-12-04T16:00:00+08:00"
