@@ -8,7 +8,8 @@ argument.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from collectctl.errors import UsageError
@@ -38,6 +39,19 @@ def now(override: str | None, default_zone: str) -> datetime:
     if text:
         return parse_instant(text, default_zone)
     return datetime.now(UTC).astimezone(ZoneInfo(default_zone))
+
+
+def ticking(override: str | None, default_zone: str) -> Callable[[], datetime]:
+    """A clock for a command that runs for hours (``work``): the real clock, or, with
+    ``--now``, time running on from that instant."""
+    import time
+
+    text = override or os.environ.get(ENV_NOW)
+    if not text:
+        zone = ZoneInfo(default_zone)
+        return lambda: datetime.now(UTC).astimezone(zone)
+    start, began = parse_instant(text, default_zone), time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 def to_utc_iso(moment: datetime) -> str:

@@ -212,6 +212,25 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
                 scores, states, tuple(slot_starts), qualities, packs)
 
 
+def may_call_now(plan: Plan, settings: Settings, account_id: str, now: datetime) -> bool:
+    """Whether a planned call may be made at ``now`` rather than at its slot (work mode
+    runs ahead of the plan): within the debtor's legal hours for a whole call, not before
+    the retry gap is over, and a callback not more than one slot before its time."""
+    state = plan.states[account_id]
+    account = state.account
+    step = timedelta(minutes=settings.call.handle_minutes)
+    if state.callback_at is not None:
+        return state.callback_at <= now + step
+    if (state.last_attempt is not None
+            and now < state.last_attempt + timedelta(minutes=settings.call.retry_minutes)):
+        return False
+    zone = ZoneInfo(account.timezone)
+    local = now.astimezone(zone)
+    pack = settings.rules.packs[plan.packs[account_id]]
+    return R.quality(local, (now + step).astimezone(zone), account.work_start, settings.call,
+                     R.legal_hours(pack, local.date())) > R.CLOSED
+
+
 def _after_retry(row, floats, slot_starts, earliest: datetime):
     """The quality row with the slots before ``earliest`` closed (a retry too soon)."""
     cut = sum(1 for start in slot_starts if start < earliest)

@@ -56,28 +56,9 @@ def show(
 
 def dossier(state, account_id: str):
     """The account's file as of now (``show`` and ``next``)."""
-    from collectctl.config import outcome_book
-    from collectctl.core import activity
-    from collectctl.core.accounts import account_view
-    from collectctl.core.promises import select_promises
-    from collectctl.logbook import require_account
-    from collectctl.render.results import Dossier
+    from collectctl.briefs import account_file
 
-    store, today = state.store, state.now.date()
-    account = require_account(store, account_id)
-    calls = store.calls_of(account_id)
-    payments = store.payments_of(account_id)
-    promises = select_promises(store.promises_of(account_id), payments, today,
-                               state.settings.promise.grace_days)
-    return Dossier(
-        account=account_view(account, today),
-        balance=activity.balance(account, payments),
-        calls=tuple(calls),
-        promises=tuple(promises),
-        payments=tuple(payments),
-        hold=activity.hold_of(calls, outcome_book(state.settings)),
-        zone=state.settings.timezone,
-    )
+    return account_file(state.store, state.settings, state.now.date(), account_id)
 
 
 def register(app: typer.Typer) -> None:

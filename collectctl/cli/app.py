@@ -35,6 +35,11 @@ class CollectGroup(TyperGroup):
             _fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             _fail(_("interrupted; nothing half-written was kept"), 130)
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as error:
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
@@ -91,7 +96,7 @@ def root(
 
 
 def _register() -> None:
-    from collectctl.cli import accounts, calls, imports, plan, reports, setup
+    from collectctl.cli import accounts, calls, imports, plan, reports, setup, work
 
     app.add_typer(imports.app, name="import")
     accounts.register(app)
@@ -99,6 +104,7 @@ def _register() -> None:
     plan.register(app)
     reports.register(app)
     setup.register(app)
+    work.register(app)
 
 
 _register()

@@ -36,6 +36,10 @@ class AppContext:
     def now(self) -> datetime:
         return clock.now(self._now, self.settings.timezone)
 
+    def clock(self):
+        """A running clock (``work``), started at ``--now`` when one is given."""
+        return clock.ticking(self._now, self.settings.timezone)
+
     def db_target(self) -> str:
         """``--db``, else $COLLECTCTL_DB, else ``database:`` in the config, else the app dir."""
         explicit = self._db or os.environ.get(ENV_DB) or self.settings.database

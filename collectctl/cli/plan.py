@@ -24,7 +24,7 @@ def _plan_day(state, text: str | None) -> date:
     return parse_day(text, state.now.date(), state.settings.import_.date_order)
 
 
-def _collector(state, given: str | None) -> str:
+def collector_for(state, given: str | None) -> str:
     who = given or state.settings.me
     if not who:
         known = ", ".join(state.store.collectors()) or _("none")
@@ -82,7 +82,7 @@ def plan(
             plans = build_all(state.db_target(), collectors, state.settings, state.now, first)
             typer.echo(view.all_text(plans))
         return
-    who = _collector(state, collector)
+    who = collector_for(state, collector)
     if week:
         from collectctl.planner import build_week
 
@@ -133,7 +133,7 @@ def next_call(
     from collectctl.render import plan as view
 
     state = app_context(ctx)
-    result = build_plan(state.store, state.settings, state.now, _collector(state, collector),
+    result = build_plan(state.store, state.settings, state.now, collector_for(state, collector),
                         state.now.date())
     if not result.calls:
         typer.echo(result.note or _("Nothing left to call today."))

@@ -115,3 +115,17 @@ def test_whole_dossier_output(loaded):
         "Phones\n"
         "  +886912345678  (mobile)\n"
     )
+
+
+def test_a_reader_that_stops_early_is_not_an_error(cli, example_csv):
+    """``collectctl accounts | head -1``: the closed pipe ends the command quietly."""
+    import subprocess
+    import sys
+
+    assert cli("import", "accounts", example_csv).exit_code == 0
+    proc = subprocess.Popen([sys.executable, "-m", "collectctl", "--db", str(cli.db),
+                             "accounts"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait() == 0
+    assert b"error" not in err and b"Traceback" not in err

@@ -34,3 +34,18 @@ def test_bad_override_is_a_usage_error():
 def test_storage_form_is_utc():
     moment = clock.parse_instant("2026-12-04T09:00:00+08:00", "UTC")
     assert clock.to_utc_iso(moment) == "2026-12-04T01:00:00+00:00"
+
+
+def test_a_ticking_clock_runs_on_from_the_override(monkeypatch):
+    import time as real_time
+
+    ticks = iter([100.0, 100.0, 130.5])
+    monkeypatch.setattr(real_time, "monotonic", lambda: next(ticks))
+    tick = clock.ticking("2026-12-04T09:00:00+08:00", "UTC")
+    assert tick() == datetime.fromisoformat("2026-12-04T09:00:00+08:00")
+    assert tick() == datetime.fromisoformat("2026-12-04T09:00:30.5+08:00")
+
+
+def test_a_ticking_clock_without_override_is_the_real_clock():
+    before = datetime.now().astimezone()
+    assert clock.ticking(None, "Asia/Taipei")() >= before
