@@ -27,15 +27,111 @@ def isolated(tmp_path, monkeypatch):
     return tmp_path
 
 
+# -- the two engines ---------------------------------------------------------------------
+#
+# Every test that uses the ``db`` fixture (and so ``cli``) runs twice: on an SQLite file
+# and on PostgreSQL. The PostgreSQL server is $COLLECTCTL_TEST_PG (an admin URL; .ci/run
+# starts a throwaway cluster and sets it). Without one the PostgreSQL runs are skipped,
+# saying why, except under CI, where that is a failure.
+
+PG_ENV = "COLLECTCTL_TEST_PG"
+TEAM_TABLES = ("targets", "payments", "promises", "calls", "phones", "account_history",
+               "accounts", "import_batches")
+
+
+#: Read once, before any test's clean environment removes every COLLECTCTL_* variable.
+_PG_ADMIN_URL = os.environ.get(PG_ENV) or None
+
+
+def pg_admin_url() -> str | None:
+    return _PG_ADMIN_URL
+
+
+def with_database(url: str, name: str) -> str:
+    """The server URL ``url`` with its database replaced by ``name``."""
+    base, _sep, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (("?" + query) if query else "")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The admin URL of a reachable PostgreSQL server, or a skip (a failure under CI)."""
+    url = pg_admin_url()
+    reason = None
+    if not url:
+        reason = f"no PostgreSQL server: set {PG_ENV} (or run .ci/run)"
+    else:
+        try:
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=5).close()
+        except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+            reason = f"PostgreSQL at {PG_ENV} not reachable: {error}"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must run the PostgreSQL tests)", pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+def _admin_sql(url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_server):
+    """One migrated database for the session; each test starts it empty (``db``)."""
+    from collectctl.storage import open_store
+
+    name = f"collectctl_test_{os.getpid()}"
+    _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+    url = with_database(pg_server, name)
+    open_store(url, migrate=True).close()
+    yield url
+    _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request) -> str:
+    if request.param == "postgresql" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("SQLite only: " + request.node.get_closest_marker("sqlite_only").args[0])
+    return request.param
+
+
 @pytest.fixture
-def db(tmp_path) -> Path:
-    return tmp_path / "test.db"
+def db(engine, tmp_path, request):
+    """The test's database: an SQLite file, or the session's PostgreSQL database emptied."""
+    if engine == "sqlite":
+        return tmp_path / "test.db"
+    url = request.getfixturevalue("pg_database")
+    _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES)} RESTART IDENTITY CASCADE")
+    return url
+
+
+def run_sql(db, query: str, params=()) -> list[tuple]:
+    """Rows of a query against the test database, on either engine (``?`` placeholders)."""
+    if str(db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(db)) as conn:
+            return conn.execute(query.replace("?", "%s"), params).fetchall()
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
 
 
 class Cli:
     """Runs collectctl in-process with ``--db`` and ``--now`` fixed."""
 
-    def __init__(self, db: Path, now: str = NOW) -> None:
+    def __init__(self, db, now: str = NOW) -> None:
         self.db = db
         self.now = now
         self.runner = CliRunner()
@@ -44,15 +140,12 @@ class Cli:
         base = ["--db", str(self.db), "--now", self.now]
         return self.runner.invoke(app, [*base, *map(str, args)], input=input)
 
+    def sql(self, query: str, params=()) -> list[tuple]:
+        return run_sql(self.db, query, params)
+
     def count(self, table: str) -> int:
         """Rows in a table of the test database (to prove nothing was written)."""
-        import sqlite3
-
-        conn = sqlite3.connect(self.db)
-        try:
-            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        finally:
-            conn.close()
+        return self.sql(f"SELECT COUNT(*) FROM {table}")[0][0]
 
     def json(self, *args: str):
         result = self(*args, "--format", "json")

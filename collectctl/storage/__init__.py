@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectctl.errors import StoreError
-from collectctl.i18n import _
+PG_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_store(target: str | Path):
-    """Open (creating and migrating if needed) the store at ``target``: a file path."""
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(_("PostgreSQL is not supported by this version yet: {url}").format(
-            url=text.split("@")[-1]))
+def is_postgres(target: str | Path) -> bool:
+    return str(target).startswith(PG_SCHEMES)
+
+
+def open_store(target: str | Path, migrate: bool = False):
+    """Open the store at ``target``: a file path (SQLite: created and migrated as needed)
+    or a ``postgresql://`` URL (a team server; ``migrate`` applies pending migrations,
+    which otherwise only ``collectctl db migrate`` does)."""
+    if is_postgres(target):
+        from collectctl.storage.postgres import PostgresStore
+
+        return PostgresStore(str(target), migrate=migrate)
     from collectctl.storage.sqlite import SQLiteStore
 
-    return SQLiteStore(text)
+    return SQLiteStore(str(target))

@@ -178,6 +178,48 @@ MIGRATIONS.append(
     )
 )
 
+#: Who may see what on a team server (PostgreSQL only; SQLite has no roles: the file's
+#: permissions are the boundary). Two group roles: a collector reads and logs on the
+#: accounts assigned to them (row-level security, by role name = ``assigned_to``); a lead
+#: reads and writes everything. ``collectctl team add`` makes the login roles.
+_OWN = "account_id IN (SELECT account_id FROM accounts WHERE assigned_to = current_user)"
+_TEAM_TABLES = ("accounts", "phones", "calls", "promises", "payments", "targets",
+                "import_batches", "account_history")
+_PG_ROLES = [
+    """
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'collectctl_collector') THEN
+        CREATE ROLE collectctl_collector NOLOGIN;
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'collectctl_lead') THEN
+        CREATE ROLE collectctl_lead NOLOGIN;
+      END IF;
+    END $$
+    """,
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON " + ", ".join(_TEAM_TABLES)
+    + " TO collectctl_lead",
+    "GRANT SELECT ON accounts, phones, calls, promises, payments, targets"
+    " TO collectctl_collector",
+    "GRANT INSERT ON phones, calls, promises, payments TO collectctl_collector",
+    "GRANT UPDATE (valid) ON phones TO collectctl_collector",
+    *[f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY" for t in _TEAM_TABLES],
+    *[f"CREATE POLICY lead_all ON {t} TO collectctl_lead USING (true) WITH CHECK (true)"
+      for t in _TEAM_TABLES],
+    "CREATE POLICY own_accounts ON accounts FOR SELECT TO collectctl_collector"
+    " USING (assigned_to = current_user)",
+    f"CREATE POLICY own_phones ON phones TO collectctl_collector USING ({_OWN})"
+    f" WITH CHECK ({_OWN})",
+    *[f"CREATE POLICY own_read ON {t} FOR SELECT TO collectctl_collector USING ({_OWN})"
+      for t in ("calls", "promises", "payments")],
+    "CREATE POLICY own_write ON calls FOR INSERT TO collectctl_collector"
+    f" WITH CHECK (collector = current_user AND {_OWN})",
+    *[f"CREATE POLICY own_write ON {t} FOR INSERT TO collectctl_collector"
+      f" WITH CHECK ({_OWN})" for t in ("promises", "payments")],
+    "CREATE POLICY own_targets ON targets FOR SELECT TO collectctl_collector"
+    " USING (collector = current_user OR collector = '')",
+]
+MIGRATIONS.append((4, "m004_team_roles", [{"postgresql": s} for s in _PG_ROLES]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {
@@ -187,7 +229,15 @@ DIALECTS = {
 }
 
 
-def statements(engine: str, migration: list[str]) -> list[str]:
-    """The DDL of one migration in ``engine``'s dialect."""
+def statements(engine: str, migration: list) -> list[str]:
+    """The DDL of one migration in ``engine``'s dialect. A statement is portable text with
+    the dialect words, or ``{engine: text}`` for a statement only some engines run."""
     words = DIALECTS[engine]
-    return [" ".join(s.format(**words).split()) for s in migration]
+    out = []
+    for s in migration:
+        if isinstance(s, dict):
+            if engine in s:
+                out.append(" ".join(s[engine].split()))
+        else:
+            out.append(" ".join(s.format(**words).split()))
+    return out

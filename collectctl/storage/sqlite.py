@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
-from collectctl.core.metrics import ZERO, Tally
-from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
-from collectctl.core.targets import Target
 from collectctl.errors import StoreError
 from collectctl.i18n import _
-from collectctl.storage import codec, sql
+from collectctl.storage.base import SQLStore, Transaction
 from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
 
 BUSY_TIMEOUT_MS = 10_000
-#: SQLite's limit on host parameters in one statement, kept well below.
-_CHUNK = 500
 
 
 def _create_private_file(path: Path) -> None:
@@ -35,17 +28,7 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-class Transaction:
-    """Handle on an open transaction; :meth:`rollback` discards it at the end of the block."""
-
-    def __init__(self) -> None:
-        self.rolled_back = False
-
-    def rollback(self) -> None:
-        self.rolled_back = True
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """A collectctl database in one SQLite file."""
 
     engine = "sqlite"
@@ -130,328 +113,14 @@ class SQLiteStore:
         finally:
             self._in_transaction = False
 
-    # -- import batches -------------------------------------------------------------------
+    def query_plan(self, query: str, params) -> str:
+        """How SQLite would run ``query`` (EXPLAIN QUERY PLAN), for tests and tuning."""
+        return " ".join(row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query,
+                                                           params))
 
-    def begin_batch(self, kind: str, file_name: str, encoding: str, imported_at: str) -> int:
-        cursor = self.conn.execute(
-            sql.INSERT_BATCH,
-            {"kind": kind, "file_name": file_name, "encoding": encoding, "at": imported_at},
-        )
-        return cursor.lastrowid
+    def _exec(self, query: str, params=None):
+        return self.conn.execute(query, params or {})
 
-    def finish_batch(self, batch_id: int, sha256: str, counts: dict[str, int]) -> None:
-        self.conn.execute(sql.FINISH_BATCH, {"id": batch_id, "sha256": sha256, **counts})
+    def _many(self, query: str, rows) -> None:
+        self.conn.executemany(query, rows)
 
-    def find_batch(
-        self, kind: str, sha256: str, before_id: int | None = None
-    ) -> ImportBatch | None:
-        """The latest earlier batch of ``kind`` that read a file with this sha256."""
-        row = self.conn.execute(
-            sql.FIND_BATCH_BY_SHA, {"kind": kind, "sha256": sha256, "before": before_id or 2**62}
-        ).fetchone()
-        return codec.batch_from_row(row) if row else None
-
-    # -- accounts -------------------------------------------------------------------------
-
-    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """``{account_id: (row_hash, status)}`` for those of ``ids`` that exist."""
-        found: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks, params = sql.in_list(chunk)
-            for account_id, row_hash, status in self.conn.execute(
-                sql.SELECT_FINGERPRINTS.format(ids=marks), params
-            ):
-                found[account_id] = (row_hash, status)
-        return found
-
-    def insert_accounts(
-        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
-    ) -> None:
-        """Insert new accounts (with their fingerprint) and their phones."""
-        self.conn.executemany(
-            sql.INSERT_ACCOUNT,
-            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
-        )
-        self._add_phones(accounts, now)
-
-    def update_accounts(
-        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
-    ) -> None:
-        """Replace accounts' fields from a newer list, keeping the old version in history.
-
-        Phones from the list are added; numbers already known (and their
-        valid/invalid mark) are kept as they are.
-        """
-        self.conn.executemany(
-            sql.SAVE_HISTORY,
-            [{"id": a.account_id, "batch_id": batch_id, "now": now} for a, _h in accounts],
-        )
-        self.conn.executemany(
-            sql.UPDATE_ACCOUNT,
-            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
-        )
-        self._add_phones(accounts, now)
-
-    def _add_phones(self, accounts: Sequence[tuple[Account, str]], now: str) -> None:
-        self.conn.executemany(
-            sql.ADD_PHONE,
-            [
-                codec.phone_params(account.account_id, phone, position, "import", now)
-                for account, _h in accounts
-                for position, phone in enumerate(account.phones)
-            ],
-        )
-
-    def accounts_without_valid_phone(self, ids: Sequence[str]) -> list[str]:
-        out: list[str] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks, params = sql.in_list(chunk)
-            rows = self.conn.execute(sql.WITHOUT_VALID_PHONE.format(ids=marks), params)
-            out.extend(row[0] for row in rows)
-        return out
-
-    def close_missing(
-        self, seen_ids: Iterable[str], collector: str | None, batch_id: int | None, now: str
-    ) -> int:
-        """Close open accounts (of ``collector``, or all) not in ``seen_ids``; return how many."""
-        self.conn.execute(sql.CREATE_SEEN)
-        self.conn.execute(sql.CLEAR_SEEN)
-        self.conn.executemany(sql.INSERT_SEEN, ({"id": i} for i in seen_ids))
-        params = {"collector": collector, "batch_id": batch_id, "now": now}
-        scope = "collector" if collector is not None else "all"
-        self.conn.execute(sql.SAVE_HISTORY_MISSING[scope], params)
-        closed = self.conn.execute(sql.CLOSE_MISSING[scope], params).rowcount
-        self.conn.execute(sql.CLEAR_SEEN)
-        return closed
-
-    def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
-        """The accounts (with phones) among ``ids`` that exist, by account id."""
-        found: dict[str, Account] = {}
-        for start in range(0, len(ids), _CHUNK):
-            marks, params = sql.in_list(ids[start : start + _CHUNK])
-            phones: dict[str, list] = {}
-            for prow in self.conn.execute(sql.SELECT_PHONES_IN.format(ids=marks), params):
-                phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
-            for row in self.conn.execute(sql.SELECT_ACCOUNTS_IN.format(ids=marks), params):
-                found[row[0]] = codec.account_from_row(row, phones.get(row[0], []))
-        return found
-
-    def get_account(self, account_id: str) -> Account | None:
-        row = self.conn.execute(sql.SELECT_ACCOUNT, {"id": account_id}).fetchone()
-        if row is None:
-            return None
-        phones = self.conn.execute(sql.SELECT_PHONES, {"id": account_id}).fetchall()
-        return codec.account_from_row(row, [codec.phone_from_row(p) for p in phones])
-
-    def list_accounts(
-        self,
-        collector: str | None = None,
-        status: str | None = None,
-        min_amount_minor: int | None = None,
-    ) -> list[Account]:
-        """Accounts matching every given filter, ordered by account id, with their phones."""
-        where, params = sql.account_filters(collector, status, min_amount_minor)
-        rows = self.conn.execute(sql.SELECT_ACCOUNTS.format(where=where), params).fetchall()
-        phones: dict[str, list] = {}
-        for prow in self.conn.execute(sql.SELECT_ALL_PHONES.format(where=where), params):
-            phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
-        return [codec.account_from_row(r, phones.get(r[0], [])) for r in rows]
-
-    def collectors(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(sql.SELECT_COLLECTORS)]
-
-    def count(self, table: str) -> int:
-        if table not in sql.COUNTABLE:
-            raise ValueError(table)
-        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-    # -- the call log ---------------------------------------------------------------------
-
-    def add_call(self, call: Call, now: str, batch_id: int | None = None) -> int:
-        """Append an entry to the call log; return its id."""
-        return self.conn.execute(sql.INSERT_CALL, codec.call_params(call, batch_id, now)).lastrowid
-
-    def get_call(self, call_id: int) -> Call | None:
-        row = self.conn.execute(sql.SELECT_CALL, {"id": call_id}).fetchone()
-        return codec.call_from_row(row) if row else None
-
-    def find_call(self, account_id: str, called_at, outcome: str) -> int | None:
-        """The id of a standing entry with this account, time and outcome (import dedup)."""
-        from collectctl.clock import to_utc_iso
-
-        row = self.conn.execute(sql.FIND_CALL, {
-            "account_id": account_id, "called_at": to_utc_iso(called_at), "outcome": outcome,
-        }).fetchone()
-        return row[0] if row else None
-
-    def calls_of(self, account_id: str) -> list[Call]:
-        """Every entry of an account's log, undo entries included, oldest first."""
-        rows = self.conn.execute(sql.SELECT_CALLS_OF, {"id": account_id})
-        return [codec.call_from_row(r) for r in rows]
-
-    def last_call_by(self, collector: str) -> Call | None:
-        """The collector's latest entry that is neither an undo nor undone."""
-        row = self.conn.execute(sql.SELECT_LAST_CALL_BY, {"collector": collector}).fetchone()
-        return codec.call_from_row(row) if row else None
-
-    def set_phone_valid(self, account_id: str, number: str, valid: bool) -> bool:
-        """Mark a phone valid or invalid; True if that changed anything."""
-        params = {"account_id": account_id, "number": number, "valid": 1 if valid else 0}
-        return self.conn.execute(sql.SET_PHONE_VALID, params).rowcount > 0
-
-    def add_phone(self, account_id: str, phone: Phone, source: str, now: str) -> bool:
-        """Add a number to an account unless it is already there; True if added."""
-        params = codec.phone_params(account_id, phone, 0, source, now)
-        return self.conn.execute(sql.ADD_PHONE, params).rowcount > 0
-
-    def add_promise(self, promise: Promise, call_id: int) -> int:
-        params = codec.promise_params(promise, call_id)
-        return self.conn.execute(sql.INSERT_PROMISE, params).lastrowid
-
-    def promises_of(self, account_id: str) -> list[Promise]:
-        rows = self.conn.execute(sql.SELECT_PROMISES_OF, {"id": account_id})
-        return [codec.promise_from_row(r) for r in rows]
-
-    def promises(self, collector: str | None = None) -> list[Promise]:
-        """Standing promises (their call not undone), by due date; of one collector's accounts."""
-        where, params = sql.account_filters(collector, None, None)
-        rows = self.conn.execute(sql.SELECT_PROMISES.format(where=where), params)
-        return [codec.promise_from_row(r) for r in rows]
-
-    def add_payment(
-        self, payment: Payment, now: str, call_id: int | None = None, batch_id: int | None = None
-    ) -> bool:
-        """Record a payment; False if one with the same account and reference exists."""
-        params = codec.payment_params(payment, call_id, batch_id, now)
-        return self.conn.execute(sql.INSERT_PAYMENT, params).rowcount > 0
-
-    def payments_of(self, account_id: str) -> list[Payment]:
-        rows = self.conn.execute(sql.SELECT_PAYMENTS_OF, {"id": account_id})
-        return [codec.payment_from_row(r) for r in rows]
-
-    def payments_for(self, ids: Sequence[str]) -> list[Payment]:
-        """Standing payments of the accounts ``ids``."""
-        out: list[Payment] = []
-        for start in range(0, len(ids), _CHUNK):
-            marks, params = sql.in_list(ids[start : start + _CHUNK])
-            rows = self.conn.execute(sql.SELECT_PAYMENTS_IN.format(ids=marks), params)
-            out.extend(codec.payment_from_row(r) for r in rows)
-        return out
-
-    def portfolio(self, collector: str):
-        """A collector's open accounts with their log, promises and payments, for planning:
-        ``(accounts, {id: [Call]}, {id: [Promise]}, {id: [Payment]})``."""
-        params = {"collector": collector}
-        accounts = self.list_accounts(collector, "open")
-        calls: dict[str, list[Call]] = {}
-        for row in self.conn.execute(sql.SELECT_CALLS_FOR_COLLECTOR, params):
-            call = codec.call_from_row(row)
-            calls.setdefault(call.account_id, []).append(call)
-        promises: dict[str, list[Promise]] = {}
-        for row in self.conn.execute(sql.SELECT_PROMISES_FOR_COLLECTOR, params):
-            promise = codec.promise_from_row(row)
-            promises.setdefault(promise.account_id, []).append(promise)
-        payments: dict[str, list[Payment]] = {}
-        for row in self.conn.execute(sql.SELECT_PAYMENTS_FOR_COLLECTOR, params):
-            payment = codec.payment_from_row(row)
-            payments.setdefault(payment.account_id, []).append(payment)
-        return accounts, calls, promises, payments
-
-    # -- metrics and targets ------------------------------------------------------------
-
-    def tallies(self, start: datetime, end: datetime, first: date, last: date, today: date,
-                grace_days: int, collector: str | None = None,
-                counts: dict[str, dict[str, int]] | None = None) -> dict[str, Tally]:
-        """Raw counts per collector (or just ``collector``): calls logged in [start, end)
-        (UTC instants), payments and promise due dates in [first, last] (dates),
-        outstanding at ``first``."""
-        from collectctl.clock import to_utc_iso
-        from collectctl.core.promises import BROKEN, KEPT, promise_status
-
-        who = {"collector": collector} if collector is not None else {}
-        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
-        span = {"start": to_utc_iso(start), "end": to_utc_iso(end), **who}
-        days = {"first": first.isoformat(), "last": last.isoformat(), **who}
-        if counts is None:  # else the caller counted them already (by hour, for its charts)
-            counts = {}
-            for name, outcome, n in self.conn.execute(sql.OUTCOME_COUNTS.format(**narrow),
-                                                      span):
-                counts.setdefault(name or "", {})[outcome] = n
-        made = {c or "": (n, codec.from_minor(m or 0)) for c, n, m in self.conn.execute(
-            sql.PROMISES_MADE.format(**narrow), {**span, **days})}
-        due = [(c or "", codec.promise_from_row(row))
-               for c, *row in self.conn.execute(sql.PROMISES_DUE.format(**narrow), days)]
-        payments: dict[str, list[Payment]] = {}
-        for payment in self.payments_for(sorted({p.account_id for _c, p in due})):
-            payments.setdefault(payment.account_id, []).append(payment)
-        judged: dict[str, list[str]] = {}
-        for collector, promise in due:
-            view = promise_status(promise, payments.get(promise.account_id, ()), today,
-                                  grace_days)
-            judged.setdefault(collector, []).append(view.status)
-        collected = {c or "": codec.from_minor(m or 0)
-                     for c, m in self.conn.execute(sql.COLLECTED.format(**narrow), days)}
-        window = {**days, "start": span["start"]}
-        outstanding: dict[str, Decimal] = {}
-        for c, m in self.conn.execute(sql.LISTED_AMOUNTS.format(**narrow), window):
-            outstanding[c or ""] = outstanding.get(c or "", ZERO) + codec.from_minor(m or 0)
-        for c, m in self.conn.execute(sql.PAID_BEFORE.format(**narrow), window):
-            outstanding[c or ""] = outstanding.get(c or "", ZERO) - codec.from_minor(m or 0)
-        names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)
-        names.discard("")
-        return {
-            name: Tally(
-                counts.get(name, {}), made.get(name, (0, ZERO))[0], made.get(name, (0, ZERO))[1],
-                judged.get(name, []).count(KEPT), judged.get(name, []).count(BROKEN),
-                collected.get(name, ZERO), outstanding.get(name, ZERO),
-            )
-            for name in sorted(names)
-        }
-
-    def collected_by_day(self, first: date, last: date) -> list[tuple[date, str, Decimal]]:
-        """Payments per day and collector (the account's), standing ones only."""
-        days = {"first": first.isoformat(), "last": last.isoformat()}
-        return [(date.fromisoformat(d), c or "", codec.from_minor(m))
-                for d, c, m in self.conn.execute(sql.COLLECTED_BY_DAY, days)]
-
-    def calls_by_hour(
-        self, start: datetime, end: datetime, collector: str | None = None
-    ) -> list[tuple[datetime, str, str, int]]:
-        """Standing entries per UTC hour, collector and outcome: (hour start, collector,
-        outcome, count); only ``collector``'s when given."""
-        from collectctl.clock import to_utc_iso
-
-        span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
-        narrow = sql.ALL_COLLECTORS
-        if collector is not None:
-            span["collector"], narrow = collector, sql.ONE_COLLECTOR
-        query = sql.CALLS_BY_UTC_HOUR.format(**narrow)
-        return [(datetime.fromisoformat(h + ":00:00+00:00"), c or "", o, n)
-                for h, c, o, n in self.conn.execute(query, span)]
-
-    def set_targets(self, targets: Sequence[Target], now: str) -> None:
-        self.conn.executemany(sql.UPSERT_TARGET, [
-            {"collector": t.collector or "", "period": t.period,
-             "start_date": t.start.isoformat(), "metric": t.metric, "value": str(t.value),
-             "now": now} for t in targets])
-
-    def targets(self) -> list[Target]:
-        return [Target(c or None, p, date.fromisoformat(s), m, Decimal(v))
-                for c, p, s, m, v in self.conn.execute(sql.SELECT_TARGETS)]
-
-    def clear_targets(self) -> int:
-        return self.conn.execute(sql.DELETE_TARGETS).rowcount
-
-    def balances_by_collector(self) -> dict[str, Decimal]:
-        return {c: codec.from_minor(m) for c, m in self.conn.execute(sql.BALANCE_BY_COLLECTOR)}
-
-    def skip_list(self, skip_codes: Sequence[str]) -> list[str]:
-        """Open accounts with no valid phone, or whose latest standing entry is a skip code."""
-        ids = {r[0] for r in self.conn.execute(sql.SELECT_NO_VALID_PHONE)}
-        if skip_codes:
-            marks, params = sql.in_list(list(skip_codes))
-            rows = self.conn.execute(sql.SELECT_LAST_OUTCOMES.format(codes=marks), params)
-            ids.update(r[0] for r in rows)
-        return sorted(ids)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 import stat
 
 import pytest
 
 from collectctl.storage import open_store
+from tests.conftest import run_sql
 
 HEADER = "account_id,name,amount_due,days_past_due,due_date,mobile,home_phone,payday,work_start,timezone,assigned_to,risk,notes\n"  # noqa: E501
 GOOD = (
@@ -19,12 +19,8 @@ GOOD = (
 
 
 def counts(db):
-    conn = sqlite3.connect(db)
-    try:
-        return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                     for t in ("accounts", "phones", "import_batches", "account_history"))
-    finally:
-        conn.close()
+    return tuple(run_sql(db, f"SELECT COUNT(*) FROM {t}")[0][0]
+                 for t in ("accounts", "phones", "import_batches", "account_history"))
 
 
 def test_imports_a_clean_file(cli, make_csv, db):
@@ -79,9 +75,8 @@ def test_a_newer_list_updates_and_keeps_history(cli, make_csv, db):
     assert tw1["amount_due"] == "10000.00" and tw1["days_past_due"] == 31
     _, tw2 = cli.json("show", "TW-2")
     assert [p["number"] for p in tw2["phones"]] == ["+886922333444", "+886933111222"]
-    conn = sqlite3.connect(db)
-    history = conn.execute(
-        "SELECT account_id, amount_due_minor FROM account_history ORDER BY account_id").fetchall()
+    history = run_sql(
+        db, "SELECT account_id, amount_due_minor FROM account_history ORDER BY account_id")
     assert history == [("TW-1", 1234567), ("TW-2", 880000)]
 
 
@@ -279,6 +274,7 @@ def test_chinese_headers_in_each_encoding(cli, make_csv, encoding):
     assert tw8["amount_due"] == "8800.00" and tw8["paydays"] == ["last"]
 
 
+@pytest.mark.sqlite_only("file permissions")
 def test_import_into_a_fresh_database_creates_it_private(cli, make_csv, db):
     cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
     assert stat.S_IMODE(db.stat().st_mode) == 0o600

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -46,12 +45,8 @@ def offered(out: str) -> list[str]:
 
 
 def log_rows(cli):
-    conn = sqlite3.connect(cli.db)
-    try:
-        return conn.execute("SELECT account_id, outcome, collector, amount_minor, phone, note, "
-                            "callback_at FROM calls ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    return cli.sql("SELECT account_id, outcome, collector, amount_minor, phone, note, "
+                   "callback_at FROM calls ORDER BY id")
 
 
 def status_lines(out: str) -> list[str]:

@@ -1,0 +1,226 @@
+"""The team server: the same store on PostgreSQL, through psycopg 3.
+
+The SQL is :mod:`collectctl.storage.sql`'s, shared with SQLite: named parameters
+(``:name``) are rewritten to psycopg's ``%(name)s`` once per statement. What differs is
+confined here: the connection, transactions, the schema-version table, migrations
+(including the roles and row-level security of a team), COPY for bulk loads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+
+from collectctl.core.models import Account
+from collectctl.errors import StoreError, UsageError
+from collectctl.i18n import _
+from collectctl.storage import codec
+from collectctl.storage.base import SQLStore, Transaction
+from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+ROLES = {"collector": "collectctl_collector", "lead": "collectctl_lead"}
+
+
+@lru_cache(maxsize=512)
+def pg_query(query: str) -> str:
+    """``:name`` → ``%(name)s``; a literal ``%`` is doubled."""
+    return _NAMED.sub(r"%(\1)s", query.replace("%", "%%"))
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _retryable(error: Exception) -> bool:
+    """Errors PostgreSQL asks the client to retry: serialization failure, deadlock."""
+    return getattr(error, "sqlstate", None) in ("40001", "40P01")
+
+
+class PostgresStore(SQLStore):
+    """A collectctl database on a PostgreSQL server."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str, migrate: bool = False) -> None:
+        import psycopg
+
+        self.url = url
+        try:
+            self.conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else error
+            raise StoreError(_("{url}: cannot connect: {reason}").format(
+                url=redact_url(url), reason=reason)) from None
+        self._in_transaction = False
+        version = self.schema_version()
+        if version > LATEST_VERSION:
+            self.conn.close()
+            raise StoreError(_(
+                "{url} was written by a newer collectctl (schema {found}; this version "
+                "knows up to {latest}); upgrade collectctl. The database was not touched."
+            ).format(url=redact_url(url), found=version, latest=LATEST_VERSION))
+        if version < LATEST_VERSION:
+            if not migrate:
+                self.conn.close()
+                raise StoreError(_(
+                    "{url} has schema {found}, this collectctl needs {latest}: run "
+                    "'collectctl db migrate' as the database's owner").format(
+                    url=redact_url(url), found=version, latest=LATEST_VERSION))
+            self._migrate(version)
+
+    # -- the connection -----------------------------------------------------------------
+
+    def _exec(self, query: str, params=None):
+        return self.conn.execute(pg_query(query), params or {})
+
+    def _many(self, query: str, rows) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(pg_query(query), list(rows))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def query_plan(self, query: str, params) -> str:
+        """How PostgreSQL can run ``query`` when an index is usable at all (sequential
+        scans off: a small test table would otherwise always be scanned)."""
+        with self.transaction() as tx:
+            self.conn.execute("SET LOCAL enable_seqscan = off")
+            rows = self._exec("EXPLAIN " + query, params).fetchall()
+            tx.rollback()
+        return " ".join(r[0] for r in rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One transaction (READ COMMITTED): all of the block or none of it."""
+        tx = Transaction()
+        self.conn.execute("BEGIN")
+        self._in_transaction = True
+        try:
+            yield tx
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
+        finally:
+            self._in_transaction = False
+
+    retryable = staticmethod(_retryable)
+
+    # -- schema -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT to_regclass('collectctl_schema')").fetchone()
+        if row[0] is None:
+            return 0
+        row = self.conn.execute("SELECT MAX(version) FROM collectctl_schema").fetchone()
+        return row[0] or 0
+
+    def _migrate(self, current: int) -> None:
+        """Apply the pending migrations, each in its own transaction; one migrator at a
+        time (an advisory lock), so two first starts cannot both create the tables."""
+        import psycopg
+
+        try:
+            with self.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(7231)")
+                self.conn.execute("CREATE TABLE IF NOT EXISTS collectctl_schema "
+                                  "(version INTEGER NOT NULL, applied_at TIMESTAMPTZ "
+                                  "NOT NULL DEFAULT now())")
+                current = self.schema_version()
+                for number, _name, ddl in MIGRATIONS:
+                    if number <= current:
+                        continue
+                    for statement in statements(self.engine, ddl):
+                        self.conn.execute(statement)
+                    self.conn.execute("INSERT INTO collectctl_schema (version) VALUES (%s)",
+                                      (number,))
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise StoreError(_("migrating {url} needs the database owner's role: {reason}")
+                             .format(url=redact_url(self.url), reason=error)) from None
+
+    # -- team ---------------------------------------------------------------------------
+
+    def add_member(self, name: str, role: str, password: str | None = None) -> bool:
+        """Create the login role ``name`` (unless it exists) in the group ``role``
+        (collector or lead), allowed to connect to this database; True if created."""
+        import psycopg
+        from psycopg import sql as pgsql
+
+        if role not in ROLES:
+            raise UsageError(_("--role must be collector or lead, not {role!r}").format(
+                role=role))
+        ident = pgsql.Identifier(name)
+        try:
+            with self.transaction():
+                exists = self.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                           (name,)).fetchone()
+                if not exists:
+                    self.conn.execute(pgsql.SQL("CREATE ROLE {} LOGIN").format(ident))
+                if password:
+                    self.conn.execute(pgsql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                        ident, pgsql.Literal(password)))
+                other = ROLES["lead" if role == "collector" else "collector"]
+                self.conn.execute(pgsql.SQL("REVOKE {} FROM {}").format(
+                    pgsql.Identifier(other), ident))
+                self.conn.execute(pgsql.SQL("GRANT {} TO {}").format(
+                    pgsql.Identifier(ROLES[role]), ident))
+                database = self.conn.execute("SELECT current_database()").fetchone()[0]
+                self.conn.execute(pgsql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                    pgsql.Identifier(database), ident))
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise StoreError(_("adding {name} needs a role that may create roles "
+                               "(CREATEROLE): {reason}").format(name=name, reason=error)
+                             ) from None
+        return not exists
+
+    def members(self) -> list[tuple[str, str]]:
+        """``(name, collector|lead)`` of every login role in the team's groups."""
+        rows = self.conn.execute(
+            "SELECT m.rolname, g.rolname FROM pg_auth_members am"
+            " JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member"
+            " WHERE g.rolname IN ('collectctl_collector', 'collectctl_lead')"
+            " ORDER BY m.rolname").fetchall()
+        back = {v: k for k, v in ROLES.items()}
+        return [(name, back[group]) for name, group in rows]
+
+    def whoami(self) -> str:
+        return self.conn.execute("SELECT current_user").fetchone()[0]
+
+    # -- bulk paths ---------------------------------------------------------------------
+
+    def insert_accounts(
+        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+    ) -> None:
+        """New accounts by COPY (a million rows is seconds, not minutes); their phones by
+        COPY into a temporary table, then one INSERT that skips duplicates."""
+        columns = ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
+                   "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
+                   "notes", "as_of", "row_hash", "batch_id")
+        with self.conn.cursor() as cursor:
+            with cursor.copy(f"COPY accounts ({', '.join(columns)}, status, created_at, "
+                             "updated_at) FROM STDIN") as copy:
+                for account, row_hash in accounts:
+                    params = codec.account_params(account, row_hash, batch_id, now)
+                    copy.write_row([params[c] for c in columns] + ["open", now, now])
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS new_phones (account_id TEXT, "
+                           "number TEXT, label TEXT, valid INTEGER, extension TEXT, "
+                           "position INTEGER)")
+            cursor.execute("DELETE FROM new_phones")
+            with cursor.copy("COPY new_phones FROM STDIN") as copy:
+                for account, _h in accounts:
+                    for position, phone in enumerate(account.phones):
+                        p = codec.phone_params(account.account_id, phone, position, "import",
+                                               now)
+                        copy.write_row([p["account_id"], p["number"], p["label"], p["valid"],
+                                        p["extension"], position])
+            cursor.execute(
+                "INSERT INTO phones (account_id, number, label, valid, extension, position,"
+                " source, added_at) SELECT account_id, number, label, valid, extension,"
+                " position, 'import', %s FROM new_phones ORDER BY account_id, position"
+                " ON CONFLICT (account_id, number) DO NOTHING", (now,))
+            cursor.execute("DELETE FROM new_phones")
