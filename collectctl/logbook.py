@@ -90,13 +90,17 @@ def log_call(
     """Check and record one call's outcome; nothing is written if anything is wrong."""
     outcome = outcome_book(settings).get(outcome_name)
     who = collector_name(settings, collector)
-    with store.transaction():
+
+    def work(_tx):
         account = require_account(store, account_id)
         owed = activity.balance(account, store.payments_of(account_id))
         entry = EntryInput(account, outcome, who, now, amount, day, at, phone, note)
         planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
         call, flipped = write_entry(store, planned, now)
         valid = tuple(p.number for p in store.get_account(account_id).phones if p.valid)
+        return account, owed, planned, call, flipped, valid
+
+    account, owed, planned, call, flipped, valid = store.atomically(work)
     if planned.payment:
         owed -= planned.payment.amount
     return Logged(call, outcome, account, planned, flipped, valid, owed)

@@ -43,8 +43,9 @@ class CollectGroup(TyperGroup):
         except Exception as error:
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
-            if type(error).__module__ == "sqlite3":
-                _fail(_("database: {reason}").format(reason=error), EXIT_USAGE)
+            if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else error
+                _fail(_("database: {reason}").format(reason=reason), EXIT_USAGE)
             _fail(
                 _("internal error ({kind}); run again with --debug for the details").format(
                     kind=type(error).__name__),
@@ -96,7 +97,7 @@ def root(
 
 
 def _register() -> None:
-    from collectctl.cli import accounts, calls, imports, plan, reports, setup, work
+    from collectctl.cli import accounts, calls, imports, plan, reports, setup, team, work
 
     app.add_typer(imports.app, name="import")
     accounts.register(app)
@@ -105,6 +106,7 @@ def _register() -> None:
     reports.register(app)
     setup.register(app)
     work.register(app)
+    team.register(app)
 
 
 _register()

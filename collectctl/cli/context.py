@@ -30,7 +30,20 @@ class AppContext:
 
     @cached_property
     def settings(self) -> Settings:
-        return load_settings(self._config)
+        settings = load_settings(self._config)
+        if settings.me is None:
+            # On a team server, a collector or lead is the role they connect as.
+            from collectctl.storage import is_postgres
+
+            target = self._db or os.environ.get(ENV_DB) or settings.database
+            if target and is_postgres(target):
+                self._settings_for_store = settings
+                user = self.store.team_member()
+                if user:
+                    from dataclasses import replace
+
+                    settings = replace(settings, me=user)
+        return settings
 
     @cached_property
     def now(self) -> datetime:
@@ -42,7 +55,9 @@ class AppContext:
 
     def db_target(self) -> str:
         """``--db``, else $COLLECTCTL_DB, else ``database:`` in the config, else the app dir."""
-        explicit = self._db or os.environ.get(ENV_DB) or self.settings.database
+        settings = self.__dict__.get("settings") or getattr(self, "_settings_for_store", None)
+        explicit = (self._db or os.environ.get(ENV_DB)
+                    or (settings or self.settings).database)
         return explicit or str(app_dir() / DB_FILE_NAME)
 
     @property

@@ -9,8 +9,17 @@ from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
+from collectctl.assignment import Assignment
 from collectctl.core.models import Call, ImportResult, RowError
-from collectctl.render.results import AccountList, Contacts, Dossier, PromiseList, SkipList
+from collectctl.render.results import (
+    AccountList,
+    Contacts,
+    CopyResult,
+    Dossier,
+    PromiseList,
+    SkipList,
+    TeamList,
+)
 
 
 def money(amount: Decimal) -> str:
@@ -111,3 +120,25 @@ def _importresult(result: ImportResult) -> Any:
 def render(result: Any, out) -> None:
     json.dump(json_view(result), out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+@json_view.register
+def _assignment(result: Assignment) -> Any:
+    return {
+        "dry_run": result.dry_run,
+        "assigned": len(result.chosen),
+        "collectors": [{"collector": lo.collector, "accounts": lo.accounts,
+                        "added": lo.added, "balance": money(lo.balance)} for lo in result.loads],
+        "accounts": dict(sorted(result.chosen.items())),
+    }
+
+
+@json_view.register
+def _copy(result: CopyResult) -> Any:
+    return {"source": result.source, "target": result.target,
+            "tables": {t: {"rows": n, "money_minor": m} for t, (n, m) in result.tables.items()}}
+
+
+@json_view.register
+def _team(result: TeamList) -> Any:
+    return [{"name": n, "role": r} for n, r in result.members]

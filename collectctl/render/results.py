@@ -54,3 +54,29 @@ class Message:
     """A plain confirmation line (``init``, ``demo``, ``pay``)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class DbStatus:
+    """``db status``: which engine and schema, and how much is in it."""
+
+    engine: str
+    database: str
+    schema: int
+    latest: int
+    counts: dict[str, int]
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """``db copy``: rows and money totals (minor units) per table, checked on both sides."""
+
+    source: str
+    target: str
+    tables: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class TeamList:
+    members: tuple[tuple[str, str], ...]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import singledispatch
 from pathlib import PurePath
 from typing import Any
 
+from collectctl.assignment import Assignment
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
@@ -13,10 +15,13 @@ from collectctl.logbook import Logged, Undone
 from collectctl.render.results import (
     AccountList,
     Contacts,
+    CopyResult,
+    DbStatus,
     Dossier,
     Message,
     PromiseList,
     SkipList,
+    TeamList,
 )
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
@@ -338,3 +343,46 @@ def render(result: Any, out) -> None:
     buffer = io.StringIO()
     render_text(result, _console(buffer, False))
     out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+@plain_text.register
+def _dbstatus_plain(result: DbStatus) -> str:
+    lines = [_("engine: {engine}").format(engine=result.engine),
+             _("database: {db}").format(db=result.database)]
+    if result.user:
+        lines.append(_("connected as: {user}").format(user=result.user))
+    state = (_("up to date") if result.schema == result.latest
+             else _("needs 'collectctl db migrate' (this version: {latest})").format(
+                 latest=result.latest))
+    lines.append(_("schema: {n} ({state})").format(n=result.schema, state=state))
+    lines.append(", ".join(f"{table} {n:,}" for table, n in result.counts.items()))
+    return "\n".join(lines)
+
+
+@plain_text.register
+def _copy_plain(result: CopyResult) -> str:
+    lines = [_("copied {source} -> {target}; checked on both sides:").format(
+        source=result.source, target=result.target)]
+    for table, (rows, total) in result.tables.items():
+        money = "" if not total else "  " + _("total {amount}").format(
+            amount=format_money(Decimal(total) / 100))
+        lines.append(f"  {table:<16} {rows:>10,}{money}")
+    return "\n".join(lines)
+
+
+@plain_text.register
+def _team_plain(result: TeamList) -> str:
+    if not result.members:
+        return _("No team members yet: collectctl team add NAME --role collector|lead")
+    return "\n".join(f"{name:<20} {role}" for name, role in result.members)
+
+
+@plain_text.register
+def _assignment_plain(result: Assignment) -> str:
+    head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
+            else _("{n} accounts assigned")).format(n=len(result.chosen))
+    lines = [head, _("collector         accounts  (added)            balance")]
+    for load in result.loads:
+        lines.append(f"{load.collector:<16}  {load.accounts:>8}  {'(+' + str(load.added) + ')':>7}"
+                     f"  {format_money(load.balance):>17}")
+    return "\n".join(lines)

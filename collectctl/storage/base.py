@@ -42,6 +42,27 @@ class SQLStore:
     def _many(self, query: str, rows) -> None:
         raise NotImplementedError
 
+    @staticmethod
+    def retryable(error: Exception) -> bool:
+        """Whether the engine asks for the transaction to be run again."""
+        return False
+
+    def atomically(self, work, attempts: int = 5):
+        """``work(tx)`` in one transaction, run again from the start when the engine asks
+        (SQLite still busy after its timeout; PostgreSQL serialization failure or
+        deadlock), so a writer among many never fails on contention."""
+        import time
+
+        for attempt in range(attempts):
+            try:
+                with self.transaction() as tx:
+                    return work(tx)
+            except Exception as error:
+                if attempt + 1 == attempts or not self.retryable(error):
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise AssertionError("unreachable")
+
     def _insert(self, query: str, params) -> int:
         """Run an INSERT of one row and return its id."""
         return self._exec(query + " RETURNING id", params).fetchone()[0]
@@ -176,6 +197,62 @@ class SQLStore:
 
     def collectors(self) -> list[str]:
         return [r[0] for r in self._exec(sql.SELECT_COLLECTORS)]
+
+    def assign(self, pairs: Sequence[tuple[str, str]], now: str) -> None:
+        """Give each account ``(account_id, collector)`` to its collector, keeping the
+        previous version in the account's history."""
+        self._many(sql.SAVE_HISTORY, [{"id": aid, "batch_id": None, "now": now}
+                                      for aid, _c in pairs])
+        self._many(sql.ASSIGN_ACCOUNT, [{"id": aid, "collector": who, "now": now}
+                                        for aid, who in pairs])
+
+    # -- whole tables (db copy) ---------------------------------------------------------
+
+    def table_rows(self, table: str, columns: tuple[str, ...], batch: int = 5000):
+        """Every row of a table in key order, in batches of dicts."""
+        cursor = self._exec(sql.select_table(table, columns))
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+        self._many(sql.insert_table(table, columns), rows)
+
+    def totals(self) -> dict[str, tuple[int, int]]:
+        """``{table: (rows, money total in minor units)}`` for every table."""
+        out = {}
+        for table, _columns, money in sql.TABLES:
+            count, total = self._exec(sql.table_totals(table, money)).fetchone()
+            out[table] = (int(count), int(total))
+        return out
+
+    def after_load(self) -> None:
+        """Engine housekeeping after rows were loaded with their own ids."""
+
+    def copy_from(self, source: SQLStore) -> dict[str, tuple[int, int]]:
+        """Copy every row of ``source`` (either engine) into this empty store, in one
+        transaction, then check rows and money totals per table on both sides; the
+        totals. Ids are kept, so entries still point at what they reversed or paid."""
+        from collectctl.errors import StoreError, UsageError
+        from collectctl.i18n import _
+
+        if any(rows for rows, _total in self.totals().values()):
+            raise UsageError(_("the target database is not empty; copy into a new one"))
+        with self.transaction():
+            for table, columns, _money in sql.TABLES:
+                for rows in source.table_rows(table, columns):
+                    self.load_rows(table, columns, rows)
+            self.after_load()
+        before, after = source.totals(), self.totals()
+        for table in before:
+            if before[table] != after[table]:
+                raise StoreError(_("copy check failed for {table}: {a} rows / {m} in the "
+                                   "source, {b} / {n} in the target").format(
+                    table=table, a=before[table][0], m=before[table][1],
+                    b=after[table][0], n=after[table][1]))
+        return after
 
     def count(self, table: str) -> int:
         if table not in sql.COUNTABLE:

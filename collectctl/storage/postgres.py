@@ -109,7 +109,9 @@ class PostgresStore(SQLStore):
         finally:
             self._in_transaction = False
 
-    retryable = staticmethod(_retryable)
+    @staticmethod
+    def retryable(error: Exception) -> bool:
+        return _retryable(error)
 
     # -- schema -------------------------------------------------------------------------
 
@@ -191,6 +193,34 @@ class PostgresStore(SQLStore):
     def whoami(self) -> str:
         return self.conn.execute("SELECT current_user").fetchone()[0]
 
+    def team_member(self) -> str | None:
+        """The connected role's name if it is a collector or lead of the team."""
+        row = self.conn.execute(
+            "SELECT m.rolname FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid"
+            " JOIN pg_roles m ON m.oid = am.member WHERE m.rolname = current_user"
+            " AND g.rolname IN ('collectctl_collector', 'collectctl_lead') LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def table_rows(self, table: str, columns: tuple[str, ...], batch: int = 5000):
+        """Every row in key order through a server-side cursor (a big table is streamed,
+        not held in memory)."""
+        from collectctl.storage import sql
+
+        with self.transaction(), self.conn.cursor(name=f"rows_{table}") as cursor:
+            cursor.execute(sql.select_table(table, columns))
+            while rows := cursor.fetchmany(batch):
+                yield [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def after_load(self) -> None:
+        """Identity columns continue after the ids that were copied in."""
+        from collectctl.storage import sql
+
+        for table, columns, _money in sql.TABLES:
+            if "id" in columns:
+                self.conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
     # -- bulk paths ---------------------------------------------------------------------
 
     def insert_accounts(
@@ -202,11 +232,18 @@ class PostgresStore(SQLStore):
                    "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                    "notes", "as_of", "row_hash", "batch_id")
         with self.conn.cursor() as cursor:
-            with cursor.copy(f"COPY accounts ({', '.join(columns)}, status, created_at, "
+            # COPY into a temporary table, then INSERT ... SELECT: COPY straight into a
+            # table with row-level security is refused for every role but its owner.
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS new_accounts "
+                           "(LIKE accounts INCLUDING DEFAULTS)")
+            cursor.execute("DELETE FROM new_accounts")
+            with cursor.copy(f"COPY new_accounts ({', '.join(columns)}, status, created_at, "
                              "updated_at) FROM STDIN") as copy:
                 for account, row_hash in accounts:
                     params = codec.account_params(account, row_hash, batch_id, now)
                     copy.write_row([params[c] for c in columns] + ["open", now, now])
+            cursor.execute("INSERT INTO accounts SELECT * FROM new_accounts")
+            cursor.execute("DELETE FROM new_accounts")
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS new_phones (account_id TEXT, "
                            "number TEXT, label TEXT, valid INTEGER, extension TEXT, "
                            "position INTEGER)")

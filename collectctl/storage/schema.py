@@ -196,6 +196,7 @@ _PG_ROLES = [
       END IF;
     END $$
     """,
+    "GRANT SELECT ON collectctl_schema TO collectctl_collector, collectctl_lead",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON " + ", ".join(_TEAM_TABLES)
     + " TO collectctl_lead",
     "GRANT SELECT ON accounts, phones, calls, promises, payments, targets"

@@ -329,3 +329,54 @@ SELECT substr(c.called_at, 1, 13), c.collector, c.outcome, COUNT(*) FROM calls c
 WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY substr(c.called_at, 1, 13), c.collector, c.outcome
 """
+
+# -- assignment ----------------------------------------------------------------------------
+
+ASSIGN_ACCOUNT = """
+UPDATE accounts SET assigned_to = :collector, updated_at = :now WHERE account_id = :id
+"""
+
+# -- copying a whole database between engines ----------------------------------------------
+
+#: Every table with its columns, in an order that satisfies the foreign keys, and the
+#: money column whose total a copy must keep (None: counted only).
+TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    ("import_batches", ("id", "kind", "file_name", "sha256", "imported_at", "encoding",
+                        "inserted", "updated", "unchanged", "rejected", "closed"), None),
+    ("accounts", ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
+                  "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
+                  "notes", "status", "as_of", "row_hash", "batch_id", "created_at",
+                  "updated_at"), "amount_due_minor"),
+    ("account_history", ("id", "account_id", "replaced_by_batch", "replaced_at", "name",
+                         "amount_due_minor", "currency", "past_due_since", "due_date",
+                         "work_start", "paydays", "timezone", "assigned_to", "risk", "notes",
+                         "status", "as_of", "batch_id"), "amount_due_minor"),
+    ("phones", ("account_id", "number", "label", "valid", "extension", "position", "source",
+                "added_at"), None),
+    ("calls", ("id", "account_id", "collector", "called_at", "outcome", "phone", "note",
+               "amount_minor", "promise_date", "callback_at", "reverses", "invalidated_phone",
+               "source", "batch_id", "logged_at"), "amount_minor"),
+    ("promises", ("id", "account_id", "call_id", "amount_minor", "due_date", "made_on"),
+     "amount_minor"),
+    ("payments", ("id", "account_id", "amount_minor", "paid_on", "reference", "source",
+                  "call_id", "batch_id", "recorded_at"), "amount_minor"),
+    ("targets", ("id", "collector", "period", "start_date", "metric", "value", "set_at"),
+     None),
+)
+
+
+def select_table(table: str, columns: tuple[str, ...]) -> str:
+    """All rows of one of :data:`TABLES`, in key order (names from that fixed list only)."""
+    key = "id" if "id" in columns else ("account_id, number" if table == "phones"
+                                        else "account_id")
+    return f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}"
+
+
+def insert_table(table: str, columns: tuple[str, ...]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)})")
+
+
+def table_totals(table: str, money: str | None) -> str:
+    total = f"COALESCE(SUM({money}), 0)" if money else "0"
+    return f"SELECT COUNT(*), {total} FROM {table}"

@@ -113,6 +113,11 @@ class SQLiteStore(SQLStore):
         finally:
             self._in_transaction = False
 
+    @staticmethod
+    def retryable(error: Exception) -> bool:
+        return isinstance(error, sqlite3.OperationalError) and (
+            "locked" in str(error) or "busy" in str(error))
+
     def query_plan(self, query: str, params) -> str:
         """How SQLite would run ``query`` (EXPLAIN QUERY PLAN), for tests and tuning."""
         return " ".join(row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query,

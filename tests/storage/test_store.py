@@ -225,3 +225,28 @@ def test_an_unreachable_server_is_one_line_without_the_password():
     with pytest.raises(StoreError) as caught:
         open_store("postgresql://alice:s3cret@127.0.0.1:1/nowhere")
     assert "cannot connect" in str(caught.value) and "s3cret" not in str(caught.value)
+
+
+def test_a_transaction_runs_again_when_the_engine_asks(store):
+    class SerializationFailure(Exception):
+        sqlstate = "40001"
+
+    error = (sqlite3.OperationalError("database is locked") if store.engine == "sqlite"
+             else SerializationFailure())
+    tries = []
+
+    def work(_tx):
+        tries.append(1)
+        if len(tries) == 1:
+            raise error
+        return "done"
+
+    assert store.atomically(work) == "done" and len(tries) == 2
+
+    def broken(_tx):
+        tries.append(1)
+        raise ValueError("not the engine's")
+
+    with pytest.raises(ValueError):
+        store.atomically(broken)
+    assert len(tries) == 3  # no retry for other errors

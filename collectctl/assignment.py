@@ -1,0 +1,65 @@
+"""``collectctl assign``: share a pool of accounts among collectors by balance or count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from collectctl.core.assign import Load, distribute
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+
+@dataclass(frozen=True)
+class Assignment:
+    chosen: dict[str, str]
+    loads: tuple[Load, ...]
+    dry_run: bool
+
+
+def assign(store, now: datetime, to: list[str], by: str = "balance", source: str | None = None,
+           min_dpd: int | None = None, max_dpd: int | None = None,
+           dry_run: bool = False) -> Assignment:
+    """Distribute the open accounts of ``source`` (None: the unassigned ones), filtered by
+    days past due, among ``to``; written in one transaction unless ``dry_run``."""
+    from collectctl.clock import to_utc_iso
+    from collectctl.core import activity
+    from collectctl.core.accounts import days_past_due_on
+
+    names = list(dict.fromkeys(n.strip() for n in to if n.strip()))
+    if not names:
+        raise UsageError(_("--to needs at least one collector (--to alice,bob)"))
+    if min_dpd is not None and max_dpd is not None and min_dpd > max_dpd:
+        raise UsageError(_("--min-dpd {a} is more than --max-dpd {b}").format(a=min_dpd,
+                                                                              b=max_dpd))
+    today: date = now.date()
+    with store.transaction() as tx:
+        accounts = store.list_accounts(None, "open")
+        payments: dict[str, list] = {}
+        for payment in store.payments_for([a.account_id for a in accounts]):
+            payments.setdefault(payment.account_id, []).append(payment)
+        pool, loads = [], {n: Load(n) for n in names}
+        for account in accounts:
+            balance = activity.balance(account, payments.get(account.account_id, ()))
+            if account.assigned_to == source and _within(
+                    days_past_due_on(account, today), min_dpd, max_dpd):
+                pool.append((account.account_id, balance))
+            elif account.assigned_to in loads:
+                load = loads[account.assigned_to]
+                loads[account.assigned_to] = Load(load.collector, load.accounts + 1,
+                                                  load.balance + balance)
+        chosen, after = distribute(pool, list(loads.values()), by)
+        moves = [(aid, who) for aid, who in sorted(chosen.items())]
+        if dry_run:
+            tx.rollback()
+        else:
+            store.assign(moves, to_utc_iso(now))
+    return Assignment(chosen, tuple(after), dry_run)
+
+
+def _within(dpd: int | None, low: int | None, high: int | None) -> bool:
+    if low is None and high is None:
+        return True
+    if dpd is None:
+        return False
+    return (low is None or dpd >= low) and (high is None or dpd <= high)

@@ -1,0 +1,159 @@
+"""The team server's commands: ``db migrate|status|copy``, ``team add|list``, ``assign``."""
+
+from __future__ import annotations
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import TextJson, format_option
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+db_app = typer.Typer(help=_("The database: schema, status, copying between engines."),
+                     no_args_is_help=True)
+team_app = typer.Typer(help=_("Team members on a PostgreSQL server (roles and what each "
+                              "may see)."), no_args_is_help=True)
+
+
+def _shown(target: str) -> str:
+    from collectctl.storage.postgres import redact_url
+
+    return redact_url(target)
+
+
+@db_app.command("migrate")
+def db_migrate(ctx: typer.Context) -> None:
+    """Create or upgrade the schema (on PostgreSQL, as the database's owner)."""
+    from collectctl.storage import open_store
+
+    state = app_context(ctx)
+    target = state.db_target()
+    store = open_store(target, migrate=True)
+    try:
+        typer.echo(_("{db}: schema {n} (up to date)").format(db=_shown(target),
+                                                              n=store.schema_version()))
+    finally:
+        store.close()
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
+    """Which engine and schema version, and how many accounts and calls."""
+    from collectctl.render import emit
+    from collectctl.render.results import DbStatus
+    from collectctl.storage.schema import LATEST_VERSION
+
+    state = app_context(ctx)
+    store = state.store
+    counts = {t: store.count(t) for t in ("accounts", "calls", "promises", "payments")}
+    user = store.whoami() if store.engine == "postgresql" else None
+    emit(DbStatus(store.engine, _shown(state.db_target()), store.schema_version(),
+                  LATEST_VERSION, counts, user), fmt.value)
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    to: str = typer.Option(None, "--to", metavar="URL|FILE", help=_(
+        "Copy this database into a new, empty one (a file or postgresql:// URL).")),
+    source: str = typer.Option(None, "--from", metavar="URL|FILE", help=_(
+        "Copy that database into this one (which must be empty).")),
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Copy a whole database between SQLite and PostgreSQL, in one transaction on the
+    target, then check rows and money totals per table on both sides."""
+    from collectctl.render import emit
+    from collectctl.render.results import CopyResult
+    from collectctl.storage import open_store
+
+    state = app_context(ctx)
+    if (to is None) == (source is None):
+        raise UsageError(_("say --to URL (copy this database there) or --from URL (copy "
+                           "that one here)"))
+    here = state.db_target()
+    src_target, dst_target = (here, to) if to else (source, here)
+    if src_target == dst_target:
+        raise UsageError(_("the source and the target are the same database"))
+    src = open_store(src_target)
+    try:
+        dst = open_store(dst_target, migrate=True)
+        try:
+            tables = dst.copy_from(src)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    emit(CopyResult(_shown(src_target), _shown(dst_target), tables), fmt.value)
+
+
+@team_app.command("add")
+def team_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help=_(
+        "The collector's name, as in the account lists' collector column.")),
+    role: str = typer.Option(..., "--role", help=_("collector or lead.")),
+    password: str = typer.Option(None, "--password", help=_(
+        "A password for the new role (else your server's other authentication).")),
+) -> None:
+    """Create NAME's database role on the team server: a collector reads and logs on their
+    own accounts only; a lead reads everything, imports, assigns and sets targets."""
+    state = app_context(ctx)
+    store = state.store
+    if store.engine != "postgresql":
+        raise UsageError(_("SQLite has no roles: everyone who can open the file sees all of "
+                           "it (the file's permissions are the boundary); use a PostgreSQL "
+                           "team server for per-collector access"))
+    created = store.add_member(name, role, password)
+    typer.echo((_("{name}: role created ({role})") if created
+                else _("{name}: existing role, now a {role}")).format(name=name, role=role))
+
+
+@team_app.command("list")
+def team_list(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
+    """Team members and their roles."""
+    from collectctl.render import emit
+    from collectctl.render.results import TeamList
+
+    store = app_context(ctx).store
+    if store.engine != "postgresql":
+        raise UsageError(_("SQLite has no roles (the file's permissions are the boundary)"))
+    emit(TeamList(tuple(store.members())), fmt.value)
+
+
+def assign(
+    ctx: typer.Context,
+    to: str = typer.Option(..., "--to", metavar="NAMES", help=_(
+        "The collectors to share the accounts among: alice,bob,carol.")),
+    by: str = typer.Option("balance", "--by", help=_(
+        "balance: even total balances (default); count: even numbers of accounts.")),
+    unassigned: bool = typer.Option(False, "--unassigned", help=_(
+        "Share the accounts nobody has (the default).")),
+    source: str = typer.Option(None, "--from", metavar="NAME", help=_(
+        "Share NAME's accounts instead (a collector leaving).")),
+    min_dpd: int = typer.Option(None, "--min-dpd", help=_("Only accounts at least this many "
+                                                          "days past due.")),
+    max_dpd: int = typer.Option(None, "--max-dpd", help=_("Only accounts at most this many "
+                                                          "days past due.")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Show the result; change nothing.")),
+    fmt: TextJson = format_option(TextJson.text),
+) -> None:
+    """Distribute open accounts among collectors: largest balance first, each to the
+    lightest portfolio (existing accounts count), then print each collector's count and
+    balance."""
+    from collectctl.assignment import assign as share
+    from collectctl.render import emit
+
+    if unassigned and source:
+        raise UsageError(_("say --unassigned or --from NAME, not both"))
+    if by not in ("balance", "count"):
+        raise UsageError(_("--by must be balance or count, not {by!r}").format(by=by))
+    state = app_context(ctx)
+    result = share(state.store, state.now, to.split(","), by, source, min_dpd, max_dpd,
+                   dry_run)
+    emit(result, fmt.value)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assign")(assign)
+    app.add_typer(db_app, name="db")
+    app.add_typer(team_app, name="team")
