@@ -20,6 +20,35 @@ NOW = "2026-12-04T10:00:00+08:00"
 EXE = [sys.executable, "-m", "collectctl"]
 
 
+#: Where the PostgreSQL runs make their databases: an admin URL (``--pg-url``, else
+#: $COLLECTCTL_TEST_PG, which .ci/postgres prints).
+PG_URL = os.environ.get("COLLECTCTL_TEST_PG")
+
+
+def fresh_database(engine: str, workdir: Path, name: str):
+    """An empty database for a scenario: a file, or a new database on the server."""
+    if engine == "sqlite":
+        return workdir / f"{name}.db"
+    import psycopg
+
+    if not PG_URL:
+        raise SystemExit("--engine postgresql needs --pg-url or $COLLECTCTL_TEST_PG")
+    database = f"collectctl_bench_{name}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {database}")
+    return PG_URL.rsplit("/", 1)[0] + "/" + database
+
+
+def analyze(db) -> None:
+    """Fresh statistics after a bulk load (autovacuum would catch up within a minute)."""
+    if str(db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(db), autocommit=True) as conn:
+            conn.execute("ANALYZE")
+
+
 def bench_env(db: Path, workdir: Path, **extra: str) -> dict:
     """The environment of a timed run: the database, a fixed clock, an empty config."""
     (workdir / "none.yaml").write_text("{}\n")
@@ -38,10 +67,12 @@ def median_of(runs: int, args: list[str], env: dict) -> tuple[float, float]:
     return statistics.median(times), max(times) - min(times)
 
 
-def bench_log(accounts: int, singles: int, imported: int, workdir: Path) -> None:
-    db = workdir / "bench.db"
+def bench_log(accounts: int, singles: int, imported: int, workdir: Path,
+              engine: str = "sqlite") -> None:
+    db = fresh_database(engine, workdir, "log")
     started = time.perf_counter()
     build_database(db, accounts, collectors=max(1, accounts // 2000))
+    analyze(db)
     print(f"database of {accounts:,} accounts built in {time.perf_counter() - started:.1f} s")
     env = bench_env(db, workdir, COLLECTCTL_COLLECTOR="c0000")
     typer_floor, typer_spread = median_of(9, [sys.executable, "-c", "import typer"], env)
@@ -99,10 +130,11 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
     return sched.worth(candidates, captured["assignment"]) / float(matrix[rows, cols].sum())
 
 
-def bench_plan(accounts: int, collectors: int, workdir: Path) -> None:
-    db = workdir / "plan.db"
+def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sqlite") -> None:
+    db = fresh_database(engine, workdir, "plan")
     started = time.perf_counter()
     build_database(db, accounts, collectors=collectors)
+    analyze(db)
     print(f"database of {accounts:,} accounts over {collectors} collectors built in "
           f"{time.perf_counter() - started:.1f} s")
     env = bench_env(db, workdir)
@@ -116,13 +148,15 @@ def bench_plan(accounts: int, collectors: int, workdir: Path) -> None:
         print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
 
 
-def bench_report(accounts: int, collectors: int, calls: int, workdir: Path) -> None:
+def bench_report(accounts: int, collectors: int, calls: int, workdir: Path,
+                 engine: str = "sqlite") -> None:
     from benchmarks.generate import add_calls
 
-    db = workdir / "report.db"
+    db = fresh_database(engine, workdir, "report")
     started = time.perf_counter()
     build_database(db, accounts, collectors=collectors)
     add_calls(db, calls, accounts, collectors, date(2026, 12, 4))
+    analyze(db)
     print(f"{accounts:,} accounts and {calls:,} calls built in "
           f"{time.perf_counter() - started:.1f} s")
     env = bench_env(db, workdir)
@@ -152,19 +186,26 @@ def main() -> None:
     rep.add_argument("--collectors", type=int, default=500)
     rep.add_argument("--calls", type=int, default=10_000_000)
     rep.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
+    for each in (log, plan, rep):
+        each.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+        each.add_argument("--pg-url", help="admin URL of the PostgreSQL server to use")
     args = parser.parse_args()
+    global PG_URL
+    PG_URL = args.pg_url or PG_URL
+    engine = args.engine
+    print(f"engine: {engine}")
     with tempfile.TemporaryDirectory() as tmp:
         if args.scenario == "report":
             sizes = ((20_000, 10, 200_000) if args.quick
                      else (args.accounts, args.collectors, args.calls))
-            bench_report(*sizes, Path(tmp))
+            bench_report(*sizes, Path(tmp), engine)
         elif args.scenario == "plan":
             sizes = (20_000, 10) if args.quick else (args.accounts, args.collectors)
-            bench_plan(*sizes, Path(tmp))
+            bench_plan(*sizes, Path(tmp), engine)
         elif args.quick:
-            bench_log(20_000, 50, 5_000, Path(tmp))
+            bench_log(20_000, 50, 5_000, Path(tmp), engine)
         else:
-            bench_log(args.accounts, args.calls, args.imported, Path(tmp))
+            bench_log(args.accounts, args.calls, args.imported, Path(tmp), engine)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def build_database(path: Path, count: int, collectors: int, seed: int = 7) -> No
     """A store holding ``count`` accounts, written straight through the storage layer."""
     from collectctl.storage import open_store
 
-    store = open_store(path)
+    store = open_store(path, migrate=True)
     try:
         chunk: list[tuple[Account, str]] = []
         with store.transaction():
@@ -93,14 +93,14 @@ def add_calls(path: Path, count: int, accounts: int, collectors: int, last_day: 
     """``count`` call-log entries over the ``days`` up to ``last_day``, straight into the
     store (9:00-18:00 Taipei, realistic outcome mix), for the report benchmarks."""
     from collectctl.storage import open_store
-    from collectctl.storage.sql import INSERT_CALL
 
     rng = random.Random(seed)
     codes = ("no-answer",) * 5 + ("busy", "voicemail", "voicemail", "rpc", "rpc",
                                    "third-party", "refused", "complaint")
     names = collector_names(collectors)
     first = datetime.combine(last_day - timedelta(days=days - 1), time(1, 0))  # 09:00 +08
-    store = open_store(path)
+    columns = ("account_id", "collector", "called_at", "outcome", "source", "logged_at")
+    store = open_store(path, migrate=True)
     try:
         with store.transaction():
             batch = []
@@ -110,14 +110,12 @@ def add_calls(path: Path, count: int, accounts: int, collectors: int, last_day: 
                 batch.append({
                     "account_id": f"TW-{account:08d}", "collector": names[account % collectors],
                     "called_at": when.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
-                    "outcome": rng.choice(codes), "phone": None, "note": None,
-                    "amount_minor": None, "promise_date": None, "callback_at": None,
-                    "reverses": None, "invalidated_phone": None, "source": "import",
-                    "batch_id": None, "now": "2026-12-04T00:00:00+00:00",
+                    "outcome": rng.choice(codes), "source": "import",
+                    "logged_at": "2026-12-04T00:00:00+00:00",
                 })
                 if len(batch) == 50_000:
-                    store.conn.executemany(INSERT_CALL, batch)
+                    store.load_rows("calls", columns, batch)
                     batch = []
-            store.conn.executemany(INSERT_CALL, batch)
+            store.load_rows("calls", columns, batch)
     finally:
         store.close()

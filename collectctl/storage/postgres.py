@@ -211,6 +211,14 @@ class PostgresStore(SQLStore):
             while rows := cursor.fetchmany(batch):
                 yield [dict(zip(columns, row, strict=True)) for row in rows]
 
+    def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+        """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
+        the tables' owner, whom row-level security does not apply to."""
+        with self.conn.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+
     def after_load(self) -> None:
         """Identity columns continue after the ids that were copied in."""
         from collectctl.storage import sql
