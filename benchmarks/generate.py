@@ -51,6 +51,39 @@ def accounts(count: int, collectors: int, seed: int = 7,
         )
 
 
+ACCOUNT_HEADER = ["account_id", "name", "amount_due", "days_past_due", "due_date", "mobile",
+                  "home_phone", "payday", "work_start", "timezone", "assigned_to", "risk",
+                  "notes"]
+
+
+def accounts_csv(path: Path, count: int, collectors: int, seed: int = 7) -> None:
+    """A bank's account list of ``count`` rows, in the shapes real exports have: amounts
+    with thousands separators, ROC and ISO dates, local phone numbers with dashes and
+    brackets, a second phone on some rows, Chinese names and notes."""
+    rng = random.Random(seed)
+    names = collector_names(collectors)
+    as_of = date(2026, 12, 1)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(ACCOUNT_HEADER)
+        for n in range(count):
+            dpd = rng.randint(1, 360)
+            due = as_of - timedelta(days=dpd)
+            due_text = (f"{due.year - 1911}/{due.month:02d}/{due.day:02d}" if n % 2
+                        else due.isoformat())
+            mobile = f"09{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
+            home = (f"(02) {rng.randint(2000, 2999)}-{rng.randint(1000, 9999)}"
+                    if rng.random() < 0.4 else "")
+            amount = Decimal(rng.randint(100_000, 50_000_000)) / 100
+            writer.writerow([
+                f"TW-{n:08d}", rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+                f"{amount:,.2f}", dpd, due_text, mobile, home, rng.choice(("5", "10", "25")),
+                f"{rng.choice((7, 8, 9, 10)):02d}:{rng.choice((0, 30)):02d}", "Asia/Taipei",
+                names[n % collectors], rng.choice(("low", "medium", "high")),
+                "要求分期" if rng.random() < 0.1 else "",
+            ])
+
+
 def build_database(path: Path, count: int, collectors: int, seed: int = 7) -> None:
     """A store holding ``count`` accounts, written straight through the storage layer."""
     from collectctl.storage import open_store

@@ -57,7 +57,9 @@ def init(
         path.write_text(starter_config(me, timezone), encoding="utf-8")
         lines.append(_("Wrote config {path}.").format(path=path))
     state.open_store()
-    lines.append(_("Database {path} is ready.").format(path=state.db_target()))
+    from collectctl.storage.postgres import redact_url
+
+    lines.append(_("Database {path} is ready.").format(path=redact_url(state.db_target())))
     emit(Message("\n".join(lines)), "text")
 
 

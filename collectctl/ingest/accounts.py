@@ -8,8 +8,10 @@ value, so a team lead can fix the row and import the rejects file again.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from collectctl.core.accounts import LISTED_FIELDS
 from collectctl.core.models import Account, Phone, RowError
@@ -53,15 +55,20 @@ def _cell(cells: list[str], index: int) -> str:
     return cells[index].strip() if index < len(cells) else ""
 
 
+@lru_cache(maxsize=64)
+def _fingerprint_fields(groups: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    ordered = sorted(groups)
+    return ",".join(ordered), tuple(name for group in ordered for name in LISTED_FIELDS[group]
+                                    if name != "as_of")
+
+
 def fingerprint(account: Account, groups: frozenset[str]) -> str:
     """A digest of what a list says about an account (the fields of ``groups`` and its
     phones), to tell an unchanged row without reading the stored account."""
-    parts = [account.account_id, sorted(groups)]
-    for group in sorted(groups):
-        parts.extend(repr(getattr(account, name)) for name in LISTED_FIELDS[group]
-                     if name != "as_of")
-    parts.append([(p.number, p.label, p.valid, p.extension) for p in account.phones])
-    return hashlib.sha1(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    names, fields = _fingerprint_fields(groups)
+    parts = [account.account_id, names, *[str(getattr(account, n)) for n in fields]]
+    parts.extend(f"{p.number}|{p.label}|{p.valid}|{p.extension}" for p in account.phones)
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | None, date | None]:
@@ -71,6 +78,10 @@ def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | N
         since = today - timedelta(days=days)
         return since, due or since
     return due, due
+
+
+#: What the reader leaves for bytes the file's encoding could not decode (surrogateescape).
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 class _Reject(Exception):
@@ -94,7 +105,7 @@ def normalize_account(
             raise _Reject(f"{columns.header_of(field_name)}: {error}") from None
 
     try:
-        if any("\udc80" <= ch <= "\udcff" for cell in cells for ch in cell):
+        if any(_UNDECODABLE.search(cell) for cell in cells):
             raise _Reject(_("bytes that are not valid in the file's encoding"))
         if not account_id:
             raise _Reject(_("{column}: empty account id").format(

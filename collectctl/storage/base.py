@@ -109,7 +109,7 @@ class SQLStore:
             sql.INSERT_ACCOUNT,
             [codec.account_params(a, h, batch_id, now) for a, h in accounts],
         )
-        self._add_phones(accounts, now)
+        self._add_phones(accounts, now, sql.INSERT_NEW_PHONE)
 
     def update_accounts(
         self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
@@ -129,9 +129,10 @@ class SQLStore:
         )
         self._add_phones(accounts, now)
 
-    def _add_phones(self, accounts: Sequence[tuple[Account, str]], now: str) -> None:
+    def _add_phones(self, accounts: Sequence[tuple[Account, str]], now: str,
+                    query: str = sql.ADD_PHONE) -> None:
         self._many(
-            sql.ADD_PHONE,
+            query,
             [
                 codec.phone_params(account.account_id, phone, position, "import", now)
                 for account, _h in accounts

@@ -79,6 +79,13 @@ VALUES (:account_id, :number, :label, :valid, :extension,
 ON CONFLICT (account_id, number) DO NOTHING
 """
 
+#: A new account's phones: their positions are known (no count of the ones on file).
+INSERT_NEW_PHONE = """
+INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at)
+VALUES (:account_id, :number, :label, :valid, :extension, :position, :source, :now)
+ON CONFLICT (account_id, number) DO NOTHING
+"""
+
 WITHOUT_VALID_PHONE = """
 SELECT a.account_id FROM accounts a
 WHERE a.account_id IN ({ids})
