@@ -1,7 +1,7 @@
 """Domain errors and the exit codes they map to (documented in the README).
 
 Every error carries a one-line, user-facing message. The CLI catches them in one
-place (``collectctl.cli.app``), prints the message to stderr and exits with
+place (``collectctl.cli.root``), prints the message to stderr and exits with
 ``exit_code``; no traceback reaches a user unless ``--debug`` is given.
 """
 

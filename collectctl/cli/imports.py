@@ -159,3 +159,7 @@ def import_calls_command(
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
     )
     _run(ctx, import_calls, file, options, rejects, fmt)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="import")

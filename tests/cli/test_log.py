@@ -215,3 +215,35 @@ def test_the_file_lists_promises_payments_and_calls(cli):
     assert "2026-12-04  1,000.00 TWD  TX1" in out
     assert ("#2  Fri 2026-12-04 09:00  ptp  3,000.00  due Thu 2026-12-10  +886912345678  alice"
             "  “salary on the 10th”") in out
+
+
+def test_log_starts_lean(cli, make_csv):
+    """``log`` runs dozens of times a day: it must not import pydantic (Typer's coercion),
+    rich, or the other commands' modules."""
+    import subprocess
+    import sys
+
+    assert cli("import", "accounts", make_csv("a.csv", "account_id,amount_due,mobile\n"
+                                               "A,100,0912345678\n")).exit_code == 0
+    code = (
+        "import sys\n"
+        f"sys.argv = ['collectctl', '--db', {str(cli.db)!r}, '--now', {cli.now!r}, "
+        "'log', 'A', 'na', '--collector', 'alice']\n"
+        "from collectctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "heavy = [m for m in ('pydantic', 'rich', 'collectctl.cli.plan', 'collectctl.planner',"
+        " 'phonenumbers', 'yaml') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "(entry 1): no answer logged" in out
+    assert "HEAVY []" in out
+
+
+def test_the_command_is_found_after_global_options():
+    from collectctl.cli.root import command_name
+
+    assert command_name(["--db", "x.db", "--now", "2026-12-04", "log", "A", "na"]) == "log"
+    assert command_name(["--debug", "plan"]) == "plan"
+    assert command_name(["--help"]) is None

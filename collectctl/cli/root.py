@@ -1,0 +1,199 @@
+"""The root command: global options, sub-commands, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import suppress
+
+import typer
+from typer.core import TyperGroup
+
+from collectctl import __version__
+from collectctl.cli.context import AppContext
+from collectctl.errors import EXIT_INTERNAL, EXIT_USAGE, CollectError
+from collectctl.i18n import _
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(_("collectctl: error: {message}").format(message=message), err=True)
+    sys.exit(code)
+
+
+def _is_cli_control(error: Exception) -> bool:
+    """Typer's (vendored click's) own exit, abort and usage exceptions pass through."""
+    return type(error).__module__.split(".")[0] in ("typer", "click")
+
+
+def _plain(param) -> None:
+    """Give a plain ``str`` parameter (or a flag) Typer's pass-through coercion up front.
+
+    Typer coerces each value through a pydantic TypeAdapter built on first use; building
+    the first one imports pydantic's validation machinery, about 80 ms, on every run of a
+    command, for values that argv already gives as ``str`` (and a flag without an
+    environment variable as ``bool``). With a pass-through set, ``log`` never imports
+    pydantic. Other types (numbers, choices, parsers, files) keep Typer's adapters. Should
+    Typer's internals move, this does nothing and everything still works, only slower.
+    """
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or getattr(param, "_runtime_param", False) is not None:
+        return
+    plain = desc.annotation is str or (desc.annotation is bool
+                                       and getattr(param, "is_flag", False)
+                                       and not getattr(param, "envvar", None))
+    if not plain or desc.file_annotation is not None or desc.parameter_info.parser is not None:
+        return
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+    except ImportError:
+        return
+    param._runtime_param = PassThroughRuntimeParam(annotation=desc.annotation,
+                                                   parameter_info=desc.parameter_info)
+
+
+def _plain_command(command, ctx) -> None:
+    for param in getattr(command, "params", ()):
+        _plain(param)
+    with suppress(Exception):  # the help option is made (and cached) on demand
+        _plain(command.get_help_option(ctx))
+
+
+class CollectGroup(TyperGroup):
+    """Catches every domain error once: one line on stderr, the documented exit code."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        for param in self.params:
+            _plain(param)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        _plain(option)
+        return option
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            _plain_command(command, ctx)
+        return name, command, rest
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CollectError as error:
+            if getattr(ctx.obj, "debug", False):
+                raise
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail(_("interrupted; nothing half-written was kept"), 130)
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except Exception as error:
+            if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
+                raise
+            if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else error
+                _fail(_("database: {reason}").format(reason=reason), EXIT_USAGE)
+            _fail(
+                _("internal error ({kind}); run again with --debug for the details").format(
+                    kind=type(error).__name__),
+                EXIT_INTERNAL,
+            )
+
+
+app = typer.Typer(
+    cls=CollectGroup,
+    name="collectctl",
+    help=_("Plan, log and report a debt collector's calls."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"collectctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str = typer.Option(None, "--db", envvar="COLLECTCTL_DB", show_envvar=True,
+                           help=_("Database file (default: collectctl.db in the app directory).")),
+    config: str = typer.Option(None, "--config", envvar="COLLECTCTL_CONFIG", show_envvar=True,
+                               help=_("Config file (default: collectctl.yaml in the app "
+                                      "directory, if present).")),
+    now: str = typer.Option(None, "--now", envvar="COLLECTCTL_NOW", show_envvar=True,
+                            help=_("Pretend it is this ISO-8601 date-time (for scripts and "
+                                   "tests).")),
+    debug: bool = typer.Option(False, "--debug", help=_("Show tracebacks for errors.")),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help=_("Print the version and exit.")),
+) -> None:
+    """Plan, log and report a debt collector's calls.
+
+    Exit codes: 0 done; 1 some input rows were rejected; 2 usage, file or
+    config error; 70 internal error.
+    """
+    state = AppContext(db=db, config=config, now=now, debug=debug)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+#: Which module defines each top-level command, in the order ``--help`` lists them.
+COMMAND_MODULES = {
+    "import": "imports", "accounts": "accounts", "show": "accounts", "log": "calls",
+    "undo": "calls", "account": "calls", "pay": "calls", "promises": "calls", "skip": "calls",
+    "contact": "calls", "plan": "plan", "next": "plan", "rules": "plan", "report": "reports",
+    "progress": "reports", "target": "reports", "init": "setup", "demo": "setup",
+    "work": "work", "assign": "team", "db": "team", "team": "team",
+}
+_registered: set[str] = set()
+#: Global options that take a value (``--db X``), to find the command after them.
+_VALUED = ("--db", "--config", "--now")
+
+
+def register(module: str) -> None:
+    """Add one cli module's commands to the app (once)."""
+    if module in _registered:
+        return
+    import importlib
+
+    _registered.add(module)
+    importlib.import_module(f"collectctl.cli.{module}").register(app)
+
+
+def register_all() -> None:
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        register(module)
+
+
+def command_name(args: list[str]) -> str | None:
+    """The sub-command in a command line (``collectctl --db x.db log ...`` → ``log``)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _VALUED:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def main() -> None:
+    """Console-script entry point. Only the invoked command's module is imported (the
+    others cost a collector's every ``log`` a few milliseconds each); ``--help`` and an
+    unknown command get them all."""
+    module = COMMAND_MODULES.get(command_name(sys.argv[1:]) or "")
+    if module and "--help" not in sys.argv[1:2]:
+        register(module)
+    else:
+        register_all()
+    app(prog_name="collectctl")
