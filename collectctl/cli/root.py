@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 from contextlib import suppress
+from enum import Enum
+from functools import lru_cache
 
 import typer
 from typer.core import TyperGroup
@@ -25,29 +27,64 @@ def _is_cli_control(error: Exception) -> bool:
 
 
 def _plain(param) -> None:
-    """Give a plain ``str`` parameter (or a flag) Typer's pass-through coercion up front.
+    """Give a parameter a light coercion up front, instead of Typer's pydantic one.
 
     Typer coerces each value through a pydantic TypeAdapter built on first use; building
     the first one imports pydantic's validation machinery, about 80 ms, on every run of a
-    command, for values that argv already gives as ``str`` (and a flag without an
-    environment variable as ``bool``). With a pass-through set, ``log`` never imports
-    pydantic. Other types (numbers, choices, parsers, files) keep Typer's adapters. Should
-    Typer's internals move, this does nothing and everything still works, only slower.
+    command. The values here need none of it: argv gives ``str``, a flag without an
+    environment variable gives ``bool``, a choice is looked up with Typer's own helper
+    and an unbounded ``int`` is ``int(value)``. Other types (bounded numbers, parsers,
+    files) keep Typer's adapters. Should Typer's internals move, this does nothing and
+    everything still works, only slower.
     """
     desc = getattr(param, "type_descriptor", None)
     if desc is None or getattr(param, "_runtime_param", False) is not None:
         return
-    plain = desc.annotation is str or (desc.annotation is bool
-                                       and getattr(param, "is_flag", False)
-                                       and not getattr(param, "envvar", None))
-    if not plain or desc.file_annotation is not None or desc.parameter_info.parser is not None:
+    info = desc.parameter_info
+    if desc.file_annotation is not None or info.parser is not None:
         return
+    annotation = desc.annotation
     try:
         from typer._coercion import PassThroughRuntimeParam
     except ImportError:
         return
-    param._runtime_param = PassThroughRuntimeParam(annotation=desc.annotation,
-                                                   parameter_info=desc.parameter_info)
+    if annotation is str or (annotation is bool and getattr(param, "is_flag", False)
+                             and not getattr(param, "envvar", None)):
+        param._runtime_param = PassThroughRuntimeParam(annotation=annotation,
+                                                       parameter_info=info)
+    elif ((isinstance(annotation, type) and issubclass(annotation, Enum))
+          or (annotation is int and info.min is None and info.max is None and not info.clamp)):
+        param._runtime_param = _light(PassThroughRuntimeParam)(annotation=annotation,
+                                                               parameter_info=info)
+
+
+@lru_cache(maxsize=1)
+def _light(base):
+    """A runtime parameter that turns a choice into its Enum member and an integer into an
+    ``int``, with Typer's messages for bad values."""
+    from dataclasses import dataclass
+
+    from typer import BadParameter
+    from typer._param_types import coerce_cli_choice
+
+    @dataclass(frozen=True)
+    class LightParam(base):
+        def _coerce_value(self, value, param, ctx):
+            annotation = self.annotation
+            if isinstance(value, annotation):
+                return value
+            try:
+                if annotation is int:
+                    return int(value)
+                return coerce_cli_choice(value, choices=list(annotation),
+                                         case_sensitive=self.parameter_info.case_sensitive,
+                                         ctx=ctx)
+            except ValueError as error:
+                message = (f"{value!r} is not a valid integer." if annotation is int
+                           else str(error))
+                raise BadParameter(message, ctx=ctx, param=param) from None
+
+    return LightParam
 
 
 def _plain_command(command, ctx) -> None:

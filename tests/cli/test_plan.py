@@ -292,3 +292,17 @@ def test_an_account_reached_today_leaves_todays_plan(cli, make_csv):
     assert cli("log", "A", "cb", "--at", "16:00").exit_code == 0
     calls = {c["account_id"]: c["start"] for c in plan(cli)["calls"]}
     assert calls["A"] == "2026-12-04T16:00:00+08:00"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--format", "xml"], "'xml' is not one of 'table', 'json', 'csv', 'ics'"),
+    (["--limit", "x"], "'x' is not a valid integer"),
+])
+def test_bad_choices_and_numbers_are_usage_errors(cli, args, words):
+    result = cli("plan", *args)
+    assert result.exit_code == 2 and words in result.stderr
+
+
+def test_choices_and_numbers_are_converted(cli, make_csv):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\nB,E,900,0922333444,,,alice,\n")
+    assert len(plan(cli, "--limit", "1")["calls"]) == 1
