@@ -8,6 +8,7 @@ interrupted import leaves the database as it was.
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,18 +145,29 @@ def import_accounts(
 
 
 class _AccountSink:
-    """Upserts accounts by id in chunks; rejects duplicates; closes the missing at the end."""
+    """Upserts accounts by id in chunks; rejects duplicates; closes the missing at the end.
+
+    A row whose raw text (and reading context) is what the account was last imported
+    from is unchanged without being parsed: re-importing the same list costs little more
+    than reading it.
+    """
 
     def __init__(self, store, columns, ctx, batch_id, stamp, result, options) -> None:
         self.store, self.columns, self.ctx = store, columns, ctx
         self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
         self.seen: dict[str, int] = {}
-        self.pending: list[tuple[Account, str]] = []
+        self.pending: list[tuple[int, list[str], str | None, str]] = []
+        self.id_index = columns.columns["account_id"]
+        # Everything besides the cells that decides what a row reads as.
+        context = (sorted(columns.columns.items()), columns.phones, sorted(ctx.listed),
+                   ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
+                   ctx.assign_to,
+                   ctx.today.isoformat() if "days_past_due" in columns.columns else None)
+        self.raw_prefix = repr(context).encode("utf-8") + b"\x1e"
 
     def row(self, line: int, cells: list[str]) -> None:
-        outcome = normalize_account(line, cells, self.columns, self.ctx)
-        bad = isinstance(outcome, RowError)
-        account_id = outcome.account_id if bad else outcome[0].account_id
+        raw_id = cells[self.id_index] if self.id_index < len(cells) else ""
+        account_id = f.normalize_text(raw_id) or None
         if account_id in self.seen:
             # Later rows with the same id are rejected even when the first was bad:
             # which of them is right is for the team lead to say.
@@ -165,15 +177,15 @@ class _AccountSink:
             return
         if account_id:
             self.seen[account_id] = line
-        if bad:
-            self.result.rejected.append(outcome)
-            return
-        self.pending.append(outcome)
+        raw = hashlib.sha1(self.raw_prefix + "\x1f".join(cells).encode(
+            "utf-8", "surrogateescape")).hexdigest()
+        self.pending.append((line, cells, account_id, raw))
         if len(self.pending) >= CHUNK_ROWS:
             self._flush()
 
     def finish(self) -> None:
         self._flush()
+        self.result.rejected.sort(key=lambda r: r.line)
         if self.options.close_missing:
             self.result.closed = self.store.close_missing(
                 self.seen, self.options.assign_to, self.batch_id, self.stamp)
@@ -181,37 +193,50 @@ class _AccountSink:
     def _flush(self) -> None:
         """Insert new accounts, update changed ones, count the rest as unchanged.
 
-        A matching fingerprint settles "unchanged" without reading the account; otherwise
-        the stored account is read and merged with the fields this list carries.
+        The same raw row settles "unchanged" without parsing; a matching fingerprint of
+        the parsed row settles it without reading the account; otherwise the stored
+        account is read and merged with the fields this list carries.
         """
-        rows, self.pending = self.pending, []
-        if not rows:
+        pending, self.pending = self.pending, []
+        if not pending:
             return
         store, result = self.store, self.result
-        known = store.account_fingerprints([a.account_id for a, _h in rows])
-        new, maybe = [], []
-        for account, digest in rows:
-            existing = known.get(account.account_id)
+        known = store.account_fingerprints([aid for _l, _c, aid, _r in pending if aid])
+        new, maybe, settled = [], [], []
+        for line, cells, account_id, raw in pending:
+            existing = known.get(account_id) if account_id else None
+            if existing is not None and existing[2] == raw and existing[1] == "open":
+                result.unchanged += 1
+                continue
+            outcome = normalize_account(line, cells, self.columns, self.ctx)
+            if isinstance(outcome, RowError):
+                result.rejected.append(outcome)
+                continue
+            account, digest = outcome
             if existing is None:
-                new.append((account, digest))
-            elif existing != (digest, "open"):
-                maybe.append((account, digest))
+                new.append((account, digest, raw))
+            elif existing[:2] != (digest, "open"):
+                maybe.append((account, digest, raw))
             else:
                 result.unchanged += 1
-        stored = store.get_accounts([a.account_id for a, _h in maybe])
+                settled.append((account.account_id, raw))
+        stored = store.get_accounts([a.account_id for a, _h, _r in maybe])
         changed = []
-        for account, digest in maybe:
+        for account, digest, raw in maybe:
             before = stored[account.account_id]
             merged = merge_listed(before, account, self.ctx.listed)
             if before.status == "open" and same_listing(merged, before):
                 result.unchanged += 1
+                settled.append((account.account_id, raw))
             else:
-                changed.append((merged, digest))
+                changed.append((merged, digest, raw))
         store.insert_accounts(new, self.batch_id, self.stamp)
         store.update_accounts(changed, self.batch_id, self.stamp)
+        if settled:
+            store.set_raw_hashes(settled)
         result.inserted += len(new)
         result.updated += len(changed)
-        ids = [a.account_id for a, _h in rows]
+        ids = [aid for _l, _c, aid, _r in pending if aid]
         result.no_valid_phone.extend(store.accounts_without_valid_phone(ids))
 
 

@@ -89,17 +89,21 @@ class SQLStore:
 
     # -- accounts -------------------------------------------------------------------------
 
-    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """``{account_id: (row_hash, status)}`` for those of ``ids`` that exist."""
-        found: dict[str, tuple[str, str]] = {}
+    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+        """``{account_id: (row_hash, status, raw_hash)}`` for those of ``ids`` that exist."""
+        found: dict[str, tuple[str, str, str]] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks, params = sql.in_list(chunk)
-            for account_id, row_hash, status in self._exec(
+            for account_id, row_hash, status, raw_hash in self._exec(
                 sql.SELECT_FINGERPRINTS.format(ids=marks), params
             ):
-                found[account_id] = (row_hash, status)
+                found[account_id] = (row_hash, status, raw_hash)
         return found
+
+    def set_raw_hashes(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Remember the raw row of accounts a list left unchanged."""
+        self._many(sql.SET_RAW_HASH, [{"account_id": a, "raw_hash": r} for a, r in pairs])
 
     def insert_accounts(
         self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
@@ -107,7 +111,7 @@ class SQLStore:
         """Insert new accounts (with their fingerprint) and their phones."""
         self._many(
             sql.INSERT_ACCOUNT,
-            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
+            [codec.account_params(a, h, batch_id, now, *raw) for a, h, *raw in accounts],
         )
         self._add_phones(accounts, now, sql.INSERT_NEW_PHONE)
 
@@ -121,11 +125,11 @@ class SQLStore:
         """
         self._many(
             sql.SAVE_HISTORY,
-            [{"id": a.account_id, "batch_id": batch_id, "now": now} for a, _h in accounts],
+            [{"id": a.account_id, "batch_id": batch_id, "now": now} for a, *_rest in accounts],
         )
         self._many(
             sql.UPDATE_ACCOUNT,
-            [codec.account_params(a, h, batch_id, now) for a, h in accounts],
+            [codec.account_params(a, h, batch_id, now, *raw) for a, h, *raw in accounts],
         )
         self._add_phones(accounts, now)
 
@@ -135,7 +139,7 @@ class SQLStore:
             query,
             [
                 codec.phone_params(account.account_id, phone, position, "import", now)
-                for account, _h in accounts
+                for account, *_rest in accounts
                 for position, phone in enumerate(account.phones)
             ],
         )

@@ -31,8 +31,10 @@ def paydays_from_text(text: str | None) -> tuple[int, ...]:
     return tuple(LAST_DAY if part == "last" else int(part) for part in text.split(","))
 
 
-def account_params(account: Account, row_hash: str, batch_id: int | None, now: str) -> dict:
+def account_params(account: Account, row_hash: str, batch_id: int | None, now: str,
+                   raw_hash: str | None = None) -> dict:
     return {
+        "raw_hash": raw_hash,
         "account_id": account.account_id,
         "name": account.name,
         "amount_due_minor": to_minor(account.amount_due),

@@ -238,7 +238,7 @@ class PostgresStore(SQLStore):
         COPY into a temporary table, then one INSERT that skips duplicates."""
         columns = ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                    "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
-                   "notes", "as_of", "row_hash", "batch_id")
+                   "notes", "as_of", "row_hash", "batch_id", "raw_hash")
         with self.conn.cursor() as cursor:
             # COPY into a temporary table, then INSERT ... SELECT: COPY straight into a
             # table with row-level security is refused for every role but its owner.
@@ -247,8 +247,8 @@ class PostgresStore(SQLStore):
             cursor.execute("DELETE FROM new_accounts")
             with cursor.copy(f"COPY new_accounts ({', '.join(columns)}, status, created_at, "
                              "updated_at) FROM STDIN") as copy:
-                for account, row_hash in accounts:
-                    params = codec.account_params(account, row_hash, batch_id, now)
+                for account, row_hash, *raw in accounts:
+                    params = codec.account_params(account, row_hash, batch_id, now, *raw)
                     copy.write_row([params[c] for c in columns] + ["open", now, now])
             cursor.execute("INSERT INTO accounts SELECT * FROM new_accounts")
             cursor.execute("DELETE FROM new_accounts")
@@ -257,7 +257,7 @@ class PostgresStore(SQLStore):
                            "position INTEGER)")
             cursor.execute("DELETE FROM new_phones")
             with cursor.copy("COPY new_phones FROM STDIN") as copy:
-                for account, _h in accounts:
+                for account, *_rest in accounts:
                     for position, phone in enumerate(account.phones):
                         p = codec.phone_params(account.account_id, phone, position, "import",
                                                now)

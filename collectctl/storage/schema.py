@@ -221,6 +221,12 @@ _PG_ROLES = [
 ]
 MIGRATIONS.append((4, "m004_team_roles", [{"postgresql": s} for s in _PG_ROLES]))
 
+MIGRATIONS.append((5, "m005_raw_row_hash", [
+    # A digest of the list's row as read (cells and reading context): a re-imported list
+    # whose row is byte for byte the same is settled without parsing it.
+    "ALTER TABLE accounts ADD COLUMN raw_hash TEXT",
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {

@@ -40,16 +40,17 @@ ORDER BY id DESC LIMIT 1
 """
 
 SELECT_FINGERPRINTS = (
-    "SELECT account_id, row_hash, status FROM accounts WHERE account_id IN ({ids})"
+    "SELECT account_id, row_hash, status, raw_hash FROM accounts WHERE account_id IN ({ids})"
 )
+SET_RAW_HASH = "UPDATE accounts SET raw_hash = :raw_hash WHERE account_id = :account_id"
 
 INSERT_ACCOUNT = """
 INSERT INTO accounts (account_id, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, row_hash, batch_id,
-    created_at, updated_at)
+    created_at, updated_at, raw_hash)
 VALUES (:account_id, :name, :amount_due_minor, :currency, :past_due_since, :due_date,
     :work_start, :paydays, :timezone, :assigned_to, :risk, :notes, 'open', :as_of, :row_hash,
-    :batch_id, :now, :now)
+    :batch_id, :now, :now, :raw_hash)
 """
 
 UPDATE_ACCOUNT = """
@@ -57,7 +58,7 @@ UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency
     past_due_since = :past_due_since, due_date = :due_date, work_start = :work_start,
     paydays = :paydays, timezone = :timezone, assigned_to = :assigned_to, risk = :risk,
     notes = :notes, status = 'open', as_of = :as_of, row_hash = :row_hash, batch_id = :batch_id,
-    updated_at = :now
+    updated_at = :now, raw_hash = :raw_hash
 WHERE account_id = :account_id
 """
 
@@ -353,7 +354,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("accounts", ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                   "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                   "notes", "status", "as_of", "row_hash", "batch_id", "created_at",
-                  "updated_at"), "amount_due_minor"),
+                  "updated_at", "raw_hash"), "amount_due_minor"),
     ("account_history", ("id", "account_id", "replaced_by_batch", "replaced_at", "name",
                          "amount_due_minor", "currency", "past_due_since", "due_date",
                          "work_start", "paydays", "timezone", "assigned_to", "risk", "notes",

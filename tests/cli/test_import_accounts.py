@@ -348,3 +348,52 @@ def test_a_very_wide_unknown_header_is_shortened_in_the_error(cli, make_csv):
     result = cli("import", "accounts", make_csv("wide.csv", header + "\n"))
     assert result.exit_code == 2
     assert "and 38 more" in result.stderr and len(result.stderr) < 800
+
+
+def _count_parses(monkeypatch) -> dict:
+    from collectctl.ingest import importer
+
+    seen = {"n": 0}
+    real = importer.normalize_account
+
+    def counting(*args):
+        seen["n"] += 1
+        return real(*args)
+
+    monkeypatch.setattr(importer, "normalize_account", counting)
+    return seen
+
+
+def test_the_same_list_again_is_settled_without_parsing_a_row(cli, make_csv, monkeypatch):
+    path = make_csv("a.csv", HEADER + GOOD)
+    cli("import", "accounts", path)
+    parses = _count_parses(monkeypatch)
+    _, summary = cli.json("import", "accounts", path)
+    assert (summary["inserted"], summary["updated"], summary["unchanged"]) == (0, 0, 3)
+    assert parses["n"] == 0
+    assert summary["no_valid_phone"] == []
+
+
+def test_the_same_rows_read_differently_are_parsed(cli, make_csv, monkeypatch):
+    path = make_csv("a.csv", HEADER + GOOD)
+    cli("import", "accounts", path)
+    parses = _count_parses(monkeypatch)
+    # Another day: the same "30 days past due" now means another past-due day.
+    cli.now = "2026-12-06T09:00:00+08:00"
+    _, summary = cli.json("import", "accounts", path)
+    assert parses["n"] == 3 and summary["updated"] == 2  # TW-2 has a due date, no DPD
+    # Another default region or a column mapped differently is another reading, too.
+    _, summary = cli.json("import", "accounts", path, "--assign-to", "carol")
+    assert parses["n"] == 6 and summary["updated"] == 3
+
+
+def test_a_row_written_differently_but_meaning_the_same_is_remembered(cli, make_csv,
+                                                                      monkeypatch):
+    cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
+    spaced = GOOD.replace("0912-345-678", "0912 345 678")
+    path = make_csv("b.csv", HEADER + spaced)
+    _, summary = cli.json("import", "accounts", path)
+    assert (summary["updated"], summary["unchanged"]) == (0, 3)
+    parses = _count_parses(monkeypatch)
+    _, summary = cli.json("import", "accounts", path)
+    assert summary["unchanged"] == 3 and parses["n"] == 0
