@@ -102,7 +102,14 @@ def run(quick: bool, workdir: Path) -> list[Row]:
                 "COLLECTCTL_CONFIG": str(workdir / "none.yaml")}
     base_env.pop("COLLECTCTL_DB", None)
     rows: list[Row] = []
-    say = print
+
+    def say(item) -> None:
+        for row in item if isinstance(item, list) else [item]:
+            if isinstance(row, Row):
+                verdict = "" if row.met is None else ("  ok" if row.met else "  MISSED")
+                print(f"{row.scenario}: {row.result} (budget {row.budget or '-'}){verdict}")
+            else:
+                print(row)
 
     floor, spread = median(9, [sys.executable, "-c", "import typer"], base_env)
     say(f"python -c 'import typer': {floor * 1000:.0f} ms (spread {spread * 1000:.0f})")

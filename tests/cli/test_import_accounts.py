@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import stat
 
 import pytest
@@ -397,3 +398,33 @@ def test_a_row_written_differently_but_meaning_the_same_is_remembered(cli, make_
     parses = _count_parses(monkeypatch)
     _, summary = cli.json("import", "accounts", path)
     assert summary["unchanged"] == 3 and parses["n"] == 0
+
+
+def test_a_big_file_parsed_in_worker_processes_imports_exactly_as_inline(cli, make_csv,
+                                                                          monkeypatch,
+                                                                          tmp_path):
+    from typer.testing import CliRunner
+
+    from collectctl.cli import app
+    from collectctl.ingest import importer
+
+    rows = []
+    for n in range(900):
+        amount = "0" if n % 97 == 0 else f"{1000 + n:,}.50"  # some rows rejected
+        rows.append(f"B-{n % 850},Name {n},\"{amount}\",{n % 90},,0912-{n:03d}-{n % 1000:03d},"
+                    f",5,09:00,,c{n % 3},low,\n")  # ids repeat after 850: duplicates
+    path = make_csv("big.csv", HEADER + "".join(rows))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 100)
+    inline_db = tmp_path / "inline.db"
+    runner = CliRunner()
+    args = ["--now", cli.now, "import", "accounts", str(path), "--format", "json"]
+    inline = runner.invoke(app, ["--db", str(inline_db), *args])
+    monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+    parallel = cli("import", "accounts", path, "--format", "json")
+    assert parallel.exit_code == inline.exit_code == 1
+    assert json.loads(parallel.stdout) == json.loads(inline.stdout)
+    listing = ["accounts", "--format", "json"]
+    assert cli(*listing).stdout == runner.invoke(app, ["--db", str(inline_db), "--now",
+                                                       cli.now, *listing]).stdout
+    again = cli("import", "accounts", path, "--format", "json")
+    assert json.loads(again.stdout)["unchanged"] == json.loads(parallel.stdout)["inserted"]
