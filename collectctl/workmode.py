@@ -54,7 +54,7 @@ class WorkSession:
         from collectctl.planner import build_plan, may_call_now
         from collectctl.render.work import call_header, legend
 
-        self.term.show(legend(self._book()))
+        shown_keys = False
         try:
             while True:
                 now = self.clock()
@@ -69,6 +69,9 @@ class WorkSession:
                     if not self._wait(plan.calls[0]):
                         break
                     continue
+                if not shown_keys:
+                    self.term.show(legend(self._book()))
+                    shown_keys = True
                 after = [c for c in plan.calls if c is not call][:1]
                 self.term.show(call_header(call, after))
                 self._show_file(call.account_id)
