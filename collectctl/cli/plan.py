@@ -60,7 +60,6 @@ def plan(
     """
     from collectctl.planner import build_plan, why_not_planned
     from collectctl.render import plan as view
-    from collectctl.render.text import console_for
 
     state = app_context(ctx)
     first = _plan_day(state, day)
@@ -116,6 +115,8 @@ def plan(
     elif fmt is PlanFormat.ics:
         view.plan_ics(result, redact, out)
     else:
+        from collectctl.render.text import console_for
+
         with console_for(out) as console:
             view.plan_table(result, redact, console)
 

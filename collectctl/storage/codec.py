@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
 from collectctl.core.models import LAST_DAY, Account, Call, ImportBatch, Payment, Phone, Promise
 
@@ -25,6 +26,7 @@ def paydays_to_text(paydays: tuple[int, ...]) -> str | None:
     return ",".join("last" if d == LAST_DAY else str(d) for d in paydays)
 
 
+@lru_cache(maxsize=256)  # a portfolio has a handful of distinct payday lists
 def paydays_from_text(text: str | None) -> tuple[int, ...]:
     if not text:
         return ()
