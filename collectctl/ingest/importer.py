@@ -95,11 +95,15 @@ def _run_import(
         with store.transaction() as tx:
             batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)
             sink = make_sink(columns, batch_id, result)
-            for count, (line, cells) in enumerate(table.records(), start=1):
-                sink.row(line, cells)
-                if progress and count % CHUNK_ROWS == 0:
-                    progress(table.bytes_read, table.size)
-            sink.finish()
+            try:
+                for count, (line, cells) in enumerate(table.records(), start=1):
+                    sink.row(line, cells)
+                    if progress and count % CHUNK_ROWS == 0:
+                        progress(table.bytes_read, table.size)
+                sink.finish()
+            finally:
+                if hasattr(sink, "close"):
+                    sink.close()  # worker processes end with the import, however it ends
             if progress:
                 progress(table.size, table.size)
             sha256 = table.sha256()
@@ -209,18 +213,19 @@ class _AccountSink:
             self._flush()
 
     def finish(self) -> None:
-        try:
-            self._flush()
-            while self.inflight:
-                self._complete(self.inflight.popleft())
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
-                self.pool = None
+        self._flush()
+        while self.inflight:
+            self._complete(self.inflight.popleft())
+        self.close()
         self.result.rejected.sort(key=lambda r: r.line)
         if self.options.close_missing:
             self.result.closed = self.store.close_missing(
                 self.seen, self.options.assign_to, self.batch_id, self.stamp)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def _flush(self) -> None:
         """Send a chunk to be parsed (the rows not settled by their raw text), then write
