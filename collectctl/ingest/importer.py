@@ -41,8 +41,8 @@ from collectctl.ingest.reader import open_table
 from collectctl.private_files import private_output
 
 CHUNK_ROWS = 2_000
-#: Files at least this big are parsed in worker processes (one per core) while this
-#: process reads, hashes and writes: about a fifth of a million rows.
+#: Files at least this big are parsed partly in a worker process (one per spare core)
+#: while this process reads, hashes and writes: about a fifth of a million rows.
 PARALLEL_BYTES = 16 * 2**20
 
 
@@ -244,7 +244,8 @@ class _AccountSink:
                 from concurrent.futures import ProcessPoolExecutor
 
                 self.pool = ProcessPoolExecutor(
-                    os.cpu_count(), initializer=_worker_init, initargs=(self.columns, self.ctx))
+                    max(1, (os.cpu_count() or 2) - 1), initializer=_worker_init,
+                    initargs=(self.columns, self.ctx))
             parsed = self.pool.submit(_worker_parse, to_parse)
         else:
             parsed = [normalize_account(line, cells, self.columns, self.ctx)
