@@ -51,6 +51,50 @@ def db_status(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) 
                   LATEST_VERSION, counts, user), fmt.value)
 
 
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., metavar="FILE", help=_("Where to write the copy.")),
+    force: bool = typer.Option(False, "--force", help=_("Replace FILE if it exists.")),
+) -> None:
+    """A consistent copy of the database while others go on working (SQLite's online
+    backup), readable by you only. On PostgreSQL: says how to use pg_dump."""
+    from pathlib import Path
+
+    from collectctl.errors import StoreError
+
+    state = app_context(ctx)
+    target = Path(file)
+    if target.exists() and not force:
+        raise UsageError(_("{file} exists; --force to replace it").format(file=file))
+    if not target.parent.is_dir():
+        raise UsageError(_("{dir} is not a directory").format(dir=target.parent))
+    store = state.store
+    try:
+        store.backup_to(target)
+    except OSError as error:
+        raise StoreError(_("{file}: {reason}").format(file=file, reason=error.strerror)
+                         ) from None
+    typer.echo(_("{file}: backup of {accounts} accounts and {calls} log entries").format(
+        file=file, accounts=store.count("accounts"), calls=store.count("calls")))
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Check the database's integrity (SQLite: integrity and foreign keys). Exit 2 and
+    the first problems when it is damaged."""
+    from collectctl.errors import StoreError
+
+    state = app_context(ctx)
+    problems = state.store.check()
+    if problems:
+        more = len(problems) - 5
+        shown = "; ".join(problems[:5]) + (_(" and {n} more").format(n=more) if more > 0 else "")
+        raise StoreError(_("{db}: damaged: {problems}").format(
+            db=_shown(state.db_target()), problems=shown))
+    typer.echo(_("{db}: ok").format(db=_shown(state.db_target())))
+
+
 @db_app.command("copy")
 def db_copy(
     ctx: typer.Context,

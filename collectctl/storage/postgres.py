@@ -190,6 +190,17 @@ class PostgresStore(SQLStore):
         back = {v: k for k, v in ROLES.items()}
         return [(name, back[group]) for name, group in rows]
 
+    def backup_to(self, target) -> None:
+        raise UsageError(_("back up a PostgreSQL database with its own tools, e.g. "
+                           "pg_dump --format=custom --file {file} '{url}'").format(
+            file=target, url=redact_url(self.url)))
+
+    def check(self) -> list[str]:
+        """PostgreSQL keeps its own integrity (constraints are enforced as rows are
+        written); this checks the server answers and the schema is this version's."""
+        self.conn.execute("SELECT COUNT(*) FROM accounts").fetchone()
+        return []
+
     def whoami(self) -> str:
         return self.conn.execute("SELECT current_user").fetchone()[0]
 

@@ -113,6 +113,35 @@ class SQLiteStore(SQLStore):
         finally:
             self._in_transaction = False
 
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the database at ``target`` (SQLite's online backup: other
+        processes may go on writing), created 0600 beside it and renamed into place."""
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+        os.close(fd)
+        try:
+            os.chmod(tmp, 0o600)
+            dest = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def check(self) -> list[str]:
+        """Problems SQLite finds in the file (integrity and foreign keys); [] when sound."""
+        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check")
+                    if row[0] != "ok"]
+        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: no {parent} row it refers to")
+        return problems
+
     @staticmethod
     def retryable(error: Exception) -> bool:
         return isinstance(error, sqlite3.OperationalError) and (
