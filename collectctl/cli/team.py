@@ -81,18 +81,28 @@ def db_backup(
 
 @db_app.command("check")
 def db_check(ctx: typer.Context) -> None:
-    """Check the database's integrity (SQLite: integrity and foreign keys). Exit 2 and
-    the first problems when it is damaged."""
+    """Check the database's integrity (SQLite: integrity and foreign keys) and the call
+    log's hash chain. Exit 2 and the first problems when either fails."""
     from collectctl.errors import StoreError
 
     state = app_context(ctx)
     problems = state.store.check()
+    links = state.store.check_chain()
+    if links.broken_at is not None:
+        problems.insert(0, _("call log entry {n} does not hold its link in the chain: it, or "
+                             "the entry before it, was changed, removed or added outside "
+                             "collectctl").format(n=links.broken_at))
     if problems:
         more = len(problems) - 5
         shown = "; ".join(problems[:5]) + (_(" and {n} more").format(n=more) if more > 0 else "")
         raise StoreError(_("{db}: damaged: {problems}").format(
             db=_shown(state.db_target()), problems=shown))
-    typer.echo(_("{db}: ok").format(db=_shown(state.db_target())))
+    chained = links.entries - links.unchained
+    line = _("{db}: ok; call log chain holds over {n} entries").format(
+        db=_shown(state.db_target()), n=chained)
+    if links.unchained:
+        line += _(" ({n} earlier entries carry no link)").format(n=links.unchained)
+    typer.echo(line)
 
 
 @db_app.command("copy")

@@ -267,8 +267,26 @@ class SQLStore:
     # -- the call log ---------------------------------------------------------------------
 
     def add_call(self, call: Call, now: str, batch_id: int | None = None) -> int:
-        """Append an entry to the call log; return its id."""
-        return self._insert(sql.INSERT_CALL, codec.call_params(call, batch_id, now))
+        """Append an entry to the call log, linked into the chain; return its id. Runs in
+        the caller's transaction, which holds the engine's write lock for the chain."""
+        from collectctl.core import chain
+
+        self._lock_chain()
+        last = self._exec(sql.SELECT_LAST_CHAIN).fetchone()
+        params = codec.call_params(call, batch_id, now)
+        params["chain"] = chain.link(last[0] if last else None,
+                                     [params[name] for name in chain.FIELDS])
+        return self._insert(sql.INSERT_CALL, params)
+
+    def _lock_chain(self) -> None:
+        """Only one writer at a time may take the chain's end (SQLite: the write lock,
+        already held by the transaction)."""
+
+    def check_chain(self):
+        """Walk the call log's chain: :class:`~collectctl.core.chain.ChainCheck`."""
+        from collectctl.core import chain
+
+        return chain.verify(tuple(row) for row in self._exec(sql.SELECT_CHAIN))
 
     def get_call(self, call_id: int) -> Call | None:
         row = self._exec(sql.SELECT_CALL, {"id": call_id}).fetchone()

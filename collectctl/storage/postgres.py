@@ -222,6 +222,21 @@ class PostgresStore(SQLStore):
             while rows := cursor.fetchmany(batch):
                 yield [dict(zip(columns, row, strict=True)) for row in rows]
 
+    def check_chain(self):
+        """The chain walked through a server-side cursor (ten million entries stream)."""
+        from collectctl.core import chain
+        from collectctl.storage import sql
+
+        with self.transaction(), self.conn.cursor(name="chain") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(sql.SELECT_CHAIN)
+            return chain.verify(tuple(row) for row in cursor)
+
+    def _lock_chain(self) -> None:
+        # READ COMMITTED lets two writers read the same last link: take turns (until
+        # commit) at the chain's end.
+        self.conn.execute("SELECT pg_advisory_xact_lock(7232)")
+
     def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
         the tables' owner, whom row-level security does not apply to."""

@@ -227,6 +227,11 @@ MIGRATIONS.append((5, "m005_raw_row_hash", [
     "ALTER TABLE accounts ADD COLUMN raw_hash TEXT",
 ]))
 
+MIGRATIONS.append((6, "m006_call_log_chain", [
+    # Each entry's link in the tamper-evident chain (core.chain).
+    "ALTER TABLE calls ADD COLUMN chain TEXT",
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {

@@ -160,9 +160,18 @@ CALL_COLUMNS = (
 
 INSERT_CALL = """
 INSERT INTO calls (account_id, collector, called_at, outcome, phone, note, amount_minor,
-    promise_date, callback_at, reverses, invalidated_phone, source, batch_id, logged_at)
+    promise_date, callback_at, reverses, invalidated_phone, source, batch_id, logged_at,
+    chain)
 VALUES (:account_id, :collector, :called_at, :outcome, :phone, :note, :amount_minor,
-    :promise_date, :callback_at, :reverses, :invalidated_phone, :source, :batch_id, :now)
+    :promise_date, :callback_at, :reverses, :invalidated_phone, :source, :batch_id, :now,
+    :chain)
+"""
+#: The link of the latest entry: the next one chains to it.
+SELECT_LAST_CHAIN = "SELECT chain FROM calls ORDER BY id DESC LIMIT 1"
+SELECT_CHAIN = """
+SELECT id, account_id, collector, called_at, outcome, phone, note, amount_minor, promise_date,
+    callback_at, reverses, invalidated_phone, source, chain
+FROM calls ORDER BY id
 """
 
 SELECT_CALL = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.id = :id"
@@ -363,7 +372,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                 "added_at"), None),
     ("calls", ("id", "account_id", "collector", "called_at", "outcome", "phone", "note",
                "amount_minor", "promise_date", "callback_at", "reverses", "invalidated_phone",
-               "source", "batch_id", "logged_at"), "amount_minor"),
+               "source", "batch_id", "logged_at", "chain"), "amount_minor"),
     ("promises", ("id", "account_id", "call_id", "amount_minor", "due_date", "made_on"),
      "amount_minor"),
     ("payments", ("id", "account_id", "amount_minor", "paid_on", "reference", "source",

@@ -54,7 +54,58 @@ def test_backup_on_postgresql_points_to_pg_dump(loaded, engine, tmp_path):
 
 def test_check_passes_a_sound_database(loaded):
     result = loaded("db", "check")
-    assert result.exit_code == 0 and result.stdout.strip().endswith(": ok")
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith(": ok; call log chain holds over 1 entries")
+
+
+def _log_three(cli):
+    for args in (["log", "A1", "na"], ["log", "A2", "rpc", "-n", "said tomorrow"],
+                 ["undo"], ["log", "A3", "busy"]):
+        assert cli(*args, "-c", "alice").exit_code == 0 or args == ["undo"]
+    assert cli("undo", "-c", "alice").exit_code == 0
+
+
+@pytest.mark.parametrize(("tamper", "entry"), [
+    ("UPDATE calls SET note = 'said next week' WHERE id = 3", 3),   # an edited note
+    ("UPDATE calls SET outcome = 'ptp' WHERE id = 5", 5),          # an edited outcome
+    ("DELETE FROM calls WHERE id = 4", 5),                          # a removed entry
+    ("UPDATE calls SET chain = NULL WHERE id = 6", 6),               # an unlinked entry
+])
+def test_the_chain_names_the_first_entry_changed_behind_its_back(loaded, tamper, entry):
+    _log_three(loaded)
+    assert loaded("db", "check").exit_code == 0
+    if str(loaded.db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(loaded.db), autocommit=True) as conn:
+            conn.execute(tamper)
+    else:
+        conn = sqlite3.connect(loaded.db)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(tamper)
+        conn.commit()
+        conn.close()
+    result = loaded("db", "check")
+    assert result.exit_code == 2
+    assert f"call log entry {entry} does not hold its link" in result.stderr
+
+
+def test_entries_from_before_the_chain_are_counted_not_failed(loaded):
+    if str(loaded.db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(loaded.db), autocommit=True) as conn:
+            conn.execute("UPDATE calls SET chain = NULL")
+    else:
+        conn = sqlite3.connect(loaded.db)
+        conn.execute("UPDATE calls SET chain = NULL")
+        conn.commit()
+        conn.close()
+    assert run_sql(loaded.db, "SELECT COUNT(*) FROM calls WHERE chain IS NULL")[0][0] == 1
+    assert loaded("log", "A5", "na", "-c", "alice").exit_code == 0
+    result = loaded("db", "check")
+    assert result.exit_code == 0
+    assert "holds over 1 entries (1 earlier entries carry no link)" in result.stdout
 
 
 @pytest.mark.sqlite_only("a damaged file")
