@@ -466,6 +466,27 @@ def load_settings(path: str | None = None) -> Settings:
     return settings
 
 
+#: A config or --mapping file is a page or two; anything this big is a mistake or an attack.
+MAX_YAML_CHARS = 1_000_000
+
+
+def _loader():
+    """PyYAML's safe loader, refusing aliases (``*name``): settings never need them, and
+    nested aliases expand exponentially (the "billion laughs")."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in collectctl's files",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
 def read_yaml(path: Path) -> Any:
     """Read a YAML file with the safe loader; errors name the file and line."""
     import yaml
@@ -475,8 +496,11 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(_("{path}: cannot read: {reason}").format(
             path=path, reason=getattr(error, "strerror", None) or error)) from None
+    if len(text) > MAX_YAML_CHARS:
+        raise ConfigError(_("{path}: {n:,} characters is too big for a settings file").format(
+            path=path, n=len(text)))
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader, aliases refused
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

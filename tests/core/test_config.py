@@ -135,3 +135,32 @@ def test_bad_plan_settings(tmp_path, text, expected):
     with pytest.raises(ConfigError) as error:
         load_settings(str(path))
     assert expected in str(error.value)
+
+
+def test_a_yaml_bomb_is_refused_at_once(tmp_path):
+    import time
+
+    from collectctl.config import load_settings
+    from collectctl.errors import ConfigError
+
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, 10):
+        prev = chr(ord("a") + n - 1)
+        lines.append(f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ",".join(
+            [f"*{prev}"] * 9) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"bomb.yaml:2: not valid YAML: aliases"):
+        load_settings(str(path))
+    assert time.perf_counter() - started < 2
+
+
+def test_a_huge_settings_file_is_refused(tmp_path):
+    from collectctl.config import load_settings
+    from collectctl.errors import ConfigError
+
+    path = tmp_path / "big.yaml"
+    path.write_text("me: " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="too big for a settings file"):
+        load_settings(str(path))
