@@ -272,11 +272,13 @@ class SQLStore:
         from collectctl.core import chain
 
         self._lock_chain()
-        last = self._exec(sql.SELECT_LAST_CHAIN).fetchone()
+        last = self._exec(self._last_chain_query).fetchone()
         params = codec.call_params(call, batch_id, now)
         params["chain"] = chain.link(last[0] if last else None,
                                      [params[name] for name in chain.FIELDS])
         return self._insert(sql.INSERT_CALL, params)
+
+    _last_chain_query = sql.SELECT_LAST_CHAIN
 
     def _lock_chain(self) -> None:
         """Only one writer at a time may take the chain's end (SQLite: the write lock,

@@ -232,6 +232,8 @@ class PostgresStore(SQLStore):
             cursor.execute(sql.SELECT_CHAIN)
             return chain.verify(tuple(row) for row in cursor)
 
+    _last_chain_query = "SELECT collectctl_last_chain()"
+
     def _lock_chain(self) -> None:
         # READ COMMITTED lets two writers read the same last link: take turns (until
         # commit) at the chain's end.

@@ -230,6 +230,16 @@ MIGRATIONS.append((5, "m005_raw_row_hash", [
 MIGRATIONS.append((6, "m006_call_log_chain", [
     # Each entry's link in the tamper-evident chain (core.chain).
     "ALTER TABLE calls ADD COLUMN chain TEXT",
+    # A collector sees only their own entries, but links to the team's latest: the owner's
+    # function hands out that one link (a hash, no data).
+    {"postgresql": """
+        CREATE FUNCTION collectctl_last_chain() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = public
+        AS $$ SELECT chain FROM calls ORDER BY id DESC LIMIT 1 $$
+    """},
+    {"postgresql": "REVOKE ALL ON FUNCTION collectctl_last_chain() FROM PUBLIC"},
+    {"postgresql": "GRANT EXECUTE ON FUNCTION collectctl_last_chain() "
+                   "TO collectctl_collector, collectctl_lead"},
 ]))
 
 LATEST_VERSION = MIGRATIONS[-1][0]

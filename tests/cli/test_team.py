@@ -202,6 +202,9 @@ def test_cli_a_collector_works_on_their_own_accounts_only(team, make_csv):
     mine = json.loads(run_as(alice, "report", "--format", "json").stdout)
     assert [r["name"] for r in mine["collectors"]] == ["alice"]
     assert {r["name"] for r in report["collectors"]} >= {"alice", "bob"}
+    # Alice sees only her entries, yet her entry links to the team's latest (bob's).
+    check = team("db", "check")
+    assert check.exit_code == 0 and "chain holds over 2 entries" in check.stdout
     lead = as_user(str(team.db), "lena")
     result = run_as(lead, "assign", "--to", "alice,bob")
     assert result.exit_code == 0 and "4 accounts assigned" in result.stdout
