@@ -42,6 +42,12 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
+    with store.snapshot():  # every figure from the same moment, whatever is being logged
+        return _build_report(store, settings, now, first, last, collector, charts)
+
+
+def _build_report(store, settings: Settings, now: datetime, first: date, last: date,
+                  collector: str | None, charts: bool) -> Report:
     start, end = period_bounds(first, last, settings.timezone)
     book = outcome_book(settings)
     by_hour = store.calls_by_hour(start, end, collector) if charts else None

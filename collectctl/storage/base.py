@@ -359,7 +359,11 @@ class SQLStore:
 
     def portfolio(self, collector: str):
         """A collector's open accounts with their log, promises and payments, for planning:
-        ``(accounts, {id: [Call]}, {id: [Promise]}, {id: [Payment]})``."""
+        ``(accounts, {id: [Call]}, {id: [Promise]}, {id: [Payment]})``, as of one moment."""
+        with self.snapshot():
+            return self._portfolio(collector)
+
+    def _portfolio(self, collector: str):
         params = {"collector": collector}
         accounts = self.list_accounts(collector, "open")
         calls: dict[str, list[Call]] = {}

@@ -109,6 +109,20 @@ class PostgresStore(SQLStore):
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the database (REPEATABLE READ)."""
+        if self._in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self._in_transaction = True
+        try:
+            yield
+        finally:
+            self._in_transaction = False
+            self.conn.execute("COMMIT")
+
     @staticmethod
     def retryable(error: Exception) -> bool:
         return _retryable(error)

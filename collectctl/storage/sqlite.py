@@ -113,6 +113,21 @@ class SQLiteStore(SQLStore):
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the database (a deferred transaction: in
+        WAL mode a reader never waits for writers and never sees half of a write)."""
+        if self._in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        self._in_transaction = True
+        try:
+            yield
+        finally:
+            self._in_transaction = False
+            self.conn.execute("COMMIT")
+
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the database at ``target`` (SQLite's online backup: other
         processes may go on writing), created 0600 beside it and renamed into place."""
