@@ -186,12 +186,20 @@ def main() -> None:
     rep.add_argument("--collectors", type=int, default=500)
     rep.add_argument("--calls", type=int, default=10_000_000)
     rep.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
+    crash = sub.add_parser("crash", help="SIGKILL imports at random moments")
+    crash.add_argument("--kills", type=int, default=50)
+    crash.add_argument("--rows", type=int, default=200_000)
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep):
         each.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
         each.add_argument("--pg-url", help="admin URL of the PostgreSQL server to use")
     args = parser.parse_args()
+    if args.scenario == "crash":
+        from benchmarks.crash import main as crash_main
+
+        crash_main(args.kills, args.rows)
+        return
     if args.scenario == "run":
         from benchmarks.suite import main as run_suite
 
