@@ -32,6 +32,9 @@ def assign(store, now: datetime, to: list[str], by: str = "balance", source: str
     if min_dpd is not None and max_dpd is not None and min_dpd > max_dpd:
         raise UsageError(_("--min-dpd {a} is more than --max-dpd {b}").format(a=min_dpd,
                                                                               b=max_dpd))
+    if source is not None and source not in store.collectors():
+        raise UsageError(_("no collector {who!r} has accounts (collectors: {known})").format(
+            who=source, known=", ".join(store.collectors()) or _("none")))
     today: date = now.date()
     with store.transaction() as tx:
         accounts = store.list_accounts(None, "open")

@@ -128,6 +128,12 @@ def db_copy(
     src_target, dst_target = (here, to) if to else (source, here)
     if src_target == dst_target:
         raise UsageError(_("the source and the target are the same database"))
+    from pathlib import Path
+
+    from collectctl.storage import is_postgres
+
+    if not is_postgres(src_target) and not Path(src_target).is_file():
+        raise UsageError(_("no database at {path}").format(path=src_target))
     src = open_store(src_target)
     try:
         dst = open_store(dst_target, migrate=True)

@@ -52,7 +52,8 @@ class PostgresStore(SQLStore):
         try:
             self.conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as error:
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else error
+            text = str(error).strip()
+            reason = text.splitlines()[0].removeprefix("connection failed: ") if text else error
             raise StoreError(_("{url}: cannot connect: {reason}").format(
                 url=redact_url(url), reason=reason)) from None
         self._in_transaction = False

@@ -209,3 +209,15 @@ def test_cli_a_collector_works_on_their_own_accounts_only(team, make_csv):
     result = run_as(lead, "assign", "--to", "alice,bob")
     assert result.exit_code == 0 and "4 accounts assigned" in result.stdout
     assert run_as(lead, "import", "accounts", make_csv("y.csv", HEADER + ROWS)).exit_code == 0
+
+
+def test_db_copy_from_a_missing_file_creates_nothing(loaded, tmp_path):
+    missing = tmp_path / "missing.db"
+    result = loaded("db", "copy", "--from", missing)
+    assert result.exit_code == 2 and f"no database at {missing}" in result.stderr
+    assert not missing.exists()
+
+
+def test_assign_from_an_unknown_collector_is_refused(loaded):
+    result = loaded("assign", "--to", "alice", "--from", "nobdy")
+    assert result.exit_code == 2 and "no collector 'nobdy' has accounts" in result.stderr

@@ -225,6 +225,7 @@ def test_an_unreachable_server_is_one_line_without_the_password():
     with pytest.raises(StoreError) as caught:
         open_store("postgresql://alice:s3cret@127.0.0.1:1/nowhere")
     assert "cannot connect" in str(caught.value) and "s3cret" not in str(caught.value)
+    assert "Connection refused" in str(caught.value)  # the reason, not the hint after it
 
 
 def test_a_transaction_runs_again_when_the_engine_asks(store):
