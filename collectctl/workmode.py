@@ -38,6 +38,10 @@ class Terminal(Protocol):
         """Ask for a value; an empty answer takes ``default``. None at the end of input."""
 
 
+class _EndOfInput(Exception):
+    """The input ended while a value was asked for."""
+
+
 @dataclass
 class WorkSession:
     store: object
@@ -172,36 +176,53 @@ class WorkSession:
         return True
 
     def _ask_needs(self, outcome, state):
-        """(amount, date, time) as typed, with defaults; None at the end of input."""
+        """(amount, date, time) as typed, with defaults, each read as it is given (a typo
+        is asked again at once); None at the end of input."""
         from zoneinfo import ZoneInfo
 
+        from collectctl.core.entries import parse_day, parse_moment
+        from collectctl.ingest.fields import parse_amount
+
         now = self.clock()
+        today, order = now.date(), self.settings.import_.date_order
         amount = day = at = None
         account = state.account
-        if outcome.effect in ("promise", "payment") or "amount" in outcome.needs:
-            amount = self.term.ask(_("Amount"), f"{state.balance:.2f}")
-            if amount is None:
-                return None
-        if outcome.effect == "promise" or "date" in outcome.needs:
-            offered = W.promise_date(account.paydays, now.date(),
-                                     self.settings.promise.max_days)
-            day = self.term.ask(_("Promise date"), offered.isoformat())
-            if day is None:
-                return None
-        elif outcome.effect == "payment":
-            day = self.term.ask(_("Paid on"), now.date().isoformat())
-            if day is None:
-                return None
-        if outcome.effect == "callback" or "time" in outcome.needs:
-            local = now.astimezone(ZoneInfo(account.timezone))
-            offered = W.callback_time(local)
-            default = (offered.strftime("%H:%M") if offered.date() == local.date()
-                       else offered.strftime("%Y-%m-%dT%H:%M"))
-            at = self.term.ask(_("Call back at (the debtor's time, {zone})").format(
-                zone=account.timezone), default)
-            if at is None:
-                return None
+        try:
+            if outcome.effect in ("promise", "payment") or "amount" in outcome.needs:
+                amount = self._answer(_("Amount"), f"{state.balance:.2f}", parse_amount)
+            if outcome.effect == "promise" or "date" in outcome.needs:
+                offered = W.promise_date(account.paydays, today,
+                                         self.settings.promise.max_days)
+                day = self._answer(_("Promise date"), offered.isoformat(),
+                                   lambda text: parse_day(text, today, order))
+            elif outcome.effect == "payment":
+                day = self._answer(_("Paid on"), today.isoformat(),
+                                   lambda text: parse_day(text, today, order))
+            if outcome.effect == "callback" or "time" in outcome.needs:
+                local = now.astimezone(ZoneInfo(account.timezone))
+                offered = W.callback_time(local)
+                default = (offered.strftime("%H:%M") if offered.date() == local.date()
+                           else offered.strftime("%Y-%m-%dT%H:%M"))
+                at = self._answer(
+                    _("Call back at (the debtor's time, {zone})").format(zone=account.timezone),
+                    default, lambda text: parse_moment(text, local.date(), account.timezone))
+        except _EndOfInput:
+            return None
         return amount, day, at
+
+    def _answer(self, prompt: str, default: str, read) -> str:
+        """An answer that ``read`` accepts (asked again until it does)."""
+        from collectctl.ingest.fields import FieldError
+
+        while True:
+            text = self.term.ask(prompt, default)
+            if text is None:
+                raise _EndOfInput
+            try:
+                read(text)
+                return text
+            except (FieldError, UsageError) as error:
+                self.term.show(_("{reason}; try again").format(reason=error))
 
     def _choose_hold(self) -> str | None:
         choices = ", ".join(f"{k} {code}" for k, code in W.HOLD_CHOICES)
