@@ -8,7 +8,8 @@ returns the new row's id), transactions, migrations and the engine's bulk paths.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -35,6 +36,45 @@ class SQLStore:
     """The operations of a collectctl database, whatever the engine."""
 
     engine = ""
+    conn = None
+    _in_transaction = False
+    #: How the engine opens a write transaction and a consistent read.
+    _begin_write = "BEGIN"
+    _begin_read = "BEGIN"
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One write transaction: all of the block or none of it."""
+        tx = Transaction()
+        self.conn.execute(self._begin_write)
+        self._in_transaction = True
+        try:
+            yield tx
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
+        finally:
+            self._in_transaction = False
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the database (inside a transaction: that
+        one's)."""
+        if self._in_transaction:
+            yield
+            return
+        self.conn.execute(self._begin_read)
+        self._in_transaction = True
+        try:
+            yield
+        finally:
+            self._in_transaction = False
+            self.conn.execute("COMMIT")
 
     def _exec(self, query: str, params=None):
         raise NotImplementedError

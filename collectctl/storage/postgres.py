@@ -9,15 +9,14 @@ confined here: the connection, transactions, the schema-version table, migration
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 
 from collectctl.core.models import Account
 from collectctl.errors import StoreError, UsageError
 from collectctl.i18n import _
 from collectctl.storage import codec
-from collectctl.storage.base import SQLStore, Transaction
+from collectctl.storage.base import SQLStore
 from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -56,7 +55,6 @@ class PostgresStore(SQLStore):
             reason = text.splitlines()[0].removeprefix("connection failed: ") if text else error
             raise StoreError(_("{url}: cannot connect: {reason}").format(
                 url=redact_url(url), reason=reason)) from None
-        self._in_transaction = False
         version = self.schema_version()
         if version > LATEST_VERSION:
             self.conn.close()
@@ -82,8 +80,9 @@ class PostgresStore(SQLStore):
         with self.conn.cursor() as cursor:
             cursor.executemany(pg_query(query), list(rows))
 
-    def close(self) -> None:
-        self.conn.close()
+    #: Writers run side by side (READ COMMITTED); readers see one snapshot.
+    _begin_write = "BEGIN"
+    _begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def query_plan(self, query: str, params) -> str:
         """How PostgreSQL can run ``query`` when an index is usable at all (sequential
@@ -93,36 +92,6 @@ class PostgresStore(SQLStore):
             rows = self._exec("EXPLAIN " + query, params).fetchall()
             tx.rollback()
         return " ".join(r[0] for r in rows)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """One transaction (READ COMMITTED): all of the block or none of it."""
-        tx = Transaction()
-        self.conn.execute("BEGIN")
-        self._in_transaction = True
-        try:
-            yield tx
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
-        finally:
-            self._in_transaction = False
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Several reads that see one state of the database (REPEATABLE READ)."""
-        if self._in_transaction:
-            yield
-            return
-        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        self._in_transaction = True
-        try:
-            yield
-        finally:
-            self._in_transaction = False
-            self.conn.execute("COMMIT")
 
     @staticmethod
     def retryable(error: Exception) -> bool:

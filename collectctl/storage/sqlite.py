@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from collectctl.errors import StoreError
 from collectctl.i18n import _
-from collectctl.storage.base import SQLStore, Transaction
+from collectctl.storage.base import SQLStore
 from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
 
 BUSY_TIMEOUT_MS = 10_000
@@ -66,7 +64,6 @@ class SQLiteStore(SQLStore):
             )
         if version < LATEST_VERSION:
             self._migrate()
-        self._in_transaction = False
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -88,45 +85,14 @@ class SQLiteStore(SQLStore):
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def close(self) -> None:
-        self.conn.close()
+    # -- transactions: SQLStore.transaction / snapshot with these words ----------------
 
-    # -- transactions ---------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """One write transaction: all of the block or none of it.
-
-        ``BEGIN IMMEDIATE`` takes the write lock up front, so a concurrent writer
-        waits (busy timeout) instead of failing halfway.
-        """
-        tx = Transaction()
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._in_transaction = True
-        try:
-            yield tx
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
-        finally:
-            self._in_transaction = False
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Several reads that see one state of the database (a deferred transaction: in
-        WAL mode a reader never waits for writers and never sees half of a write)."""
-        if self._in_transaction:
-            yield
-            return
-        self.conn.execute("BEGIN")
-        self._in_transaction = True
-        try:
-            yield
-        finally:
-            self._in_transaction = False
-            self.conn.execute("COMMIT")
+    #: ``BEGIN IMMEDIATE`` takes the write lock up front, so a concurrent writer waits
+    #: (busy timeout) instead of failing halfway.
+    _begin_write = "BEGIN IMMEDIATE"
+    #: A deferred transaction: in WAL mode a reader never waits for writers and never sees
+    #: half of a write.
+    _begin_read = "BEGIN"
 
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the database at ``target`` (SQLite's online backup: other
