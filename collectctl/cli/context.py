@@ -29,15 +29,19 @@ class AppContext:
         self._store = None
 
     @cached_property
+    def _loaded(self) -> Settings:
+        """The settings as the config file (or the defaults) give them."""
+        return load_settings(self._config)
+
+    @cached_property
     def settings(self) -> Settings:
-        settings = load_settings(self._config)
+        """The settings in force: on a team server, ``me`` defaults to the role you
+        connect as, when that role is a collector or lead."""
+        settings = self._loaded
         if settings.me is None:
-            # On a team server, a collector or lead is the role they connect as.
             from collectctl.storage import is_postgres
 
-            target = self._db or os.environ.get(ENV_DB) or settings.database
-            if target and is_postgres(target):
-                self._settings_for_store = settings
+            if is_postgres(self.db_target()):
                 user = self.store.team_member()
                 if user:
                     from dataclasses import replace
@@ -55,9 +59,7 @@ class AppContext:
 
     def db_target(self) -> str:
         """``--db``, else $COLLECTCTL_DB, else ``database:`` in the config, else the app dir."""
-        settings = self.__dict__.get("settings") or getattr(self, "_settings_for_store", None)
-        explicit = (self._db or os.environ.get(ENV_DB)
-                    or (settings or self.settings).database)
+        explicit = self._db or os.environ.get(ENV_DB) or self._loaded.database
         return explicit or str(app_dir() / DB_FILE_NAME)
 
     @property
