@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from collectctl.core.assign import Load, distribute
 from collectctl.errors import UsageError
 from collectctl.i18n import _
-
-
-@dataclass(frozen=True)
-class Assignment:
-    chosen: dict[str, str]
-    loads: tuple[Load, ...]
-    dry_run: bool
+from collectctl.render.results import Assignment
 
 
 def assign(store, now: datetime, to: list[str], by: str = "balance", source: str | None = None,

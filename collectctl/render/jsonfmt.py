@@ -9,10 +9,10 @@ from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
-from collectctl.assignment import Assignment
 from collectctl.core.models import Call, ImportResult, RowError
 from collectctl.render.results import (
     AccountList,
+    Assignment,
     Contacts,
     CopyResult,
     Dossier,

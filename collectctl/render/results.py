@@ -80,3 +80,12 @@ class CopyResult:
 @dataclass(frozen=True)
 class TeamList:
     members: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``assign``: which collector each account went to, and every portfolio after."""
+
+    chosen: dict[str, str]
+    loads: tuple  # of core.assign.Load
+    dry_run: bool

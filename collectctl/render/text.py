@@ -7,13 +7,13 @@ from functools import singledispatch
 from pathlib import PurePath
 from typing import Any
 
-from collectctl.assignment import Assignment
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
 from collectctl.logbook import Logged, Undone
 from collectctl.render.results import (
     AccountList,
+    Assignment,
     Contacts,
     CopyResult,
     DbStatus,

@@ -232,7 +232,7 @@ def test_log_starts_lean(cli, make_csv):
         "from collectctl.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "heavy = [m for m in ('pydantic', 'rich', 'collectctl.cli.plan', 'collectctl.planner',"
-        " 'phonenumbers', 'yaml') if m in sys.modules]\n"
+        " 'collectctl.assignment', 'phonenumbers', 'yaml') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
