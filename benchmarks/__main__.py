@@ -189,6 +189,12 @@ def main() -> None:
     crash = sub.add_parser("crash", help="SIGKILL imports at random moments")
     crash.add_argument("--kills", type=int, default=50)
     crash.add_argument("--rows", type=int, default=200_000)
+    fuzz = sub.add_parser("fuzz", help="hostile files into every importer and the config")
+    fuzz.add_argument("--files", type=int, default=10_000)
+    fuzz.add_argument("--seed", type=int, default=1)
+    fuzz.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    fuzz.add_argument("--timeout", type=float, default=60.0, help="seconds before a hang")
+    fuzz.add_argument("--only", type=int, help="run (and keep) file number N alone")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep):
@@ -199,6 +205,11 @@ def main() -> None:
         from benchmarks.crash import main as crash_main
 
         crash_main(args.kills, args.rows)
+        return
+    if args.scenario == "fuzz":
+        from benchmarks.fuzz import main as fuzz_main
+
+        fuzz_main(args.files, args.seed, args.workers, args.timeout, args.only)
         return
     if args.scenario == "run":
         from benchmarks.suite import main as run_suite

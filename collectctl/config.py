@@ -492,15 +492,19 @@ def read_yaml(path: Path) -> Any:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig") as stream:
+            text = stream.read(MAX_YAML_CHARS + 1)  # never more than the cap, whatever the file
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(_("{path}: cannot read: {reason}").format(
             path=path, reason=getattr(error, "strerror", None) or error)) from None
     if len(text) > MAX_YAML_CHARS:
-        raise ConfigError(_("{path}: {n:,} characters is too big for a settings file").format(
-            path=path, n=len(text)))
+        raise ConfigError(_("{path}: more than {n:,} characters is too big for a settings "
+                            "file").format(path=path, n=MAX_YAML_CHARS))
     try:
         return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader, aliases refused
+    except RecursionError:
+        raise ConfigError(_("{path}: not valid YAML: nested too deeply").format(
+            path=path)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -94,6 +94,7 @@ class ImportResult:
     encoding: str
     delimiter: str
     header: tuple[str, ...] = ()
+    rows: int = 0  # records read from the file (blank lines aside), counted by the reader
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0

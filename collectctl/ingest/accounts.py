@@ -8,7 +8,6 @@ value, so a team lead can fix the row and import the rejects file again.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -80,10 +79,6 @@ def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | N
     return due, due
 
 
-#: What the reader leaves for bytes the file's encoding could not decode (surrogateescape).
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-
-
 class _Reject(Exception):
     pass
 
@@ -105,8 +100,6 @@ def normalize_account(
             raise _Reject(f"{columns.header_of(field_name)}: {error}") from None
 
     try:
-        if any(_UNDECODABLE.search(cell) for cell in cells):
-            raise _Reject(_("bytes that are not valid in the file's encoding"))
         if not account_id:
             raise _Reject(_("{column}: empty account id").format(
                 column=columns.header_of("account_id")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ CHUNK_ROWS = 2_000
 #: Files at least this big are parsed partly in a worker process (one per spare core)
 #: while this process reads, hashes and writes: about a fifth of a million rows.
 PARALLEL_BYTES = 16 * 2**20
+#: What the reader leaves for bytes the file's encoding could not decode (surrogateescape):
+#: such a row is rejected whole, kept byte for byte in the rejects file.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,12 @@ def _run_import(
             sink = make_sink(columns, batch_id, result)
             try:
                 for count, (line, cells) in enumerate(table.records(), start=1):
+                    result.rows = count
+                    if _UNDECODABLE.search("".join(cells)):
+                        shown = _UNDECODABLE.sub("\ufffd", _cell(cells, columns, "account_id"))
+                        _reject(result, line, shown or None,
+                                _("bytes that are not valid in the file's encoding"), cells)
+                        continue
                     sink.row(line, cells)
                     if progress and count % CHUNK_ROWS == 0:
                         progress(table.bytes_read, table.size)
@@ -459,6 +469,8 @@ def parse_call_time(text: str, order: str, zone: str) -> datetime:
         moment = datetime.combine(f.parse_date(day_text, order), f.parse_work_start(clock_text))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
+    if not 1900 <= moment.year <= 9000:  # also keeps time-zone arithmetic in range
+        raise f.FieldError(_("call time {value!r} is not a plausible date").format(value=text))
     return moment
 
 

@@ -165,6 +165,9 @@ def _iter_records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as error:
             raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
                 path=path.name, line=reader.line_num, reason=error)) from None
+        except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
+            raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
+                path=path.name, line=reader.line_num + 1, reason=error)) from None
         start = previous_end + 1
         previous_end = reader.line_num
         if any(cell.strip() for cell in row):

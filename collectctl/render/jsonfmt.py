@@ -102,6 +102,7 @@ def _reject(r: RowError) -> dict:
 @json_view.register
 def _importresult(result: ImportResult) -> Any:
     return {
+        "rows": result.rows,
         "inserted": result.inserted,
         "updated": result.updated,
         "unchanged": result.unchanged,

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from collectctl.cli import app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's benchmarks/
+from benchmarks import fuzz  # noqa: E402
 
 NOW = "2026-12-04T09:00:00+08:00"
 NASTY = ["", "0", "-0", "NaN", "1e308", "9" * 40, "=SUM(A1:A9)", "+1+1", "@cmd", "'; DROP TABLE "
@@ -89,3 +93,59 @@ def test_one_enormous_field_and_very_many_columns(tmp_path):
     wide.write_text(",".join(f"c{n}" for n in range(100_000)) + "\n", encoding="utf-8")
     result = _run(wide, "accounts")
     assert result.exit_code == 2 and "account" in result.stderr
+
+
+# -- what the benchmark-style fuzz run found (each was an exit 70) ---------------------------
+
+def test_undecodable_bytes_reject_the_row_in_every_importer(tmp_path):
+    """A row with bytes that are not UTF-8 is rejected (its id shown with U+FFFD), never
+    sent to the database, in payments and calls files as in account lists."""
+    for kind, header, row in (("accounts", b"account_id,name,amount_due", b"A\xe9,x,1"),
+                              ("payments", b"account_id,amount,paid_on", b"A\xe9,1,2026-12-01"),
+                              ("calls", b"account_id,called_at,outcome",
+                               b"A\xe9,2026-12-01 10:00,na")):
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(header + b"\n" + row + b"\n")
+        result = _run(path, kind)
+        assert result.exit_code == 1, result.output
+        summary = json.loads(result.stdout)
+        assert summary["rows"] == 1
+        assert summary["rejected"][0]["account_id"] == "A\ufffd"
+        assert "not valid in the file's encoding" in summary["rejected"][0]["reason"]
+
+
+def test_utf16_cut_in_the_middle_of_a_character_is_a_file_error(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_bytes("account_id,amount,paid_on\nA1,1,2026-12-01\n".encode("utf-16") + b"\x31")
+    result = _run(path, "payments")
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "cannot decode" in result.stderr
+
+
+def test_a_call_in_year_one_or_9999_is_rejected_not_a_crash(cli, make_csv):
+    cli("import", "accounts", str(make_csv("a.csv", "account_id,amount_due\nA1,100\n")))
+    calls = make_csv("calls.csv", "account_id,called_at,outcome\nA1,0001-01-01 00:10,na\n"
+                     "A1,9999-12-31 23:59,na\n")
+    result, summary = cli.json("import", "calls", str(calls))
+    assert result.exit_code == 1
+    reasons = [r["reason"] for r in summary["rejected"]]
+    assert len(reasons) == 2 and all("not a plausible date" in r for r in reasons)
+    assert cli.count("calls") == 0
+
+
+def test_yaml_nested_too_deeply_is_a_config_error(tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(deep), "accounts"])
+    assert result.exit_code == 2
+    assert "nested too deeply" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_sample_of_the_fuzz_run_finds_nothing():
+    """The benchmark-style run (``python -m benchmarks fuzz``, 10,000 files) at CI size:
+    every check it makes per file (exit code, one-line errors, nothing written on exit 2,
+    rows accounted for, no file opened outside the named one) and ``db check`` at the end."""
+    report = fuzz.run(files=300, seed=20261129, workers=1)
+    assert report.files == 300
+    assert not report.failures, [(f.number, f.problem) for f in report.failures[:5]]
+    assert set(report.by_kind) == set(fuzz.KINDS)

@@ -102,8 +102,3 @@ def test_rejections_name_the_column(values, column):
     assert isinstance(outcome, RowError)
     assert outcome.line == 7
     assert outcome.reason.startswith(column + ":")
-
-
-def test_undecodable_bytes_reject_the_row():
-    outcome = normalize(row(客戶姓名="bad\udcff"))
-    assert isinstance(outcome, RowError) and "encoding" in outcome.reason
