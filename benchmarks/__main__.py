@@ -186,7 +186,9 @@ def main() -> None:
     rep.add_argument("--collectors", type=int, default=500)
     rep.add_argument("--calls", type=int, default=10_000_000)
     rep.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
-    crash = sub.add_parser("crash", help="SIGKILL imports at random moments")
+    crash = sub.add_parser("crash", help="SIGKILL imports and log at random moments")
+    crash.add_argument("--what", choices=("accounts", "payments", "calls", "log", "all"),
+                       default="all")
     crash.add_argument("--kills", type=int, default=50)
     crash.add_argument("--rows", type=int, default=200_000)
     fuzz = sub.add_parser("fuzz", help="hostile files into every importer and the config")
@@ -204,7 +206,7 @@ def main() -> None:
     if args.scenario == "crash":
         from benchmarks.crash import main as crash_main
 
-        crash_main(args.kills, args.rows)
+        crash_main(args.kills, args.rows, args.what)
         return
     if args.scenario == "fuzz":
         from benchmarks.fuzz import main as fuzz_main

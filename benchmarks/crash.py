@@ -1,75 +1,150 @@
-"""``python -m benchmarks crash [--kills 50] [--rows 200000]``: SIGKILL an account import at
-random moments; after each kill the database passes its checks and holds exactly the
-state before the import (or after it, if it had finished); the next import works."""
+"""``python -m benchmarks crash [--what accounts|payments|calls|log|all] [--kills 50]
+[--rows 200000]``: SIGKILL collectctl at random moments.
+
+An import (accounts, payments or calls) is one transaction: after each kill the database
+passes ``integrity_check`` and holds exactly the state before the import, or after it if it
+had finished, never part of it; the next import works. A loop of ``log`` commands killed
+at random keeps every entry that finished, with its promise, and the call log's hash
+chain stays whole (``db check``).
+"""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-from benchmarks.generate import accounts_csv
+from benchmarks.generate import accounts_csv, calls_csv, payments_csv
 
 EXE = [sys.executable, "-m", "collectctl"]
+NOW = "2026-12-04T21:00:00+08:00"
+TABLES = ("accounts", "phones", "import_batches", "account_history", "payments", "calls",
+          "promises")
 
 
 def state(db: Path) -> tuple:
+    """Row counts of every table an import touches and the total balance; asserts the
+    file's integrity first."""
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                     for t in ("accounts", "phones", "import_batches", "account_history"))
+        counts = tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES)
+        balance = conn.execute("SELECT COALESCE(SUM(amount_due_minor), 0) FROM accounts")
+        return (*counts, balance.fetchone()[0])
     finally:
         conn.close()
 
 
-def main(kills: int, rows: int, seed: int = 11) -> None:
+def _run(args: list[str], env: dict) -> None:
+    subprocess.run([*EXE, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _restore(template: Path, db: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, db)
+
+
+def kill_imports(what: str, kills: int, rows: int, work: Path, seed: int) -> str:
+    db, template = work / "crash.db", work / "before.db"
+    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW}
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    _run(["db", "check"], env)
+    accounts = work / "accounts.csv"
+    if not accounts.exists():
+        accounts_csv(accounts, rows, 50, seed=seed)
+    if what == "accounts":
+        target, extra = accounts, []
+    else:  # payments and calls land on the accounts imported first
+        _run(["import", "accounts", str(accounts)], env)
+        target = work / f"{what}.csv"
+        make = payments_csv if what == "payments" else calls_csv
+        make(target, rows, rows, date(2026, 12, 4))
+        extra = ["--allow-overpay"]
+    template.unlink(missing_ok=True)  # db backup will not overwrite a file
+    _run(["db", "backup", str(template)], env)
+    before = state(db)
+    started = time.perf_counter()
+    _run(["import", what, str(target), *extra], env)
+    whole = time.perf_counter() - started
+    after = state(db)
+    _restore(template, db)
+    rng = random.Random(seed)
+    during = 0
+    for n in range(kills):
+        proc = subprocess.Popen([*EXE, "import", what, str(target), *extra], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, whole * 0.95))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        found = state(db)
+        if found == after:  # it finished before the kill: start again from before
+            _restore(template, db)
+        elif found != before:
+            raise SystemExit(f"{what}, kill {n + 1}: partial import {found} "
+                             f"(before {before}, after {after})")
+        else:
+            during += 1
+    _run(["import", what, str(target), *extra], env)
+    if state(db) != after:
+        raise SystemExit(f"{what}: the import after the kills did not complete")
+    _run(["db", "check"], env)
+    return (f"import {what}, {rows:,} rows ({whole:.1f} s whole): {kills} kills, {during} "
+            f"during the import; every time integrity_check ok and the database exactly as "
+            f"before; the next import completed")
+
+
+def kill_logs(kills: int, work: Path, seed: int) -> str:
+    db = work / "log.db"
+    env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW}
+    accounts = work / "few.csv"
+    accounts_csv(accounts, 200, 1, seed=seed)
+    _run(["import", "accounts", str(accounts)], env)
+    args = ["log", "TW-00000007", "ptp", "--amount", "100", "--date", "2026-12-10",
+            "--collector", "c0000"]
+    started = time.perf_counter()
+    _run(args, env)
+    one = time.perf_counter() - started
+    rng = random.Random(seed)
+    written, cut = 1, 0
+    for n in range(kills):
+        proc = subprocess.Popen([*EXE, *args], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(one * 0.4, one * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            calls = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+            promises = conn.execute("SELECT COUNT(*) FROM promises").fetchone()[0]
+        finally:
+            conn.close()
+        if calls != promises or calls not in (written, written + 1):
+            raise SystemExit(f"log, kill {n + 1}: {calls} calls and {promises} promises "
+                             f"after {written} entries")
+        cut += calls == written
+        written = calls
+    _run(["db", "check"], env)  # the hash chain is whole
+    return (f"log ptp ({one * 1000:.0f} ms whole): {kills} kills, {cut} before the entry "
+            f"was written; every entry written has its promise, integrity_check ok, "
+            f"hash chain whole")
+
+
+def main(kills: int, rows: int, what: str = "accounts", seed: int = 11) -> None:
+    kinds = ("accounts", "payments", "calls", "log") if what == "all" else (what,)
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        csv_path, db = work / "accounts.csv", work / "crash.db"
-        accounts_csv(csv_path, rows, 50, seed=seed)
-        env = {**os.environ, "COLLECTCTL_DB": str(db),
-               "COLLECTCTL_NOW": "2026-12-04T10:00:00+08:00"}
-        subprocess.run([*EXE, "db", "check"], env=env, check=True, stdout=subprocess.DEVNULL)
-        empty = state(db)
-        started = time.perf_counter()
-        subprocess.run([*EXE, "import", "accounts", str(csv_path)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        whole = time.perf_counter() - started
-        full = state(db)
-
-        def fresh() -> None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            subprocess.run([*EXE, "db", "check"], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
-
-        fresh()
-        print(f"{rows:,} rows import in {whole:.1f} s; killing {kills} times at random")
-        rng = random.Random(seed)
-        mid = 0
-        for n in range(kills):
-            proc = subprocess.Popen([*EXE, "import", "accounts", str(csv_path)], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, whole * 0.95))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            found = state(db)
-            if found == full:  # finished before the kill: start again from empty
-                fresh()
-            elif found != empty:
-                raise SystemExit(f"kill {n + 1}: partial import {found} (empty {empty}, "
-                                 f"full {full})")
-            else:
-                mid += 1
-        subprocess.run([*EXE, "import", "accounts", str(csv_path)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        assert state(db) == full
-        print(f"{kills} kills: {mid} during the import, each left the database as it was "
-              f"(integrity_check ok); the next import completed")
+        for kind in kinds:
+            work = Path(tmp)
+            line = (kill_logs(kills, work, seed) if kind == "log"
+                    else kill_imports(kind, kills, rows, work, seed))
+            print(line, flush=True)

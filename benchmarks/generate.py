@@ -121,6 +121,19 @@ def calls_csv(path: Path, count: int, account_count: int, day: date, seed: int =
                              outcome, amount, promise or callback, f"c{n % 500:04d}"])
 
 
+def payments_csv(path: Path, count: int, account_count: int, day: date, seed: int = 17) -> None:
+    """A bank's payment file of ``count`` small payments up to ``day``, each with its own
+    reference, for accounts TW-00000000.."""
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["account_id", "amount", "paid_on", "reference"])
+        for n in range(count):
+            writer.writerow([f"TW-{rng.randrange(account_count):08d}",
+                             f"{rng.randint(1, 50) * 10:,}",
+                             str(day - timedelta(days=rng.randint(0, 20))), f"P{n:09d}"])
+
+
 def add_calls(path: Path, count: int, accounts: int, collectors: int, last_day: date,
               days: int = 30, seed: int = 13) -> None:
     """``count`` call-log entries over the ``days`` up to ``last_day``, straight into the

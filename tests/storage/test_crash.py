@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 HEADER = "account_id,name,amount_due,mobile,assigned_to\n"
 
 
@@ -72,3 +74,43 @@ def test_a_log_loop_killed_keeps_every_finished_entry(cli, make_csv):
     calls, promises = cli.count("calls"), cli.count("promises")
     assert calls >= done and calls == promises  # every entry with its promise, or neither
     assert cli("db", "check").exit_code == 0
+
+
+def _totals(cli) -> tuple:
+    return (cli.count("payments"), cli.count("calls"), cli.count("promises"),
+            cli.count("import_batches"),
+            cli.sql("SELECT COALESCE(SUM(amount_due_minor), 0) FROM accounts")[0][0])
+
+
+@pytest.mark.parametrize("kind", ["payments", "calls"])
+def test_payments_and_calls_imports_killed_are_all_or_nothing(cli, make_csv, kind):
+    rows = 6000
+    assert cli("import", "accounts", make_csv("a.csv", HEADER + "".join(
+        f"A{n},Name {n},{10_000 + n},0912{n:06d},alice\n" for n in range(500)))).exit_code == 0
+    if kind == "payments":
+        text = "account_id,amount,paid_on,reference\n" + "".join(
+            f"A{n % 500},{1 + n % 9},2026-12-0{1 + n % 3},R{n}\n" for n in range(rows))
+    else:
+        text = "account_id,called_at,outcome,amount,date\n" + "".join(
+            f"A{n % 500},2026-12-03 {9 + n // 60 % 9:02d}:{n % 60:02d},"
+            + ("ptp,100,2026-12-10" if n % 4 == 0 else "na,,") + "\n" for n in range(rows))
+    path = make_csv(f"{kind}.csv", text)
+    before = _totals(cli)
+    env = {**os.environ, "COLLECTCTL_DB": str(cli.db), "COLLECTCTL_NOW": cli.now}
+    rng = random.Random(5)
+    for _kill in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "collectctl", "import", kind, str(path)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if _totals(cli) != before:  # it finished before the kill: all of it is there
+            assert _totals(cli)[3] == before[3] + 1
+            break
+    result = cli("import", kind, str(path))
+    if _totals(cli)[3] == before[3] + 1:  # the killed one had finished; this one found it
+        assert result.exit_code == 0
+    assert cli("db", "check").exit_code == 0
+    after = _totals(cli)
+    expected = (rows, 0, 0) if kind == "payments" else (0, rows, rows // 4)
+    assert after[:3] == tuple(b + e for b, e in zip(before[:3], expected, strict=True))
