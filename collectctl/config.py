@@ -159,6 +159,31 @@ class CallSettings:
     lunch: tuple[time, time] = _opt((time(12, 0), time(13, 30)), _check_span)
 
 
+def _fraction(value: Decimal) -> str | None:
+    return None if 0 <= value <= 1 else _("must be between 0 and 1")
+
+
+def _open_fraction(value: Decimal) -> str | None:
+    return None if 0 < value < 1 else _("must be more than 0 and less than 1")
+
+
+def _not_negative(value: Decimal) -> str | None:
+    return None if value >= 0 else _("must not be negative")
+
+
+@dataclass(frozen=True)
+class LearningSettings:
+    """``learning:`` when each debtor answers, learned from the call log."""
+
+    enabled: bool = _opt(True)
+    #: How many calls the rules' estimate is worth against an account's own.
+    prior_strength: Decimal = _opt(Decimal("4"), _not_negative)
+    #: The right-party rate the rules' golden window stands for (normal: 0.6 of it).
+    prior_rate: Decimal = _opt(Decimal("0.35"), _open_fraction)
+    #: The share of accounts whose hours are a Thompson sample in ``plan --explore``.
+    explore_share: Decimal = _opt(Decimal("0.1"), _fraction)
+
+
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKDAY_WEIGHTS = {"mon": Decimal("0.8"), "tue": Decimal("1.0"), "wed": Decimal("0.8"),
                            "thu": Decimal("1.1"), "fri": Decimal("1.2"), "sat": Decimal("0.9"),
@@ -275,6 +300,7 @@ class Settings:
     outcomes: dict[str, OutcomeSettings] = _opt(dict)
     shift: ShiftSettings = _opt(ShiftSettings)
     call: CallSettings = _opt(CallSettings)
+    learning: LearningSettings = _opt(LearningSettings)
     payday_lead_days: int = _opt(3, _check_positive)
     weekday_weights: dict[str, Decimal] = _opt(lambda: dict(DEFAULT_WEEKDAY_WEIGHTS),
                                                _check_weekdays)

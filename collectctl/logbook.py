@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from collectctl import learner
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings, outcome_book
 from collectctl.core import activity
@@ -97,6 +98,7 @@ def log_call(
         entry = EntryInput(account, outcome, who, now, amount, day, at, phone, note)
         planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
         call, flipped = write_entry(store, planned, now)
+        learner.record(store, settings, account, call)
         valid = tuple(p.number for p in store.get_account(account_id).phones if p.valid)
         return account, owed, planned, call, flipped, valid
 
@@ -123,6 +125,8 @@ def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
                 id=target.id, by=target.reversed_by))
         reversal = Call(None, target.account_id, who, now, activity.UNDO, reverses=target.id)
         reversal = replace(reversal, id=store.add_call(reversal, to_utc_iso(now)))
+        learner.record(store, settings, require_account(store, target.account_id), target,
+                       sign=-1)
         restored = False
         if target.invalidated_phone:
             restored = store.set_phone_valid(target.account_id, target.invalidated_phone, True)

@@ -8,8 +8,9 @@ optimal assignment of accounts to slots (``core.schedule``).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -100,11 +101,139 @@ def _country(account: Account) -> str | None:
         return None
 
 
+def rule_hours(settings: Settings, pack, work_start, local_day: date) -> dict[int, float]:
+    """The mean contact quality the rules give each hour of the debtor's ``local_day``
+    (a call every ``handle_minutes``); 0 for an hour calls are not allowed in."""
+    hours = R.legal_hours(pack, local_day)
+    step = timedelta(minutes=settings.call.handle_minutes)
+    out = {}
+    for hour in range(24):
+        moment = datetime.combine(local_day, time(hour, 0))
+        qualities = []
+        while moment.hour == hour and moment.date() == local_day:
+            qualities.append(float(R.quality(moment, moment + step, work_start, settings.call,
+                                             hours)))
+            moment += step
+        out[hour] = sum(qualities) / len(qualities)
+    return out
+
+
+class Learned:
+    """The learned side of contact quality for one plan (``core.learning``): the counts
+    read once, each hour's prior per (rule pack, work start, debtor's day), and each
+    account's slot qualities as rule quality x posterior / prior."""
+
+    def __init__(self, store, settings: Settings, collector: str, day: date,
+                 explore: bool) -> None:
+        self.settings = settings
+        self.own, self.segments = store.contact_stats(collector)
+        self.strength = float(settings.learning.prior_strength)
+        self.rate = float(settings.learning.prior_rate)
+        self.share = float(settings.learning.explore_share) if explore else 0.0
+        self.seed = f"{day.isoformat()}|{collector}"
+        self._priors: dict[tuple, dict[int, float]] = {}
+        self._rows: dict[tuple, tuple[float, ...]] = {}
+
+    def priors(self, pack_name: str, work_start, local_day: date) -> dict[int, float]:
+        key = (pack_name, work_start, local_day)
+        if key not in self._priors:
+            pack = self.settings.rules.packs[pack_name]
+            self._priors[key] = {h: self.rate * q for h, q in
+                                 rule_hours(self.settings, pack, work_start, local_day).items()
+                                 if q > 0}
+        return self._priors[key]
+
+    def curve(self, account: Account, pack_name: str, local_day: date):
+        """The account's estimate for each allowed hour of ``local_day``."""
+        from collectctl.core import learning
+
+        segment = self.segments.get(learning.segment_of(account, local_day), {})
+        return learning.curve(self.priors(pack_name, account.work_start, local_day),
+                              self.strength, segment, self.own.get(account.account_id, {}),
+                              learning.weekend(local_day))
+
+    def row(self, account: Account, pack_name: str, local_day: date,
+            floats: tuple[float, ...], locals_: list[tuple[datetime, datetime]]
+            ) -> tuple[float, ...]:
+        """The slot qualities the plan uses: the rules' ``floats`` scaled hour by hour."""
+        from collectctl.core import learning
+
+        aid = account.account_id
+        own = self.own.get(aid)
+        segment_key = learning.segment_of(account, local_day)
+        sampled = bool(self.share) and learning.explores(self.seed, aid, self.share)
+        if own is None and segment_key not in self.segments:
+            return floats  # nothing learned yet: the rules, exactly
+        # Accounts alike (same zone, rules, work start and segment) with no calls of their
+        # own share one row.
+        cache_key = None if own or sampled else (account.timezone, pack_name,
+                                                 account.work_start, segment_key, local_day)
+        if cache_key in self._rows:
+            return self._rows[cache_key]
+        rng = random.Random(f"{self.seed}|{aid}") if sampled else None
+        factor: dict[date, dict[int, float]] = {}
+        out = []
+        for q, (local, _end) in zip(floats, locals_, strict=True):
+            if not q:
+                out.append(0.0)
+                continue
+            when = local.date()
+            if when not in factor:
+                priors = self.priors(pack_name, account.work_start, when)
+                estimates = learning.curve(priors, self.strength,
+                                           self.segments.get(segment_key, {}), own or {},
+                                           learning.weekend(when))
+                factor[when] = {
+                    h: (learning.sample(e, rng) if rng else e.posterior) / priors[h]
+                    for h, e in estimates.items()}
+            out.append(q * factor[when].get(local.hour, 1.0))
+        row = tuple(out)
+        if cache_key is not None:
+            self._rows[cache_key] = row
+        return row
+
+
+@dataclass(frozen=True)
+class ContactCurve:
+    """What ``plan --explain`` shows of an account's learned hours on the debtor's day."""
+
+    local_date: date
+    weekend: bool
+    segment: str
+    #: hour -> the estimate (only the hours calls are allowed in).
+    hours: dict
+    calls: int  # the account's own tries at any hour of this weekday class
+    contacts: int
+
+
+def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
+    """The account's learned contact probability for each hour of its day in ``plan``."""
+    from collectctl.core import learning
+
+    account = plan.states[account_id].account
+    zone = ZoneInfo(account.timezone)
+    local_day = datetime.combine(plan.date, settings.shift.start,
+                                 ZoneInfo(settings.timezone)).astimezone(zone).date()
+    learned = Learned(store, settings, plan.collector, plan.date, explore=False)
+    learned.own, _all = store.contact_stats(account_id=account_id)
+    weekend = learning.weekend(local_day)
+    own = learned.own.get(account_id, {})
+    mine = [v for (_h, w), v in own.items() if w == weekend]
+    return ContactCurve(local_day, weekend, learning.segment_of(account, local_day),
+                        learned.curve(account, plan.packs[account_id], local_day),
+                        sum(n for n, _k in mine), sum(k for _n, k in mine))
+
+
 def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
-               limit: int | None = None, leave_out: frozenset[str] = frozenset()) -> Plan:
+               limit: int | None = None, leave_out: frozenset[str] = frozenset(),
+               explore: bool = False) -> Plan:
     """The plan for ``collector`` on ``day`` (a date in the collector's zone); the accounts
-    in ``leave_out`` (set aside in work mode) are not planned."""
+    in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
+    from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
+    accounts' hours from what is known instead of taking the best estimate."""
     accounts, calls, promises, payments = store.portfolio(collector)
+    learned = (Learned(store, settings, collector, day, explore)
+               if settings.learning.enabled else None)
     if not accounts:
         known = store.collectors()
         if collector not in known:
@@ -161,6 +290,9 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
                                      hours_cache[key]))
             profiles[profile] = (tuple(row), tuple(float(q) for q in row))
         row, floats = profiles[profile]
+        if learned is not None:
+            floats = learned.row(account, pack_name, local_day, floats,
+                                 local_cache[account.timezone])
         if state.last_attempt is not None and state.callback_at is None:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)

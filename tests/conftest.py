@@ -35,8 +35,8 @@ def isolated(tmp_path, monkeypatch):
 # saying why, except under CI, where that is a failure.
 
 PG_ENV = "COLLECTCTL_TEST_PG"
-TEAM_TABLES = ("targets", "payments", "promises", "calls", "phones", "account_history",
-               "accounts", "import_batches")
+TEAM_TABLES = ("contact_stats", "targets", "payments", "promises", "calls", "phones",
+               "account_history", "accounts", "import_batches")
 
 
 #: Read once, before any test's clean environment removes every COLLECTCTL_* variable.

@@ -68,6 +68,10 @@ class AppContext:
             from collectctl.storage import open_store
 
             self._store = open_store(self.db_target())
+            if self._store.upgraded_from is not None:
+                from collectctl.learner import after_upgrade
+
+                after_upgrade(self._store, self.settings)
         return self._store
 
     def open_store(self) -> None:

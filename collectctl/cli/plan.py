@@ -51,6 +51,9 @@ def plan(
         "The next seven days: calls per day and each account's best day.")),
     everyone: bool = typer.Option(False, "--all", help=_(
         "Every collector's plan (json: one plan per collector; table: a summary).")),
+    explore: bool = typer.Option(False, "--explore", help=_(
+        "Try hours tried too little: a share of the accounts (learning.explore_share) "
+        "get hours drawn from what is known of them instead of the best estimate.")),
 ) -> None:
     """Today's calls in time order: who to call, at what minute, and why.
 
@@ -93,13 +96,19 @@ def plan(
         else:
             typer.echo(view.week_text(data))
         return
-    result = build_plan(state.store, state.settings, state.now, who, first, limit)
+    result = build_plan(state.store, state.settings, state.now, who, first, limit,
+                        explore=explore)
     if why_not:
         typer.echo(f"{why_not}: {why_not_planned(result, why_not)}")
     elif explain:
         if explain not in result.scores:
             why_not_planned(result, explain)  # raises for an unknown account
-        data = view.explain_json(result, explain, state.settings)
+        curve = None
+        if state.settings.learning.enabled:
+            from collectctl.planner import contact_curve
+
+            curve = contact_curve(state.store, state.settings, result, explain)
+        data = view.explain_json(result, explain, state.settings, curve)
         if fmt is PlanFormat.json:
             import json
 

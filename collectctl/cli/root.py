@@ -189,7 +189,7 @@ COMMAND_MODULES = {
     "undo": "calls", "account": "calls", "pay": "calls", "promises": "calls", "skip": "calls",
     "contact": "calls", "plan": "plan", "next": "plan", "rules": "plan", "report": "reports",
     "progress": "reports", "target": "reports", "init": "setup", "demo": "setup",
-    "work": "work", "assign": "team", "db": "team", "team": "team",
+    "work": "work", "assign": "team", "db": "team", "team": "team", "learn": "learn",
 }
 _registered: set[str] = set()
 #: Global options that take a value (``--db X``), to find the command after them.

@@ -30,6 +30,9 @@ def db_migrate(ctx: typer.Context) -> None:
     target = state.db_target()
     store = open_store(target, migrate=True)
     try:
+        from collectctl.learner import after_upgrade
+
+        after_upgrade(store, state.settings)
         typer.echo(_("{db}: schema {n} (up to date)").format(db=_shown(target),
                                                               n=store.schema_version()))
     finally:

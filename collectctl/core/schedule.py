@@ -86,6 +86,17 @@ def _solve(candidates, rest: list[int], free: list[int]):
     members = {g: group[:limit] for g, group in groups.items() if any(g)}
     first = max(FIRST_QUOTA, 2 * limit // max(len(members), 1))
     quota = {g: min(len(m), first) for g, m in members.items()}
+    # Many small groups (accounts whose learned hours are their own): only the groups
+    # whose best call is worth most start in the shortlist, the others join when the
+    # duals say they could improve the plan.
+    if limit and len(members) > 2 * limit:
+        best = sorted(members, key=lambda g: -candidates[members[g][0]].weight
+                      * max(candidates[members[g][0]].quality[s] for s in free))
+        seats = 2 * limit
+        for g in best:
+            if seats <= 0:
+                quota[g] = 0
+            seats -= quota[g]
     while True:
         shortlist = sorted(i for g, m in members.items() for i in m[:quota[g]])
         values = [[candidates[i].weight * candidates[i].quality[s] for i in shortlist]

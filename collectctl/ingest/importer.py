@@ -408,6 +408,7 @@ def import_calls(
     would; a row already in the log (same account, time and outcome) is unchanged."""
     from collectctl.config import outcome_book
     from collectctl.core.entries import EntryInput, plan_entry
+    from collectctl.learner import Tally
     from collectctl.logbook import entry_rules, write_entry
 
     book = outcome_book(settings)
@@ -441,15 +442,17 @@ def import_calls(
             if store.find_call(account_id, called_at, outcome.code):
                 result.unchanged += 1
                 return
-            write_entry(store, planned, now, batch_id)
+            call, _flipped = write_entry(store, planned, now, batch_id)
+            tally.add(account, call)
             result.inserted += 1
             if planned.payment:
                 accounts.paid(account_id, planned.payment.amount)
             if planned.invalidate_phone:
                 accounts.forget(account_id)
 
-        return _FunctionSink(row)
+        return _FunctionSink(row, lambda: tally.write(store))
 
+    tally = Tally(settings)
     return _run_import(store, path, CALLS, settings, now, options, progress, sink)
 
 
@@ -475,11 +478,14 @@ def parse_call_time(text: str, order: str, zone: str) -> datetime:
 
 
 class _FunctionSink:
-    def __init__(self, row: Callable[[int, list[str]], None]) -> None:
+    def __init__(self, row: Callable[[int, list[str]], None],
+                 finish: Callable[[], None] | None = None) -> None:
         self.row = row
+        self._finish = finish
 
     def finish(self) -> None:
-        pass
+        if self._finish:
+            self._finish()
 
 
 def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list[RowError]) -> None:

@@ -126,7 +126,67 @@ def plan_ics(plan: Plan, redact: bool, out) -> None:
     out.write(calendar.to_ical().decode("utf-8"))
 
 
-def explain_json(plan: Plan, account_id: str, settings) -> dict:
+def curve_json(curve) -> dict | None:
+    if curve is None:
+        return None
+    return {
+        "local_date": curve.local_date.isoformat(),
+        "weekend": curve.weekend,
+        "segment": curve.segment,
+        "calls": curve.calls,
+        "contacts": curve.contacts,
+        "hours": [{"hour": h, "prior": round(e.prior, 4), "learned": round(e.posterior, 4),
+                   "calls": e.tries, "contacts": e.contacts}
+                  for h, e in sorted(curve.hours.items())],
+    }
+
+
+_BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def _bar(value: float, top: float, width: int = 10) -> str:
+    eighths = round(value / top * width * 8) if top > 0 else 0
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (_BLOCKS[part] if part else "")).ljust(width)
+
+
+def curve_text(data: dict | None) -> list[str]:
+    """The learned curve beside the rules' prior, one line an hour of the debtor's day."""
+    if data is None:
+        return [_("contact by hour: learning is off (learning.enabled: false)")]
+    kind = _("weekend") if data["weekend"] else _("weekday")
+    lines = [_("contact by hour ({kind} {day}), from its own calls ({calls}, {contacts} "
+               "reached) and its segment {segment}").format(
+        kind=kind, day=data["local_date"], calls=data["calls"], contacts=data["contacts"],
+        segment=data["segment"])]
+    hours = {h["hour"]: h for h in data["hours"]}
+    top = max([h["prior"] for h in data["hours"]] + [h["learned"] for h in data["hours"]]
+              + [0.0])
+    lines.append("  " + _("hour") + "  " + _("rules").ljust(16) + _("learned").ljust(16)
+                 + _("calls (reached)"))
+    closed: list[int] = []
+
+    def close_run() -> None:
+        if closed:
+            span = (f"{closed[0]:02d}" if len(closed) == 1
+                    else f"{closed[0]:02d}-{closed[-1]:02d}")
+            lines.append(f"  {span:<5} " + _("no calls allowed"))
+            closed.clear()
+
+    for hour in range(24):
+        h = hours.get(hour)
+        if h is None:
+            closed.append(hour)
+            continue
+        close_run()
+        tried = f"{h['calls']} ({h['contacts']})" if h["calls"] else "-"
+        lines.append(f"  {hour:02d}    {_bar(h['prior'], top)} {h['prior']:.2f} "
+                     f"{_bar(h['learned'], top)} {h['learned']:.2f} {tried}")
+    close_run()
+    return lines
+
+
+def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
     """Every factor of an account's score (they sum exactly to it) and its window."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
@@ -174,6 +234,7 @@ def explain_json(plan: Plan, account_id: str, settings) -> dict:
             "rule_pack": pack_name,
             "why": why,
         },
+        "contact": curve_json(curve),
     }
 
 
@@ -191,6 +252,7 @@ def explain_text(data: dict) -> str:
                    "lunch {lunch}").format(day=w["local_date"], zone=w["timezone"],
                                            pack=w["rule_pack"], legal=legal, golden=golden,
                                            lunch="-".join(w["lunch"])))
+    lines.extend(curve_text(data.get("contact")))
     return "\n".join(lines)
 
 

@@ -38,6 +38,8 @@ class SQLStore:
     engine = ""
     conn = None
     _in_transaction = False
+    #: The schema version this open upgraded the database from (None: no upgrade).
+    upgraded_from: int | None = None
     #: How the engine opens a write transaction and a consistent read.
     _begin_write = "BEGIN"
     _begin_read = "BEGIN"
@@ -320,6 +322,10 @@ class SQLStore:
 
     _last_chain_query = sql.SELECT_LAST_CHAIN
 
+    def hold_log(self) -> None:
+        """Keep every other writer from logging until this transaction ends."""
+        self._lock_chain()
+
     def _lock_chain(self) -> None:
         """Only one writer at a time may take the chain's end (SQLite: the write lock,
         already held by the transaction)."""
@@ -352,6 +358,77 @@ class SQLStore:
         """The collector's latest entry that is neither an undo nor undone."""
         row = self._exec(sql.SELECT_LAST_CALL_BY, {"collector": collector}).fetchone()
         return codec.call_from_row(row) if row else None
+
+    # -- contact statistics (core.learning) --------------------------------------------
+
+    @staticmethod
+    def _stats_rows(rows: dict[tuple, list[int]]) -> list[dict]:
+        return [{"scope": scope, "key": key, "hour": hour, "weekend": int(weekend),
+                 "tries": tries, "contacts": contacts}
+                for (scope, key, hour, weekend), (tries, contacts) in sorted(rows.items())]
+
+    def bump_contact_stats(self, rows: dict[tuple, list[int]]) -> None:
+        """Add ``(scope, key, hour, weekend) -> [tries, contacts]`` to the counts (in the
+        caller's transaction; sorted, so concurrent writers lock rows in one order)."""
+        if rows:
+            self._many(sql.BUMP_CONTACT_STATS, self._stats_rows(rows))
+
+    def replace_contact_stats(self, rows: dict[tuple, list[int]]) -> None:
+        """The whole table, as ``learn rebuild`` computed it."""
+        self._exec(sql.DELETE_CONTACT_STATS)
+        if rows:
+            self._many(sql.INSERT_CONTACT_STATS, self._stats_rows(rows))
+
+    @staticmethod
+    def _counts(rows) -> dict[str, dict[tuple[int, bool], tuple[int, int]]]:
+        out: dict[str, dict[tuple[int, bool], tuple[int, int]]] = {}
+        for key, hour, weekend, tries, contacts in rows:
+            out.setdefault(key, {})[(hour, bool(weekend))] = (tries, contacts)
+        return out
+
+    def contact_stats(self, collector: str | None = None, account_id: str | None = None):
+        """``(accounts, segments)``: each ``{key: {(hour, weekend): (tries, contacts)}}``,
+        for a collector's open accounts (or one account) and every segment."""
+        if account_id is not None:
+            own = self._exec(sql.SELECT_ACCOUNT_STATS_OF, {"id": account_id})
+        else:
+            own = self._exec(sql.SELECT_ACCOUNT_STATS_FOR_COLLECTOR, {"collector": collector})
+        accounts = self._counts(own)
+        return accounts, self._counts(self._exec(sql.SELECT_SEGMENT_STATS))
+
+    def all_contact_stats(self) -> dict[tuple, list[int]]:
+        """The whole table, in the form :meth:`bump_contact_stats` takes (for tests)."""
+        return {(scope, key, hour, bool(weekend)): [tries, contacts]
+                for scope, key, hour, weekend, tries, contacts
+                in self._exec(sql.SELECT_ALL_CONTACT_STATS)}
+
+    def calls_by_account(self, group: int = 2000):
+        """``(account, [calls])`` for every account with calls, the log read once in
+        account order (accounts fetched ``group`` at a time)."""
+        pending: list[list[Call]] = []
+        for row in self._stream(sql.SELECT_ALL_CALLS_BY_ACCOUNT):
+            call = codec.call_from_row(row)
+            if pending and pending[-1][0].account_id == call.account_id:
+                pending[-1].append(call)
+                continue
+            if len(pending) >= group:
+                yield from self._with_accounts(pending)
+                pending = []
+            pending.append([call])
+        yield from self._with_accounts(pending)
+
+    def _with_accounts(self, groups: list[list[Call]]):
+        found = self.get_accounts([calls[0].account_id for calls in groups])
+        for calls in groups:
+            account = found.get(calls[0].account_id)
+            if account is not None:
+                yield account, calls
+
+    def _stream(self, query: str, params=None):
+        """Rows of a big result, a batch at a time."""
+        cursor = self._exec(query, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
     def set_phone_valid(self, account_id: str, number: str, valid: bool) -> bool:
         """Mark a phone valid or invalid; True if that changed anything."""

@@ -70,6 +70,7 @@ class PostgresStore(SQLStore):
                     "'collectctl db migrate' as the database's owner").format(
                     url=redact_url(url), found=version, latest=LATEST_VERSION))
             self._migrate(version)
+            self.upgraded_from = version or None
 
     # -- the connection -----------------------------------------------------------------
 
@@ -222,6 +223,14 @@ class PostgresStore(SQLStore):
         # READ COMMITTED lets two writers read the same last link: take turns (until
         # commit) at the chain's end.
         self.conn.execute("SELECT pg_advisory_xact_lock(7232)")
+
+    def _stream(self, query: str, params=None):
+        """Through a server-side cursor (millions of rows stream), in the caller's
+        transaction or a snapshot of its own."""
+        with self.snapshot(), self.conn.cursor(name="stream") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(pg_query(query), params or {})
+            yield from cursor
 
     def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as

@@ -242,6 +242,36 @@ MIGRATIONS.append((6, "m006_call_log_chain", [
                    "TO collectctl_collector, collectctl_lead"},
 ]))
 
+MIGRATIONS.append((7, "m007_contact_stats", [
+    # What the log says about when debtors answer (core.learning): tries and right-party
+    # contacts per hour of the debtor's day and weekday/weekend, for each account
+    # (scope 'a', key = account id) and each segment of alike debtors (scope 's').
+    # Kept up to date as calls are logged; `learn rebuild` recomputes it from the log.
+    """
+    CREATE TABLE contact_stats (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        weekend INTEGER NOT NULL,
+        tries INTEGER NOT NULL,
+        contacts INTEGER NOT NULL,
+        PRIMARY KEY (scope, key, hour, weekend)
+    )
+    """,
+    # On a team server a collector updates their own accounts' rows and every segment's
+    # (counts, no personal data); a lead reads and rebuilds all.
+    {"postgresql": "GRANT SELECT, INSERT, UPDATE ON contact_stats TO collectctl_collector"},
+    {"postgresql": "GRANT SELECT, INSERT, UPDATE, DELETE ON contact_stats TO collectctl_lead"},
+    {"postgresql": "ALTER TABLE contact_stats ENABLE ROW LEVEL SECURITY"},
+    {"postgresql": "CREATE POLICY lead_all ON contact_stats TO collectctl_lead"
+                   " USING (true) WITH CHECK (true)"},
+    {"postgresql": "CREATE POLICY own_stats ON contact_stats TO collectctl_collector"
+                   " USING (scope = 's' OR key IN (SELECT account_id FROM accounts"
+                   " WHERE assigned_to = current_user))"
+                   " WITH CHECK (scope = 's' OR key IN (SELECT account_id FROM accounts"
+                   " WHERE assigned_to = current_user))"},
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 DIALECTS = {

@@ -64,6 +64,7 @@ class SQLiteStore(SQLStore):
             )
         if version < LATEST_VERSION:
             self._migrate()
+            self.upgraded_from = version or None  # a new file is not an upgrade
 
     # -- schema ---------------------------------------------------------------------------
 

@@ -76,6 +76,26 @@ def test_reaches_the_optimum_on_random_instances(instance):
     assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
 
 
+@st.composite
+def learned(draw):
+    """Every account with hours of its own (learned curves scale the rules' levels by any
+    factor), many more accounts than slots: the shortlist starts with a few and grows."""
+    slots = draw(st.integers(1, 10))
+    n = draw(st.integers(2 * slots + 1, 60))
+    return [Candidate(draw(st.floats(0.1, 12, allow_nan=False)),
+                      tuple(draw(st.sampled_from(LEVELS)) * draw(st.floats(0.05, 4))
+                            for _ in range(slots)))
+            for _ in range(n)], slots
+
+
+@settings(max_examples=300, deadline=None)
+@given(learned())
+def test_reaches_the_optimum_when_every_account_has_its_own_hours(instance):
+    candidates, slots = instance
+    assignment = check(candidates, slots)
+    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+
+
 @settings(max_examples=100, deadline=None)
 @given(unstructured(), st.data())
 def test_callbacks_keep_their_slots(instance, data):

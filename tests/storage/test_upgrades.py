@@ -74,6 +74,13 @@ def test_each_schema_version_upgrades_in_place_losing_nothing(cli, version, tmp_
         assert before["calls"] == 5
         unlinked = "carry no link" in checked.stdout
         assert unlinked == (version < 6)
+        # The contact counts: made from the old log by the upgrade, as a rebuild makes them.
+        counts = ("SELECT scope, key, hour, weekend, tries, contacts FROM contact_stats "
+                  "WHERE tries <> 0 OR contacts <> 0 ORDER BY 1, 2, 3, 4")
+        counted = cli.sql(counts)
+        assert sum(row[4] for row in counted if row[0] == "a") == 3  # ptp, na, paid
+        assert cli("learn", "rebuild").exit_code == 0
+        assert cli.sql(counts) == counted
     assert cli("log", "TW-100006", "na", "--collector", "bob").exit_code == 0
     again = cli("db", "check")
     assert again.exit_code == 0 and "chain holds" in again.stdout

@@ -1,0 +1,38 @@
+"""``collectctl learn``: the contact statistics the plan learns from."""
+
+from __future__ import annotations
+
+import typer
+
+from collectctl.cli.context import app_context
+from collectctl.cli.options import TextJson, format_option
+from collectctl.i18n import _
+
+learn_app = typer.Typer(help=_("When debtors answer, learned from the call log."),
+                        no_args_is_help=True)
+
+
+@learn_app.command("rebuild")
+def rebuild_command(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
+    """Recompute the contact statistics from the whole call log.
+
+    They are kept up to date as calls are logged and imported; rebuild after editing the
+    log outside collectctl, after changing the outcome codes, or to check them.
+    """
+    from collectctl.learner import rebuild
+
+    state = app_context(ctx)
+    done = rebuild(state.store, state.settings)
+    if fmt is TextJson.json:
+        import json
+
+        typer.echo(json.dumps({"calls": done.calls, "accounts": done.accounts,
+                               "segments": done.segments}))
+    else:
+        typer.echo(_("contact statistics rebuilt from {calls:,} log entries: {accounts:,} "
+                     "accounts, {segments:,} segments").format(
+            calls=done.calls, accounts=done.accounts, segments=done.segments))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(learn_app, name="learn")

@@ -1,0 +1,154 @@
+"""The contact-window model: the Beta update, the segment prior, what a call says, the
+rebuild, and the explore share."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectctl.core import learning as L
+from collectctl.core.models import Account, Call
+from collectctl.core.outcomes import OutcomeBook
+
+
+def account(aid="A1", risk="high", since=date(2026, 10, 1), zone="Asia/Taipei",
+            start=time(9, 0)) -> Account:
+    return Account(aid, Decimal("1000"), "TWD", zone, date(2026, 12, 1), "Name",
+                   past_due_since=since, work_start=start, risk=risk)
+
+
+def call(outcome: str, at: datetime, cid: int = 1, reverses: int | None = None) -> Call:
+    return Call(cid, "A1", "alice", at, outcome, reverses=reverses)
+
+
+# -- the Beta update -----------------------------------------------------------------------
+
+def test_the_account_posterior_is_the_beta_mean_over_the_prior_and_its_calls():
+    e = L.estimate(0.2, 4, (0, 0), (6, 3), hour=9)
+    assert (e.alpha, e.beta) == pytest.approx((4 * 0.2 + 3, 4 * 0.8 + 3))
+    assert e.posterior == pytest.approx(3.8 / 10)
+    assert (e.tries, e.contacts, e.prior, e.segment) == (6, 3, 0.2, pytest.approx(0.2))
+
+
+def test_no_calls_anywhere_leaves_the_rules_prior():
+    assert L.estimate(0.21, 4, (0, 0), (0, 0)).posterior == pytest.approx(0.21)
+
+
+def test_a_new_account_starts_from_its_segment():
+    e = L.estimate(0.2, 4, (20, 10), (0, 0))
+    assert e.segment == pytest.approx((4 * 0.2 + 10) / 24)
+    assert e.posterior == pytest.approx(e.segment)
+
+
+def test_the_account_own_calls_are_not_counted_twice_through_its_segment():
+    # The segment's 22 tries include the account's own 2: only the other 20 shape its prior.
+    e = L.estimate(0.2, 4, (22, 10), (2, 0))
+    seg = (4 * 0.2 + 10) / 24
+    assert e.segment == pytest.approx(seg)
+    assert e.posterior == pytest.approx((4 * seg) / 6)
+
+
+def test_with_no_prior_weight_the_estimate_is_the_observed_rate():
+    assert L.estimate(0.3, 0, (0, 0), (8, 2)).posterior == pytest.approx(0.25)
+
+
+@given(st.floats(0.01, 0.99), st.integers(0, 20), st.integers(0, 50), st.integers(0, 50),
+       st.data())
+def test_the_posterior_is_a_probability_that_rises_with_each_contact(prior, strength, n_s,
+                                                                      n_a, data):
+    k_s = data.draw(st.integers(0, n_s))
+    k_a = data.draw(st.integers(0, n_a))
+    e = L.estimate(prior, strength, (n_s + n_a, k_s + k_a), (n_a, k_a))
+    assert 0 <= e.posterior <= 1
+    if k_a < n_a:  # one more try that reached the debtor instead of one that did not
+        better = L.estimate(prior, strength, (n_s + n_a, k_s + k_a + 1), (n_a, k_a + 1))
+        assert better.posterior > e.posterior
+
+
+def test_many_calls_outweigh_the_prior():
+    e = L.estimate(0.3, 4, (1000, 100), (1000, 100))
+    assert e.posterior == pytest.approx(0.1, abs=0.002)
+
+
+# -- what a call says ----------------------------------------------------------------------
+
+BOOK = OutcomeBook()
+
+
+def test_a_call_counts_at_the_debtors_local_hour_and_weekday_class():
+    # 2026-12-05 01:30 UTC is Saturday 09:30 in Taipei.
+    seen = L.observe(account(), call("rpc", datetime(2026, 12, 5, 1, 30, tzinfo=UTC)), BOOK)
+    assert (seen.hour, seen.weekend, seen.rpc) == (9, True, True)
+    assert seen.segment == "high|M3|Asia/Taipei|09"
+
+
+@pytest.mark.parametrize("outcome,counted,rpc", [
+    ("na", True, False), ("busy", True, False), ("vm", True, False), ("tp", True, False),
+    ("rpc", True, True), ("ptp", True, True), ("refused", True, True), ("cb", True, True),
+    ("wn", False, False), ("disconnected", False, False), ("skip", False, False),
+])
+def test_which_outcomes_are_evidence(outcome, counted, rpc):
+    seen = L.observe(account(), call(outcome, datetime(2026, 12, 4, 2, 0, tzinfo=UTC)), BOOK)
+    assert (seen is not None) == counted
+    if seen:
+        assert seen.rpc == rpc
+
+
+@pytest.mark.parametrize("dpd,bucket", [(None, "M0"), (0, "M0"), (1, "M1"), (30, "M1"),
+                                        (31, "M2"), (150, "M5"), (151, "M6+"), (999, "M6+")])
+def test_days_past_due_buckets(dpd, bucket):
+    assert L.dpd_bucket(dpd) == bucket
+
+
+def test_unknown_risk_and_work_start_are_their_own_segment():
+    plain = account(risk=None, start=None, since=None)
+    assert L.segment_of(plain, date(2026, 12, 4)) == "-|M0|Asia/Taipei|-"
+
+
+def test_an_undone_call_and_its_reversal_are_left_out_of_a_rebuild():
+    at = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+    calls = [call("ptp", at, 1), call("na", at, 2), call("undo", at, 3, reverses=1)]
+    rows = L.rebuild([(account(), calls)], BOOK)
+    assert rows == {("a", "A1", 10, False): [1, 0],
+                    ("s", "high|M3|Asia/Taipei|09", 10, False): [1, 0]}
+
+
+def test_deltas_add_and_take_back():
+    seen = L.observe(account(), call("rpc", datetime(2026, 12, 4, 2, 0, tzinfo=UTC)), BOOK)
+    assert L.deltas([seen, seen]) == {("a", "A1", 10, False): [2, 2],
+                                      ("s", seen.segment, 10, False): [2, 2]}
+    assert L.deltas([seen], sign=-1)[("a", "A1", 10, False)] == [-1, -1]
+
+
+# -- exploring -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("share", [0.0, 0.1, 0.25, 1.0])
+def test_the_explore_share_is_the_share_of_accounts_sampled(share):
+    picked = sum(L.explores("2026-12-04|alice", f"A{n}", share) for n in range(20_000))
+    assert picked / 20_000 == pytest.approx(share, abs=0.01)
+
+
+def test_which_accounts_explore_is_stable_for_a_day_and_changes_between_days():
+    day1 = [L.explores("2026-12-04|alice", f"A{n}", 0.5) for n in range(200)]
+    assert day1 == [L.explores("2026-12-04|alice", f"A{n}", 0.5) for n in range(200)]
+    assert day1 != [L.explores("2026-12-05|alice", f"A{n}", 0.5) for n in range(200)]
+
+
+def test_thompson_draws_follow_the_posterior():
+    e = L.estimate(0.2, 4, (0, 0), (40, 30))
+    rng = random.Random(1)
+    draws = [L.sample(e, rng) for _ in range(4000)]
+    assert sum(draws) / len(draws) == pytest.approx(e.posterior, abs=0.01)
+    assert all(0 <= d <= 1 for d in draws)
+
+
+def test_hour_priors_are_the_rate_times_the_mean_rule_quality():
+    base = datetime(2026, 12, 4, 9, 0)
+    slots = [(base.replace(minute=m), q) for m, q in ((0, 1.0), (30, 0.6))]
+    slots.append((base.replace(hour=3), 0.0))
+    assert L.hour_priors(slots, 0.35) == {9: pytest.approx(0.35 * 0.8)}
