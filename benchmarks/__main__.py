@@ -146,6 +146,19 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
     ratio = optimality_ratio(db, "c0001")
     if ratio is not None:
         print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
+    # The same with every account's hours learned: five calls an account in the last 30
+    # days, counted by `learn rebuild` (timed too), then one collector's plan again.
+    from benchmarks.generate import add_calls
+
+    add_calls(db, accounts * 5, accounts, collectors, date(2026, 12, 3))
+    analyze(db)
+    rebuild = timed([*EXE, "learn", "rebuild"], env)
+    print(f"learn rebuild over {accounts * 5:,} calls: {rebuild:.1f} s")
+    learned, spread = median_of(5, [*EXE, "plan", "--format", "json", "--collector", "c0001"],
+                                env)
+    print(f"plan --format json, one collector, every account with learned hours: "
+          f"{learned * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f}); "
+          f"{learned / one:.2f}x the plan without")
 
 
 def bench_report(accounts: int, collectors: int, calls: int, workdir: Path,
@@ -197,6 +210,14 @@ def main() -> None:
     fuzz.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     fuzz.add_argument("--timeout", type=float, default=60.0, help="seconds before a hang")
     fuzz.add_argument("--only", type=int, help="run (and keep) file number N alone")
+    sim = sub.add_parser("simulate", help="naive vs rules vs learned contact windows")
+    sim.add_argument("--debtors", type=int, default=300, help="per collector")
+    sim.add_argument("--collectors", type=int, default=4)
+    sim.add_argument("--days", type=int, default=30)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--html", default="simulation.html", help="the chart ('' for none)")
+    sim.add_argument("--population", choices=("mixed", "rules", "both"), default="both")
+    sim.add_argument("--prior-strength", help="learning.prior_strength (default: the config's)")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep):
@@ -207,6 +228,16 @@ def main() -> None:
         from benchmarks.crash import main as crash_main
 
         crash_main(args.kills, args.rows, args.what)
+        return
+    if args.scenario == "simulate":
+        import benchmarks.simulate as simulation
+        from benchmarks.simulate import main as simulate
+
+        if args.prior_strength:
+            simulation.LEARNING["prior_strength"] = args.prior_strength
+        kinds = ("mixed", "rules") if args.population == "both" else (args.population,)
+        simulate(args.debtors, args.days, args.seed, args.html or None, kinds,
+                 args.collectors)
         return
     if args.scenario == "fuzz":
         from benchmarks.fuzz import main as fuzz_main

@@ -15,24 +15,50 @@ from collectctl.core import learning
 from collectctl.core.models import Account, Call
 
 
+def shape_for(settings: Settings):
+    """``shape(account)(local time)``: the weight of a try at that minute of the debtor's
+    day, by the rules in force (legal hours by weekday class; public holidays are not
+    looked up: a call was made, so the minute was open)."""
+    from collectctl.core import rules as R
+
+    need_country = bool(settings.rules.by_country)
+
+    def for_account(account: Account):
+        country = None
+        if need_country:
+            from collectctl.planner import account_country
+
+            country = account_country(account)
+        _name, pack = R.pack_for(settings.rules, country)
+
+        def shape(local):
+            hours = pack.weekend_hours if local.weekday() >= 5 else pack.weekday_hours
+            return R.hour_shape(local, account.work_start, settings.call, hours)
+
+        return shape
+
+    return for_account
+
+
 class Tally:
     """The counts a batch of entries adds, written at once (``import calls``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.book = outcome_book(settings)
+        self.shape = shape_for(settings)
         self.rows: dict[tuple, list[int]] = {}
 
     def add(self, account: Account, call: Call, sign: int = 1) -> None:
-        seen = learning.observe(account, call, self.book)
+        seen = learning.observe(account, call, self.book, self.shape(account))
         if seen is None:
             return
-        for key, (tries, contacts) in learning.deltas([seen], sign).items():
-            row = self.rows.setdefault(key, [0, 0])
-            row[0] += tries
-            row[1] += contacts
+        for key, values in learning.deltas([seen], sign).items():
+            row = self.rows.setdefault(key, [0, 0, 0])
+            for n, value in enumerate(values):
+                row[n] += value
 
     def write(self, store) -> None:
-        store.bump_contact_stats({k: v for k, v in self.rows.items() if v[0] or v[1]})
+        store.bump_contact_stats({k: v for k, v in self.rows.items() if any(v)})
         self.rows = {}
 
 
@@ -74,7 +100,7 @@ def rebuild(store, settings: Settings) -> Rebuilt:
                 seen["calls"] += len(calls)
                 yield account, calls
 
-        rows = learning.rebuild(pairs(), book)
+        rows = learning.rebuild(pairs(), book, shape_for(settings))
         store.replace_contact_stats(rows)
     accounts = {key for scope, key, _h, _w in rows if scope == learning.ACCOUNT}
     segments = {key for scope, key, _h, _w in rows if scope == learning.SEGMENT}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -89,7 +89,7 @@ def day_slots(settings: Settings, day: date, now: datetime) -> list[datetime]:
     return slots
 
 
-def _country(account: Account) -> str | None:
+def account_country(account: Account) -> str | None:
     number = best_phone_number(account)
     if not number or not number.startswith("+"):
         return None
@@ -102,20 +102,8 @@ def _country(account: Account) -> str | None:
 
 
 def rule_hours(settings: Settings, pack, work_start, local_day: date) -> dict[int, float]:
-    """The mean contact quality the rules give each hour of the debtor's ``local_day``
-    (a call every ``handle_minutes``); 0 for an hour calls are not allowed in."""
-    hours = R.legal_hours(pack, local_day)
-    step = timedelta(minutes=settings.call.handle_minutes)
-    out = {}
-    for hour in range(24):
-        moment = datetime.combine(local_day, time(hour, 0))
-        qualities = []
-        while moment.hour == hour and moment.date() == local_day:
-            qualities.append(float(R.quality(moment, moment + step, work_start, settings.call,
-                                             hours)))
-            moment += step
-        out[hour] = sum(qualities) / len(qualities)
-    return out
+    """The mean contact quality the rules give each hour of the debtor's ``local_day``."""
+    return R.hour_means(local_day, work_start, settings.call, R.legal_hours(pack, local_day))
 
 
 class Learned:
@@ -124,9 +112,9 @@ class Learned:
     account's slot qualities as rule quality x posterior / prior."""
 
     def __init__(self, store, settings: Settings, collector: str, day: date,
-                 explore: bool) -> None:
+                 explore: bool, account_id: str | None = None) -> None:
         self.settings = settings
-        self.own, self.segments = store.contact_stats(collector)
+        self.own, self.segments = store.contact_stats(collector, account_id)
         self.strength = float(settings.learning.prior_strength)
         self.rate = float(settings.learning.prior_rate)
         self.share = float(settings.learning.explore_share) if explore else 0.0
@@ -214,14 +202,13 @@ def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> Con
     zone = ZoneInfo(account.timezone)
     local_day = datetime.combine(plan.date, settings.shift.start,
                                  ZoneInfo(settings.timezone)).astimezone(zone).date()
-    learned = Learned(store, settings, plan.collector, plan.date, explore=False)
-    learned.own, _all = store.contact_stats(account_id=account_id)
+    learned = Learned(store, settings, plan.collector, plan.date, False, account_id)
     weekend = learning.weekend(local_day)
     own = learned.own.get(account_id, {})
     mine = [v for (_h, w), v in own.items() if w == weekend]
     return ContactCurve(local_day, weekend, learning.segment_of(account, local_day),
                         learned.curve(account, plan.packs[account_id], local_day),
-                        sum(n for n, _k in mine), sum(k for _n, k in mine))
+                        sum(v[0] for v in mine), sum(v[1] for v in mine))
 
 
 def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
@@ -254,7 +241,8 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
     keys: list[str] = []
     for account in accounts:
         aid = account.account_id
-        pack_name, pack = R.pack_for(settings.rules, _country(account) if need_country else None)
+        pack_name, pack = R.pack_for(settings.rules, account_country(account) if need_country
+                                     else None)
         packs[aid] = pack_name
         zone = ZoneInfo(account.timezone)
         local_day = datetime.combine(day, settings.shift.start,

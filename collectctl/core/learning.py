@@ -4,24 +4,29 @@ for each hour of the day x weekday class, per account, from the call log.
 Pure. The rules (``core.rules``) give every minute a contact quality (golden 1.0,
 normal 0.6, lunch 0.3); ``prior_rate`` turns it into a probability (the right-party
 rate a golden minute stands for), and the mean over an hour's minutes is that hour's
-prior mean ``m``. With ``s`` = ``prior_strength`` pseudo-calls:
+prior mean ``m``. The unknown is each hour's rate; within the hour the rules' shape is
+kept, so a try counts as the *exposure* of its minute, its quality over the hour's mean
+(a try in the golden quarter hour counts about 1.4, one at lunch less than 1): a
+debtor who answers in the golden window does not make the rest of that hour look
+golden. With ``s`` = ``prior_strength`` pseudo-calls:
 
 - a segment (debtors alike: risk, days-past-due bucket, time zone, work-start hour)
-  whose other accounts made ``k`` right-party contacts in ``n`` tries at that hour has
-  the mean ``m_seg = (s*m + k) / (s + n)``;
-- an account with ``k_a`` in ``n_a`` has the posterior ``Beta(s*m_seg + k_a,
-  s*(1 - m_seg) + n_a - k_a)``, whose mean is ``(s*m_seg + k_a) / (s + n_a)``.
+  whose other accounts made ``k`` right-party contacts with exposure ``e`` at that hour
+  has the mean ``m_seg = (s*m + k) / (s + e)``;
+- an account with ``k_a`` contacts in exposure ``e_a`` has the posterior
+  ``Beta(s*m_seg + k_a, s*(1 - m_seg) + e_a - k_a)``, whose mean is
+  ``(s*m_seg + k_a) / (s + e_a)`` (with every try at an average minute, ``e`` is the
+  number of tries and this is the plain Beta-Bernoulli update).
 
 So a new account starts from what similar debtors did, and one with calls of its own
 moves toward them. A slot's learned quality is its rule quality scaled by
-posterior / prior for its hour: with no calls it is exactly the rules' number, and the
-rules' shape within an hour (the golden quarter hour) is kept.
+posterior / prior for its hour: with no calls it is exactly the rules' number.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -31,8 +36,11 @@ from collectctl.core.models import Account, Call
 from collectctl.core.outcomes import OutcomeBook
 
 ACCOUNT, SEGMENT = "a", "s"
-#: (hour 0-23, weekend) -> (tries, right-party contacts)
-Counts = Mapping[tuple[int, bool], tuple[int, int]]
+#: (hour 0-23, weekend) -> (tries, right-party contacts, exposure)
+Counts = Mapping[tuple[int, bool], tuple[int, int, float]]
+NONE = (0, 0, 0.0)
+#: Exposure is stored in thousandths, so adding and taking back are exact.
+MILLI = 1000
 #: Keeps a Beta's parameters positive when the prior mean is 0 or 1.
 EDGE = 1e-3
 
@@ -66,33 +74,41 @@ class Observation:
     hour: int
     weekend: bool
     rpc: bool
+    weight: float = 1.0  # the exposure of the try: its minute's quality over the hour's
 
 
-def observe(account: Account, call: Call, book: OutcomeBook) -> Observation | None:
+def observe(account: Account, call: Call, book: OutcomeBook,
+            shape: Callable[[datetime], float] | None = None) -> Observation | None:
     """The call as evidence, or None if it says nothing about the debtor's hours: not a
-    dial (skip, undo, resume), or a wrong or dead number (the debtor was never rung)."""
+    dial (skip, undo, resume), or a wrong or dead number (the debtor was never rung).
+    ``shape(local time)`` gives the try's weight (``rules.hour_shape``)."""
     outcome = book.find(call.outcome)
     if outcome is None or not outcome.attempt or outcome.effect == "invalidate_phone":
         return None
     local = call.called_at.astimezone(ZoneInfo(account.timezone))
     return Observation(account.account_id, segment_of(account, local.date()), local.hour,
-                       weekend(local.date()), outcome.right_party)
+                       weekend(local.date()), outcome.right_party,
+                       shape(local) if shape else 1.0)
 
 
 def deltas(observations: Iterable[Observation], sign: int = 1) -> dict[tuple, list[int]]:
-    """Stats rows to add, ``(scope, key, hour, weekend) -> [tries, contacts]``: each call
-    counts for its account and for its segment (``sign=-1`` takes undone calls back out)."""
+    """Stats rows to add, ``(scope, key, hour, weekend) -> [tries, contacts, exposure in
+    thousandths]``: each call counts for its account and for its segment (``sign=-1``
+    takes undone calls back out)."""
     out: dict[tuple, list[int]] = {}
     for o in observations:
+        milli = round(o.weight * MILLI)
         for key in ((ACCOUNT, o.account_id, o.hour, o.weekend),
                     (SEGMENT, o.segment, o.hour, o.weekend)):
-            row = out.setdefault(key, [0, 0])
+            row = out.setdefault(key, [0, 0, 0])
             row[0] += sign
             row[1] += sign * o.rpc
+            row[2] += sign * milli
     return out
 
 
-def rebuild(pairs: Iterable[tuple[Account, list[Call]]], book: OutcomeBook
+def rebuild(pairs: Iterable[tuple[Account, list[Call]]], book: OutcomeBook,
+            shape_for: Callable[[Account], Callable[[datetime], float]] | None = None
             ) -> dict[tuple, list[int]]:
     """The whole stats table from the log: every standing entry of every account
     (undone entries and their reversals left out), as the incremental updates make it."""
@@ -103,11 +119,12 @@ def rebuild(pairs: Iterable[tuple[Account, list[Call]]], book: OutcomeBook
                 if call.reverses is not None or call.reversed_by is not None \
                         or call.id in undone:
                     continue
-                seen = observe(account, call, book)
+                seen = observe(account, call, book,
+                               shape_for(account) if shape_for else None)
                 if seen is not None:
                     yield seen
 
-    return {k: v for k, v in deltas(observations()).items() if v[0] or v[1]}
+    return {k: v for k, v in deltas(observations()).items() if any(v)}
 
 
 # -- the estimate --------------------------------------------------------------------------
@@ -124,28 +141,40 @@ class HourEstimate:
     beta: float
 
 
-def estimate(prior: float, strength: float, segment: tuple[int, int],
-             own: tuple[int, int], hour: int = 0) -> HourEstimate:
-    """The Beta update for one hour: prior mean -> segment mean -> account posterior.
-    The segment's counts include the account's own; they are taken out of the segment's
-    share so no call is counted twice."""
-    n_a, k_a = own
-    n_s, k_s = max(segment[0] - n_a, 0), max(segment[1] - k_a, 0)
-    seg = (strength * prior + k_s) / (strength + n_s) if strength + n_s > 0 else prior
+def _less(outer: tuple, inner: tuple) -> tuple:
+    """Counts of ``outer`` without those of ``inner`` (a part of it)."""
+    return (max(outer[0] - inner[0], 0), max(outer[1] - inner[1], 0),
+            max(outer[2] - inner[2], 0.0))
+
+
+def _update(mean: float, strength: float, counts: tuple) -> float:
+    """The Beta mean after ``counts`` (tries, contacts, exposure) on a prior of ``mean``
+    worth ``strength`` pseudo-tries."""
+    _n, k, e = counts
+    return min((strength * mean + k) / (strength + e), 1.0) if strength + e > 0 else mean
+
+
+def estimate(prior: float, strength: float, segment: tuple, own: tuple,
+             hour: int = 0) -> HourEstimate:
+    """The update for one hour, from ``(tries, contacts, exposure)`` counts: the rules'
+    prior -> the segment's other accounts -> the account. The segment's counts include
+    the account's own; they are taken out, so no call is counted twice."""
+    seg = _update(prior, strength, _less(segment, own))
+    n_a, k_a, e_a = own
     base = min(max(seg, EDGE), 1 - EDGE)
     alpha = strength * base + k_a
-    beta = strength * (1 - base) + (n_a - k_a)
-    if alpha + beta <= 0:  # no prior weight and no calls
+    beta = strength * (1 - base) + (e_a - k_a)
+    if strength + e_a <= 0:  # no prior weight and no calls
         return HourEstimate(hour, prior, seg, seg, n_a, k_a, base, 1 - base)
-    return HourEstimate(hour, prior, seg, alpha / (alpha + beta), n_a, k_a,
+    return HourEstimate(hour, prior, seg, min(alpha / (strength + e_a), 1.0), n_a, k_a,
                         max(alpha, EDGE), max(beta, EDGE))
 
 
 def curve(priors: Mapping[int, float], strength: float, segment: Counts, own: Counts,
           is_weekend: bool) -> dict[int, HourEstimate]:
     """The estimate for every hour with a prior (the hours calls are allowed)."""
-    return {h: estimate(p, strength, segment.get((h, is_weekend), (0, 0)),
-                        own.get((h, is_weekend), (0, 0)), h)
+    return {h: estimate(p, strength, segment.get((h, is_weekend), NONE),
+                        own.get((h, is_weekend), NONE), h)
             for h, p in priors.items()}
 
 

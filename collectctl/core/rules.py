@@ -7,7 +7,7 @@ package, computed (no I/O) and cached per country and year.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -88,6 +88,35 @@ def quality(
     if _minutes(call.lunch[0]) <= start_m < _minutes(call.lunch[1]):
         return LUNCH
     return NORMAL
+
+
+def hour_means(local_day: date, work_start: time | None, call: CallSettings,
+               hours: tuple[time, time] | None) -> dict[int, float]:
+    """The mean contact quality of each hour of ``local_day`` (a call every
+    ``handle_minutes``); 0 for an hour calls are not allowed in."""
+    step = timedelta(minutes=call.handle_minutes)
+    out = {}
+    for hour in range(24):
+        moment = datetime.combine(local_day, time(hour, 0))
+        qualities = []
+        while moment.hour == hour and moment.date() == local_day:
+            qualities.append(float(quality(moment, moment + step, work_start, call, hours)))
+            moment += step
+        out[hour] = sum(qualities) / len(qualities)
+    return out
+
+
+def hour_shape(local: datetime, work_start: time | None, call: CallSettings,
+               hours: tuple[time, time] | None) -> float:
+    """How much better a call at ``local`` is than its hour's average, by the rules
+    (golden minutes above 1, lunch below): the weight of a try at that minute."""
+    step = timedelta(minutes=call.handle_minutes)
+    plain = local.replace(tzinfo=None)
+    mean = hour_means(plain.date(), work_start, call, hours)[plain.hour]
+    if mean <= 0:
+        return 1.0
+    here = float(quality(plain, plain + step, work_start, call, hours))
+    return here / mean if here > 0 else 1.0
 
 
 def pack_for(rules: RulesSettings, country: str | None) -> tuple[str, RulePack]:

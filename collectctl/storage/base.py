@@ -364,12 +364,14 @@ class SQLStore:
     @staticmethod
     def _stats_rows(rows: dict[tuple, list[int]]) -> list[dict]:
         return [{"scope": scope, "key": key, "hour": hour, "weekend": int(weekend),
-                 "tries": tries, "contacts": contacts}
-                for (scope, key, hour, weekend), (tries, contacts) in sorted(rows.items())]
+                 "tries": tries, "contacts": contacts, "exposure": exposure}
+                for (scope, key, hour, weekend), (tries, contacts, exposure)
+                in sorted(rows.items())]
 
     def bump_contact_stats(self, rows: dict[tuple, list[int]]) -> None:
-        """Add ``(scope, key, hour, weekend) -> [tries, contacts]`` to the counts (in the
-        caller's transaction; sorted, so concurrent writers lock rows in one order)."""
+        """Add ``(scope, key, hour, weekend) -> [tries, contacts, exposure]`` to the counts
+        (in the caller's transaction; sorted, so concurrent writers lock rows in one
+        order)."""
         if rows:
             self._many(sql.BUMP_CONTACT_STATS, self._stats_rows(rows))
 
@@ -380,15 +382,19 @@ class SQLStore:
             self._many(sql.INSERT_CONTACT_STATS, self._stats_rows(rows))
 
     @staticmethod
-    def _counts(rows) -> dict[str, dict[tuple[int, bool], tuple[int, int]]]:
-        out: dict[str, dict[tuple[int, bool], tuple[int, int]]] = {}
-        for key, hour, weekend, tries, contacts in rows:
-            out.setdefault(key, {})[(hour, bool(weekend))] = (tries, contacts)
+    def _counts(rows) -> dict[str, dict[tuple[int, bool], tuple[int, int, float]]]:
+        from collectctl.core.learning import MILLI
+
+        out: dict[str, dict[tuple[int, bool], tuple[int, int, float]]] = {}
+        for key, hour, weekend, tries, contacts, exposure in rows:
+            out.setdefault(key, {})[(hour, bool(weekend))] = (tries, contacts,
+                                                               exposure / MILLI)
         return out
 
     def contact_stats(self, collector: str | None = None, account_id: str | None = None):
-        """``(accounts, segments)``: each ``{key: {(hour, weekend): (tries, contacts)}}``,
-        for a collector's open accounts (or one account) and every segment."""
+        """``(accounts, segments)``: each ``{key: {(hour, weekend): (tries, contacts,
+        exposure)}}``, for a collector's open accounts (or one account) and every
+        segment."""
         if account_id is not None:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_OF, {"id": account_id})
         else:
@@ -398,8 +404,8 @@ class SQLStore:
 
     def all_contact_stats(self) -> dict[tuple, list[int]]:
         """The whole table, in the form :meth:`bump_contact_stats` takes (for tests)."""
-        return {(scope, key, hour, bool(weekend)): [tries, contacts]
-                for scope, key, hour, weekend, tries, contacts
+        return {(scope, key, hour, bool(weekend)): [tries, contacts, exposure]
+                for scope, key, hour, weekend, tries, contacts, exposure
                 in self._exec(sql.SELECT_ALL_CONTACT_STATS)}
 
     def calls_by_account(self, group: int = 2000):

@@ -243,8 +243,9 @@ MIGRATIONS.append((6, "m006_call_log_chain", [
 ]))
 
 MIGRATIONS.append((7, "m007_contact_stats", [
-    # What the log says about when debtors answer (core.learning): tries and right-party
-    # contacts per hour of the debtor's day and weekday/weekend, for each account
+    # What the log says about when debtors answer (core.learning): tries, right-party
+    # contacts and exposure (tries weighted by their minute's place in the hour, in
+    # thousandths) per hour of the debtor's day and weekday/weekend, for each account
     # (scope 'a', key = account id) and each segment of alike debtors (scope 's').
     # Kept up to date as calls are logged; `learn rebuild` recomputes it from the log.
     """
@@ -255,6 +256,7 @@ MIGRATIONS.append((7, "m007_contact_stats", [
         weekend INTEGER NOT NULL,
         tries INTEGER NOT NULL,
         contacts INTEGER NOT NULL,
+        exposure INTEGER NOT NULL,
         PRIMARY KEY (scope, key, hour, weekend)
     )
     """,

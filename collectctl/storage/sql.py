@@ -358,31 +358,33 @@ UPDATE accounts SET assigned_to = :collector, updated_at = :now WHERE account_id
 #: Every table with its columns, in an order that satisfies the foreign keys, and the
 #: money column whose total a copy must keep (None: counted only).
 BUMP_CONTACT_STATS = """
-    INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts)
-    VALUES (:scope, :key, :hour, :weekend, :tries, :contacts)
+    INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts, exposure)
+    VALUES (:scope, :key, :hour, :weekend, :tries, :contacts, :exposure)
     ON CONFLICT (scope, key, hour, weekend) DO UPDATE
     SET tries = contact_stats.tries + excluded.tries,
-        contacts = contact_stats.contacts + excluded.contacts
+        contacts = contact_stats.contacts + excluded.contacts,
+        exposure = contact_stats.exposure + excluded.exposure
 """
 INSERT_CONTACT_STATS = """
-    INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts)
-    VALUES (:scope, :key, :hour, :weekend, :tries, :contacts)
+    INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts, exposure)
+    VALUES (:scope, :key, :hour, :weekend, :tries, :contacts, :exposure)
 """
 DELETE_CONTACT_STATS = "DELETE FROM contact_stats"
 SELECT_ACCOUNT_STATS_FOR_COLLECTOR = f"""
-    SELECT key, hour, weekend, tries, contacts FROM contact_stats
+    SELECT key, hour, weekend, tries, contacts, exposure FROM contact_stats
     WHERE scope = 'a' AND key IN ({_OPEN_OF})
 """
 SELECT_ACCOUNT_STATS_OF = """
-    SELECT key, hour, weekend, tries, contacts FROM contact_stats
+    SELECT key, hour, weekend, tries, contacts, exposure FROM contact_stats
     WHERE scope = 'a' AND key = :id
 """
 SELECT_SEGMENT_STATS = """
-    SELECT key, hour, weekend, tries, contacts FROM contact_stats WHERE scope = 's'
+    SELECT key, hour, weekend, tries, contacts, exposure FROM contact_stats
+    WHERE scope = 's'
 """
 SELECT_ALL_CONTACT_STATS = """
-    SELECT scope, key, hour, weekend, tries, contacts FROM contact_stats
-    WHERE tries <> 0 OR contacts <> 0 ORDER BY scope, key, hour, weekend
+    SELECT scope, key, hour, weekend, tries, contacts, exposure FROM contact_stats
+    WHERE tries <> 0 OR contacts <> 0 OR exposure <> 0 ORDER BY scope, key, hour, weekend
 """
 SELECT_ALL_CALLS_BY_ACCOUNT = f"SELECT {CALL_COLUMNS} FROM calls c ORDER BY c.account_id, c.id"
 
@@ -408,7 +410,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                   "call_id", "batch_id", "recorded_at"), "amount_minor"),
     ("targets", ("id", "collector", "period", "start_date", "metric", "value", "set_at"),
      None),
-    ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts"), None),
+    ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts", "exposure"),
+     None),
 )
 
 

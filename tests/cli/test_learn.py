@@ -87,10 +87,11 @@ def test_explain_shows_the_learned_curve_beside_the_prior(cli):
     assert hours[17]["learned"] > hours[17]["prior"]
     assert (hours[9]["calls"], hours[9]["contacts"]) == (3, 0)
     assert hours[9]["learned"] < hours[9]["prior"]
-    # prior 0.35 x the 09:00 hour's mean quality (3 golden slots of 12), strength 4, 3 misses
+    # prior 0.35 x the 09:00 hour's mean quality (3 golden slots of 12); strength 8; three
+    # misses at 09:00, each weighing 1/0.7 of an average minute of that hour (1.429)
     prior9 = 0.35 * (3 * 1.0 + 9 * 0.6) / 12
     assert hours[9]["prior"] == pytest.approx(prior9, abs=1e-4)
-    assert hours[9]["learned"] == pytest.approx(4 * prior9 / 7, abs=1e-4)
+    assert hours[9]["learned"] == pytest.approx(8 * prior9 / (8 + 3 * 1.429), abs=1e-4)
     text = cli("plan", "--explain", "E0").stdout
     assert "contact by hour (weekday 2026-12-04)" in text
     assert "  17    " in text and "3 (3)" in text and "00-07 no calls allowed" in text
@@ -125,10 +126,11 @@ def test_the_counts_kept_while_logging_equal_a_rebuild(cli, make_csv):
         kept = store.all_contact_stats()
     finally:
         store.close()
-    assert kept[("a", "E0", 17, False)] == [3, 3]
-    assert kept[("a", "E6", 11, True)] == [2, 1]  # a Saturday
+    assert kept[("a", "E0", 17, False)] == [3, 3, 3000]
+    assert kept[("a", "E0", 9, False)] == [3, 0, 3 * 1429]  # the golden minutes weigh more
+    assert kept[("a", "E6", 11, True)] == [2, 1, 2000]  # a Saturday
     assert ("a", "E5", 10, False) not in kept and ("a", "E3", 10, False) not in kept
-    assert kept[("a", "E4", 10, False)] == [1, 0]
+    assert kept[("a", "E4", 10, False)] == [1, 0, 1000]
 
     result, summary = cli.json("learn", "rebuild")
     assert summary == {"calls": 14, "accounts": 5, "segments": 1}

@@ -27,34 +27,49 @@ def call(outcome: str, at: datetime, cid: int = 1, reverses: int | None = None) 
 
 
 # -- the Beta update -----------------------------------------------------------------------
+#
+# Counts are (tries, contacts, exposure); a try at an average minute of its hour has
+# exposure 1, so these tests with exposure = tries are the plain Beta-Bernoulli update.
+
+NONE = (0, 0, 0.0)
+
 
 def test_the_account_posterior_is_the_beta_mean_over_the_prior_and_its_calls():
-    e = L.estimate(0.2, 4, (0, 0), (6, 3), hour=9)
+    e = L.estimate(0.2, 4, NONE, (6, 3, 6.0), hour=9)
     assert (e.alpha, e.beta) == pytest.approx((4 * 0.2 + 3, 4 * 0.8 + 3))
     assert e.posterior == pytest.approx(3.8 / 10)
     assert (e.tries, e.contacts, e.prior, e.segment) == (6, 3, 0.2, pytest.approx(0.2))
 
 
 def test_no_calls_anywhere_leaves_the_rules_prior():
-    assert L.estimate(0.21, 4, (0, 0), (0, 0)).posterior == pytest.approx(0.21)
+    assert L.estimate(0.21, 4, NONE, NONE).posterior == pytest.approx(0.21)
 
 
 def test_a_new_account_starts_from_its_segment():
-    e = L.estimate(0.2, 4, (20, 10), (0, 0))
+    e = L.estimate(0.2, 4, (20, 10, 20.0), NONE)
     assert e.segment == pytest.approx((4 * 0.2 + 10) / 24)
     assert e.posterior == pytest.approx(e.segment)
 
 
 def test_the_account_own_calls_are_not_counted_twice_through_its_segment():
     # The segment's 22 tries include the account's own 2: only the other 20 shape its prior.
-    e = L.estimate(0.2, 4, (22, 10), (2, 0))
+    e = L.estimate(0.2, 4, (22, 10, 22.0), (2, 0, 2.0))
     seg = (4 * 0.2 + 10) / 24
     assert e.segment == pytest.approx(seg)
     assert e.posterior == pytest.approx((4 * seg) / 6)
 
 
+def test_exposure_weighs_a_try_by_its_minute():
+    # Three misses in the golden quarter hour (each 1.43 of the hour's average minute)
+    # say more than three at ordinary minutes (0.86 each).
+    golden = L.estimate(0.245, 4, NONE, (3, 0, 3 * 1.4286))
+    plain = L.estimate(0.245, 4, NONE, (3, 0, 3 * 0.8571))
+    assert golden.posterior == pytest.approx(4 * 0.245 / (4 + 3 * 1.4286))
+    assert golden.posterior < plain.posterior
+
+
 def test_with_no_prior_weight_the_estimate_is_the_observed_rate():
-    assert L.estimate(0.3, 0, (0, 0), (8, 2)).posterior == pytest.approx(0.25)
+    assert L.estimate(0.3, 0, NONE, (8, 2, 8.0)).posterior == pytest.approx(0.25)
 
 
 @given(st.floats(0.01, 0.99), st.integers(0, 20), st.integers(0, 50), st.integers(0, 50),
@@ -63,15 +78,18 @@ def test_the_posterior_is_a_probability_that_rises_with_each_contact(prior, stre
                                                                       n_a, data):
     k_s = data.draw(st.integers(0, n_s))
     k_a = data.draw(st.integers(0, n_a))
-    e = L.estimate(prior, strength, (n_s + n_a, k_s + k_a), (n_a, k_a))
+    w = data.draw(st.floats(0.5, 2.0))
+    segment = (n_s + n_a, k_s + k_a, (n_s + n_a) * w)
+    e = L.estimate(prior, strength, segment, (n_a, k_a, n_a * w))
     assert 0 <= e.posterior <= 1
-    if k_a < n_a:  # one more try that reached the debtor instead of one that did not
-        better = L.estimate(prior, strength, (n_s + n_a, k_s + k_a + 1), (n_a, k_a + 1))
+    if k_a < n_a and e.posterior < 1:  # one more contact instead of a miss
+        better = L.estimate(prior, strength, (segment[0], segment[1] + 1, segment[2]),
+                            (n_a, k_a + 1, n_a * w))
         assert better.posterior > e.posterior
 
 
 def test_many_calls_outweigh_the_prior():
-    e = L.estimate(0.3, 4, (1000, 100), (1000, 100))
+    e = L.estimate(0.3, 4, (1000, 100, 1000.0), (1000, 100, 1000.0))
     assert e.posterior == pytest.approx(0.1, abs=0.002)
 
 
@@ -85,6 +103,7 @@ def test_a_call_counts_at_the_debtors_local_hour_and_weekday_class():
     seen = L.observe(account(), call("rpc", datetime(2026, 12, 5, 1, 30, tzinfo=UTC)), BOOK)
     assert (seen.hour, seen.weekend, seen.rpc) == (9, True, True)
     assert seen.segment == "high|M3|Asia/Taipei|09"
+    assert seen.weight == 1.0  # no shape given: an average minute
 
 
 @pytest.mark.parametrize("outcome,counted,rpc", [
@@ -114,15 +133,16 @@ def test_an_undone_call_and_its_reversal_are_left_out_of_a_rebuild():
     at = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
     calls = [call("ptp", at, 1), call("na", at, 2), call("undo", at, 3, reverses=1)]
     rows = L.rebuild([(account(), calls)], BOOK)
-    assert rows == {("a", "A1", 10, False): [1, 0],
-                    ("s", "high|M3|Asia/Taipei|09", 10, False): [1, 0]}
+    assert rows == {("a", "A1", 10, False): [1, 0, 1000],
+                    ("s", "high|M3|Asia/Taipei|09", 10, False): [1, 0, 1000]}
 
 
 def test_deltas_add_and_take_back():
-    seen = L.observe(account(), call("rpc", datetime(2026, 12, 4, 2, 0, tzinfo=UTC)), BOOK)
-    assert L.deltas([seen, seen]) == {("a", "A1", 10, False): [2, 2],
-                                      ("s", seen.segment, 10, False): [2, 2]}
-    assert L.deltas([seen], sign=-1)[("a", "A1", 10, False)] == [-1, -1]
+    seen = L.observe(account(), call("rpc", datetime(2026, 12, 4, 2, 0, tzinfo=UTC)), BOOK,
+                     shape=lambda local: 1.4286)
+    assert L.deltas([seen, seen]) == {("a", "A1", 10, False): [2, 2, 2858],
+                                      ("s", seen.segment, 10, False): [2, 2, 2858]}
+    assert L.deltas([seen], sign=-1)[("a", "A1", 10, False)] == [-1, -1, -1429]
 
 
 # -- exploring -----------------------------------------------------------------------------
@@ -140,7 +160,7 @@ def test_which_accounts_explore_is_stable_for_a_day_and_changes_between_days():
 
 
 def test_thompson_draws_follow_the_posterior():
-    e = L.estimate(0.2, 4, (0, 0), (40, 30))
+    e = L.estimate(0.2, 4, NONE, (40, 30, 40.0))
     rng = random.Random(1)
     draws = [L.sample(e, rng) for _ in range(4000)]
     assert sum(draws) / len(draws) == pytest.approx(e.posterior, abs=0.01)
@@ -152,3 +172,23 @@ def test_hour_priors_are_the_rate_times_the_mean_rule_quality():
     slots = [(base.replace(minute=m), q) for m, q in ((0, 1.0), (30, 0.6))]
     slots.append((base.replace(hour=3), 0.0))
     assert L.hour_priors(slots, 0.35) == {9: pytest.approx(0.35 * 0.8)}
+
+
+# -- the rules' shape within an hour -------------------------------------------------------
+
+def test_hour_means_and_the_weight_of_a_minute():
+    from collectctl.config import CallSettings
+    from collectctl.core import rules as R
+
+    call_settings, legal = CallSettings(), (time(8, 0), time(21, 0))
+    means = R.hour_means(date(2026, 12, 4), time(9, 0), call_settings, legal)
+    assert means[7] == 0 and means[8] == pytest.approx(0.6)
+    assert means[9] == pytest.approx((3 * 1.0 + 9 * 0.6) / 12)  # golden 09:00-09:15
+    assert means[12] == pytest.approx(0.3)  # lunch 12:00-13:30
+    assert means[13] == pytest.approx((6 * 0.3 + 6 * 0.6) / 12)
+    assert R.hour_shape(datetime(2026, 12, 4, 9, 5), time(9, 0), call_settings, legal) \
+        == pytest.approx(1.0 / 0.7)
+    assert R.hour_shape(datetime(2026, 12, 4, 9, 30), time(9, 0), call_settings, legal) \
+        == pytest.approx(0.6 / 0.7)
+    assert R.hour_shape(datetime(2026, 12, 4, 15, 0), time(9, 0), call_settings, legal) \
+        == pytest.approx(1.0)
