@@ -177,7 +177,7 @@ class LearningSettings:
 
     enabled: bool = _opt(True)
     #: How many calls the rules' estimate is worth against an account's own.
-    prior_strength: Decimal = _opt(Decimal("8"), _not_negative)
+    prior_strength: Decimal = _opt(Decimal("12"), _not_negative)
     #: The right-party rate the rules' golden window stands for (normal: 0.6 of it).
     prior_rate: Decimal = _opt(Decimal("0.35"), _open_fraction)
     #: The share of accounts whose hours are a Thompson sample in ``plan --explore``.

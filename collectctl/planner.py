@@ -106,6 +106,16 @@ def rule_hours(settings: Settings, pack, work_start, local_day: date) -> dict[in
     return R.hour_means(local_day, work_start, settings.call, R.legal_hours(pack, local_day))
 
 
+class _SlotHours(list):
+    """A slot -> (debtor's date, hour) list, and the hours of each date it covers."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.by_date: dict[date, set[int]] = {}
+        for day, hour in self:
+            self.by_date.setdefault(day, set()).add(hour)
+
+
 class Learned:
     """The learned side of contact quality for one plan (``core.learning``): the counts
     read once, each hour's prior per (rule pack, work start, debtor's day), and each
@@ -121,6 +131,14 @@ class Learned:
         self.seed = f"{day.isoformat()}|{collector}"
         self._priors: dict[tuple, dict[int, float]] = {}
         self._rows: dict[tuple, tuple[float, ...]] = {}
+        self._hours: dict[str, _SlotHours] = {}
+
+    def _slot_hours(self, timezone: str, locals_) -> _SlotHours:
+        """(debtor's date, hour) of each slot, for a time zone (computed once)."""
+        if timezone not in self._hours:
+            self._hours[timezone] = _SlotHours((local.date(), local.hour)
+                                               for local, _end in locals_)
+        return self._hours[timezone]
 
     def priors(self, pack_name: str, work_start, local_day: date) -> dict[int, float]:
         key = (pack_name, work_start, local_day)
@@ -159,22 +177,16 @@ class Learned:
         if cache_key in self._rows:
             return self._rows[cache_key]
         rng = random.Random(f"{self.seed}|{aid}") if sampled else None
-        factor: dict[date, dict[int, float]] = {}
-        out = []
-        for q, (local, _end) in zip(floats, locals_, strict=True):
-            if not q:
-                out.append(0.0)
-                continue
-            when = local.date()
-            if when not in factor:
-                priors = self.priors(pack_name, account.work_start, when)
-                estimates = learning.curve(priors, self.strength,
-                                           self.segments.get(segment_key, {}), own or {},
-                                           learning.weekend(when))
-                factor[when] = {
-                    h: (learning.sample(e, rng) if rng else e.posterior) / priors[h]
-                    for h, e in estimates.items()}
-            out.append(q * factor[when].get(local.hour, 1.0))
+        keys = self._slot_hours(account.timezone, locals_)
+        factor: dict[tuple[date, int], float] = {}
+        for when, hours in keys.by_date.items():
+            priors = self.priors(pack_name, account.work_start, when)
+            estimates = learning.curve({h: p for h, p in priors.items() if h in hours},
+                                       self.strength, self.segments.get(segment_key, {}),
+                                       own or {}, learning.weekend(when))
+            for h, e in estimates.items():
+                factor[(when, h)] = (learning.sample(e, rng) if rng else e.posterior) / priors[h]
+        out = [q * factor.get(k, 1.0) if q else 0.0 for q, k in zip(floats, keys, strict=True)]
         row = tuple(out)
         if cache_key is not None:
             self._rows[cache_key] = row

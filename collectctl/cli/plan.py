@@ -44,7 +44,7 @@ def plan(
         "table, json, csv or ics (calendar).")),
     redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
     explain: str = typer.Option(None, "--explain", metavar="ID", help=_(
-        "Show every factor of an account's score and its window.")),
+        "Show every factor of an account's score, its window and the hours it answers.")),
     why_not: str = typer.Option(None, "--why-not", metavar="ID", help=_(
         "Say why an account is not in the plan.")),
     week: bool = typer.Option(False, "--week", help=_(
@@ -58,8 +58,9 @@ def plan(
     """Today's calls in time order: who to call, at what minute, and why.
 
     Accounts are ranked by score (amount, days past due, promises, callbacks, payday,
-    weekday...) and put where the debtor is most likely to answer (the golden window
-    after work starts; never in legal quiet hours, rarely at lunch).
+    weekday...) and put where the debtor is most likely to answer: the rules (the golden
+    window after work starts, rarely at lunch, never in legal quiet hours) moved by the
+    hours each debtor, and debtors like them, answered before (learning: --explain ID).
     """
     from collectctl.planner import build_plan, why_not_planned
     from collectctl.render import plan as view

@@ -94,27 +94,30 @@ def hour_means(local_day: date, work_start: time | None, call: CallSettings,
                hours: tuple[time, time] | None) -> dict[int, float]:
     """The mean contact quality of each hour of ``local_day`` (a call every
     ``handle_minutes``); 0 for an hour calls are not allowed in."""
+    return {hour: _hour_mean(local_day, hour, work_start, call, hours) for hour in range(24)}
+
+
+@lru_cache(maxsize=8192)
+def _hour_mean(local_day: date, hour: int, work_start: time | None, call: CallSettings,
+               hours: tuple[time, time] | None) -> float:
     step = timedelta(minutes=call.handle_minutes)
-    out = {}
-    for hour in range(24):
-        moment = datetime.combine(local_day, time(hour, 0))
-        qualities = []
-        while moment.hour == hour and moment.date() == local_day:
-            qualities.append(float(quality(moment, moment + step, work_start, call, hours)))
-            moment += step
-        out[hour] = sum(qualities) / len(qualities)
-    return out
+    moment = datetime.combine(local_day, time(hour, 0))
+    qualities = []
+    while moment.hour == hour and moment.date() == local_day:
+        qualities.append(float(quality(moment, moment + step, work_start, call, hours)))
+        moment += step
+    return sum(qualities) / len(qualities)
 
 
 def hour_shape(local: datetime, work_start: time | None, call: CallSettings,
                hours: tuple[time, time] | None) -> float:
     """How much better a call at ``local`` is than its hour's average, by the rules
     (golden minutes above 1, lunch below): the weight of a try at that minute."""
-    step = timedelta(minutes=call.handle_minutes)
     plain = local.replace(tzinfo=None)
-    mean = hour_means(plain.date(), work_start, call, hours)[plain.hour]
+    mean = _hour_mean(plain.date(), plain.hour, work_start, call, hours)
     if mean <= 0:
         return 1.0
+    step = timedelta(minutes=call.handle_minutes)
     here = float(quality(plain, plain + step, work_start, call, hours))
     return here / mean if here > 0 else 1.0
 

@@ -90,8 +90,14 @@ def _solve(candidates, rest: list[int], free: list[int]):
     # whose best call is worth most start in the shortlist, the others join when the
     # duals say they could improve the plan.
     if limit and len(members) > 2 * limit:
-        best = sorted(members, key=lambda g: -candidates[members[g][0]].weight
-                      * max(candidates[members[g][0]].quality[s] for s in free))
+        whole = len(free) == len(candidates[rest[0]].quality)
+
+        def reach(g) -> float:
+            lead = candidates[members[g][0]]
+            top = max(lead.quality) if whole else max(lead.quality[s] for s in free)
+            return -lead.weight * top
+
+        best = sorted(members, key=reach)
         seats = 2 * limit
         for g in best:
             if seats <= 0:

@@ -87,11 +87,11 @@ def test_explain_shows_the_learned_curve_beside_the_prior(cli):
     assert hours[17]["learned"] > hours[17]["prior"]
     assert (hours[9]["calls"], hours[9]["contacts"]) == (3, 0)
     assert hours[9]["learned"] < hours[9]["prior"]
-    # prior 0.35 x the 09:00 hour's mean quality (3 golden slots of 12); strength 8; three
+    # prior 0.35 x the 09:00 hour's mean quality (3 golden slots of 12); strength 12; three
     # misses at 09:00, each weighing 1/0.7 of an average minute of that hour (1.429)
     prior9 = 0.35 * (3 * 1.0 + 9 * 0.6) / 12
     assert hours[9]["prior"] == pytest.approx(prior9, abs=1e-4)
-    assert hours[9]["learned"] == pytest.approx(8 * prior9 / (8 + 3 * 1.429), abs=1e-4)
+    assert hours[9]["learned"] == pytest.approx(12 * prior9 / (12 + 3 * 1.429), abs=1e-4)
     text = cli("plan", "--explain", "E0").stdout
     assert "contact by hour (weekday 2026-12-04)" in text
     assert "  17    " in text and "3 (3)" in text and "00-07 no calls allowed" in text
