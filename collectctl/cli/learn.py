@@ -16,8 +16,9 @@ learn_app = typer.Typer(help=_("When debtors answer, learned from the call log."
 def rebuild_command(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
     """Recompute the contact statistics from the whole call log.
 
-    They are kept up to date as calls are logged and imported; rebuild after editing the
-    log outside collectctl, after changing the outcome codes, or to check them.
+    They are kept up to date as calls are logged, imported and undone; rebuild after
+    editing the log outside collectctl, or after changing the outcome codes or the rules
+    (the weight of a try depends on the golden window and lunch).
     """
     from collectctl.learner import rebuild
 

@@ -128,6 +128,11 @@ def test_plan_sections_read_times_spans_and_packs(tmp_path):
     ("rules: {default: mars}\n", "key 'rules.default': no rule pack 'mars'"),
     ("rules: {by_country: {US: usa}}\n", "key 'rules.by_country.US': no rule pack 'usa'"),
     ("rules: {packs: {default: {weekday_hours: ['9am', '5pm']}}}\n", "must be a time"),
+    ("learning: {prior_rate: 0}\n", "key 'learning.prior_rate': must be more than 0 and"),
+    ("learning: {prior_rate: 1}\n", "key 'learning.prior_rate': must be more than 0 and"),
+    ("learning: {prior_strength: -1}\n", "key 'learning.prior_strength': must not be neg"),
+    ("learning: {explore_share: 1.5}\n", "key 'learning.explore_share': must be between"),
+    ("learning: {enabled: maybe}\n", "key 'learning.enabled' must be true or false"),
 ])
 def test_bad_plan_settings(tmp_path, text, expected):
     path = tmp_path / "bad.yaml"
