@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import add
 
 INF = float("inf")
 
@@ -86,12 +87,11 @@ def _solve(candidates, rest: list[int], free: list[int]):
     members = {g: group[:limit] for g, group in groups.items() if any(g)}
     first = max(FIRST_QUOTA, 2 * limit // max(len(members), 1))
     quota = {g: min(len(m), first) for g, m in members.items()}
+    whole = bool(rest) and len(free) == len(candidates[rest[0]].quality)
     # Many small groups (accounts whose learned hours are their own): only the groups
     # whose best call is worth most start in the shortlist, the others join when the
     # duals say they could improve the plan.
     if limit and len(members) > 2 * limit:
-        whole = len(free) == len(candidates[rest[0]].quality)
-
         def reach(g) -> float:
             lead = candidates[members[g][0]]
             top = max(lead.quality) if whole else max(lead.quality[s] for s in free)
@@ -114,7 +114,10 @@ def _solve(candidates, rest: list[int], free: list[int]):
             if k >= len(m):
                 continue
             x = candidates[m[k]]
-            if any(x.weight * x.quality[s] + u[row] > 1e-9 for row, s in enumerate(free)):
+            # Could x improve the matching: x's value in some free slot + that row's
+            # potential > 0? (map/max run in C: this test is made for every group.)
+            qualities = x.quality if whole else [x.quality[s] for s in free]
+            if max(map(add, map(x.weight.__mul__, qualities), u)) > 1e-9:
                 quota[g] = min(len(m), max(2 * k, 1), limit)
                 grown = True
         if not grown:
