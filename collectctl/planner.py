@@ -122,9 +122,11 @@ class Learned:
     account's slot qualities as rule quality x posterior / prior."""
 
     def __init__(self, store, settings: Settings, collector: str, day: date,
-                 explore: bool, account_id: str | None = None) -> None:
+                 explore: bool, account_id: str | None = None,
+                 segments: dict | None = None) -> None:
         self.settings = settings
-        self.own, self.segments = store.contact_stats(collector, account_id)
+        self.own, read = store.contact_stats(collector, account_id, segments is None)
+        self.segments = segments if segments is not None else read
         self.strength = float(settings.learning.prior_strength)
         self.rate = float(settings.learning.prior_rate)
         self.share = float(settings.learning.explore_share) if explore else 0.0
@@ -262,13 +264,13 @@ def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> Con
 
 def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
                limit: int | None = None, leave_out: frozenset[str] = frozenset(),
-               explore: bool = False) -> Plan:
+               explore: bool = False, segments: dict | None = None) -> Plan:
     """The plan for ``collector`` on ``day`` (a date in the collector's zone); the accounts
     in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
     from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
     accounts' hours from what is known instead of taking the best estimate."""
     accounts, calls, promises, payments = store.portfolio(collector)
-    learned = (Learned(store, settings, collector, day, explore)
+    learned = (Learned(store, settings, collector, day, explore, segments=segments)
                if settings.learning.enabled else None)
     if not accounts:
         known = store.collectors()
@@ -477,7 +479,11 @@ def _plans_for(target: str, settings: Settings, now: datetime, day: date,
 
     store = open_store(target)
     try:
-        plans = (build_plan(store, settings, now, who, day) for who in collectors)
+        # Every collector's plan reads the same segment counts: once per worker.
+        segments = (store.contact_stats(collectors[0])[1]
+                    if settings.learning.enabled and collectors else None)
+        plans = (build_plan(store, settings, now, who, day, segments=segments)
+                 for who in collectors)
         return [render(p) if render else _lean(p) for p in plans]
     finally:
         store.close()

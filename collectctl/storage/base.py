@@ -391,15 +391,18 @@ class SQLStore:
                                                                exposure / MILLI)
         return out
 
-    def contact_stats(self, collector: str | None = None, account_id: str | None = None):
+    def contact_stats(self, collector: str | None = None, account_id: str | None = None,
+                      segments: bool = True):
         """``(accounts, segments)``: each ``{key: {(hour, weekend): (tries, contacts,
         exposure)}}``, for a collector's open accounts (or one account) and every
-        segment."""
+        segment (None with ``segments=False``)."""
         if account_id is not None:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_OF, {"id": account_id})
         else:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_FOR_COLLECTOR, {"collector": collector})
         accounts = self._counts(own)
+        if not segments:
+            return accounts, None
         return accounts, self._counts(self._exec(sql.SELECT_SEGMENT_STATS))
 
     def all_contact_stats(self) -> dict[tuple, list[int]]:

@@ -157,3 +157,13 @@ def test_explore_draws_some_accounts_hours_and_no_more(cli, monkeypatch, tmp_pat
     explored = plan("--explore")
     assert explored != best and set(explored) == set(best)
     assert plan("--explore") == explored  # the same draw for the same day and collector
+
+
+def test_every_collectors_plan_learns_as_each_plan_does(cli):
+    evening_person(cli)
+    cli.now = "2026-12-04T08:00:00+08:00"
+    one = cli.json("plan")[1]
+    everyone = cli.json("plan", "--all")[1]
+    (alice,) = [p for p in everyone["plans"] if p["collector"] == "alice"]
+    assert alice["calls"] == one["calls"]
+    assert next(c for c in alice["calls"] if c["account_id"] == "E0")["start"][11:13] == "17"
