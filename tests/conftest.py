@@ -17,9 +17,10 @@ NOW = "2026-12-04T09:00:00+08:00"  # a Friday morning in Taipei
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Each test gets its own app directory and no COLLECTCTL_* settings from the outside."""
+    """Each test gets its own app directory and no COLLECTCTL_* settings (nor a locale:
+    messages are English unless a test asks) from the outside."""
     for key in list(os.environ):
-        if key.startswith("COLLECTCTL_"):
+        if key.startswith("COLLECTCTL_") or key in ("LC_ALL", "LC_MESSAGES", "LANG"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -33,6 +33,11 @@ class AppContext:
         """The settings as the config file (or the defaults) give them."""
         return load_settings(self._config)
 
+    @property
+    def configured_lang(self) -> str | None:
+        """``lang:`` in the config file (without connecting to a team server)."""
+        return self._loaded.lang
+
     @cached_property
     def settings(self) -> Settings:
         """The settings in force: on a team server, ``me`` defaults to the role you

@@ -170,6 +170,10 @@ def root(
                             help=_("Pretend it is this ISO-8601 date-time (for scripts and "
                                    "tests).")),
     debug: bool = typer.Option(False, "--debug", help=_("Show tracebacks for errors.")),
+    lang: str = typer.Option(None, "--lang", envvar="COLLECTCTL_LANG", show_envvar=True,
+                             help=_("Interface language: zh_TW (Traditional Chinese) or en "
+                                    "(default: lang: in the config, then LC_ALL, "
+                                    "LC_MESSAGES, LANG).")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help=_("Print the version and exit.")),
 ) -> None:
@@ -181,6 +185,11 @@ def root(
     state = AppContext(db=db, config=config, now=now, debug=debug)
     ctx.obj = state
     ctx.call_on_close(state.close)
+    from collectctl.i18n import resolve_language, set_language
+
+    # --lang and $COLLECTCTL_LANG (Typer reads both into ``lang``) come before the config.
+    configured = None if lang else state.configured_lang
+    set_language(resolve_language(lang, configured))
 
 
 #: Which module defines each top-level command, in the order ``--help`` lists them.
@@ -193,7 +202,7 @@ COMMAND_MODULES = {
 }
 _registered: set[str] = set()
 #: Global options that take a value (``--db X``), to find the command after them.
-_VALUED = ("--db", "--config", "--now")
+_VALUED = ("--db", "--config", "--now", "--lang")
 
 
 def register(module: str) -> None:

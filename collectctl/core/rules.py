@@ -21,20 +21,24 @@ CLOSED = Decimal("0")
 
 
 @lru_cache(maxsize=64)
-def _holiday_calendar(country: str, year: int) -> dict[date, str]:
+def _holiday_calendar(country: str, year: int, language: str) -> dict[date, str]:
     import holidays
 
     try:
-        return dict(holidays.country_holidays(country, years=year))
+        return dict(holidays.country_holidays(country, years=year, language=language))
     except NotImplementedError:
         return {}
 
 
 def holiday_name(country: str | None, day: date) -> str | None:
-    """The public holiday on ``day`` in ``country``, if any."""
+    """The public holiday on ``day`` in ``country``, if any, named in the interface's
+    language (the ``holidays`` package otherwise follows the machine's locale)."""
     if not country:
         return None
-    return _holiday_calendar(country, day.year).get(day)
+    from collectctl.i18n import current_language
+
+    language = "zh_TW" if current_language() == "zh_TW" else "en_US"
+    return _holiday_calendar(country, day.year, language).get(day)
 
 
 def legal_hours(pack: RulePack, day: date) -> tuple[time, time] | None:

@@ -162,7 +162,9 @@ def curve_text(data: dict | None) -> list[str]:
     hours = {h["hour"]: h for h in data["hours"]}
     top = max([h["prior"] for h in data["hours"]] + [h["learned"] for h in data["hours"]]
               + [0.0])
-    lines.append("  " + _("hour") + "  " + _("rules").ljust(16) + _("learned").ljust(16)
+    from collectctl.render.width import pad
+
+    lines.append("  " + pad(_("hour"), 6) + pad(_("rules"), 16) + pad(_("learned"), 16)
                  + _("calls (reached)"))
     closed: list[int] = []
 
