@@ -92,14 +92,63 @@ def _plain_command(command, ctx) -> None:
         _plain(param)
     with suppress(Exception):  # the help option is made (and cached) on demand
         _plain(command.get_help_option(ctx))
+    _translate_help(command)
+
+
+def _translate_help(command) -> None:
+    """Help texts in the interface language. They are English when the modules are
+    imported (before the language is known); here, when a command is about to run or
+    show its help, each is looked up again from its English text, kept aside."""
+    subcommands = getattr(command, "commands", {}).values()  # a group lists theirs
+    for target, attrs in ((command, ("help", "short_help", "epilog")),
+                          *((param, ("help",)) for param in getattr(command, "params", ())),
+                          *((sub, ("help", "short_help")) for sub in subcommands)):
+        for attr in attrs:
+            english = target.__dict__.setdefault(f"_english_{attr}", getattr(target, attr, None))
+            if english:
+                setattr(target, attr, _(english))
+
+
+def _early_language(args: list[str]) -> None:
+    """Decide the language before the arguments are parsed, so ``--help`` (answered while
+    parsing) is in it: ``--lang`` in ``args``, $COLLECTCTL_LANG, ``lang:`` in the config
+    (``--config`` or $COLLECTCTL_CONFIG), then the locale. A config that cannot be read
+    is left for the command to report."""
+    import os
+
+    from collectctl.i18n import ENV_LANG, resolve_language, set_language
+
+    explicit = config = None
+    for n, arg in enumerate(args):
+        for name in ("--lang", "--config"):
+            if arg == name and n + 1 < len(args):
+                value = args[n + 1]
+            elif arg.startswith(name + "="):
+                value = arg.split("=", 1)[1]
+            else:
+                continue
+            if name == "--lang":
+                explicit = value
+            else:
+                config = value
+    configured = None
+    if not explicit and not os.environ.get(ENV_LANG):
+        with suppress(Exception):
+            from collectctl.config import load_settings
+
+            configured = load_settings(config).lang
+    set_language(resolve_language(explicit, configured))
 
 
 class CollectGroup(TyperGroup):
     """Catches every domain error once: one line on stderr, the documented exit code."""
 
     def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:
+            _early_language(list(args))
         for param in self.params:
             _plain(param)
+        _translate_help(self)
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def get_help_option(self, ctx):

@@ -32,3 +32,21 @@ def test_environment_then_config_then_locale(cli, monkeypatch, tmp_path):
 
 def test_help_lists_the_option(cli):
     assert "--lang" in cli("--help").stdout
+
+
+def test_help_is_in_the_chosen_language(cli, monkeypatch):
+    zh = cli("--lang", "zh_TW", "--help").stdout
+    assert "催收員的每日撥打計畫" in zh and "介面語言" in zh
+    assert "Plan, log and report" in cli("--help").stdout  # and English again after
+    monkeypatch.setenv("COLLECTCTL_LANG", "zh_TW")
+    assert "承諾或已付的金額。" in cli("log", "--help").stdout
+    assert "寫進帳戶檔案的備註。" in cli("log", "--help").stdout
+
+
+def test_the_config_language_applies_to_help(cli, monkeypatch, tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("lang: zh_TW\n", encoding="utf-8")
+    assert "介面語言" in cli("--config", str(config), "--help").stdout
+    monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
+    assert "介面語言" in cli("--help").stdout
+    assert "Interface language" in cli("--lang", "en", "--help").stdout
