@@ -131,13 +131,22 @@ def _early_language(args: list[str]) -> None:
                 explicit = value
             else:
                 config = value
+    global _preloaded
+    _preloaded = None
     configured = None
     if not explicit and not os.environ.get(ENV_LANG):
         with suppress(Exception):
             from collectctl.config import load_settings
 
-            configured = load_settings(config).lang
+            settings = load_settings(config)
+            configured = settings.lang
+            # The command reuses it (read once); Typer gives --config or $COLLECTCTL_CONFIG.
+            _preloaded = (config or os.environ.get("COLLECTCTL_CONFIG"), settings)
     set_language(resolve_language(explicit, configured))
+
+
+#: ``(--config, settings)`` as read to decide the language, for the command to reuse.
+_preloaded = None
 
 
 class CollectGroup(TyperGroup):
@@ -232,6 +241,8 @@ def root(
     config error; 70 internal error.
     """
     state = AppContext(db=db, config=config, now=now, debug=debug)
+    if _preloaded is not None and _preloaded[0] == config:
+        state.__dict__["_loaded"] = _preloaded[1]  # AppContext._loaded, already read
     ctx.obj = state
     ctx.call_on_close(state.close)
     from collectctl.i18n import resolve_language, set_language
