@@ -18,6 +18,11 @@ def optimum(candidates, slots: int) -> float:
     return float(matrix[rows, cols].sum())
 
 
+def assert_optimal(candidates, slots) -> None:
+    assignment = check(candidates, slots)
+    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+
+
 def check(candidates, slots):
     assignment = schedule(candidates, slots)
     assert len(set(assignment.values())) == len(assignment)          # one call a slot
@@ -63,17 +68,13 @@ def unstructured(draw):
 @settings(max_examples=300, deadline=None)
 @given(structured())
 def test_reaches_the_optimum_on_day_shaped_instances(instance):
-    candidates, slots = instance
-    assignment = check(candidates, slots)
-    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+    assert_optimal(*instance)
 
 
 @settings(max_examples=300, deadline=None)
 @given(unstructured())
 def test_reaches_the_optimum_on_random_instances(instance):
-    candidates, slots = instance
-    assignment = check(candidates, slots)
-    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+    assert_optimal(*instance)
 
 
 @st.composite
@@ -91,9 +92,7 @@ def learned(draw):
 @settings(max_examples=300, deadline=None)
 @given(learned())
 def test_reaches_the_optimum_when_every_account_has_its_own_hours(instance):
-    candidates, slots = instance
-    assignment = check(candidates, slots)
-    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+    assert_optimal(*instance)
 
 
 @settings(max_examples=100, deadline=None)
