@@ -134,7 +134,7 @@ class Learned:
         self._priors: dict[tuple, dict[int, float]] = {}
         self._rows: dict[tuple, tuple[float, ...]] = {}
         self._hours: dict[str, _SlotHours] = {}
-        self._factors: dict[tuple, dict[tuple[date, int], float]] = {}
+        self._factors_cache: dict[tuple, dict[tuple[date, int], float]] = {}
 
     def _slot_hours(self, timezone: str, locals_) -> _SlotHours:
         """(debtor's date, hour) of each slot, for a time zone (computed once)."""
@@ -143,24 +143,31 @@ class Learned:
                                                for local, _end in locals_)
         return self._hours[timezone]
 
-    def _segment_factors(self, pack_name: str, work_start, segment_key: str,
-                         keys: _SlotHours) -> dict[tuple[date, int], float]:
-        """posterior / prior of each (date, hour) of the slots for an account with no
-        calls of its own in ``segment_key`` (computed once per segment and profile)."""
+    def _factors(self, pack_name: str, work_start, keys: _SlotHours, segment, own,
+                 only_own: bool = False, pick=None) -> dict[tuple[date, int], float]:
+        """posterior / prior (or ``pick(estimate)`` / prior) of each (date, hour) of the
+        slots; with ``only_own``, just the hours ``own`` has counts at."""
         from collectctl.core import learning
 
+        factor = {}
+        for when, hours in keys.by_date.items():
+            weekend = learning.weekend(when)
+            priors = self.priors(pack_name, work_start, when)
+            wanted = {h: p for h, p in priors.items()
+                      if h in hours and (not only_own or (h, weekend) in own)}
+            for h, e in learning.curve(wanted, self.strength, segment, own, weekend).items():
+                factor[(when, h)] = (pick(e) if pick else e.posterior) / priors[h]
+        return factor
+
+    def _segment_factors(self, pack_name: str, work_start, segment_key: str,
+                         keys: _SlotHours) -> dict[tuple[date, int], float]:
+        """The factors for an account with no calls of its own in ``segment_key``
+        (computed once per segment and profile)."""
         cache = (pack_name, work_start, segment_key, id(keys))
-        if cache not in self._factors:
-            segment = self.segments.get(segment_key, {})
-            factor = {}
-            for when, hours in keys.by_date.items():
-                priors = self.priors(pack_name, work_start, when)
-                for h, e in learning.curve({h: p for h, p in priors.items() if h in hours},
-                                           self.strength, segment, {},
-                                           learning.weekend(when)).items():
-                    factor[(when, h)] = e.posterior / priors[h]
-            self._factors[cache] = factor
-        return self._factors[cache]
+        if cache not in self._factors_cache:
+            self._factors_cache[cache] = self._factors(
+                pack_name, work_start, keys, self.segments.get(segment_key, {}), {})
+        return self._factors_cache[cache]
 
     def priors(self, pack_name: str, work_start, local_day: date) -> dict[int, float]:
         key = (pack_name, work_start, local_day)
@@ -201,30 +208,16 @@ class Learned:
         rng = random.Random(f"{self.seed}|{aid}") if sampled else None
         keys = self._slot_hours(account.timezone, locals_)
         segment = self.segments.get(segment_key, {})
-        if rng is None:
+        if rng is not None:
+            factor = self._factors(pack_name, account.work_start, keys, segment, own or {},
+                                   pick=lambda e: learning.sample(e, rng))
+        else:
             # What the segment alone says, shared by its accounts; then only the hours
             # the account has calls of its own at are estimated again.
             factor = self._segment_factors(pack_name, account.work_start, segment_key, keys)
             if own:
-                factor = dict(factor)
-                for when, hours in keys.by_date.items():
-                    weekend = learning.weekend(when)
-                    mine = [h for h in hours if (h, weekend) in own]
-                    if not mine:
-                        continue
-                    priors = self.priors(pack_name, account.work_start, when)
-                    for h, e in learning.curve({h: priors[h] for h in mine if h in priors},
-                                               self.strength, segment, own, weekend).items():
-                        factor[(when, h)] = e.posterior / priors[h]
-        else:
-            factor = {}
-            for when, hours in keys.by_date.items():
-                priors = self.priors(pack_name, account.work_start, when)
-                estimates = learning.curve({h: p for h, p in priors.items() if h in hours},
-                                           self.strength, segment, own or {},
-                                           learning.weekend(when))
-                for h, e in estimates.items():
-                    factor[(when, h)] = learning.sample(e, rng) / priors[h]
+                factor = {**factor, **self._factors(pack_name, account.work_start, keys,
+                                                    segment, own, only_own=True)}
         out = [q * factor.get(k, 1.0) if q else 0.0 for q, k in zip(floats, keys, strict=True)]
         row = tuple(out)
         if cache_key is not None:

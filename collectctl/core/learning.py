@@ -187,15 +187,3 @@ def explores(rng_seed: str, account_id: str, share: float) -> bool:
     """Whether an account's curve is a Thompson sample in an ``--explore`` plan: a stable
     draw per plan day and account, true for ``share`` of them."""
     return random.Random(f"{rng_seed}|{account_id}").random() < share
-
-
-def hour_priors(minute_qualities: Iterable[tuple[datetime, float]], prior_rate: float
-                ) -> dict[int, float]:
-    """Each hour's prior probability: ``prior_rate`` x the mean rule quality of the hour's
-    slots (local times); hours whose slots are all closed are left out."""
-    sums: dict[int, list[float]] = {}
-    for local, q in minute_qualities:
-        row = sums.setdefault(local.hour, [0.0, 0])
-        row[0] += q
-        row[1] += 1
-    return {h: prior_rate * total / count for h, (total, count) in sums.items() if total > 0}

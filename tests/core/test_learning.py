@@ -167,13 +167,6 @@ def test_thompson_draws_follow_the_posterior():
     assert all(0 <= d <= 1 for d in draws)
 
 
-def test_hour_priors_are_the_rate_times_the_mean_rule_quality():
-    base = datetime(2026, 12, 4, 9, 0)
-    slots = [(base.replace(minute=m), q) for m, q in ((0, 1.0), (30, 0.6))]
-    slots.append((base.replace(hour=3), 0.0))
-    assert L.hour_priors(slots, 0.35) == {9: pytest.approx(0.35 * 0.8)}
-
-
 # -- the rules' shape within an hour -------------------------------------------------------
 
 def test_hour_means_and_the_weight_of_a_minute():
