@@ -413,15 +413,19 @@ def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int 
 
 
 def _reasons(state: AccountState, account_score: Score) -> list[str]:
-    reasons = account_score.reasons()
-    if state.callback_at is not None:
-        local = state.callback_at.astimezone(ZoneInfo(state.account.timezone))
-        reasons = [_("callback {time}").format(time=local.strftime("%H:%M")),
-                   *[r for r in reasons if r != "callback today"]]
-    return reasons[:3]
+    if state.callback_at is None:
+        return account_score.reasons()
+    local = state.callback_at.astimezone(ZoneInfo(state.account.timezone))
+    return [_("callback {time}").format(time=local.strftime("%H:%M")),
+            *account_score.reasons(2, leave_out=("callback_due",))]
 
 
 def _ordinal(n: int) -> str:
+    """``3rd`` in English; other languages say the number (their message words it)."""
+    from collectctl.i18n import current_language
+
+    if current_language() is not None:
+        return str(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -430,8 +434,10 @@ def why_not_planned(plan: Plan, account_id: str) -> str:
     """Why an account is not in the plan, in words (or where it is)."""
     for call in plan.calls:
         if call.account_id == account_id:
+            from collectctl.render.display import window
+
             return _("planned at {time} ({window} window)").format(
-                time=call.start.strftime("%H:%M"), window=call.window)
+                time=call.start.strftime("%H:%M"), window=window(call.window))
     if account_id in plan.excluded:
         return plan.excluded[account_id]
     for item in plan.overflow:

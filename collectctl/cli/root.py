@@ -8,12 +8,16 @@ from enum import Enum
 from functools import lru_cache
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from collectctl import __version__
+from collectctl.cli.clickfmt import HELP_OPTION, CollectContext, install, localized
 from collectctl.cli.context import AppContext
 from collectctl.errors import EXIT_INTERNAL, EXIT_USAGE, CollectError
 from collectctl.i18n import _
+
+install()
 
 
 def _fail(message: str, code: int) -> None:
@@ -90,9 +94,16 @@ def _light(base):
 def _plain_command(command, ctx) -> None:
     for param in getattr(command, "params", ()):
         _plain(param)
+    command.context_class = CollectContext  # click's own words, translated
     with suppress(Exception):  # the help option is made (and cached) on demand
-        _plain(command.get_help_option(ctx))
+        _help_option(command.get_help_option(ctx))
     _translate_help(command)
+
+
+def _help_option(option) -> None:
+    if option is not None:
+        _plain(option)
+        option.help = _(HELP_OPTION)
 
 
 def _translate_help(command) -> None:
@@ -152,17 +163,22 @@ _preloaded = None
 class CollectGroup(TyperGroup):
     """Catches every domain error once: one line on stderr, the documented exit code."""
 
+    context_class = CollectContext
+
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:
             _early_language(list(args))
         for param in self.params:
             _plain(param)
         _translate_help(self)
-        return super().make_context(info_name, args, parent=parent, **extra)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as error:
+            raise localized(error) from None
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
-        _plain(option)
+        _help_option(option)
         return option
 
     def resolve_command(self, ctx, args):
@@ -186,6 +202,8 @@ class CollectGroup(TyperGroup):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
         except Exception as error:
+            if isinstance(error, UsageError):
+                raise localized(error) from None
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):

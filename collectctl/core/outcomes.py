@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from collectctl.errors import UsageError
-from collectctl.i18n import _
+from collectctl.i18n import N_, _
 
 #: Effects an outcome can have; the logbook applies them.
 EFFECTS = (
@@ -47,28 +47,28 @@ def _o(code, attempt, contact, rpc, effect="none", needs=(), aliases=(), label="
 #: The default set. Chinese aliases let a dialer export or a collector type 未接, 承諾 ...
 DEFAULT_OUTCOMES: tuple[Outcome, ...] = (
     _o("no-answer", True, False, False, aliases=("na", "noanswer", "未接", "無人接聽"),
-       label="no answer"),
-    _o("busy", True, False, False, aliases=("bz", "忙線"), label="busy"),
-    _o("voicemail", True, False, False, aliases=("vm", "語音信箱"), label="voicemail"),
+       label=N_("no answer")),
+    _o("busy", True, False, False, aliases=("bz", "忙線"), label=N_("busy")),
+    _o("voicemail", True, False, False, aliases=("vm", "語音信箱"), label=N_("voicemail")),
     _o("wrong-number", True, False, False, "invalidate_phone", aliases=("wn", "打錯", "非本人電話"),
-       label="wrong number"),
+       label=N_("wrong number")),
     _o("disconnected", True, False, False, "invalidate_phone", aliases=("dc", "空號", "停話"),
-       label="disconnected"),
-    _o("third-party", True, True, False, aliases=("tp", "第三人"), label="third party"),
-    _o("rpc", True, True, True, aliases=("rp", "本人"), label="right party"),
+       label=N_("disconnected")),
+    _o("third-party", True, True, False, aliases=("tp", "第三人"), label=N_("third party")),
+    _o("rpc", True, True, True, aliases=("rp", "本人"), label=N_("right party")),
     _o("ptp", True, True, True, "promise", ("amount", "date"), aliases=("promise", "承諾"),
-       label="promise to pay"),
+       label=N_("promise to pay")),
     _o("paid", True, True, True, "payment", ("amount",), aliases=("pd", "已還款"),
-       label="paid"),
-    _o("refused", True, True, True, aliases=("rf", "拒絕", "拒付"), label="refused to pay"),
-    _o("dispute", True, True, True, "hold", aliases=("dp", "爭議"), label="dispute"),
+       label=N_("paid")),
+    _o("refused", True, True, True, aliases=("rf", "拒絕", "拒付"), label=N_("refused to pay")),
+    _o("dispute", True, True, True, "hold", aliases=("dp", "爭議"), label=N_("dispute")),
     _o("callback", True, True, True, "callback", ("time",), aliases=("cb", "回撥", "約回電"),
-       label="callback"),
+       label=N_("callback")),
     _o("cease", True, True, True, "hold", aliases=("cs", "停止聯繫", "停催"),
-       label="cease contact"),
-    _o("skip", False, False, False, "skip", aliases=("sk", "失聯"), label="needs skip tracing"),
+       label=N_("cease contact")),
+    _o("skip", False, False, False, "skip", aliases=("sk", "失聯"), label=N_("needs skip tracing")),
     _o("complaint", True, True, True, aliases=("cp", "投訴", "客訴"), complaint=True,
-       label="complaint"),
+       label=N_("complaint")),
 )
 
 

@@ -20,7 +20,7 @@ from collectctl.core.accounts import days_past_due_on
 from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, select_promises
-from collectctl.i18n import _
+from collectctl.i18n import N_, _
 
 RISK_MEASURE = {"high": Decimal("1"), "medium": Decimal("0.5"), "low": Decimal("0")}
 #: How long ago a broken promise still counts as a reason to call first.
@@ -120,20 +120,22 @@ class Score:
     total: Decimal
     factors: tuple[Factor, ...]
 
-    def reasons(self, top: int = 3) -> list[str]:
+    def reasons(self, top: int = 3, leave_out: tuple[str, ...] = ()) -> list[str]:
         """The factors that raised the score, in words, for the plan table: events
         (callback, promise, payday...) before the standing ones (amount, days past due)."""
-        raising = sorted((f for f in self.factors if f.contribution > 0),
+        raising = sorted((f for f in self.factors
+                          if f.contribution > 0 and f.name not in leave_out),
                          key=lambda f: (f.name in STANDING_FACTORS, -f.contribution))
-        return [FACTOR_WORDS.get(f.name, f.name) for f in raising[:top]]
+        return [_(FACTOR_WORDS[f.name]) if f.name in FACTOR_WORDS else f.name
+                for f in raising[:top]]
 
 
 STANDING_FACTORS = ("amount", "days_past_due", "weekday")
 FACTOR_WORDS = {
-    "amount": "amount", "days_past_due": "days past due", "promise_due": "promise due today",
-    "broken_promise": "broken promise", "callback_due": "callback today",
-    "payday": "before payday", "weekday": "good weekday", "never_contacted": "never reached",
-    "risk": "risk",
+    "amount": N_("amount"), "days_past_due": N_("days past due"),
+    "promise_due": N_("promise due today"), "broken_promise": N_("broken promise"),
+    "callback_due": N_("callback today"), "payday": N_("before payday"),
+    "weekday": N_("good weekday"), "never_contacted": N_("never reached"), "risk": N_("risk"),
 }
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from collectctl.i18n import _
 from collectctl.planner import Plan, PlannedCall
+from collectctl.render import display
 
 
 def mask_name(name: str | None) -> str:
@@ -61,7 +64,7 @@ def _money(amount) -> str:
 def plan_table(plan: Plan, redact: bool, console) -> None:
     from rich.table import Table
 
-    title = f"{plan.collector} · {plan.date.strftime('%a %Y-%m-%d')}"
+    title = f"{plan.collector} · {display.day(plan.date)}"
     console.print(title, style="bold", markup=False)
     if plan.note:
         console.print(plan.note, markup=False)
@@ -77,10 +80,10 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         table.add_row(
             c.start.strftime("%H:%M"), c.account_id,
             mask_name(c.name) if redact else (c.name or ""),
-            f"{_money(c.balance)} {c.currency}",
+            display.money(c.balance, c.currency),
             "" if c.days_past_due is None else str(c.days_past_due),
             (mask_phone(c.phone) if redact else c.phone) or _("no phone"),
-            c.window + (" *" if c.pinned else ""), ", ".join(c.reasons),
+            display.window(c.window) + (" *" if c.pinned else ""), _(", ").join(c.reasons),
         )
     console.print(table)
     summary = _("{n} calls in {slots} slots; {over} more in the overflow; {out} not callable "
@@ -213,7 +216,8 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
                   (start + timedelta(minutes=settings.call.golden_minutes)).strftime("%H:%M")]
     if planned:
         why = _("{window} window at {local} the debtor's time").format(
-            window=planned.window, local=planned.start.astimezone(zone).strftime("%H:%M"))
+            window=display.window(planned.window),
+            local=planned.start.astimezone(zone).strftime("%H:%M"))
     else:
         from collectctl.planner import why_not_planned
 
@@ -303,17 +307,19 @@ def week_text(data: dict) -> str:
     counts: dict[str, int] = {}
     for day in data["best_day"].values():
         counts[day] = counts.get(day, 0) + 1
-    lines.append(_("  day             calls  overflow  not callable  best day for"))
-    for d in data["days"]:
-        lines.append(f"  {d['weekday']} {d['date']}  {d['calls']:>5}  {d['overflow']:>8}  "
-                     f"{d['not_callable']:>12}  {counts.get(d['date'], 0):>12}")
+    from collectctl.render.width import table_lines
+
+    rows = [[display.day(date.fromisoformat(d["date"])), f"{d['calls']}", f"{d['overflow']}",
+             f"{d['not_callable']}", f"{counts.get(d['date'], 0)}"] for d in data["days"]]
+    lines.extend(table_lines([_("day"), _("calls"), _("overflow"), _("not callable"),
+                              _("best day for")], rows, indent="  "))
     return "\n".join(lines)
 
 
 def next_header(call: PlannedCall, after) -> str:
     line = _("Next: {time} {id} ({window} window; {why})").format(
-        time=call.start.strftime("%H:%M"), id=call.account_id, window=call.window,
-        why=", ".join(call.reasons) or "-")
+        time=call.start.strftime("%H:%M"), id=call.account_id,
+        window=display.window(call.window), why=_(", ").join(call.reasons) or "-")
     if call.phone:
         line += "\n" + _("Dial {phone}").format(phone=call.phone)
     if after:
@@ -323,8 +329,9 @@ def next_header(call: PlannedCall, after) -> str:
 
 
 def all_text(plans) -> str:
-    lines = [_("collector         calls  overflow  not callable")]
-    for p in plans:
-        lines.append(f"{p.collector:<16}  {len(p.calls):>5}  {len(p.overflow):>8}  "
-                     f"{len(p.excluded):>12}")
+    from collectctl.render.width import table_lines
+
+    rows = [[p.collector, f"{len(p.calls)}", f"{len(p.overflow)}", f"{len(p.excluded)}"]
+            for p in plans]
+    lines = table_lines([_("collector"), _("calls"), _("overflow"), _("not callable")], rows)
     return "\n".join(lines)

@@ -8,11 +8,13 @@ import json
 from decimal import Decimal
 
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS, Metrics
-from collectctl.i18n import _
+from collectctl.i18n import N_, _, current_language
+from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
 from collectctl.reports import SCHEMA, Report
 
 #: Columns of the text and markdown tables (the json has every metric).
+PERIOD_LABELS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
 TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party_contacts",
                  "contact_rate", "rpc_rate", "promises", "promised_amount", "kept_rate",
                  "complaints")
@@ -59,21 +61,20 @@ def _rows(report: Report) -> list[list[str]]:
 
 
 def _title(report: Report) -> str:
-    span = (report.first.isoformat() if report.first == report.last
-            else f"{report.first.isoformat()} – {report.last.isoformat()}")
+    first, last = display.plain_day(report.first), display.plain_day(report.last)
+    span = first if report.first == report.last else f"{first} – {last}"
     who = report.scope or _("team")
     return _("Collection report, {span} ({who})").format(span=span, who=who)
 
 
+def _head() -> list[str]:
+    return [_("collector"), *(display.metric(k) for k in TABLE_METRICS)]
+
+
 def report_text(report: Report) -> str:
-    head = [_("collector"), *TABLE_METRICS]
-    rows = _rows(report)
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    lines = [_title(report), ""]
-    for r in [head, *rows]:
-        lines.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                               for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
-    return "\n".join(lines) + "\n"
+    from collectctl.render.width import table_lines
+
+    return "\n".join([_title(report), "", *table_lines(_head(), _rows(report))]) + "\n"
 
 
 def _md_escape(text: str) -> str:
@@ -82,7 +83,7 @@ def _md_escape(text: str) -> str:
 
 
 def report_markdown(report: Report) -> str:
-    head = [_("collector"), *TABLE_METRICS]
+    head = _head()
     lines = [f"## {_title(report)}", "", "| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] + ["---:"] * len(TABLE_METRICS)) + "|"]
     for r in _rows(report):
@@ -150,7 +151,10 @@ def _hourly_chart(report: Report) -> str:
         h = calls * (height - 2 * pad) / top
         parts.append(f'<rect class="calls" x="{x + 2:.1f}" y="{height - pad - h:.1f}" '
                      f'width="{max(step - 4, 1):.1f}" height="{h:.1f}" fill="{BAR}">'
-                     f"<title>{hour:02d}:00 {calls} calls, {contacts} contacts</title></rect>")
+                     f"<title>{hour:02d}:00 "
+                     + _("{calls} calls, {contacts} contacts").format(calls=calls,
+                                                                     contacts=contacts)
+                     + "</title></rect>")
         parts.append(f'<text x="{x + step / 2:.1f}" y="{height - pad + 14}" '
                      f'text-anchor="middle">{hour}</text>')
         if calls:
@@ -182,7 +186,7 @@ def report_html(report: Report) -> str:
     """One self-contained page: inline CSS and SVG charts, no scripts, every field escaped."""
     from html import escape
 
-    head = [_("collector"), *TABLE_METRICS]
+    head = _head()
     rows = _rows(report)
     body_rows = []
     for n, r in enumerate(rows):
@@ -195,7 +199,8 @@ def report_html(report: Report) -> str:
                (_("Promises due: kept and broken"), _promises_chart(report))]
     charts = "".join(f"<figure><figcaption>{escape(caption)}</figcaption>{svg}</figure>"
                      for caption, svg in figures)
-    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+    lang = "zh-Hant-TW" if current_language() == "zh_TW" else "en"
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(_title(report))}</title><style>{CSS}</style></head><body>"
             f"<h1>{escape(_title(report))}</h1>{charts}<div class=\"wide\"><table><thead><tr>"
             + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
@@ -239,19 +244,22 @@ def progress_text(p, console) -> None:
 
     who = p.collector or _("team")
     console.print(_("{who}: {period} {first} – {last}").format(
-        who=who, period=p.period, first=p.first.isoformat(), last=p.last.isoformat()),
+        who=who, period=display.label(PERIOD_LABELS, p.period),
+        first=display.plain_day(p.first), last=display.plain_day(p.last)),
         style="bold", markup=False)
     table = Table(box=None, pad_edge=False, show_header=False)
     for _i in range(5):
         table.add_column()
     for m in p.metrics:
         if m.target is None:
-            table.add_row(m.name, cell(m.name, m.actual), "", "", _("no target"))
+            table.add_row(display.metric(m.name), cell(m.name, m.actual), "", "",
+                          _("no target"))
             continue
         done = min(float(m.percent or 0), 1.0)
         bar = ProgressBar(total=100, completed=done * 100, width=20)
         state = _("ahead") if m.ahead else _("behind")
-        table.add_row(m.name, f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
+        table.add_row(display.metric(m.name),
+                      f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
                       bar if console.is_terminal else f"{float(m.percent or 0) * 100:.0f}%",
                       _("pace {pace}").format(pace=cell(m.name, m.pace)), state)
     console.print(table)

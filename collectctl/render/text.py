@@ -11,6 +11,7 @@ from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
 from collectctl.logbook import Logged, Undone
+from collectctl.render import display
 from collectctl.render.results import (
     AccountList,
     Assignment,
@@ -29,8 +30,9 @@ PIPE_WIDTH = 160
 
 
 def format_money(amount, currency: str | None = None) -> str:
-    text = f"{amount:,.2f}"
-    return f"{text} {currency}" if currency else text
+    from collectctl.render.display import money
+
+    return money(amount, currency)
 
 
 def _console(out, is_tty: bool):
@@ -82,7 +84,7 @@ def _accountlist(result: AccountList, console) -> None:
             a.account_id, a.name or "", format_money(a.amount_due, a.currency),
             "" if a.days_past_due is None else str(a.days_past_due),
             _phone_text(phone) if phone else _("no valid phone"),
-            a.assigned_to or "", a.status,
+            a.assigned_to or "", display.status(a.status),
         )
         total[a.currency] = total.get(a.currency, 0) + a.amount_due
     console.print(table)
@@ -100,25 +102,29 @@ def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
         (_("Debtor"), a.name or "-"),
         (_("Amount due"), format_money(a.amount_due, a.currency)),
         (_("Days past due"), "-" if a.days_past_due is None else str(a.days_past_due)),
-        (_("Due date"), a.due_date.isoformat() if a.due_date else "-"),
+        (_("Due date"), display.plain_day(a.due_date) if a.due_date else "-"),
         (_("Work starts"), a.work_start or "-"),
         (_("Paydays"), paydays or "-"),
         (_("Time zone"), a.timezone),
         (_("Collector"), a.assigned_to or "-"),
         (_("Risk"), a.risk or "-"),
-        (_("Status"), a.status),
+        (_("Status"), display.status(a.status)),
         (_("Notes"), a.notes or "-"),
     ]
 
 
 def _day(d) -> str:
-    return d.strftime("%a %Y-%m-%d")
+    from collectctl.render.display import day
+
+    return day(d)
 
 
 def _when(moment, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
+    from collectctl.render.display import day_time
+
+    return day_time(moment.astimezone(ZoneInfo(zone)))
 
 
 #: How many of the latest log entries the dossier shows.
@@ -146,7 +152,7 @@ def _dossier(result: Dossier, console) -> None:
     if not any(p.valid for p in a.phones):
         console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
-        console.print(f"  {_phone_text(p)}  ({p.label})", markup=False)
+        console.print(f"  {_phone_text(p)}  ({display.phone_label(p.label)})", markup=False)
     if result.promises:
         console.print(_("Promises"), style="bold", markup=False)
         for p in result.promises:
@@ -155,7 +161,7 @@ def _dossier(result: Dossier, console) -> None:
         console.print(_("Payments"), style="bold", markup=False)
         for y in result.payments:
             ref = f"  {y.reference}" if y.reference else ""
-            console.print(f"  {y.paid_on.isoformat()}  {format_money(y.amount, a.currency)}"
+            console.print(f"  {display.plain_day(y.paid_on)}  {format_money(y.amount, a.currency)}"
                           f"{ref}", markup=False)
     if result.calls:
         console.print(_("Calls (latest {n})").format(n=min(DOSSIER_CALLS, len(result.calls))),
@@ -166,7 +172,7 @@ def _dossier(result: Dossier, console) -> None:
 
 def _promise_line(p, currency: str) -> str:
     return _("{amount} due {due}: {status} (paid {paid})").format(
-        amount=format_money(p.amount, currency), due=_day(p.due), status=p.status,
+        amount=format_money(p.amount, currency), due=_day(p.due), status=display.status(p.status),
         paid=format_money(p.paid))
 
 
@@ -203,7 +209,7 @@ def _promiselist(result: PromiseList, console) -> None:
                            (_("Status"), "left"), (_("Paid"), "right")):
         table.add_column(title, justify=justify, no_wrap=True)
     for p in result.promises:
-        table.add_row(p.account_id, format_money(p.amount), _day(p.due), p.status,
+        table.add_row(p.account_id, format_money(p.amount), _day(p.due), display.status(p.status),
                       format_money(p.paid))
     console.print(table)
 
@@ -222,7 +228,7 @@ def _contacts(result: Contacts, console) -> None:
         console.print(_("{id} has no phone numbers.").format(id=result.account.account_id),
                       markup=False)
     for p in result.account.phones:
-        console.print(f"{_phone_text(p)}  ({p.label})", markup=False)
+        console.print(f"{_phone_text(p)}  ({display.phone_label(p.label)})", markup=False)
 
 
 @plain_text.register
@@ -231,24 +237,24 @@ def logged_line(result: Logged) -> str:
     call, outcome, planned = result.call, result.outcome, result.planned
     currency = result.account.currency
     head = _("{id} (entry {n})").format(id=call.account_id, n=call.id)
-    logged = _("{label} logged").format(label=outcome.label or outcome.code)
+    logged = _("{label} logged").format(label=display.outcome(outcome))
     if planned.promise:
         tail = _("promise of {amount} due {due} recorded; no calls until then").format(
             amount=format_money(planned.promise.amount, currency), due=_day(planned.promise.due))
     elif planned.payment:
         tail = _("payment of {amount} on {day} recorded; balance now {balance}").format(
             amount=format_money(planned.payment.amount, currency),
-            day=planned.payment.paid_on.isoformat(),
+            day=display.plain_day(planned.payment.paid_on),
             balance=format_money(result.balance, currency))
     elif call.callback_at:
         tail = _("callback at {when} ({zone}, the debtor's time) pinned in that day's plan").format(
-            when=call.callback_at.strftime("%a %Y-%m-%d %H:%M"), zone=result.account.timezone)
+            when=display.day_time(call.callback_at), zone=result.account.timezone)
     elif outcome.effect == "hold":
         tail = _("{label}: calls stop until 'collectctl account {id} --resume'").format(
-            label=outcome.label or outcome.code, id=call.account_id)
+            label=display.outcome(outcome), id=call.account_id)
     elif planned.invalidate_phone:
         tail = _("{label}: {phone} marked invalid").format(
-            label=outcome.label or outcome.code, phone=planned.invalidate_phone)
+            label=display.outcome(outcome), phone=planned.invalidate_phone)
         if result.valid_phones:
             tail += _("; next call goes to {phone}").format(phone=result.valid_phones[0])
         else:
@@ -381,8 +387,10 @@ def _team_plain(result: TeamList) -> str:
 def _assignment_plain(result: Assignment) -> str:
     head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
             else _("{n} accounts assigned")).format(n=len(result.chosen))
-    lines = [head, _("collector         accounts  (added)            balance")]
-    for load in result.loads:
-        lines.append(f"{load.collector:<16}  {load.accounts:>8}  {'(+' + str(load.added) + ')':>7}"
-                     f"  {format_money(load.balance):>17}")
+    from collectctl.render.width import table_lines
+
+    rows = [[load.collector, f"{load.accounts}", f"(+{load.added})", format_money(load.balance)]
+            for load in result.loads]
+    lines = [head, *table_lines([_("collector"), _("accounts"), _("(added)"), _("balance")],
+                                rows)]
     return "\n".join(lines)

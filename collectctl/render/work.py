@@ -8,6 +8,7 @@ from decimal import Decimal
 from collectctl.core import work as W
 from collectctl.core.work import DayStatus
 from collectctl.i18n import _
+from collectctl.render import display
 
 
 def call_header(call, after) -> str:
@@ -23,7 +24,7 @@ def legend(book) -> str:
     for key, code in W.OUTCOME_KEYS:
         outcome = book.find(code)
         if outcome is not None:
-            parts.append(f"{key} {outcome.label or outcome.code}")
+            parts.append(f"{key} {display.outcome(outcome)}")
     holds = [code for _k, code in W.HOLD_CHOICES if book.find(code) is not None]
     if holds:
         parts.append(f"{W.HOLD_KEY} " + "/".join(holds))

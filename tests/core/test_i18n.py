@@ -3,7 +3,6 @@ shipped zh_TW catalog kept honest (placeholders kept, no entry the code no longe
 
 from __future__ import annotations
 
-import ast
 import string
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from collectctl import i18n
 from collectctl.render.width import columns, pad
+from tests import catalog
 
 PACKAGE = Path(i18n.__file__).parent
 CATALOG = PACKAGE / "locale" / "zh_TW.po"
@@ -89,19 +89,6 @@ def _fields(text: str) -> list[str]:
                   in string.Formatter().parse(text) if name is not None)
 
 
-def messages_in_code() -> set[str]:
-    """Every literal string passed to ``_()`` in the package."""
-    found = set()
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "_" and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                found.add(node.args[0].value)
-    return found
-
-
 def test_every_translation_keeps_its_placeholders():
     for entry in i18n.parse_po(CATALOG.read_text(encoding="utf-8")):
         if entry["msgid"] and entry.get("msgstr"):
@@ -109,10 +96,32 @@ def test_every_translation_keeps_its_placeholders():
 
 
 def test_every_entry_is_a_message_the_code_says():
-    said = messages_in_code()
-    stale = [e["msgid"] for e in i18n.parse_po(CATALOG.read_text(encoding="utf-8"))
-             if e["msgid"] and e["msgid"] not in said]
+    said = catalog.all_messages()
+    stale = [e["msgid"] for e in catalog.catalog_entries() if e["msgid"] not in said]
     assert stale == []
+
+
+def test_every_message_has_a_zh_tw_translation():
+    """``python -m tests.catalog`` lists what is missing, ready to append and translate."""
+    translated = set()
+    for e in catalog.catalog_entries():
+        if e.get("msgstr") or all(e.get("msgstr_plural") or [""]):
+            translated |= {e["msgid"], e.get("msgid_plural")}
+    assert sorted(catalog.all_messages() - translated) == []
+
+
+def test_the_catalog_finds_messages_labels_and_help(tmp_path):
+    said = catalog.all_messages()
+    assert "Nothing left to call today." in said  # _()
+    assert "{n} account closed (not in the file)." in said  # ngettext
+    assert "promise to pay" in said  # N_() in a table of labels
+    assert any(text.startswith("Today's calls in time order") for text in said)  # docstring
+    assert "Show tracebacks for errors." in said  # option help
+
+
+def test_the_catalog_has_no_entry_twice():
+    ids = [e["msgid"] for e in catalog.catalog_entries()]
+    assert len(ids) == len(set(ids))
 
 
 # -- width ---------------------------------------------------------------------------------
