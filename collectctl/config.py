@@ -295,6 +295,8 @@ class Settings:
     currency: str = _opt("TWD", _check_currency)
     database: str | None = _opt(None)
     lang: str | None = _opt(None)
+    #: Traditional Chinese dates with Republic of China years (115/12/04).
+    roc_years: bool = _opt(False)
     import_: ImportSettings = _opt(ImportSettings, key="import")
     promise: PromiseSettings = _opt(PromiseSettings)
     outcomes: dict[str, OutcomeSettings] = _opt(dict)

@@ -25,7 +25,12 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    yield tmp_path
+    from collectctl.i18n import set_language
+    from collectctl.render.display import set_roc_years
+
+    set_language(None)  # a test that ran a command in Chinese leaves English behind
+    set_roc_years(False)
 
 
 # -- the two engines ---------------------------------------------------------------------

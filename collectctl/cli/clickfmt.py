@@ -78,10 +78,10 @@ def wrap_columns(text: str, width: int, indent: str = "", rest: str | None = Non
 
 def _join(lines: list[str]) -> str:
     """A paragraph's lines as one: no space where a line break fell between two Chinese
-    characters (they are written without spaces)."""
+    characters (they are written without spaces); a space anywhere else."""
     text = ""
     for line in (line.strip() for line in lines):
-        if text and not (_wide(text[-1]) or _wide(line[:1] or " ")):
+        if text and not (_wide(text[-1]) and _wide(line[:1] or " ")):
             text += " "
         text += line
     return text

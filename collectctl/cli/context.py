@@ -31,7 +31,18 @@ class AppContext:
     @cached_property
     def _loaded(self) -> Settings:
         """The settings as the config file (or the defaults) give them."""
-        return load_settings(self._config)
+        return self._displayed(load_settings(self._config))
+
+    def preload(self, settings: Settings) -> None:
+        """Use settings already read from this context's config file."""
+        self.__dict__["_loaded"] = self._displayed(settings)
+
+    @staticmethod
+    def _displayed(settings: Settings) -> Settings:
+        from collectctl.render.display import set_roc_years
+
+        set_roc_years(settings.roc_years)  # how dates are written comes with the settings
+        return settings
 
     @property
     def configured_lang(self) -> str | None:

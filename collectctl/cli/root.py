@@ -260,7 +260,7 @@ def root(
     """
     state = AppContext(db=db, config=config, now=now, debug=debug)
     if _preloaded is not None and _preloaded[0] == config:
-        state.__dict__["_loaded"] = _preloaded[1]  # AppContext._loaded, already read
+        state.preload(_preloaded[1])
     ctx.obj = state
     ctx.call_on_close(state.close)
     from collectctl.i18n import resolve_language, set_language

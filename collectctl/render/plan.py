@@ -160,8 +160,8 @@ def curve_text(data: dict | None) -> list[str]:
     kind = _("weekend") if data["weekend"] else _("weekday")
     lines = [_("contact by hour ({kind} {day}), from its own calls ({calls}, {contacts} "
                "reached) and its segment {segment}").format(
-        kind=kind, day=data["local_date"], calls=data["calls"], contacts=data["contacts"],
-        segment=data["segment"])]
+        kind=kind, day=display.plain_day(date.fromisoformat(data["local_date"])),
+        calls=data["calls"], contacts=data["contacts"], segment=data["segment"])]
     hours = {h["hour"]: h for h in data["hours"]}
     top = max([h["prior"] for h in data["hours"]] + [h["learned"] for h in data["hours"]]
               + [0.0])
@@ -255,7 +255,8 @@ def explain_text(data: dict) -> str:
     legal = "-".join(w["legal_hours"]) if w["legal_hours"] else _("none")
     golden = "-".join(w["golden"]) if w["golden"] else _("unknown work start")
     lines.append(_("  debtor's day {day} ({zone}, rules {pack}): legal {legal}, golden {golden}, "
-                   "lunch {lunch}").format(day=w["local_date"], zone=w["timezone"],
+                   "lunch {lunch}").format(day=display.plain_day(date.fromisoformat(
+                                               w["local_date"])), zone=w["timezone"],
                                            pack=w["rule_pack"], legal=legal, golden=golden,
                                            lunch="-".join(w["lunch"])))
     lines.extend(curve_text(data.get("contact")))

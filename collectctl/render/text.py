@@ -167,21 +167,21 @@ def _dossier(result: Dossier, console) -> None:
         console.print(_("Calls (latest {n})").format(n=min(DOSSIER_CALLS, len(result.calls))),
                       style="bold", markup=False)
         for c in result.calls[-DOSSIER_CALLS:]:
-            console.print("  " + _call_line(c, result.zone), markup=False)
+            console.print("  " + _call_line(c, result.zone, a.currency), markup=False)
 
 
 def _promise_line(p, currency: str) -> str:
     return _("{amount} due {due}: {status} (paid {paid})").format(
         amount=format_money(p.amount, currency), due=_day(p.due), status=display.status(p.status),
-        paid=format_money(p.paid))
+        paid=format_money(p.paid, currency))
 
 
-def _call_line(c, zone: str) -> str:
+def _call_line(c, zone: str, currency: str | None = None) -> str:
     parts = [f"#{c.id}", _when(c.called_at, zone), c.outcome]
     if c.reverses:
         parts.append(_("(undoes #{id})").format(id=c.reverses))
     if c.amount is not None:
-        parts.append(format_money(c.amount))
+        parts.append(format_money(c.amount, currency))
     if c.promise_date:
         parts.append(_("due {day}").format(day=_day(c.promise_date)))
     if c.callback_at:
@@ -265,7 +265,7 @@ def logged_line(result: Logged) -> str:
         tail = _("complaint logged; it counts in the supervisor's report")
     else:
         tail = logged
-    return f"{head}: {tail}"
+    return _("{head}: {tail}").format(head=head, tail=tail)
 
 
 @plain_text.register

@@ -25,7 +25,8 @@ def legend(book) -> str:
         outcome = book.find(code)
         if outcome is not None:
             parts.append(f"{key} {display.outcome(outcome)}")
-    holds = [code for _k, code in W.HOLD_CHOICES if book.find(code) is not None]
+    holds = [display.outcome(book.find(code)) for _k, code in W.HOLD_CHOICES
+             if book.find(code) is not None]
     if holds:
         parts.append(f"{W.HOLD_KEY} " + "/".join(holds))
     parts += [f"{W.OTHER} " + _("other outcome"), f"{W.SKIP} " + _("set aside"),

@@ -50,3 +50,56 @@ def test_the_config_language_applies_to_help(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
     assert "介面語言" in cli("--help").stdout
     assert "Interface language" in cli("--lang", "en", "--help").stdout
+
+
+def _account(cli, make_csv):
+    path = make_csv("a.csv", "account_id,name,amount_due,phone,assigned_to\n"
+                             "A-1,王小明,12345,0912345678,alice\n")
+    assert cli("import", "accounts", path).exit_code == 0
+
+
+def test_roc_years_from_the_config(cli, make_csv, tmp_path):
+    _account(cli, make_csv)
+    config = tmp_path / "c.yaml"
+    config.write_text("lang: zh_TW\nroc_years: true\n", encoding="utf-8")
+    result = cli("--config", str(config), "log", "A-1", "ptp", "-a", "5000", "-d",
+                 "2026-12-10", "--collector", "alice")
+    assert result.exit_code == 0, result.stderr
+    assert "NT$5,000，期限 115/12/10 (四)" in result.stdout
+    config.write_text("lang: zh_TW\n", encoding="utf-8")
+    shown = cli("--config", str(config), "show", "A-1").stdout
+    assert "2026/12/10 (四)" in shown and "NT$12,345" in shown
+
+
+def test_the_html_report_in_chinese(cli, make_csv):
+    _account(cli, make_csv)
+    cli("log", "A-1", "rpc", "--collector", "alice")
+    page = cli("--lang", "zh_TW", "report", "--format", "html").stdout
+    assert '<html lang="zh-Hant-TW">' in page
+    assert "<th>回收率</th>" in page and "催收報表" in page
+    english = cli("report", "--format", "html").stdout
+    assert '<html lang="en">' in english and "<th>recovery rate</th>" in english
+
+
+def test_click_words_in_chinese_and_unchanged_in_english(cli):
+    zh = cli("--lang", "zh_TW", "plan", "--help").stdout
+    assert zh.startswith("用法：collectctl plan") and "選項：" in zh
+    assert "顯示這份說明後結束。" in zh
+    error = cli("--lang", "zh_TW", "plan", "--limit", "x")
+    assert error.exit_code == 2
+    assert "錯誤：'--limit' / '-l' 的值無效：" in error.stderr
+    english = cli("plan", "--limit", "x")
+    assert english.exit_code == 2
+    assert "Error: Invalid value for '--limit' / '-l': 'x' is not a valid integer." \
+        in english.stderr
+    assert "Show this message and exit." in cli("plan", "--help").stdout
+
+
+def test_json_keys_and_outcome_codes_stay_english(cli, make_csv):
+    _account(cli, make_csv)
+    result = cli("--lang", "zh_TW", "plan", "--collector", "alice", "--format", "json")
+    import json
+
+    call = json.loads(result.stdout)["calls"][0]
+    assert set(call) >= {"account_id", "window", "reasons"} and call["window"] in (
+        "golden", "normal", "lunch")

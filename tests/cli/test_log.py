@@ -211,9 +211,9 @@ def test_the_file_lists_promises_payments_and_calls(cli):
     cli("pay", "A-1", "1000", "--reference", "TX1")
     out = cli("show", "A-1").stdout
     assert "Balance        9,000.00 TWD" in out
-    assert "3,000.00 TWD due Thu 2026-12-10: pending (paid 1,000.00)" in out
+    assert "3,000.00 TWD due Thu 2026-12-10: pending (paid 1,000.00 TWD)" in out
     assert "2026-12-04  1,000.00 TWD  TX1" in out
-    assert ("#2  Fri 2026-12-04 09:00  ptp  3,000.00  due Thu 2026-12-10  +886912345678  alice"
+    assert ("#2  Fri 2026-12-04 09:00  ptp  3,000.00 TWD  due Thu 2026-12-10  +886912345678  alice"
             "  “salary on the 10th”") in out
 
 

@@ -1,0 +1,101 @@
+"""The main screens in Traditional Chinese, compared with golden files.
+
+A change to a translation, a label or the layout shows here as a diff of what a
+collector reads. To accept a change, run with COLLECTCTL_UPDATE_GOLDEN=1 and review
+``git diff tests/golden``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from collectctl.render.width import columns
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "zh_TW"
+UPDATE = bool(os.environ.get("COLLECTCTL_UPDATE_GOLDEN"))  # read before the tests clear it
+
+
+@pytest.fixture
+def zh(cli, monkeypatch, example_csv, example_big5):
+    """The bundled example accounts, a morning's calls and a month's targets, in zh_TW."""
+    monkeypatch.setenv("COLLECTCTL_LANG", "zh_TW")
+    monkeypatch.setenv("COLUMNS", "120")
+    for path in (example_csv, example_big5):
+        assert cli("import", "accounts", path).exit_code in (0, 1)
+    for args in (["TW-500003", "ptp", "-a", "50000", "-d", "+7"],
+                 ["TW-500009", "no-answer"], ["TW-500025", "paid", "-a", "1000"],
+                 ["TW-500023", "rpc", "-n", "下週再談"]):
+        result = cli("log", *args, "--collector", "alice")
+        assert result.exit_code == 0, result.stderr
+    result = cli("target", "set", "collected=500000", "calls=600", "--period", "month",
+                 "--collector", "alice")
+    assert result.exit_code == 0, result.stderr
+    return cli
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with COLLECTCTL_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_plan(zh):
+    result = zh("plan", "--collector", "alice")
+    assert result.exit_code == 0, result.stderr
+    check("plan", result.stdout)
+
+
+def test_progress(zh):
+    result = zh("progress", "--collector", "alice", "--period", "month")
+    assert result.exit_code == 0, result.stderr
+    check("progress", result.stdout)
+
+
+def test_report(zh):
+    result = zh("report")
+    assert result.exit_code == 0, result.stderr
+    check("report", result.stdout)
+
+
+def test_account_file(zh):
+    result = zh("show", "TW-500003")
+    assert result.exit_code == 0, result.stderr
+    check("show", result.stdout)
+
+
+def test_errors(zh):
+    lines = []
+    for args in (["log", "NOPE", "rpc", "--collector", "alice"],
+                 ["log", "TW-500009", "ptp", "--collector", "alice"],
+                 ["plan", "--limit", "x"], ["plan", "--bogus"]):
+        result = zh(*args)
+        assert result.exit_code == 2
+        lines.append("$ collectctl " + " ".join(args) + "\n" + result.stderr)
+    check("errors", "\n".join(lines))
+
+
+def test_help(zh):
+    result = zh("plan", "--help")
+    assert result.exit_code == 0
+    check("plan-help", result.stdout)
+
+
+def test_plan_columns_line_up_with_wide_characters(zh):
+    """rich measures cells in terminal columns: every row of the plan table puts the
+    phone number (after names of two to four Chinese characters) at the same column."""
+    lines = zh("plan", "--collector", "alice").stdout.splitlines()
+    rows = [line for line in lines if line[:2].isdigit() and "+886" in line]
+    assert len(rows) > 5
+    starts = {columns(row[:row.index("+886")]) for row in rows}
+    assert len(starts) == 1, rows
+
+
+def test_help_lines_fit_the_width(zh):
+    for line in zh("plan", "--help").stdout.splitlines():
+        assert columns(line) <= 120, line
