@@ -53,16 +53,18 @@ def legal_hours(pack: RulePack, day: date) -> tuple[time, time] | None:
 
 def closed_reason(pack: RulePack, day: date) -> str | None:
     """Why no calls are allowed on ``day``, in words, or None if some hours are open."""
+    from collectctl.i18n import _
+
     weekday = WEEKDAY_KEYS[day.weekday()]
     if weekday in pack.no_calls_on:
-        return f"no calls on {weekday}"
+        return _("no calls on {weekday}").format(weekday=weekday)
     if day in pack.blackout_dates:
-        return f"blackout day {day.isoformat()}"
+        return _("blackout day {day}").format(day=day.isoformat())
     name = holiday_name(pack.holidays, day)
     if name:
-        return f"public holiday ({name})"
+        return _("public holiday ({name})").format(name=name)
     if legal_hours(pack, day) is None:
-        return "no weekend calls"
+        return _("no weekend calls")
     return None
 
 
