@@ -102,7 +102,7 @@ def _run_import(
             try:
                 for count, (line, cells) in enumerate(table.records(), start=1):
                     result.rows = count
-                    if _UNDECODABLE.search("".join(cells)):
+                    if table.maybe_undecodable and _UNDECODABLE.search("".join(cells)):
                         shown = _UNDECODABLE.sub("\ufffd", _cell(cells, columns, "account_id"))
                         _reject(result, line, shown or None,
                                 _("bytes that are not valid in the file's encoding"), cells)
@@ -202,7 +202,7 @@ class _AccountSink:
                    ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
                    ctx.assign_to,
                    ctx.today.isoformat() if "days_past_due" in columns.columns else None)
-        self.raw_prefix = repr(context).encode("utf-8") + b"\x1e"
+        self.raw_prefix = hashlib.sha1(repr(context).encode("utf-8") + b"\x1e")
 
     def row(self, line: int, cells: list[str]) -> None:
         raw_id = cells[self.id_index] if self.id_index < len(cells) else ""
@@ -216,8 +216,9 @@ class _AccountSink:
             return
         if account_id:
             self.seen[account_id] = line
-        raw = hashlib.sha1(self.raw_prefix + "\x1f".join(cells).encode(
-            "utf-8", "surrogateescape")).hexdigest()
+        digest = self.raw_prefix.copy()  # the context, hashed once
+        digest.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
+        raw = digest.hexdigest()
         self.pending.append((line, cells, account_id, raw))
         if len(self.pending) >= CHUNK_ROWS:
             self._flush()
@@ -244,11 +245,19 @@ class _AccountSink:
         if not pending:
             return
         known = self.store.account_fingerprints([aid for _l, _c, aid, _r in pending if aid])
-        to_parse = []
-        for line, cells, account_id, raw in pending:
-            existing = known.get(account_id) if account_id else None
-            if not (existing is not None and existing[2] == raw and existing[1] == "open"):
-                to_parse.append((line, cells))
+        result, work = self.result, []
+        for row in pending:
+            existing = known.get(row[2]) if row[2] else None
+            if existing is not None and existing[2] == row[3] and existing[1] == "open":
+                # The same raw row as last time: unchanged, without parsing.
+                result.unchanged += 1
+                if not existing[3]:
+                    result.no_valid_phone.append(row[2])
+            else:
+                work.append(row)
+        if not work:
+            return
+        to_parse = [(line, cells) for line, cells, _a, _r in work]
         if self.parallel and to_parse:
             if self.pool is None:
                 from concurrent.futures import ProcessPoolExecutor
@@ -260,16 +269,17 @@ class _AccountSink:
         else:
             parsed = [normalize_account(line, cells, self.columns, self.ctx)
                       for line, cells in to_parse]
-        self.inflight.append((pending, known, parsed))
+        self.inflight.append((work, known, parsed))
         while len(self.inflight) > (2 if self.pool is not None else 0):
             self._complete(self.inflight.popleft())
 
     def _complete(self, item) -> None:
         """Insert new accounts, update changed ones, count the rest as unchanged.
 
-        The same raw row settles "unchanged" without parsing; a matching fingerprint of
-        the parsed row settles it without reading the account; otherwise the stored
-        account is read and merged with the fields this list carries.
+        These are the rows their raw text did not settle (:meth:`_flush`): a matching
+        fingerprint of the parsed row settles one without reading the account;
+        otherwise the stored account is read and merged with the fields this list
+        carries.
         """
         pending, known, parsed = item
         outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
@@ -277,9 +287,6 @@ class _AccountSink:
         new, maybe, settled = [], [], []
         for _line, _cells, account_id, raw in pending:
             existing = known.get(account_id) if account_id else None
-            if existing is not None and existing[2] == raw and existing[1] == "open":
-                result.unchanged += 1
-                continue
             outcome = next(outcomes)
             if isinstance(outcome, RowError):
                 result.rejected.append(outcome)
@@ -308,8 +315,13 @@ class _AccountSink:
             store.set_raw_hashes(settled)
         result.inserted += len(new)
         result.updated += len(changed)
-        ids = [aid for _l, _c, aid, _r in pending if aid]
-        result.no_valid_phone.extend(store.accounts_without_valid_phone(ids))
+        # Phones as they are now: asked again for the accounts this chunk wrote; the
+        # others' were read with their fingerprints.
+        written = {a.account_id for a, _h, _r in new} | {a.account_id for a, _h, _r in changed}
+        result.no_valid_phone.extend(store.accounts_without_valid_phone(sorted(written)))
+        result.no_valid_phone.extend(
+            aid for _l, _c, aid, _r in pending
+            if aid and aid not in written and aid in known and not known[aid][3])
 
 
 # -- payments and calls ---------------------------------------------------------------------

@@ -51,6 +51,22 @@ class _HashingReader(io.RawIOBase):
         super().close()
 
 
+#: The decoding error handler: ``surrogateescape`` (the row is rejected, not the file),
+#: counting each use, so a reader can tell whether any row can hold undecodable bytes
+#: without searching every row for them.
+_ESCAPE = "collectctl-surrogateescape"
+_escapes = 0
+
+
+def _escape_counted(error: UnicodeDecodeError):
+    global _escapes
+    _escapes += 1
+    return codecs.lookup_error("surrogateescape")(error)
+
+
+codecs.register_error(_ESCAPE, _escape_counted)
+
+
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
@@ -132,10 +148,18 @@ class TableFile:
     size: int
     _stream: _HashingReader
     _records: Iterator[tuple[int, list[str]]]
+    _escapes_before: int = 0
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based."""
         return self._records
+
+    @property
+    def maybe_undecodable(self) -> bool:
+        """Whether any record read so far may hold bytes the encoding could not decode
+        (as lone surrogates); False means none can. Conservative: a decoding error in
+        any file read meanwhile also says True."""
+        return _escapes != self._escapes_before
 
     @property
     def bytes_read(self) -> int:
@@ -157,21 +181,19 @@ class TableFile:
 
 def _iter_records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
     previous_end = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
-                path=path.name, line=reader.line_num, reason=error)) from None
-        except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
-            raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
-                path=path.name, line=reader.line_num + 1, reason=error)) from None
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start, row
+    try:
+        for row in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            # The first cell settles most rows without a generator.
+            if (row and row[0].strip()) or any(cell.strip() for cell in row):
+                yield start, row
+    except csv.Error as error:
+        raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
+            path=path.name, line=reader.line_num, reason=error)) from None
+    except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
+        raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
+            path=path.name, line=reader.line_num + 1, reason=error)) from None
 
 
 def open_table(
@@ -198,10 +220,11 @@ def open_table(
         text, _clean = _decode_sample(sample, chosen)
         delimiter = sniff_delimiter(text.lstrip("\ufeff"))
         stream = _HashingReader(raw)
+        before = _escapes
         text_stream = io.TextIOWrapper(
             io.BufferedReader(stream, buffer_size=1 << 16),
             encoding=chosen,
-            errors="surrogateescape",
+            errors=_ESCAPE,
             newline="",
         )
         reader = csv.reader(text_stream, delimiter=delimiter)
@@ -219,4 +242,4 @@ def open_table(
     except BaseException:
         raw.close()
         raise
-    return TableFile(path, chosen, delimiter, header, size, stream, records)
+    return TableFile(path, chosen, delimiter, header, size, stream, records, before)

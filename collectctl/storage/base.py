@@ -131,17 +131,15 @@ class SQLStore:
 
     # -- accounts -------------------------------------------------------------------------
 
-    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
-        """``{account_id: (row_hash, status, raw_hash)}`` for those of ``ids`` that exist."""
-        found: dict[str, tuple[str, str, str]] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks, params = sql.in_list(chunk)
-            for account_id, row_hash, status, raw_hash in self._exec(
-                sql.SELECT_FINGERPRINTS.format(ids=marks), params
-            ):
-                found[account_id] = (row_hash, status, raw_hash)
-        return found
+    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str, bool]]:
+        """``{account_id: (row_hash, status, raw_hash, has_valid_phone)}`` for those of
+        ``ids`` that exist."""
+        if not ids:
+            return {}
+        query = sql.SELECT_FINGERPRINTS.format(in_ids=sql.IN_IDS[self.engine])
+        return {account_id: (row_hash, status, raw_hash, bool(valid))
+                for account_id, row_hash, status, raw_hash, valid
+                in self._exec(query, sql.ids_param(self.engine, ids))}
 
     def set_raw_hashes(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Remember the raw row of accounts a list left unchanged."""

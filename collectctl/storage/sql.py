@@ -39,9 +39,12 @@ WHERE kind = :kind AND sha256 = :sha256 AND id < :before
 ORDER BY id DESC LIMIT 1
 """
 
-SELECT_FINGERPRINTS = (
-    "SELECT account_id, row_hash, status, raw_hash FROM accounts WHERE account_id IN ({ids})"
-)
+SELECT_FINGERPRINTS = """
+SELECT a.account_id, a.row_hash, a.status, a.raw_hash,
+       CASE WHEN EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
+                         AND p.valid = 1) THEN 1 ELSE 0 END
+FROM accounts a WHERE a.account_id {in_ids}
+"""
 SET_RAW_HASH = "UPDATE accounts SET raw_hash = :raw_hash WHERE account_id = :account_id"
 
 INSERT_ACCOUNT = """
@@ -143,6 +146,20 @@ def account_filters(
         clauses.append("a.amount_due_minor >= :min_amount")
         params["min_amount"] = min_amount_minor
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+#: ``IN`` a list given as one parameter, ``:ids`` (a placeholder per value costs more
+#: than the lookup itself on a hot path): SQLite reads a JSON array, PostgreSQL an array.
+IN_IDS = {"sqlite": "IN (SELECT value FROM json_each(:ids))", "postgresql": "= ANY(:ids)"}
+
+
+def ids_param(engine: str, values) -> dict:
+    """The ``:ids`` parameter of :data:`IN_IDS` for ``engine``."""
+    if engine == "sqlite":
+        import json
+
+        return {"ids": json.dumps(list(values), ensure_ascii=False)}
+    return {"ids": list(values)}
 
 
 def in_list(values: list[str] | tuple[str, ...]) -> tuple[str, dict]:

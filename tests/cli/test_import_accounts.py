@@ -428,3 +428,18 @@ def test_a_big_file_parsed_in_worker_processes_imports_exactly_as_inline(cli, ma
                                                        cli.now, *listing]).stdout
     again = cli("import", "accounts", path, "--format", "json")
     assert json.loads(again.stdout)["unchanged"] == json.loads(parallel.stdout)["inserted"]
+
+
+def test_a_reimport_settled_by_raw_rows_still_lists_accounts_without_a_valid_phone(
+        cli, make_csv):
+    """Unchanged rows are settled by their raw text, unparsed; the phones are read with
+    their fingerprints, as they are now (a wrong number logged since counts)."""
+    text = (HEADER + "S-1,Skip,100,,,12345,,,,,,,\n"
+            "S-2,Ok,100,,,0912345678,,,,,,,\nS-3,Ok,100,,,0912345679,,,,,,,\n")
+    path = make_csv("p.csv", text)
+    _, summary = cli.json("import", "accounts", path)
+    assert summary["no_valid_phone"] == ["S-1"]
+    assert cli("log", "S-3", "wrong-number", "--collector", "alice").exit_code == 0
+    _, again = cli.json("import", "accounts", path)
+    assert again["unchanged"] == 3 and again["inserted"] == again["updated"] == 0
+    assert again["no_valid_phone"] == ["S-1", "S-3"]
