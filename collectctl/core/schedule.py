@@ -74,7 +74,8 @@ def _solve(candidates, rest: list[int], free: list[int]):
 
     Candidates with the same quality for every slot (same zone, rules and work start)
     form a group; within a group only the heaviest can matter, so each group starts
-    with its ``FIRST_QUOTA`` heaviest. After each solve, the slot potentials tell
+    with its heaviest: about twice the slots in all, shared by group size (at least
+    ``FIRST_QUOTA`` each). After each solve, the slot potentials tell
     whether the heaviest left-out member of a group could improve the plan (a negative
     reduced cost); if so that group's quota doubles. When none could, the matching is
     optimal for all candidates, not just the shortlist.
@@ -85,8 +86,11 @@ def _solve(candidates, rest: list[int], free: list[int]):
     limit = len(free)
     # Within a group only the ``limit`` heaviest can ever be used.
     members = {g: group[:limit] for g, group in groups.items() if any(g)}
-    first = max(FIRST_QUOTA, 2 * limit // max(len(members), 1))
-    quota = {g: min(len(m), first) for g, m in members.items()}
+    # About twice the slots to start with, shared by group size: with scores alike
+    # across groups, a group's share of the best accounts follows its size.
+    total = sum(len(groups[g]) for g in members) or 1
+    quota = {g: min(len(m), max(FIRST_QUOTA, -(-2 * limit * len(groups[g]) // total)))
+             for g, m in members.items()}
     whole = bool(rest) and len(free) == len(candidates[rest[0]].quality)
     # Many small groups (accounts whose learned hours are their own): only the groups
     # whose best call is worth most start in the shortlist, the others join when the

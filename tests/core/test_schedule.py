@@ -126,3 +126,26 @@ def test_lunch_is_used_only_when_nothing_better_is_free():
 def test_closed_slots_are_never_used():
     candidates = [Candidate(5, (0.0, 0.0)), Candidate(1, (0.0, 0.6))]
     assert schedule(candidates, 2) == {1: 1}
+
+
+def test_the_first_shortlist_follows_group_sizes(monkeypatch):
+    """A portfolio with one big group (one zone and work start) and four small ones,
+    scores alike: the big group's share of the best accounts follows its size, so the
+    first shortlist is enough and the matching is solved once, not grown and solved
+    again. (Shared equally, 38 places each, the big group needs about 48: two solves.)"""
+    import random
+
+    from collectctl.core import schedule as S
+
+    rng = random.Random(7)
+    slots = 96
+    shapes = [tuple(1.0 if s == g * 10 else 0.6 for s in range(slots)) for g in range(5)]
+    sizes = (1000, 250, 250, 250, 250)
+    candidates = [Candidate(rng.uniform(5, 13), shapes[g])
+                  for g, size in enumerate(sizes) for _ in range(size)]
+    solves = []
+    real = S._max_matching
+    monkeypatch.setattr(S, "_max_matching", lambda values: solves.append(1) or real(values))
+    assignment = check(candidates, slots)
+    assert len(solves) == 1
+    assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
