@@ -98,6 +98,10 @@ def _plain_command(command, ctx) -> None:
     with suppress(Exception):  # the help option is made (and cached) on demand
         _help_option(command.get_help_option(ctx))
     _translate_help(command)
+    # A group's commands (db migrate, team add) are resolved by Typer's group, not this
+    # one's resolve_command: prepared here, as their group is.
+    for sub in getattr(command, "commands", {}).values():
+        _plain_command(sub, ctx)
 
 
 def _help_option(option) -> None:

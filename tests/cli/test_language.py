@@ -103,3 +103,13 @@ def test_json_keys_and_outcome_codes_stay_english(cli, make_csv):
     call = json.loads(result.stdout)["calls"][0]
     assert set(call) >= {"account_id", "window", "reasons"} and call["window"] in (
         "golden", "normal", "lunch")
+
+
+def test_the_commands_of_a_group_are_in_chinese_too(cli):
+    """db, team and target are groups: Typer resolves their commands, not the root."""
+    migrate = cli("--lang", "zh_TW", "db", "migrate", "--help").stdout
+    assert migrate.startswith("用法：collectctl db migrate") and "顯示這份說明後結束。" in migrate
+    add = cli("--lang", "zh_TW", "team", "add", "--help").stdout
+    assert "參數：" in add and "催收員名字" in add
+    missing = cli("--lang", "zh_TW", "target", "set")
+    assert missing.exit_code == 2 and "錯誤：缺少" in missing.stderr
