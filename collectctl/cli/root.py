@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import suppress
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 
 import typer
 from typer._click.exceptions import UsageError
@@ -37,8 +39,9 @@ def _plain(param) -> None:
     the first one imports pydantic's validation machinery, about 80 ms, on every run of a
     command. The values here need none of it: argv gives ``str``, a flag without an
     environment variable gives ``bool``, a choice is looked up with Typer's own helper
-    and an unbounded ``int`` is ``int(value)``. Other types (bounded numbers, parsers,
-    files) keep Typer's adapters. Should Typer's internals move, this does nothing and
+    an unbounded ``int`` is ``int(value)`` and a ``Path`` gets Typer's own checks (a
+    directory where a file is wanted...) on the string. Other types (bounded numbers,
+    parsers, open files) keep Typer's adapters. Should Typer's internals move, this does nothing and
     everything still works, only slower.
     """
     desc = getattr(param, "type_descriptor", None)
@@ -57,6 +60,7 @@ def _plain(param) -> None:
         param._runtime_param = PassThroughRuntimeParam(annotation=annotation,
                                                        parameter_info=info)
     elif ((isinstance(annotation, type) and issubclass(annotation, Enum))
+          or annotation is Path
           or (annotation is int and info.min is None and info.max is None and not info.clamp)):
         param._runtime_param = _light(PassThroughRuntimeParam)(annotation=annotation,
                                                                parameter_info=info)
@@ -64,8 +68,8 @@ def _plain(param) -> None:
 
 @lru_cache(maxsize=1)
 def _light(base):
-    """A runtime parameter that turns a choice into its Enum member and an integer into an
-    ``int``, with Typer's messages for bad values."""
+    """A runtime parameter that turns a choice into its Enum member, an integer into an
+    ``int`` and a path into a ``Path``, with Typer's checks and messages for bad values."""
     from dataclasses import dataclass
 
     from typer import BadParameter
@@ -77,6 +81,11 @@ def _light(base):
             annotation = self.annotation
             if isinstance(value, annotation):
                 return value
+            if annotation is Path:  # Typer's own checks (a directory...), as a str
+                from typer._param_types import coerce_cli_path
+
+                return Path(coerce_cli_path(os.fspath(value), self.parameter_info,
+                                            path_type=str, param=param, ctx=ctx))
             try:
                 if annotation is int:
                     return int(value)

@@ -282,37 +282,40 @@ def _undone_plain(result: Undone) -> str:
     return line
 
 
-@render_text.register
-def _importresult(result: ImportResult, console) -> None:
-    say = console.print
+@plain_text.register
+def _importresult(result: ImportResult) -> str:
+    """Plain lines (no rich: an import's summary comes when its memory is at its peak)."""
+    lines: list[str] = []
+    say = lines.append
     counts = _(
         "{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"
     ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
              rejected=len(result.rejected))
     say(_("{file} ({encoding}): {counts}").format(
-        file=PurePath(result.file).name, encoding=result.encoding, counts=counts), markup=False)
+        file=PurePath(result.file).name, encoding=result.encoding, counts=counts))
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(
-            n=result.closed), markup=False)
+            n=result.closed))
     for reject in result.rejected:
         say(_("  line {line}: {id}: {reason}").format(
-            line=reject.line, id=reject.account_id or "-", reason=reject.reason), markup=False)
+            line=reject.line, id=reject.account_id or "-", reason=reject.reason))
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
-            ids=", ".join(result.no_valid_phone)), markup=False)
+            ids=", ".join(result.no_valid_phone)))
     if result.strict_aborted:
-        say(_("--strict: nothing was imported because rows were rejected."), markup=False)
+        say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:
-        say(_("Dry run: nothing was written."), markup=False)
+        say(_("Dry run: nothing was written."))
     elif result.inserted == result.updated == result.closed == 0 and not result.rejected:
         previous = result.previous_batch
         if previous is not None:
             say(_("Nothing changed: this file was already imported on {when} (batch {batch})."
                   ).format(when=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
-                           batch=previous.id), markup=False)
+                           batch=previous.id))
         else:
-            say(_("Nothing changed."), markup=False)
+            say(_("Nothing changed."))
+    return "\n".join(lines)
 
 
 class console_for:

@@ -443,3 +443,26 @@ def test_a_reimport_settled_by_raw_rows_still_lists_accounts_without_a_valid_pho
     _, again = cli.json("import", "accounts", path)
     assert again["unchanged"] == 3 and again["inserted"] == again["updated"] == 0
     assert again["no_valid_phone"] == ["S-1", "S-3"]
+
+
+def test_an_import_does_not_load_pydantic_or_rich(cli, make_csv, tmp_path):
+    """A million-row import holds its ids in memory; the path arguments are checked
+    without Typer's pydantic adapter and the summary is plain text, so neither library
+    adds to the peak (a progress bar on a terminal still uses rich)."""
+    import subprocess
+    import sys
+
+    path = make_csv("a.csv", "account_id,amount_due,mobile\nA,100,0912345678\n")
+    code = (
+        "import sys\n"
+        f"sys.argv = ['collectctl', '--db', {str(cli.db)!r}, '--now', {cli.now!r}, "
+        f"'import', 'accounts', {str(path)!r}, '--rejects', {str(tmp_path / 'r.csv')!r}]\n"
+        "from collectctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('HEAVY', [m for m in ('pydantic', 'rich') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "1 inserted" in out and "HEAVY []" in out
+    bad = cli("import", "accounts", str(tmp_path))
+    assert bad.exit_code == 2 and "is a directory" in bad.stderr
