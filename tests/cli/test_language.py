@@ -40,7 +40,7 @@ def test_help_is_in_the_chosen_language(cli, monkeypatch):
     assert "Plan, log and report" in cli("--help").stdout  # and English again after
     monkeypatch.setenv("COLLECTCTL_LANG", "zh_TW")
     assert "承諾或已付的金額。" in cli("log", "--help").stdout
-    assert "寫進帳戶檔案的備註。" in cli("log", "--help").stdout
+    assert "記入帳戶紀錄的備註。" in cli("log", "--help").stdout
 
 
 def test_the_config_language_applies_to_help(cli, monkeypatch, tmp_path):
