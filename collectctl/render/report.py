@@ -92,7 +92,10 @@ def report_markdown(report: Report) -> str:
 
 
 CSS = (
-    "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+    # Traditional Chinese fonts named, so a machine with several CJK fonts picks the
+    # Taiwanese glyphs rather than Japanese or Simplified ones.
+    "body{font-family:system-ui,\"PingFang TC\",\"Noto Sans TC\",\"Microsoft JhengHei\",sans-serif;"
+    "margin:2em;color:#222}"
     "table{border-collapse:collapse;margin:1em 0}.wide{overflow-x:auto}"
     "td,th{padding:3px 10px;text-align:right;border-bottom:1px solid #ddd}"
     "td:first-child,th:first-child{text-align:left}"
