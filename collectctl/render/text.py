@@ -59,8 +59,13 @@ def _message_plain(result: Message) -> str:
 
 
 def _phone_text(p) -> str:
-    text = p.number + (f" ext {p.extension}" if p.extension else "")
+    text = (_("{number} ext {extension}").format(number=p.number, extension=p.extension)
+            if p.extension else p.number)
     return text if p.valid else text + " " + _("(invalid)")
+
+
+def _labelled(p) -> str:
+    return _("({label})").format(label=display.phone_label(p.label))
 
 
 @render_text.register
@@ -152,7 +157,7 @@ def _dossier(result: Dossier, console) -> None:
     if not any(p.valid for p in a.phones):
         console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
-        console.print(f"  {_phone_text(p)}  ({display.phone_label(p.label)})", markup=False)
+        console.print(f"  {_phone_text(p)}  {_labelled(p)}", markup=False)
     if result.promises:
         console.print(_("Promises"), style="bold", markup=False)
         for p in result.promises:
@@ -228,7 +233,7 @@ def _contacts(result: Contacts, console) -> None:
         console.print(_("{id} has no phone numbers.").format(id=result.account.account_id),
                       markup=False)
     for p in result.account.phones:
-        console.print(f"{_phone_text(p)}  ({display.phone_label(p.label)})", markup=False)
+        console.print(f"{_phone_text(p)}  {_labelled(p)}", markup=False)
 
 
 @plain_text.register

@@ -113,3 +113,10 @@ def test_the_commands_of_a_group_are_in_chinese_too(cli):
     assert "參數：" in add and "催收員名字" in add
     missing = cli("--lang", "zh_TW", "target", "set")
     assert missing.exit_code == 2 and "錯誤：缺少" in missing.stderr
+
+
+def test_phone_extensions_and_labels_in_chinese(cli, make_csv):
+    path = make_csv("e.csv", "account_id,amount_due,home_phone\nE-1,100,(02) 2345-6789 分機 123\n")
+    assert cli("import", "accounts", path).exit_code == 0
+    assert "+886223456789 ext 123  (home)" in cli("show", "E-1").stdout
+    assert "+886223456789 分機 123  （住家）" in cli("--lang", "zh_TW", "show", "E-1").stdout
