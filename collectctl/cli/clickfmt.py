@@ -9,14 +9,12 @@ option, usage errors) are said here, in English first, through ``_()``.
 
 from __future__ import annotations
 
-import unicodedata
-
 from typer._click import Context
 from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
 from typer._click.formatting import HelpFormatter
 
 from collectctl.i18n import N_, _, current_language
-from collectctl.render.width import columns
+from collectctl.render.width import columns, wide
 
 #: Typer's messages through gettext (typer/core.py), for the catalog.
 TYPER_MESSAGES = (N_("Options"), N_("Arguments"), N_("Commands"), N_("default: {default}"),
@@ -32,10 +30,6 @@ def install() -> None:
     typer.core._ = _
 
 
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def _tokens(text: str) -> list[str]:
     """Words to wrap: a run of non-space, non-wide characters is one; each wide
     character (and the closing punctuation after it) is one; spaces are their own."""
@@ -43,12 +37,12 @@ def _tokens(text: str) -> list[str]:
     for char in text:
         if char == " ":
             tokens.append(char)
-        elif _wide(char):
+        elif wide(char):
             if char in "，。、；：）」』！？" and tokens and tokens[-1] != " ":
                 tokens[-1] += char  # closing punctuation does not start a line
             else:
                 tokens.append(char)
-        elif tokens and tokens[-1] != " " and not _wide(tokens[-1][-1]):
+        elif tokens and tokens[-1] != " " and not wide(tokens[-1][-1]):
             tokens[-1] += char
         else:
             tokens.append(char)
@@ -81,7 +75,7 @@ def _join(lines: list[str]) -> str:
     characters (they are written without spaces); a space anywhere else."""
     text = ""
     for line in (line.strip() for line in lines):
-        if text and not (_wide(text[-1]) and _wide(line[:1] or " ")):
+        if text and not (wide(text[-1]) and wide(line[:1] or " ")):
             text += " "
         text += line
     return text

@@ -44,11 +44,6 @@ class AppContext:
         set_roc_years(settings.roc_years)  # how dates are written comes with the settings
         return settings
 
-    @property
-    def configured_lang(self) -> str | None:
-        """``lang:`` in the config file (without connecting to a team server)."""
-        return self._loaded.lang
-
     @cached_property
     def settings(self) -> Settings:
         """The settings in force: on a team server, ``me`` defaults to the role you

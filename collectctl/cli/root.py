@@ -41,8 +41,8 @@ def _plain(param) -> None:
     environment variable gives ``bool``, a choice is looked up with Typer's own helper
     an unbounded ``int`` is ``int(value)`` and a ``Path`` gets Typer's own checks (a
     directory where a file is wanted...) on the string. Other types (bounded numbers,
-    parsers, open files) keep Typer's adapters. Should Typer's internals move, this does nothing and
-    everything still works, only slower.
+    parsers, open files) keep Typer's adapters. Should Typer's internals move, this does
+    nothing and everything still works, only slower.
     """
     desc = getattr(param, "type_descriptor", None)
     if desc is None or getattr(param, "_runtime_param", False) is not None:
@@ -138,8 +138,6 @@ def _early_language(args: list[str]) -> None:
     parsing) is in it: ``--lang`` in ``args``, $COLLECTCTL_LANG, ``lang:`` in the config
     (``--config`` or $COLLECTCTL_CONFIG), then the locale. A config that cannot be read
     is left for the command to report."""
-    import os
-
     from collectctl.i18n import ENV_LANG, resolve_language, set_language
 
     explicit = config = None
@@ -276,11 +274,8 @@ def root(
         state.preload(_preloaded[1])
     ctx.obj = state
     ctx.call_on_close(state.close)
-    from collectctl.i18n import resolve_language, set_language
-
-    # --lang and $COLLECTCTL_LANG (Typer reads both into ``lang``) come before the config.
-    configured = None if lang else state.configured_lang
-    set_language(resolve_language(lang, configured))
+    # ``lang`` (--lang, $COLLECTCTL_LANG) was read with the rest of the language settings
+    # before the arguments were parsed (_early_language), so --help is in it too.
 
 
 #: Which module defines each top-level command, in the order ``--help`` lists them.

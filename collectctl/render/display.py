@@ -42,6 +42,7 @@ METRIC_LABELS = {
     "complaints": N_("complaints"), "contact_rate": N_("contact rate"),
     "rpc_rate": N_("RPC rate"),
 }
+PERIOD_LABELS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
 STATUS_LABELS = {"open": N_("open"), "closed": N_("closed"), "kept": N_("kept"),
                  "broken": N_("broken"), "pending": N_("pending")}
 
@@ -117,6 +118,16 @@ def window(code: str) -> str:
 
 def metric(name: str) -> str:
     return label(METRIC_LABELS, name)
+
+
+def period(code: str) -> str:
+    """A target's period: ``day``, ``week``, ``month``."""
+    return label(PERIOD_LABELS, code)
+
+
+def html_lang() -> str:
+    """The ``lang`` attribute of an html page in the interface language."""
+    return "zh-Hant-TW" if _chinese() else "en"
 
 
 def phone_label(text: str) -> str:

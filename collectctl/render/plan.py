@@ -7,6 +7,7 @@ from datetime import date
 from collectctl.i18n import _
 from collectctl.planner import Plan, PlannedCall
 from collectctl.render import display
+from collectctl.render.width import pad, table_lines
 
 
 def mask_name(name: str | None) -> str:
@@ -55,10 +56,6 @@ def plan_json_text(plan: Plan, redact: bool = False) -> str:
     import json
 
     return json.dumps(plan_json(plan, redact), ensure_ascii=False, separators=(",", ":"))
-
-
-def _money(amount) -> str:
-    return f"{amount:,.2f}"
 
 
 def plan_table(plan: Plan, redact: bool, console) -> None:
@@ -124,7 +121,8 @@ def plan_ics(plan: Plan, redact: bool, out) -> None:
         event.add("dtstart", c.start)
         event.add("dtend", c.end)
         event.add("summary", f"{c.account_id} {name} {phone}".strip())
-        event.add("description", f"{_money(c.balance)} {c.currency}; " + ", ".join(c.reasons))
+        event.add("description", f"{display.money(c.balance, c.currency)}; "
+                  + _(", ").join(c.reasons))
         calendar.add_component(event)
     out.write(calendar.to_ical().decode("utf-8"))
 
@@ -165,8 +163,6 @@ def curve_text(data: dict | None) -> list[str]:
     hours = {h["hour"]: h for h in data["hours"]}
     top = max([h["prior"] for h in data["hours"]] + [h["learned"] for h in data["hours"]]
               + [0.0])
-    from collectctl.render.width import pad
-
     lines.append("  " + pad(_("hour"), 6) + pad(_("rules"), 16) + pad(_("learned"), 16)
                  + _("calls (reached)"))
     closed: list[int] = []
@@ -308,8 +304,6 @@ def week_text(data: dict) -> str:
     counts: dict[str, int] = {}
     for day in data["best_day"].values():
         counts[day] = counts.get(day, 0) + 1
-    from collectctl.render.width import table_lines
-
     rows = [[display.day(date.fromisoformat(d["date"])), f"{d['calls']}", f"{d['overflow']}",
              f"{d['not_callable']}", f"{counts.get(d['date'], 0)}"] for d in data["days"]]
     lines.extend(table_lines([_("day"), _("calls"), _("overflow"), _("not callable"),
@@ -330,8 +324,6 @@ def next_header(call: PlannedCall, after) -> str:
 
 
 def all_text(plans) -> str:
-    from collectctl.render.width import table_lines
-
     rows = [[p.collector, f"{len(p.calls)}", f"{len(p.overflow)}", f"{len(p.excluded)}"]
             for p in plans]
     lines = table_lines([_("collector"), _("calls"), _("overflow"), _("not callable")], rows)

@@ -8,13 +8,13 @@ import json
 from decimal import Decimal
 
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS, Metrics
-from collectctl.i18n import N_, _, current_language
+from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
+from collectctl.render.width import table_lines
 from collectctl.reports import SCHEMA, Report
 
 #: Columns of the text and markdown tables (the json has every metric).
-PERIOD_LABELS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
 TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party_contacts",
                  "contact_rate", "rpc_rate", "promises", "promised_amount", "kept_rate",
                  "complaints")
@@ -46,7 +46,7 @@ def report_json(report: Report) -> str:
 
 def cell(name: str, value) -> str:
     if name in AMOUNT_METRICS:
-        return f"{Decimal(value):,.2f}"
+        return display.money(Decimal(value))
     if name in RATE_METRICS:
         return f"{Decimal(value) * 100:.2f}%"
     return str(value)
@@ -72,8 +72,6 @@ def _head() -> list[str]:
 
 
 def report_text(report: Report) -> str:
-    from collectctl.render.width import table_lines
-
     return "\n".join([_title(report), "", *table_lines(_head(), _rows(report))]) + "\n"
 
 
@@ -202,8 +200,7 @@ def report_html(report: Report) -> str:
                (_("Promises due: kept and broken"), _promises_chart(report))]
     charts = "".join(f"<figure><figcaption>{escape(caption)}</figcaption>{svg}</figure>"
                      for caption, svg in figures)
-    lang = "zh-Hant-TW" if current_language() == "zh_TW" else "en"
-    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+    return (f"<!DOCTYPE html>\n<html lang=\"{display.html_lang()}\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(_title(report))}</title><style>{CSS}</style></head><body>"
             f"<h1>{escape(_title(report))}</h1>{charts}<div class=\"wide\"><table><thead><tr>"
             + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
@@ -247,7 +244,7 @@ def progress_text(p, console) -> None:
 
     who = p.collector or _("team")
     console.print(_("{who}: {period} {first} – {last}").format(
-        who=who, period=display.label(PERIOD_LABELS, p.period),
+        who=who, period=display.period(p.period),
         first=display.plain_day(p.first), last=display.plain_day(p.last)),
         style="bold", markup=False)
     table = Table(box=None, pad_edge=False, show_header=False)

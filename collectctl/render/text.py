@@ -24,15 +24,13 @@ from collectctl.render.results import (
     SkipList,
     TeamList,
 )
+from collectctl.render.width import table_lines
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
 
 
-def format_money(amount, currency: str | None = None) -> str:
-    from collectctl.render.display import money
-
-    return money(amount, currency)
+format_money = display.money
 
 
 def _console(out, is_tty: bool):
@@ -118,18 +116,13 @@ def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
     ]
 
 
-def _day(d) -> str:
-    from collectctl.render.display import day
-
-    return day(d)
+_day = display.day
 
 
 def _when(moment, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
-    from collectctl.render.display import day_time
-
-    return day_time(moment.astimezone(ZoneInfo(zone)))
+    return display.day_time(moment.astimezone(ZoneInfo(zone)))
 
 
 #: How many of the latest log entries the dossier shows.
@@ -395,8 +388,6 @@ def _team_plain(result: TeamList) -> str:
 def _assignment_plain(result: Assignment) -> str:
     head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
             else _("{n} accounts assigned")).format(n=len(result.chosen))
-    from collectctl.render.width import table_lines
-
     rows = [[load.collector, f"{load.accounts}", f"(+{load.added})", format_money(load.balance)]
             for load in result.loads]
     lines = [head, *table_lines([_("collector"), _("accounts"), _("(added)"), _("balance")],

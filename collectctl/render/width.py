@@ -5,9 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 
+def wide(char: str) -> bool:
+    """Whether ``char`` takes two terminal columns (wide and full-width characters)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def columns(text: str) -> int:
-    """How many terminal columns ``text`` takes (wide and full-width characters: 2)."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    """How many terminal columns ``text`` takes."""
+    return sum(2 if wide(c) else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:
