@@ -104,9 +104,9 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from collectctl.app.plan import build_plan
     from collectctl.config import Settings
     from collectctl.core import schedule as sched
-    from collectctl.planner import build_plan
     from collectctl.storage import open_store
 
     captured = {}
@@ -118,7 +118,7 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
         return captured["assignment"]
 
     sched.schedule = spy
-    import collectctl.planner as planner
+    import collectctl.app.plan as planner
 
     planner.schedule = spy
     store = open_store(db)

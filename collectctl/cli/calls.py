@@ -35,7 +35,7 @@ def log(
         "Accept a payment larger than the balance.")),
 ) -> None:
     """Log a call's outcome in one line; its effects (promise, payment, hold...) follow."""
-    from collectctl.logbook import log_call
+    from collectctl.app.calls import log_call
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -55,7 +55,7 @@ def undo(
 
     Nothing is deleted: a reversal is appended to the log.
     """
-    from collectctl.logbook import undo as undo_entry
+    from collectctl.app.calls import undo as undo_entry
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -71,9 +71,9 @@ def account(
     collector: str = typer.Option(None, "--collector", "-c"),
 ) -> None:
     """Change an account's state: --resume after a dispute or cease-contact is cleared."""
-    from collectctl.logbook import resume as resume_account
+    from collectctl.app import Message
+    from collectctl.app.calls import resume as resume_account
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     if not resume:
         raise UsageError(_("nothing to do: say --resume (or use 'collectctl show {id}')").format(
@@ -95,12 +95,12 @@ def pay(
         "Accept a payment larger than the balance.")),
 ) -> None:
     """Record a payment on an account."""
+    from collectctl.app import Message
+    from collectctl.app.calls import record_payment
     from collectctl.core.entries import parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
-    from collectctl.logbook import record_payment
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     state = app_context(ctx)
     try:
@@ -131,9 +131,9 @@ def promises(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """List promises to pay and whether each was kept (derived from payments)."""
+    from collectctl.app.calls import PromiseList
     from collectctl.core.promises import select_promises
     from collectctl.render import emit
-    from collectctl.render.results import PromiseList
 
     state = app_context(ctx)
     found = state.store.promises(collector)
@@ -149,10 +149,10 @@ def skip(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Accounts that need skip tracing: no valid phone, or logged as skip."""
+    from collectctl.app.calls import SkipList
     from collectctl.config import outcome_book
     from collectctl.core.accounts import account_view
     from collectctl.render import emit
-    from collectctl.render.results import SkipList
 
     state = app_context(ctx)
     codes = outcome_book(state.settings).codes(lambda o: o.effect == "skip")
@@ -172,11 +172,11 @@ def contact_add(
     name: str = typer.Option(None, "--name", help=_("Whose number (a relative, the office).")),
 ) -> None:
     """Add a number gathered on a call (0919 000 002 and +886919000002 are one number)."""
+    from collectctl.app import Message
+    from collectctl.app.calls import add_contact
     from collectctl.core.models import PHONE_LABELS
     from collectctl.ingest.fields import parse_phones
-    from collectctl.logbook import add_contact
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     if label not in PHONE_LABELS:
         raise UsageError(_("--label {label!r} is not one of {labels}").format(
@@ -205,10 +205,10 @@ def contact_invalid(
     phone: str = typer.Argument(..., metavar="PHONE"),
 ) -> None:
     """Mark one of an account's numbers invalid (the plan stops dialling it)."""
+    from collectctl.app import Message
+    from collectctl.app.calls import mark_contact_invalid
     from collectctl.ingest.fields import parse_phones
-    from collectctl.logbook import mark_contact_invalid
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     state = app_context(ctx)
     parsed = parse_phones(phone, state.settings.phone_region, "other")
@@ -226,10 +226,9 @@ def contact_list(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """List an account's phone numbers, valid and invalid."""
+    from collectctl.app.calls import Contacts, require_account
     from collectctl.core.accounts import account_view
-    from collectctl.logbook import require_account
     from collectctl.render import emit
-    from collectctl.render.results import Contacts
 
     state = app_context(ctx)
     account = require_account(state.store, account_id)

@@ -62,14 +62,14 @@ def plan(
     window after work starts, rarely at lunch, never in legal quiet hours) moved by the
     hours each debtor, and debtors like them, answered before (learning: --explain ID).
     """
-    from collectctl.planner import build_plan, why_not_planned
+    from collectctl.app.plan import build_plan, why_not_planned
     from collectctl.render import plan as view
 
     state = app_context(ctx)
     first = _plan_day(state, day)
     out = sys.stdout
     if everyone:
-        from collectctl.planner import build_all
+        from collectctl.app.plan import build_all
 
         collectors = state.store.collectors()
         if fmt is PlanFormat.json:
@@ -87,7 +87,7 @@ def plan(
         return
     who = collector_for(state, collector)
     if week:
-        from collectctl.planner import build_week
+        from collectctl.app.plan import build_week
 
         data = view.week_json(build_week(state.store, state.settings, state.now, who, first))
         if fmt is PlanFormat.json:
@@ -106,7 +106,7 @@ def plan(
             why_not_planned(result, explain)  # raises for an unknown account
         curve = None
         if state.settings.learning.enabled:
-            from collectctl.planner import contact_curve
+            from collectctl.app.plan import contact_curve
 
             curve = contact_curve(state.store, state.settings, result, explain)
         data = view.explain_json(result, explain, state.settings, curve)
@@ -139,8 +139,8 @@ def next_call(
 ) -> None:
     """The call due now, with the brief to read before dialling: the confirmed amount and
     its breakdown, every valid phone, the last outcomes, the open promise and the notes."""
+    from collectctl.app.plan import build_plan
     from collectctl.cli.accounts import dossier
-    from collectctl.planner import build_plan
     from collectctl.render import plan as view
 
     state = app_context(ctx)

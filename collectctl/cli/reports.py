@@ -44,9 +44,9 @@ def report(
     The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
     arguments; 3 below a --fail-under threshold.
     """
+    from collectctl.app.reports import build_report
     from collectctl.core.targets import parse_assignments
     from collectctl.render import report as view
-    from collectctl.reports import build_report
 
     state = app_context(ctx)
     if collector and team:
@@ -177,7 +177,7 @@ def progress(
     of the pace (the target x the share of working time gone by)."""
     import sys
 
-    from collectctl.progress import build_progress
+    from collectctl.app.reports import build_progress
     from collectctl.render import report as view
 
     state = app_context(ctx)

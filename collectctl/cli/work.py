@@ -153,8 +153,8 @@ def work(
     """
     import functools
 
+    from collectctl.app.work import WorkSession
     from collectctl.cli.plan import collector_for
-    from collectctl.workmode import WorkSession
 
     state = app_context(ctx)
     who = collector_for(state, collector)

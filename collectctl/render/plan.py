@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from collectctl.app.plan import Plan, PlannedCall
 from collectctl.i18n import _
-from collectctl.planner import Plan, PlannedCall
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
 
@@ -215,7 +215,7 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
             window=display.window(planned.window),
             local=planned.start.astimezone(zone).strftime("%H:%M"))
     else:
-        from collectctl.planner import why_not_planned
+        from collectctl.app.plan import why_not_planned
 
         why = why_not_planned(plan, account_id)
     return {

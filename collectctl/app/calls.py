@@ -11,13 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from collectctl import learner
+from collectctl.app import learn as learner
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings, outcome_book
 from collectctl.core import activity
+from collectctl.core.accounts import AccountView
 from collectctl.core.entries import EntryInput, EntryRules, PlannedEntry, plan_entry
 from collectctl.core.models import Account, Call, Payment, Phone
 from collectctl.core.outcomes import Outcome
+from collectctl.core.promises import PromiseView
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -173,3 +175,20 @@ def mark_contact_invalid(store, account_id: str, number: str) -> bool:
             raise UsageError(_("{phone} is not one of {id}'s phones").format(
                 phone=number, id=account_id))
         return store.set_phone_valid(account_id, number, False)
+
+
+@dataclass(frozen=True)
+class PromiseList:
+    promises: tuple[PromiseView, ...]
+
+
+@dataclass(frozen=True)
+class SkipList:
+    """Accounts that need skip tracing (no valid phone, or logged as skip)."""
+
+    accounts: tuple[AccountView, ...]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    account: AccountView

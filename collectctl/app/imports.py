@@ -418,10 +418,10 @@ def import_calls(
 ) -> ImportResult:
     """Import a dialer's or spreadsheet's call results, each checked and applied as ``log``
     would; a row already in the log (same account, time and outcome) is unchanged."""
+    from collectctl.app.calls import entry_rules, write_entry
+    from collectctl.app.learn import Tally
     from collectctl.config import outcome_book
     from collectctl.core.entries import EntryInput, plan_entry
-    from collectctl.learner import Tally
-    from collectctl.logbook import entry_rules, write_entry
 
     book = outcome_book(settings)
     rules = entry_rules(settings, options.allow_overpay)
