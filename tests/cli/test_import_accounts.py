@@ -405,8 +405,8 @@ def test_a_big_file_parsed_in_worker_processes_imports_exactly_as_inline(cli, ma
                                                                           tmp_path):
     from typer.testing import CliRunner
 
-    from collectctl.cli import app
     from collectctl.app import imports as importer
+    from collectctl.cli import app
 
     rows = []
     for n in range(900):
