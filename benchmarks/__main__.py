@@ -118,7 +118,7 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
         return captured["assignment"]
 
     sched.schedule = spy
-    import collectctl.app.plan as planner
+    import collectctl.core.planning as planner
 
     planner.schedule = spy
     store = open_store(db)

@@ -26,7 +26,7 @@ def shape_for(settings: Settings):
     def for_account(account: Account):
         country = None
         if need_country:
-            from collectctl.app.plan import account_country
+            from collectctl.core.planning import account_country
 
             country = account_country(account)
         _name, pack = R.pack_for(settings.rules, country)

@@ -55,7 +55,9 @@ class WorkSession:
 
     def run(self) -> int:
         """Walk the plan until it is empty or the collector quits; the entries logged."""
-        from collectctl.app.plan import build_plan, may_call_now
+        from collectctl.app.plan import build_plan
+        from collectctl.core.planning import may_call_now
+        from collectctl.render import display
         from collectctl.render.work import call_header, legend
 
         shown_keys = False
@@ -65,7 +67,8 @@ class WorkSession:
                 plan = build_plan(self.store, self.settings, now, self.collector, now.date(),
                                   leave_out=frozenset(self.set_aside))
                 if not plan.calls:
-                    self.term.show(plan.note or _("Nothing left to call today."))
+                    self.term.show(display.reason(plan.note) if plan.note
+                                   else _("Nothing left to call today."))
                     break
                 call = W.next_call(plan.calls, lambda c, p=plan, t=now: may_call_now(
                     p, self.settings, c.account_id, t))
@@ -89,10 +92,12 @@ class WorkSession:
 
     def _wait(self, first) -> bool:
         """Nothing may be called yet: say what comes next and when; False to quit."""
+        from collectctl.render import display
+
         step = timedelta(minutes=self.settings.call.handle_minutes)
         self.term.show(_("Nothing to call now. Next: {time} {id} ({why}).").format(
             time=first.start.strftime("%H:%M"), id=first.account_id,
-            why=", ".join(first.reasons) or "-"))
+            why=display.plan_reasons(first.reasons, first.callback_at) or "-"))
         key = self.term.key(lambda: _("Enter looks again, q quits › "),
                             wake=lambda: self.clock() >= first.start - step)
         return W.action_for(key, lambda name: None).kind != "quit"

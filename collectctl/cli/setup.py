@@ -84,11 +84,7 @@ def demo(ctx: typer.Context) -> None:
     store = state.use_store_at(target)
     for name in DEMO_FILES:
         emit(import_accounts(store, bundled(name), state.settings, state.now), "text")
-    import sys
-
     from collectctl.app.plan import build_plan
-    from collectctl.render import plan as view
-    from collectctl.render.text import console_for
 
     emit(Message(""), "text")
     result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, state.now.date(), 15)
@@ -97,8 +93,7 @@ def demo(ctx: typer.Context) -> None:
 
         tomorrow = state.now.date() + timedelta(days=1)
         result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, tomorrow, 15)
-    with console_for(sys.stdout) as console:
-        view.plan_table(result, False, console)
+    emit(result, "table")
     first = result.calls[0].account_id if result.calls else "TW-500001"
     emit(Message("\n" + _("Try: collectctl --db {db} plan --collector {who} --explain {id}")
                   .format(db=target, who=DEMO_COLLECTOR, id=first)), "text")

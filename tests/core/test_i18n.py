@@ -140,5 +140,10 @@ def test_public_holidays_are_named_in_the_interface_language(monkeypatch):
     monkeypatch.setenv("LANG", "zh_TW.UTF-8")  # the machine's locale does not decide
     lunar_new_year = date(2027, 2, 6)
     assert "New Year" in R.holiday_name("TW", lunar_new_year)
+    assert R.holiday_name("TW", lunar_new_year, "zh_TW") == "春節"
+    from collectctl.core.reasons import Reason
+    from collectctl.render import display
+
     i18n.set_language("zh_TW")
-    assert R.holiday_name("TW", lunar_new_year) == "春節"
+    assert display.reason(Reason("public_holiday", country="TW", day=lunar_new_year)) == (
+        "國定假日（春節）")
