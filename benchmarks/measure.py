@@ -35,6 +35,7 @@ class Measured:
     hwm_mb: float | None  # each process's own peak, summed: an upper bound of tree_mb
     code: int
     stderr: str
+    cpu_seconds: float = 0.0  # user + system, its reaped descendants included
 
 
 def _children_of(pid: int) -> list[int]:
@@ -162,4 +163,5 @@ def measure(args: list[str], env: dict | None = None, cwd: Path | None = None,
         tree_mb = max(sampler.peak_kb, usage.ru_maxrss) / 1024
         hwm_mb = max(sum(sampler.hwm_kb.values()), usage.ru_maxrss) / 1024
     return Measured(elapsed, usage.ru_maxrss / 1024, tree_mb, hwm_mb, proc.returncode,
-                    b"".join(chunks).decode(errors="replace"))
+                    b"".join(chunks).decode(errors="replace"),
+                    usage.ru_utime + usage.ru_stime)
