@@ -160,12 +160,14 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
     print(f"learn rebuild over {accounts * 5:,} calls: {rebuild:.1f} s median of 3 "
           f"(spread {spread:.1f})")
     args = [*EXE, "plan", "--format", "json", "--collector", "c0001"]
-    learned, spread = median_of(5, args, env)
     (workdir / "off.yaml").write_text("learning: {enabled: false}\n")
-    rules, _spread = median_of(5, args, {**env, "COLLECTCTL_CONFIG": str(workdir / "off.yaml")})
+    from benchmarks.suite import beside
+
+    learned = beside(5, args, args, env, {**env, "COLLECTCTL_CONFIG": str(workdir / "off.yaml")})
     print(f"plan --format json, one collector, every account with learned hours: "
-          f"{learned * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f}); "
-          f"{learned / rules:.2f}x the same plan with learning off ({rules * 1000:.0f} ms)")
+          f"{learned.ours * 1000:.0f} ms median of 5, each beside the same plan with learning "
+          f"off ({learned.peer * 1000:.0f} ms): {learned.ratio:.2f}x (ratios "
+          f"{learned.spread:.2f} apart)")
 
 
 def bench_report(accounts: int, collectors: int, calls: int, workdir: Path,

@@ -78,16 +78,17 @@ class Pair:
     spread: float  # max - min of the ratios
 
 
-def beside(rounds: int, ours: list[str], peer: list[str], env: dict) -> Pair:
+def beside(rounds: int, ours: list[str], peer: list[str], env: dict,
+           peer_env: dict | None = None) -> Pair:
     """``rounds`` runs of ``ours``, each right after or before one of ``peer`` (the order
     alternates, so neither always runs on a warmer cache)."""
     mine, theirs = [], []
     for n in range(rounds):
         if n % 2:
             mine.append(run_child(ours, env).seconds)
-            theirs.append(run_child(peer, env).seconds)
+            theirs.append(run_child(peer, peer_env or env).seconds)
         else:
-            theirs.append(run_child(peer, env).seconds)
+            theirs.append(run_child(peer, peer_env or env).seconds)
             mine.append(run_child(ours, env).seconds)
     ratios = [a / b for a, b in zip(mine, theirs, strict=True)]
     return Pair(statistics.median(mine), statistics.median(theirs),
