@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import suppress
-from enum import Enum
-from functools import lru_cache
-from pathlib import Path
 
 import typer
-from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
 
 from collectctl import __version__
 from collectctl.cli.clickfmt import HELP_OPTION, CollectContext, install, localized
 from collectctl.cli.context import AppContext
+from collectctl.cli.framework import (
+    NoArgsIsHelpError,
+    TyperGroup,
+    UsageError,
+    plain,
+    plain_help,
+)
 from collectctl.errors import EXIT_INTERNAL, EXIT_USAGE, CollectError
 from collectctl.i18n import _
 
@@ -27,82 +29,30 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _usage_error(error: UsageError) -> UsageError:
+    """A usage error to show in the interface language, except a group called without a
+    command (``collectctl``, ``collectctl db``): that is a request for its help, printed
+    on stdout with exit 0."""
+    if isinstance(error, NoArgsIsHelpError):
+        typer.echo(error.ctx.get_help())
+        raise typer.Exit(0)
+    return localized(error)
+
+
 def _is_cli_control(error: Exception) -> bool:
     """Typer's (vendored click's) own exit, abort and usage exceptions pass through."""
     return type(error).__module__.split(".")[0] in ("typer", "click")
 
 
-def _plain(param) -> None:
-    """Give a parameter a light coercion up front, instead of Typer's pydantic one.
-
-    Typer coerces each value through a pydantic TypeAdapter built on first use; building
-    the first one imports pydantic's validation machinery, about 80 ms, on every run of a
-    command. The values here need none of it: argv gives ``str``, a flag without an
-    environment variable gives ``bool``, a choice is looked up with Typer's own helper
-    an unbounded ``int`` is ``int(value)`` and a ``Path`` gets Typer's own checks (a
-    directory where a file is wanted...) on the string. Other types (bounded numbers,
-    parsers, open files) keep Typer's adapters. Should Typer's internals move, this does
-    nothing and everything still works, only slower.
-    """
-    desc = getattr(param, "type_descriptor", None)
-    if desc is None or getattr(param, "_runtime_param", False) is not None:
-        return
-    info = desc.parameter_info
-    if desc.file_annotation is not None or info.parser is not None:
-        return
-    annotation = desc.annotation
-    try:
-        from typer._coercion import PassThroughRuntimeParam
-    except ImportError:
-        return
-    if annotation is str or (annotation is bool and getattr(param, "is_flag", False)
-                             and not getattr(param, "envvar", None)):
-        param._runtime_param = PassThroughRuntimeParam(annotation=annotation,
-                                                       parameter_info=info)
-    elif ((isinstance(annotation, type) and issubclass(annotation, Enum))
-          or annotation is Path
-          or (annotation is int and info.min is None and info.max is None and not info.clamp)):
-        param._runtime_param = _light(PassThroughRuntimeParam)(annotation=annotation,
-                                                               parameter_info=info)
-
-
-@lru_cache(maxsize=1)
-def _light(base):
-    """A runtime parameter that turns a choice into its Enum member, an integer into an
-    ``int`` and a path into a ``Path``, with Typer's checks and messages for bad values."""
-    from dataclasses import dataclass
-
-    from typer import BadParameter
-    from typer._param_types import coerce_cli_choice
-
-    @dataclass(frozen=True)
-    class LightParam(base):
-        def _coerce_value(self, value, param, ctx):
-            annotation = self.annotation
-            if isinstance(value, annotation):
-                return value
-            if annotation is Path:  # Typer's own checks (a directory...), as a str
-                from typer._param_types import coerce_cli_path
-
-                return Path(coerce_cli_path(os.fspath(value), self.parameter_info,
-                                            path_type=str, param=param, ctx=ctx))
-            try:
-                if annotation is int:
-                    return int(value)
-                return coerce_cli_choice(value, choices=list(annotation),
-                                         case_sensitive=self.parameter_info.case_sensitive,
-                                         ctx=ctx)
-            except ValueError as error:
-                message = (f"{value!r} is not a valid integer." if annotation is int
-                           else str(error))
-                raise BadParameter(message, ctx=ctx, param=param) from None
-
-    return LightParam
+def _prepare(param) -> None:
+    """A parameter as collectctl shows and coerces it (see :mod:`collectctl.cli.framework`)."""
+    plain(param)
+    plain_help(param)
 
 
 def _plain_command(command, ctx) -> None:
     for param in getattr(command, "params", ()):
-        _plain(param)
+        _prepare(param)
     command.context_class = CollectContext  # click's own words, translated
     with suppress(Exception):  # the help option is made (and cached) on demand
         _help_option(command.get_help_option(ctx))
@@ -115,7 +65,7 @@ def _plain_command(command, ctx) -> None:
 
 def _help_option(option) -> None:
     if option is not None:
-        _plain(option)
+        _prepare(option)
         option.help = _(HELP_OPTION)
 
 
@@ -180,12 +130,12 @@ class CollectGroup(TyperGroup):
         if parent is None:
             _early_language(list(args))
         for param in self.params:
-            _plain(param)
+            _prepare(param)
         _translate_help(self)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except UsageError as error:
-            raise localized(error) from None
+            raise _usage_error(error) from None
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -214,7 +164,7 @@ class CollectGroup(TyperGroup):
             sys.exit(0)
         except Exception as error:
             if isinstance(error, UsageError):
-                raise localized(error) from None
+                raise _usage_error(error) from None
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
