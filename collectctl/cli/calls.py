@@ -17,10 +17,9 @@ contact_app = typer.Typer(help=_("Phone numbers of an account: add, mark invalid
 def log(
     ctx: typer.Context,
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account called.")),
+    # {outcomes}: every code with its aliases, in the interface language (cli.options).
     outcome: str = typer.Argument(..., metavar="OUTCOME", help=_(
-        "What happened: no-answer (na), busy, voicemail (vm), wrong-number (wn), disconnected, "
-        "third-party (tp), rpc, ptp, paid, refused, dispute, callback (cb), cease, skip, "
-        "complaint.")),
+        "What happened, a code or one of its aliases: {outcomes}.")),
     amount: str = typer.Option(None, "--amount", "-a", help=_("Amount promised or paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_(
         "Promise date (or payment date): 2026-12-10, 115/12/10, +7, fri.")),

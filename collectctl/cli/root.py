@@ -12,6 +12,7 @@ from collectctl import __version__
 from collectctl.cli.clickfmt import HELP_OPTION, CollectContext, install, localized
 from collectctl.cli.context import AppContext
 from collectctl.cli.framework import (
+    SHELLS,
     NoArgsIsHelpError,
     TyperGroup,
     UsageError,
@@ -80,7 +81,18 @@ def _translate_help(command) -> None:
         for attr in attrs:
             english = target.__dict__.setdefault(f"_english_{attr}", getattr(target, attr, None))
             if english:
-                setattr(target, attr, _(english))
+                setattr(target, attr, _filled(_(english)))
+
+
+def _filled(text: str) -> str:
+    """A help text with its placeholders (``{outcomes}``) filled in."""
+    if "{" in text:
+        from collectctl.cli.options import HELP_FIELDS
+
+        for field, value in HELP_FIELDS.items():
+            if field in text:
+                text = text.replace(field, value())
+    return text
 
 
 def _early_language(args: list[str]) -> None:
@@ -128,7 +140,8 @@ class CollectGroup(TyperGroup):
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:
-            _early_language(list(args))
+            args = _completion_args(list(args))
+            _early_language(args)
         for param in self.params:
             _prepare(param)
         _translate_help(self)
@@ -195,6 +208,50 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+
+
+def _completion_args(args: list[str]) -> list[str]:
+    """``--install-completion`` without a shell means the shell collectctl runs under."""
+    for n, arg in enumerate(args):
+        if arg in _COMPLETION_OPTIONS and (n + 1 == len(args) or args[n + 1] not in SHELLS):
+            from collectctl.cli.framework import detect_shell
+
+            shell = detect_shell()
+            if shell is None:
+                raise CollectError(_("cannot tell which shell this is; name it: {option} "
+                                     "bash, zsh or fish").format(option=arg))
+            return [*args[:n + 1], shell, *args[n + 1:]]
+    return args
+
+
+def _shell(value: str) -> str:
+    if value not in SHELLS:
+        raise typer.BadParameter(_("{shell!r} is not one of bash, zsh, fish").format(
+            shell=value))
+    return value
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from collectctl.cli.framework import install_completion
+
+    path = install_completion(_shell(value), ctx.find_root().info_name or "collectctl")
+    typer.echo(_("{shell} completion installed in {path}; it works in the shell's next "
+                 "window.").format(shell=value, path=path))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from collectctl.cli.framework import completion_script
+
+    typer.echo(completion_script(_shell(value), ctx.find_root().info_name or "collectctl"))
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -213,6 +270,16 @@ def root(
                                     "LC_MESSAGES, LANG).")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help=_("Print the version and exit.")),
+    install_completion: str = typer.Option(
+        None, "--install-completion", metavar="[bash|zsh|fish]", callback=_install_completion,
+        is_eager=True, expose_value=False,
+        help=_("Set up Tab completion of commands and options in your shell (default: the "
+               "shell you are using), then exit; it works in the shell's next window.")),
+    show_completion: str = typer.Option(
+        None, "--show-completion", metavar="[bash|zsh|fish]", callback=_show_completion,
+        is_eager=True, expose_value=False,
+        help=_("Print the Tab completion script for your shell (default: the shell you are "
+               "using), to install it yourself, then exit.")),
 ) -> None:
     """Plan, log and report a debt collector's calls.
 
@@ -237,6 +304,8 @@ COMMAND_MODULES = {
     "work": "work", "assign": "team", "db": "team", "team": "team", "learn": "learn",
 }
 _registered: set[str] = set()
+#: Set by the completion script when the shell asks for completions.
+COMPLETE_VAR = "_COLLECTCTL_COMPLETE"
 #: Global options that take a value (``--db X``), to find the command after them.
 _VALUED = ("--db", "--config", "--now", "--lang")
 
@@ -273,6 +342,10 @@ def main() -> None:
     """Console-script entry point. Only the invoked command's module is imported (the
     others cost a collector's every ``log`` a few milliseconds each); ``--help`` and an
     unknown command get them all."""
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions (Tab)
+        from collectctl.cli.framework import enable_completion
+
+        enable_completion()
     module = COMMAND_MODULES.get(command_name(sys.argv[1:]) or "")
     if module and "--help" not in sys.argv[1:2]:
         register(module)
