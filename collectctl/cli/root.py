@@ -212,9 +212,10 @@ _COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
 
 
 def _completion_args(args: list[str]) -> list[str]:
-    """``--install-completion`` without a shell means the shell collectctl runs under."""
+    """``--install-completion`` without a shell means the shell collectctl runs under
+    (click's options take a value or none, not an optional one)."""
     for n, arg in enumerate(args):
-        if arg in _COMPLETION_OPTIONS and (n + 1 == len(args) or args[n + 1] not in SHELLS):
+        if arg in _COMPLETION_OPTIONS and (n + 1 == len(args) or args[n + 1][:1] == "-"):
             from collectctl.cli.framework import detect_shell
 
             shell = detect_shell()
