@@ -21,7 +21,7 @@ from pathlib import Path
 import typer
 
 #: The Typer releases collectctl is tested with: ``FLOOR <= version < CEILING``.
-FLOOR = (0, 26, 8)
+FLOOR = (0, 26, 0)  # the first Typer with click vendored as typer._click
 CEILING = (0, 30)
 PIN = "typer>={}.{}.{},<{}.{}".format(*FLOOR, *CEILING)
 

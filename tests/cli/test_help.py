@@ -117,7 +117,7 @@ def test_log_help_lists_every_outcome_alias(monkeypatch):
 # -- the Typer range -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", ["0.24.2", "0.26.7", "0.30.0", "1.0"])
+@pytest.mark.parametrize("version", ["0.24.2", "0.25.1", "0.30.0", "1.0"])
 def test_a_typer_outside_the_tested_range_stops_with_one_line(version, capsys):
     from collectctl.cli import framework
 
@@ -129,7 +129,7 @@ def test_a_typer_outside_the_tested_range_stops_with_one_line(version, capsys):
     assert f"pip install '{framework.PIN}'" in err
 
 
-@pytest.mark.parametrize("version", ["0.26.8", "0.28.0", "0.29.2"])
+@pytest.mark.parametrize("version", ["0.26.0", "0.26.8", "0.28.0", "0.29.2"])
 def test_the_tested_range(version):
     from collectctl.cli import framework
 
