@@ -17,10 +17,9 @@ contact_app = typer.Typer(help=_("Phone numbers of an account: add, mark invalid
 def log(
     ctx: typer.Context,
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account called.")),
+    # {outcomes}: every code with its aliases, in the interface language (cli.options).
     outcome: str = typer.Argument(..., metavar="OUTCOME", help=_(
-        "What happened: no-answer (na), busy, voicemail (vm), wrong-number (wn), disconnected, "
-        "third-party (tp), rpc, ptp, paid, refused, dispute, callback (cb), cease, skip, "
-        "complaint.")),
+        "What happened, a code or one of its aliases: {outcomes}.")),
     amount: str = typer.Option(None, "--amount", "-a", help=_("Amount promised or paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_(
         "Promise date (or payment date): 2026-12-10, 115/12/10, +7, fri.")),
@@ -64,11 +63,12 @@ def undo(
 
 def account(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_("The account to change.")),
     resume: bool = typer.Option(False, "--resume", help=_(
         "Lift a dispute or cease-contact hold: calls may start again.")),
     note: str = typer.Option(None, "--note", "-n", help=_("Why (kept in the log).")),
-    collector: str = typer.Option(None, "--collector", "-c"),
+    collector: str = typer.Option(None, "--collector", "-c", help=_(
+        "Who makes the change (default: me from the config).")),
 ) -> None:
     """Change an account's state: --resume after a dispute or cease-contact is cleared."""
     from collectctl.app import Message
@@ -86,7 +86,8 @@ def account(
 
 def pay(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the payment is for.")),
     amount: str = typer.Argument(..., metavar="AMOUNT", help=_("The amount paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_("When it was paid (default today).")),
     reference: str = typer.Option(None, "--reference", "-r", help=_(
@@ -165,8 +166,10 @@ def skip(
 @contact_app.command("add")
 def contact_add(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
-    phone: str = typer.Argument(..., metavar="PHONE"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the number belongs to.")),
+    phone: str = typer.Argument(..., metavar="PHONE", help=_(
+        "The number as you heard it: 0919 000 002, (02) 2345-6789, +886919000002.")),
     label: str = typer.Option("other", "--label", help=_(
         "mobile, home, work, relative or other.")),
     name: str = typer.Option(None, "--name", help=_("Whose number (a relative, the office).")),
@@ -201,8 +204,10 @@ def contact_add(
 @contact_app.command("invalid")
 def contact_invalid(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
-    phone: str = typer.Argument(..., metavar="PHONE"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the number belongs to.")),
+    phone: str = typer.Argument(..., metavar="PHONE", help=_(
+        "The number to stop dialling, written any way (0919 000 002 or +886919000002).")),
 ) -> None:
     """Mark one of an account's numbers invalid (the plan stops dialling it)."""
     from collectctl.app import Message
@@ -222,7 +227,8 @@ def contact_invalid(
 @contact_app.command("list")
 def contact_list(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account whose numbers to list.")),
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """List an account's phone numbers, valid and invalid."""

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import PlanFormat, TextJson
+from collectctl.cli.options import PlanFormat, TextJson, format_option
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -106,7 +106,7 @@ def next_call(
     ctx: typer.Context,
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Whose plan (default: me from the config).")),
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """The call due now, with the brief to read before dialling: the confirmed amount and
     its breakdown, every valid phone, the last outcomes, the open promise and the notes."""
@@ -121,7 +121,7 @@ def next_call(
 @rules_app.command("check")
 def rules_check(
     ctx: typer.Context,
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Validate the config and print the rule packs as the planner will apply them."""
     from collectctl.app.plan import rules_check as check

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson
+from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson, format_option
 from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
 from collectctl.i18n import _
 
@@ -138,8 +138,10 @@ def target_clear(ctx: typer.Context) -> None:
 @target_app.command("split")
 def target_split(
     ctx: typer.Context,
-    team_total: str = typer.Option(..., "--team-total", metavar="METRIC=VALUE"),
-    period: Period = typer.Option(Period.month.value, "--period"),
+    team_total: str = typer.Option(..., "--team-total", metavar="METRIC=VALUE", help=_(
+        "The team's total to divide, e.g. collected=500000.")),
+    period: Period = typer.Option(Period.month.value, "--period", help=_(
+        "day, week or month.")),
     by: SplitBy = typer.Option(SplitBy.balance.value, "--by", help=_(
         "balance: in proportion to each collector's assigned balance; even: equal parts.")),
     start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
@@ -171,7 +173,7 @@ def progress(
     period: Period = typer.Option(Period.day.value, "--period", help=_("day, week or month.")),
     collector: str = typer.Option(None, "--collector", "-c", help=_("Whose (default: me).")),
     team: bool = typer.Option(False, "--team", help=_("The whole team.")),
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Where you stand: actual against target for each metric, and whether you are ahead
     of the pace (the target x the share of working time gone by)."""

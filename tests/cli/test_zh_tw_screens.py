@@ -36,8 +36,8 @@ def zh(cli, monkeypatch, example_csv, example_big5):
     return cli
 
 
-def check(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
+def check(name: str, text: str, golden: Path = GOLDEN) -> None:
+    path = golden / f"{name}.txt"
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
