@@ -20,7 +20,7 @@ from collectctl.core import activity
 from collectctl.core.accounts import days_past_due_on
 from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
 from collectctl.core.outcomes import OutcomeBook
-from collectctl.core.promises import BROKEN, PENDING, PromiseView, select_promises
+from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.i18n import N_, _
 
 RISK_MEASURE = {"high": Decimal("1"), "medium": Decimal("0.5"), "low": Decimal("0")}
@@ -81,7 +81,7 @@ def account_state(
             if outcome.right_party and local_day <= day:
                 last_conversation = call.called_at
     views = select_promises(promises, payments, day, grace_days)
-    holding = next((v for v in views if v.status == PENDING and v.due > day), None)
+    holding = next((v for v in views if holds_calls(v, day)), None)
     due_today = next((v for v in views if v.status == PENDING and v.due == day), None)
     broken = [v for v in views if v.status == BROKEN
               and (day - v.due).days <= BROKEN_PROMISE_DAYS + grace_days]
