@@ -4,15 +4,93 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from collectctl.cli import app
+from collectctl.config import app_dir
 from collectctl.resources import bundled
+from collectctl.storage import sql
 
 NOW = "2026-12-04T09:00:00+08:00"  # a Friday morning in Taipei
+
+
+# -- the real app directory is off limits ------------------------------------------------
+
+
+class RealAppDir:
+    """Watches the user's own app directory (``~/.config/collectctl`` of the real HOME,
+    worked out when this module is imported, before any test changes HOME): this process
+    opening, creating or removing anything in it (an audit hook), and any process changing
+    what is there (its listing compared after each test)."""
+
+    #: Audit events whose arguments include the path acted on.
+    EVENTS = frozenset({"open", "os.mkdir", "os.remove", "os.rename", "os.rmdir", "os.chmod",
+                        "os.listdir", "os.scandir", "os.truncate", "sqlite3.connect",
+                        "shutil.copyfile", "shutil.rmtree", "os.symlink", "os.link"})
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(os.path.realpath(path))
+        self.prefix = str(self.path)
+        self.touched: list[str] = []
+        self.active = False
+        self.listing = self.snapshot()
+
+    def snapshot(self) -> tuple | None:
+        """Every file under the directory with its size and modification time (None: the
+        directory does not exist)."""
+        if not self.path.exists():
+            return None
+        active, self.active = self.active, False  # the guard's own look is not a touch
+        try:
+            return tuple(sorted((str(p.relative_to(self.path)), p.stat().st_size,
+                                 p.stat().st_mtime_ns) for p in self.path.rglob("*")))
+        finally:
+            self.active = active
+
+    def audit(self, event: str, args: tuple) -> None:
+        if not self.active or event not in self.EVENTS:
+            return
+        for arg in args:
+            if isinstance(arg, (str, bytes, os.PathLike)):
+                path = os.path.abspath(os.fsdecode(arg))
+                if path == self.prefix or path.startswith(self.prefix + os.sep):
+                    self.touched.append(f"{event} {path}")
+
+    def problems(self) -> list[str]:
+        """What was done to the directory since the last call (and forget it)."""
+        found, self.touched = self.touched, []
+        now = self.snapshot()
+        if now != self.listing:
+            found.append(f"{self.path} changed: {self.listing} -> {now}")
+            self.listing = now
+        return found
+
+
+_REAL_APP_DIR = RealAppDir(app_dir())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_app_dir():
+    """For the whole run: the guard of the user's own app directory, listening."""
+    sys.addaudithook(_REAL_APP_DIR.audit)  # a hook cannot be removed; ``active`` turns it off
+    _REAL_APP_DIR.active = True
+    yield _REAL_APP_DIR
+    _REAL_APP_DIR.active = False
+
+
+@pytest.fixture(autouse=True)
+def _stays_out_of_the_real_app_directory(real_app_dir):
+    """Fails the test that opened or changed anything in the user's own app directory (a
+    full run once left a collectctl.db in the real ~/.config/collectctl)."""
+    real_app_dir.problems()  # what came before this test is not its doing
+    yield
+    if problems := real_app_dir.problems():
+        pytest.fail("the test touched the real app directory:\n" + "\n".join(problems[:5]),
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +119,9 @@ def isolated(tmp_path, monkeypatch):
 # saying why, except under CI, where that is a failure.
 
 PG_ENV = "COLLECTCTL_TEST_PG"
-TEAM_TABLES = ("contact_stats", "targets", "payments", "promises", "calls", "phones",
-               "account_history", "accounts", "import_batches")
+#: Every table of the schema (one TRUNCATE of them all, so their order does not matter to
+#: it; children first all the same, the order a table-by-table DELETE would need).
+TEAM_TABLES = tuple(reversed([table for table, _columns, _money in sql.TABLES]))
 
 
 #: Read once, before any test's clean environment removes every COLLECTCTL_* variable.
