@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,72 +13,60 @@ from collectctl.cli import app
 from collectctl.config import app_dir
 from collectctl.resources import bundled
 from collectctl.storage import sql
+from tests.app_dir_guard import sitecustomize as app_dir_guard
 
 NOW = "2026-12-04T09:00:00+08:00"  # a Friday morning in Taipei
 
 
 # -- the real app directory is off limits ------------------------------------------------
 
+#: The user's own app directory: worked out now, before any test changes HOME.
+_REAL_APP_DIR = app_dir()
+
 
 class RealAppDir:
-    """Watches the user's own app directory (``~/.config/collectctl`` of the real HOME,
-    worked out when this module is imported, before any test changes HOME): this process
-    opening, creating or removing anything in it (an audit hook), and any process changing
-    what is there (its listing compared after each test)."""
+    """What this test run did to the user's own app directory (``~/.config/collectctl``
+    of the real HOME, worked out when this module is imported, before any test changes
+    HOME): every open, creation or removal in it, by this process or by any Python
+    process a test starts (tests/app_dir_guard). Another program using the directory
+    meanwhile (the collector's own collectctl) is not mistaken for a test."""
 
-    #: Audit events whose arguments include the path acted on.
-    EVENTS = frozenset({"open", "os.mkdir", "os.remove", "os.rename", "os.rmdir", "os.chmod",
-                        "os.listdir", "os.scandir", "os.truncate", "sqlite3.connect",
-                        "shutil.copyfile", "shutil.rmtree", "os.symlink", "os.link"})
-
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, log: Path) -> None:
         self.path = Path(os.path.realpath(path))
-        self.prefix = str(self.path)
+        self.log = log
         self.touched: list[str] = []
-        self.active = False
-        self.listing = self.snapshot()
+        self._read = 0
 
-    def snapshot(self) -> tuple | None:
-        """Every file under the directory with its size and modification time (None: the
-        directory does not exist)."""
-        if not self.path.exists():
-            return None
-        active, self.active = self.active, False  # the guard's own look is not a touch
-        try:
-            return tuple(sorted((str(p.relative_to(self.path)), p.stat().st_size,
-                                 p.stat().st_mtime_ns) for p in self.path.rglob("*")))
-        finally:
-            self.active = active
-
-    def audit(self, event: str, args: tuple) -> None:
-        if not self.active or event not in self.EVENTS:
-            return
-        for arg in args:
-            if isinstance(arg, (str, bytes, os.PathLike)):
-                path = os.path.abspath(os.fsdecode(arg))
-                if path == self.prefix or path.startswith(self.prefix + os.sep):
-                    self.touched.append(f"{event} {path}")
+    def report(self, line: str) -> None:
+        self.touched.append(line)
 
     def problems(self) -> list[str]:
         """What was done to the directory since the last call (and forget it)."""
         found, self.touched = self.touched, []
-        now = self.snapshot()
-        if now != self.listing:
-            found.append(f"{self.path} changed: {self.listing} -> {now}")
-            self.listing = now
+        if self.log.exists():
+            with open(self.log, encoding="utf-8") as log:
+                log.seek(self._read)
+                found += log.read().splitlines()
+                self._read = log.tell()
         return found
 
 
-_REAL_APP_DIR = RealAppDir(app_dir())
-
-
 @pytest.fixture(scope="session", autouse=True)
-def real_app_dir():
-    """For the whole run: the guard of the user's own app directory, listening."""
-    sys.addaudithook(_REAL_APP_DIR.audit)  # a hook cannot be removed; ``active`` turns it off
-    _REAL_APP_DIR.active = True
-    yield _REAL_APP_DIR
-    _REAL_APP_DIR.active = False
+def real_app_dir(tmp_path_factory):
+    """For the whole run: the guard of the user's own app directory, listening here and
+    in every Python process the tests start (through PYTHONPATH)."""
+    guard = RealAppDir(_REAL_APP_DIR, tmp_path_factory.mktemp("guard") / "touched.log")
+    active = [True]
+    app_dir_guard.watch(str(guard.path), lambda line: active[0] and guard.report(line))
+    here = str(Path(__file__).resolve().parent / "app_dir_guard")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get(
+        "PYTHONPATH")])))
+    patch.setenv("TESTS_REAL_APP_DIR", str(guard.path))
+    patch.setenv("TESTS_REAL_APP_DIR_LOG", str(guard.log))
+    yield guard
+    active[0] = False  # an audit hook cannot be removed
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from collectctl.storage import open_store
-from tests.conftest import TEAM_TABLES, RealAppDir, run_sql
+from tests.conftest import TEAM_TABLES, run_sql
 
 
 def test_opening_a_file_in_the_real_app_directory_is_seen(real_app_dir):
@@ -20,15 +20,13 @@ def test_opening_a_file_in_the_real_app_directory_is_seen(real_app_dir):
     assert real_app_dir.problems() == []  # told once: this test itself passes
 
 
-def test_a_change_by_another_process_is_seen(tmp_path):
-    guard = RealAppDir(tmp_path / "app")
-    assert guard.problems() == []
-    subprocess.run([sys.executable, "-c", "import pathlib, sys; p = pathlib.Path(sys.argv[1]); "
-                    "p.mkdir(); (p / 'collectctl.db').write_bytes(b'')",
-                    str(tmp_path / "app")], check=True)
-    (problem,) = guard.problems()
-    assert "changed: None -> (('collectctl.db', 0," in problem
-    assert guard.problems() == []
+def test_a_python_process_a_test_starts_is_watched_too(real_app_dir):
+    path = real_app_dir.path / f"no-such-file-{uuid.uuid4().hex}"
+    code = "import sys\ntry:\n    open(sys.argv[1])\nexcept OSError:\n    pass\n"
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    (problem,) = real_app_dir.problems()
+    assert problem.startswith(f"open {path} (process ")
+    assert real_app_dir.problems() == []
 
 
 def test_team_tables_are_every_table_of_the_schema(db):
