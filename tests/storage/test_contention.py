@@ -1,9 +1,13 @@
 """Every write path runs in the retrying transaction (``SQLStore.atomically``): a write that
 meets another writer is run again from its start, never fails halfway, never counts twice.
 
-Two tests on both engines: a command whose first transaction the engine refuses (the
-error each engine really raises on contention), and undo, pay, imports and targets run
-while another process keeps taking the write lock.
+Two kinds of test, on both engines: every writing command with its first transactions
+refused (after their work, with the error each engine raises on contention: SQLite's
+"database is locked", PostgreSQL's deadlock), and undo, pay, imports and targets run while
+another process keeps taking the write lock. On SQLite the second fails without the retry
+(the busy timeout is set below the other writer's transactions); PostgreSQL writers wait
+for each other's locks under READ COMMITTED and fail only on a deadlock, which the first
+kind stands in for, as a real one cannot be timed.
 """
 
 from __future__ import annotations
