@@ -30,7 +30,8 @@ def assign(store, now: datetime, to: list[str], by: str = "balance", source: str
     from collectctl.core.assign import Load, distribute
 
     today: date = now.date()
-    with store.transaction() as tx:
+
+    def work(tx):
         accounts = store.list_accounts(None, "open")
         payments: dict[str, list] = {}
         for payment in store.payments_for([a.account_id for a in accounts]):
@@ -51,6 +52,9 @@ def assign(store, now: datetime, to: list[str], by: str = "balance", source: str
             tx.rollback()
         else:
             store.assign(moves, to_utc_iso(now))
+        return chosen, after
+
+    chosen, after = store.atomically(work)
     return Assignment(chosen, tuple(after), dry_run)
 
 

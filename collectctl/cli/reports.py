@@ -106,8 +106,7 @@ def target_set(
     values = parse_assignments(assignments)
     first, _last = period_range(period.value, _day(state, start, "--start"))
     targets = [Target(who, period.value, first, m, v) for m, v in values.items()]
-    with state.store.transaction():
-        state.store.set_targets(targets, to_utc_iso(state.now))
+    state.store.atomically(lambda _tx: state.store.set_targets(targets, to_utc_iso(state.now)))
     for t in targets:
         typer.echo(_("{who}: {metric} {value} for the {period} from {start}").format(
             who=who or _("team"), metric=t.metric, value=t.value, period=t.period,
@@ -130,8 +129,7 @@ def target_list(ctx: typer.Context) -> None:
 def target_clear(ctx: typer.Context) -> None:
     """Remove every target."""
     state = app_context(ctx)
-    with state.store.transaction():
-        n = state.store.clear_targets()
+    n = state.store.atomically(lambda _tx: state.store.clear_targets())
     typer.echo(_("{n} targets removed").format(n=n))
 
 
@@ -160,9 +158,8 @@ def target_split(
     weights = balances if by.value == "balance" else {c: Decimal(1) for c in balances}
     parts = split_exactly(total, weights, metric)
     first, _last = period_range(period.value, _day(state, start, "--start"))
-    with state.store.transaction():
-        state.store.set_targets([Target(c, period.value, first, metric, v)
-                                 for c, v in parts.items()], to_utc_iso(state.now))
+    split = [Target(c, period.value, first, metric, v) for c, v in parts.items()]
+    state.store.atomically(lambda _tx: state.store.set_targets(split, to_utc_iso(state.now)))
     for name, value in parts.items():
         typer.echo(f"{name}  {metric}={value}")
     typer.echo(_("total {metric}={total}").format(metric=metric, total=sum(parts.values())))

@@ -24,7 +24,7 @@ from collectctl.core.accounts import best_phone_number, days_past_due_on
 from collectctl.core.learning import LearnedContact
 from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
 from collectctl.core.outcomes import OutcomeBook
-from collectctl.core.promises import BROKEN, PENDING, PromiseView, select_promises
+from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
@@ -88,7 +88,7 @@ def account_state(
             if outcome.right_party and local_day <= day:
                 last_conversation = call.called_at
     views = select_promises(promises, payments, day, grace_days)
-    holding = next((v for v in views if v.status == PENDING and v.due > day), None)
+    holding = next((v for v in views if holds_calls(v, day)), None)
     due_today = next((v for v in views if v.status == PENDING and v.due == day), None)
     broken = [v for v in views if v.status == BROKEN
               and (day - v.due).days <= BROKEN_PROMISE_DAYS + grace_days]

@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from collectctl.cli import app
-from tests.cli.test_zh_tw_screens import check as check_zh
+from tests import golden_files
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "en"
 runner = CliRunner()
@@ -82,7 +82,7 @@ def test_a_bare_group_prints_its_help_and_succeeds():
 
 def check(name: str, text: str) -> None:
     """Compare with ``tests/golden/en/<name>.txt`` (COLLECTCTL_UPDATE_GOLDEN=1 writes it)."""
-    check_zh(name, text, GOLDEN)
+    golden_files.check("en", name, text)
 
 
 DAILY = ("plan", "log", "next", "show", "undo", "pay", "progress", "work")

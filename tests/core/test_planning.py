@@ -78,9 +78,15 @@ def test_days_to_payday(paydays, expected):
     assert days_to_payday(paydays, DAY) == expected
 
 
+def payday_measure(payday: int) -> Decimal:
+    factors = score(state(account(paydays=(payday,))), DAY, SETTINGS).factors
+    return next(f.measure for f in factors if f.name == "payday")
+
+
 def test_payday_counts_only_in_the_lead_days():
-    assert state(account(paydays=(7,))) and total(state(account(paydays=(7,)))) > total(
-        state(account(paydays=(8,))))
+    assert SETTINGS.payday_lead_days == 3  # Friday the 4th: the 5th to the 7th are in it
+    assert [payday_measure(p) for p in (4, 5, 7, 8)] == [0, 1, 1, 0]  # payday itself: 0
+    assert total(state(account(paydays=(7,)))) > total(state(account(paydays=(8,))))
 
 
 CALL = CallSettings()
