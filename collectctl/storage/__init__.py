@@ -7,6 +7,10 @@ return core dataclasses; rows never leave this package.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 PG_SCHEMES = ("postgresql://", "postgres://")
 
@@ -15,7 +19,7 @@ def is_postgres(target: str | Path) -> bool:
     return str(target).startswith(PG_SCHEMES)
 
 
-def open_store(target: str | Path, migrate: bool = False):
+def open_store(target: str | Path, migrate: bool = False) -> Store:
     """Open the store at ``target``: a file path (SQLite: created and migrated as needed)
     or a ``postgresql://`` URL (a team server; ``migrate`` applies pending migrations,
     which otherwise only ``collectctl db migrate`` does)."""

@@ -8,18 +8,59 @@ returns the new row's id), transactions, migrations and the engine's bulk paths.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from collectctl.core.metrics import ZERO, Tally
 from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
 from collectctl.core.targets import Target
 from collectctl.storage import codec, sql
+from collectctl.storage.protocol import (
+    ContactStats,
+    DayCollected,
+    Fingerprint,
+    HourCalls,
+    ListedAccount,
+    Params,
+    Portfolio,
+    StatsRows,
+    TableTotal,
+)
+
+if TYPE_CHECKING:
+    from collectctl.core.chain import ChainCheck
+    from collectctl.storage.protocol import Store
+
+T = TypeVar("T")
 
 #: Host parameters in one statement, kept well below every engine's limit.
 _CHUNK = 500
+
+
+class Cursor(Protocol):
+    """What :meth:`SQLStore._exec` returns, on either engine's driver: rows are tuples."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The little :class:`SQLStore` itself asks of a driver's connection."""
+
+    def execute(self, query: str, /) -> Any: ...
+
+    def close(self) -> None: ...
 
 
 class Transaction:
@@ -36,7 +77,7 @@ class SQLStore:
     """The operations of a collectctl database, whatever the engine."""
 
     engine = ""
-    conn = None
+    conn: Connection
     _in_transaction = False
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None = None
@@ -78,10 +119,10 @@ class SQLStore:
             self._in_transaction = False
             self.conn.execute("COMMIT")
 
-    def _exec(self, query: str, params=None):
+    def _exec(self, query: str, params: Params | None = None) -> Cursor:
         raise NotImplementedError
 
-    def _many(self, query: str, rows) -> None:
+    def _many(self, query: str, rows: Iterable[Params]) -> None:
         raise NotImplementedError
 
     @staticmethod
@@ -89,7 +130,7 @@ class SQLStore:
         """Whether the engine asks for the transaction to be run again."""
         return False
 
-    def atomically(self, work, attempts: int = 5):
+    def atomically(self, work: Callable[[Transaction], T], attempts: int = 5) -> T:
         """``work(tx)`` in one transaction, run again from the start when the engine asks
         (SQLite still busy after its timeout; PostgreSQL serialization failure or
         deadlock), so a writer among many never fails on contention."""
@@ -105,7 +146,7 @@ class SQLStore:
                 time.sleep(0.05 * 2 ** attempt)
         raise AssertionError("unreachable")
 
-    def _insert(self, query: str, params) -> int:
+    def _insert(self, query: str, params: Params) -> int:
         """Run an INSERT of one row and return its id."""
         return self._exec(query + " RETURNING id", params).fetchone()[0]
 
@@ -131,13 +172,12 @@ class SQLStore:
 
     # -- accounts -------------------------------------------------------------------------
 
-    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str, bool]]:
-        """``{account_id: (row_hash, status, raw_hash, has_valid_phone)}`` for those of
-        ``ids`` that exist."""
+    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, Fingerprint]:
+        """The :class:`Fingerprint` of those of ``ids`` that exist, by account id."""
         if not ids:
             return {}
         query = sql.SELECT_FINGERPRINTS.format(in_ids=sql.IN_IDS[self.engine])
-        return {account_id: (row_hash, status, raw_hash, bool(valid))
+        return {account_id: Fingerprint(row_hash, status, raw_hash, bool(valid))
                 for account_id, row_hash, status, raw_hash, valid
                 in self._exec(query, sql.ids_param(self.engine, ids))}
 
@@ -146,7 +186,7 @@ class SQLStore:
         self._many(sql.SET_RAW_HASH, [{"account_id": a, "raw_hash": r} for a, r in pairs])
 
     def insert_accounts(
-        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+        self, accounts: Sequence[ListedAccount], batch_id: int | None, now: str
     ) -> None:
         """Insert new accounts (with their fingerprint) and their phones."""
         self._many(
@@ -156,7 +196,7 @@ class SQLStore:
         self._add_phones(accounts, now, sql.INSERT_NEW_PHONE)
 
     def update_accounts(
-        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+        self, accounts: Sequence[ListedAccount], batch_id: int | None, now: str
     ) -> None:
         """Replace accounts' fields from a newer list, keeping the old version in history.
 
@@ -173,7 +213,7 @@ class SQLStore:
         )
         self._add_phones(accounts, now)
 
-    def _add_phones(self, accounts: Sequence[tuple[Account, str]], now: str,
+    def _add_phones(self, accounts: Sequence[ListedAccount], now: str,
                     query: str = sql.ADD_PHONE) -> None:
         self._many(
             query,
@@ -212,7 +252,7 @@ class SQLStore:
         found: dict[str, Account] = {}
         for start in range(0, len(ids), _CHUNK):
             marks, params = sql.in_list(ids[start : start + _CHUNK])
-            phones: dict[str, list] = {}
+            phones: dict[str, list[Phone]] = {}
             for prow in self._exec(sql.SELECT_PHONES_IN.format(ids=marks), params):
                 phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
             for row in self._exec(sql.SELECT_ACCOUNTS_IN.format(ids=marks), params):
@@ -235,7 +275,7 @@ class SQLStore:
         """Accounts matching every given filter, ordered by account id, with their phones."""
         where, params = sql.account_filters(collector, status, min_amount_minor)
         rows = self._exec(sql.SELECT_ACCOUNTS.format(where=where), params).fetchall()
-        phones: dict[str, list] = {}
+        phones: dict[str, list[Phone]] = {}
         for prow in self._exec(sql.SELECT_ALL_PHONES.format(where=where), params):
             phones.setdefault(prow[0], []).append(codec.phone_from_row(prow))
         return [codec.account_from_row(r, phones.get(r[0], [])) for r in rows]
@@ -253,7 +293,8 @@ class SQLStore:
 
     # -- whole tables (db copy) ---------------------------------------------------------
 
-    def table_rows(self, table: str, columns: tuple[str, ...], batch: int = 5000):
+    def table_rows(self, table: str, columns: tuple[str, ...],
+                   batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Every row of a table in key order, in batches of dicts."""
         cursor = self._exec(sql.select_table(table, columns))
         while True:
@@ -262,21 +303,22 @@ class SQLStore:
                 return
             yield [dict(zip(columns, row, strict=True)) for row in rows]
 
-    def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    def load_rows(self, table: str, columns: tuple[str, ...],
+                  rows: list[dict[str, Any]]) -> None:
         self._many(sql.insert_table(table, columns), rows)
 
-    def totals(self) -> dict[str, tuple[int, int]]:
-        """``{table: (rows, money total in minor units)}`` for every table."""
+    def totals(self) -> dict[str, TableTotal]:
+        """Every table's :class:`TableTotal`."""
         out = {}
         for table, _columns, money in sql.TABLES:
             count, total = self._exec(sql.table_totals(table, money)).fetchone()
-            out[table] = (int(count), int(total))
+            out[table] = TableTotal(int(count), int(total))
         return out
 
     def after_load(self) -> None:
         """Engine housekeeping after rows were loaded with their own ids."""
 
-    def copy_from(self, source: SQLStore) -> dict[str, tuple[int, int]]:
+    def copy_from(self, source: Store) -> dict[str, TableTotal]:
         """Copy every row of ``source`` (either engine) into this empty store, in one
         transaction, then check rows and money totals per table on both sides; the
         totals. Ids are kept, so entries still point at what they reversed or paid."""
@@ -285,7 +327,7 @@ class SQLStore:
 
         if any(rows for rows, _total in self.totals().values()):
             raise UsageError(_("the target database is not empty; copy into a new one"))
-        def work(_tx):
+        def work(_tx: Transaction) -> None:
             for table, columns, _money in sql.TABLES:
                 for rows in source.table_rows(table, columns):
                     self.load_rows(table, columns, rows)
@@ -330,7 +372,7 @@ class SQLStore:
         """Only one writer at a time may take the chain's end (SQLite: the write lock,
         already held by the transaction)."""
 
-    def check_chain(self):
+    def check_chain(self) -> ChainCheck:
         """Walk the call log's chain: :class:`~collectctl.core.chain.ChainCheck`."""
         from collectctl.core import chain
 
@@ -340,7 +382,7 @@ class SQLStore:
         row = self._exec(sql.SELECT_CALL, {"id": call_id}).fetchone()
         return codec.call_from_row(row) if row else None
 
-    def find_call(self, account_id: str, called_at, outcome: str) -> int | None:
+    def find_call(self, account_id: str, called_at: datetime, outcome: str) -> int | None:
         """The id of a standing entry with this account, time and outcome (import dedup)."""
         from collectctl.clock import to_utc_iso
 
@@ -362,27 +404,27 @@ class SQLStore:
     # -- contact statistics (core.learning) --------------------------------------------
 
     @staticmethod
-    def _stats_rows(rows: dict[tuple, list[int]]) -> list[dict]:
+    def _stats_rows(rows: StatsRows) -> list[dict[str, Any]]:
         return [{"scope": scope, "key": key, "hour": hour, "weekend": int(weekend),
                  "tries": tries, "contacts": contacts, "exposure": exposure}
                 for (scope, key, hour, weekend), (tries, contacts, exposure)
                 in sorted(rows.items())]
 
-    def bump_contact_stats(self, rows: dict[tuple, list[int]]) -> None:
+    def bump_contact_stats(self, rows: StatsRows) -> None:
         """Add ``(scope, key, hour, weekend) -> [tries, contacts, exposure]`` to the counts
         (in the caller's transaction; sorted, so concurrent writers lock rows in one
         order)."""
         if rows:
             self._many(sql.BUMP_CONTACT_STATS, self._stats_rows(rows))
 
-    def replace_contact_stats(self, rows: dict[tuple, list[int]]) -> None:
+    def replace_contact_stats(self, rows: StatsRows) -> None:
         """The whole table, as ``learn rebuild`` computed it."""
         self._exec(sql.DELETE_CONTACT_STATS)
         if rows:
             self._many(sql.INSERT_CONTACT_STATS, self._stats_rows(rows))
 
     @staticmethod
-    def _counts(rows) -> dict[str, dict[tuple[int, bool], tuple[int, int, float]]]:
+    def _counts(rows: Iterable[Any]) -> dict[str, dict[tuple[int, bool], tuple[int, int, float]]]:
         from collectctl.core.learning import MILLI
 
         out: dict[str, dict[tuple[int, bool], tuple[int, int, float]]] = {}
@@ -392,9 +434,9 @@ class SQLStore:
         return out
 
     def contact_stats(self, collector: str | None = None, account_id: str | None = None,
-                      segments: bool = True):
-        """``(accounts, segments)``: each ``{key: {(hour, weekend): (tries, contacts,
-        exposure)}}``, for a collector's open accounts (or one account) and every
+                      segments: bool = True) -> ContactStats:
+        """``(accounts, segments)`` (:class:`ContactStats`): each ``{key: {(hour, weekend):
+        (tries, contacts, exposure)}}``, for a collector's open accounts (or one account) and every
         segment (None with ``segments=False``)."""
         if account_id is not None:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_OF, {"id": account_id})
@@ -402,16 +444,16 @@ class SQLStore:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_FOR_COLLECTOR, {"collector": collector})
         accounts = self._counts(own)
         if not segments:
-            return accounts, None
-        return accounts, self._counts(self._exec(sql.SELECT_SEGMENT_STATS))
+            return ContactStats(accounts, None)
+        return ContactStats(accounts, self._counts(self._exec(sql.SELECT_SEGMENT_STATS)))
 
-    def all_contact_stats(self) -> dict[tuple, list[int]]:
+    def all_contact_stats(self) -> StatsRows:
         """The whole table, in the form :meth:`bump_contact_stats` takes (for tests)."""
         return {(scope, key, hour, bool(weekend)): [tries, contacts, exposure]
                 for scope, key, hour, weekend, tries, contacts, exposure
                 in self._exec(sql.SELECT_ALL_CONTACT_STATS)}
 
-    def calls_by_account(self, group: int = 2000):
+    def calls_by_account(self, group: int = 2000) -> Iterator[tuple[Account, list[Call]]]:
         """``(account, [calls])`` for every account with calls, the log read once in
         account order (accounts fetched ``group`` at a time)."""
         pending: list[list[Call]] = []
@@ -426,14 +468,14 @@ class SQLStore:
             pending.append([call])
         yield from self._with_accounts(pending)
 
-    def _with_accounts(self, groups: list[list[Call]]):
+    def _with_accounts(self, groups: list[list[Call]]) -> Iterator[tuple[Account, list[Call]]]:
         found = self.get_accounts([calls[0].account_id for calls in groups])
         for calls in groups:
             account = found.get(calls[0].account_id)
             if account is not None:
                 yield account, calls
 
-    def _stream(self, query: str, params=None):
+    def _stream(self, query: str, params: Params | None = None) -> Iterator[Any]:
         """Rows of a big result, a batch at a time."""
         cursor = self._exec(query, params)
         while rows := cursor.fetchmany(5000):
@@ -483,13 +525,13 @@ class SQLStore:
             out.extend(codec.payment_from_row(r) for r in rows)
         return out
 
-    def portfolio(self, collector: str):
-        """A collector's open accounts with their log, promises and payments, for planning:
-        ``(accounts, {id: [Call]}, {id: [Promise]}, {id: [Payment]})``, as of one moment."""
+    def portfolio(self, collector: str) -> Portfolio:
+        """A collector's open accounts with their log, promises and payments, for planning
+        (:class:`Portfolio`), as of one moment."""
         with self.snapshot():
             return self._portfolio(collector)
 
-    def _portfolio(self, collector: str):
+    def _portfolio(self, collector: str) -> Portfolio:
         params = {"collector": collector}
         accounts = self.list_accounts(collector, "open")
         calls: dict[str, list[Call]] = {}
@@ -504,7 +546,7 @@ class SQLStore:
         for row in self._exec(sql.SELECT_PAYMENTS_FOR_COLLECTOR, params):
             payment = codec.payment_from_row(row)
             payments.setdefault(payment.account_id, []).append(payment)
-        return accounts, calls, promises, payments
+        return Portfolio(accounts, calls, promises, payments)
 
     # -- metrics and targets ------------------------------------------------------------
 
@@ -557,17 +599,17 @@ class SQLStore:
             for name in sorted(names)
         }
 
-    def collected_by_day(self, first: date, last: date) -> list[tuple[date, str, Decimal]]:
+    def collected_by_day(self, first: date, last: date) -> list[DayCollected]:
         """Payments per day and collector (the account's), standing ones only."""
         days = {"first": first.isoformat(), "last": last.isoformat()}
-        return [(date.fromisoformat(d), c or "", codec.from_minor(m))
+        return [DayCollected(date.fromisoformat(d), c or "", codec.from_minor(m))
                 for d, c, m in self._exec(sql.COLLECTED_BY_DAY, days)]
 
     def calls_by_hour(
         self, start: datetime, end: datetime, collector: str | None = None
-    ) -> list[tuple[datetime, str, str, int]]:
-        """Standing entries per UTC hour, collector and outcome: (hour start, collector,
-        outcome, count); only ``collector``'s when given."""
+    ) -> list[HourCalls]:
+        """Standing entries per UTC hour, collector and outcome; only ``collector``'s when
+        given."""
         from collectctl.clock import to_utc_iso
 
         span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
@@ -575,7 +617,7 @@ class SQLStore:
         if collector is not None:
             span["collector"], narrow = collector, sql.ONE_COLLECTOR
         query = sql.CALLS_BY_UTC_HOUR.format(**narrow)
-        return [(datetime.fromisoformat(h + ":00:00+00:00"), c or "", o, n)
+        return [HourCalls(datetime.fromisoformat(h + ":00:00+00:00"), c or "", o, n)
                 for h, c, o, n in self._exec(query, span)]
 
     def set_targets(self, targets: Sequence[Target], now: str) -> None:

@@ -9,15 +9,23 @@ confined here: the connection, transactions, the schema-version table, migration
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from collectctl.core.models import Account
 from collectctl.errors import StoreError, UsageError
 from collectctl.i18n import _
 from collectctl.storage import codec
 from collectctl.storage.base import SQLStore
 from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from collectctl.core.chain import ChainCheck
+    from collectctl.storage.base import Cursor
+    from collectctl.storage.protocol import ListedAccount, Member, Params
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 ROLES = {"collector": "collectctl_collector", "lead": "collectctl_lead"}
@@ -43,6 +51,7 @@ class PostgresStore(SQLStore):
     """A collectctl database on a PostgreSQL server."""
 
     engine = "postgresql"
+    conn: psycopg.Connection[tuple[Any, ...]]
 
     def __init__(self, url: str, migrate: bool = False) -> None:
         import psycopg
@@ -74,10 +83,10 @@ class PostgresStore(SQLStore):
 
     # -- the connection -----------------------------------------------------------------
 
-    def _exec(self, query: str, params=None):
+    def _exec(self, query: str, params: Params | None = None) -> Cursor:
         return self.conn.execute(pg_query(query), params or {})
 
-    def _many(self, query: str, rows) -> None:
+    def _many(self, query: str, rows: Iterable[Params]) -> None:
         with self.conn.cursor() as cursor:
             cursor.executemany(pg_query(query), list(rows))
 
@@ -85,7 +94,7 @@ class PostgresStore(SQLStore):
     _begin_write = "BEGIN"
     _begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
-    def query_plan(self, query: str, params) -> str:
+    def query_plan(self, query: str, params: Params) -> str:
         """How PostgreSQL can run ``query`` when an index is usable at all (sequential
         scans off: a small test table would otherwise always be scanned)."""
         with self.transaction() as tx:
@@ -101,10 +110,10 @@ class PostgresStore(SQLStore):
     # -- schema -------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        row = self.conn.execute("SELECT to_regclass('collectctl_schema')").fetchone()
+        row = self._exec("SELECT to_regclass('collectctl_schema')").fetchone()
         if row[0] is None:
             return 0
-        row = self.conn.execute("SELECT MAX(version) FROM collectctl_schema").fetchone()
+        row = self._exec("SELECT MAX(version) FROM collectctl_schema").fetchone()
         return row[0] or 0
 
     def _migrate(self, current: int) -> None:
@@ -156,7 +165,7 @@ class PostgresStore(SQLStore):
                     pgsql.Identifier(other), ident))
                 self.conn.execute(pgsql.SQL("GRANT {} TO {}").format(
                     pgsql.Identifier(ROLES[role]), ident))
-                database = self.conn.execute("SELECT current_database()").fetchone()[0]
+                database = self._exec("SELECT current_database()").fetchone()[0]
                 self.conn.execute(pgsql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
                     pgsql.Identifier(database), ident))
         except psycopg.errors.InsufficientPrivilege as error:
@@ -165,17 +174,19 @@ class PostgresStore(SQLStore):
                              ) from None
         return not exists
 
-    def members(self) -> list[tuple[str, str]]:
+    def members(self) -> list[Member]:
         """``(name, collector|lead)`` of every login role in the team's groups."""
         rows = self.conn.execute(
             "SELECT m.rolname, g.rolname FROM pg_auth_members am"
             " JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member"
             " WHERE g.rolname IN ('collectctl_collector', 'collectctl_lead')"
             " ORDER BY m.rolname").fetchall()
-        back = {v: k for k, v in ROLES.items()}
-        return [(name, back[group]) for name, group in rows]
+        from collectctl.storage.protocol import Member
 
-    def backup_to(self, target) -> None:
+        back = {v: k for k, v in ROLES.items()}
+        return [Member(name, back[group]) for name, group in rows]
+
+    def backup_to(self, target: Path) -> None:
         raise UsageError(_("back up a PostgreSQL database with its own tools, e.g. "
                            "pg_dump --format=custom --file {file} '{url}'").format(
             file=target, url=redact_url(self.url)))
@@ -187,7 +198,7 @@ class PostgresStore(SQLStore):
         return []
 
     def whoami(self) -> str:
-        return self.conn.execute("SELECT current_user").fetchone()[0]
+        return self._exec("SELECT current_user").fetchone()[0]
 
     def team_member(self) -> str | None:
         """The connected role's name if it is a collector or lead of the team."""
@@ -197,7 +208,8 @@ class PostgresStore(SQLStore):
             " AND g.rolname IN ('collectctl_collector', 'collectctl_lead') LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def table_rows(self, table: str, columns: tuple[str, ...], batch: int = 5000):
+    def table_rows(self, table: str, columns: tuple[str, ...],
+                   batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Every row in key order through a server-side cursor (a big table is streamed,
         not held in memory)."""
         from collectctl.storage import sql
@@ -207,7 +219,7 @@ class PostgresStore(SQLStore):
             while rows := cursor.fetchmany(batch):
                 yield [dict(zip(columns, row, strict=True)) for row in rows]
 
-    def check_chain(self):
+    def check_chain(self) -> ChainCheck:
         """The chain walked through a server-side cursor (ten million entries stream)."""
         from collectctl.core import chain
         from collectctl.storage import sql
@@ -224,7 +236,7 @@ class PostgresStore(SQLStore):
         # commit) at the chain's end.
         self.conn.execute("SELECT pg_advisory_xact_lock(7232)")
 
-    def _stream(self, query: str, params=None):
+    def _stream(self, query: str, params: Params | None = None) -> Iterator[Any]:
         """Through a server-side cursor (millions of rows stream), in the caller's
         transaction or a snapshot of its own."""
         with self.snapshot(), self.conn.cursor(name="stream") as cursor:
@@ -232,7 +244,8 @@ class PostgresStore(SQLStore):
             cursor.execute(pg_query(query), params or {})
             yield from cursor
 
-    def load_rows(self, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    def load_rows(self, table: str, columns: tuple[str, ...],
+                  rows: list[dict[str, Any]]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
         the tables' owner, whom row-level security does not apply to."""
         with self.conn.cursor() as cursor, cursor.copy(
@@ -253,7 +266,7 @@ class PostgresStore(SQLStore):
     # -- bulk paths ---------------------------------------------------------------------
 
     def insert_accounts(
-        self, accounts: Sequence[tuple[Account, str]], batch_id: int | None, now: str
+        self, accounts: Sequence[ListedAccount], batch_id: int | None, now: str
     ) -> None:
         """New accounts by COPY (a million rows is seconds, not minutes); their phones by
         COPY into a temporary table, then one INSERT that skips duplicates."""

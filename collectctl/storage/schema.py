@@ -9,7 +9,10 @@ migration: add the next one.
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+#: A statement every engine runs (with the dialect words), or ``{engine: text}``.
+Statement = str | dict[str, str]
+
+MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
     (
         1,
         "m001_accounts_phones_batches",
@@ -283,7 +286,7 @@ DIALECTS = {
 }
 
 
-def statements(engine: str, migration: list) -> list[str]:
+def statements(engine: str, migration: list[Statement]) -> list[str]:
     """The DDL of one migration in ``engine``'s dialect. A statement is portable text with
     the dialect words, or ``{engine: text}`` for a statement only some engines run."""
     words = DIALECTS[engine]

@@ -7,6 +7,8 @@ fixed clauses built here, never with user text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 ACCOUNT_COLUMNS = (
     "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
     "paydays, timezone, assigned_to, risk, notes, status, as_of"
@@ -133,9 +135,10 @@ SELECT DISTINCT assigned_to FROM accounts WHERE assigned_to IS NOT NULL ORDER BY
 
 def account_filters(
     collector: str | None, status: str | None, min_amount_minor: int | None
-) -> tuple[str, dict]:
+) -> tuple[str, dict[str, str | int]]:
     """A WHERE clause (fixed text, named parameters) for listing accounts."""
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, str | int] = {}
     if collector is not None:
         clauses.append("a.assigned_to = :collector")
         params["collector"] = collector
@@ -162,7 +165,7 @@ def ids_param(engine: str, values) -> dict:
     return {"ids": list(values)}
 
 
-def in_list(values: list[str] | tuple[str, ...]) -> tuple[str, dict]:
+def in_list(values: Sequence[str]) -> tuple[str, dict[str, str]]:
     """Named placeholders ``:v0, :v1, ...`` and their parameters for an ``IN (...)`` list."""
     params = {f"v{n}": value for n, value in enumerate(values)}
     return ",".join(f":{name}" for name in params), params

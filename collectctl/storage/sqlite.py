@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage.base import SQLStore
 from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+
+if TYPE_CHECKING:
+    from collectctl.storage.base import Cursor
+    from collectctl.storage.protocol import Params
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -30,6 +36,7 @@ class SQLiteStore(SQLStore):
     """A collectctl database in one SQLite file."""
 
     engine = "sqlite"
+    conn: sqlite3.Connection
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -129,14 +136,14 @@ class SQLiteStore(SQLStore):
         return isinstance(error, sqlite3.OperationalError) and (
             "locked" in str(error) or "busy" in str(error))
 
-    def query_plan(self, query: str, params) -> str:
+    def query_plan(self, query: str, params: Params) -> str:
         """How SQLite would run ``query`` (EXPLAIN QUERY PLAN), for tests and tuning."""
         return " ".join(row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query,
                                                            params))
 
-    def _exec(self, query: str, params=None):
+    def _exec(self, query: str, params: Params | None = None) -> Cursor:
         return self.conn.execute(query, params or {})
 
-    def _many(self, query: str, rows) -> None:
+    def _many(self, query: str, rows: Iterable[Params]) -> None:
         self.conn.executemany(query, rows)
 

@@ -1,0 +1,277 @@
+"""What a store is: the :class:`Store` protocol both engines satisfy, and the named
+results its reads return.
+
+The app and cli layers annotate ``store`` with :class:`Store`, never with an engine's
+class, so each of them works on SQLite and PostgreSQL alike; mypy checks that
+:class:`~collectctl.storage.sqlite.SQLiteStore` and
+:class:`~collectctl.storage.postgres.PostgresStore` are both one
+(:func:`collectctl.storage.open_store` returns a ``Store``). What only a team server can do
+is :class:`TeamStore`; :func:`team_store` says whether a store is one.
+
+This module costs nothing at start-up: ``typing`` only, the core types for annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, runtime_checkable
+
+if TYPE_CHECKING:
+    from collectctl.core.chain import ChainCheck
+    from collectctl.core.learning import Counts
+    from collectctl.core.metrics import Tally
+    from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
+    from collectctl.core.targets import Target
+    from collectctl.storage.base import Transaction
+
+T = TypeVar("T")
+
+#: Contact statistics as the store counts them: ``(scope, key, hour, weekend) ->
+#: [tries, contacts, exposure]`` (exposure in thousandths; see core.learning).
+StatsRows = dict[tuple[str, str, int, bool], list[int]]
+
+
+class Fingerprint(NamedTuple):
+    """What an import needs to know of a stored account to skip an unchanged row."""
+
+    row_hash: str  # of the parsed row the account was last written from
+    status: str  # open | closed
+    raw_hash: str | None  # of the raw row and its reading context (None: not yet known)
+    has_valid_phone: bool
+
+
+class ListedAccount(NamedTuple):
+    """An account as a list gives it, for :meth:`Store.insert_accounts` /
+    :meth:`Store.update_accounts`, with the fingerprints an import compares next time."""
+
+    account: Account
+    row_hash: str
+    raw_hash: str | None = None
+
+
+class TableTotal(NamedTuple):
+    """A table's size, as ``db copy`` checks it on both sides."""
+
+    rows: int
+    money_minor: int  # the sum of its money column in minor units (0 if it has none)
+
+
+class Portfolio(NamedTuple):
+    """A collector's open accounts with their log, promises and payments by account id,
+    read as of one moment (for planning)."""
+
+    accounts: list[Account]
+    calls: dict[str, list[Call]]
+    promises: dict[str, list[Promise]]
+    payments: dict[str, list[Payment]]
+
+
+class ContactStats(NamedTuple):
+    """Counts ``{key: {(hour, weekend): (tries, contacts, exposure)}}`` of accounts and of
+    segments (None when not asked for)."""
+
+    accounts: Mapping[str, Counts]
+    segments: Mapping[str, Counts] | None
+
+
+class DayCollected(NamedTuple):
+    """Standing payments of one day on one collector's accounts."""
+
+    day: date
+    collector: str  # "" for unassigned accounts
+    amount: Decimal
+
+
+class HourCalls(NamedTuple):
+    """Standing log entries of one UTC hour, collector and outcome."""
+
+    hour: datetime  # the hour's start, UTC
+    collector: str  # "" when the entry names none
+    outcome: str
+    calls: int
+
+
+class Member(NamedTuple):
+    """A login role of a team server."""
+
+    name: str
+    role: str  # collector | lead
+
+
+#: Named parameters of a statement.
+Params = Mapping[str, Any]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A collectctl database, whatever the engine (see :mod:`collectctl.storage.base`
+    for what each operation does). Money in and out is ``Decimal``; ``now`` strings are
+    UTC ISO-8601 as :func:`collectctl.clock.to_utc_iso` writes them."""
+
+    engine: str  # "sqlite" | "postgresql"
+    #: The schema version this open upgraded the database from (None: no upgrade).
+    upgraded_from: int | None
+
+    def close(self) -> None: ...
+
+    # -- transactions and schema -------------------------------------------------------
+
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    def snapshot(self) -> AbstractContextManager[None]: ...
+
+    def atomically(self, work: Callable[[Transaction], T], attempts: int = 5) -> T: ...
+
+    def schema_version(self) -> int: ...
+
+    def check(self) -> list[str]: ...
+
+    def backup_to(self, target: Path) -> None: ...
+
+    def query_plan(self, query: str, params: Params) -> str: ...
+
+    # -- import batches ----------------------------------------------------------------
+
+    def begin_batch(self, kind: str, file_name: str, encoding: str, imported_at: str) -> int: ...
+
+    def finish_batch(self, batch_id: int, sha256: str, counts: dict[str, int]) -> None: ...
+
+    def find_batch(self, kind: str, sha256: str,
+                   before_id: int | None = None) -> ImportBatch | None: ...
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def account_fingerprints(self, ids: Sequence[str]) -> dict[str, Fingerprint]: ...
+
+    def set_raw_hashes(self, pairs: Sequence[tuple[str, str]]) -> None: ...
+
+    def insert_accounts(self, accounts: Sequence[ListedAccount], batch_id: int | None,
+                        now: str) -> None: ...
+
+    def update_accounts(self, accounts: Sequence[ListedAccount], batch_id: int | None,
+                        now: str) -> None: ...
+
+    def accounts_without_valid_phone(self, ids: Sequence[str]) -> list[str]: ...
+
+    def close_missing(self, seen_ids: Iterable[str], collector: str | None,
+                      batch_id: int | None, now: str) -> int: ...
+
+    def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]: ...
+
+    def get_account(self, account_id: str) -> Account | None: ...
+
+    def list_accounts(self, collector: str | None = None, status: str | None = None,
+                      min_amount_minor: int | None = None) -> list[Account]: ...
+
+    def collectors(self) -> list[str]: ...
+
+    def assign(self, pairs: Sequence[tuple[str, str]], now: str) -> None: ...
+
+    # -- whole tables (db copy) --------------------------------------------------------
+
+    def table_rows(self, table: str, columns: tuple[str, ...],
+                   batch: int = 5000) -> Iterator[list[dict[str, Any]]]: ...
+
+    def load_rows(self, table: str, columns: tuple[str, ...],
+                  rows: list[dict[str, Any]]) -> None: ...
+
+    def totals(self) -> dict[str, TableTotal]: ...
+
+    def after_load(self) -> None: ...
+
+    def copy_from(self, source: Store) -> dict[str, TableTotal]: ...
+
+    def count(self, table: str) -> int: ...
+
+    # -- the call log ------------------------------------------------------------------
+
+    def add_call(self, call: Call, now: str, batch_id: int | None = None) -> int: ...
+
+    def hold_log(self) -> None: ...
+
+    def check_chain(self) -> ChainCheck: ...
+
+    def get_call(self, call_id: int) -> Call | None: ...
+
+    def find_call(self, account_id: str, called_at: datetime, outcome: str) -> int | None: ...
+
+    def calls_of(self, account_id: str) -> list[Call]: ...
+
+    def last_call_by(self, collector: str) -> Call | None: ...
+
+    def calls_by_account(self, group: int = 2000) -> Iterator[tuple[Account, list[Call]]]: ...
+
+    # -- contact statistics ------------------------------------------------------------
+
+    def bump_contact_stats(self, rows: StatsRows) -> None: ...
+
+    def replace_contact_stats(self, rows: StatsRows) -> None: ...
+
+    def contact_stats(self, collector: str | None = None, account_id: str | None = None,
+                      segments: bool = True) -> ContactStats: ...
+
+    def all_contact_stats(self) -> StatsRows: ...
+
+    # -- phones, promises, payments ----------------------------------------------------
+
+    def set_phone_valid(self, account_id: str, number: str, valid: bool) -> bool: ...
+
+    def add_phone(self, account_id: str, phone: Phone, source: str, now: str) -> bool: ...
+
+    def add_promise(self, promise: Promise, call_id: int) -> int: ...
+
+    def promises_of(self, account_id: str) -> list[Promise]: ...
+
+    def promises(self, collector: str | None = None) -> list[Promise]: ...
+
+    def add_payment(self, payment: Payment, now: str, call_id: int | None = None,
+                    batch_id: int | None = None) -> bool: ...
+
+    def payments_of(self, account_id: str) -> list[Payment]: ...
+
+    def payments_for(self, ids: Sequence[str]) -> list[Payment]: ...
+
+    def portfolio(self, collector: str) -> Portfolio: ...
+
+    # -- metrics and targets -----------------------------------------------------------
+
+    def tallies(self, start: datetime, end: datetime, first: date, last: date, today: date,
+                grace_days: int, collector: str | None = None,
+                counts: dict[str, dict[str, int]] | None = None) -> dict[str, Tally]: ...
+
+    def collected_by_day(self, first: date, last: date) -> list[DayCollected]: ...
+
+    def calls_by_hour(self, start: datetime, end: datetime,
+                      collector: str | None = None) -> list[HourCalls]: ...
+
+    def set_targets(self, targets: Sequence[Target], now: str) -> None: ...
+
+    def targets(self) -> list[Target]: ...
+
+    def clear_targets(self) -> int: ...
+
+    def balances_by_collector(self) -> dict[str, Decimal]: ...
+
+    def skip_list(self, skip_codes: Sequence[str]) -> list[str]: ...
+
+
+@runtime_checkable
+class TeamStore(Store, Protocol):
+    """A team server's store: roles for its members (PostgreSQL only)."""
+
+    def add_member(self, name: str, role: str, password: str | None = None) -> bool: ...
+
+    def members(self) -> list[Member]: ...
+
+    def whoami(self) -> str: ...
+
+    def team_member(self) -> str | None: ...
+
+
+def team_store(store: Store) -> TeamStore | None:
+    """``store`` as a team server's, or None when its engine has no roles (SQLite)."""
+    return store if isinstance(store, TeamStore) else None
