@@ -13,7 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from collectctl.core.models import Account, Call, Payment, Promise
-from collectctl.core.outcomes import Outcome
+from collectctl.core.outcomes import EFFECT_NEEDS, Outcome
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -130,10 +130,11 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
     debtor_now = called_at.astimezone(ZoneInfo(account.timezone))
     today = called_at.date()
     day = parse_day(entry.day, today, rules.date_order) if entry.day else None
-    amount = _amount(entry.amount, outcome) if "amount" in outcome.needs or entry.amount else None
-    if "date" in outcome.needs and day is None:
+    needs = {*outcome.needs, *EFFECT_NEEDS.get(outcome.effect, ())}
+    amount = _amount(entry.amount, outcome) if "amount" in needs or entry.amount else None
+    if "date" in needs and day is None:
         raise UsageError(_("{code} needs a date (--date)").format(code=outcome.code))
-    if "time" in outcome.needs and not entry.at:
+    if "time" in needs and not entry.at:
         raise UsageError(_("{code} needs a time (--at 15:30)").format(code=outcome.code))
     phone = dialled_phone(account, entry.phone, rules.phone_region)
     call = Call(
@@ -142,6 +143,7 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         source=entry.source,
     )
     if outcome.effect == "promise":
+        assert day is not None and amount is not None  # the effect's needs, checked above
         if day < today:
             raise UsageError(_("--date {day} is in the past").format(day=day.isoformat()))
         if day > today + timedelta(days=rules.promise_max_days):
@@ -151,6 +153,7 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
     if outcome.effect == "payment":
         paid_on = day or today
+        assert amount is not None  # the effect's needs, checked above
         if paid_on > today:
             raise UsageError(_("--date {day} is in the future").format(day=paid_on.isoformat()))
         if amount > balance and not rules.allow_overpay:
@@ -160,6 +163,7 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         return PlannedEntry(call, payment=Payment(None, account.account_id, amount, paid_on,
                                                   source=entry.source))
     if outcome.effect == "callback":
+        assert entry.at  # the effect's needs, checked above
         moment = parse_moment(entry.at, day or debtor_now.date(), account.timezone)
         if moment < called_at:
             raise UsageError(_("--at {at} is in the past").format(at=moment.isoformat()))

@@ -22,6 +22,9 @@ EFFECTS = (
     "skip",              # the account needs skip tracing
 )
 NEEDS = ("amount", "date", "time")
+#: What an effect cannot do without, whatever an outcome's own ``needs`` says (a code in
+#: the config with ``effect: promise`` and no ``needs`` still asks for amount and date).
+EFFECT_NEEDS = {"promise": ("amount", "date"), "payment": ("amount",), "callback": ("time",)}
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,29 @@ def test_configured_outcome_codes(cli, tmp_path):
     assert show(cli)["calls"][0]["outcome"] == "left-message"
 
 
+@pytest.mark.parametrize(("code", "effect", "missing"), [
+    ("promised", "promise", "needs an amount (--amount)"),
+    ("banked", "payment", "needs an amount (--amount)"),
+    ("call-later", "callback", "needs a time (--at 15:30)"),
+])
+def test_a_configured_code_needs_what_its_effect_needs(cli, tmp_path, code, effect, missing):
+    # The config gives an effect and no ``needs``: a usage error, not an internal
+    # TypeError from comparing a missing date or amount (found by mypy).
+    config = tmp_path / "c.yaml"
+    config.write_text(f"outcomes:\n  {code}:\n    effect: {effect}\n")
+    from collectctl.cli import app
+
+    result = cli.runner.invoke(app, ["--config", str(config), "--db", str(cli.db), "--now",
+                                     cli.now, "log", "A-1", code])
+    assert result.exit_code == 2, result.output
+    assert f"{code} {missing}" in result.stderr
+    assert show(cli)["calls"] == []
+    if effect == "promise":
+        result = cli.runner.invoke(app, ["--config", str(config), "--db", str(cli.db),
+                                         "--now", cli.now, "log", "A-1", code, "-a", "100"])
+        assert result.exit_code == 2 and f"{code} needs a date (--date)" in result.stderr
+
+
 def test_the_file_lists_promises_payments_and_calls(cli):
     log(cli, "A-1", "na")
     log(cli, "A-1", "ptp", "-a", "3000", "-d", "2026-12-10", "-n", "salary on the 10th")
