@@ -356,7 +356,7 @@ def _convert(value: Any, hint: Any, where: str) -> Any:
             return None
         (inner,) = [a for a in args if a is not type(None)]
         return _convert(value, inner, where)
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         if not isinstance(value, dict):
             raise ValueError(_("must be a mapping of keys"))
         return _build(hint, value, where)
@@ -434,7 +434,7 @@ def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
         full_key = f"{prefix}{key}"
         hint = hints[f.name]
         try:
-            if is_dataclass(hint) and isinstance(data[key], dict):
+            if isinstance(hint, type) and is_dataclass(hint) and isinstance(data[key], dict):
                 value = _build(hint, data[key], where, prefix=f"{full_key}.")
             else:
                 value = _convert(data[key], hint, where)

@@ -19,7 +19,6 @@ from collectctl.core.planning import (
     Overflow,
     Plan,
     PlannedCall,
-    Portfolio,
     Week,
     WhyNot,
     best_days,
@@ -50,15 +49,14 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
     in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
     from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
     accounts' hours from what is known instead of taking the best estimate."""
-    accounts, calls, promises, payments = store.portfolio(collector)
-    if not accounts:
+    portfolio = store.portfolio(collector)
+    if not portfolio.accounts:
         known = store.collectors()
         if collector not in known:
             raise UsageError(_("no open accounts assigned to {who!r} (collectors: {known})")
                              .format(who=collector, known=", ".join(known) or _("none")))
     learned = _learned(store, settings, collector, day, explore, segments)
-    return plan_day(Portfolio(accounts, calls, promises, payments), settings, now, collector,
-                    day, limit, leave_out, learned)
+    return plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
 
 
 def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:

@@ -399,14 +399,14 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             if account.timezone not in local_cache:
                 local_cache[account.timezone] = [
                     (s.astimezone(zone), (s + step).astimezone(zone)) for s in slot_starts]
-            row = []
+            built: list[Decimal] = []
             for local, local_end in local_cache[account.timezone]:
                 key = (pack_name, local.date())
                 if key not in hours_cache:
                     hours_cache[key] = R.legal_hours(pack, local.date())
-                row.append(R.quality(local, local_end, account.work_start, settings.call,
-                                     hours_cache[key]))
-            profiles[profile] = (tuple(row), tuple(float(q) for q in row))
+                built.append(R.quality(local, local_end, account.work_start, settings.call,
+                                       hours_cache[key]))
+            profiles[profile] = (tuple(built), tuple(float(q) for q in built))
         row, floats = profiles[profile]
         if learned is not None:
             floats = learned.row(account, pack_name, local_day, floats,

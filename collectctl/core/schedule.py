@@ -50,9 +50,9 @@ def schedule(candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
     """
     taken: dict[int, int] = {}
     owner: dict[int, int] = {}
-    pinned = [i for i, c in enumerate(candidates) if c.pinned is not None]
+    pinned = {i: c.pinned for i, c in enumerate(candidates) if c.pinned is not None}
     for i in sorted(pinned, key=lambda i: -candidates[i].weight):
-        want = min(max(candidates[i].pinned, 0), slots - 1)
+        want = min(max(pinned[i], 0), slots - 1)
         for s in [*range(want, slots), *range(want - 1, -1, -1)]:
             if s not in owner:
                 owner[s], taken[i] = i, s

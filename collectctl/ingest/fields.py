@@ -476,7 +476,7 @@ def _fast_rules(region: str):
 
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if (meta is None or meta.national_prefix != "0" or meta.national_prefix_for_parsing != "0"
-            or meta.national_prefix_transform_rule
+            or meta.national_prefix_transform_rule or meta.country_code is None
             or len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ())) != 1):
         return None
 

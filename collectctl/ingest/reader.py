@@ -58,7 +58,7 @@ _ESCAPE = "collectctl-surrogateescape"
 _escapes = 0
 
 
-def _escape_counted(error: UnicodeDecodeError):
+def _escape_counted(error: UnicodeError) -> tuple[str | bytes, int]:
     global _escapes
     _escapes += 1
     return codecs.lookup_error("surrogateescape")(error)

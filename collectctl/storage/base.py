@@ -25,13 +25,13 @@ from collectctl.storage.protocol import (
     HourCalls,
     ListedAccount,
     Params,
-    Portfolio,
     StatsRows,
     TableTotal,
 )
 
 if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
+    from collectctl.core.planning import Portfolio
     from collectctl.storage.protocol import Store
 
 T = TypeVar("T")
@@ -527,11 +527,13 @@ class SQLStore:
 
     def portfolio(self, collector: str) -> Portfolio:
         """A collector's open accounts with their log, promises and payments, for planning
-        (:class:`Portfolio`), as of one moment."""
+        (:class:`~collectctl.core.planning.Portfolio`), as of one moment."""
         with self.snapshot():
             return self._portfolio(collector)
 
     def _portfolio(self, collector: str) -> Portfolio:
+        from collectctl.core.planning import Portfolio
+
         params = {"collector": collector}
         accounts = self.list_accounts(collector, "open")
         calls: dict[str, list[Call]] = {}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collectctl.core.learning import Counts
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
+    from collectctl.core.planning import Portfolio
     from collectctl.core.targets import Target
     from collectctl.storage.base import Transaction
 
@@ -58,16 +59,6 @@ class TableTotal(NamedTuple):
 
     rows: int
     money_minor: int  # the sum of its money column in minor units (0 if it has none)
-
-
-class Portfolio(NamedTuple):
-    """A collector's open accounts with their log, promises and payments by account id,
-    read as of one moment (for planning)."""
-
-    accounts: list[Account]
-    calls: dict[str, list[Call]]
-    promises: dict[str, list[Promise]]
-    payments: dict[str, list[Payment]]
 
 
 class ContactStats(NamedTuple):

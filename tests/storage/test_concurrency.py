@@ -104,7 +104,9 @@ def test_a_reader_never_sees_half_of_a_write(cli, make_csv):
     reads = 0
     try:
         while writer.poll() is None:
-            _accounts, calls, promises, payments = store.portfolio("alice")
+            portfolio = store.portfolio("alice")
+            calls, promises, payments = (portfolio.calls, portfolio.promises,
+                                         portfolio.payments)
             ids = {c.id for entries in calls.values() for c in entries}
             assert all(p.call_id in ids for ps in promises.values() for p in ps)
             assert all(y.call_id in ids for ys in payments.values() for y in ys

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from collectctl.core.models import Account, Call, Payment, Phone
+from collectctl.core.planning import Portfolio
 from collectctl.storage import open_store
 from collectctl.storage.protocol import (
     ContactStats,
@@ -19,7 +20,6 @@ from collectctl.storage.protocol import (
     Fingerprint,
     HourCalls,
     ListedAccount,
-    Portfolio,
     Store,
     TableTotal,
     TeamStore,
