@@ -16,11 +16,14 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectctl.errors import ConfigError
 from collectctl.i18n import _
 from collectctl.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from collectctl.core.outcomes import OutcomeBook
 
 APP_NAME = "collectctl"
 ENV_CONFIG = "COLLECTCTL_CONFIG"
@@ -320,7 +323,7 @@ class Settings:
     source: str | None = field(default=None, metadata={"internal": True})
 
 
-def outcome_book(settings: Settings):
+def outcome_book(settings: Settings) -> OutcomeBook:
     """The outcome codes in force: the built-in set, with the config's codes replacing or
     adding to it."""
     from collectctl.core.outcomes import DEFAULT_OUTCOMES, Outcome, OutcomeBook

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from collectctl.config import Settings
 from collectctl.core.accounts import AccountView
@@ -12,8 +13,11 @@ from collectctl.core.activity import Hold
 from collectctl.core.models import Call, Payment
 from collectctl.core.promises import PromiseView
 
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
-def account_file(store, settings: Settings, today: date, account_id: str):
+
+def account_file(store: Store, settings: Settings, today: date, account_id: str):
     """The :class:`~collectctl.app.accounts.Dossier` of one account."""
     from collectctl.app.calls import require_account
     from collectctl.config import outcome_book

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from collectctl.app import learn as learner
 from collectctl.clock import to_utc_iso
@@ -22,6 +23,9 @@ from collectctl.core.outcomes import Outcome
 from collectctl.core.promises import PromiseView
 from collectctl.errors import UsageError
 from collectctl.i18n import _
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def entry_rules(settings: Settings, allow_overpay: bool = False) -> EntryRules:
                       settings.promise.max_days, allow_overpay)
 
 
-def require_account(store, account_id: str) -> Account:
+def require_account(store: Store, account_id: str) -> Account:
     account = store.get_account(account_id)
     if account is None:
         raise UsageError(_("no account {id!r}").format(id=account_id))
@@ -67,7 +71,8 @@ def collector_name(settings: Settings, given: str | None) -> str:
     return name
 
 
-def write_entry(store, planned: PlannedEntry, now: datetime, batch_id: int | None = None):
+def write_entry(store: Store, planned: PlannedEntry, now: datetime,
+                batch_id: int | None = None) -> tuple[Call, bool]:
     """Append the entry and apply its effects (inside the caller's transaction)."""
     stamp = to_utc_iso(now)
     call = planned.call
@@ -85,7 +90,7 @@ def write_entry(store, planned: PlannedEntry, now: datetime, batch_id: int | Non
 
 
 def log_call(
-    store, settings: Settings, now: datetime, account_id: str, outcome_name: str, *,
+    store: Store, settings: Settings, now: datetime, account_id: str, outcome_name: str, *,
     collector: str | None = None, amount: str | None = None, day: str | None = None,
     at: str | None = None, phone: str | None = None, note: str | None = None,
     allow_overpay: bool = False,
@@ -101,7 +106,7 @@ def log_call(
         planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
         call, flipped = write_entry(store, planned, now)
         learner.record(store, settings, account, call)
-        valid = tuple(p.number for p in store.get_account(account_id).phones if p.valid)
+        valid = tuple(p.number for p in require_account(store, account_id).phones if p.valid)
         return account, owed, planned, call, flipped, valid
 
     account, owed, planned, call, flipped, valid = store.atomically(work)
@@ -110,7 +115,7 @@ def log_call(
     return Logged(call, outcome, account, planned, flipped, valid, owed)
 
 
-def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
+def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = None,
          collector: str | None = None) -> Undone:
     """Reverse the collector's last entry (or the one named) by appending a reversal."""
     who = collector_name(settings, collector)
@@ -139,7 +144,7 @@ def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
     return Undone(reversal, target, restored)
 
 
-def resume(store, settings: Settings, now: datetime, account_id: str,
+def resume(store: Store, settings: Settings, now: datetime, account_id: str,
            collector: str | None = None, note: str | None = None) -> Call:
     """Lift a dispute or cease-contact hold by appending a ``resume`` entry."""
     who = collector_name(settings, collector)
@@ -155,7 +160,7 @@ def resume(store, settings: Settings, now: datetime, account_id: str,
     return store.atomically(work)
 
 
-def record_payment(store, settings: Settings, now: datetime, payment: Payment,
+def record_payment(store: Store, settings: Settings, now: datetime, payment: Payment,
                    allow_overpay: bool = False) -> bool:
     """Record a payment from ``pay``; False if its reference was already recorded."""
 
@@ -171,7 +176,7 @@ def record_payment(store, settings: Settings, now: datetime, payment: Payment,
     return store.atomically(work)
 
 
-def add_contact(store, now: datetime, account_id: str, phone: Phone) -> bool:
+def add_contact(store: Store, now: datetime, account_id: str, phone: Phone) -> bool:
     """Add a number a collector gathered; False if the account already has it."""
 
     def work(_tx):
@@ -181,7 +186,7 @@ def add_contact(store, now: datetime, account_id: str, phone: Phone) -> bool:
     return store.atomically(work)
 
 
-def mark_contact_invalid(store, account_id: str, number: str) -> bool:
+def mark_contact_invalid(store: Store, account_id: str, number: str) -> bool:
     """Mark one of the account's numbers as not reaching the debtor; False if it already
     was."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from collectctl.clock import to_utc_iso
@@ -40,6 +40,12 @@ from collectctl.ingest.headers import (
 )
 from collectctl.ingest.reader import open_table
 from collectctl.private_files import private_output
+from collectctl.storage.protocol import ListedAccount
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from collectctl.storage.protocol import Store
 
 CHUNK_ROWS = 2_000
 #: Files at least this big are parsed partly in a worker process (one per spare core)
@@ -78,7 +84,7 @@ class RowSink(Protocol):
 
 
 def _run_import(
-    store, path: Path, kind: FileKind, settings: Settings, now: datetime,
+    store: Store, path: Path, kind: FileKind, settings: Settings, now: datetime,
     options: ImportOptions, progress: Progress | None,
     make_sink: Callable[[ColumnMap, int, ImportResult], RowSink],
 ) -> ImportResult:
@@ -150,7 +156,7 @@ def _reject(result: ImportResult, line: int, account_id: str | None, reason: str
 
 
 def import_accounts(
-    store, path: Path, settings: Settings, now: datetime,
+    store: Store, path: Path, settings: Settings, now: datetime,
     options: ImportOptions = ImportOptions(), progress: Progress | None = None,
 ) -> ImportResult:
     """Import an account list into ``store``; return what happened (nothing raised for bad rows)."""
@@ -170,7 +176,9 @@ def import_accounts(
     return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
 
 
-_worker_state: tuple | None = None
+_worker_state: tuple[ColumnMap, RowContext] | None = None
+#: A chunk of account rows parsed: each an account and its fingerprint, or why not.
+_Parsed = list[tuple[Account, str] | RowError]
 
 
 def _worker_init(columns: ColumnMap, ctx: RowContext) -> None:
@@ -178,7 +186,9 @@ def _worker_init(columns: ColumnMap, ctx: RowContext) -> None:
     _worker_state = (columns, ctx)
 
 
-def _worker_parse(rows: list[tuple[int, list[str]]]) -> list:
+def _worker_parse(rows: list[tuple[int, list[str]]]) -> _Parsed:
+    if _worker_state is None:
+        raise RuntimeError("a parse worker starts with _worker_init")
     columns, ctx = _worker_state
     return [normalize_account(line, cells, columns, ctx) for line, cells in rows]
 
@@ -192,14 +202,14 @@ class _AccountSink:
     ahead of this process, which reads, hashes and writes in file order.
     """
 
-    def __init__(self, store, columns, ctx, batch_id, stamp, result, options,
+    def __init__(self, store: Store, columns, ctx, batch_id, stamp, result, options,
                  parallel: bool = False) -> None:
         self.store, self.columns, self.ctx = store, columns, ctx
         self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
         self.seen: dict[str, int] = {}
         self.pending: list[tuple[int, list[str], str | None, str]] = []
         self.inflight: deque = deque()
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
         self.parallel = parallel
         self.id_index = columns.columns["account_id"]
         # Everything besides the cells that decides what a row reads as.
@@ -253,16 +263,18 @@ class _AccountSink:
         result, work = self.result, []
         for row in pending:
             existing = known.get(row[2]) if row[2] else None
-            if existing is not None and existing[2] == row[3] and existing[1] == "open":
+            if (existing is not None and existing.raw_hash == row[3]
+                    and existing.status == "open"):
                 # The same raw row as last time: unchanged, without parsing.
                 result.unchanged += 1
-                if not existing[3]:
+                if not existing.has_valid_phone:
                     result.no_valid_phone.append(row[2])
             else:
                 work.append(row)
         if not work:
             return
         to_parse = [(line, cells) for line, cells, _a, _r in work]
+        parsed: _Parsed | Future[_Parsed]
         if self.parallel and to_parse:
             if self.pool is None:
                 from concurrent.futures import ProcessPoolExecutor
@@ -298,9 +310,9 @@ class _AccountSink:
                 continue
             account, digest = outcome
             if existing is None:
-                new.append((account, digest, raw))
-            elif existing[:2] != (digest, "open"):
-                maybe.append((account, digest, raw))
+                new.append(ListedAccount(account, digest, raw))
+            elif (existing.row_hash, existing.status) != (digest, "open"):
+                maybe.append(ListedAccount(account, digest, raw))
             else:
                 result.unchanged += 1
                 settled.append((account.account_id, raw))
@@ -313,7 +325,7 @@ class _AccountSink:
                 result.unchanged += 1
                 settled.append((account.account_id, raw))
             else:
-                changed.append((merged, digest, raw))
+                changed.append(ListedAccount(merged, digest, raw))
         store.insert_accounts(new, self.batch_id, self.stamp)
         store.update_accounts(changed, self.batch_id, self.stamp)
         if settled:
@@ -326,7 +338,7 @@ class _AccountSink:
         result.no_valid_phone.extend(store.accounts_without_valid_phone(sorted(written)))
         result.no_valid_phone.extend(
             aid for _l, _c, aid, _r in pending
-            if aid and aid not in written and aid in known and not known[aid][3])
+            if aid and aid not in written and aid in known and not known[aid].has_valid_phone)
 
 
 # -- payments and calls ---------------------------------------------------------------------
@@ -335,7 +347,7 @@ class _AccountSink:
 class _Accounts:
     """Accounts an import touches, read once each, with their balance kept current."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._cache: dict[str, tuple[Account, Decimal]] = {}
 
@@ -357,7 +369,7 @@ class _Accounts:
 
 
 def import_payments(
-    store, path: Path, settings: Settings, now: datetime,
+    store: Store, path: Path, settings: Settings, now: datetime,
     options: ImportOptions = ImportOptions(), progress: Progress | None = None,
 ) -> ImportResult:
     """Import the bank's payments feed; a reference already recorded on the account is
@@ -374,7 +386,7 @@ def import_payments(
             except f.FieldError as error:
                 _reject(result, line, account_id, str(error), cells)
                 return
-            found = accounts.get(account_id)
+            found = accounts.get(payment.account_id)
             if found is None:
                 _reject(result, line, account_id,
                         _("no account {id!r}").format(id=account_id), cells)
@@ -388,7 +400,7 @@ def import_payments(
                 return
             if store.add_payment(payment, stamp, batch_id=batch_id):
                 result.inserted += 1
-                accounts.paid(account_id, payment.amount)
+                accounts.paid(payment.account_id, payment.amount)
             else:
                 result.unchanged += 1
 
@@ -418,7 +430,7 @@ def _payment_row(cells, columns, account_id, order, today) -> Payment:
 
 
 def import_calls(
-    store, path: Path, settings: Settings, now: datetime,
+    store: Store, path: Path, settings: Settings, now: datetime,
     options: ImportOptions = ImportOptions(), progress: Progress | None = None,
 ) -> ImportResult:
     """Import a dialer's or spreadsheet's call results, each checked and applied as ``log``
@@ -447,7 +459,7 @@ def import_calls(
             collector = get("collector") or options.collector or settings.me
             try:
                 if outcome is None:
-                    book.get(get("outcome") or "")  # raises with the list of codes
+                    outcome = book.get(get("outcome") or "")  # raises, listing the codes
                 called_at = parse_call_time(get("called_at") or "", order, settings.timezone)
                 entry = EntryInput(account, outcome, collector, now, get("amount"), get("date"),
                                    get("callback_at"), get("phone"), get("note"),
@@ -456,16 +468,16 @@ def import_calls(
             except (CollectError, f.FieldError) as error:
                 _reject(result, line, account_id, str(error), cells)
                 return
-            if store.find_call(account_id, called_at, outcome.code):
+            if store.find_call(account.account_id, called_at, outcome.code):
                 result.unchanged += 1
                 return
             call, _flipped = write_entry(store, planned, now, batch_id)
             tally.add(account, call)
             result.inserted += 1
             if planned.payment:
-                accounts.paid(account_id, planned.payment.amount)
+                accounts.paid(account.account_id, planned.payment.amount)
             if planned.invalidate_phone:
-                accounts.forget(account_id)
+                accounts.forget(account.account_id)
 
         return _FunctionSink(row, lambda: tally.write(store))
 

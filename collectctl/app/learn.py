@@ -9,10 +9,14 @@ not ``learning.enabled`` is on, so turning it on needs no rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from collectctl.config import Settings, outcome_book
 from collectctl.core import learning
 from collectctl.core.models import Account, Call
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 
 def shape_for(settings: Settings):
@@ -57,12 +61,12 @@ class Tally:
             for n, value in enumerate(values):
                 row[n] += value
 
-    def write(self, store) -> None:
+    def write(self, store: Store) -> None:
         store.bump_contact_stats({k: v for k, v in self.rows.items() if any(v)})
         self.rows = {}
 
 
-def record(store, settings: Settings, account: Account, call: Call, sign: int = 1) -> None:
+def record(store: Store, settings: Settings, account: Account, call: Call, sign: int = 1) -> None:
     """Count one entry (``sign=-1``: take an undone one back out), in the caller's
     transaction."""
     tally = Tally(settings)
@@ -82,13 +86,13 @@ class Rebuilt:
 COUNTS_SINCE = 7
 
 
-def after_upgrade(store, settings: Settings) -> None:
+def after_upgrade(store: Store, settings: Settings) -> None:
     """Count the existing log once when an upgrade has just added the counts."""
     if store.upgraded_from is not None and store.upgraded_from < COUNTS_SINCE:
         rebuild(store, settings)
 
 
-def rebuild(store, settings: Settings) -> Rebuilt:
+def rebuild(store: Store, settings: Settings) -> Rebuilt:
     """Recompute every count from the log, in one transaction that holds off logging."""
     book = outcome_book(settings)
     seen = {"calls": 0}

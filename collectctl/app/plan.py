@@ -8,12 +8,14 @@ hand them to the pure planner (``core.planning.plan_day``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from collectctl.app.accounts import Dossier
 from collectctl.config import RulePack, Settings
-from collectctl.core.learning import ContactCurve, LearnedContact
+from collectctl.core.learning import ContactCurve, Counts, LearnedContact
 from collectctl.core.learning import contact_curve as _curve
 from collectctl.core.planning import (
     Overflow,
@@ -29,22 +31,26 @@ from collectctl.core.planning import (
 from collectctl.errors import UsageError
 from collectctl.i18n import Locale, _
 
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
+
 __all__ = ["Overflow", "Plan", "PlannedCall", "Week", "WhyNot", "build_all", "build_plan",
            "build_week", "contact_curve", "why_not_planned"]
 
 
-def _learned(store, settings: Settings, collector: str, day: date, explore: bool,
-             segments: dict | None = None) -> LearnedContact | None:
+def _learned(store: Store, settings: Settings, collector: str, day: date, explore: bool,
+             segments: Mapping[str, Counts] | None = None) -> LearnedContact | None:
     if not settings.learning.enabled:
         return None
-    own, read = store.contact_stats(collector, None, segments is None)
-    return LearnedContact(settings, own, segments if segments is not None else read,
+    own = store.contact_stats(collector)
+    return LearnedContact(settings, own,
+                          segments if segments is not None else store.segment_stats(),
                           collector, day, explore)
 
 
-def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
+def build_plan(store: Store, settings: Settings, now: datetime, collector: str, day: date,
                limit: int | None = None, leave_out: frozenset[str] = frozenset(),
-               explore: bool = False, segments: dict | None = None) -> Plan:
+               explore: bool = False, segments: Mapping[str, Counts] | None = None) -> Plan:
     """The plan for ``collector`` on ``day`` (a date in the collector's zone); the accounts
     in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
     from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
@@ -59,16 +65,18 @@ def build_plan(store, settings: Settings, now: datetime, collector: str, day: da
     return plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
 
 
-def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
+def contact_curve(store: Store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
     """The account's learned contact probability for each hour of its day in ``plan``."""
     account = plan.states[account_id].account
-    own, segments = store.contact_stats(plan.collector, account_id, True)
-    learned = LearnedContact(settings, own, segments, plan.collector, plan.date, False)
+    own = store.contact_stats(plan.collector, account_id)
+    learned = LearnedContact(settings, own, store.segment_stats(), plan.collector, plan.date,
+                             False)
     return _curve(learned, account, plan.packs[account_id],
                   debtor_day(settings, plan.date, account.timezone))
 
 
-def build_week(store, settings: Settings, now: datetime, collector: str, first: date) -> Week:
+def build_week(store: Store, settings: Settings, now: datetime, collector: str,
+               first: date) -> Week:
     """Plans for ``first`` and the six days after it."""
     plans = tuple(build_plan(store, settings, now, collector, first + timedelta(days=n))
                   for n in range(7))
@@ -85,7 +93,7 @@ def _plans_for(target: str, settings: Settings, now: datetime, day: date,
     store = open_store(target)
     try:
         # Every collector's plan reads the same segment counts: once per worker.
-        segments = (store.contact_stats(collectors[0])[1]
+        segments = (store.segment_stats()
                     if settings.learning.enabled and collectors else None)
         plans = (build_plan(store, settings, now, who, day, segments=segments)
                  for who in collectors)
@@ -164,7 +172,7 @@ class RulesCheck:
     packs: dict[str, RulePack]
 
 
-def explain(store, settings: Settings, plan: Plan, account_id: str) -> Explanation:
+def explain(store: Store, settings: Settings, plan: Plan, account_id: str) -> Explanation:
     if account_id not in plan.scores:
         why_not_planned(plan, account_id)  # raises for an unknown account
     curve = (contact_curve(store, settings, plan, account_id)
@@ -172,7 +180,7 @@ def explain(store, settings: Settings, plan: Plan, account_id: str) -> Explanati
     return Explanation(plan, account_id, settings, curve)
 
 
-def next_call(store, settings: Settings, now: datetime, collector: str) -> NextCall:
+def next_call(store: Store, settings: Settings, now: datetime, collector: str) -> NextCall:
     from collectctl.app.accounts import account_file
 
     plan = build_plan(store, settings, now, collector, now.date())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
@@ -12,6 +13,9 @@ from collectctl.core.metrics import Metrics, combine, metrics, ranked
 from collectctl.core.targets import elapsed_share, pace, period_range, target_for
 from collectctl.errors import UsageError
 from collectctl.i18n import _
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 SCHEMA = "collectctl.report/1"
 
@@ -38,7 +42,7 @@ def period_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetim
             datetime.combine(last + timedelta(days=1), time(0), tz))
 
 
-def build_report(store, settings: Settings, now: datetime, first: date, last: date,
+def build_report(store: Store, settings: Settings, now: datetime, first: date, last: date,
                  collector: str | None = None, charts: bool = True) -> Report:
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
@@ -47,12 +51,12 @@ def build_report(store, settings: Settings, now: datetime, first: date, last: da
         return _build_report(store, settings, now, first, last, collector, charts)
 
 
-def _build_report(store, settings: Settings, now: datetime, first: date, last: date,
+def _build_report(store: Store, settings: Settings, now: datetime, first: date, last: date,
                   collector: str | None, charts: bool) -> Report:
     start, end = period_bounds(first, last, settings.timezone)
     book = outcome_book(settings)
     by_hour = store.calls_by_hour(start, end, collector) if charts else None
-    counts = None
+    counts: dict[str, dict[str, int]] | None = None
     if by_hour is not None:  # one pass over the period's calls serves counts and charts
         counts = {}
         for _hour, who, code, n in by_hour:
@@ -62,6 +66,7 @@ def _build_report(store, settings: Settings, now: datetime, first: date, last: d
     tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
                             collector, counts)
     by_collector = {name: metrics(t, book) for name, t in tallies.items()}
+    rows: tuple[tuple[str, Metrics], ...]
     if collector is not None:
         if collector not in by_collector and collector not in store.collectors():
             raise UsageError(_("no collector {who!r} (collectors: {known})").format(
@@ -77,7 +82,7 @@ def _build_report(store, settings: Settings, now: datetime, first: date, last: d
     return Report(first, last, team, rows, collector, daily, hourly)
 
 
-def _daily(store, settings: Settings, first: date, last: date, collector: str | None):
+def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):
     """Collected per day and the day's target (the scope's, else the collectors' summed)."""
 
     collected: dict[date, Decimal] = {}
@@ -141,7 +146,7 @@ class Progress:
     plan_remaining: int | None = None
 
 
-def build_progress(store, settings: Settings, now: datetime, period: str,
+def build_progress(store: Store, settings: Settings, now: datetime, period: str,
                    collector: str | None, with_plan: bool = True) -> Progress:
     """Actual against target per metric; with ``with_plan``, also how many calls are left
     in the collector's plan for today (building that plan is most of the cost)."""

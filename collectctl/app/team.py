@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
-def assign(store, now: datetime, to: list[str], by: str = "balance", source: str | None = None,
-           min_dpd: int | None = None, max_dpd: int | None = None,
+
+def assign(store: Store, now: datetime, to: list[str], by: str = "balance",
+           source: str | None = None, min_dpd: int | None = None, max_dpd: int | None = None,
            dry_run: bool = False) -> Assignment:
     """Distribute the open accounts of ``source`` (None: the unassigned ones), filtered by
     days past due, among ``to``; written in one transaction unless ``dry_run``."""

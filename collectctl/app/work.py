@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from collectctl.config import Settings, outcome_book
 from collectctl.core import work as W
 from collectctl.errors import UsageError
 from collectctl.i18n import _
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 
 class Terminal(Protocol):
@@ -44,7 +47,7 @@ class _EndOfInput(Exception):
 
 @dataclass
 class WorkSession:
-    store: object
+    store: Store
     settings: Settings
     clock: Callable[[], datetime]
     collector: str

@@ -8,7 +8,7 @@ returns the new row's id), transactions, migrations and the engine's bulk paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,7 +19,6 @@ from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, P
 from collectctl.core.targets import Target
 from collectctl.storage import codec, sql
 from collectctl.storage.protocol import (
-    ContactStats,
     DayCollected,
     Fingerprint,
     HourCalls,
@@ -31,6 +30,7 @@ from collectctl.storage.protocol import (
 
 if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
+    from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
     from collectctl.storage.protocol import Store
 
@@ -433,19 +433,19 @@ class SQLStore:
                                                                exposure / MILLI)
         return out
 
-    def contact_stats(self, collector: str | None = None, account_id: str | None = None,
-                      segments: bool = True) -> ContactStats:
-        """``(accounts, segments)`` (:class:`ContactStats`): each ``{key: {(hour, weekend):
-        (tries, contacts, exposure)}}``, for a collector's open accounts (or one account) and every
-        segment (None with ``segments=False``)."""
+    def contact_stats(self, collector: str | None = None,
+                      account_id: str | None = None) -> Mapping[str, Counts]:
+        """``{account id: {(hour, weekend): (tries, contacts, exposure)}}`` for a
+        collector's open accounts (or one account)."""
         if account_id is not None:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_OF, {"id": account_id})
         else:
             own = self._exec(sql.SELECT_ACCOUNT_STATS_FOR_COLLECTOR, {"collector": collector})
-        accounts = self._counts(own)
-        if not segments:
-            return ContactStats(accounts, None)
-        return ContactStats(accounts, self._counts(self._exec(sql.SELECT_SEGMENT_STATS)))
+        return self._counts(own)
+
+    def segment_stats(self) -> Mapping[str, Counts]:
+        """``{segment: {(hour, weekend): (tries, contacts, exposure)}}`` for every segment."""
+        return self._counts(self._exec(sql.SELECT_SEGMENT_STATS))
 
     def all_contact_stats(self) -> StatsRows:
         """The whole table, in the form :meth:`bump_contact_stats` takes (for tests)."""

@@ -61,14 +61,6 @@ class TableTotal(NamedTuple):
     money_minor: int  # the sum of its money column in minor units (0 if it has none)
 
 
-class ContactStats(NamedTuple):
-    """Counts ``{key: {(hour, weekend): (tries, contacts, exposure)}}`` of accounts and of
-    segments (None when not asked for)."""
-
-    accounts: Mapping[str, Counts]
-    segments: Mapping[str, Counts] | None
-
-
 class DayCollected(NamedTuple):
     """Standing payments of one day on one collector's accounts."""
 
@@ -202,8 +194,10 @@ class Store(Protocol):
 
     def replace_contact_stats(self, rows: StatsRows) -> None: ...
 
-    def contact_stats(self, collector: str | None = None, account_id: str | None = None,
-                      segments: bool = True) -> ContactStats: ...
+    def contact_stats(self, collector: str | None = None,
+                      account_id: str | None = None) -> Mapping[str, Counts]: ...
+
+    def segment_stats(self) -> Mapping[str, Counts]: ...
 
     def all_contact_stats(self) -> StatsRows: ...
 

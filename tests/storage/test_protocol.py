@@ -15,7 +15,6 @@ from collectctl.core.models import Account, Call, Payment, Phone
 from collectctl.core.planning import Portfolio
 from collectctl.storage import open_store
 from collectctl.storage.protocol import (
-    ContactStats,
     DayCollected,
     Fingerprint,
     HourCalls,
@@ -82,8 +81,8 @@ def test_reads_for_plans_reports_and_copies_are_named(store):
     assert store.calls_by_hour(start, end) == [
         HourCalls(datetime(2026, 12, 4, 1, tzinfo=UTC), "alice", "no_answer", 1)]
 
-    stats = store.contact_stats("alice", segments=False)
-    assert isinstance(stats, ContactStats) and stats.segments is None
+    assert store.contact_stats("alice") == {}
+    assert store.segment_stats() == {}
 
     totals = store.totals()
     assert totals["payments"] == TableTotal(rows=1, money_minor=10000)
