@@ -10,7 +10,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 if TYPE_CHECKING:
-    from collectctl.storage.protocol import Store
+    from collectctl.storage.protocol import Member, Store, TableTotal
 
 
 def assign(store: Store, now: datetime, to: list[str], by: str = "balance",
@@ -88,12 +88,12 @@ class CopyResult:
 
     source: str
     target: str
-    tables: dict[str, tuple[int, int]]
+    tables: dict[str, TableTotal]
 
 
 @dataclass(frozen=True)
 class TeamList:
-    members: tuple[tuple[str, str], ...]
+    members: tuple[Member, ...]
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
 from collectctl.i18n import ENGLISH, _
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 def mask_name(name: str | None) -> str:
@@ -103,6 +107,7 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         console.print(_("No calls planned."), markup=False)
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
+    justify: JustifyMethod
     for head, justify in ((_("Time"), "left"), (_("Account"), "left"), (_("Debtor"), "left"),
                           (_("Balance"), "right"), (_("DPD"), "right"), (_("Phone"), "left"),
                           (_("Window"), "left"), (_("Why"), "left")):

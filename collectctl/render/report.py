@@ -20,8 +20,8 @@ TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party
                  "complaints")
 
 
-def metric_json(m: Metrics) -> dict:
-    out = {}
+def metric_json(m: Metrics) -> dict[str, str | float | int]:
+    out: dict[str, str | float | int] = {}
     for name in METRIC_NAMES:
         value = getattr(m, name)
         if name in AMOUNT_METRICS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import singledispatch
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectctl.app import Message
 from collectctl.app.accounts import AccountList, Dossier
@@ -16,6 +16,9 @@ from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.width import table_lines
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
@@ -65,13 +68,14 @@ def _accountlist(result: AccountList, console) -> None:
         console.print(_("No accounts match."), markup=False)
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
+    justify: JustifyMethod
     for title, justify in (
         (_("Account"), "left"), (_("Debtor"), "left"), (_("Amount due"), "right"),
         (_("DPD"), "right"), (_("Phone"), "left"), (_("Collector"), "left"),
         (_("Status"), "left"),
     ):
         table.add_column(title, justify=justify, no_wrap=True)
-    total = {}
+    total: dict[str, Decimal] = {}
     for a in result.accounts:
         phone = best_phone(a)
         table.add_row(
@@ -144,8 +148,8 @@ def _dossier(result: Dossier, console) -> None:
         console.print(f"  {_phone_text(p)}  {_labelled(p)}", markup=False)
     if result.promises:
         console.print(_("Promises"), style="bold", markup=False)
-        for p in result.promises:
-            console.print("  " + _promise_line(p, a.currency), markup=False)
+        for promise in result.promises:
+            console.print("  " + _promise_line(promise, a.currency), markup=False)
     if result.payments:
         console.print(_("Payments"), style="bold", markup=False)
         for y in result.payments:
@@ -194,6 +198,7 @@ def _promiselist(result: PromiseList, console) -> None:
         console.print(_("No promises match."), markup=False)
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
+    justify: JustifyMethod
     for title, justify in ((_("Account"), "left"), (_("Amount"), "right"), (_("Due"), "left"),
                            (_("Status"), "left"), (_("Paid"), "right")):
         table.add_column(title, justify=justify, no_wrap=True)
