@@ -10,11 +10,15 @@ import os
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from collectctl import clock
 from collectctl.config import Settings, app_dir, load_settings
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import Store
 
 ENV_DB = "COLLECTCTL_DB"
 DB_FILE_NAME = "collectctl.db"
@@ -26,7 +30,7 @@ class AppContext:
         self._config = config
         self._now = now
         self.debug = debug
-        self._store = None
+        self._store: Store | None = None
 
     @cached_property
     def _loaded(self) -> Settings:
@@ -51,9 +55,11 @@ class AppContext:
         settings = self._loaded
         if settings.me is None:
             from collectctl.storage import is_postgres
+            from collectctl.storage.protocol import team_store
 
-            if is_postgres(self.db_target()):
-                user = self.store.team_member()
+            team = team_store(self.store) if is_postgres(self.db_target()) else None
+            if team is not None:
+                user = team.team_member()
                 if user:
                     from dataclasses import replace
 
@@ -74,7 +80,7 @@ class AppContext:
         return explicit or str(app_dir() / DB_FILE_NAME)
 
     @property
-    def store(self):
+    def store(self) -> Store:
         if self._store is None:
             from collectctl.storage import open_store
 
@@ -89,7 +95,7 @@ class AppContext:
         """Create (and migrate) the database now."""
         _ = self.store
 
-    def use_store_at(self, target: str | Path):
+    def use_store_at(self, target: str | Path) -> Store:
         """Switch to another database for this invocation (``demo``)."""
         self.close()
         self._db = str(target)

@@ -79,7 +79,7 @@ def install_gettext(translate) -> None:
     Typer looks its ``_`` up at call time."""
     import typer.core
 
-    typer.core._ = translate
+    typer.core._ = translate  # type: ignore[attr-defined]  # Typer's private gettext name
 
 
 # -- help without Python types -------------------------------------------------------------
@@ -91,7 +91,8 @@ def plain_help(param) -> None:
     (``--format [table|json]``). A metavar the command gave is kept."""
     if getattr(param, "param_type_name", None) == "argument":
         if isinstance(param, TyperArgument) and hasattr(param, "display_type_rich"):
-            param.display_type_rich = _no_type  # Typer 0.29: "ID <str>"
+            # Typer 0.29: "ID <str>"; it has no hook, so the method is replaced per parameter.
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
         return
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return
@@ -157,14 +158,14 @@ def _light(base):
     from typer._param_types import coerce_cli_choice, coerce_cli_path
 
     @dataclass(frozen=True)
-    class LightParam(base):
+    class LightParam(base):  # type: ignore[valid-type, misc]  # Typer's class, found at run time
         def _coerce_value(self, value, param, ctx):
             annotation = self.annotation
             if isinstance(value, annotation):
                 return value
             if annotation is Path:  # Typer's own checks (a directory...), as a str
-                return Path(coerce_cli_path(os.fspath(value), self.parameter_info,
-                                            path_type=str, param=param, ctx=ctx))
+                return Path(os.fsdecode(coerce_cli_path(os.fspath(value), self.parameter_info,
+                                                        path_type=str, param=param, ctx=ctx)))
             try:
                 if annotation is int:
                     return int(value)

@@ -2,30 +2,77 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
 
 import typer
 
 from collectctl.i18n import _, current_language
 
-
-def _choices(name: str, *values: str) -> type[Enum]:
-    return Enum(name, {v: v for v in values}, type=str)
+# Choices as classes (not ``Enum(name, values)``), so a type checker knows their members.
 
 
-TextJson = _choices("TextJson", "text", "json")
-TableJsonCsv = _choices("TableJsonCsv", "table", "json", "csv")
-AccountStatus = _choices("AccountStatus", "open", "closed")
-DateOrder = _choices("DateOrder", "YMD", "DMY", "MDY")
-ReportFormat = _choices("ReportFormat", "text", "markdown", "json", "csv", "html")
-Period = _choices("Period", "day", "week", "month")
-SplitBy = _choices("SplitBy", "balance", "even")
-PlanFormat = _choices("PlanFormat", "table", "json", "csv", "ics")
-PromiseDue = _choices("PromiseDue", "today", "overdue", "all")
-PromiseStatus = _choices("PromiseStatus", "pending", "kept", "broken")
+class TextJson(StrEnum):
+    text = "text"
+    json = "json"
 
 
-def format_option(default: Enum):
+class TableJsonCsv(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class AccountStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class DateOrder(StrEnum):
+    YMD = "YMD"
+    DMY = "DMY"
+    MDY = "MDY"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class Period(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class SplitBy(StrEnum):
+    balance = "balance"
+    even = "even"
+
+
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+
+
+class PromiseDue(StrEnum):
+    today = "today"
+    overdue = "overdue"
+    all = "all"
+
+
+class PromiseStatus(StrEnum):
+    pending = "pending"
+    kept = "kept"
+    broken = "broken"
+
+
+def format_option(default: Enum) -> Any:
     choices = ", ".join(m.value for m in type(default))
     return typer.Option(
         default.value, "--format", "-f",

@@ -44,12 +44,14 @@ def db_status(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) 
     """Which engine and schema version, and how many accounts and calls."""
     from collectctl.app.team import DbStatus
     from collectctl.render import emit
+    from collectctl.storage.protocol import team_store
     from collectctl.storage.schema import LATEST_VERSION
 
     state = app_context(ctx)
     store = state.store
     counts = {t: store.count(t) for t in ("accounts", "calls", "promises", "payments")}
-    user = store.whoami() if store.engine == "postgresql" else None
+    team = team_store(store)
+    user = team.whoami() if team is not None else None
     emit(DbStatus(store.engine, _shown(state.db_target()), store.schema_version(),
                   LATEST_VERSION, counts, user), fmt.value)
 
@@ -160,9 +162,11 @@ def team_add(
 ) -> None:
     """Create NAME's database role on the team server: a collector reads and logs on their
     own accounts only; a lead reads everything, imports, assigns and sets targets."""
+    from collectctl.storage.protocol import team_store
+
     state = app_context(ctx)
-    store = state.store
-    if store.engine != "postgresql":
+    store = team_store(state.store)
+    if store is None:
         raise UsageError(_("SQLite has no roles: everyone who can open the file sees all of "
                            "it (the file's permissions are the boundary); use a PostgreSQL "
                            "team server for per-collector access"))
@@ -176,9 +180,10 @@ def team_list(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) 
     """Team members and their roles."""
     from collectctl.app.team import TeamList
     from collectctl.render import emit
+    from collectctl.storage.protocol import team_store
 
-    store = app_context(ctx).store
-    if store.engine != "postgresql":
+    store = team_store(app_context(ctx).store)
+    if store is None:
         raise UsageError(_("SQLite has no roles (the file's permissions are the boundary)"))
     emit(TeamList(tuple(store.members())), fmt.value)
 

@@ -85,6 +85,7 @@ class KeyTerminal(LineTerminal):
             termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
 
     def key(self, line, wake=None) -> str | None:
+        key: str | None
         if self._saved is None:
             self.out.write(line())
             self.out.flush()

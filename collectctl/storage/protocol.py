@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
     from collectctl.core.targets import Target
-    from collectctl.storage.base import Transaction
 
 T = TypeVar("T")
 
@@ -87,6 +86,15 @@ class Member(NamedTuple):
 
 #: Named parameters of a statement.
 Params = Mapping[str, Any]
+
+
+class Transaction(Protocol):
+    """The handle :meth:`Store.transaction` gives the block it runs."""
+
+    rolled_back: bool
+
+    def rollback(self) -> None:
+        """Discard the transaction at the end of the block instead of committing it."""
 
 
 @runtime_checkable
