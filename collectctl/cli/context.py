@@ -55,11 +55,12 @@ class AppContext:
         settings = self._loaded
         if settings.me is None:
             from collectctl.storage import is_postgres
-            from collectctl.storage.protocol import team_store
 
-            team = team_store(self.store) if is_postgres(self.db_target()) else None
-            if team is not None:
-                user = team.team_member()
+            if is_postgres(self.db_target()):
+                from collectctl.storage.protocol import team_store
+
+                team = team_store(self.store)
+                user = team.team_member() if team is not None else None
                 if user:
                     from dataclasses import replace
 
