@@ -101,13 +101,14 @@ def pay(
     from collectctl.core.entries import parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
-    from collectctl.render import emit
+    from collectctl.render import display, emit
 
     state = app_context(ctx)
     try:
         value = parse_amount(amount)[0]
     except FieldError as error:
-        raise UsageError(_("AMOUNT: {reason}").format(reason=error)) from None
+        raise UsageError(_("AMOUNT: {reason}").format(
+            reason=display.problem(error.code, error.detail))) from None
     today = state.now.date()
     paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
     if paid_on > today:

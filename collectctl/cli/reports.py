@@ -6,7 +6,7 @@ import typer
 
 from collectctl.cli.context import app_context
 from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson, format_option
-from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
+from collectctl.errors import EXIT_BELOW_THRESHOLD, EntryError, UsageError
 from collectctl.i18n import _
 
 target_app = typer.Typer(help=_("Collection targets per collector or for the team."),
@@ -20,8 +20,8 @@ def _day(state, text: str | None, flag: str):
         return state.now.date()
     try:
         return parse_day(text, state.now.date(), state.settings.import_.date_order)
-    except UsageError as error:
-        raise UsageError(str(error).replace("--date", flag, 1)) from None
+    except EntryError as error:
+        raise EntryError(error.code, error.field, flag, **error.detail) from None
 
 
 def report(

@@ -6,7 +6,7 @@ from datetime import date
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
-from collectctl.i18n import ENGLISH, _
+from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
 
@@ -42,8 +42,7 @@ def reason_json(reason: Reason) -> dict:
 def english(reason: Reason) -> str:
     """A reason in English words, whatever the interface language: JSON's ``text`` is the
     same in every language (scripts and logs), the codes being the contract."""
-    with ENGLISH.active():
-        return display.reason(reason)
+    return display.in_english(display.reason, reason)
 
 
 def call_json(call: PlannedCall, redact: bool) -> dict:

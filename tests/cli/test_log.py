@@ -157,8 +157,8 @@ def test_undo_is_per_collector(cli, monkeypatch):
 @pytest.mark.parametrize(("args", "message"), [
     (["NOPE", "na"], "no account 'NOPE'"),
     (["A-1", "maybe"], "unknown outcome 'maybe'; codes: no-answer, busy, voicemail"),
-    (["A-1", "ptp", "--date", "+3"], "ptp needs an amount (--amount)"),
-    (["A-1", "ptp", "--amount", "100"], "ptp needs a date (--date)"),
+    (["A-1", "ptp", "--date", "+3"], "--amount: ptp needs an amount"),
+    (["A-1", "ptp", "--amount", "100"], "--date: ptp needs a date"),
     (["A-1", "ptp", "--amount", "lots", "--date", "+3"], "--amount"),
     (["A-1", "ptp", "--amount", "0", "--date", "+3"], "more than zero"),
     (["A-1", "ptp", "--amount", "-5", "--date", "+3"], "negative"),
@@ -168,10 +168,10 @@ def test_undo_is_per_collector(cli, monkeypatch):
     (["A-1", "paid"], "paid needs an amount"),
     (["A-1", "paid", "--amount", "10001"], "more than the balance"),
     (["A-1", "paid", "--amount", "1", "--date", "+1"], "in the future"),
-    (["A-1", "cb"], "callback needs a time (--at"),
-    (["A-1", "cb", "--at", "teatime"], "--at 'teatime' is not a time"),
+    (["A-1", "cb"], "--at: callback needs a time"),
+    (["A-1", "cb", "--at", "teatime"], "--at: not a time of day"),
     (["A-1", "cb", "--at", "08:00"], "in the past"),
-    (["A-1", "wn", "--phone", "0933-000-111"], "is not one of A-1's phones"),
+    (["A-1", "wn", "--phone", "0933-000-111"], "--phone: not one of the account's phones"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(cli, args, message):
     result = cli("log", *args)
