@@ -34,6 +34,18 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
+def _driver(url: str):
+    """psycopg, which only a team server needs (the ``team`` extra); without it a
+    ``postgresql://`` database is a usage error naming the install command."""
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(_("{url} is a PostgreSQL database, which needs the team extra: "
+                           "pip install 'collectctl[team]'").format(url=redact_url(url))
+                         ) from None
+    return psycopg
+
+
 def _retryable(error: Exception) -> bool:
     """Errors PostgreSQL asks the client to retry: serialization failure, deadlock."""
     return getattr(error, "sqlstate", None) in ("40001", "40P01")
@@ -45,8 +57,7 @@ class PostgresStore(SQLStore):
     engine = "postgresql"
 
     def __init__(self, url: str, migrate: bool = False) -> None:
-        import psycopg
-
+        psycopg = _driver(url)
         self.url = url
         try:
             self.conn = psycopg.connect(url, autocommit=True)
