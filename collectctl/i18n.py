@@ -152,18 +152,21 @@ def compile_po(text: str) -> bytes:
                    else "Plural-Forms: nplurals=2; plural=(n != 1);\n")
     messages[b""] = header.encode()
 
+    # The layout: a 7-word header (magic, revision, count, where the msgid table and the
+    # msgstr table start, an empty hash table), the two tables of (length, offset), then
+    # the NUL-terminated strings; msgids sorted, so gettext could search them.
     keys = sorted(messages)
     count = len(keys)
     ids_at = 7 * 4
     strs_at = ids_at + 8 * count
     data_at = strs_at + 8 * count
-    table_ids, table_strs, blob = [], [], bytearray()
-    for table, texts in ((table_ids, keys), (table_strs, [messages[k] for k in keys])):
-        for text_ in texts:
-            table.append((len(text_), data_at + len(blob)))
-            blob += text_ + b"\0"
+    tables: list[tuple[int, int]] = []
+    blob = bytearray()
+    for text_ in [*keys, *(messages[k] for k in keys)]:
+        tables.append((len(text_), data_at + len(blob)))
+        blob += text_ + b"\0"
     out = bytearray(struct.pack("<7I", 0x950412DE, 0, count, ids_at, strs_at, 0, data_at))
-    for length, offset in table_ids + table_strs:
+    for length, offset in tables:
         out += struct.pack("<2I", length, offset)
     return bytes(out + blob)
 

@@ -19,13 +19,28 @@ Those releases kept their record in ``user_version`` (and sqlite-utils'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage import schema
 
 TABLE = "collectctl_schema"
+
+
+class Tracked(Protocol):
+    """What the tracker needs of a store (both engines' stores are one)."""
+
+    engine: str
+
+    def _exec(self, query: str, params: Any = None) -> Any: ...
+    def transaction(self) -> AbstractContextManager[Any]: ...
+    def _has_table(self, name: str) -> bool: ...
+    def _lock_schema(self) -> None: ...
+    def _legacy_version(self) -> int: ...
+    def _recorded(self, version: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,35 +66,36 @@ class Migrations:
             raise ValueError(f"migration numbers must increase: {numbers}")
         self.latest = numbers[-1] if numbers else 0
 
-    def applied(self, store) -> list[int]:
+    def applied(self, store: Tracked) -> list[int]:
         """The versions the database has had, in order. Reads only."""
         if store._has_table(TABLE):
             return [row[0] for row in store._exec(f"SELECT version FROM {TABLE} ORDER BY version")]
         return list(range(1, store._legacy_version() + 1))
 
-    def version(self, store) -> int:
+    def version(self, store: Tracked) -> int:
         """The database's schema version: the newest migration it has had (0: none)."""
         return max(self.applied(store), default=0)
 
-    def pending(self, store) -> list[Migration]:
+    def pending(self, store: Tracked) -> list[Migration]:
         """The migrations the database has not had, in the order they would run. Reads
         only: no table is created, no lock taken."""
         done = set(self.applied(store))
         return [m for m in self.migrations if m.version not in done]
 
-    def needs_apply(self, store) -> bool:
+    def needs_apply(self, store: Tracked) -> bool:
         """Whether :meth:`apply` has anything to do: migrations pending, or a file from a
         release before this tracker to adopt."""
         return bool(self.pending(store)) or not store._has_table(TABLE)
 
-    def apply(self, store) -> list[Migration]:
+    def apply(self, store: Tracked) -> list[Migration]:
         """Run the pending migrations, each in its own transaction with its record; the
         ones applied, in order. A failure raises :class:`MigrationError` after rolling
         back only the migration that failed."""
         if not store._has_table(TABLE):
             with store.transaction():
                 store._lock_schema()
-                self._create_table(store)
+                if not store._has_table(TABLE):  # nor made while this one waited
+                    self._create_table(store)
         done: list[Migration] = []
         for migration in self.pending(store):
             try:
@@ -105,7 +121,7 @@ class Migrations:
             done.append(migration)
         return done
 
-    def _create_table(self, store) -> None:
+    def _create_table(self, store: Tracked) -> None:
         """The record, and in a file from before it, the versions that file already had
         (with their times, where sqlite-utils kept them)."""
         words = schema.DIALECTS[store.engine]

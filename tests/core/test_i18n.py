@@ -4,6 +4,7 @@ shipped zh_TW catalog kept honest (placeholders kept, no entry the code no longe
 from __future__ import annotations
 
 import gettext
+import io
 import string
 from pathlib import Path
 
@@ -227,3 +228,18 @@ def test_public_holidays_are_named_in_the_interface_language(monkeypatch):
     assert "New Year" in R.holiday_name("TW", lunar_new_year)
     i18n.set_language("zh_TW")
     assert R.holiday_name("TW", lunar_new_year) == "春節"
+
+
+def test_the_compiled_catalog_is_what_gnu_msgfmt_makes(tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("msgfmt"):
+        pytest.skip("GNU gettext's msgfmt is not installed")
+    theirs = tmp_path / "theirs.mo"
+    subprocess.run(["msgfmt", "-o", str(theirs), str(CATALOG)], check=True)
+    ours = gettext.GNUTranslations(io.BytesIO(i18n.compile_po(CATALOG.read_text("utf-8"))))
+    with theirs.open("rb") as fp:
+        reference = gettext.GNUTranslations(fp)
+    assert ours._catalog == reference._catalog  # type: ignore[attr-defined]
+    assert ours.plural(5) == reference.plural(5) == 0

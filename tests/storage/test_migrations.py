@@ -156,3 +156,46 @@ def test_both_engines_keep_the_same_record(store):
 def test_migration_numbers_must_increase():
     with pytest.raises(ValueError, match="must increase"):
         Migrations([(2, "b", []), (1, "a", [])])
+
+
+@pytest.fixture
+def empty_db(engine, tmp_path, request):
+    """A database with nothing in it yet: a new file, or a new database on the server."""
+    if engine == "sqlite":
+        path = tmp_path / "empty.db"
+        SQLiteStore(path, migrate=False).close()
+        yield path
+        return
+    from tests.conftest import _admin_sql, with_database
+
+    server = request.getfixturevalue("pg_server")
+    _admin_sql(server, "DROP DATABASE IF EXISTS collectctl_empty WITH (FORCE)",
+               "CREATE DATABASE collectctl_empty")
+    yield with_database(server, "collectctl_empty")
+    _admin_sql(server, "DROP DATABASE IF EXISTS collectctl_empty WITH (FORCE)")
+
+
+def test_two_first_starts_apply_each_migration_once(empty_db):
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def first_start() -> None:
+        try:
+            start.wait()
+            open_store(empty_db, migrate=True).close()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    s = open_store(empty_db)
+    try:
+        assert [row[0] for row in _record(s)] == list(range(1, NEXT))  # no version twice
+    finally:
+        s.close()
