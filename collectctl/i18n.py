@@ -21,7 +21,6 @@ silently.
 from __future__ import annotations
 
 import gettext as _gettext
-import hashlib
 import io
 import os
 from collections.abc import Mapping
@@ -74,6 +73,8 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path:
 def load_catalog(po: Path, cache: Path | None = None) -> _gettext.GNUTranslations:
     """The catalog ``po`` as stdlib gettext reads it, compiled once into ``cache``
     (:func:`cache_dir`) under a name made of its content hash."""
+    import hashlib  # here, not at the top: 4 ms that English --help need not pay
+
     data = po.read_bytes()
     key = hashlib.sha256(_COMPILER + data).hexdigest()[:24]
     mo = (cache_dir() if cache is None else cache) / f"{po.stem}-{key}.mo"

@@ -243,3 +243,14 @@ def test_the_compiled_catalog_is_what_gnu_msgfmt_makes(tmp_path):
         reference = gettext.GNUTranslations(fp)
     assert ours._catalog == reference._catalog  # type: ignore[attr-defined]
     assert ours.plural(5) == reference.plural(5) == 0
+
+
+def test_english_pays_nothing_for_the_catalog_machinery():
+    import subprocess
+    import sys
+
+    code = ("import sys; from collectctl import i18n; i18n.set_language('en');"
+            "print([m for m in ('hashlib', 'tempfile', 'struct') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
