@@ -92,10 +92,15 @@ class Migrations:
         ones applied, in order. A failure raises :class:`MigrationError` after rolling
         back only the migration that failed."""
         if not store._has_table(TABLE):
-            with store.transaction():
-                store._lock_schema()
-                if not store._has_table(TABLE):  # nor made while this one waited
-                    self._create_table(store)
+            try:
+                with store.transaction():
+                    store._lock_schema()
+                    if not store._has_table(TABLE):  # nor made while this one waited
+                        self._create_table(store)
+            except StoreError:
+                raise
+            except Exception as error:
+                raise self._failure(store, None, error) from error
         done: list[Migration] = []
         for migration in self.pending(store):
             try:
@@ -112,14 +117,22 @@ class Migrations:
             except StoreError:
                 raise
             except Exception as error:
-                raise MigrationError(_(
-                    "migration {version} ({name}) failed, the database stays at schema "
-                    "{current}: {reason}").format(
-                    version=migration.version, name=migration.name,
-                    current=self.version(store), reason=str(error).strip().splitlines()[0]
-                    if str(error).strip() else type(error).__name__)) from error
+                raise self._failure(store, migration, error) from error
             done.append(migration)
         return done
+
+    def _failure(self, store: Tracked, migration: Migration | None,
+                 error: Exception) -> MigrationError:
+        text = str(error).strip()
+        reason = text.splitlines()[0] if text else type(error).__name__
+        if migration is None:
+            return MigrationError(_(
+                "the migrations record ({table}) cannot be created, the database is "
+                "unchanged: {reason}").format(table=TABLE, reason=reason))
+        return MigrationError(_(
+            "migration {version} ({name}) failed, the database stays at schema "
+            "{current}: {reason}").format(version=migration.version, name=migration.name,
+                                          current=self.version(store), reason=reason))
 
     def _create_table(self, store: Tracked) -> None:
         """The record, and in a file from before it, the versions that file already had

@@ -199,3 +199,22 @@ def test_two_first_starts_apply_each_migration_once(empty_db):
         assert [row[0] for row in _record(s)] == list(range(1, NEXT))  # no version twice
     finally:
         s.close()
+
+
+def test_migrating_without_the_owners_role_says_so(pg_server):
+    from tests.conftest import _admin_sql, with_database
+
+    name = "collectctl_not_owner"
+    _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+               f"CREATE DATABASE {name}", "DROP ROLE IF EXISTS collectctl_nobody",
+               "CREATE ROLE collectctl_nobody LOGIN")
+    url = with_database(pg_server, name)
+    _admin_sql(url, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    nobody = url.replace("://postgres@", "://collectctl_nobody@", 1)
+    assert nobody != url
+    try:
+        with pytest.raises(StoreError, match="needs the database owner's role"):
+            open_store(nobody, migrate=True)
+    finally:
+        _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                   "DROP ROLE IF EXISTS collectctl_nobody")
