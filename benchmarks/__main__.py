@@ -75,12 +75,13 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path,
     analyze(db)
     print(f"database of {accounts:,} accounts built in {time.perf_counter() - started:.1f} s")
     env = bench_env(db, workdir, COLLECTCTL_COLLECTOR="c0000")
-    typer_floor, typer_spread = median_of(9, [sys.executable, "-c", "import typer"], env)
-    one, spread = median_of(9, [*EXE, "log", "TW-00000001", "na"], env)
-    print(f"python -c 'import typer': {typer_floor * 1000:.0f} ms "
-          f"(spread {typer_spread * 1000:.0f})")
-    print(f"collectctl log ID na: {one * 1000:.0f} ms median of 9 (spread {spread * 1000:.0f}); "
-          f"{one / typer_floor:.1f}x the typer floor")
+    from benchmarks.suite import beside
+
+    logged = beside(9, [*EXE, "log", "TW-00000001", "na"], [sys.executable, "-c", "import typer"],
+                    env)
+    print(f"python -c 'import typer': {logged.peer * 1000:.0f} ms median of 9")
+    print(f"collectctl log ID na: {logged.ours * 1000:.0f} ms median of 9, each beside a floor "
+          f"run; {logged.ratio:.1f}x the typer floor (ratios {logged.spread:.1f} apart)")
     started = time.perf_counter()
     for n in range(singles):
         subprocess.run([*EXE, "log", f"TW-{n * 7 % accounts:08d}", "na"], env=env, check=True,
@@ -90,8 +91,10 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path,
           f"{singles / elapsed:.1f} calls/s")
     path = workdir / "calls.csv"
     calls_csv(path, imported, accounts, date(2026, 12, 4))
+    # One run: a second import of the same calls would not be the same work (they exist).
     elapsed = timed([*EXE, "import", "calls", str(path), "--allow-overpay"], env)
-    print(f"import calls of {imported:,} rows: {elapsed:.1f} s, {imported / elapsed:,.0f} calls/s")
+    print(f"import calls of {imported:,} rows: {elapsed:.1f} s, {imported / elapsed:,.0f} calls/s "
+          "(one run)")
 
 
 def optimality_ratio(db: Path, collector: str) -> float | None:
@@ -104,9 +107,9 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from collectctl.app.plan import build_plan
     from collectctl.config import Settings
     from collectctl.core import schedule as sched
-    from collectctl.planner import build_plan
     from collectctl.storage import open_store
 
     captured = {}
@@ -118,7 +121,7 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
         return captured["assignment"]
 
     sched.schedule = spy
-    import collectctl.planner as planner
+    import collectctl.core.planning as planner
 
     planner.schedule = spy
     store = open_store(db)
@@ -141,8 +144,9 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
     one, spread = median_of(5, [*EXE, "plan", "--format", "json", "--collector", "c0001"], env)
     print(f"plan --format json, one collector ({accounts // collectors:,} accounts): "
           f"{one * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f})")
-    elapsed = timed([*EXE, "plan", "--all", "--format", "json"], env)
-    print(f"plan --all --format json, {collectors} collectors: {elapsed:.1f} s")
+    everyone, spread = median_of(3, [*EXE, "plan", "--all", "--format", "json"], env)
+    print(f"plan --all --format json, {collectors} collectors: {everyone:.1f} s median of 3 "
+          f"(spread {spread:.1f})")
     ratio = optimality_ratio(db, "c0001")
     if ratio is not None:
         print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
@@ -152,15 +156,18 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
 
     add_calls(db, accounts * 5, accounts, collectors, date(2026, 12, 3))
     analyze(db)
-    rebuild = timed([*EXE, "learn", "rebuild"], env)
-    print(f"learn rebuild over {accounts * 5:,} calls: {rebuild:.1f} s")
+    rebuild, spread = median_of(3, [*EXE, "learn", "rebuild"], env)  # it recounts from scratch
+    print(f"learn rebuild over {accounts * 5:,} calls: {rebuild:.1f} s median of 3 "
+          f"(spread {spread:.1f})")
     args = [*EXE, "plan", "--format", "json", "--collector", "c0001"]
-    learned, spread = median_of(5, args, env)
     (workdir / "off.yaml").write_text("learning: {enabled: false}\n")
-    rules, _spread = median_of(5, args, {**env, "COLLECTCTL_CONFIG": str(workdir / "off.yaml")})
+    from benchmarks.suite import beside
+
+    learned = beside(5, args, args, env, {**env, "COLLECTCTL_CONFIG": str(workdir / "off.yaml")})
     print(f"plan --format json, one collector, every account with learned hours: "
-          f"{learned * 1000:.0f} ms median of 5 (spread {spread * 1000:.0f}); "
-          f"{learned / rules:.2f}x the same plan with learning off ({rules * 1000:.0f} ms)")
+          f"{learned.ours * 1000:.0f} ms median of 5, each beside the same plan with learning "
+          f"off ({learned.peer * 1000:.0f} ms): {learned.ratio:.2f}x (ratios "
+          f"{learned.spread:.2f} apart)")
 
 
 def bench_report(accounts: int, collectors: int, calls: int, workdir: Path,

@@ -330,6 +330,9 @@ class Worker:
         if isinstance(result.exception, TimeoutError):
             return "hang: " + str(result.exception)
         out, err = result.stdout, result.stderr
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            # CliRunner reports an exception that escaped the command as exit 1.
+            return f"an exception escaped: {_cause(result.exception)}"
         if result.exit_code not in (0, 1, 2):
             return f"exit {result.exit_code}: {_cause(result.exception) or err.strip()[-300:]}"
         if "Traceback" in out + err:

@@ -151,13 +151,13 @@ def _naive(plan, debtors_by_id) -> list[tuple[str, datetime]]:
 
 def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
                  workdir: Path) -> list[Day]:
-    from collectctl.ingest.importer import (
+    from collectctl.app.imports import (
         ImportOptions,
         import_accounts,
         import_calls,
         import_payments,
     )
-    from collectctl.planner import build_plan
+    from collectctl.app.plan import build_plan
     from collectctl.storage import open_store
 
     settings = _settings(strategy == "learned")

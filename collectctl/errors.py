@@ -25,6 +25,20 @@ class UsageError(CollectError):
     """Bad arguments: an unknown account, an unparseable date, a wrong option."""
 
 
+class UnknownAccount(UsageError):
+    """An account id that is not among a collector's open accounts (worded when shown)."""
+
+    def __init__(self, account_id: str, collector: str) -> None:
+        super().__init__(account_id, collector)
+        self.account_id, self.collector = account_id, collector
+
+    def __str__(self) -> str:
+        from collectctl.i18n import _
+
+        return _("{id} is not among {who}'s open accounts").format(id=self.account_id,
+                                                                   who=self.collector)
+
+
 class InputFileError(CollectError):
     """An input file that cannot be used at all (missing, unreadable, no required column)."""
 

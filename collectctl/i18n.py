@@ -23,7 +23,11 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 _LOCALE_DIR = Path(__file__).parent / "locale"
@@ -31,10 +35,6 @@ ENV_LANG = "COLLECTCTL_LANG"
 #: The catalogs shipped, by the language code they answer to.
 _ALIASES = {"zh_tw": "zh_TW", "zh_hant": "zh_TW", "zh_hant_tw": "zh_TW", "zh_hk": "zh_TW",
             "zh_mo": "zh_TW"}
-
-_translation: _gettext.NullTranslations = _gettext.NullTranslations()
-_current: str | None = None
-
 
 def catalog_for(lang: str | None) -> str | None:
     """The shipped catalog a language setting means (``zh-TW.UTF-8`` -> ``zh_TW``), or
@@ -235,32 +235,70 @@ def _unquote(text: str, number: int) -> str:
         raise ValueError(f"line {number}: a bad string {text}") from None
 
 
+@dataclass(frozen=True)
+class Locale:
+    """Everything a renderer needs to know of the person reading: the interface language
+    (a shipped catalog's code, None for English) and whether years are Republic of China
+    years. One frozen value, decided once per run and handed on explicitly (renderers,
+    worker processes); :meth:`active` makes it the one ``_()`` and ``render.display``
+    use for a block of code, in this thread or task only."""
+
+    language: str | None = None
+    roc_years: bool = False
+
+    @contextmanager
+    def active(self) -> Iterator[Locale]:
+        token = _active.set(self)
+        try:
+            yield self
+        finally:
+            _active.reset(token)
+
+
+ENGLISH = Locale()
+#: The locale in force: a context variable, not a module global, so a value set for one
+#: block (``Locale.active``) is undone after it, and a new process starts English until
+#: it is handed its locale.
+_active: ContextVar[Locale] = ContextVar("collectctl_locale", default=ENGLISH)
+
+
+def current_locale() -> Locale:
+    return _active.get()
+
+
+def use_locale(locale: Locale) -> None:
+    """Make ``locale`` the one in force for the rest of this context (the CLI's run, once
+    the language is decided)."""
+    _active.set(locale)
+
+
 def set_language(lang: str | None) -> None:
-    """Use the catalog for ``lang`` (``zh_TW``; any spelling :func:`catalog_for` knows);
-    None or a language without a catalog is English."""
-    global _translation, _current
-    code = catalog_for(lang)
-    if code == _current:
-        return
-    path = _LOCALE_DIR / f"{code}.po" if code else None
-    if path is None or not path.exists():
-        _translation, _current = _gettext.NullTranslations(), None
-        return
-    _translation, _current = load_catalog(path), code
+    """Use the catalog for ``lang`` (``zh_TW``; any spelling :func:`catalog_for` knows) in
+    the locale in force; None or a language without a catalog is English."""
+    use_locale(replace(_active.get(), language=catalog_for(lang)))
 
 
 def current_language() -> str | None:
-    return _current
+    return _active.get().language
+
+
+@cache
+def translations(code: str | None) -> _gettext.NullTranslations:
+    """The catalog of a language code (read once per process)."""
+    path = _LOCALE_DIR / f"{code}.po" if code else None
+    if path is None or not path.exists():
+        return _gettext.NullTranslations()
+    return load_catalog(path)
 
 
 def _(message: str) -> str:
-    """Translate ``message`` into the current language."""
-    return _translation.gettext(message)
+    """Translate ``message`` into the language of the locale in force."""
+    return translations(_active.get().language).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on the count ``n``."""
-    return _translation.ngettext(singular, plural, n)
+    return translations(_active.get().language).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -10,9 +10,74 @@ import pytest
 from typer.testing import CliRunner
 
 from collectctl.cli import app
+from collectctl.config import app_dir
 from collectctl.resources import bundled
+from collectctl.storage import sql
+from tests.app_dir_guard import sitecustomize as app_dir_guard
 
 NOW = "2026-12-04T09:00:00+08:00"  # a Friday morning in Taipei
+
+
+# -- the real app directory is off limits ------------------------------------------------
+
+#: The user's own app directory: worked out now, before any test changes HOME.
+_REAL_APP_DIR = app_dir()
+
+
+class RealAppDir:
+    """What this test run did to the user's own app directory (``~/.config/collectctl``
+    of the real HOME, worked out when this module is imported, before any test changes
+    HOME): every open, creation or removal in it, by this process or by any Python
+    process a test starts (tests/app_dir_guard). Another program using the directory
+    meanwhile (the collector's own collectctl) is not mistaken for a test."""
+
+    def __init__(self, path: Path, log: Path) -> None:
+        self.path = Path(os.path.realpath(path))
+        self.log = log
+        self.touched: list[str] = []
+        self._read = 0
+
+    def report(self, line: str) -> None:
+        self.touched.append(line)
+
+    def problems(self) -> list[str]:
+        """What was done to the directory since the last call (and forget it)."""
+        found, self.touched = self.touched, []
+        if self.log.exists():
+            with open(self.log, encoding="utf-8") as log:
+                log.seek(self._read)
+                found += log.read().splitlines()
+                self._read = log.tell()
+        return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_app_dir(tmp_path_factory):
+    """For the whole run: the guard of the user's own app directory, listening here and
+    in every Python process the tests start (through PYTHONPATH)."""
+    guard = RealAppDir(_REAL_APP_DIR, tmp_path_factory.mktemp("guard") / "touched.log")
+    active = [True]
+    app_dir_guard.watch(str(guard.path), lambda line: active[0] and guard.report(line))
+    here = str(Path(__file__).resolve().parent / "app_dir_guard")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get(
+        "PYTHONPATH")])))
+    patch.setenv("TESTS_REAL_APP_DIR", str(guard.path))
+    patch.setenv("TESTS_REAL_APP_DIR_LOG", str(guard.log))
+    yield guard
+    active[0] = False  # an audit hook cannot be removed
+    patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _stays_out_of_the_real_app_directory(real_app_dir):
+    """Fails the test that opened or changed anything in the user's own app directory (a
+    full run once left a collectctl.db in the real ~/.config/collectctl)."""
+    real_app_dir.problems()  # what came before this test is not its doing
+    yield
+    if problems := real_app_dir.problems():
+        pytest.fail("the test touched the real app directory:\n" + "\n".join(problems[:5]),
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +113,9 @@ def isolated(tmp_path, monkeypatch, catalog_cache):
 # saying why, except under CI, where that is a failure.
 
 PG_ENV = "COLLECTCTL_TEST_PG"
-TEAM_TABLES = ("contact_stats", "targets", "payments", "promises", "calls", "phones",
-               "account_history", "accounts", "import_batches")
+#: Every table of the schema (one TRUNCATE of them all, so their order does not matter to
+#: it; children first all the same, the order a table-by-table DELETE would need).
+TEAM_TABLES = tuple(reversed([table for table, _columns, _money in sql.TABLES]))
 
 
 #: Read once, before any test's clean environment removes every COLLECTCTL_* variable.

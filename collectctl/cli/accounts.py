@@ -22,9 +22,9 @@ def list_accounts(
     fmt: TableJsonCsv = format_option(TableJsonCsv.table),
 ) -> None:
     """List accounts, ordered by account id."""
+    from collectctl.app.accounts import AccountList
     from collectctl.core.accounts import account_view
     from collectctl.render import emit
-    from collectctl.render.results import AccountList
     from collectctl.storage.codec import to_minor
 
     state = app_context(ctx)
@@ -56,7 +56,7 @@ def show(
 
 def dossier(state, account_id: str):
     """The account's file as of now (``show`` and ``next``)."""
-    from collectctl.briefs import account_file
+    from collectctl.app.accounts import account_file
 
     return account_file(state.store, state.settings, state.now.date(), account_id)
 

@@ -17,10 +17,9 @@ contact_app = typer.Typer(help=_("Phone numbers of an account: add, mark invalid
 def log(
     ctx: typer.Context,
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account called.")),
+    # {outcomes}: every code with its aliases, in the interface language (cli.options).
     outcome: str = typer.Argument(..., metavar="OUTCOME", help=_(
-        "What happened: no-answer (na), busy, voicemail (vm), wrong-number (wn), disconnected, "
-        "third-party (tp), rpc, ptp, paid, refused, dispute, callback (cb), cease, skip, "
-        "complaint.")),
+        "What happened, a code or one of its aliases: {outcomes}.")),
     amount: str = typer.Option(None, "--amount", "-a", help=_("Amount promised or paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_(
         "Promise date (or payment date): 2026-12-10, 115/12/10, +7, fri.")),
@@ -35,7 +34,7 @@ def log(
         "Accept a payment larger than the balance.")),
 ) -> None:
     """Log a call's outcome in one line; its effects (promise, payment, hold...) follow."""
-    from collectctl.logbook import log_call
+    from collectctl.app.calls import log_call
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -55,7 +54,7 @@ def undo(
 
     Nothing is deleted: a reversal is appended to the log.
     """
-    from collectctl.logbook import undo as undo_entry
+    from collectctl.app.calls import undo as undo_entry
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -64,16 +63,17 @@ def undo(
 
 def account(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_("The account to change.")),
     resume: bool = typer.Option(False, "--resume", help=_(
         "Lift a dispute or cease-contact hold: calls may start again.")),
     note: str = typer.Option(None, "--note", "-n", help=_("Why (kept in the log).")),
-    collector: str = typer.Option(None, "--collector", "-c"),
+    collector: str = typer.Option(None, "--collector", "-c", help=_(
+        "Who makes the change (default: me from the config).")),
 ) -> None:
     """Change an account's state: --resume after a dispute or cease-contact is cleared."""
-    from collectctl.logbook import resume as resume_account
+    from collectctl.app import Message
+    from collectctl.app.calls import resume as resume_account
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     if not resume:
         raise UsageError(_("nothing to do: say --resume (or use 'collectctl show {id}')").format(
@@ -86,7 +86,8 @@ def account(
 
 def pay(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the payment is for.")),
     amount: str = typer.Argument(..., metavar="AMOUNT", help=_("The amount paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_("When it was paid (default today).")),
     reference: str = typer.Option(None, "--reference", "-r", help=_(
@@ -95,12 +96,12 @@ def pay(
         "Accept a payment larger than the balance.")),
 ) -> None:
     """Record a payment on an account."""
+    from collectctl.app import Message
+    from collectctl.app.calls import record_payment
     from collectctl.core.entries import parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
-    from collectctl.logbook import record_payment
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     state = app_context(ctx)
     try:
@@ -131,9 +132,9 @@ def promises(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """List promises to pay and whether each was kept (derived from payments)."""
+    from collectctl.app.calls import PromiseList
     from collectctl.core.promises import select_promises
     from collectctl.render import emit
-    from collectctl.render.results import PromiseList
 
     state = app_context(ctx)
     found = state.store.promises(collector)
@@ -149,10 +150,10 @@ def skip(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Accounts that need skip tracing: no valid phone, or logged as skip."""
+    from collectctl.app.calls import SkipList
     from collectctl.config import outcome_book
     from collectctl.core.accounts import account_view
     from collectctl.render import emit
-    from collectctl.render.results import SkipList
 
     state = app_context(ctx)
     codes = outcome_book(state.settings).codes(lambda o: o.effect == "skip")
@@ -165,18 +166,20 @@ def skip(
 @contact_app.command("add")
 def contact_add(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
-    phone: str = typer.Argument(..., metavar="PHONE"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the number belongs to.")),
+    phone: str = typer.Argument(..., metavar="PHONE", help=_(
+        "The number as you heard it: 0919 000 002, (02) 2345-6789, +886919000002.")),
     label: str = typer.Option("other", "--label", help=_(
         "mobile, home, work, relative or other.")),
     name: str = typer.Option(None, "--name", help=_("Whose number (a relative, the office).")),
 ) -> None:
     """Add a number gathered on a call (0919 000 002 and +886919000002 are one number)."""
+    from collectctl.app import Message
+    from collectctl.app.calls import add_contact
     from collectctl.core.models import PHONE_LABELS
     from collectctl.ingest.fields import parse_phones
-    from collectctl.logbook import add_contact
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     if label not in PHONE_LABELS:
         raise UsageError(_("--label {label!r} is not one of {labels}").format(
@@ -201,14 +204,16 @@ def contact_add(
 @contact_app.command("invalid")
 def contact_invalid(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
-    phone: str = typer.Argument(..., metavar="PHONE"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account the number belongs to.")),
+    phone: str = typer.Argument(..., metavar="PHONE", help=_(
+        "The number to stop dialling, written any way (0919 000 002 or +886919000002).")),
 ) -> None:
     """Mark one of an account's numbers invalid (the plan stops dialling it)."""
+    from collectctl.app import Message
+    from collectctl.app.calls import mark_contact_invalid
     from collectctl.ingest.fields import parse_phones
-    from collectctl.logbook import mark_contact_invalid
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     state = app_context(ctx)
     parsed = parse_phones(phone, state.settings.phone_region, "other")
@@ -222,14 +227,14 @@ def contact_invalid(
 @contact_app.command("list")
 def contact_list(
     ctx: typer.Context,
-    account_id: str = typer.Argument(..., metavar="ID"),
+    account_id: str = typer.Argument(..., metavar="ID", help=_(
+        "The account whose numbers to list.")),
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """List an account's phone numbers, valid and invalid."""
+    from collectctl.app.calls import Contacts, require_account
     from collectctl.core.accounts import account_view
-    from collectctl.logbook import require_account
     from collectctl.render import emit
-    from collectctl.render.results import Contacts
 
     state = app_context(ctx)
     account = require_account(state.store, account_id)

@@ -4,15 +4,22 @@ characters.
 
 Typer's click is vendored: its headings and a few messages go through ``gettext``, which
 :func:`install` points at collectctl's catalog; the rest (the usage prefix, the help
-option, usage errors) are said here, in English first, through ``_()``.
+option, usage errors) are said here, in English first, through ``_()``. Click's classes
+come from :mod:`collectctl.cli.framework`, the one module that touches Typer's internals.
 """
 
 from __future__ import annotations
 
-from typer._click import Context
-from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
-from typer._click.formatting import HelpFormatter
-
+from collectctl.cli.framework import (
+    BadParameter,
+    Context,
+    HelpFormatter,
+    MissingParameter,
+    NoSuchOption,
+    UsageError,
+    echo,
+    install_gettext,
+)
 from collectctl.i18n import N_, _, current_language
 from collectctl.render.width import columns, wide
 
@@ -24,10 +31,8 @@ HELP_OPTION = N_("Show this message and exit.")
 
 
 def install() -> None:
-    """Point Typer's gettext at the catalog (its ``_`` is looked up at call time)."""
-    import typer.core
-
-    typer.core._ = _
+    """Point Typer's gettext at the catalog."""
+    install_gettext(_)
 
 
 def _tokens(text: str) -> list[str]:
@@ -178,8 +183,6 @@ class LocalUsageError(UsageError):
         return _message(self.original)
 
     def show(self, file=None) -> None:
-        from typer._click.utils import echo
-
         if self.ctx is not None:
             hint = ""
             if self.ctx.command.get_help_option(self.ctx) is not None:

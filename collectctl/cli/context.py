@@ -80,7 +80,7 @@ class AppContext:
 
             self._store = open_store(self.db_target())
             if self._store.upgraded_from is not None:
-                from collectctl.learner import after_upgrade
+                from collectctl.app.learn import after_upgrade
 
                 after_upgrade(self._store, self.settings)
         return self._store

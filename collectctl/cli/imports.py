@@ -50,7 +50,7 @@ ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
          fmt: TextJson) -> None:
     """Run an importer with a progress bar, write the rejects, print the summary, exit 0/1."""
-    from collectctl.ingest.importer import write_rejects
+    from collectctl.app.imports import write_rejects
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -94,7 +94,7 @@ def import_accounts_command(
 
     Exit codes: 0 every row imported; 1 some rows rejected; 2 usage or file error.
     """
-    from collectctl.ingest.importer import ImportOptions, import_accounts
+    from collectctl.app.imports import ImportOptions, import_accounts
 
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
@@ -122,7 +122,7 @@ def import_payments_command(
     feed can be imported twice. An unknown account or a payment larger than the
     balance rejects the row. Exit codes as for import accounts.
     """
-    from collectctl.ingest.importer import ImportOptions, import_payments
+    from collectctl.app.imports import ImportOptions, import_payments
 
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
@@ -152,7 +152,7 @@ def import_calls_command(
     A row already in the log (same account, time and outcome) is counted unchanged.
     Exit codes as for import accounts.
     """
-    from collectctl.ingest.importer import ImportOptions, import_calls
+    from collectctl.app.imports import ImportOptions, import_calls
 
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,

@@ -20,7 +20,7 @@ def rebuild_command(ctx: typer.Context, fmt: TextJson = format_option(TextJson.t
     editing the log outside collectctl, or after changing the outcome codes or the rules
     (the weight of a try depends on the golden window and lunch).
     """
-    from collectctl.learner import rebuild
+    from collectctl.app.learn import rebuild
 
     state = app_context(ctx)
     done = rebuild(state.store, state.settings)

@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from collectctl.i18n import _
+from collectctl.i18n import _, current_language
 
 
 def _choices(name: str, *values: str) -> type[Enum]:
@@ -31,3 +31,22 @@ def format_option(default: Enum):
         default.value, "--format", "-f",
         help=_("Output format: {choices}.").format(choices=choices),
     )
+
+
+def outcome_list() -> str:
+    """The outcome codes, each with its aliases, for ``log``'s help: the ones in Latin
+    letters in English, all of them (未接, 承諾...) in Chinese."""
+    from collectctl.core.outcomes import DEFAULT_OUTCOMES
+
+    every = current_language() is not None
+    parts = []
+    for outcome in DEFAULT_OUTCOMES:
+        aliases = [alias for alias in outcome.aliases if every or alias.isascii()]
+        parts.append(_("{code} ({aliases})").format(code=outcome.code,
+                                                     aliases=_(", ").join(aliases))
+                     if aliases else outcome.code)
+    return _(", ").join(parts)
+
+
+#: Placeholders a help text may hold, filled when help is shown (in its language).
+HELP_FIELDS = {"{outcomes}": outcome_list}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import PlanFormat, TextJson
+from collectctl.cli.options import PlanFormat, TextJson, format_option
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -62,126 +61,73 @@ def plan(
     window after work starts, rarely at lunch, never in legal quiet hours) moved by the
     hours each debtor, and debtors like them, answered before (learning: --explain ID).
     """
-    from collectctl.planner import build_plan, why_not_planned
-    from collectctl.render import plan as view
+    from collectctl.app import plan as use
+    from collectctl.render import emit
 
     state = app_context(ctx)
     first = _plan_day(state, day)
-    out = sys.stdout
     if everyone:
-        from collectctl.planner import build_all
-
-        collectors = state.store.collectors()
-        if fmt is PlanFormat.json:
-            import functools
-
-            render = functools.partial(view.plan_json_text, redact=redact)
-            texts = build_all(state.db_target(), collectors, state.settings, state.now, first,
-                              render=render)
-            out.write(f'{{"date": "{first.isoformat()}", "plans": [\n')
-            out.write(",\n".join(texts))
-            out.write("\n]}\n")
-        else:
-            plans = build_all(state.db_target(), collectors, state.settings, state.now, first)
-            typer.echo(view.all_text(plans))
+        emit(_all_plans(state, first, fmt.value, redact), fmt.value)
         return
     who = collector_for(state, collector)
     if week:
-        from collectctl.planner import build_week
-
-        data = view.week_json(build_week(state.store, state.settings, state.now, who, first))
-        if fmt is PlanFormat.json:
-            import json
-
-            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        else:
-            typer.echo(view.week_text(data))
+        emit(use.build_week(state.store, state.settings, state.now, who, first), fmt.value)
         return
-    result = build_plan(state.store, state.settings, state.now, who, first, limit,
-                        explore=explore)
+    result = use.build_plan(state.store, state.settings, state.now, who, first, limit,
+                            explore=explore)
     if why_not:
-        typer.echo(f"{why_not}: {why_not_planned(result, why_not)}")
+        emit(use.why_not_planned(result, why_not), fmt.value)
     elif explain:
-        if explain not in result.scores:
-            why_not_planned(result, explain)  # raises for an unknown account
-        curve = None
-        if state.settings.learning.enabled:
-            from collectctl.planner import contact_curve
-
-            curve = contact_curve(state.store, state.settings, result, explain)
-        data = view.explain_json(result, explain, state.settings, curve)
-        if fmt is PlanFormat.json:
-            import json
-
-            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        else:
-            typer.echo(view.explain_text(data))
-    elif fmt is PlanFormat.json:
-        import json
-
-        out.write(json.dumps(view.plan_json(result, redact), ensure_ascii=False, indent=2) + "\n")
-    elif fmt is PlanFormat.csv:
-        view.plan_csv(result, redact, out)
-    elif fmt is PlanFormat.ics:
-        view.plan_ics(result, redact, out)
+        emit(use.explain(state.store, state.settings, result, explain), fmt.value)
     else:
-        from collectctl.render.text import console_for
+        emit(result, fmt.value, redact=redact)
 
-        with console_for(out) as console:
-            view.plan_table(result, redact, console)
+
+def _all_plans(state, first: date, fmt: str, redact: bool):
+    """Every collector's plan; as JSON each is rendered in its worker (in parallel)."""
+    import functools
+
+    from collectctl.app.plan import AllPlans, build_all
+    from collectctl.i18n import current_locale
+    from collectctl.render import plan as view
+
+    collectors = state.store.collectors()
+    if fmt == "json":
+        render = functools.partial(view.plan_json_text, redact=redact)
+        lines = build_all(state.db_target(), collectors, state.settings, state.now, first,
+                          current_locale(), render=render)
+        return AllPlans(first, lines=tuple(lines))
+    plans = build_all(state.db_target(), collectors, state.settings, state.now, first,
+                      current_locale())
+    return AllPlans(first, plans=tuple(plans))
 
 
 def next_call(
     ctx: typer.Context,
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Whose plan (default: me from the config).")),
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """The call due now, with the brief to read before dialling: the confirmed amount and
     its breakdown, every valid phone, the last outcomes, the open promise and the notes."""
-    from collectctl.cli.accounts import dossier
-    from collectctl.planner import build_plan
-    from collectctl.render import plan as view
-
-    state = app_context(ctx)
-    result = build_plan(state.store, state.settings, state.now, collector_for(state, collector),
-                        state.now.date())
-    if not result.calls:
-        typer.echo(result.note or _("Nothing left to call today."))
-        return
-    call = result.calls[0]
-    brief = dossier(state, call.account_id)
-    if fmt is TextJson.json:
-        import json
-
-        from collectctl.render.jsonfmt import json_view
-
-        data = {"call": view.call_json(call, False), "account": json_view(brief)}
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
+    from collectctl.app.plan import next_call as due_now
     from collectctl.render import emit
 
-    typer.echo(view.next_header(call, result.calls[1:2]))
-    emit(brief, "text")
+    state = app_context(ctx)
+    emit(due_now(state.store, state.settings, state.now, collector_for(state, collector)),
+         fmt.value)
 
 
 @rules_app.command("check")
 def rules_check(
     ctx: typer.Context,
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Validate the config and print the rule packs as the planner will apply them."""
-    from collectctl.render import plan as view
+    from collectctl.app.plan import rules_check as check
+    from collectctl.render import emit
 
-    state = app_context(ctx)
-    rules = state.settings.rules
-    lines = [_("default pack: {name}").format(name=rules.default)]
-    if rules.by_country:
-        lines.append(_("by country: {pairs}").format(
-            pairs=", ".join(f"{c}→{p}" for c, p in sorted(rules.by_country.items()))))
-    for name, pack in rules.packs.items():
-        lines.append(view.pack_line(name, pack))
-    typer.echo("\n".join(lines))
+    emit(check(app_context(ctx).settings), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

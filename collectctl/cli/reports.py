@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson
+from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson, format_option
 from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
 from collectctl.i18n import _
 
@@ -44,9 +44,9 @@ def report(
     The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
     arguments; 3 below a --fail-under threshold.
     """
+    from collectctl.app.reports import build_report
     from collectctl.core.targets import parse_assignments
     from collectctl.render import report as view
-    from collectctl.reports import build_report
 
     state = app_context(ctx)
     if collector and team:
@@ -106,8 +106,7 @@ def target_set(
     values = parse_assignments(assignments)
     first, _last = period_range(period.value, _day(state, start, "--start"))
     targets = [Target(who, period.value, first, m, v) for m, v in values.items()]
-    with state.store.transaction():
-        state.store.set_targets(targets, to_utc_iso(state.now))
+    state.store.atomically(lambda _tx: state.store.set_targets(targets, to_utc_iso(state.now)))
     for t in targets:
         typer.echo(_("{who}: {metric} {value} for the {period} from {start}").format(
             who=who or _("team"), metric=t.metric, value=t.value, period=t.period,
@@ -130,16 +129,17 @@ def target_list(ctx: typer.Context) -> None:
 def target_clear(ctx: typer.Context) -> None:
     """Remove every target."""
     state = app_context(ctx)
-    with state.store.transaction():
-        n = state.store.clear_targets()
+    n = state.store.atomically(lambda _tx: state.store.clear_targets())
     typer.echo(_("{n} targets removed").format(n=n))
 
 
 @target_app.command("split")
 def target_split(
     ctx: typer.Context,
-    team_total: str = typer.Option(..., "--team-total", metavar="METRIC=VALUE"),
-    period: Period = typer.Option(Period.month.value, "--period"),
+    team_total: str = typer.Option(..., "--team-total", metavar="METRIC=VALUE", help=_(
+        "The team's total to divide, e.g. collected=500000.")),
+    period: Period = typer.Option(Period.month.value, "--period", help=_(
+        "day, week or month.")),
     by: SplitBy = typer.Option(SplitBy.balance.value, "--by", help=_(
         "balance: in proportion to each collector's assigned balance; even: equal parts.")),
     start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
@@ -158,9 +158,8 @@ def target_split(
     weights = balances if by.value == "balance" else {c: Decimal(1) for c in balances}
     parts = split_exactly(total, weights, metric)
     first, _last = period_range(period.value, _day(state, start, "--start"))
-    with state.store.transaction():
-        state.store.set_targets([Target(c, period.value, first, metric, v)
-                                 for c, v in parts.items()], to_utc_iso(state.now))
+    split = [Target(c, period.value, first, metric, v) for c, v in parts.items()]
+    state.store.atomically(lambda _tx: state.store.set_targets(split, to_utc_iso(state.now)))
     for name, value in parts.items():
         typer.echo(f"{name}  {metric}={value}")
     typer.echo(_("total {metric}={total}").format(metric=metric, total=sum(parts.values())))
@@ -171,13 +170,13 @@ def progress(
     period: Period = typer.Option(Period.day.value, "--period", help=_("day, week or month.")),
     collector: str = typer.Option(None, "--collector", "-c", help=_("Whose (default: me).")),
     team: bool = typer.Option(False, "--team", help=_("The whole team.")),
-    fmt: TextJson = typer.Option(TextJson.text.value, "--format", "-f"),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Where you stand: actual against target for each metric, and whether you are ahead
     of the pace (the target x the share of working time gone by)."""
     import sys
 
-    from collectctl.progress import build_progress
+    from collectctl.app.reports import build_progress
     from collectctl.render import report as view
 
     state = app_context(ctx)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import suppress
-from enum import Enum
-from functools import lru_cache
-from pathlib import Path
 
 import typer
-from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
 
 from collectctl import __version__
 from collectctl.cli.clickfmt import HELP_OPTION, CollectContext, install, localized
 from collectctl.cli.context import AppContext
+from collectctl.cli.framework import (
+    SHELLS,
+    NoArgsIsHelpError,
+    TyperGroup,
+    UsageError,
+    plain,
+    plain_help,
+)
 from collectctl.errors import EXIT_INTERNAL, EXIT_USAGE, CollectError
 from collectctl.i18n import _
 
@@ -27,82 +30,30 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _usage_error(error: UsageError) -> UsageError:
+    """A usage error to show in the interface language, except a group called without a
+    command (``collectctl``, ``collectctl db``): that is a request for its help, printed
+    on stdout with exit 0."""
+    if isinstance(error, NoArgsIsHelpError):
+        typer.echo(error.ctx.get_help())
+        raise typer.Exit(0)
+    return localized(error)
+
+
 def _is_cli_control(error: Exception) -> bool:
     """Typer's (vendored click's) own exit, abort and usage exceptions pass through."""
     return type(error).__module__.split(".")[0] in ("typer", "click")
 
 
-def _plain(param) -> None:
-    """Give a parameter a light coercion up front, instead of Typer's pydantic one.
-
-    Typer coerces each value through a pydantic TypeAdapter built on first use; building
-    the first one imports pydantic's validation machinery, about 80 ms, on every run of a
-    command. The values here need none of it: argv gives ``str``, a flag without an
-    environment variable gives ``bool``, a choice is looked up with Typer's own helper
-    an unbounded ``int`` is ``int(value)`` and a ``Path`` gets Typer's own checks (a
-    directory where a file is wanted...) on the string. Other types (bounded numbers,
-    parsers, open files) keep Typer's adapters. Should Typer's internals move, this does
-    nothing and everything still works, only slower.
-    """
-    desc = getattr(param, "type_descriptor", None)
-    if desc is None or getattr(param, "_runtime_param", False) is not None:
-        return
-    info = desc.parameter_info
-    if desc.file_annotation is not None or info.parser is not None:
-        return
-    annotation = desc.annotation
-    try:
-        from typer._coercion import PassThroughRuntimeParam
-    except ImportError:
-        return
-    if annotation is str or (annotation is bool and getattr(param, "is_flag", False)
-                             and not getattr(param, "envvar", None)):
-        param._runtime_param = PassThroughRuntimeParam(annotation=annotation,
-                                                       parameter_info=info)
-    elif ((isinstance(annotation, type) and issubclass(annotation, Enum))
-          or annotation is Path
-          or (annotation is int and info.min is None and info.max is None and not info.clamp)):
-        param._runtime_param = _light(PassThroughRuntimeParam)(annotation=annotation,
-                                                               parameter_info=info)
-
-
-@lru_cache(maxsize=1)
-def _light(base):
-    """A runtime parameter that turns a choice into its Enum member, an integer into an
-    ``int`` and a path into a ``Path``, with Typer's checks and messages for bad values."""
-    from dataclasses import dataclass
-
-    from typer import BadParameter
-    from typer._param_types import coerce_cli_choice
-
-    @dataclass(frozen=True)
-    class LightParam(base):
-        def _coerce_value(self, value, param, ctx):
-            annotation = self.annotation
-            if isinstance(value, annotation):
-                return value
-            if annotation is Path:  # Typer's own checks (a directory...), as a str
-                from typer._param_types import coerce_cli_path
-
-                return Path(coerce_cli_path(os.fspath(value), self.parameter_info,
-                                            path_type=str, param=param, ctx=ctx))
-            try:
-                if annotation is int:
-                    return int(value)
-                return coerce_cli_choice(value, choices=list(annotation),
-                                         case_sensitive=self.parameter_info.case_sensitive,
-                                         ctx=ctx)
-            except ValueError as error:
-                message = (f"{value!r} is not a valid integer." if annotation is int
-                           else str(error))
-                raise BadParameter(message, ctx=ctx, param=param) from None
-
-    return LightParam
+def _prepare(param) -> None:
+    """A parameter as collectctl shows and coerces it (see :mod:`collectctl.cli.framework`)."""
+    plain(param)
+    plain_help(param)
 
 
 def _plain_command(command, ctx) -> None:
     for param in getattr(command, "params", ()):
-        _plain(param)
+        _prepare(param)
     command.context_class = CollectContext  # click's own words, translated
     with suppress(Exception):  # the help option is made (and cached) on demand
         _help_option(command.get_help_option(ctx))
@@ -115,7 +66,7 @@ def _plain_command(command, ctx) -> None:
 
 def _help_option(option) -> None:
     if option is not None:
-        _plain(option)
+        _prepare(option)
         option.help = _(HELP_OPTION)
 
 
@@ -130,7 +81,18 @@ def _translate_help(command) -> None:
         for attr in attrs:
             english = target.__dict__.setdefault(f"_english_{attr}", getattr(target, attr, None))
             if english:
-                setattr(target, attr, _(english))
+                setattr(target, attr, _filled(_(english)))
+
+
+def _filled(text: str) -> str:
+    """A help text with its placeholders (``{outcomes}``) filled in."""
+    if "{" in text:
+        from collectctl.cli.options import HELP_FIELDS
+
+        for field, value in HELP_FIELDS.items():
+            if field in text:
+                text = text.replace(field, value())
+    return text
 
 
 def _early_language(args: list[str]) -> None:
@@ -178,14 +140,15 @@ class CollectGroup(TyperGroup):
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:
-            _early_language(list(args))
+            args = _completion_args(list(args))
+            _early_language(args)
         for param in self.params:
-            _plain(param)
+            _prepare(param)
         _translate_help(self)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except UsageError as error:
-            raise localized(error) from None
+            raise _usage_error(error) from None
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -214,7 +177,7 @@ class CollectGroup(TyperGroup):
             sys.exit(0)
         except Exception as error:
             if isinstance(error, UsageError):
-                raise localized(error) from None
+                raise _usage_error(error) from None
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
@@ -245,6 +208,51 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+
+
+def _completion_args(args: list[str]) -> list[str]:
+    """``--install-completion`` without a shell means the shell collectctl runs under
+    (click's options take a value or none, not an optional one)."""
+    for n, arg in enumerate(args):
+        if arg in _COMPLETION_OPTIONS and (n + 1 == len(args) or args[n + 1][:1] == "-"):
+            from collectctl.cli.framework import detect_shell
+
+            shell = detect_shell()
+            if shell is None:
+                raise CollectError(_("cannot tell which shell this is; name it: {option} "
+                                     "bash, zsh or fish").format(option=arg))
+            return [*args[:n + 1], shell, *args[n + 1:]]
+    return args
+
+
+def _shell(value: str) -> str:
+    if value not in SHELLS:
+        raise typer.BadParameter(_("{shell!r} is not one of bash, zsh, fish").format(
+            shell=value))
+    return value
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from collectctl.cli.framework import install_completion
+
+    path = install_completion(_shell(value), ctx.find_root().info_name or "collectctl")
+    typer.echo(_("{shell} completion installed in {path}; it works in the shell's next "
+                 "window.").format(shell=value, path=path))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from collectctl.cli.framework import completion_script
+
+    typer.echo(completion_script(_shell(value), ctx.find_root().info_name or "collectctl"))
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -263,6 +271,16 @@ def root(
                                     "LC_MESSAGES, LANG).")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help=_("Print the version and exit.")),
+    install_completion: str = typer.Option(
+        None, "--install-completion", metavar="[bash|zsh|fish]", callback=_install_completion,
+        is_eager=True, expose_value=False,
+        help=_("Set up Tab completion of commands and options in your shell (default: the "
+               "shell you are using), then exit; it works in the shell's next window.")),
+    show_completion: str = typer.Option(
+        None, "--show-completion", metavar="[bash|zsh|fish]", callback=_show_completion,
+        is_eager=True, expose_value=False,
+        help=_("Print the Tab completion script for your shell (default: the shell you are "
+               "using), to install it yourself, then exit.")),
 ) -> None:
     """Plan, log and report a debt collector's calls.
 
@@ -287,6 +305,8 @@ COMMAND_MODULES = {
     "work": "work", "assign": "team", "db": "team", "team": "team", "learn": "learn",
 }
 _registered: set[str] = set()
+#: Set by the completion script when the shell asks for completions.
+COMPLETE_VAR = "_COLLECTCTL_COMPLETE"
 #: Global options that take a value (``--db X``), to find the command after them.
 _VALUED = ("--db", "--config", "--now", "--lang")
 
@@ -323,6 +343,10 @@ def main() -> None:
     """Console-script entry point. Only the invoked command's module is imported (the
     others cost a collector's every ``log`` a few milliseconds each); ``--help`` and an
     unknown command get them all."""
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions (Tab)
+        from collectctl.cli.framework import enable_completion
+
+        enable_completion()
     module = COMMAND_MODULES.get(command_name(sys.argv[1:]) or "")
     if module and "--help" not in sys.argv[1:2]:
         register(module)

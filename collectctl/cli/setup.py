@@ -42,8 +42,8 @@ def init(
     force: bool = typer.Option(False, "--force", help=_("Overwrite an existing config file.")),
 ) -> None:
     """Write a starter config and create the database."""
+    from collectctl.app import Message
     from collectctl.render import emit
-    from collectctl.render.results import Message
 
     state = app_context(ctx)
     explicit = ctx.find_root().params.get("config") or os.environ.get(ENV_CONFIG)
@@ -70,9 +70,9 @@ def demo(ctx: typer.Context) -> None:
     Your own database is never touched: the demo uses demo.db in the app directory,
     recreated each time.
     """
-    from collectctl.ingest.importer import import_accounts
+    from collectctl.app import Message
+    from collectctl.app.imports import import_accounts
     from collectctl.render import emit
-    from collectctl.render.results import Message
     from collectctl.resources import bundled
 
     state = app_context(ctx)
@@ -84,11 +84,7 @@ def demo(ctx: typer.Context) -> None:
     store = state.use_store_at(target)
     for name in DEMO_FILES:
         emit(import_accounts(store, bundled(name), state.settings, state.now), "text")
-    import sys
-
-    from collectctl.planner import build_plan
-    from collectctl.render import plan as view
-    from collectctl.render.text import console_for
+    from collectctl.app.plan import build_plan
 
     emit(Message(""), "text")
     result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, state.now.date(), 15)
@@ -97,8 +93,7 @@ def demo(ctx: typer.Context) -> None:
 
         tomorrow = state.now.date() + timedelta(days=1)
         result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, tomorrow, 15)
-    with console_for(sys.stdout) as console:
-        view.plan_table(result, False, console)
+    emit(result, "table")
     first = result.calls[0].account_id if result.calls else "TW-500001"
     emit(Message("\n" + _("Try: collectctl --db {db} plan --collector {who} --explain {id}")
                   .format(db=target, who=DEMO_COLLECTOR, id=first)), "text")

@@ -30,7 +30,7 @@ def db_migrate(ctx: typer.Context) -> None:
     target = state.db_target()
     store = open_store(target, migrate=True)
     try:
-        from collectctl.learner import after_upgrade
+        from collectctl.app.learn import after_upgrade
 
         after_upgrade(store, state.settings)
         typer.echo(_("{db}: schema {n} (up to date)").format(db=_shown(target),
@@ -42,8 +42,8 @@ def db_migrate(ctx: typer.Context) -> None:
 @db_app.command("status")
 def db_status(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
     """Which engine and schema version, and how many accounts and calls."""
+    from collectctl.app.team import DbStatus
     from collectctl.render import emit
-    from collectctl.render.results import DbStatus
     from collectctl.storage.schema import LATEST_VERSION
 
     state = app_context(ctx)
@@ -119,8 +119,8 @@ def db_copy(
 ) -> None:
     """Copy a whole database between SQLite and PostgreSQL, in one transaction on the
     target, then check rows and money totals per table on both sides."""
+    from collectctl.app.team import CopyResult
     from collectctl.render import emit
-    from collectctl.render.results import CopyResult
     from collectctl.storage import open_store
 
     state = app_context(ctx)
@@ -174,8 +174,8 @@ def team_add(
 @team_app.command("list")
 def team_list(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
     """Team members and their roles."""
+    from collectctl.app.team import TeamList
     from collectctl.render import emit
-    from collectctl.render.results import TeamList
 
     store = app_context(ctx).store
     if store.engine != "postgresql":
@@ -203,7 +203,7 @@ def assign(
     """Distribute open accounts among collectors: largest balance first, each to the
     lightest portfolio (existing accounts count), then print each collector's count and
     balance."""
-    from collectctl.assignment import assign as share
+    from collectctl.app.team import assign as share
     from collectctl.render import emit
 
     if unassigned and source:

@@ -64,6 +64,9 @@ class KeyTerminal(LineTerminal):
     next account loads are kept, not flushed); prompts switch back to line editing.
     """
 
+    #: Keys read but not yet answered: one read may bring several keys typed ahead.
+    _ahead = ""
+
     def __enter__(self) -> KeyTerminal:
         self._saved = None
         if os.name == "posix":
@@ -90,10 +93,11 @@ class KeyTerminal(LineTerminal):
             return key
         import select
 
-        key = None
+        key, drawn = None, False
         try:
-            while True:
+            while not self._ahead:
                 self._draw(line())
+                drawn = True
                 if not select.select([self._fd], [], [], 1.0)[0]:
                     if wake is not None and wake():
                         return ""
@@ -102,12 +106,15 @@ class KeyTerminal(LineTerminal):
                 if not data:
                     return None
                 text = data.decode("utf-8", errors="ignore")
-                if not text or (text.startswith("\x1b") and len(text) > 1):
+                if text.startswith("\x1b") and len(text) > 1:
                     continue  # an arrow or function key
-                key = text[0]
-                if key in "\r\n" and wake is not None:
-                    return ""
-                return key
+                self._ahead += text  # every key of the read, not just its first
+            if not drawn:  # a key typed ahead: answered at once, its prompt still shown
+                self._draw(line())
+            key, self._ahead = self._ahead[0], self._ahead[1:]
+            if key in "\r\n" and wake is not None:
+                return ""
+            return key
         finally:
             self.out.write((key if key and key.isprintable() else "") + "\n")
             self.out.flush()
@@ -122,13 +129,22 @@ class KeyTerminal(LineTerminal):
         self.out.flush()
 
     def ask(self, prompt: str, default: str | None = None) -> str | None:
+        shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
+        ahead = self._ahead.replace("\r\n", "\n").replace("\r", "\n")
+        self._ahead = ""
+        if "\n" in ahead:  # the whole answer was typed ahead
+            text, self._ahead = ahead.split("\n", 1)
+            self.out.write(shown + text + "\n")
+            self.out.flush()
+            return text.strip() or default or ""
         if self._saved is not None:
             import termios
             import tty
 
             termios.tcsetattr(self._fd, termios.TCSANOW, self._saved)
         try:
-            text = input(f"{prompt} [{default}]: " if default else f"{prompt}: ")
+            # Keys typed ahead of the prompt begin the answer.
+            text = ahead + input(shown + ahead)
         except EOFError:
             return None
         finally:
@@ -153,8 +169,8 @@ def work(
     """
     import functools
 
+    from collectctl.app.work import WorkSession
     from collectctl.cli.plan import collector_for
-    from collectctl.workmode import WorkSession
 
     state = app_context(ctx)
     who = collector_for(state, collector)

@@ -29,11 +29,15 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from collectctl.core.accounts import days_past_due_on
 from collectctl.core.models import Account, Call
 from collectctl.core.outcomes import OutcomeBook
+
+if TYPE_CHECKING:
+    from collectctl.config import Settings
 
 ACCOUNT, SEGMENT = "a", "s"
 #: (hour 0-23, weekend) -> (tries, right-party contacts, exposure)
@@ -187,3 +191,148 @@ def explores(rng_seed: str, account_id: str, share: float) -> bool:
     """Whether an account's curve is a Thompson sample in an ``--explore`` plan: a stable
     draw per plan day and account, true for ``share`` of them."""
     return random.Random(f"{rng_seed}|{account_id}").random() < share
+
+
+# -- the learned rows of a plan ------------------------------------------------------------
+
+def _rule_hours(settings: Settings, pack, work_start, local_day: date) -> dict[int, float]:
+    """The mean contact quality the rules give each hour of the debtor's ``local_day``."""
+    from collectctl.core import rules as R
+
+    return R.hour_means(local_day, work_start, settings.call, R.legal_hours(pack, local_day))
+
+
+class _SlotHours(list):
+    """A slot -> (debtor's date, hour) list, and the hours of each date it covers."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.by_date: dict[date, set[int]] = {}
+        for day, hour in self:
+            self.by_date.setdefault(day, set()).add(hour)
+
+
+class LearnedContact:
+    """The learned side of contact quality for one plan: the counts (read by the use
+    case, handed in), each hour's prior per (rule pack, work start, debtor's day), and each
+    account's slot qualities as rule quality x posterior / prior."""
+
+    def __init__(self, settings: Settings, own: Mapping[str, Counts],
+                 segments: Mapping[str, Counts], collector: str, day: date,
+                 explore: bool) -> None:
+        self.settings = settings
+        self.own = own
+        self.segments = segments
+        self.strength = float(settings.learning.prior_strength)
+        self.rate = float(settings.learning.prior_rate)
+        self.share = float(settings.learning.explore_share) if explore else 0.0
+        self.seed = f"{day.isoformat()}|{collector}"
+        self._priors: dict[tuple, dict[int, float]] = {}
+        self._rows: dict[tuple, tuple[float, ...]] = {}
+        self._hours: dict[str, _SlotHours] = {}
+        self._factors_cache: dict[tuple, dict[tuple[date, int], float]] = {}
+
+    def _slot_hours(self, timezone: str, locals_) -> _SlotHours:
+        """(debtor's date, hour) of each slot, for a time zone (computed once)."""
+        if timezone not in self._hours:
+            self._hours[timezone] = _SlotHours((local.date(), local.hour)
+                                               for local, _end in locals_)
+        return self._hours[timezone]
+
+    def _factors(self, pack_name: str, work_start, keys: _SlotHours, segment, own,
+                 only_own: bool = False, pick=None) -> dict[tuple[date, int], float]:
+        """posterior / prior (or ``pick(estimate)`` / prior) of each (date, hour) of the
+        slots; with ``only_own``, just the hours ``own`` has counts at."""
+        factor = {}
+        for when, hours in keys.by_date.items():
+            is_weekend = weekend(when)
+            priors = self.priors(pack_name, work_start, when)
+            wanted = {h: p for h, p in priors.items()
+                      if h in hours and (not only_own or (h, is_weekend) in own)}
+            for h, e in curve(wanted, self.strength, segment, own, is_weekend).items():
+                factor[(when, h)] = (pick(e) if pick else e.posterior) / priors[h]
+        return factor
+
+    def _segment_factors(self, pack_name: str, work_start, segment_key: str,
+                         keys: _SlotHours) -> dict[tuple[date, int], float]:
+        """The factors for an account with no calls of its own in ``segment_key``
+        (computed once per segment and profile)."""
+        cache = (pack_name, work_start, segment_key, id(keys))
+        if cache not in self._factors_cache:
+            self._factors_cache[cache] = self._factors(
+                pack_name, work_start, keys, self.segments.get(segment_key, {}), {})
+        return self._factors_cache[cache]
+
+    def priors(self, pack_name: str, work_start, local_day: date) -> dict[int, float]:
+        key = (pack_name, work_start, local_day)
+        if key not in self._priors:
+            pack = self.settings.rules.packs[pack_name]
+            self._priors[key] = {h: self.rate * q for h, q in
+                                 _rule_hours(self.settings, pack, work_start, local_day).items()
+                                 if q > 0}
+        return self._priors[key]
+
+    def curve(self, account: Account, pack_name: str, local_day: date):
+        """The account's estimate for each allowed hour of ``local_day``."""
+        segment = self.segments.get(segment_of(account, local_day), {})
+        return curve(self.priors(pack_name, account.work_start, local_day), self.strength,
+                     segment, self.own.get(account.account_id, {}), weekend(local_day))
+
+    def row(self, account: Account, pack_name: str, local_day: date,
+            floats: tuple[float, ...], locals_: list[tuple[datetime, datetime]]
+            ) -> tuple[float, ...]:
+        """The slot qualities the plan uses: the rules' ``floats`` scaled hour by hour."""
+        aid = account.account_id
+        own = self.own.get(aid)
+        segment_key = segment_of(account, local_day)
+        sampled = bool(self.share) and explores(self.seed, aid, self.share)
+        if own is None and segment_key not in self.segments:
+            return floats  # nothing learned yet: the rules, exactly
+        # Accounts alike (same zone, rules, work start and segment) with no calls of their
+        # own share one row.
+        cache_key = None if own or sampled else (account.timezone, pack_name,
+                                                 account.work_start, segment_key, local_day)
+        if cache_key in self._rows:
+            return self._rows[cache_key]
+        rng = random.Random(f"{self.seed}|{aid}") if sampled else None
+        keys = self._slot_hours(account.timezone, locals_)
+        segment = self.segments.get(segment_key, {})
+        if rng is not None:
+            factor = self._factors(pack_name, account.work_start, keys, segment, own or {},
+                                   pick=lambda e: sample(e, rng))
+        else:
+            # What the segment alone says, shared by its accounts; then only the hours
+            # the account has calls of its own at are estimated again.
+            factor = self._segment_factors(pack_name, account.work_start, segment_key, keys)
+            if own:
+                factor = {**factor, **self._factors(pack_name, account.work_start, keys,
+                                                    segment, own, only_own=True)}
+        out = [q * factor.get(k, 1.0) if q else 0.0 for q, k in zip(floats, keys, strict=True)]
+        row = tuple(out)
+        if cache_key is not None:
+            self._rows[cache_key] = row
+        return row
+
+
+@dataclass(frozen=True)
+class ContactCurve:
+    """What ``plan --explain`` shows of an account's learned hours on the debtor's day."""
+
+    local_date: date
+    weekend: bool
+    segment: str
+    #: hour -> the estimate (only the hours calls are allowed in).
+    hours: dict
+    calls: int  # the account's own tries at any hour of this weekday class
+    contacts: int
+
+
+def contact_curve(learned: LearnedContact, account: Account, pack_name: str,
+                  local_day: date) -> ContactCurve:
+    """The account's learned contact probability for each hour of ``local_day``."""
+    is_weekend = weekend(local_day)
+    own = learned.own.get(account.account_id, {})
+    mine = [v for (_h, w), v in own.items() if w == is_weekend]
+    return ContactCurve(local_day, is_weekend, segment_of(account, local_day),
+                        learned.curve(account, pack_name, local_day),
+                        sum(v[0] for v in mine), sum(v[1] for v in mine))

@@ -12,6 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from collectctl.config import WEEKDAY_KEYS, CallSettings, RulePack, RulesSettings
+from collectctl.core import reasons as r
+from collectctl.core.reasons import Reason
 
 #: Contact quality of a minute: how likely the debtor answers, relative to a normal minute.
 GOLDEN = Decimal("1.0")
@@ -30,15 +32,14 @@ def _holiday_calendar(country: str, year: int, language: str) -> dict[date, str]
         return {}
 
 
-def holiday_name(country: str | None, day: date) -> str | None:
-    """The public holiday on ``day`` in ``country``, if any, named in the interface's
-    language (the ``holidays`` package otherwise follows the machine's locale)."""
+def holiday_name(country: str | None, day: date, language: str | None = None) -> str | None:
+    """The public holiday on ``day`` in ``country``, if any, named in ``language`` (the
+    interface's catalog code, ``zh_TW``; English otherwise). The ``holidays`` package
+    would otherwise follow the machine's locale."""
     if not country:
         return None
-    from collectctl.i18n import current_language
-
-    language = "zh_TW" if current_language() == "zh_TW" else "en_US"
-    return _holiday_calendar(country, day.year, language).get(day)
+    return _holiday_calendar(country, day.year, "zh_TW" if language == "zh_TW" else "en_US"
+                             ).get(day)
 
 
 def legal_hours(pack: RulePack, day: date) -> tuple[time, time] | None:
@@ -51,20 +52,17 @@ def legal_hours(pack: RulePack, day: date) -> tuple[time, time] | None:
     return pack.weekend_hours if day.weekday() >= 5 else pack.weekday_hours
 
 
-def closed_reason(pack: RulePack, day: date) -> str | None:
-    """Why no calls are allowed on ``day``, in words, or None if some hours are open."""
-    from collectctl.i18n import _
-
+def closed_reason(pack: RulePack, day: date) -> Reason | None:
+    """Why no calls are allowed on ``day`` (a reason code), or None if some hours are open."""
     weekday = WEEKDAY_KEYS[day.weekday()]
     if weekday in pack.no_calls_on:
-        return _("no calls on {weekday}").format(weekday=weekday)
+        return Reason(r.NO_CALLS_ON_WEEKDAY, weekday=weekday)
     if day in pack.blackout_dates:
-        return _("blackout day {day}").format(day=day.isoformat())
-    name = holiday_name(pack.holidays, day)
-    if name:
-        return _("public holiday ({name})").format(name=name)
+        return Reason(r.BLACKOUT_DAY, day=day)
+    if holiday_name(pack.holidays, day):
+        return Reason(r.PUBLIC_HOLIDAY, country=pack.holidays, day=day)
     if legal_hours(pack, day) is None:
-        return _("no weekend calls")
+        return Reason(r.NO_WEEKEND_CALLS)
     return None
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS
 from collectctl.errors import UsageError
 from collectctl.i18n import _
+
+if TYPE_CHECKING:
+    from collectctl.config import Settings
 
 PERIODS = ("day", "week", "month")
 CENT = Decimal("0.01")
@@ -133,3 +137,44 @@ def pace(target: Decimal, elapsed: Decimal, metric: str) -> Decimal:
         return target
     value = target * elapsed
     return value.quantize(CENT) if metric in AMOUNT_METRICS else value.quantize(Decimal(1))
+
+
+def target_for(targets: list[Target], who: str | None, metric: str, first: date, last: date,
+               settings: Settings) -> Decimal | None:
+    """The target for ``first``..``last``: the sum of its days' shares of the most specific
+    target set (day, else week, else month); rates take the most specific value."""
+    mine = [t for t in targets if t.collector == who and t.metric == metric]
+    if not mine:
+        return None
+    by_specificity = sorted(mine, key=lambda t: ("day", "week", "month").index(t.period))
+    total, found = Decimal(0), False
+    day = first
+    while day <= last:
+        for t in by_specificity:
+            t_first, t_last = period_range(t.period, t.start)
+            if t_first <= day <= t_last:
+                if metric in RATE_METRICS:
+                    return t.value
+                total += daily_share(t, day, settings.holiday_country,
+                                     settings.targets.extra_days_off)
+                found = True
+                break
+        day += timedelta(days=1)
+    return total if found else None
+
+
+def elapsed_share(first: date, last: date, now: datetime, settings: Settings) -> Decimal:
+    """The share of the period's working time (working days x shift) already past."""
+    days = working_days(first, last, settings.holiday_country, settings.targets.extra_days_off)
+    if not days:
+        return Decimal(1)
+    today = now.date()
+    done = Decimal(sum(1 for d in days if d < today))
+    if today in days:
+        start = datetime.combine(today, settings.shift.start, now.tzinfo)
+        end = datetime.combine(today, settings.shift.end, now.tzinfo)
+        span = (end - start).total_seconds()
+        if span > 0:
+            part = min(max((now - start).total_seconds() / span, 0), 1)
+            done += Decimal(str(round(part, 4)))
+    return (done / len(days)).quantize(Decimal("0.0001"))

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collectctl.config import read_yaml
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
+from collectctl.yamlfile import read_yaml
 
 #: Built-in header names per field, most specific first (the first match wins a tie).
 ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {

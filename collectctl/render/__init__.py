@@ -1,6 +1,8 @@
 """Renderers: each turns a command's result object into one output format.
 
-Commands never format their own output; they hand a result to :func:`emit`.
+Commands never format their own output; they hand a result to :func:`emit`, the one
+output path. A family of results with views of its own (the plan's) is rendered by its
+module; the others by one module per format (``text``, ``jsonfmt``, ``csvfmt``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,23 @@ from typing import Any
 
 FORMATS = ("table", "text", "json", "csv")
 
+#: Result types (by the module that defines them) -> the module that renders them.
+_FAMILIES = {
+    "collectctl.app.plan": "collectctl.render.plan",
+    "collectctl.core.planning": "collectctl.render.plan",
+}
 
-def emit(result: Any, fmt: str, out=None) -> None:
-    """Write ``result`` to ``out`` (stdout) in format ``fmt``."""
+
+def emit(result: Any, fmt: str, out=None, *, redact: bool = False) -> None:
+    """Write ``result`` to ``out`` (stdout) in format ``fmt`` (``redact``: mask debtors'
+    names and phones, where the view shows them)."""
     out = out or sys.stdout
+    family = _FAMILIES.get(type(result).__module__)
+    if family is not None:
+        import importlib
+
+        importlib.import_module(family).render(result, fmt, out, redact=redact)
+        return
     if fmt == "json":
         from collectctl.render.jsonfmt import render
     elif fmt == "csv":

@@ -6,11 +6,11 @@ import csv
 from functools import singledispatch
 from typing import Any
 
+from collectctl.app.accounts import AccountList, Dossier
 from collectctl.core.accounts import AccountView
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 from collectctl.render.jsonfmt import money
-from collectctl.render.results import AccountList, Dossier
 
 #: Leading characters that make spreadsheet programs evaluate a cell as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")

@@ -16,11 +16,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from collectctl.i18n import N_, _, current_language
+from collectctl.i18n import N_, _, current_language, current_locale, use_locale
 
 #: Republic of China (Minguo) years: 1912 is year 1.
 ROC_OFFSET = 1911
-_roc_years = False
 
 _WEEKDAYS_ZH = "一二三四五六日"
 #: Symbols as Taiwanese banks write them; other currencies keep their ISO code.
@@ -48,9 +47,11 @@ STATUS_LABELS = {"open": N_("open"), "closed": N_("closed"), "kept": N_("kept"),
 
 
 def set_roc_years(on: bool) -> None:
-    """Write years as Republic of China years in Traditional Chinese (``roc_years:``)."""
-    global _roc_years
-    _roc_years = bool(on)
+    """Write years as Republic of China years in Traditional Chinese (``roc_years:``), in
+    the locale in force."""
+    from dataclasses import replace
+
+    use_locale(replace(current_locale(), roc_years=bool(on)))
 
 
 def _chinese() -> bool:
@@ -58,7 +59,7 @@ def _chinese() -> bool:
 
 
 def _ymd(d: date) -> str:
-    if _roc_years:
+    if current_locale().roc_years:
         year = d.year - ROC_OFFSET
         shown = f"{year:03d}" if year > 0 else "民前" + str(1 - year)
         return f"{shown}/{d.month:02d}/{d.day:02d}"
@@ -144,3 +145,100 @@ def outcome(o) -> str:
 def status(code: str) -> str:
     """An account's or a promise's status (``open``, ``kept``...)."""
     return label(STATUS_LABELS, code)
+
+
+# -- reason codes (core.reasons) in words -------------------------------------------------
+
+#: The plan's "why" column: the factors that raised an account's score.
+REASON_LABELS = {
+    "amount": N_("amount"), "days_past_due": N_("days past due"),
+    "promise_due": N_("promise due today"), "broken_promise": N_("broken promise"),
+    "payday": N_("before payday"), "weekday": N_("good weekday"),
+    "never_reached": N_("never reached"), "risk": N_("risk"),
+}
+
+
+def ordinal(n: int) -> str:
+    """``3rd`` in English; other languages say the number (their message words it)."""
+    if current_language() is not None:
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _clock(moment: datetime) -> str:
+    """``14:30``: an aware moment at its own zone's wall-clock time."""
+    return moment.strftime("%H:%M")
+
+
+def plan_reasons(codes, callback_at: datetime | None = None) -> str:
+    """A planned call's "why": ``callback 14:30, amount, days past due``."""
+    words = []
+    for code in codes:
+        if code == "callback":
+            words.append(_("callback {time}").format(
+                time=_clock(callback_at) if callback_at else "?"))
+        else:
+            words.append(label(REASON_LABELS, code))
+    return _(", ").join(words)
+
+
+def _weekday_key(key: str) -> str:
+    """``sun`` (a config's weekday key) as the interface says it."""
+    from collectctl.config import WEEKDAY_KEYS
+
+    if not _chinese() or key not in WEEKDAY_KEYS:
+        return key
+    return "週" + _WEEKDAYS_ZH[WEEKDAY_KEYS.index(key)]
+
+
+def _holiday(country: str, d: date) -> str:
+    from collectctl.core.rules import holiday_name
+
+    return holiday_name(country, d, current_language()) or plain_day(d)
+
+
+_REASON_TEXT = {
+    "account_closed": lambda p: _("closed"),
+    "cease": lambda p: _("{hold} since {when}").format(hold=_("cease-contact"),
+                                                       when=plain_day(p["since"])),
+    "dispute": lambda p: _("{hold} since {when}").format(hold=_("disputed"),
+                                                         when=plain_day(p["since"])),
+    "promise_hold": lambda p: _("held: promise of {amount} due {due}").format(
+        amount=money(p["amount"], p.get("currency")), due=plain_day(p["due"])),
+    "no_valid_phone": lambda p: _("no valid phone"),
+    "cap_today": lambda p: _("cap: {n} calls today").format(n=p["calls"]),
+    "cap_7_days": lambda p: _("cap: {n} calls in the last 7 days").format(n=p["calls"]),
+    "cap_contacts_7_days": lambda p: _("cap: {n} contacts in the last 7 days").format(
+        n=p["contacts"]),
+    "reached_today": lambda p: _("reached today at {time}").format(time=_clock(p["at"])),
+    "conversation_hold": lambda p: _(
+        "hold: conversation on {day} ({n}-day hold after a conversation)").format(
+        day=plain_day(p["on"]), n=p["days"]),
+    "skip_tracing": lambda p: _("marked for skip tracing"),
+    "set_aside": lambda p: _("set aside for now"),
+    "retry_gap": lambda p: _("tried at {time}; not again before {again}").format(
+        time=_clock(p["tried_at"]), again=_clock(p["not_before"])),
+    "no_calls_on_weekday": lambda p: _("no calls on {weekday}").format(
+        weekday=_weekday_key(p["weekday"])),
+    "blackout_day": lambda p: _("blackout day {day}").format(day=plain_day(p["day"])),
+    "public_holiday": lambda p: _("public holiday ({name})").format(
+        name=_holiday(p["country"], p["day"])),
+    "no_weekend_calls": lambda p: _("no weekend calls"),
+    "outside_legal_hours": lambda p: _("outside legal hours for its whole window"),
+    "no_slots_left": lambda p: _("no slots left in the shift"),
+    "overflow": lambda p: _("overflow: {slots} slots, ranked {rank}").format(
+        slots=p["slots"], rank=ordinal(p["rank"])),
+    "planned": lambda p: _("planned at {time} ({window} window)").format(
+        time=_clock(p["at"]), window=window(p["window"])),
+    "no_open_accounts": lambda p: _("{who} has no open accounts").format(who=p["collector"]),
+    "no_slots_on_day": lambda p: _("no slots left in the shift on {day}").format(
+        day=plain_day(p["day"])),
+}
+
+
+def reason(item) -> str:
+    """A :class:`~collectctl.core.reasons.Reason` in words, in the interface language (a
+    code this table lacks, say a newer one, is shown as the code)."""
+    words = _REASON_TEXT.get(item.code)
+    return words(item.detail) if words else item.code

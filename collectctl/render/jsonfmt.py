@@ -9,17 +9,10 @@ from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
+from collectctl.app.accounts import AccountList, Dossier
+from collectctl.app.calls import Contacts, PromiseList, SkipList
+from collectctl.app.team import Assignment, CopyResult, TeamList
 from collectctl.core.models import Call, ImportResult, RowError
-from collectctl.render.results import (
-    AccountList,
-    Assignment,
-    Contacts,
-    CopyResult,
-    Dossier,
-    PromiseList,
-    SkipList,
-    TeamList,
-)
 
 
 def money(amount: Decimal) -> str:

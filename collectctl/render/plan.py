@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from collectctl.i18n import _
-from collectctl.planner import Plan, PlannedCall
+from collectctl.app.plan import Plan, PlannedCall, WhyNot
+from collectctl.core.reasons import Reason
+from collectctl.i18n import ENGLISH, _
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
 
@@ -26,8 +27,27 @@ def mask_phone(number: str | None) -> str:
     return head + "*" * max(len(number) - len(head) - keep, 0) + number[-keep:]
 
 
+def detail_json(reason: Reason) -> dict:
+    """A reason's parameters as JSON values (dates and moments ISO, money a string)."""
+    from collectctl.render.jsonfmt import to_jsonable
+
+    return {key: to_jsonable(value) for key, value in reason.detail.items()}
+
+
+def reason_json(reason: Reason) -> dict:
+    """``{"code": "cap_7_days", "detail": {"calls": 7}}``."""
+    return {"code": reason.code, "detail": detail_json(reason)}
+
+
+def english(reason: Reason) -> str:
+    """A reason in English words, whatever the interface language: JSON's ``text`` is the
+    same in every language (scripts and logs), the codes being the contract."""
+    with ENGLISH.active():
+        return display.reason(reason)
+
+
 def call_json(call: PlannedCall, redact: bool) -> dict:
-    return {
+    data = {
         "account_id": call.account_id,
         "start": call.start.isoformat(),
         "end": call.end.isoformat(),
@@ -37,6 +57,19 @@ def call_json(call: PlannedCall, redact: bool) -> dict:
         "window": call.window,
         "name": mask_name(call.name) if redact else call.name,
     }
+    if call.callback_at is not None:
+        data["callback_at"] = call.callback_at.isoformat()
+    return data
+
+
+def why_not_json(answer: WhyNot) -> dict:
+    return {"account_id": answer.account_id, "planned": answer.planned,
+            "reason": answer.reason.code, "detail": detail_json(answer.reason),
+            "text": english(answer.reason)}
+
+
+def why_not_text(answer: WhyNot) -> str:
+    return _("{id}: {why}").format(id=answer.account_id, why=display.reason(answer.reason))
 
 
 def plan_json(plan: Plan, redact: bool = False) -> dict:
@@ -44,10 +77,11 @@ def plan_json(plan: Plan, redact: bool = False) -> dict:
         "date": plan.date.isoformat(),
         "collector": plan.collector,
         "calls": [call_json(c, redact) for c in plan.calls],
-        "overflow": [{"account_id": o.account_id, "score": float(o.score), "reason": o.reason}
+        "overflow": [{"account_id": o.account_id, "score": float(o.score),
+                      "reason": o.reason.code, "detail": detail_json(o.reason)}
                      for o in plan.overflow],
         "slots": plan.slots,
-        "note": plan.note,
+        "note": reason_json(plan.note) if plan.note else None,
     }
 
 
@@ -64,7 +98,7 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
     title = f"{plan.collector} · {display.day(plan.date)}"
     console.print(title, style="bold", markup=False)
     if plan.note:
-        console.print(plan.note, markup=False)
+        console.print(display.reason(plan.note), markup=False)
     if not plan.calls:
         console.print(_("No calls planned."), markup=False)
         return
@@ -80,7 +114,8 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
             display.money(c.balance, c.currency),
             "" if c.days_past_due is None else str(c.days_past_due),
             (mask_phone(c.phone) if redact else c.phone) or _("no phone"),
-            display.window(c.window) + (" *" if c.pinned else ""), _(", ").join(c.reasons),
+            display.window(c.window) + (" *" if c.pinned else ""),
+            display.plan_reasons(c.reasons, c.callback_at),
         )
     console.print(table)
     summary = _("{n} calls in {slots} slots; {over} more in the overflow; {out} not callable "
@@ -102,7 +137,7 @@ def plan_csv(plan: Plan, redact: bool, out) -> None:
             c.start.isoformat(), c.end.isoformat(), c.account_id,
             mask_name(c.name) if redact else c.name, f"{c.balance:.2f}", c.currency,
             c.days_past_due, mask_phone(c.phone) if redact else c.phone, c.window,
-            f"{c.score}", "; ".join(c.reasons))])
+            f"{c.score}", "; ".join(c.reasons))])  # codes: a spreadsheet filters on them
 
 
 def plan_ics(plan: Plan, redact: bool, out) -> None:
@@ -122,7 +157,7 @@ def plan_ics(plan: Plan, redact: bool, out) -> None:
         event.add("dtend", c.end)
         event.add("summary", f"{c.account_id} {name} {phone}".strip())
         event.add("description", f"{display.money(c.balance, c.currency)}; "
-                  + _(", ").join(c.reasons))
+                  + display.plan_reasons(c.reasons, c.callback_at))
         calendar.add_component(event)
     out.write(calendar.to_ical().decode("utf-8"))
 
@@ -210,14 +245,9 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
         start = datetime.combine(local_day, account.work_start)
         golden = [start.strftime("%H:%M"),
                   (start + timedelta(minutes=settings.call.golden_minutes)).strftime("%H:%M")]
-    if planned:
-        why = _("{window} window at {local} the debtor's time").format(
-            window=display.window(planned.window),
-            local=planned.start.astimezone(zone).strftime("%H:%M"))
-    else:
-        from collectctl.planner import why_not_planned
+    from collectctl.app.plan import why_not_planned
 
-        why = why_not_planned(plan, account_id)
+    why = why_not_planned(plan, account_id).reason
     return {
         "account_id": account_id,
         "score": float(account_score.total),
@@ -234,20 +264,37 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
             "lunch": [t.strftime("%H:%M") for t in settings.call.lunch],
             "legal_hours": [t.strftime("%H:%M") for t in hours] if hours else None,
             "rule_pack": pack_name,
-            "why": why,
+            "debtor_local": planned.start.astimezone(zone).isoformat() if planned else None,
+            "why": {**reason_json(why), "text": english(why)},
         },
         "contact": curve_json(curve),
     }
 
 
-def explain_text(data: dict) -> str:
+def explain_why(explanation) -> str:
+    """Where the account's call falls in the debtor's day, or why it is not planned."""
+    from zoneinfo import ZoneInfo
+
+    from collectctl.app.plan import why_not_planned
+
+    plan, account_id = explanation.plan, explanation.account_id
+    planned = next((c for c in plan.calls if c.account_id == account_id), None)
+    if planned is None:
+        return display.reason(why_not_planned(plan, account_id).reason)
+    zone = ZoneInfo(plan.states[account_id].account.timezone)
+    return _("{window} window at {local} the debtor's time").format(
+        window=display.window(planned.window),
+        local=planned.start.astimezone(zone).strftime("%H:%M"))
+
+
+def explain_text(data: dict, why: str) -> str:
     lines = [_("{id}: score {score}").format(id=data["account_id"], score=f"{data['score']:g}")]
     width = max(len(f["name"]) for f in data["factors"])
     for f in data["factors"]:
         lines.append(f"  {f['name']:<{width}}  {f['measure']:>10.4f} x {f['coefficient']:>6g}"
                      f" = {f['contribution']:>9.4f}")
     w = data["window"]
-    lines.append(_("window: {why}").format(why=w["why"]))
+    lines.append(_("window: {why}").format(why=why))
     legal = "-".join(w["legal_hours"]) if w["legal_hours"] else _("none")
     golden = "-".join(w["golden"]) if w["golden"] else _("unknown work start")
     lines.append(_("  debtor's day {day} ({zone}, rules {pack}): legal {legal}, golden {golden}, "
@@ -314,13 +361,124 @@ def week_text(data: dict) -> str:
 def next_header(call: PlannedCall, after) -> str:
     line = _("Next: {time} {id} ({window} window; {why})").format(
         time=call.start.strftime("%H:%M"), id=call.account_id,
-        window=display.window(call.window), why=_(", ").join(call.reasons) or "-")
+        window=display.window(call.window),
+        why=display.plan_reasons(call.reasons, call.callback_at) or "-")
     if call.phone:
         line += "\n" + _("Dial {phone}").format(phone=call.phone)
     if after:
         line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
                                                     id=after[0].account_id)
     return line
+
+
+def rules_json(check) -> dict:
+    def span(hours):
+        return [t.strftime("%H:%M") for t in hours] if hours else None
+
+    return {
+        "default": check.default,
+        "by_country": check.by_country,
+        "packs": {name: {
+            "weekday_hours": span(pack.weekday_hours),
+            "weekend_hours": span(pack.weekend_hours),
+            "no_calls_on": list(pack.no_calls_on),
+            "blackout_dates": [d.isoformat() for d in pack.blackout_dates],
+            "holidays": pack.holidays,
+            "max_attempts_per_day": pack.max_attempts_per_day,
+            "max_attempts_per_7_days": pack.max_attempts_per_7_days,
+            "max_contacts_per_7_days": pack.max_contacts_per_7_days,
+            "hold_days_after_conversation": pack.hold_days_after_conversation,
+            "voicemail_counts": pack.voicemail_counts,
+            "verified": pack.verified,
+            "source": pack.source,
+        } for name, pack in check.packs.items()},
+    }
+
+
+def rules_text(check) -> str:
+    lines = [_("default pack: {name}").format(name=check.default)]
+    if check.by_country:
+        lines.append(_("by country: {pairs}").format(
+            pairs=", ".join(f"{c}→{p}" for c, p in check.by_country.items())))
+    lines.extend(pack_line(name, pack) for name, pack in check.packs.items())
+    return "\n".join(lines)
+
+
+def _dump(data) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(result, fmt: str, out, redact: bool = False) -> None:
+    """Write one of the plan's results (a plan, a week, every plan, why-not, explain,
+    next, rules check) to ``out`` in ``fmt``; a format the result has no view in is a
+    usage error."""
+    from collectctl.app import plan as app
+
+    if isinstance(result, Plan):
+        if fmt == "json":
+            out.write(_dump(plan_json(result, redact)))
+        elif fmt == "csv":
+            plan_csv(result, redact, out)
+        elif fmt == "ics":
+            plan_ics(result, redact, out)
+        else:
+            from collectctl.render.text import console_for
+
+            with console_for(out) as console:
+                plan_table(result, redact, console)
+        return
+    if fmt not in ("json", "table", "text"):
+        from collectctl.errors import UsageError
+
+        raise UsageError(_("--format {fmt} is not available here (use table or json)")
+                         .format(fmt=fmt))
+    as_json = fmt == "json"
+    if isinstance(result, app.AllPlans):
+        if as_json:
+            out.write(f'{{"date": "{result.date.isoformat()}", "plans": [\n')
+            out.write(",\n".join(result.lines))
+            out.write("\n]}\n")
+        else:
+            out.write(all_text(result.plans) + "\n")
+    elif isinstance(result, app.Week):
+        data = week_json(result)
+        out.write(_dump(data) if as_json else week_text(data) + "\n")
+    elif isinstance(result, app.WhyNot):
+        out.write(_dump(why_not_json(result)) if as_json else why_not_text(result) + "\n")
+    elif isinstance(result, app.Explanation):
+        data = explain_json(result.plan, result.account_id, result.settings, result.curve)
+        out.write(_dump(data) if as_json else explain_text(data, explain_why(result)) + "\n")
+    elif isinstance(result, app.NextCall):
+        _next(result, as_json, out)
+    elif isinstance(result, app.RulesCheck):
+        out.write(_dump(rules_json(result)) if as_json else rules_text(result) + "\n")
+    else:
+        raise TypeError(f"no plan view for {type(result).__name__}")
+
+
+def _next(result, as_json: bool, out) -> None:
+    plan = result.plan
+    if as_json:
+        from collectctl.render.jsonfmt import json_view
+
+        call = plan.calls[0] if plan.calls else None
+        out.write(_dump({
+            "call": call_json(call, False) if call else None,
+            "account": json_view(result.brief) if result.brief is not None else None,
+            "note": reason_json(plan.note) if plan.note else None,
+        }))
+        return
+    if not plan.calls:
+        out.write((display.reason(plan.note) if plan.note else _("Nothing left to call today."))
+                  + "\n")
+        return
+    from collectctl.render.text import render as text_render
+
+    out.write(next_header(plan.calls[0], plan.calls[1:2]) + "\n")
+    out.flush()
+    text_render(result.brief, out)
 
 
 def all_text(plans) -> str:

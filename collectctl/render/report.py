@@ -7,12 +7,12 @@ import io
 import json
 from decimal import Decimal
 
+from collectctl.app.reports import SCHEMA, Report
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS, Metrics
 from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
 from collectctl.render.width import table_lines
-from collectctl.reports import SCHEMA, Report
 
 #: Columns of the text and markdown tables (the json has every metric).
 TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party_contacts",

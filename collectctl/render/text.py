@@ -7,23 +7,14 @@ from functools import singledispatch
 from pathlib import PurePath
 from typing import Any
 
+from collectctl.app import Message
+from collectctl.app.accounts import AccountList, Dossier
+from collectctl.app.calls import Contacts, Logged, PromiseList, SkipList, Undone
+from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
-from collectctl.logbook import Logged, Undone
 from collectctl.render import display
-from collectctl.render.results import (
-    AccountList,
-    Assignment,
-    Contacts,
-    CopyResult,
-    DbStatus,
-    Dossier,
-    Message,
-    PromiseList,
-    SkipList,
-    TeamList,
-)
 from collectctl.render.width import table_lines
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.

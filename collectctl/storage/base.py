@@ -295,11 +295,13 @@ class SQLStore:
 
         if any(rows for rows, _total in self.totals().values()):
             raise UsageError(_("the target database is not empty; copy into a new one"))
-        with self.transaction():
+        def work(_tx):
             for table, columns, _money in sql.TABLES:
                 for rows in source.table_rows(table, columns):
                     self.load_rows(table, columns, rows)
             self.after_load()
+
+        self.atomically(work)
         before, after = source.totals(), self.totals()
         for table in before:
             if before[table] != after[table]:

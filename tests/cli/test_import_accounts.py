@@ -159,7 +159,7 @@ def test_dry_run_writes_nothing_but_counts(cli, make_csv, db):
 
 
 def test_an_exception_mid_import_leaves_the_database_as_it_was(cli, make_csv, db, monkeypatch):
-    from collectctl.ingest import importer
+    from collectctl.app import imports as importer
 
     cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
     before = counts(db)
@@ -352,7 +352,7 @@ def test_a_very_wide_unknown_header_is_shortened_in_the_error(cli, make_csv):
 
 
 def _count_parses(monkeypatch) -> dict:
-    from collectctl.ingest import importer
+    from collectctl.app import imports as importer
 
     seen = {"n": 0}
     real = importer.normalize_account
@@ -405,8 +405,8 @@ def test_a_big_file_parsed_in_worker_processes_imports_exactly_as_inline(cli, ma
                                                                           tmp_path):
     from typer.testing import CliRunner
 
+    from collectctl.app import imports as importer
     from collectctl.cli import app
-    from collectctl.ingest import importer
 
     rows = []
     for n in range(900):

@@ -231,8 +231,8 @@ def test_log_starts_lean(cli, make_csv):
         "'log', 'A', 'na', '--collector', 'alice']\n"
         "from collectctl.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = [m for m in ('pydantic', 'rich', 'collectctl.cli.plan', 'collectctl.planner',"
-        " 'collectctl.assignment', 'phonenumbers', 'yaml') if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'rich', 'collectctl.cli.plan', 'collectctl.app.plan',"
+        " 'collectctl.core.assign', 'phonenumbers', 'yaml') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-import collectctl.logbook as logbook
+import collectctl.app.calls as logbook
 
 NAME, MOBILE, E164, HOME = "秘密人", "0912-777-888", "+886912777888", "(02) 2999-1234"
 SECRETS = (NAME, MOBILE, E164, "912777888", "29991234", "Secret Person")

@@ -99,7 +99,8 @@ def test_overflow_ranks_below_the_planned_when_windows_are_equal(cli, make_csv):
     planned = {c["account_id"]: c["score"] for c in data["calls"]}
     assert len(planned) == 5
     assert min(planned.values()) >= max(o["score"] for o in data["overflow"])
-    assert data["overflow"][0]["reason"] == "overflow: 5 slots, ranked 6th"
+    assert data["overflow"][0]["reason"] == "overflow"
+    assert data["overflow"][0]["detail"] == {"slots": 5, "rank": 6}
     why = cli("plan", "--limit", "5", "--why-not", data["overflow"][0]["account_id"]).stdout
     assert "overflow: 5 slots, ranked 6th" in why
 
@@ -110,14 +111,16 @@ def test_callback_is_planned_at_its_time(cli, make_csv):
     assert cli("log", "A", "cb", "--at", "15:30").exit_code == 0
     calls = {c["account_id"]: c for c in plan(cli)["calls"]}
     assert calls["A"]["start"] == "2026-12-04T15:30:00+08:00"
-    assert calls["A"]["reasons"][0] == "callback 15:30"
+    assert calls["A"]["reasons"][0] == "callback"
+    assert calls["A"]["callback_at"] == "2026-12-04T15:30:00+08:00"
+    assert "callback 15:30" in cli("plan").stdout
 
 
 @pytest.mark.parametrize(("setup", "reason"), [
     (["log", "A", "dispute"], "disputed since 2026-12-04"),
     (["log", "A", "cease"], "cease-contact since 2026-12-04"),
     (["log", "A", "ptp", "-a", "500", "-d", "2026-12-10"],
-     "held: promise of 500.00 due 2026-12-10"),
+     "held: promise of 500.00 TWD due 2026-12-10"),
     (["log", "A", "wn"], "no valid phone"),
     (["log", "A", "skip"], "marked for skip tracing"),
 ])

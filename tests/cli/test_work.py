@@ -218,34 +218,67 @@ def test_running_ahead_of_the_plan_never_leaves_legal_hours(cli, tmp_path, monke
     assert offered(work(cli, "q\n")) == ["A"]
 
 
-def test_at_a_terminal_one_key_logs_without_enter(cli):
-    import pty
+class PtyWork:
+    """The real ``collectctl work`` at a pseudo-terminal: ``type(keys)`` writes to it as a
+    keyboard would, ``until(pattern)`` reads the screen until the pattern shows."""
 
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLLECTCTL_NOW": cli.now, "COLLECTCTL_DB": str(cli.db),
-           "COLUMNS": "200", "LINES": "50"}
-    proc = subprocess.Popen([sys.executable, "-m", "collectctl", "work"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    seen = bytearray()
+    def __init__(self, cli) -> None:
+        import pty
 
-    def until(pattern: str) -> None:
+        self.master, slave = pty.openpty()
+        env = {**os.environ, "COLLECTCTL_NOW": cli.now, "COLLECTCTL_DB": str(cli.db),
+               "COLUMNS": "200", "LINES": "50"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "collectctl", "work"],
+                                     stdin=slave, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        self.seen = bytearray()
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)  # one write: the keys arrive together
+
+    def until(self, pattern: str) -> None:
         deadline = time.monotonic() + 30
-        while not re.search(pattern, seen.decode("utf-8", "replace")):
-            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")
+        while not re.search(pattern, self.seen.decode("utf-8", "replace")):
+            assert time.monotonic() < deadline, self.seen.decode("utf-8", "replace")
             try:
-                seen.extend(os.read(master, 4096))
+                self.seen.extend(os.read(self.master, 4096))
             except OSError:
                 break
-    try:
-        until(r"on this account")
-        os.write(master, b"4")  # no Enter
-        until(r"A \(entry 1\): right party logged")
-        os.write(master, b"q")
-        until(r"entries logged this session")
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+@pytest.fixture
+def at_terminal(cli):
+    term = PtyWork(cli)
+    yield term
+    term.close()
+
+
+def test_at_a_terminal_one_key_logs_without_enter(cli, at_terminal):
+    at_terminal.until(r"on this account")
+    at_terminal.type(b"4")  # no Enter
+    at_terminal.until(r"A \(entry 1\): right party logged")
+    at_terminal.type(b"q")
+    at_terminal.until(r"entries logged this session")
+    assert at_terminal.proc.wait(timeout=30) == 0
     assert [r[:2] for r in log_rows(cli)] == [("A", "rpc")]
+
+
+def test_at_a_terminal_keys_typed_ahead_are_each_acted_on(cli, at_terminal):
+    """Two keys typed at once log two outcomes (one read brings both); an answer typed
+    ahead of its prompt answers it, and a quit typed ahead still quits."""
+    at_terminal.until(r"on this account")
+    at_terminal.type(b"14")
+    at_terminal.until(r"B \(entry 2\): right party logged")
+    at_terminal.until(r"on this account[\s\S]*Next: \S+ C[\s\S]*on this account")
+    at_terminal.type(b"5" + b"2000\r" + b"2026-12-09\r" + b"q")
+    at_terminal.until(r"3 entries logged this session")
+    assert at_terminal.proc.wait(timeout=30) == 0
+    assert [r[:3] for r in log_rows(cli)] == [("A", "no-answer", "alice"), ("B", "rpc", "alice"),
+                                              ("C", "ptp", "alice")]
+    assert cli.json("promises")[1][0]["amount"] == "2000.00"

@@ -2,20 +2,15 @@
 
 A change to a translation, a label or the layout shows here as a diff of what a
 collector reads. To accept a change, run with COLLECTCTL_UPDATE_GOLDEN=1 and review
-``git diff tests/golden``.
+``git diff tests/golden`` (tests/golden_files.py).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from collectctl.render.width import columns
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "zh_TW"
-UPDATE = bool(os.environ.get("COLLECTCTL_UPDATE_GOLDEN"))  # read before the tests clear it
+from tests import golden_files
 
 
 @pytest.fixture
@@ -23,26 +18,11 @@ def zh(cli, monkeypatch, example_csv, example_big5):
     """The bundled example accounts, a morning's calls and a month's targets, in zh_TW."""
     monkeypatch.setenv("COLLECTCTL_LANG", "zh_TW")
     monkeypatch.setenv("COLUMNS", "120")
-    for path in (example_csv, example_big5):
-        assert cli("import", "accounts", path).exit_code in (0, 1)
-    for args in (["TW-500003", "ptp", "-a", "50000", "-d", "+7"],
-                 ["TW-500009", "no-answer"], ["TW-500025", "paid", "-a", "1000"],
-                 ["TW-500023", "rpc", "-n", "下週再談"]):
-        result = cli("log", *args, "--collector", "alice")
-        assert result.exit_code == 0, result.stderr
-    result = cli("target", "set", "collected=500000", "calls=600", "--period", "month",
-                 "--collector", "alice")
-    assert result.exit_code == 0, result.stderr
-    return cli
+    return golden_files.a_morning(cli, example_csv, example_big5)
 
 
 def check(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path}; run with COLLECTCTL_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
+    golden_files.check("zh_TW", name, text)
 
 
 def test_plan(zh):

@@ -83,8 +83,9 @@ def test_plan_reasons_are_worded_in_the_interface_language(chinese):
 
     score = Score(Decimal(3), (Factor("callback_due", Decimal(1), Decimal(1), Decimal(1)),
                                Factor("amount", Decimal(1), Decimal(2), Decimal(2))))
-    assert score.reasons() == ["今日約定回電", "金額"]
-    assert score.reasons(leave_out=("callback_due",)) == ["金額"]
+    assert score.reasons() == ["callback", "amount"]  # codes: the same in every language
+    assert score.reasons(leave_out=("callback_due",)) == ["amount"]
+    assert display.plan_reasons(["promise_due", "amount"]) == "今日承諾到期、金額"
 
 
 # -- Chinese help wrapping -----------------------------------------------------------------

@@ -146,6 +146,7 @@ def test_the_cache_directory(tmp_path):
 
 def test_a_run_in_chinese_uses_the_compiled_catalog(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    i18n.translations.cache_clear()  # read once per process: read it again here
     i18n.set_language("zh_TW")
     assert i18n._("Nothing left to call today.") == "今天沒有要撥的電話了。"
     assert [p.suffix for p in (tmp_path / "collectctl").iterdir()] == [".mo"]
@@ -226,8 +227,13 @@ def test_public_holidays_are_named_in_the_interface_language(monkeypatch):
     monkeypatch.setenv("LANG", "zh_TW.UTF-8")  # the machine's locale does not decide
     lunar_new_year = date(2027, 2, 6)
     assert "New Year" in R.holiday_name("TW", lunar_new_year)
+    assert R.holiday_name("TW", lunar_new_year, "zh_TW") == "春節"
+    from collectctl.core.reasons import Reason
+    from collectctl.render import display
+
     i18n.set_language("zh_TW")
-    assert R.holiday_name("TW", lunar_new_year) == "春節"
+    assert display.reason(Reason("public_holiday", country="TW", day=lunar_new_year)) == (
+        "國定假日（春節）")
 
 
 def test_the_compiled_catalog_is_what_gnu_msgfmt_makes(tmp_path):

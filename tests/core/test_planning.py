@@ -78,9 +78,15 @@ def test_days_to_payday(paydays, expected):
     assert days_to_payday(paydays, DAY) == expected
 
 
+def payday_measure(payday: int) -> Decimal:
+    factors = score(state(account(paydays=(payday,))), DAY, SETTINGS).factors
+    return next(f.measure for f in factors if f.name == "payday")
+
+
 def test_payday_counts_only_in_the_lead_days():
-    assert state(account(paydays=(7,))) and total(state(account(paydays=(7,)))) > total(
-        state(account(paydays=(8,))))
+    assert SETTINGS.payday_lead_days == 3  # Friday the 4th: the 5th to the 7th are in it
+    assert [payday_measure(p) for p in (4, 5, 7, 8)] == [0, 1, 1, 0]  # payday itself: 0
+    assert total(state(account(paydays=(7,)))) > total(state(account(paydays=(8,))))
 
 
 CALL = CallSettings()
@@ -106,39 +112,61 @@ def test_no_work_start_means_no_golden_window():
 
 
 def test_rule_packs_close_days():
+    from collectctl.core.reasons import Reason
+    from collectctl.render import display
+
     sunday = date(2026, 12, 6)
     ie = RulePack(no_calls_on=("sun",))
-    assert R.legal_hours(ie, sunday) is None and R.closed_reason(ie, sunday) == "no calls on sun"
+    assert R.legal_hours(ie, sunday) is None
+    assert R.closed_reason(ie, sunday) == Reason("no_calls_on_weekday", weekday="sun")
+    assert display.reason(R.closed_reason(ie, sunday)) == "no calls on sun"
     no_weekend = RulePack(weekend_hours=None)
     assert R.legal_hours(no_weekend, sunday) is None
     assert R.legal_hours(no_weekend, DAY) == (time(8), time(21))
     blackout = RulePack(blackout_dates=(DAY,))
-    assert R.closed_reason(blackout, DAY) == "blackout day 2026-12-04"
+    assert display.reason(R.closed_reason(blackout, DAY)) == "blackout day 2026-12-04"
     tw = RulePack(holidays="TW")
     assert R.legal_hours(tw, date(2027, 2, 6)) is None          # Lunar New Year
-    assert "Chinese New Year" in R.closed_reason(tw, date(2027, 2, 6))
+    assert R.closed_reason(tw, date(2027, 2, 6)) == Reason("public_holiday", country="TW",
+                                                           day=date(2027, 2, 6))
+    assert "Chinese New Year" in display.reason(R.closed_reason(tw, date(2027, 2, 6)))
 
 
-@pytest.mark.parametrize(("kwargs", "caps", "expected"), [
-    (dict(calls=[call("dispute", T)]), (3, 7, None), "disputed since 2026-12-03"),
-    (dict(calls=[call("cease", T)]), (3, 7, None), "cease-contact since 2026-12-03"),
+@pytest.mark.parametrize(("kwargs", "caps", "code", "detail", "words"), [
+    (dict(calls=[call("dispute", T)]), (3, 7, None), "dispute", {"since": date(2026, 12, 3)},
+     "disputed since 2026-12-03"),
+    (dict(calls=[call("cease", T)]), (3, 7, None), "cease", {"since": date(2026, 12, 3)},
+     "cease-contact since 2026-12-03"),
     (dict(promises=[Promise(1, "A", Decimal("5000"), date(2026, 12, 10), DAY, 1)]),
-     (3, 7, None), "held: promise of 5,000.00 due 2026-12-10"),
-    (dict(acc=account(phones=(Phone("123", valid=False),))), (3, 7, None), "no valid phone"),
+     (3, 7, None), "promise_hold",
+     {"amount": Decimal("5000"), "currency": "TWD", "due": date(2026, 12, 10)},
+     "held: promise of 5,000.00 TWD due 2026-12-10"),
+    (dict(acc=account(phones=(Phone("123", valid=False),))), (3, 7, None), "no_valid_phone",
+     {}, "no valid phone"),
     (dict(calls=[call("na", T + timedelta(days=1, hours=n), n) for n in range(3)]),
-     (3, 7, None), "cap: 3 calls today"),
+     (3, 7, None), "cap_today", {"calls": 3}, "cap: 3 calls today"),
     (dict(calls=[call("na", T + timedelta(days=1 - n), n) for n in range(7)]),
-     (3, 7, None), "cap: 7 calls in the last 7 days"),
-    (dict(calls=[call("rpc", T)]), (3, 7, 1), "cap: 1 contacts in the last 7 days"),
-    (dict(acc=account(status="closed")), (3, 7, None), "closed"),
+     (3, 7, None), "cap_7_days", {"calls": 7}, "cap: 7 calls in the last 7 days"),
+    (dict(calls=[call("rpc", T)]), (3, 7, 1), "cap_contacts_7_days", {"contacts": 1},
+     "cap: 1 contacts in the last 7 days"),
+    (dict(acc=account(status="closed")), (3, 7, None), "account_closed", {}, "closed"),
 ])
-def test_why_not(kwargs, caps, expected):
-    assert why_not(state(**kwargs), DAY, 0, caps) == expected
+def test_why_not(kwargs, caps, code, detail, words):
+    from collectctl.render import display
+
+    reason = why_not(state(**kwargs), DAY, 0, caps)
+    assert (reason.code, dict(reason.detail)) == (code, detail)
+    assert display.reason(reason) == words
 
 
 def test_hold_after_a_conversation():
+    from collectctl.render import display
+
     st = state(calls=[call("rpc", T)])
-    assert why_not(st, DAY, 7, (None, None, None)).startswith("hold: conversation on 2026-12-03")
+    reason = why_not(st, DAY, 7, (None, None, None))
+    assert (reason.code, dict(reason.detail)) == ("conversation_hold",
+                                                 {"on": date(2026, 12, 3), "days": 7})
+    assert display.reason(reason).startswith("hold: conversation on 2026-12-03")
     assert why_not(st, DAY, 0, (None, None, None)) is None
 
 

@@ -47,6 +47,7 @@ def test_normalize_text(text, expected):
     ("NT$12,345", "12345.00", "TWD"),
     ("$1,234", "1234.00", None),
     ("US$1,234", "1234.00", "USD"),
+    ("US$1,234.5", "1234.50", "USD"),
     ("£980", "980.00", "GBP"),
     ("€1.234,56", "1234.56", "EUR"),
     ("1.234,56 €", "1234.56", "EUR"),
@@ -84,7 +85,7 @@ def test_amounts(text, amount, currency):
     "", "   ",
     "0", "0.00", "-0", "NT$0",
     "-5", "(5)", "5-", "NT$-5", "-NT$5", "\u22125",
-    "12.345", "1.234", "12,3456.7",
+    "12.345", "12.3456", "1.234", "12,3456.7",
     "abc", "12a", "1e3", "1E3", "NaN", "nan", "inf", "Infinity", "0x10", "1_000",
     "12.", ".5", "1,23,4", "1,2345", "12.345.6", "12 34", "1,234 567", "1.2.3,4,5",
     "$", "元", "NT$", "$$$5", "NT$12 USD", "٣٤٥",
@@ -124,6 +125,7 @@ def test_amount_reasons_name_the_value(text, reason):
     ("113/05/01", "YMD", date(2024, 5, 1)),
     ("113/05/01", "MDY", date(2024, 5, 1)),
     ("113-5-1", "YMD", date(2024, 5, 1)),
+    ("113-5-1", "DMY", date(2024, 5, 1)),  # an ROC year leads whatever the order
     ("113.05.01", "YMD", date(2024, 5, 1)),
     ("1130501", "YMD", date(2024, 5, 1)),
     ("0990102", "YMD", date(2010, 1, 2)),
@@ -141,6 +143,7 @@ def test_amount_reasons_name_the_value(text, reason):
     ("03/03/2024", "YMD", date(2024, 3, 3)),
     ("45413", "YMD", date(2024, 5, 1)),
     ("45413.0", "DMY", date(2024, 5, 1)),
+    ("45413.0", "YMD", date(2024, 5, 1)),
     ("1", "YMD", date(1899, 12, 31)),
     ("2024-05-01 00:00:00", "YMD", date(2024, 5, 1)),
     ("2024-05-01T08:30:00+08:00", "YMD", date(2024, 5, 1)),
@@ -407,6 +410,7 @@ def test_date_round_trips_in_common_spellings(day):
     if roc >= 10:  # ROC years of two or three digits, unpadded (one-digit ones are padded above)
         spellings.append((f"{roc}/{day.month}/{day.day}", "YMD"))
         spellings.append((f"{roc}-{day.month:02d}-{day.day:02d}", "YMD"))
+        spellings.append((f"{roc}/{day.month:02d}/{day.day:02d}", "YMD"))
     for text, order in spellings:
         assert parse_date(text, order) == day, (text, order)
 

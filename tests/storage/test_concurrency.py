@@ -16,7 +16,7 @@ WORKER = r"""
 import os, sys, time
 from datetime import datetime
 from collectctl.config import load_settings
-from collectctl.logbook import log_call
+from collectctl.app.calls import log_call
 from collectctl.storage import open_store
 target, who, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 settings = load_settings(None)
@@ -59,7 +59,7 @@ WRITER = r"""
 import sys, time
 from datetime import datetime
 from collectctl.config import load_settings
-from collectctl.logbook import log_call, undo
+from collectctl.app.calls import log_call, undo
 from collectctl.storage import open_store
 target, seconds = sys.argv[1], float(sys.argv[2])
 settings = load_settings(None)
@@ -97,7 +97,7 @@ def test_a_reader_never_sees_half_of_a_write(cli, make_csv):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     store = open_store(cli.db)
     settings = load_settings(None)
-    from collectctl.reports import period_bounds
+    from collectctl.app.reports import period_bounds
 
     day = date(2026, 12, 4)
     start, end = period_bounds(day, day, settings.timezone)

@@ -54,7 +54,7 @@ def test_a_log_loop_killed_keeps_every_finished_entry(cli, make_csv):
         "a.csv", HEADER + "A1,Name,1000,0912000001,alice\n")).exit_code == 0
     code = ("import sys\nfrom datetime import datetime\n"
             "from collectctl.config import load_settings\n"
-            "from collectctl.logbook import log_call\n"
+            "from collectctl.app.calls import log_call\n"
             "from collectctl.storage import open_store\n"
             "store = open_store(sys.argv[1]); settings = load_settings(None)\n"
             "now = datetime.fromisoformat('2026-12-04T09:00:00+08:00')\n"

@@ -89,14 +89,16 @@ def _run_import(
     """
     mapping = load_mapping(options.mapping, kind) if options.mapping else None
     matcher = HeaderMatcher(settings.import_.aliases, mapping, kind)
-    with open_table(path, matcher.score, options.encoding) as table:
-        columns = matcher.resolve(table.header, path.name)
-        result = ImportResult(
-            file=str(path), encoding=table.encoding, delimiter=table.delimiter,
-            header=tuple(table.header), dry_run=options.dry_run,
-        )
-        stamp = to_utc_iso(now)
-        with store.transaction() as tx:
+
+    def work(tx) -> ImportResult:
+        # Run again from the file's first row (a fresh result) if the engine asks.
+        with open_table(path, matcher.score, options.encoding) as table:
+            columns = matcher.resolve(table.header, path.name)
+            result = ImportResult(
+                file=str(path), encoding=table.encoding, delimiter=table.delimiter,
+                header=tuple(table.header), dry_run=options.dry_run,
+            )
+            stamp = to_utc_iso(now)
             batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)
             sink = make_sink(columns, batch_id, result)
             try:
@@ -128,6 +130,9 @@ def _run_import(
                 tx.rollback()
             else:
                 result.batch = batch_id
+            return result
+
+    result = store.atomically(work)
     result.no_valid_phone.sort()
     return result
 
@@ -418,10 +423,10 @@ def import_calls(
 ) -> ImportResult:
     """Import a dialer's or spreadsheet's call results, each checked and applied as ``log``
     would; a row already in the log (same account, time and outcome) is unchanged."""
+    from collectctl.app.calls import entry_rules, write_entry
+    from collectctl.app.learn import Tally
     from collectctl.config import outcome_book
     from collectctl.core.entries import EntryInput, plan_entry
-    from collectctl.learner import Tally
-    from collectctl.logbook import entry_rules, write_entry
 
     book = outcome_book(settings)
     rules = entry_rules(settings, options.allow_overpay)

@@ -11,13 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from collectctl import learner
+from collectctl.app import learn as learner
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings, outcome_book
 from collectctl.core import activity
+from collectctl.core.accounts import AccountView
 from collectctl.core.entries import EntryInput, EntryRules, PlannedEntry, plan_entry
 from collectctl.core.models import Account, Call, Payment, Phone
 from collectctl.core.outcomes import Outcome
+from collectctl.core.promises import PromiseView
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -112,7 +114,8 @@ def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
          collector: str | None = None) -> Undone:
     """Reverse the collector's last entry (or the one named) by appending a reversal."""
     who = collector_name(settings, collector)
-    with store.transaction():
+
+    def work(_tx):
         target = store.get_call(call_id) if call_id is not None else store.last_call_by(who)
         if target is None:
             raise UsageError(_("no entry {id} to undo").format(id=call_id) if call_id is not None
@@ -130,6 +133,9 @@ def undo(store, settings: Settings, now: datetime, call_id: int | None = None,
         restored = False
         if target.invalidated_phone:
             restored = store.set_phone_valid(target.account_id, target.invalidated_phone, True)
+        return reversal, target, restored
+
+    reversal, target, restored = store.atomically(work)
     return Undone(reversal, target, restored)
 
 
@@ -137,7 +143,8 @@ def resume(store, settings: Settings, now: datetime, account_id: str,
            collector: str | None = None, note: str | None = None) -> Call:
     """Lift a dispute or cease-contact hold by appending a ``resume`` entry."""
     who = collector_name(settings, collector)
-    with store.transaction():
+
+    def work(_tx):
         require_account(store, account_id)
         hold = activity.hold_of(store.calls_of(account_id), outcome_book(settings))
         if hold is None:
@@ -145,11 +152,14 @@ def resume(store, settings: Settings, now: datetime, account_id: str,
         entry = Call(None, account_id, who, now, activity.RESUME, note=note)
         return replace(entry, id=store.add_call(entry, to_utc_iso(now)))
 
+    return store.atomically(work)
+
 
 def record_payment(store, settings: Settings, now: datetime, payment: Payment,
                    allow_overpay: bool = False) -> bool:
     """Record a payment from ``pay``; False if its reference was already recorded."""
-    with store.transaction():
+
+    def work(_tx):
         account = require_account(store, payment.account_id)
         owed = activity.balance(account, store.payments_of(payment.account_id))
         if payment.amount > owed and not allow_overpay:
@@ -158,18 +168,44 @@ def record_payment(store, settings: Settings, now: datetime, payment: Payment,
                 amount=f"{payment.amount:,.2f}", balance=f"{owed:,.2f}"))
         return store.add_payment(payment, to_utc_iso(now))
 
+    return store.atomically(work)
+
 
 def add_contact(store, now: datetime, account_id: str, phone: Phone) -> bool:
     """Add a number a collector gathered; False if the account already has it."""
-    with store.transaction():
+
+    def work(_tx):
         require_account(store, account_id)
         return store.add_phone(account_id, phone, "collector", to_utc_iso(now))
 
+    return store.atomically(work)
+
 
 def mark_contact_invalid(store, account_id: str, number: str) -> bool:
-    with store.transaction():
+    """Mark one of the account's numbers as not reaching the debtor; False if it already
+    was."""
+
+    def work(_tx):
         account = require_account(store, account_id)
         if not any(p.number == number for p in account.phones):
             raise UsageError(_("{phone} is not one of {id}'s phones").format(
                 phone=number, id=account_id))
         return store.set_phone_valid(account_id, number, False)
+
+    return store.atomically(work)
+
+@dataclass(frozen=True)
+class PromiseList:
+    promises: tuple[PromiseView, ...]
+
+
+@dataclass(frozen=True)
+class SkipList:
+    """Accounts that need skip tracing (no valid phone, or logged as skip)."""
+
+    accounts: tuple[AccountView, ...]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    account: AccountView

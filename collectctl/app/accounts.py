@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from collectctl.config import Settings
+from collectctl.core.accounts import AccountView
+from collectctl.core.activity import Hold
+from collectctl.core.models import Call, Payment
+from collectctl.core.promises import PromiseView
 
 
 def account_file(store, settings: Settings, today: date, account_id: str):
-    """The :class:`~collectctl.render.results.Dossier` of one account."""
+    """The :class:`~collectctl.app.accounts.Dossier` of one account."""
+    from collectctl.app.calls import require_account
     from collectctl.config import outcome_book
     from collectctl.core import activity
     from collectctl.core.accounts import account_view
     from collectctl.core.promises import select_promises
-    from collectctl.logbook import require_account
-    from collectctl.render.results import Dossier
 
     account = require_account(store, account_id)
     calls = store.calls_of(account_id)
@@ -30,3 +35,24 @@ def account_file(store, settings: Settings, today: date, account_id: str):
         hold=activity.hold_of(calls, outcome_book(settings)),
         zone=settings.timezone,
     )
+
+
+@dataclass(frozen=True)
+class AccountList:
+    """The accounts a listing selected, in order."""
+
+    accounts: tuple[AccountView, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One account, everything a collector reads before dialling."""
+
+    account: AccountView
+    balance: Decimal
+    calls: tuple[Call, ...] = ()
+    promises: tuple[PromiseView, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    hold: Hold | None = None
+    #: The collector's time zone, for showing when calls were made.
+    zone: str = "UTC"

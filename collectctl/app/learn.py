@@ -26,7 +26,7 @@ def shape_for(settings: Settings):
     def for_account(account: Account):
         country = None
         if need_country:
-            from collectctl.planner import account_country
+            from collectctl.core.planning import account_country
 
             country = account_country(account)
         _name, pack = R.pack_for(settings.rules, country)
@@ -91,9 +91,11 @@ def after_upgrade(store, settings: Settings) -> None:
 def rebuild(store, settings: Settings) -> Rebuilt:
     """Recompute every count from the log, in one transaction that holds off logging."""
     book = outcome_book(settings)
-    with store.transaction():
+    seen = {"calls": 0}
+
+    def work(_tx):
         store.hold_log()
-        seen = {"calls": 0}
+        seen["calls"] = 0  # counted again if the transaction is run again
 
         def pairs():
             for account, calls in store.calls_by_account():
@@ -102,6 +104,9 @@ def rebuild(store, settings: Settings) -> Rebuilt:
 
         rows = learning.rebuild(pairs(), book, shape_for(settings))
         store.replace_contact_stats(rows)
+        return rows
+
+    rows = store.atomically(work)
     accounts = {key for scope, key, _h, _w in rows if scope == learning.ACCOUNT}
     segments = {key for scope, key, _h, _w in rows if scope == learning.SEGMENT}
     return Rebuilt(seen["calls"], len(accounts), len(segments))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from collectctl.core.assign import Load, distribute
 from collectctl.errors import UsageError
 from collectctl.i18n import _
-from collectctl.render.results import Assignment
 
 
 def assign(store, now: datetime, to: list[str], by: str = "balance", source: str | None = None,
@@ -28,8 +27,11 @@ def assign(store, now: datetime, to: list[str], by: str = "balance", source: str
     if source is not None and source not in store.collectors():
         raise UsageError(_("no collector {who!r} has accounts (collectors: {known})").format(
             who=source, known=", ".join(store.collectors()) or _("none")))
+    from collectctl.core.assign import Load, distribute
+
     today: date = now.date()
-    with store.transaction() as tx:
+
+    def work(tx):
         accounts = store.list_accounts(None, "open")
         payments: dict[str, list] = {}
         for payment in store.payments_for([a.account_id for a in accounts]):
@@ -50,6 +52,9 @@ def assign(store, now: datetime, to: list[str], by: str = "balance", source: str
             tx.rollback()
         else:
             store.assign(moves, to_utc_iso(now))
+        return chosen, after
+
+    chosen, after = store.atomically(work)
     return Assignment(chosen, tuple(after), dry_run)
 
 
@@ -59,3 +64,38 @@ def _within(dpd: int | None, low: int | None, high: int | None) -> bool:
     if dpd is None:
         return False
     return (low is None or dpd >= low) and (high is None or dpd <= high)
+
+
+@dataclass(frozen=True)
+class DbStatus:
+    """``db status``: which engine and schema, and how much is in it."""
+
+    engine: str
+    database: str
+    schema: int
+    latest: int
+    counts: dict[str, int]
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """``db copy``: rows and money totals (minor units) per table, checked on both sides."""
+
+    source: str
+    target: str
+    tables: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class TeamList:
+    members: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``assign``: which collector each account went to, and every portfolio after."""
+
+    chosen: dict[str, str]
+    loads: tuple  # of core.assign.Load
+    dry_run: bool

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
 from collectctl.core.metrics import Metrics, combine, metrics, ranked
+from collectctl.core.targets import elapsed_share, pace, period_range, target_for
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -78,7 +79,6 @@ def _build_report(store, settings: Settings, now: datetime, first: date, last: d
 
 def _daily(store, settings: Settings, first: date, last: date, collector: str | None):
     """Collected per day and the day's target (the scope's, else the collectors' summed)."""
-    from collectctl.progress import target_for
 
     collected: dict[date, Decimal] = {}
     for day, who, amount in store.collected_by_day(first, last):
@@ -110,3 +110,59 @@ def _hourly(by_hour, settings: Settings, collector, book):
         bucket[0] += n if outcome.attempt else 0
         bucket[1] += n if outcome.contact else 0
     return tuple((h, c, k) for h, (c, k) in sorted(calls.items()))
+
+
+#: Metrics shown even without a target.
+ALWAYS = ("calls", "right_party_contacts", "promises", "collected")
+
+
+@dataclass(frozen=True)
+class MetricProgress:
+    name: str
+    actual: Decimal
+    target: Decimal | None
+    percent: Decimal | None
+    pace: Decimal | None
+
+    @property
+    def ahead(self) -> bool | None:
+        if self.pace is None:
+            return None
+        return self.actual >= self.pace
+
+
+@dataclass(frozen=True)
+class Progress:
+    period: str
+    first: date
+    last: date
+    collector: str | None
+    metrics: tuple[MetricProgress, ...]
+    plan_remaining: int | None = None
+
+
+def build_progress(store, settings: Settings, now: datetime, period: str,
+                   collector: str | None, with_plan: bool = True) -> Progress:
+    """Actual against target per metric; with ``with_plan``, also how many calls are left
+    in the collector's plan for today (building that plan is most of the cost)."""
+    first, last = period_range(period, now.date())
+    report = build_report(store, settings, now, first, now.date(), collector, charts=False)
+    actual: Metrics = report.team
+    targets = store.targets()
+    share = elapsed_share(first, last, now, settings)
+    rows = []
+    named = [t.metric for t in targets if t.collector == collector]
+    for name in dict.fromkeys([*ALWAYS, *named]):
+        target = target_for(targets, collector, name, first, last, settings)
+        value = actual.value(name)
+        rows.append(MetricProgress(
+            name, value, target,
+            (value / target).quantize(Decimal("0.0001")) if target else None,
+            pace(target, share, name) if target is not None else None,
+        ))
+    remaining = None
+    if collector is not None and with_plan:
+        from collectctl.app.plan import build_plan
+
+        remaining = len(build_plan(store, settings, now, collector, now.date()).calls)
+    return Progress(period, first, last, collector, tuple(rows), remaining)

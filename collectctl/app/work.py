@@ -55,7 +55,9 @@ class WorkSession:
 
     def run(self) -> int:
         """Walk the plan until it is empty or the collector quits; the entries logged."""
-        from collectctl.planner import build_plan, may_call_now
+        from collectctl.app.plan import build_plan
+        from collectctl.core.planning import may_call_now
+        from collectctl.render import display
         from collectctl.render.work import call_header, legend
 
         shown_keys = False
@@ -65,7 +67,8 @@ class WorkSession:
                 plan = build_plan(self.store, self.settings, now, self.collector, now.date(),
                                   leave_out=frozenset(self.set_aside))
                 if not plan.calls:
-                    self.term.show(plan.note or _("Nothing left to call today."))
+                    self.term.show(display.reason(plan.note) if plan.note
+                                   else _("Nothing left to call today."))
                     break
                 call = W.next_call(plan.calls, lambda c, p=plan, t=now: may_call_now(
                     p, self.settings, c.account_id, t))
@@ -89,10 +92,12 @@ class WorkSession:
 
     def _wait(self, first) -> bool:
         """Nothing may be called yet: say what comes next and when; False to quit."""
+        from collectctl.render import display
+
         step = timedelta(minutes=self.settings.call.handle_minutes)
         self.term.show(_("Nothing to call now. Next: {time} {id} ({why}).").format(
             time=first.start.strftime("%H:%M"), id=first.account_id,
-            why=", ".join(first.reasons) or "-"))
+            why=display.plan_reasons(first.reasons, first.callback_at) or "-"))
         key = self.term.key(lambda: _("Enter looks again, q quits › "),
                             wake=lambda: self.clock() >= first.start - step)
         return W.action_for(key, lambda name: None).kind != "quit"
@@ -151,7 +156,7 @@ class WorkSession:
     def _log(self, call, plan, code: str, shown_at: datetime) -> bool | None:
         """Ask what the outcome needs and log it; True when logged, False when it was not
         (the collector is back at the key prompt), None at the end of input."""
-        from collectctl.logbook import log_call
+        from collectctl.app.calls import log_call
 
         outcome = outcome_book(self.settings).get(code)
         state = plan.states[call.account_id]
@@ -246,8 +251,8 @@ class WorkSession:
         return code
 
     def _add_phone(self, account_id: str) -> bool | None:
+        from collectctl.app.calls import add_contact
         from collectctl.ingest.fields import parse_phones
-        from collectctl.logbook import add_contact
 
         text = self.term.ask(_("Phone number"))
         if text is None:
@@ -266,7 +271,7 @@ class WorkSession:
         return True
 
     def _undo(self) -> None:
-        from collectctl.logbook import undo
+        from collectctl.app.calls import undo
         from collectctl.render.text import plain_text
 
         try:
@@ -280,7 +285,7 @@ class WorkSession:
     # -- what is on screen ----------------------------------------------------------------
 
     def _show_file(self, account_id: str) -> None:
-        from collectctl.briefs import account_file
+        from collectctl.app.accounts import account_file
 
         self.term.show(account_file(self.store, self.settings, self.clock().date(), account_id))
         if account_id in self.notes:
@@ -288,8 +293,8 @@ class WorkSession:
 
     def day_status(self, remaining: int) -> W.DayStatus:
         """Today's numbers for the status line (the collector's own, as in ``progress``)."""
-        from collectctl.progress import target_for
-        from collectctl.reports import build_report
+        from collectctl.app.reports import build_report
+        from collectctl.core.targets import target_for
 
         now = self.clock()
         today = now.date()

@@ -1,0 +1,188 @@
+"""The plan use case: read a collector's portfolio and learned counts from the store, and
+hand them to the pure planner (``core.planning.plan_day``).
+
+``build_all`` spreads every collector's plan over worker processes; the interface's
+:class:`~collectctl.i18n.Locale` travels to them as an argument, so a worker started with
+``spawn`` or ``forkserver`` renders exactly as the parent would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from collectctl.app.accounts import Dossier
+from collectctl.config import RulePack, Settings
+from collectctl.core.learning import ContactCurve, LearnedContact
+from collectctl.core.learning import contact_curve as _curve
+from collectctl.core.planning import (
+    Overflow,
+    Plan,
+    PlannedCall,
+    Portfolio,
+    Week,
+    WhyNot,
+    best_days,
+    debtor_day,
+    plan_day,
+    why_not_planned,
+)
+from collectctl.errors import UsageError
+from collectctl.i18n import Locale, _
+
+__all__ = ["Overflow", "Plan", "PlannedCall", "Week", "WhyNot", "build_all", "build_plan",
+           "build_week", "contact_curve", "why_not_planned"]
+
+
+def _learned(store, settings: Settings, collector: str, day: date, explore: bool,
+             segments: dict | None = None) -> LearnedContact | None:
+    if not settings.learning.enabled:
+        return None
+    own, read = store.contact_stats(collector, None, segments is None)
+    return LearnedContact(settings, own, segments if segments is not None else read,
+                          collector, day, explore)
+
+
+def build_plan(store, settings: Settings, now: datetime, collector: str, day: date,
+               limit: int | None = None, leave_out: frozenset[str] = frozenset(),
+               explore: bool = False, segments: dict | None = None) -> Plan:
+    """The plan for ``collector`` on ``day`` (a date in the collector's zone); the accounts
+    in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
+    from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
+    accounts' hours from what is known instead of taking the best estimate."""
+    accounts, calls, promises, payments = store.portfolio(collector)
+    if not accounts:
+        known = store.collectors()
+        if collector not in known:
+            raise UsageError(_("no open accounts assigned to {who!r} (collectors: {known})")
+                             .format(who=collector, known=", ".join(known) or _("none")))
+    learned = _learned(store, settings, collector, day, explore, segments)
+    return plan_day(Portfolio(accounts, calls, promises, payments), settings, now, collector,
+                    day, limit, leave_out, learned)
+
+
+def contact_curve(store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
+    """The account's learned contact probability for each hour of its day in ``plan``."""
+    account = plan.states[account_id].account
+    own, segments = store.contact_stats(plan.collector, account_id, True)
+    learned = LearnedContact(settings, own, segments, plan.collector, plan.date, False)
+    return _curve(learned, account, plan.packs[account_id],
+                  debtor_day(settings, plan.date, account.timezone))
+
+
+def build_week(store, settings: Settings, now: datetime, collector: str, first: date) -> Week:
+    """Plans for ``first`` and the six days after it."""
+    plans = tuple(build_plan(store, settings, now, collector, first + timedelta(days=n))
+                  for n in range(7))
+    return Week(collector, plans, best_days(plans))
+
+
+def _plans_for(target: str, settings: Settings, now: datetime, day: date,
+               collectors: list[str], locale: Locale, render=None) -> list:
+    """Plans for several collectors from one connection (a worker process's share);
+    with ``render``, each plan is rendered in the worker (formatting in parallel too),
+    in ``locale``."""
+    from collectctl.storage import open_store
+
+    store = open_store(target)
+    try:
+        # Every collector's plan reads the same segment counts: once per worker.
+        segments = (store.contact_stats(collectors[0])[1]
+                    if settings.learning.enabled and collectors else None)
+        plans = (build_plan(store, settings, now, who, day, segments=segments)
+                 for who in collectors)
+        with locale.active():
+            return [render(p) if render else _lean(p) for p in plans]
+    finally:
+        store.close()
+
+
+def _lean(plan: Plan) -> Plan:
+    """The plan without the per-account working data (states, scores), to send it back."""
+    from dataclasses import replace
+
+    return replace(plan, scores={}, states={}, qualities={}, packs={})
+
+
+def build_all(target: str, collectors: list[str], settings: Settings, now: datetime,
+              day: date, locale: Locale, workers: int | None = None, render=None,
+              start_method: str | None = None) -> list:
+    """Every collector's plan (or ``render(plan)``, a picklable function, run in
+    ``locale``), in collector order, spread over the machine's cores (processes started
+    with ``start_method``, the platform's default when None)."""
+    import os
+
+    collectors = sorted(collectors)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(collectors)))
+    if workers == 1:
+        return _plans_for(target, settings, now, day, collectors, locale, render)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [collectors[n::workers] for n in range(workers)]
+    context = multiprocessing.get_context(start_method)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = list(pool.map(_plans_for, [target] * workers, [settings] * workers,
+                                [now] * workers, [day] * workers, shares,
+                                [locale] * workers, [render] * workers))
+    # Undo the round-robin split: collector k went to worker k % workers.
+    return [results[k % workers][k // workers] for k in range(len(collectors))]
+
+
+@dataclass(frozen=True)
+class AllPlans:
+    """``plan --all``: every collector's plan (lean), or each already rendered as one line
+    of JSON by the workers (``lines``)."""
+
+    date: date
+    plans: tuple[Plan, ...] = ()
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """``plan --explain ID``: an account's score, window and learned hours in a plan."""
+
+    plan: Plan
+    account_id: str
+    settings: Settings
+    curve: ContactCurve | None
+
+
+@dataclass(frozen=True)
+class NextCall:
+    """``next``: the call due now with the account's file, or why there is none."""
+
+    plan: Plan
+    brief: Dossier | None
+
+
+@dataclass(frozen=True)
+class RulesCheck:
+    """``rules check``: the rule packs in force and which country uses which."""
+
+    default: str
+    by_country: dict[str, str]
+    packs: dict[str, RulePack]
+
+
+def explain(store, settings: Settings, plan: Plan, account_id: str) -> Explanation:
+    if account_id not in plan.scores:
+        why_not_planned(plan, account_id)  # raises for an unknown account
+    curve = (contact_curve(store, settings, plan, account_id)
+             if settings.learning.enabled else None)
+    return Explanation(plan, account_id, settings, curve)
+
+
+def next_call(store, settings: Settings, now: datetime, collector: str) -> NextCall:
+    from collectctl.app.accounts import account_file
+
+    plan = build_plan(store, settings, now, collector, now.date())
+    brief = (account_file(store, settings, now.date(), plan.calls[0].account_id)
+             if plan.calls else None)
+    return NextCall(plan, brief)
+
+
+def rules_check(settings: Settings) -> RulesCheck:
+    rules = settings.rules
+    return RulesCheck(rules.default, dict(sorted(rules.by_country.items())), dict(rules.packs))
