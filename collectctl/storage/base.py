@@ -12,11 +12,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from collectctl.core.metrics import ZERO, Tally
 from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
 from collectctl.core.targets import Target
 from collectctl.storage import codec, sql
+
+if TYPE_CHECKING:
+    from collectctl.storage.migrations import Migrations
 
 #: Host parameters in one statement, kept well below every engine's limit.
 _CHUNK = 500
@@ -38,6 +42,8 @@ class SQLStore:
     engine = ""
     conn = None
     _in_transaction = False
+    #: The migrations this store opened with (:mod:`collectctl.storage.migrations`).
+    migrations: Migrations
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None = None
     #: How the engine opens a write transaction and a consistent read.
@@ -46,6 +52,10 @@ class SQLStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def schema_version(self) -> int:
+        """The newest migration the database has had (0: none)."""
+        return self.migrations.version(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
