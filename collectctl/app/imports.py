@@ -24,6 +24,7 @@ from collectctl.config import Settings
 from collectctl.core import activity
 from collectctl.core import reasons as r
 from collectctl.core.accounts import merge_listed, same_listing
+from collectctl.core.entries import check_payment
 from collectctl.core.models import Account, ImportResult, Payment, RowError
 from collectctl.errors import EntryError
 from collectctl.ingest import fields as f
@@ -137,6 +138,11 @@ def _run_import(
 def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
     index = columns.columns.get(name)
     return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+#: How the parse workers are started: None is the platform's default; the tests run every
+#: method (workers get everything they need as arguments: no language, no globals).
+START_METHOD: str | None = None
 
 
 def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
@@ -264,11 +270,13 @@ class _AccountSink:
         to_parse = [(line, cells) for line, cells, _a, _r in work]
         if self.parallel and to_parse:
             if self.pool is None:
+                import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
                 self.pool = ProcessPoolExecutor(
                     max(1, (os.cpu_count() or 2) - 1), initializer=_worker_init,
-                    initargs=(self.columns, self.ctx))
+                    initargs=(self.columns, self.ctx),
+                    mp_context=multiprocessing.get_context(START_METHOD))
             parsed = self.pool.submit(_worker_parse, to_parse)
         else:
             parsed = [normalize_account(line, cells, self.columns, self.ctx)
@@ -380,11 +388,13 @@ def import_payments(
                         columns.header_of("account_id"))
                 return
             account, owed = found
-            if payment.amount > owed and not options.allow_overpay:
-                _reject(result, line, account_id, r.OVER_BALANCE, cells,
-                        columns.header_of("amount"),
-                        {"amount": payment.amount, "balance": owed,
-                         "currency": account.currency})
+            try:
+                check_payment(payment, now.date(), owed, account.currency,
+                              options.allow_overpay)
+            except EntryError as error:
+                _reject(result, line, account_id, error.code, cells,
+                        columns.header_of({"date": "paid_on"}.get(error.field, error.field)),
+                        error.detail)
                 return
             if store.add_payment(payment, stamp, batch_id=batch_id):
                 result.inserted += 1
@@ -410,8 +420,6 @@ def _payment_row(cells, columns, account_id, order, today) -> Payment:
 
     amount = parse("amount", f.parse_amount)[0]
     paid_on = parse("paid_on", f.parse_date, order)
-    if paid_on > today:
-        raise _RowProblem(r.IN_THE_FUTURE, columns.header_of("paid_on"), {"day": paid_on})
     reference = _cell(cells, columns, "reference") or None
     return Payment(None, account_id, amount, paid_on, reference, "import")
 

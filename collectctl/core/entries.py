@@ -121,6 +121,17 @@ def dialled_phone(account: Account, given: str | None, region: str) -> str | Non
     return next((p.number for p in account.phones if p.valid), None)
 
 
+def check_payment(payment: Payment, today: date, balance: Decimal, currency: str,
+                  allow_overpay: bool = False) -> None:
+    """The payment rule, for ``log paid``, ``pay`` and ``import payments`` alike: not paid
+    after ``today``, and not more than the ``balance`` unless ``allow_overpay``."""
+    if payment.paid_on > today:
+        raise EntryError(r.IN_THE_FUTURE, "date", day=payment.paid_on)
+    if payment.amount > balance and not allow_overpay:
+        raise EntryError(r.OVER_BALANCE, "amount", amount=payment.amount, balance=balance,
+                         currency=currency)
+
+
 def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> PlannedEntry:
     """Check an entry and work out its effects; raise :class:`UsageError` if it is wrong."""
     outcome, account = entry.outcome, entry.account
@@ -148,14 +159,9 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
         call = replace(call, promise_date=day)
         return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
     if outcome.effect == "payment":
-        paid_on = day or today
-        if paid_on > today:
-            raise EntryError(r.IN_THE_FUTURE, "date", day=paid_on)
-        if amount > balance and not rules.allow_overpay:
-            raise EntryError(r.OVER_BALANCE, "amount", amount=amount, balance=balance,
-                             currency=account.currency)
-        return PlannedEntry(call, payment=Payment(None, account.account_id, amount, paid_on,
-                                                  source=entry.source))
+        payment = Payment(None, account.account_id, amount, day or today, source=entry.source)
+        check_payment(payment, today, balance, account.currency, rules.allow_overpay)
+        return PlannedEntry(call, payment=payment)
     if outcome.effect == "callback":
         moment = parse_moment(entry.at, day or debtor_now.date(), account.timezone)
         if moment < called_at:

@@ -19,7 +19,9 @@ def cli(cli, make_csv, monkeypatch):
 
 def test_pay_records_once_per_reference(cli):
     first = cli("pay", "A-1", "1,500", "--reference", "TX9", "--date", "2026-12-03")
-    assert first.exit_code == 0 and "payment of 1,500.00 on 2026-12-03" in first.stdout
+    # The same words as log paid, with the currency and the balance after it.
+    assert first.exit_code == 0 and first.stdout == (
+        "A-1: payment of 1,500.00 TWD on 2026-12-03 recorded; balance now 10,000.00 TWD\n")
     again = cli("pay", "A-1", "1500", "--reference", "TX9")
     assert again.exit_code == 0 and "already recorded" in again.stdout
     # Dated before the account list was imported: the list's amount already reflects it.
