@@ -336,9 +336,21 @@ def outcome_book(settings: Settings) -> OutcomeBook:
 
 
 def app_dir() -> Path:
-    """The per-user directory for the config and the database (``typer.get_app_dir``)."""
+    """The per-user directory for the config and the database (``typer.get_app_dir``:
+    ``~/.config/collectctl`` on Linux). An empty or relative ``$XDG_CONFIG_HOME`` is
+    ignored, as the XDG spec says, rather than putting personal data in the current
+    directory."""
+    import os
+
     import typer
 
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    if xdg is not None and not os.path.isabs(xdg):
+        saved = os.environ.pop("XDG_CONFIG_HOME")
+        try:
+            return Path(typer.get_app_dir(APP_NAME))
+        finally:
+            os.environ["XDG_CONFIG_HOME"] = saved
     return Path(typer.get_app_dir(APP_NAME))
 
 

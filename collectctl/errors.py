@@ -39,6 +39,27 @@ class UnknownAccount(UsageError):
                                                                    who=self.collector)
 
 
+class EntryError(UsageError):
+    """A call entry that breaks a rule (``log``, work mode, a row of ``import calls``): a
+    reason code, the entry's field it is about (``date``, ``at``, ``amount``, ``phone``,
+    ``outcome``) and the code's parameters. Worded when shown, naming the option the
+    collector typed (``--date``, or ``option`` where a command gives the field another
+    one); an import names the file's column instead. ``render.display.error_text``
+    words it."""
+
+    #: The option of ``log`` that gives each field.
+    OPTIONS = {"date": "--date", "at": "--at", "amount": "--amount", "phone": "--phone",
+               "outcome": "OUTCOME"}
+
+    def __init__(self, code: str, field: str, option: str | None = None, **detail) -> None:
+        super().__init__(code, field)
+        self.code, self.field, self.detail = code, field, detail
+        self.option = option or self.OPTIONS.get(field, field)
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.code}"
+
+
 class InputFileError(CollectError):
     """An input file that cannot be used at all (missing, unreadable, no required column)."""
 

@@ -1,9 +1,17 @@
 """The one translation function every user-facing string goes through.
 
 English is the source language. A translation is a gettext catalog kept as text in the
-package, ``collectctl/locale/<lang>.po`` (reviewable in a diff; read when the language
-is chosen, a few milliseconds), with English msgids. Placeholders use ``str.format``
-names: ``_("promise of {amount} due {date}").format(...)``; a translation keeps them.
+package, ``collectctl/locale/<lang>.po`` (reviewable in a diff), with English msgids.
+Placeholders use ``str.format`` names: ``_("promise of {amount} due {date}").format(...)``;
+a translation keeps them.
+
+The catalog is read by the standard library's :mod:`gettext` from a compiled ``.mo``:
+the first run in a language compiles the ``.po`` into the user's cache
+(``$XDG_CACHE_HOME/collectctl``, else ``~/.cache/collectctl``), named by a hash of the
+``.po``'s content, so an edited catalog (an editable install, a new release) is compiled
+again and nothing binary is kept in git. Reading the compiled catalog is a fraction of a
+millisecond where parsing the ``.po`` took 8-11 ms at every start; where the cache cannot
+be written the compiled catalog is used from memory.
 
 The language comes from ``--lang``, ``$COLLECTCTL_LANG``, ``lang:`` in the config, then
 the usual ``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``; one without a catalog is English,
@@ -13,6 +21,7 @@ silently.
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -49,31 +58,118 @@ def resolve_language(explicit: str | None = None, configured: str | None = None,
     return None
 
 
-class PoTranslations(_gettext.NullTranslations):
-    """A gettext catalog read from a ``.po`` file (fuzzy and empty entries left out)."""
+#: Part of a compiled catalog's name: a change to :func:`compile_po` retires the old files.
+_COMPILER = b"collectctl-mo-1\0"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.messages: dict[str, str] = {}
-        self.plurals: dict[str, list[str]] = {}
-        for entry in parse_po(path.read_text(encoding="utf-8")):
-            if entry.get("fuzzy") or not entry.get("msgid"):
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where compiled catalogs are kept: ``$XDG_CACHE_HOME/collectctl`` (an absolute
+    path, as the XDG spec asks), else ``~/.cache/collectctl``."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "collectctl"
+
+
+def load_catalog(po: Path, cache: Path | None = None) -> _gettext.GNUTranslations:
+    """The catalog ``po`` as stdlib gettext reads it, compiled once into ``cache``
+    (:func:`cache_dir`) under a name made of its content hash."""
+    import hashlib  # here, not at the top: 4 ms that English --help need not pay
+
+    data = po.read_bytes()
+    key = hashlib.sha256(_COMPILER + data).hexdigest()[:24]
+    mo = (cache_dir() if cache is None else cache) / f"{po.stem}-{key}.mo"
+    try:
+        with open(mo, "rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    except Exception:  # noqa: BLE001 - not compiled yet, or a damaged file: compile again
+        pass
+    compiled = compile_po(data.decode("utf-8"))
+    _save(mo, compiled)
+    return _gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _save(mo: Path, compiled: bytes) -> None:
+    """Write ``mo`` atomically (a temporary file renamed into place: a reader sees the
+    whole file or none), and remove the same catalog's older compilations. A cache that
+    cannot be written is not an error: the catalog is used from memory."""
+    import tempfile
+    from contextlib import suppress
+
+    try:
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{mo.name}-", dir=mo.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(compiled)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, mo)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
+        return
+    stem = mo.stem.rsplit("-", 1)[0]
+    for old in mo.parent.glob(f"{stem}-*.mo"):
+        if old != mo:
+            with suppress(OSError):
+                old.unlink()
+
+
+def compile_po(text: str) -> bytes:
+    """A ``.po`` file's text as a GNU ``.mo`` catalog (what ``msgfmt`` makes): fuzzy,
+    empty and partly translated plural entries left out, as gettext's tools do. A header
+    without ``Plural-Forms`` gets one form when every plural entry has one (a language
+    without plurals, like Chinese), English's two otherwise."""
+    import struct
+
+    messages: dict[bytes, bytes] = {}
+    header = ""
+    forms_seen = set()
+    for entry in parse_po(text):
+        if entry.get("fuzzy"):
+            continue
+        msgid = entry.get("msgid", "")
+        if "msgctxt" in entry:
+            msgid = entry["msgctxt"] + "\x04" + msgid
+        if not msgid:
+            header = entry.get("msgstr", "")
+            continue
+        if "msgid_plural" in entry:
+            forms = entry.get("msgstr_plural") or []
+            if not forms or not all(forms):
                 continue
-            if "msgid_plural" in entry:
-                forms = entry["msgstr_plural"]
-                if forms and all(forms):
-                    self.plurals[entry["msgid"]] = forms
-            elif entry.get("msgstr"):
-                self.messages[entry["msgid"]] = entry["msgstr"]
+            forms_seen.add(len(forms))
+            messages[(msgid + "\0" + entry["msgid_plural"]).encode()] = \
+                "\0".join(forms).encode()
+        elif entry.get("msgstr"):
+            messages[msgid.encode()] = entry["msgstr"].encode()
+    if header and not header.endswith("\n"):
+        header += "\n"
+    if "charset=" not in header:
+        header += "Content-Type: text/plain; charset=UTF-8\n"
+    if "plural-forms:" not in header.lower():
+        header += ("Plural-Forms: nplurals=1; plural=0;\n" if forms_seen <= {1}
+                   else "Plural-Forms: nplurals=2; plural=(n != 1);\n")
+    messages[b""] = header.encode()
 
-    def gettext(self, message: str) -> str:
-        return self.messages.get(message, message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        forms = self.plurals.get(singular)
-        if not forms:
-            return singular if n == 1 else plural
-        return forms[0] if len(forms) == 1 else forms[0 if n == 1 else 1]
+    # The layout: a 7-word header (magic, revision, count, where the msgid table and the
+    # msgstr table start, an empty hash table), the two tables of (length, offset), then
+    # the NUL-terminated strings; msgids sorted, so gettext could search them.
+    keys = sorted(messages)
+    count = len(keys)
+    ids_at = 7 * 4
+    strs_at = ids_at + 8 * count
+    data_at = strs_at + 8 * count
+    tables: list[tuple[int, int]] = []
+    blob = bytearray()
+    for text_ in [*keys, *(messages[k] for k in keys)]:
+        tables.append((len(text_), data_at + len(blob)))
+        blob += text_ + b"\0"
+    out = bytearray(struct.pack("<7I", 0x950412DE, 0, count, ids_at, strs_at, 0, data_at))
+    for length, offset in tables:
+        out += struct.pack("<2I", length, offset)
+    return bytes(out + blob)
 
 
 def parse_po(text: str) -> list[dict]:
@@ -192,7 +288,7 @@ def translations(code: str | None) -> _gettext.NullTranslations:
     path = _LOCALE_DIR / f"{code}.po" if code else None
     if path is None or not path.exists():
         return _gettext.NullTranslations()
-    return PoTranslations(path)
+    return load_catalog(path)
 
 
 def _(message: str) -> str:

@@ -80,14 +80,21 @@ def _stays_out_of_the_real_app_directory(real_app_dir):
                     pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def catalog_cache(tmp_path_factory) -> Path:
+    """The run's cache of compiled catalogs: compiled once for the run, never the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, monkeypatch, catalog_cache):
     """Each test gets its own app directory and no COLLECTCTL_* settings (nor a locale:
     messages are English unless a test asks) from the outside."""
     for key in list(os.environ):
         if key.startswith("COLLECTCTL_") or key in ("LC_ALL", "LC_MESSAGES", "LANG"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(catalog_cache))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     yield tmp_path

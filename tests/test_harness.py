@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from collectctl.storage import open_store
+from collectctl.storage.migrations import TABLE as MIGRATIONS_TABLE
 from tests.conftest import TEAM_TABLES, run_sql
 
 
@@ -34,8 +35,8 @@ def test_team_tables_are_every_table_of_the_schema(db):
     if str(db).startswith("postgresql://"):
         query = ("SELECT table_name FROM information_schema.tables WHERE table_schema = "
                  "current_schema() AND table_type = 'BASE TABLE'")
-        meta = {"collectctl_schema"}
+        meta = {MIGRATIONS_TABLE}
     else:
         query = "SELECT name FROM sqlite_master WHERE type = 'table'"
-        meta = {"_sqlite_migrations", "sqlite_sequence", "sqlite_stat1"}
+        meta = {MIGRATIONS_TABLE, "sqlite_sequence", "sqlite_stat1"}
     assert {row[0] for row in run_sql(db, query)} - meta == set(TEAM_TABLES)

@@ -160,18 +160,31 @@ def resume(store: Store, settings: Settings, now: datetime, account_id: str,
     return store.atomically(work)
 
 
+@dataclass(frozen=True)
+class Paid:
+    """What ``pay`` did: the payment, whether it was new (a reference already recorded is
+    not), and the account's balance after it."""
+
+    payment: Payment
+    currency: str
+    recorded: bool
+    balance: Decimal
+
+
 def record_payment(store: Store, settings: Settings, now: datetime, payment: Payment,
-                   allow_overpay: bool = False) -> bool:
-    """Record a payment from ``pay``; False if its reference was already recorded."""
+                   allow_overpay: bool = False) -> Paid:
+    """Record a payment from ``pay``, under the same rule as ``log paid``."""
+    from collectctl.core.entries import check_payment
 
     def work(_tx):
         account = require_account(store, payment.account_id)
         owed = activity.balance(account, store.payments_of(payment.account_id))
-        if payment.amount > owed and not allow_overpay:
-            raise UsageError(_("payment of {amount} is more than the balance of {balance}; "
-                               "use --allow-overpay if that is right").format(
-                amount=f"{payment.amount:,.2f}", balance=f"{owed:,.2f}"))
-        return store.add_payment(payment, to_utc_iso(now))
+        check_payment(payment, now.date(), owed, account.currency, allow_overpay)
+        recorded = store.add_payment(payment, to_utc_iso(now))
+        # Derived again, not subtracted: a payment dated before the list's as-of day is
+        # already in the list's amount.
+        after = activity.balance(account, store.payments_of(payment.account_id))
+        return Paid(payment, account.currency, recorded, after)
 
     return store.atomically(work)
 

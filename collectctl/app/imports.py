@@ -7,7 +7,6 @@ interrupted import leaves the database as it was.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -23,10 +22,11 @@ from zoneinfo import ZoneInfo
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
 from collectctl.core import activity
+from collectctl.core import reasons as r
 from collectctl.core.accounts import merge_listed, same_listing
+from collectctl.core.entries import check_payment
 from collectctl.core.models import Account, ImportResult, Payment, RowError
-from collectctl.errors import CollectError
-from collectctl.i18n import _
+from collectctl.errors import EntryError
 from collectctl.ingest import fields as f
 from collectctl.ingest.accounts import RowContext, listed_groups, normalize_account
 from collectctl.ingest.headers import (
@@ -39,7 +39,6 @@ from collectctl.ingest.headers import (
     load_mapping,
 )
 from collectctl.ingest.reader import open_table
-from collectctl.private_files import private_output
 from collectctl.storage.protocol import ListedAccount
 
 if TYPE_CHECKING:
@@ -112,8 +111,7 @@ def _run_import(
                     result.rows = count
                     if table.maybe_undecodable and _UNDECODABLE.search("".join(cells)):
                         shown = _UNDECODABLE.sub("\ufffd", _cell(cells, columns, "account_id"))
-                        _reject(result, line, shown or None,
-                                _("bytes that are not valid in the file's encoding"), cells)
+                        _reject(result, line, shown or None, r.UNDECODABLE, cells)
                         continue
                     sink.row(line, cells)
                     if progress and count % CHUNK_ROWS == 0:
@@ -148,8 +146,16 @@ def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def _reject(result: ImportResult, line: int, account_id: str | None, reason: str, cells) -> None:
-    result.rejected.append(RowError(line, account_id, reason, tuple(cells)))
+#: How the parse workers are started: None is the platform's default; the tests run every
+#: method (workers get everything they need as arguments: no language, no globals).
+START_METHOD: str | None = None
+
+
+def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
+            column: str | None = None, detail=None) -> None:
+    """Refuse a row: a reason code, the column's header, the code's parameters."""
+    result.rejected.append(RowError(line, account_id, code, tuple(cells), column,
+                                    detail or {}))
 
 
 # -- accounts -------------------------------------------------------------------------------
@@ -225,9 +231,8 @@ class _AccountSink:
         if account_id in self.seen:
             # Later rows with the same id are rejected even when the first was bad:
             # which of them is right is for the team lead to say.
-            _reject(self.result, line, account_id,
-                    _("duplicate account id {id!r}: already on line {first}").format(
-                        id=account_id, first=self.seen[account_id]), cells)
+            _reject(self.result, line, account_id, r.DUPLICATE_ID, cells,
+                    self.columns.header_of("account_id"), {"first": self.seen[account_id]})
             return
         if account_id:
             self.seen[account_id] = line
@@ -277,11 +282,13 @@ class _AccountSink:
         parsed: _Parsed | Future[_Parsed]
         if self.parallel and to_parse:
             if self.pool is None:
+                import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
                 self.pool = ProcessPoolExecutor(
                     max(1, (os.cpu_count() or 2) - 1), initializer=_worker_init,
-                    initargs=(self.columns, self.ctx))
+                    initargs=(self.columns, self.ctx),
+                    mp_context=multiprocessing.get_context(START_METHOD))
             parsed = self.pool.submit(_worker_parse, to_parse)
         else:
             parsed = [normalize_account(line, cells, self.columns, self.ctx)
@@ -383,20 +390,23 @@ def import_payments(
             account_id = f.normalize_text(_cell(cells, columns, "account_id")) or None
             try:
                 payment = _payment_row(cells, columns, account_id, order, now.date())
-            except f.FieldError as error:
-                _reject(result, line, account_id, str(error), cells)
+            except _RowProblem as problem:
+                _reject(result, line, account_id, problem.code, cells, problem.column,
+                        problem.detail)
                 return
             found = accounts.get(payment.account_id)
             if found is None:
-                _reject(result, line, account_id,
-                        _("no account {id!r}").format(id=account_id), cells)
+                _reject(result, line, account_id, r.UNKNOWN_ACCOUNT, cells,
+                        columns.header_of("account_id"))
                 return
-            _account, owed = found
-            if payment.amount > owed and not options.allow_overpay:
-                _reject(result, line, account_id, _(
-                    "payment of {amount} is more than the balance of {balance} "
-                    "(--allow-overpay to accept)").format(
-                    amount=f"{payment.amount:,.2f}", balance=f"{owed:,.2f}"), cells)
+            account, owed = found
+            try:
+                check_payment(payment, now.date(), owed, account.currency,
+                              options.allow_overpay)
+            except EntryError as error:
+                _reject(result, line, account_id, error.code, cells,
+                        columns.header_of({"date": "paid_on"}.get(error.field, error.field)),
+                        error.detail)
                 return
             if store.add_payment(payment, stamp, batch_id=batch_id):
                 result.inserted += 1
@@ -411,20 +421,17 @@ def import_payments(
 
 def _payment_row(cells, columns, account_id, order, today) -> Payment:
     if not account_id:
-        raise f.FieldError(_("empty account id"))
+        raise _RowProblem(r.EMPTY, columns.header_of("account_id"))
 
     def parse(name, parser, *args):
         text = _cell(cells, columns, name)
         try:
             return parser(text, *args)
         except f.FieldError as error:
-            raise f.FieldError(f"{columns.header_of(name)}: {error}") from None
+            raise _RowProblem(error.code, columns.header_of(name), error.detail) from None
 
     amount = parse("amount", f.parse_amount)[0]
     paid_on = parse("paid_on", f.parse_date, order)
-    if paid_on > today:
-        raise f.FieldError(_("{column}: {day} is in the future").format(
-            column=columns.header_of("paid_on"), day=paid_on.isoformat()))
     reference = _cell(cells, columns, "reference") or None
     return Payment(None, account_id, amount, paid_on, reference, "import")
 
@@ -452,21 +459,32 @@ def import_calls(
             found = accounts.get(account_id) if account_id else None
             if found is None:
                 _reject(result, line, account_id,
-                        _("no account {id!r}").format(id=account_id or ""), cells)
+                        r.UNKNOWN_ACCOUNT if account_id else r.EMPTY, cells,
+                        columns.header_of("account_id"))
                 return
             account, owed = found
             outcome = book.find(get("outcome") or "")
             collector = get("collector") or options.collector or settings.me
             try:
                 if outcome is None:
-                    outcome = book.get(get("outcome") or "")  # raises, listing the codes
-                called_at = parse_call_time(get("called_at") or "", order, settings.timezone)
+                    raise _RowProblem(r.EMPTY if not get("outcome") else r.UNKNOWN_OUTCOME,
+                                      columns.header_of("outcome"),
+                                      {"codes": ", ".join(o.code for o in book.outcomes)})
+                called_at = parse_call_time(get("called_at") or "", order, settings.timezone,
+                                            columns.header_of("called_at"))
                 entry = EntryInput(account, outcome, collector, now, get("amount"), get("date"),
                                    get("callback_at"), get("phone"), get("note"),
                                    called_at=called_at, source="import")
                 planned = plan_entry(entry, rules, owed)
-            except (CollectError, f.FieldError) as error:
-                _reject(result, line, account_id, str(error), cells)
+            except _RowProblem as problem:
+                _reject(result, line, account_id, problem.code, cells, problem.column,
+                        problem.detail)
+                return
+            except EntryError as error:
+                # The log's rule, said of the file's column rather than log's option.
+                _reject(result, line, account_id, error.code, cells,
+                        columns.header_of(_ENTRY_COLUMNS.get(error.field, error.field)),
+                        error.detail)
                 return
             if store.find_call(account.account_id, called_at, outcome.code):
                 result.unchanged += 1
@@ -485,25 +503,41 @@ def import_calls(
     return _run_import(store, path, CALLS, settings, now, options, progress, sink)
 
 
-def parse_call_time(text: str, order: str, zone: str) -> datetime:
+def parse_call_time(text: str, order: str, zone: str, column: str | None = None) -> datetime:
     """When a call was made, as dialers write it: ``2026-12-04 09:15``, ``115/12/04 09:15``,
-    ISO with an offset; without one it is in ``zone``."""
+    ISO with an offset; without one it is in ``zone``. A problem names ``column``."""
     raw = f.normalize_text(text)
     if not raw:
-        raise f.FieldError(_("empty call time"))
+        raise _RowProblem(r.EMPTY, column)
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         day_text, _sep, clock_text = raw.replace("T", " ").partition(" ")
         if not clock_text:
-            raise f.FieldError(_("call time {value!r} has no time of day").format(
-                value=text)) from None
-        moment = datetime.combine(f.parse_date(day_text, order), f.parse_work_start(clock_text))
+            raise _RowProblem(r.NO_TIME_OF_DAY, column) from None
+        try:
+            moment = datetime.combine(f.parse_date(day_text, order),
+                                      f.parse_work_start(clock_text))
+        except f.FieldError as error:
+            raise _RowProblem(error.code, column, error.detail) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     if not 1900 <= moment.year <= 9000:  # also keeps time-zone arithmetic in range
-        raise f.FieldError(_("call time {value!r} is not a plausible date").format(value=text))
+        raise _RowProblem(r.IMPLAUSIBLE_DATE, column)
     return moment
+
+
+class _RowProblem(Exception):
+    """Why a row of payments or calls is refused (a reason code, the column, the detail)."""
+
+    def __init__(self, code: str, column: str | None, detail=None) -> None:
+        super().__init__(code)
+        self.code, self.column, self.detail = code, column, detail or {}
+
+
+#: The column of ``import calls`` that gives each field of a logged entry.
+_ENTRY_COLUMNS = {"date": "date", "at": "callback_at", "amount": "amount", "phone": "phone",
+                  "outcome": "outcome"}
 
 
 class _FunctionSink:
@@ -515,19 +549,3 @@ class _FunctionSink:
     def finish(self) -> None:
         if self._finish:
             self._finish()
-
-
-def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list[RowError]) -> None:
-    """Write rejected rows (original columns plus ``reason``) for fixing and re-import.
-
-    The cells are written exactly as read, so the fixed file imports like the original.
-    UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to a
-    temporary file and renamed, so a failure never leaves half a file.
-    """
-    with private_output(path, "utf-8-sig", errors="surrogateescape", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([*header, "reason"])
-        for reject in rejects:
-            cells = list(reject.raw) + [""] * (len(header) - len(reject.raw))
-            reason = _("line {line}: {reason}").format(line=reject.line, reason=reject.reason)
-            writer.writerow([*cells[: len(header)], reason])

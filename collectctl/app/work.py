@@ -22,6 +22,7 @@ from collectctl.config import Settings, outcome_book
 from collectctl.core import work as W
 from collectctl.errors import UsageError
 from collectctl.i18n import _
+from collectctl.render import display  # work mode draws its own screen
 
 if TYPE_CHECKING:
     from collectctl.storage.protocol import Store
@@ -60,7 +61,6 @@ class WorkSession:
         """Walk the plan until it is empty or the collector quits; the entries logged."""
         from collectctl.app.plan import build_plan
         from collectctl.core.planning import may_call_now
-        from collectctl.render import display
         from collectctl.render.work import call_header, legend
 
         shown_keys = False
@@ -95,8 +95,6 @@ class WorkSession:
 
     def _wait(self, first) -> bool:
         """Nothing may be called yet: say what comes next and when; False to quit."""
-        from collectctl.render import display
-
         step = timedelta(minutes=self.settings.call.handle_minutes)
         self.term.show(_("Nothing to call now. Next: {time} {id} ({why}).").format(
             time=first.start.strftime("%H:%M"), id=first.account_id,
@@ -173,7 +171,7 @@ class WorkSession:
                 collector=self.collector, amount=amount, day=day, at=at, phone=call.phone,
                 note=self.notes.get(call.account_id))
         except UsageError as error:
-            self.term.show(_("not logged: {reason}").format(reason=error))
+            self.term.show(_("not logged: {reason}").format(reason=display.error_text(error)))
             return False  # back at the key prompt: the same key asks again
         self.notes.pop(call.account_id, None)
         self.logged += 1
@@ -221,7 +219,6 @@ class WorkSession:
     def _answer(self, prompt: str, default: str, read) -> str:
         """An answer that ``read`` accepts (asked again until it does)."""
         from collectctl.ingest.fields import FieldError
-
         while True:
             text = self.term.ask(prompt, default)
             if text is None:
@@ -229,8 +226,11 @@ class WorkSession:
             try:
                 read(text)
                 return text
-            except (FieldError, UsageError) as error:
-                self.term.show(_("{reason}; try again").format(reason=error))
+            except FieldError as error:
+                self.term.show(_("{reason}; try again").format(
+                    reason=display.problem(error.code, error.detail)))
+            except UsageError as error:
+                self.term.show(_("{reason}; try again").format(reason=display.error_text(error)))
 
     def _choose_hold(self) -> str | None:
         choices = ", ".join(f"{k} {code}" for k, code in W.HOLD_CHOICES)
@@ -280,7 +280,7 @@ class WorkSession:
         try:
             undone = undo(self.store, self.settings, self.clock(), None, self.collector)
         except UsageError as error:
-            self.term.show(_("nothing undone: {reason}").format(reason=error))
+            self.term.show(_("nothing undone: {reason}").format(reason=display.error_text(error)))
             return
         self.set_aside.discard(undone.original.account_id)
         self.term.show(plain_text(undone))

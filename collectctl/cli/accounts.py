@@ -36,11 +36,13 @@ def list_accounts(
 
 def _parse_min_amount(text: str) -> Decimal:
     from collectctl.ingest.fields import FieldError, parse_amount
+    from collectctl.render import display
 
     try:
         return parse_amount(text)[0]
     except FieldError as error:
-        raise UsageError(_("--min-amount: {reason}").format(reason=error)) from None
+        raise UsageError(_("--min-amount: {reason}").format(
+            reason=display.problem(error.code, error.detail))) from None
 
 
 def show(

@@ -96,30 +96,22 @@ def pay(
         "Accept a payment larger than the balance.")),
 ) -> None:
     """Record a payment on an account."""
-    from collectctl.app import Message
     from collectctl.app.calls import record_payment
     from collectctl.core.entries import parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
-    from collectctl.render import emit
+    from collectctl.render import display, emit
 
     state = app_context(ctx)
     try:
         value = parse_amount(amount)[0]
     except FieldError as error:
-        raise UsageError(_("AMOUNT: {reason}").format(reason=error)) from None
+        raise UsageError(_("AMOUNT: {reason}").format(
+            reason=display.problem(error.code, error.detail))) from None
     today = state.now.date()
     paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
-    if paid_on > today:
-        raise UsageError(_("--date {day} is in the future").format(day=paid_on.isoformat()))
     payment = Payment(None, account_id, value, paid_on, reference, "pay")
-    if record_payment(state.store, state.settings, state.now, payment, allow_overpay):
-        text = _("{id}: payment of {amount} on {day} recorded").format(
-            id=account_id, amount=f"{value:,.2f}", day=paid_on.isoformat())
-    else:
-        text = _("{id}: payment {ref} was already recorded; nothing changed").format(
-            id=account_id, ref=reference)
-    emit(Message(text), "text")
+    emit(record_payment(state.store, state.settings, state.now, payment, allow_overpay), "text")
 
 
 def promises(

@@ -50,8 +50,8 @@ ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
          fmt: TextJson) -> None:
     """Run an importer with a progress bar, write the rejects, print the summary, exit 0/1."""
-    from collectctl.app.imports import write_rejects
     from collectctl.render import emit
+    from collectctl.render.rejects import write_rejects
 
     state = app_context(ctx)
     bar, progress = _progress_bar()

@@ -6,7 +6,7 @@ import typer
 
 from collectctl.cli.context import app_context
 from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson, format_option
-from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
+from collectctl.errors import EXIT_BELOW_THRESHOLD, EntryError, UsageError
 from collectctl.i18n import _
 
 target_app = typer.Typer(help=_("Collection targets per collector or for the team."),
@@ -20,8 +20,8 @@ def _day(state, text: str | None, flag: str):
         return state.now.date()
     try:
         return parse_day(text, state.now.date(), state.settings.import_.date_order)
-    except UsageError as error:
-        raise UsageError(str(error).replace("--date", flag, 1)) from None
+    except EntryError as error:
+        raise EntryError(error.code, error.field, flag, **error.detail) from None
 
 
 def report(
@@ -57,11 +57,7 @@ def report(
     start = _day(state, day or first, "--from" if first else "--date")
     end = _day(state, day or last, "--to" if last else "--date")
     result = build_report(state.store, state.settings, state.now, start, end, collector)
-    text = {
-        ReportFormat.text: view.report_text, ReportFormat.markdown: view.report_markdown,
-        ReportFormat.json: view.report_json, ReportFormat.csv: view.report_csv,
-    }.get(fmt, view.report_html)(result)
-    _write(text, output)
+    _write(result, fmt.value, output)
     below = [name for name, value in thresholds.items() if result.team.value(name) < value]
     if below:
         typer.echo(_("below target: {metrics}").format(metrics=", ".join(
@@ -70,17 +66,18 @@ def report(
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
-def _write(text: str, output: str | None) -> None:
-    """To stdout, or atomically to a file only its owner can read (reports hold personal data)."""
-    import sys
+def _write(result, fmt: str, output: str | None) -> None:
+    """To stdout, or atomically to a file only its owner can read (reports hold personal
+    data): the file appears whole or not at all."""
+    from collectctl.render import emit
 
     if not output:
-        sys.stdout.write(text)
+        emit(result, fmt)
         return
     from collectctl.private_files import private_output
 
     with private_output(output) as out:
-        out.write(text)
+        emit(result, fmt, out)
 
 
 @target_app.command("set")
@@ -173,11 +170,13 @@ def progress(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Where you stand: actual against target for each metric, and whether you are ahead
-    of the pace (the target x the share of working time gone by)."""
-    import sys
+    of the pace (the target x the share of working time gone by).
 
+    For one collector it also counts the calls left in today's plan (plan_remaining in
+    JSON), which means building that plan: on a large portfolio, most of the time taken.
+    """
     from collectctl.app.reports import build_progress
-    from collectctl.render import report as view
+    from collectctl.render import emit
 
     state = app_context(ctx)
     if collector and team:
@@ -185,16 +184,8 @@ def progress(
     who = None if team else (collector or state.settings.me)
     if not team and not who:
         raise UsageError(_("whose progress? --collector NAME, --team, or set me:"))
-    # The json contract has no plan count; only the text view builds today's plan for it.
-    result = build_progress(state.store, state.settings, state.now, period.value, who,
-                            with_plan=fmt is not TextJson.json)
-    if fmt is TextJson.json:
-        sys.stdout.write(view.progress_json(result))
-        return
-    from collectctl.render.text import console_for
-
-    with console_for(sys.stdout) as console:
-        view.progress_text(result, console)
+    result = build_progress(state.store, state.settings, state.now, period.value, who)
+    emit(result, fmt.value)
 
 
 def register(app: typer.Typer) -> None:

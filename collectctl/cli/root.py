@@ -167,7 +167,9 @@ class CollectGroup(TyperGroup):
         except CollectError as error:
             if getattr(ctx.obj, "debug", False):
                 raise
-            _fail(str(error), error.exit_code)
+            from collectctl.render.display import error_text
+
+            _fail(error_text(error), error.exit_code)
         except KeyboardInterrupt:
             _fail(_("interrupted; nothing half-written was kept"), 130)
         except BrokenPipeError:  # the reader went away (| head): stop quietly

@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from collectctl.core import reasons as r
 from collectctl.core.models import Account, Call, Payment, Promise
 from collectctl.core.outcomes import EFFECT_NEEDS, Outcome
-from collectctl.errors import UsageError
-from collectctl.i18n import _
+from collectctl.errors import EntryError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -78,7 +78,7 @@ def parse_day(text: str, today: date, order: str) -> date:
     try:
         return parse_date(text, order)
     except FieldError as error:
-        raise UsageError(_("--date: {reason}").format(reason=error)) from None
+        raise EntryError(error.code, "date", **error.detail) from None
 
 
 def parse_moment(text: str, day: date, zone: str) -> datetime:
@@ -91,8 +91,7 @@ def parse_moment(text: str, day: date, zone: str) -> datetime:
         try:
             clock: time = parse_work_start(text)
         except FieldError:
-            raise UsageError(_("--at {value!r} is not a time (e.g. 15:30 or "
-                               "2026-12-10T15:30)").format(value=text)) from None
+            raise EntryError(r.NOT_A_TIME, "at") from None
         moment = datetime.combine(day, clock)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
@@ -103,11 +102,11 @@ def _amount(text: str | None, outcome: Outcome) -> Decimal:
     from collectctl.ingest.fields import FieldError, parse_amount
 
     if not text:
-        raise UsageError(_("{code} needs an amount (--amount)").format(code=outcome.code))
+        raise EntryError(r.NEEDS_AMOUNT, "amount", outcome=outcome.code)
     try:
         return parse_amount(text)[0]
     except FieldError as error:
-        raise UsageError(_("--amount: {reason}").format(reason=error)) from None
+        raise EntryError(error.code, "amount", **error.detail) from None
 
 
 def dialled_phone(account: Account, given: str | None, region: str) -> str | None:
@@ -117,9 +116,20 @@ def dialled_phone(account: Account, given: str | None, region: str) -> str | Non
 
         parsed = parse_phones(given, region, "phone")
         if not parsed:
-            raise UsageError(_("--phone {value!r} is not a phone number").format(value=given))
+            raise EntryError(r.NOT_A_PHONE, "phone")
         return parsed[0].number
     return next((p.number for p in account.phones if p.valid), None)
+
+
+def check_payment(payment: Payment, today: date, balance: Decimal, currency: str,
+                  allow_overpay: bool = False) -> None:
+    """The payment rule, for ``log paid``, ``pay`` and ``import payments`` alike: not paid
+    after ``today``, and not more than the ``balance`` unless ``allow_overpay``."""
+    if payment.paid_on > today:
+        raise EntryError(r.IN_THE_FUTURE, "date", day=payment.paid_on)
+    if payment.amount > balance and not allow_overpay:
+        raise EntryError(r.OVER_BALANCE, "amount", amount=payment.amount, balance=balance,
+                         currency=currency)
 
 
 def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> PlannedEntry:
@@ -133,9 +143,9 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
     needs = {*outcome.needs, *EFFECT_NEEDS.get(outcome.effect, ())}
     amount = _amount(entry.amount, outcome) if "amount" in needs or entry.amount else None
     if "date" in needs and day is None:
-        raise UsageError(_("{code} needs a date (--date)").format(code=outcome.code))
+        raise EntryError(r.NEEDS_DATE, "date", outcome=outcome.code)
     if "time" in needs and not entry.at:
-        raise UsageError(_("{code} needs a time (--at 15:30)").format(code=outcome.code))
+        raise EntryError(r.NEEDS_TIME, "at", outcome=outcome.code)
     phone = dialled_phone(account, entry.phone, rules.phone_region)
     call = Call(
         id=None, account_id=account.account_id, collector=entry.collector, called_at=called_at,
@@ -145,36 +155,27 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
     if outcome.effect == "promise":
         assert day is not None and amount is not None  # the effect's needs, checked above
         if day < today:
-            raise UsageError(_("--date {day} is in the past").format(day=day.isoformat()))
+            raise EntryError(r.IN_THE_PAST, "date", day=day)
         if day > today + timedelta(days=rules.promise_max_days):
-            raise UsageError(_("--date {day} is more than {n} days ahead (promise.max_days)")
-                             .format(day=day.isoformat(), n=rules.promise_max_days))
+            raise EntryError(r.TOO_FAR_AHEAD, "date", day=day, days=rules.promise_max_days)
         call = replace(call, promise_date=day)
         return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
     if outcome.effect == "payment":
-        paid_on = day or today
         assert amount is not None  # the effect's needs, checked above
-        if paid_on > today:
-            raise UsageError(_("--date {day} is in the future").format(day=paid_on.isoformat()))
-        if amount > balance and not rules.allow_overpay:
-            raise UsageError(_("payment of {amount} is more than the balance of {balance}; "
-                               "use --allow-overpay if that is right").format(
-                amount=f"{amount:,.2f}", balance=f"{balance:,.2f}"))
-        return PlannedEntry(call, payment=Payment(None, account.account_id, amount, paid_on,
-                                                  source=entry.source))
+        payment = Payment(None, account.account_id, amount, day or today, source=entry.source)
+        check_payment(payment, today, balance, account.currency, rules.allow_overpay)
+        return PlannedEntry(call, payment=payment)
     if outcome.effect == "callback":
         assert entry.at  # the effect's needs, checked above
         moment = parse_moment(entry.at, day or debtor_now.date(), account.timezone)
         if moment < called_at:
-            raise UsageError(_("--at {at} is in the past").format(at=moment.isoformat()))
+            raise EntryError(r.IN_THE_PAST, "at", at=moment)
         return PlannedEntry(replace(call, callback_at=moment))
     if outcome.effect == "invalidate_phone":
         if phone is None:
-            raise UsageError(_("{id} has no valid phone to mark; name it with --phone").format(
-                id=account.account_id))
+            raise EntryError(r.NO_PHONE_TO_MARK, "phone")
         if not any(p.number == phone for p in account.phones):
-            raise UsageError(_("{phone} is not one of {id}'s phones").format(
-                phone=phone, id=account.account_id))
+            raise EntryError(r.NOT_ITS_PHONE, "phone")
         return PlannedEntry(call, invalidate_phone=phone)
     return PlannedEntry(call)
 

@@ -6,9 +6,11 @@ database. Dates are ``datetime.date``; instants are timezone-aware ``datetime``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 #: A payday meaning "the last day of the month" (``last`` / ``月底`` in files).
 LAST_DAY = -1
@@ -61,12 +63,17 @@ class Account:
 
 @dataclass(frozen=True)
 class RowError:
-    """A row of an input file that was not imported, and why (user-facing)."""
+    """A row of an input file that was not imported, and why: a reason code
+    (``core.reasons``), the column it is about (its header in the file) and the code's
+    parameters; ``render.display.row_reason`` words it. Never the cell's value: rows
+    carry debtors' names and numbers, and a shifted column puts them anywhere."""
 
     line: int
     account_id: str | None
     reason: str
     raw: tuple[str, ...] = ()
+    column: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

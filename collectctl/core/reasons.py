@@ -53,6 +53,41 @@ PLANNED = "planned"  # at, window
 NO_OPEN_ACCOUNTS = "no_open_accounts"  # collector
 NO_SLOTS_ON_DAY = "no_slots_on_day"  # day
 
+# -- why a row of a file, or a value typed, is refused (``RowError.reason``) --------------
+EMPTY = "empty"
+NOT_A_NUMBER = "not_a_number"
+TOO_LARGE = "too_large"
+NOT_POSITIVE = "not_positive"
+NEGATIVE = "negative"
+TOO_MANY_DECIMALS = "too_many_decimals"
+SEVERAL_CURRENCIES = "several_currencies"  # codes
+NOT_A_CURRENCY = "not_a_currency"
+NOT_A_DATE = "not_a_date"
+NO_SUCH_DATE = "no_such_date"
+AMBIGUOUS_DATE = "ambiguous_date"
+NOT_WHOLE_DAYS = "not_whole_days"
+TOO_MANY_DAYS = "too_many_days"
+NOT_A_TIME = "not_a_time"
+NOT_A_PAYDAY = "not_a_payday"
+UNKNOWN_TIMEZONE = "unknown_timezone"
+NOT_A_RISK = "not_a_risk"
+NO_TIME_OF_DAY = "no_time_of_day"
+IMPLAUSIBLE_DATE = "implausible_date"
+IN_THE_FUTURE = "in_the_future"  # day
+IN_THE_PAST = "in_the_past"  # day (or at)
+TOO_FAR_AHEAD = "too_far_ahead"  # day, days
+DUPLICATE_ID = "duplicate_id"  # first (line)
+UNDECODABLE = "undecodable"
+UNKNOWN_ACCOUNT = "unknown_account"
+OVER_BALANCE = "over_balance"  # amount, balance
+UNKNOWN_OUTCOME = "unknown_outcome"  # codes
+NEEDS_AMOUNT = "needs_amount"  # outcome
+NEEDS_DATE = "needs_date"  # outcome
+NEEDS_TIME = "needs_time"  # outcome
+NOT_A_PHONE = "not_a_phone"
+NO_PHONE_TO_MARK = "no_phone_to_mark"
+NOT_ITS_PHONE = "not_its_phone"
+
 #: The factors of the score and the reason code each one gives the plan's "why" column.
 FACTOR_CODES = {
     "amount": AMOUNT, "days_past_due": DAYS_PAST_DUE, "promise_due": PROMISE_DUE,

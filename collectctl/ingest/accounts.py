@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from collectctl.core import reasons as r
 from collectctl.core.accounts import LISTED_FIELDS
 from collectctl.core.models import Account, Phone, RowError
-from collectctl.i18n import _
 from collectctl.ingest import fields as f
 from collectctl.ingest.headers import ColumnMap
 
@@ -80,7 +80,11 @@ def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | N
 
 
 class _Reject(Exception):
-    pass
+    """Why a row is refused: a reason code, the column's header and the code's detail."""
+
+    def __init__(self, code: str, column: str | None, detail=None) -> None:
+        super().__init__(code)
+        self.code, self.column, self.detail = code, column, detail or {}
 
 
 def normalize_account(
@@ -97,15 +101,13 @@ def normalize_account(
         try:
             return parser(text, *args)
         except f.FieldError as error:
-            raise _Reject(f"{columns.header_of(field_name)}: {error}") from None
+            raise _Reject(error.code, columns.header_of(field_name), error.detail) from None
 
     try:
         if not account_id:
-            raise _Reject(_("{column}: empty account id").format(
-                column=columns.header_of("account_id")))
+            raise _Reject(r.EMPTY, columns.header_of("account_id"))
         if not get["amount_due"]:
-            raise _Reject(_("{column}: empty amount").format(
-                column=columns.header_of("amount_due")))
+            raise _Reject(r.EMPTY, columns.header_of("amount_due"))
         amount, symbol_currency = parse("amount_due", f.parse_amount)
         currency = (parse("currency", _currency) or symbol_currency or ctx.currency)
         phones: list[Phone] = []
@@ -134,12 +136,13 @@ def normalize_account(
             as_of=ctx.today,
         )
     except _Reject as reject:
-        return RowError(line=line, account_id=account_id, reason=str(reject), raw=tuple(cells))
+        return RowError(line=line, account_id=account_id, reason=reject.code, raw=tuple(cells),
+                        column=reject.column, detail=reject.detail)
     return account, fingerprint(account, ctx.listed)
 
 
 def _currency(text: str) -> str:
     code = f.normalize_text(text).upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise f.FieldError(_("{value!r} is not a three-letter currency code").format(value=text))
+        raise f.FieldError(r.NOT_A_CURRENCY)
     return code

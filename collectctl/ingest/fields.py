@@ -1,7 +1,7 @@
 """Parsers for the cells of messy exports: amounts, dates, phones, times, paydays, zones, risk.
 
 Pure functions of their text (and the settings passed in): no file I/O, no clock.
-Each raises :class:`FieldError` with a one-line, user-facing reason naming the value.
+Each raises :class:`FieldError` with a reason code (worded by ``render.display``).
 Money is ``Decimal`` with two places; never float. Only ASCII digits count as digits
 once the text is NFKC-normalized (full-width ``８８００`` becomes ``8800``).
 """
@@ -14,12 +14,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from collectctl.core import reasons as r
 from collectctl.core.models import LAST_DAY, Phone
-from collectctl.i18n import _
 
 
 class FieldError(ValueError):
-    """A cell that cannot be read; ``str(error)`` is a one-line reason naming the value."""
+    """A cell (or a typed value) that cannot be read: a reason code (``core.reasons``) and
+    its parameters, never the value itself; ``render.display.problem`` words it."""
+
+    def __init__(self, code: str, **detail) -> None:
+        super().__init__(code)
+        self.code, self.detail = code, detail
 
 
 def normalize_text(text: str) -> str:
@@ -82,17 +87,17 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
 def _parse_amount_full(text: str) -> tuple[Decimal, str | None]:
     raw = normalize_text(text)
     if not raw:
-        raise FieldError(_("empty amount"))
+        raise FieldError(r.EMPTY)
     body, currency, negative = _peel_amount(raw.upper(), text)
     whole, fraction = _split_number(body, text)
     whole = whole.lstrip("0") or "0"
     if len(whole) > MAX_AMOUNT_DIGITS:
-        raise FieldError(_("amount {value!r} is too large").format(value=text))
+        raise FieldError(r.TOO_LARGE)
     amount = Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
     if amount == 0:
-        raise FieldError(_("amount {value!r} must be more than zero").format(value=text))
+        raise FieldError(r.NOT_POSITIVE)
     if negative:
-        raise FieldError(_("amount {value!r} is negative").format(value=text))
+        raise FieldError(r.NEGATIVE)
     return amount, currency
 
 
@@ -123,16 +128,15 @@ def _peel_amount(body: str, original: str) -> tuple[str, str | None, bool]:
             if (code := _CURRENCY_MARKERS[marker]) is not None:
                 codes.add(code)
     if markers > _MAX_MARKERS:
-        raise FieldError(_("amount {value!r} is not a number").format(value=original))
+        raise FieldError(r.NOT_A_NUMBER)
     if len(codes) > 1:
-        raise FieldError(_("amount {value!r} names more than one currency ({codes})").format(
-            value=original, codes=", ".join(sorted(codes))))
+        raise FieldError(r.SEVERAL_CURRENCIES, codes=", ".join(sorted(codes)))
     return body, next(iter(codes), None), negative
 
 
 def _split_number(body: str, original: str) -> tuple[str, str]:
     """The whole and fraction digits of ``1,234.56``, ``1.234,56``, ``1 234,5`` or ``1234``."""
-    not_a_number = FieldError(_("amount {value!r} is not a number").format(value=original))
+    not_a_number = FieldError(r.NOT_A_NUMBER)
     if not _NUMBER_SHAPE.fullmatch(body):
         raise not_a_number
     if "." in body and "," in body:
@@ -161,8 +165,7 @@ def _split_number(body: str, original: str) -> tuple[str, str]:
             raise not_a_number
         whole = re.sub(r"[ ,.]", "", whole)
     if len(fraction) > 2:
-        raise FieldError(_("amount {value!r} has more than two decimal places").format(
-            value=original))
+        raise FieldError(r.TOO_MANY_DECIMALS)
     return whole, fraction
 
 
@@ -205,7 +208,7 @@ def parse_date(text: str, order: str = "YMD") -> date:
         raise ValueError(f"date order must be one of {DATE_ORDERS}, not {order!r}")
     value = normalize_text(text)
     if not value:
-        raise FieldError(_("empty date"))
+        raise FieldError(r.EMPTY)
     value = _WEEKDAY_PART.sub("", _TIME_PART.sub("", value))
     if m := _CJK_DATE.fullmatch(value):
         roc, year = bool(m[1]), m[2]
@@ -220,7 +223,7 @@ def parse_date(text: str, order: str = "YMD") -> date:
 
 
 def _not_a_date(text: str) -> FieldError:
-    return FieldError(_("{value!r} is not a date").format(value=text))
+    return FieldError(r.NOT_A_DATE)
 
 
 def _make_date(year: str, month: int, day: int, text: str) -> date:
@@ -235,7 +238,7 @@ def _make_date(year: str, month: int, day: int, text: str) -> date:
     try:
         return date(number, month, day)
     except ValueError:
-        raise FieldError(_("date {value!r} does not exist").format(value=text)) from None
+        raise FieldError(r.NO_SUCH_DATE) from None
 
 
 def _separated_date(a: str, b: str, c: str, order: str, text: str) -> date:
@@ -249,10 +252,8 @@ def _separated_date(a: str, b: str, c: str, order: str, text: str) -> date:
     if order == "MDY" or (order == "YMD" and second > 12 >= first) or first == second:
         return _make_date(c, first, second, text)
     if first > 12 and second > 12:
-        raise FieldError(_("date {value!r} does not exist").format(value=text))
-    raise FieldError(
-        _("date {value!r} is ambiguous (day or month first?); set import.date_order "
-          "or --date-order").format(value=text))
+        raise FieldError(r.NO_SUCH_DATE)
+    raise FieldError(r.AMBIGUOUS_DATE)
 
 
 def _compact_date(digits: str, text: str) -> date:
@@ -295,12 +296,10 @@ def parse_days_past_due(text: str) -> int:
     """Days past due: a whole number of days from 0 to 36500 (``45``, ``45.0``, ``45天``)."""
     m = _DAYS.fullmatch(normalize_text(text).lower())
     if not m:
-        raise FieldError(_("days past due {value!r} is not a whole number of days").format(
-            value=text))
+        raise FieldError(r.NOT_WHOLE_DAYS)
     days = int(m[1])
     if days > MAX_DAYS_PAST_DUE:
-        raise FieldError(_("days past due {value!r} is more than 100 years").format(
-            value=text))
+        raise FieldError(r.TOO_MANY_DAYS)
     return days
 
 
@@ -325,7 +324,7 @@ def parse_work_start(text: str) -> time:
     """
     raw = normalize_text(text).lower()
     m = _CLOCK.fullmatch(raw)
-    bad = FieldError(_("{value!r} is not a time of day (e.g. 08:30)").format(value=text))
+    bad = FieldError(r.NOT_A_TIME)
     if not m or (m["pre"] and m["post"]) or int(m["s"] or 0) > 59:
         raise bad
     if m["hm"]:
@@ -361,7 +360,7 @@ def parse_paydays(text: str) -> tuple[int, ...]:
     parts = [p.removeprefix("每月").strip() for p in _PAYDAY_SPLIT.split(raw)]
     parts = [p for p in parts if p]
     if not parts:
-        raise FieldError(_("empty payday"))
+        raise FieldError(r.EMPTY)
     days: set[int] = set()
     for part in parts:
         m = _PAYDAY.fullmatch(part)
@@ -370,8 +369,7 @@ def parse_paydays(text: str) -> tuple[int, ...]:
         elif m and 1 <= int(m[1]) <= 31:
             days.add(int(m[1]))
         else:
-            raise FieldError(_("payday {value!r} is not a day of the month (1-31 or last)")
-                             .format(value=text))
+            raise FieldError(r.NOT_A_PAYDAY)
     numbered = sorted(d for d in days if d != LAST_DAY)
     return (*numbered, LAST_DAY) if LAST_DAY in days else tuple(numbered)
 
@@ -391,8 +389,7 @@ def parse_timezone(text: str) -> str:
     """An IANA time zone name, spelled as the zone database does (``asia/taipei`` is forgiven)."""
     zone = _zones_by_folded_name().get(normalize_text(text).casefold())
     if zone is None:
-        raise FieldError(_("unknown time zone {value!r} (use IANA names like Asia/Taipei)")
-                         .format(value=text))
+        raise FieldError(r.UNKNOWN_TIMEZONE)
     return zone
 
 
@@ -410,8 +407,7 @@ def parse_risk(text: str) -> str:
     """Risk level → ``low``, ``medium`` or ``high`` (also l/m/h, 1-3, 低/中/高, ``高風險``)."""
     level = _RISK.get(_RISK_SUFFIX.sub("", normalize_text(text).lower()))
     if level is None:
-        raise FieldError(_("risk {value!r} is not low, medium or high (also l/m/h, 1-3, "
-                           "低/中/高)").format(value=text))
+        raise FieldError(r.NOT_A_RISK)
     return level
 
 

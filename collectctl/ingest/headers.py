@@ -112,7 +112,10 @@ class ColumnMap:
     ignored: tuple[str, ...] = field(default=())
 
     def header_of(self, field_name: str) -> str:
-        return self.header[self.columns[field_name]]
+        """The file's header for a field, or the field's own name when the file has no
+        such column (a rule about a value the file does not give, say an amount)."""
+        index = self.columns.get(field_name)
+        return self.header[index] if index is not None else field_name
 
 
 def _describe_columns(header: Sequence[str], limit: int = 12, width: int = 30) -> str:

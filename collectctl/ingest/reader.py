@@ -12,6 +12,8 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,20 +53,23 @@ class _HashingReader(io.RawIOBase):
         super().close()
 
 
-#: The decoding error handler: ``surrogateescape`` (the row is rejected, not the file),
-#: counting each use, so a reader can tell whether any row can hold undecodable bytes
-#: without searching every row for them.
-_ESCAPE = "collectctl-surrogateescape"
-_escapes = 0
+class _EscapeCounter:
+    """A decoding error handler of one open file: ``surrogateescape`` (the row is
+    rejected, not the file), counting each use, so the reader can tell whether any row
+    can hold undecodable bytes without searching every row for them. Each file registers
+    its own (codecs knows handlers by name only), so files read at once, in threads or
+    in a worker process, never see each other's count."""
 
+    _names = itertools.count()
 
-def _escape_counted(error: UnicodeError) -> tuple[str | bytes, int]:
-    global _escapes
-    _escapes += 1
-    return codecs.lookup_error("surrogateescape")(error)
+    def __init__(self) -> None:
+        self.hits = 0
+        self.name = f"collectctl-escape-{os.getpid()}-{next(self._names)}"
+        codecs.register_error(self.name, self)
 
-
-codecs.register_error(_ESCAPE, _escape_counted)
+    def __call__(self, error: UnicodeError) -> tuple[str | bytes, int]:
+        self.hits += 1
+        return codecs.lookup_error("surrogateescape")(error)
 
 
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -148,7 +153,7 @@ class TableFile:
     size: int
     _stream: _HashingReader
     _records: Iterator[tuple[int, list[str]]]
-    _escapes_before: int = 0
+    _escapes: _EscapeCounter | None = None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based."""
@@ -157,9 +162,8 @@ class TableFile:
     @property
     def maybe_undecodable(self) -> bool:
         """Whether any record read so far may hold bytes the encoding could not decode
-        (as lone surrogates); False means none can. Conservative: a decoding error in
-        any file read meanwhile also says True."""
-        return _escapes != self._escapes_before
+        (as lone surrogates); False means none can."""
+        return self._escapes is not None and self._escapes.hits > 0
 
     @property
     def bytes_read(self) -> int:
@@ -220,11 +224,11 @@ def open_table(
         text, _clean = _decode_sample(sample, chosen)
         delimiter = sniff_delimiter(text.lstrip("\ufeff"))
         stream = _HashingReader(raw)
-        before = _escapes
+        escapes = _EscapeCounter()
         text_stream = io.TextIOWrapper(
             io.BufferedReader(stream, buffer_size=1 << 16),
             encoding=chosen,
-            errors=_ESCAPE,
+            errors=escapes.name,
             newline="",
         )
         reader = csv.reader(text_stream, delimiter=delimiter)
@@ -242,4 +246,4 @@ def open_table(
     except BaseException:
         raw.close()
         raise
-    return TableFile(path, chosen, delimiter, header, size, stream, records, before)
+    return TableFile(path, chosen, delimiter, header, size, stream, records, escapes)

@@ -16,6 +16,7 @@ FORMATS = ("table", "text", "json", "csv")
 _FAMILIES = {
     "collectctl.app.plan": "collectctl.render.plan",
     "collectctl.core.planning": "collectctl.render.plan",
+    "collectctl.app.reports": "collectctl.render.report",
 }
 
 

@@ -242,3 +242,83 @@ def reason(item) -> str:
     code this table lacks, say a newer one, is shown as the code)."""
     words = _REASON_TEXT.get(item.code)
     return words(item.detail) if words else item.code
+
+
+# -- why a value or a row is refused (core.reasons' row codes) -----------------------------
+
+_PROBLEM_TEXT = {
+    "empty": lambda p: _("empty"),
+    "not_a_number": lambda p: _("not a number"),
+    "too_large": lambda p: _("too large an amount (13 whole digits at most)"),
+    "not_positive": lambda p: _("must be more than zero"),
+    "negative": lambda p: _("a negative amount"),
+    "too_many_decimals": lambda p: _("more than two decimal places"),
+    "several_currencies": lambda p: _("names more than one currency ({codes})").format(
+        codes=p["codes"]),
+    "not_a_currency": lambda p: _("not a three-letter currency code"),
+    "not_a_date": lambda p: _("not a date"),
+    "no_such_date": lambda p: _("a date that does not exist"),
+    "ambiguous_date": lambda p: _("ambiguous date (day or month first?); set "
+                                  "import.date_order or --date-order"),
+    "not_whole_days": lambda p: _("not a whole number of days"),
+    "too_many_days": lambda p: _("more than 100 years"),
+    "not_a_time": lambda p: _("not a time of day (e.g. 15:30)"),
+    "not_a_payday": lambda p: _("not a day of the month (1-31 or last)"),
+    "unknown_timezone": lambda p: _("unknown time zone (use IANA names like Asia/Taipei)"),
+    "not_a_risk": lambda p: _("not low, medium or high (also l/m/h, 1-3, 低/中/高)"),
+    "no_time_of_day": lambda p: _("no time of day"),
+    "implausible_date": lambda p: _("not a plausible date"),
+    "in_the_future": lambda p: _("{day} is in the future").format(day=plain_day(p["day"])),
+    "in_the_past": lambda p: _("{day} is in the past").format(
+        day=plain_day(p["day"]) if "day" in p else day_time(p["at"])),
+    "too_far_ahead": lambda p: _("{day} is more than {n} days ahead (promise.max_days)").format(
+        day=plain_day(p["day"]), n=p["days"]),
+    "duplicate_id": lambda p: _("duplicate account id: already on line {first}").format(
+        first=p["first"]),
+    "undecodable": lambda p: _("bytes that are not valid in the file's encoding"),
+    "unknown_account": lambda p: _("no such account"),
+    "over_balance": lambda p: _("payment of {amount} is more than the balance of {balance} "
+                                "(--allow-overpay to accept)").format(
+        amount=money(p["amount"], p.get("currency")), balance=money(p["balance"],
+                                                                    p.get("currency"))),
+    "unknown_outcome": lambda p: _("unknown outcome; codes: {codes}").format(codes=p["codes"]),
+    "needs_amount": lambda p: _("{code} needs an amount").format(code=p["outcome"]),
+    "needs_date": lambda p: _("{code} needs a date").format(code=p["outcome"]),
+    "needs_time": lambda p: _("{code} needs a time (e.g. 15:30)").format(code=p["outcome"]),
+    "not_a_phone": lambda p: _("not a phone number"),
+    "no_phone_to_mark": lambda p: _("the account has no valid phone to mark; name one"),
+    "not_its_phone": lambda p: _("not one of the account's phones"),
+}
+
+
+def problem(code: str, detail=None) -> str:
+    """A value's problem in words, without the value (``not a number``)."""
+    words = _PROBLEM_TEXT.get(code)
+    return words(detail or {}) if words else code
+
+
+def row_reason(row) -> str:
+    """Why a row was refused: ``amount: not a number`` (the column as the file heads it)."""
+    text = problem(row.reason, row.detail)
+    return _("{column}: {problem}").format(column=row.column, problem=text) if row.column \
+        else text
+
+
+def in_english(words, *args) -> str:
+    """``words(*args)`` said in English, whatever the interface language: the ``text`` of
+    JSON documents, which are the same in every language (the codes are the contract)."""
+    from collectctl.i18n import ENGLISH
+
+    with ENGLISH.active():
+        return words(*args)
+
+
+def error_text(error: BaseException) -> str:
+    """The one line an error prints: an :class:`~collectctl.errors.EntryError` worded here
+    (``--date: 2026-12-01 is in the past``), any other its own message."""
+    from collectctl.errors import EntryError
+
+    if isinstance(error, EntryError):
+        return _("{option}: {problem}").format(option=error.option,
+                                               problem=problem(error.code, error.detail))
+    return str(error)

@@ -89,7 +89,11 @@ def _dossier(result: Dossier) -> Any:
 
 
 def _reject(r: RowError) -> dict:
-    return {"line": r.line, "account_id": r.account_id, "reason": r.reason}
+    from collectctl.render import display
+
+    return {"line": r.line, "account_id": r.account_id, "reason": r.reason,
+            "column": r.column, "detail": to_jsonable(dict(r.detail)),
+            "text": display.in_english(display.row_reason, r)}
 
 
 @json_view.register

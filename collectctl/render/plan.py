@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
-from collectctl.i18n import ENGLISH, _
+from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
 
@@ -46,8 +46,7 @@ def reason_json(reason: Reason) -> dict:
 def english(reason: Reason) -> str:
     """A reason in English words, whatever the interface language: JSON's ``text`` is the
     same in every language (scripts and logs), the codes being the contract."""
-    with ENGLISH.active():
-        return display.reason(reason)
+    return display.in_english(display.reason, reason)
 
 
 def call_json(call: PlannedCall, redact: bool) -> dict:
@@ -434,6 +433,9 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
             with console_for(out) as console:
                 plan_table(result, redact, console)
         return
+    if fmt == "csv" and not isinstance(result, app.NextCall | app.RulesCheck):
+        _mode_csv(result, out)
+        return
     if fmt not in ("json", "table", "text"):
         from collectctl.errors import UsageError
 
@@ -461,6 +463,36 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
         out.write(_dump(rules_json(result)) if as_json else rules_text(result) + "\n")
     else:
         raise TypeError(f"no plan view for {type(result).__name__}")
+
+
+def _mode_csv(result, out) -> None:
+    """``plan --all``, ``--week``, ``--why-not`` and ``--explain`` as CSV rows."""
+    import csv
+
+    from collectctl.app import plan as app
+    from collectctl.render.csvfmt import safe_cell
+
+    writer = csv.writer(out, lineterminator="\n")
+    rows: list[list[object]]
+    if isinstance(result, app.AllPlans):
+        rows = [["collector", "calls", "overflow", "not_callable", "slots"]]
+        rows += [[p.collector, len(p.calls), len(p.overflow), len(p.excluded), p.slots]
+                 for p in result.plans]
+    elif isinstance(result, app.Week):
+        data = week_json(result)
+        rows = [["date", "calls", "overflow", "not_callable", "slots"]]
+        rows += [[d["date"], d["calls"], d["overflow"], d["not_callable"], d["slots"]]
+                 for d in data["days"]]
+    elif isinstance(result, app.WhyNot):
+        rows = [["account_id", "planned", "reason", "text"],
+                [result.account_id, result.planned, result.reason.code,
+                 english(result.reason)]]
+    else:  # Explanation
+        data = explain_json(result.plan, result.account_id, result.settings, result.curve)
+        rows = [["account_id", "factor", "measure", "coefficient", "contribution"]]
+        rows += [[data["account_id"], f["name"], f["measure"], f["coefficient"],
+                  f["contribution"]] for f in data["factors"]]
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
 
 
 def _next(result, as_json: bool, out) -> None:

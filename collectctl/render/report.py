@@ -266,3 +266,33 @@ def progress_text(p, console) -> None:
     if p.plan_remaining is not None:
         console.print(_("{n} calls left in today's plan").format(n=p.plan_remaining),
                       markup=False)
+
+
+def render(result, fmt: str, out, redact: bool = False) -> None:
+    """Write a report (text, markdown, json, csv, html) or a progress view (text, json) to
+    ``out``; a format the result has no view in is a usage error."""
+    from collectctl.app.reports import Progress
+
+    if isinstance(result, Progress):
+        if fmt == "json":
+            out.write(progress_json(result))
+        elif fmt == "text":
+            from collectctl.render.text import console_for
+
+            with console_for(out) as console:
+                progress_text(result, console)
+        else:
+            _unknown(fmt, "text, json")
+        return
+    views = {"text": report_text, "markdown": report_markdown, "json": report_json,
+             "csv": report_csv, "html": report_html}
+    if fmt not in views:
+        _unknown(fmt, ", ".join(views))
+    out.write(views[fmt](result))
+
+
+def _unknown(fmt: str, choices: str):
+    from collectctl.errors import UsageError
+
+    raise UsageError(_("--format {fmt} is not available here (use {choices})").format(
+        fmt=fmt, choices=choices))

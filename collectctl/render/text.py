@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from collectctl.app import Message
 from collectctl.app.accounts import AccountList, Dossier
-from collectctl.app.calls import Contacts, Logged, PromiseList, SkipList, Undone
+from collectctl.app.calls import Contacts, Logged, Paid, PromiseList, SkipList, Undone
 from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
@@ -225,6 +225,24 @@ def _contacts(result: Contacts, console) -> None:
         console.print(f"{_phone_text(p)}  {_labelled(p)}", markup=False)
 
 
+def payment_words(payment, currency: str, balance) -> str:
+    """``payment of NT$1,000 on 2026/12/04 recorded; balance now NT$9,000``: the same
+    words for ``log paid`` and ``pay``."""
+    return _("payment of {amount} on {day} recorded; balance now {balance}").format(
+        amount=format_money(payment.amount, currency), day=display.plain_day(payment.paid_on),
+        balance=format_money(balance, currency))
+
+
+@plain_text.register
+def _paid_plain(result: Paid) -> str:
+    if not result.recorded:
+        return _("{id}: payment {ref} was already recorded; nothing changed").format(
+            id=result.payment.account_id, ref=result.payment.reference)
+    return _("{id}: {what}").format(id=result.payment.account_id,
+                                    what=payment_words(result.payment, result.currency,
+                                                       result.balance))
+
+
 @plain_text.register
 def logged_line(result: Logged) -> str:
     """The one line ``log`` answers with: what was recorded and what changed because of it."""
@@ -236,10 +254,7 @@ def logged_line(result: Logged) -> str:
         tail = _("promise of {amount} due {due} recorded; no calls until then").format(
             amount=format_money(planned.promise.amount, currency), due=_day(planned.promise.due))
     elif planned.payment:
-        tail = _("payment of {amount} on {day} recorded; balance now {balance}").format(
-            amount=format_money(planned.payment.amount, currency),
-            day=display.plain_day(planned.payment.paid_on),
-            balance=format_money(result.balance, currency))
+        tail = payment_words(planned.payment, currency, result.balance)
     elif call.callback_at:
         tail = _("callback at {when} ({zone}, the debtor's time) pinned in that day's plan").format(
             when=display.day_time(call.callback_at), zone=result.account.timezone)
@@ -293,7 +308,7 @@ def _importresult(result: ImportResult) -> str:
             n=result.closed))
     for reject in result.rejected:
         say(_("  line {line}: {id}: {reason}").format(
-            line=reject.line, id=reject.account_id or "-", reason=reject.reason))
+            line=reject.line, id=reject.account_id or "-", reason=display.row_reason(reject)))
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
             ids=", ".join(result.no_valid_phone)))

@@ -1,18 +1,37 @@
-"""Padding text to a width in terminal columns: a CJK character takes two."""
+"""Padding text to a width in terminal columns, measured as rich measures it.
+
+A CJK character takes two columns, a combining accent or a zero-width space none, an emoji
+(with its variation selector or joined sequence) what rich says: the widths come from
+``rich.cells``, so a table padded here lines up with the tables rich draws itself.
+
+Plain printable ASCII is measured without rich: ``rich.cells`` costs a few milliseconds to
+import, and the commands a collector runs all day (``log``) print English or ASCII ids.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+
+def _plain(text: str) -> bool:
+    """Printable ASCII: one column a character, no need for the Unicode tables."""
+    return text.isascii() and text.isprintable()
 
 
 def wide(char: str) -> bool:
     """Whether ``char`` takes two terminal columns (wide and full-width characters)."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    if char.isascii():
+        return False
+    from rich.cells import get_character_cell_size
+
+    return get_character_cell_size(char) == 2
 
 
 def columns(text: str) -> int:
     """How many terminal columns ``text`` takes."""
-    return sum(2 if wide(c) else 1 for c in text)
+    if _plain(text):
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def pad(text: str, width: int) -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
     from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
+    from collectctl.storage.migrations import Migrations
     from collectctl.storage.protocol import (
         DayCollected,
         Fingerprint,
@@ -81,6 +82,8 @@ class SQLStore:
     engine = ""
     conn: Connection
     _in_transaction = False
+    #: The migrations this store opened with (:mod:`collectctl.storage.migrations`).
+    migrations: Migrations
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None = None
     #: How the engine opens a write transaction and a consistent read.
@@ -89,6 +92,10 @@ class SQLStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def schema_version(self) -> int:
+        """The newest migration the database has had (0: none)."""
+        return self.migrations.version(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -125,6 +132,20 @@ class SQLStore:
         raise NotImplementedError
 
     def _many(self, query: str, rows: Iterable[Params]) -> None:
+        raise NotImplementedError
+
+    # The engine's part of the migrations tracker (:mod:`collectctl.storage.migrations`).
+
+    def _has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def _lock_schema(self) -> None:
+        raise NotImplementedError
+
+    def _legacy_version(self) -> int:
+        raise NotImplementedError
+
+    def _recorded(self, version: int) -> None:
         raise NotImplementedError
 
     @staticmethod

@@ -18,7 +18,7 @@ from collectctl.errors import StoreError, UsageError
 from collectctl.i18n import _
 from collectctl.storage import codec
 from collectctl.storage.base import SQLStore
-from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+from collectctl.storage.migrations import SCHEMA, MigrationError, Migrations
 
 if TYPE_CHECKING:
     import psycopg
@@ -42,6 +42,18 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
+def _driver(url: str):
+    """psycopg, which only a team server needs (the ``team`` extra); without it a
+    ``postgresql://`` database is a usage error naming the install command."""
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(_("{url} is a PostgreSQL database, which needs the team extra: "
+                           "pip install 'collectctl[team]'").format(url=redact_url(url))
+                         ) from None
+    return psycopg
+
+
 def _retryable(error: Exception) -> bool:
     """Errors PostgreSQL asks the client to retry: serialization failure, deadlock."""
     return getattr(error, "sqlstate", None) in ("40001", "40P01")
@@ -53,10 +65,13 @@ class PostgresStore(SQLStore):
     engine = "postgresql"
     conn: psycopg.Connection[tuple[Any, ...]]
 
-    def __init__(self, url: str, migrate: bool = False) -> None:
-        import psycopg
-
+    def __init__(self, url: str, migrate: bool = False,
+                 migrations: Migrations = SCHEMA) -> None:
+        """Connect to ``url``; with ``migrate``, apply ``migrations``' pending ones (else a
+        database that has some pending is refused: ``collectctl db migrate`` does it)."""
+        psycopg = _driver(url)
         self.url = url
+        self.migrations = migrations
         try:
             self.conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as error:
@@ -64,21 +79,25 @@ class PostgresStore(SQLStore):
             reason = text.splitlines()[0].removeprefix("connection failed: ") if text else error
             raise StoreError(_("{url}: cannot connect: {reason}").format(
                 url=redact_url(url), reason=reason)) from None
-        version = self.schema_version()
-        if version > LATEST_VERSION:
+        version = migrations.version(self)
+        if version > migrations.latest:
             self.conn.close()
             raise StoreError(_(
                 "{url} was written by a newer collectctl (schema {found}; this version "
                 "knows up to {latest}); upgrade collectctl. The database was not touched."
-            ).format(url=redact_url(url), found=version, latest=LATEST_VERSION))
-        if version < LATEST_VERSION:
+            ).format(url=redact_url(url), found=version, latest=migrations.latest))
+        if migrations.pending(self):
             if not migrate:
                 self.conn.close()
                 raise StoreError(_(
                     "{url} has schema {found}, this collectctl needs {latest}: run "
                     "'collectctl db migrate' as the database's owner").format(
-                    url=redact_url(url), found=version, latest=LATEST_VERSION))
-            self._migrate(version)
+                    url=redact_url(url), found=version, latest=migrations.latest))
+            try:
+                self._migrate()
+            except BaseException:
+                self.conn.close()
+                raise
             self.upgraded_from = version or None
 
     # -- the connection -----------------------------------------------------------------
@@ -109,35 +128,33 @@ class PostgresStore(SQLStore):
 
     # -- schema -------------------------------------------------------------------------
 
-    def schema_version(self) -> int:
-        row = self._exec("SELECT to_regclass('collectctl_schema')").fetchone()
-        if row[0] is None:
-            return 0
-        row = self._exec("SELECT MAX(version) FROM collectctl_schema").fetchone()
-        return row[0] or 0
+    def _has_table(self, name: str) -> bool:
+        row = self.conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+        return row is not None and row[0] is not None
 
-    def _migrate(self, current: int) -> None:
-        """Apply the pending migrations, each in its own transaction; one migrator at a
-        time (an advisory lock), so two first starts cannot both create the tables."""
+    def _lock_schema(self) -> None:
+        # One migrator at a time (until commit), so two first starts cannot both create
+        # the tables.
+        self.conn.execute("SELECT pg_advisory_xact_lock(7231)")
+
+    def _legacy_version(self) -> int:
+        return 0  # every release has kept its record in collectctl_schema
+
+    def _recorded(self, version: int) -> None:
+        pass
+
+    def _migrate(self) -> None:
+        """Apply the pending migrations, each in its own transaction."""
         import psycopg
 
         try:
-            with self.transaction():
-                self.conn.execute("SELECT pg_advisory_xact_lock(7231)")
-                self.conn.execute("CREATE TABLE IF NOT EXISTS collectctl_schema "
-                                  "(version INTEGER NOT NULL, applied_at TIMESTAMPTZ "
-                                  "NOT NULL DEFAULT now())")
-                current = self.schema_version()
-                for number, _name, ddl in MIGRATIONS:
-                    if number <= current:
-                        continue
-                    for statement in statements(self.engine, ddl):
-                        self.conn.execute(statement)
-                    self.conn.execute("INSERT INTO collectctl_schema (version) VALUES (%s)",
-                                      (number,))
-        except psycopg.errors.InsufficientPrivilege as error:
-            raise StoreError(_("migrating {url} needs the database owner's role: {reason}")
-                             .format(url=redact_url(self.url), reason=error)) from None
+            self.migrations.apply(self)
+        except MigrationError as error:
+            if isinstance(error.__cause__, psycopg.errors.InsufficientPrivilege):
+                raise StoreError(_("migrating {url} needs the database owner's role: "
+                                   "{reason}").format(url=redact_url(self.url),
+                                                      reason=error.__cause__)) from None
+            raise
 
     # -- team ---------------------------------------------------------------------------
 

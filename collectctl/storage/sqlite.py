@@ -1,8 +1,8 @@
 """The embedded SQLite store: one file, mode 0600, WAL, foreign keys on.
 
 All SQL lives in :mod:`collectctl.storage.sql`; this module owns the
-connection, the pragmas, the migrations and the conversion between rows and
-core dataclasses.
+connection, the pragmas and the engine's part of the migrations
+(:mod:`collectctl.storage.migrations` runs them).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage.base import SQLStore
-from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS, statements
+from collectctl.storage.migrations import SCHEMA, Migrations
 
 if TYPE_CHECKING:
     from collectctl.storage.base import Cursor
@@ -38,8 +38,12 @@ class SQLiteStore(SQLStore):
     engine = "sqlite"
     conn: sqlite3.Connection
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, migrate: bool = True,
+                 migrations: Migrations = SCHEMA) -> None:
+        """Open (creating it if need be) the file at ``path`` and, unless ``migrate`` is
+        False, apply ``migrations``' pending ones."""
         self.path = Path(path)
+        self.migrations = migrations
         try:
             if not self.path.exists():
                 _create_private_file(self.path)
@@ -50,7 +54,7 @@ class SQLiteStore(SQLStore):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            version = migrations.version(self)
         except sqlite3.DatabaseError as error:
             raise StoreError(
                 _("{path}: cannot open the database: {reason}").format(path=self.path, reason=error)
@@ -61,37 +65,40 @@ class SQLiteStore(SQLStore):
                     path=self.path, reason=error.strerror
                 )
             ) from None
-        if version > LATEST_VERSION:
+        if version > migrations.latest:
             self.conn.close()
             raise StoreError(
                 _(
                     "{path} was written by a newer collectctl (schema {found}; this version "
                     "knows up to {latest}); upgrade collectctl. The database was not touched."
-                ).format(path=self.path, found=version, latest=LATEST_VERSION)
+                ).format(path=self.path, found=version, latest=migrations.latest)
             )
-        if version < LATEST_VERSION:
-            self._migrate()
-            self.upgraded_from = version or None  # a new file is not an upgrade
+        if migrate and migrations.needs_apply(self):
+            try:
+                applied = migrations.apply(self)
+            except BaseException:
+                self.conn.close()
+                raise
+            if applied and version:  # a new file is not an upgrade
+                self.upgraded_from = version
 
-    # -- schema ---------------------------------------------------------------------------
+    # -- schema: the engine's part of the migrations tracker -----------------------------
 
-    def _migrate(self) -> None:
-        """Apply pending migrations, each in its own transaction (sqlite-utils Migrations)."""
-        from sqlite_utils import Database, Migrations
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = ?", (name,)).fetchone() is not None
 
-        migrations = Migrations("collectctl")
-        for number, name, ddl in MIGRATIONS:
+    def _lock_schema(self) -> None:
+        """Nothing to add: ``BEGIN IMMEDIATE`` already holds the file's write lock."""
 
-            def apply(db, number=number, ddl=ddl):
-                for statement in statements(self.engine, ddl):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {int(number)}")
-
-            migrations(name=name)(apply)
-        migrations.apply(Database(self.conn))
-
-    def schema_version(self) -> int:
+    def _legacy_version(self) -> int:
+        """What releases before the tracker recorded: the schema version in the header."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _recorded(self, version: int) -> None:
+        # Mirrored for releases before the tracker, which read only this: they refuse a
+        # file newer than they know instead of using it.
+        self.conn.execute(f"PRAGMA user_version = {int(version)}")
 
     # -- transactions: SQLStore.transaction / snapshot with these words ----------------
 

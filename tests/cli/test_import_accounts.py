@@ -98,12 +98,18 @@ def test_bad_rows_never_stop_good_ones(cli, make_csv):
     assert summary["inserted"] == 3
     rejected = {r["line"]: r for r in summary["rejected"]}
     assert sorted(rejected) == [5, 6, 7, 8, 9, 10]
-    assert rejected[5]["account_id"] == "BAD-1" and "amount_due" in rejected[5]["reason"]
-    assert "due_date" in rejected[6]["reason"]
-    assert "already on line 2" in rejected[7]["reason"]
-    assert "Mars/Base" in rejected[8]["reason"]
-    assert rejected[9]["account_id"] is None
-    assert "amount_due" in rejected[10]["reason"]
+    # A code, the column as the file heads it, the code's detail, and English words that
+    # never repeat the cell (a shifted column would put a name or a number there).
+    assert rejected[5] == {"line": 5, "account_id": "BAD-1", "reason": "not_positive",
+                           "column": "amount_due", "detail": {},
+                           "text": "amount_due: must be more than zero"}
+    assert (rejected[6]["reason"], rejected[6]["column"]) == ("no_such_date", "due_date")
+    assert rejected[7]["reason"] == "duplicate_id" and rejected[7]["detail"] == {"first": 2}
+    assert rejected[7]["text"] == "account_id: duplicate account id: already on line 2"
+    assert rejected[8]["reason"] == "unknown_timezone"
+    assert "Mars/Base" not in json.dumps(rejected[8])
+    assert rejected[9]["account_id"] is None and rejected[9]["reason"] == "empty"
+    assert (rejected[10]["reason"], rejected[10]["column"]) == ("negative", "amount_due")
 
 
 def test_rejects_round_trip(cli, make_csv, tmp_path):
@@ -321,7 +327,7 @@ def test_a_duplicate_of_a_rejected_row_is_rejected_too(cli, make_csv):
     result, summary = cli.json("import", "accounts", make_csv("d.csv", text))
     assert summary["inserted"] == 0
     assert [(r["line"], r["account_id"]) for r in summary["rejected"]] == [(2, "X-2"), (3, "X-2")]
-    assert "already on line 2" in summary["rejected"][1]["reason"]
+    assert "already on line 2" in summary["rejected"][1]["text"]
 
 
 def test_close_missing_spares_accounts_whose_row_was_rejected(cli, make_csv):

@@ -19,7 +19,9 @@ def cli(cli, make_csv, monkeypatch):
 
 def test_pay_records_once_per_reference(cli):
     first = cli("pay", "A-1", "1,500", "--reference", "TX9", "--date", "2026-12-03")
-    assert first.exit_code == 0 and "payment of 1,500.00 on 2026-12-03" in first.stdout
+    # The same words as log paid, with the currency and the balance after it.
+    assert first.exit_code == 0 and first.stdout == (
+        "A-1: payment of 1,500.00 TWD on 2026-12-03 recorded; balance now 10,000.00 TWD\n")
     again = cli("pay", "A-1", "1500", "--reference", "TX9")
     assert again.exit_code == 0 and "already recorded" in again.stdout
     # Dated before the account list was imported: the list's amount already reflects it.
@@ -57,9 +59,11 @@ def test_payment_feed_import_is_idempotent_by_reference(cli, make_csv):
     assert result.exit_code == 1
     assert (summary["inserted"], summary["unchanged"]) == (2, 0)
     reasons = {r["line"]: r["reason"] for r in summary["rejected"]}
-    assert "no account 'NOPE'" in reasons[4]
-    assert "more than the balance of 5,000.00" in reasons[5]
-    assert "in the future" in reasons[6] and "繳款金額" in reasons[7]
+    texts = {r["line"]: r["text"] for r in summary["rejected"]}
+    assert reasons == {4: "unknown_account", 5: "over_balance", 6: "in_the_future",
+                       7: "empty"}
+    assert "more than the balance of 5,000.00 TWD" in texts[5]
+    assert texts[7].startswith("繳款金額: ")  # the column as the bank's file heads it
     assert cli.json("show", "A-1")[1]["balance"] == "9000.00"  # TX-1 predates the list
     _, again = cli.json("import", "payments", path)
     assert (again["inserted"], again["unchanged"]) == (0, 2)
@@ -99,10 +103,13 @@ def test_dialer_import_applies_each_outcome_like_log(cli, make_csv):
     result, summary = cli.json("import", "calls", path)
     assert result.exit_code == 1
     assert summary["inserted"] == 4
-    reasons = {r["line"]: r["reason"] for r in summary["rejected"]}
-    assert sorted(reasons) == [5, 6, 8, 9]
-    assert "unknown outcome 'maybe'" in reasons[5] and "needs a date" in reasons[6]
-    assert "no account 'NOPE'" in reasons[8] and "call time" in reasons[9]
+    rejected = {r["line"]: r for r in summary["rejected"]}
+    assert {n: r["reason"] for n, r in rejected.items()} == {
+        5: "unknown_outcome", 6: "needs_date", 8: "unknown_account", 9: "no_time_of_day"}
+    # The log's rule, said of the file's columns, not of log's options.
+    assert rejected[6]["text"] == "date: ptp needs a date"
+    assert rejected[9]["text"] == "time: no time of day"
+    assert "--" not in "".join(r["text"] for r in rejected.values())
     a1 = cli.json("show", "A-1")[1]
     assert [(c["outcome"], c["collector"], c["called_at"]) for c in a1["calls"]] == [
         ("no-answer", "bob", "2026-12-04T00:15:00+00:00"),

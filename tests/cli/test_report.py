@@ -179,7 +179,8 @@ def test_progress_against_a_monthly_target_and_the_pace(day):
     assert by_name["calls"]["target"] == 10 and by_name["calls"]["actual"] == 6
     assert by_name["calls"]["pace"] == 5
     assert by_name["right_party_contacts"]["target"] is None
-    assert data["plan_remaining"] is None           # json leaves the plan out; text has it
+    # The calls left in today's plan, in JSON as in the text.
+    assert data["plan_remaining"] == len(day.json("plan", "--collector", "alice")[1]["calls"])
     _, month = day.json("progress", "--collector", "alice", "--period", "month")
     assert {m["name"]: m["target"] for m in month["metrics"]}["calls"] == 220
     text = day("progress", "--collector", "alice").stdout

@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -86,3 +87,13 @@ def test_demo_after_hours_shows_tomorrows_plan(isolated):
     result = runner.invoke(app, ["--now", "2026-12-04T22:00+08:00", "demo"])
     assert result.exit_code == 0, result.output
     assert "alice · Sat 2026-12-05" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["", "relative/dir"])
+def test_an_empty_or_relative_xdg_config_home_is_ignored(monkeypatch, tmp_path, value):
+    """The XDG spec: such a value is as if unset. Personal data never lands in the
+    directory the collector happens to be in."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", value)
+    assert app_dir() == tmp_path / "home" / ".config" / "collectctl"
+    assert app_dir().is_absolute()

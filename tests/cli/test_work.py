@@ -109,10 +109,10 @@ def test_promise_date_defaults_to_the_next_payday(cli):
 
 def test_a_typo_is_asked_again_and_a_value_log_refuses_is_not_logged(cli):
     out = work(cli, "5\nlots\n1000\nsoon\n2027-06-01\n5\n1000\n+3\nq\n")
-    assert "amount 'lots' is not a number; try again" in out
-    assert "'soon'" in out and out.count("try again") == 2
+    assert "not a number; try again" in out
+    assert "not a date; try again" in out and out.count("try again") == 2
     assert out.count("not logged:") == 1
-    assert "not logged: --date 2027-06-01 is more than 30 days ahead" in out
+    assert "not logged: --date: 2027-06-01 is more than 30 days ahead" in out
     rows = log_rows(cli)
     assert [(r[0], r[1], r[3]) for r in rows] == [("A", "ptp", 100000)]
 

@@ -97,8 +97,16 @@ def test_assign_to_overrides_the_file():
     ({"風險等級": "extreme"}, "風險等級"),
     ({"currency": "dollars"}, "currency"),
 ])
-def test_rejections_name_the_column(values, column):
+def test_rejections_name_the_column_never_the_value(values, column):
+    from collectctl.core import reasons
+    from collectctl.render import display
+
     outcome = normalize(row(**values))
     assert isinstance(outcome, RowError)
     assert outcome.line == 7
-    assert outcome.reason.startswith(column + ":")
+    assert outcome.column == column
+    assert outcome.reason in vars(reasons).values()  # a code, the same in every language
+    words = display.row_reason(outcome)
+    assert words.startswith(column + ":")
+    value = next(iter(values.values()))
+    assert not value or value not in words.removeprefix(column + ":")

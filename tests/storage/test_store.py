@@ -49,8 +49,9 @@ def test_migrations_run_once(tmp_path):
     s = open_store(path)
     try:
         assert s.schema_version() == LATEST_VERSION
-        applied = s.conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-        assert applied == LATEST_VERSION
+        applied = s.conn.execute("SELECT version FROM collectctl_schema").fetchall()
+        assert applied == [(v,) for v in range(1, LATEST_VERSION + 1)]
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     finally:
         s.close()
 
@@ -59,7 +60,8 @@ def test_database_from_a_newer_version_is_refused_and_untouched(tmp_path):
     path = tmp_path / "newer.db"
     open_store(path).close()
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.execute(f"INSERT INTO collectctl_schema (version) VALUES ({LATEST_VERSION + 1})")
+    conn.commit()
     conn.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="newer collectctl"):
