@@ -192,14 +192,14 @@ class PostgresStore(SQLStore):
         return not exists
 
     def members(self) -> list[Member]:
-        """``(name, collector|lead)`` of every login role in the team's groups."""
+        """Every login role in the team's groups, with its group (collector or lead)."""
+        from collectctl.storage.protocol import Member
+
         rows = self.conn.execute(
             "SELECT m.rolname, g.rolname FROM pg_auth_members am"
             " JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member"
             " WHERE g.rolname IN ('collectctl_collector', 'collectctl_lead')"
             " ORDER BY m.rolname").fetchall()
-        from collectctl.storage.protocol import Member
-
         back = {v: k for k, v in ROLES.items()}
         return [Member(name, back[group]) for name, group in rows]
 
