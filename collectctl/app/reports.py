@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
 from collectctl.core.metrics import Metrics, combine, metrics, ranked
-from collectctl.core.targets import elapsed_share, pace, period_range, target_for
+from collectctl.core.targets import Target, elapsed_share, pace, period_range, target_for
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -171,3 +171,55 @@ def build_progress(store: Store, settings: Settings, now: datetime, period: str,
 
         remaining = len(build_plan(store, settings, now, collector, now.date()).calls)
     return Progress(period, first, last, collector, tuple(rows), remaining)
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetList:
+    """Targets as set (``target set``, ``target list``), or a split's parts (``total`` is
+    what they add up to)."""
+
+    targets: tuple[Target, ...]
+    total: Decimal | None = None
+    #: ``target list``: every target, one compact line each.
+    listing: bool = False
+
+
+@dataclass(frozen=True)
+class TargetsCleared:
+    removed: int
+
+
+def set_targets(store: Store, now: datetime, who: str | None, period: str, day: date,
+                values: dict[str, Decimal]) -> TargetList:
+    """Set ``who``'s (None: the team's) targets for the period holding ``day``."""
+    from collectctl.clock import to_utc_iso
+
+    first, _last = period_range(period, day)
+    targets = tuple(Target(who, period, first, m, v) for m, v in values.items())
+    store.atomically(lambda _tx: store.set_targets(list(targets), to_utc_iso(now)))
+    return TargetList(targets)
+
+
+def clear_targets(store: Store) -> TargetsCleared:
+    return TargetsCleared(store.atomically(lambda _tx: store.clear_targets()))
+
+
+def split_target(store: Store, now: datetime, metric: str, total: Decimal, period: str,
+                 day: date, by: str) -> TargetList:
+    """Divide a team total among the collectors with open accounts, by their assigned
+    balance or evenly; the parts add up to the total exactly."""
+    from collectctl.clock import to_utc_iso
+    from collectctl.core.targets import split_exactly
+
+    balances = store.balances_by_collector()
+    if not balances:
+        raise UsageError(_("no collector has open accounts to split among"))
+    weights = balances if by == "balance" else {c: Decimal(1) for c in balances}
+    parts = split_exactly(total, weights, metric)
+    first, _last = period_range(period, day)
+    split = tuple(Target(c, period, first, metric, v) for c, v in parts.items())
+    store.atomically(lambda _tx: store.set_targets(list(split), to_utc_iso(now)))
+    return TargetList(split, sum(parts.values(), Decimal(0)))

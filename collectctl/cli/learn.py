@@ -21,18 +21,10 @@ def rebuild_command(ctx: typer.Context, fmt: TextJson = format_option(TextJson.t
     (the weight of a try depends on the golden window and lunch).
     """
     from collectctl.app.learn import rebuild
+    from collectctl.render import emit
 
     state = app_context(ctx)
-    done = rebuild(state.store, state.settings)
-    if fmt is TextJson.json:
-        import json
-
-        typer.echo(json.dumps({"calls": done.calls, "accounts": done.accounts,
-                               "segments": done.segments}))
-    else:
-        typer.echo(_("contact statistics rebuilt from {calls:,} log entries: {accounts:,} "
-                     "accounts, {segments:,} segments").format(
-            calls=done.calls, accounts=done.accounts, segments=done.segments))
+    emit(rebuild(state.store, state.settings), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

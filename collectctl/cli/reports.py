@@ -91,8 +91,9 @@ def target_set(
     team: bool = typer.Option(False, "--team", help=_("The team's target.")),
 ) -> None:
     """Set targets for a collector (default: me) or the team for a day, week or month."""
-    from collectctl.clock import to_utc_iso
-    from collectctl.core.targets import Target, parse_assignments, period_range
+    from collectctl.app.reports import set_targets
+    from collectctl.core.targets import parse_assignments
+    from collectctl.render import emit
 
     state = app_context(ctx)
     if collector and team:
@@ -100,34 +101,26 @@ def target_set(
     who = None if team else (collector or state.settings.me)
     if not team and not who:
         raise UsageError(_("whose target? --collector NAME or --team"))
-    values = parse_assignments(assignments)
-    first, _last = period_range(period.value, _day(state, start, "--start"))
-    targets = [Target(who, period.value, first, m, v) for m, v in values.items()]
-    state.store.atomically(lambda _tx: state.store.set_targets(targets, to_utc_iso(state.now)))
-    for t in targets:
-        typer.echo(_("{who}: {metric} {value} for the {period} from {start}").format(
-            who=who or _("team"), metric=t.metric, value=t.value, period=t.period,
-            start=t.start.isoformat()))
+    emit(set_targets(state.store, state.now, who, period.value, _day(state, start, "--start"),
+                     parse_assignments(assignments)), "text")
 
 
 @target_app.command("list")
 def target_list(ctx: typer.Context) -> None:
     """List the targets set."""
-    state = app_context(ctx)
-    targets = state.store.targets()
-    if not targets:
-        typer.echo(_("No targets set."))
-    for t in targets:
-        typer.echo(f"{t.collector or _('team')}  {t.period}  {t.start.isoformat()}  "
-                   f"{t.metric}={t.value}")
+    from collectctl.app.reports import TargetList
+    from collectctl.render import emit
+
+    emit(TargetList(tuple(app_context(ctx).store.targets()), listing=True), "text")
 
 
 @target_app.command("clear")
 def target_clear(ctx: typer.Context) -> None:
     """Remove every target."""
-    state = app_context(ctx)
-    n = state.store.atomically(lambda _tx: state.store.clear_targets())
-    typer.echo(_("{n} targets removed").format(n=n))
+    from collectctl.app.reports import clear_targets
+    from collectctl.render import emit
+
+    emit(clear_targets(app_context(ctx).store), "text")
 
 
 @target_app.command("split")
@@ -142,24 +135,14 @@ def target_split(
     start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
 ) -> None:
     """Divide a team total among the collectors; the parts add up to it exactly."""
-    from decimal import Decimal
-
-    from collectctl.clock import to_utc_iso
-    from collectctl.core.targets import Target, parse_assignments, period_range, split_exactly
+    from collectctl.app.reports import split_target
+    from collectctl.core.targets import parse_assignments
+    from collectctl.render import emit
 
     state = app_context(ctx)
     ((metric, total),) = parse_assignments([team_total]).items()
-    balances = state.store.balances_by_collector()
-    if not balances:
-        raise UsageError(_("no collector has open accounts to split among"))
-    weights = balances if by.value == "balance" else {c: Decimal(1) for c in balances}
-    parts = split_exactly(total, weights, metric)
-    first, _last = period_range(period.value, _day(state, start, "--start"))
-    split = [Target(c, period.value, first, metric, v) for c, v in parts.items()]
-    state.store.atomically(lambda _tx: state.store.set_targets(split, to_utc_iso(state.now)))
-    for name, value in parts.items():
-        typer.echo(f"{name}  {metric}={value}")
-    typer.echo(_("total {metric}={total}").format(metric=metric, total=sum(parts.values())))
+    emit(split_target(state.store, state.now, metric, total, period.value,
+                      _day(state, start, "--start"), by.value), "text")
 
 
 def progress(

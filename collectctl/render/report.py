@@ -271,8 +271,11 @@ def progress_text(p, console) -> None:
 def render(result, fmt: str, out, redact: bool = False) -> None:
     """Write a report (text, markdown, json, csv, html) or a progress view (text, json) to
     ``out``; a format the result has no view in is a usage error."""
-    from collectctl.app.reports import Progress
+    from collectctl.app.reports import Progress, TargetList, TargetsCleared
 
+    if isinstance(result, TargetList | TargetsCleared):
+        out.write(_targets_text(result) + "\n")
+        return
     if isinstance(result, Progress):
         if fmt == "json":
             out.write(progress_json(result))
@@ -296,3 +299,25 @@ def _unknown(fmt: str, choices: str):
 
     raise UsageError(_("--format {fmt} is not available here (use {choices})").format(
         fmt=fmt, choices=choices))
+
+
+def _targets_text(result) -> str:
+    """``target set/list/clear/split``: one line a target, as the lead typed them."""
+    from collectctl.app.reports import TargetsCleared
+
+    if isinstance(result, TargetsCleared):
+        return _("{n} targets removed").format(n=result.removed)
+    if not result.targets:
+        return _("No targets set.")
+    if result.listing:
+        return "\n".join(f"{t.collector or _('team')}  {t.period}  {t.start.isoformat()}  "
+                         f"{t.metric}={t.value}" for t in result.targets)
+    if result.total is not None:  # a split: each collector's part, then what they add to
+        metric = result.targets[0].metric
+        lines = [f"{t.collector}  {metric}={t.value}" for t in result.targets]
+        lines.append(_("total {metric}={total}").format(metric=metric, total=result.total))
+        return "\n".join(lines)
+    return "\n".join(
+        _("{who}: {metric} {value} for the {period} from {start}").format(
+            who=t.collector or _("team"), metric=t.metric, value=t.value, period=t.period,
+            start=t.start.isoformat()) for t in result.targets)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from collectctl.app import Message
 from collectctl.app.accounts import AccountList, Dossier
 from collectctl.app.calls import Contacts, Logged, Paid, PromiseList, SkipList, Undone
+from collectctl.app.learn import Rebuilt
 from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
@@ -241,6 +242,13 @@ def _paid_plain(result: Paid) -> str:
     return _("{id}: {what}").format(id=result.payment.account_id,
                                     what=payment_words(result.payment, result.currency,
                                                        result.balance))
+
+
+@plain_text.register
+def _rebuilt_plain(result: Rebuilt) -> str:
+    return _("contact statistics rebuilt from {calls:,} log entries: {accounts:,} "
+             "accounts, {segments:,} segments").format(
+        calls=result.calls, accounts=result.accounts, segments=result.segments)
 
 
 @plain_text.register
