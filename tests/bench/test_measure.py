@@ -30,8 +30,10 @@ worker.wait()
 def test_a_parent_and_its_worker_are_counted_together():
     run = measure.measure([sys.executable, "-c", PARENT], sample=True)
     assert run.code == 0, run.stderr
-    assert run.own_mb < 110  # what the suite reported before: about the worker alone
     assert run.tree_mb >= 120  # both blocks at once
+    # What the suite reported before: about the larger process alone (the worker's 80 MB
+    # and an interpreter), short of the tree by about the parent's 40 MB block.
+    assert run.own_mb <= run.tree_mb - 30
     assert run.hwm_mb >= run.tree_mb
 
 
