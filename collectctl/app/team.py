@@ -103,3 +103,55 @@ class Assignment:
     chosen: dict[str, str]
     loads: tuple  # of core.assign.Load
     dry_run: bool
+
+
+def copy_database(src_target: str, dst_target: str) -> CopyResult:
+    """Copy a whole collectctl database (SQLite file or PostgreSQL URL) into a new, empty
+    one, in one transaction on the target, then check rows and money totals per table on
+    both sides. The source is only read: a SQLite file that is not a collectctl database
+    is refused before it is opened as one (opening would add the schema to it)."""
+    from pathlib import Path
+
+    from collectctl.storage import is_postgres, open_store
+
+    if src_target == dst_target:
+        raise UsageError(_("the source and the target are the same database"))
+    if not is_postgres(src_target):
+        if not Path(src_target).is_file():
+            raise UsageError(_("no database at {path}").format(path=src_target))
+        missing = _missing_tables(Path(src_target))
+        if missing:
+            raise UsageError(_("{path} is not a collectctl database (no table {table})")
+                             .format(path=src_target, table=missing[0]))
+    src = open_store(src_target)
+    try:
+        dst = open_store(dst_target, migrate=True)
+        try:
+            tables = dst.copy_from(src)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return CopyResult(src_target, dst_target, tables)
+
+
+def _missing_tables(path) -> list[str]:
+    """The collectctl tables a SQLite file lacks, read without writing (sqlite-utils'
+    inspection over a read-only connection)."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from collectctl.storage import sql
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return ["accounts"]
+    try:
+        names = set(sqlite_utils.Database(conn).table_names())
+    except sqlite3.DatabaseError:  # not an SQLite file at all
+        return ["accounts"]
+    finally:
+        conn.close()
+    return [table for table, _columns, _money in sql.TABLES if table not in names]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import typer
 
 from collectctl.cli.context import app_context
@@ -121,9 +123,8 @@ def db_copy(
 ) -> None:
     """Copy a whole database between SQLite and PostgreSQL, in one transaction on the
     target, then check rows and money totals per table on both sides."""
-    from collectctl.app.team import CopyResult
+    from collectctl.app.team import copy_database
     from collectctl.render import emit
-    from collectctl.storage import open_store
 
     state = app_context(ctx)
     if (to is None) == (source is None):
@@ -131,24 +132,8 @@ def db_copy(
                            "that one here)"))
     here = state.db_target()
     src_target, dst_target = (here, to) if to else (source, here)
-    if src_target == dst_target:
-        raise UsageError(_("the source and the target are the same database"))
-    from pathlib import Path
-
-    from collectctl.storage import is_postgres
-
-    if not is_postgres(src_target) and not Path(src_target).is_file():
-        raise UsageError(_("no database at {path}").format(path=src_target))
-    src = open_store(src_target)
-    try:
-        dst = open_store(dst_target, migrate=True)
-        try:
-            tables = dst.copy_from(src)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    emit(CopyResult(_shown(src_target), _shown(dst_target), tables), fmt.value)
+    result = copy_database(src_target, dst_target)
+    emit(replace(result, source=_shown(src_target), target=_shown(dst_target)), fmt.value)
 
 
 @team_app.command("add")

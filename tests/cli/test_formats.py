@@ -97,3 +97,23 @@ def test_an_unknown_format_is_a_usage_error(loaded, args):
     result = loaded(*args, "--format", "yaml")
     assert result.exit_code == 2
     assert "yaml" in result.stderr and result.stdout == ""
+
+
+#: The JSON documents that must not depend on the interface language.
+SAME_IN_EVERY_LANGUAGE = [
+    ["plan", "--collector", "alice"],
+    ["plan", "--collector", "alice", "--why-not", "TW-100003"],
+    ["plan", "--collector", "alice", "--why-not", "TW-500001"],
+    ["plan", "--collector", "alice", "--explain", "TW-100003"],
+    ["plan", "--all"],
+]
+
+
+@pytest.mark.sqlite_only("rendering does not depend on the engine")
+@pytest.mark.parametrize("args", SAME_IN_EVERY_LANGUAGE, ids=" ".join)
+def test_plan_json_is_byte_for_byte_the_same_in_english_and_zh_tw(loaded, args):
+    english = loaded("--lang", "en", *args, "--format", "json")
+    chinese = loaded("--lang", "zh_TW", *args, "--format", "json")
+    assert english.exit_code == chinese.exit_code == 0
+    assert english.stdout == chinese.stdout
+    assert loaded("--lang", "zh_TW", *args).stdout != loaded("--lang", "en", *args).stdout

@@ -221,3 +221,26 @@ def test_db_copy_from_a_missing_file_creates_nothing(loaded, tmp_path):
 def test_assign_from_an_unknown_collector_is_refused(loaded):
     result = loaded("assign", "--to", "alice", "--from", "nobdy")
     assert result.exit_code == 2 and "no collector 'nobdy' has accounts" in result.stderr
+
+
+@pytest.mark.parametrize("content", ["a table of its own", "not a database at all"])
+def test_db_copy_from_a_file_that_is_not_collectctl_s_leaves_it_untouched(cli, tmp_path,
+                                                                         content):
+    """Opening a foreign SQLite file as a store would add collectctl's schema to it: the
+    source is inspected read-only first (sqlite-utils) and refused."""
+    import hashlib
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    if content == "a table of its own":
+        conn = sqlite3.connect(other)
+        conn.execute("CREATE TABLE expenses (what TEXT, amount INTEGER)")
+        conn.commit()
+        conn.close()
+    else:
+        other.write_bytes(b"just some bytes, no database here\n" * 10)
+    before = hashlib.sha256(other.read_bytes()).hexdigest()
+    result = cli("db", "copy", "--from", other)
+    assert result.exit_code == 2, result.output
+    assert f"{other} is not a collectctl database" in result.stderr
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == before
