@@ -32,8 +32,8 @@ def test_a_parent_and_its_worker_are_counted_together():
     assert run.code == 0, run.stderr
     assert run.tree_mb >= 120  # both blocks at once
     # What the suite reported before: about the larger process alone (the worker's 80 MB
-    # and an interpreter), short of the tree by about the parent's 40 MB block.
-    assert run.own_mb <= run.tree_mb - 30
+    # and an interpreter), well short of the tree, which also holds the parent's 40 MB.
+    assert run.own_mb <= run.tree_mb - 20
     assert run.hwm_mb >= run.tree_mb
 
 
