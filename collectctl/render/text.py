@@ -8,10 +8,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from collectctl.app import Message
-from collectctl.app.accounts import AccountList, Dossier
 from collectctl.app.calls import Contacts, Logged, Paid, PromiseList, SkipList, Undone
 from collectctl.app.learn import Rebuilt
-from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
@@ -20,6 +18,9 @@ from collectctl.render.width import table_lines
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
+
+    from collectctl.app.accounts import AccountList, Dossier
+    from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
@@ -46,6 +47,29 @@ def plain_text(result: Any) -> str | None:
     return None
 
 
+#: Views of results whose modules ``log`` never needs (accounts, team): registered the
+#: first time such a result is rendered, so their dataclasses stay off log's start-up.
+_PENDING: dict[str, list[tuple[Any, str, Any]]] = {}
+
+
+def _later(dispatcher, module: str, name: str):
+    def keep(func):
+        _PENDING.setdefault(module, []).append((dispatcher, name, func))
+        return func
+
+    return keep
+
+
+def _register_pending(cls: type) -> None:
+    views = _PENDING.pop(cls.__module__, None)
+    if views:
+        import importlib
+
+        module = importlib.import_module(cls.__module__)
+        for dispatcher, name, func in views:
+            dispatcher.register(getattr(module, name), func)
+
+
 @plain_text.register
 def _message_plain(result: Message) -> str:
     return result.text
@@ -61,7 +85,7 @@ def _labelled(p) -> str:
     return _("({label})").format(label=display.phone_label(p.label))
 
 
-@render_text.register
+@_later(render_text, "collectctl.app.accounts", "AccountList")
 def _accountlist(result: AccountList, console) -> None:
     from rich.table import Table
 
@@ -125,7 +149,7 @@ def _when(moment, zone: str) -> str:
 DOSSIER_CALLS = 10
 
 
-@render_text.register
+@_later(render_text, "collectctl.app.accounts", "Dossier")
 def _dossier(result: Dossier, console) -> None:
     from rich.table import Table
 
@@ -214,6 +238,8 @@ def _skiplist(result: SkipList, console) -> None:
     if not result.accounts:
         console.print(_("No account needs skip tracing."), markup=False)
         return
+    from collectctl.app.accounts import AccountList
+
     _accountlist(AccountList(result.accounts), console)
 
 
@@ -357,6 +383,7 @@ class console_for:
 def render(result: Any, out) -> None:
     """Rich output on a terminal; in a pipe, plain text without trailing spaces (for diff,
     e-mail and golden files)."""
+    _register_pending(type(result))
     line = plain_text(result)
     if line is not None:
         out.write(line + "\n")
@@ -371,7 +398,7 @@ def render(result: Any, out) -> None:
     out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
-@plain_text.register
+@_later(plain_text, "collectctl.app.team", "DbStatus")
 def _dbstatus_plain(result: DbStatus) -> str:
     lines = [_("engine: {engine}").format(engine=result.engine),
              _("database: {db}").format(db=result.database)]
@@ -385,7 +412,7 @@ def _dbstatus_plain(result: DbStatus) -> str:
     return "\n".join(lines)
 
 
-@plain_text.register
+@_later(plain_text, "collectctl.app.team", "CopyResult")
 def _copy_plain(result: CopyResult) -> str:
     lines = [_("copied {source} -> {target}; checked on both sides:").format(
         source=result.source, target=result.target)]
@@ -396,14 +423,14 @@ def _copy_plain(result: CopyResult) -> str:
     return "\n".join(lines)
 
 
-@plain_text.register
+@_later(plain_text, "collectctl.app.team", "TeamList")
 def _team_plain(result: TeamList) -> str:
     if not result.members:
         return _("No team members yet: collectctl team add NAME --role collector|lead")
     return "\n".join(f"{name:<20} {role}" for name, role in result.members)
 
 
-@plain_text.register
+@_later(plain_text, "collectctl.app.team", "Assignment")
 def _assignment_plain(result: Assignment) -> str:
     head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
             else _("{n} accounts assigned")).format(n=len(result.chosen))
