@@ -9,11 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pytest
-
 from collectctl.core.models import Account, Call, Payment, Phone
 from collectctl.core.planning import Portfolio
-from collectctl.storage import open_store
 from collectctl.storage.protocol import (
     DayCollected,
     Fingerprint,
@@ -26,13 +23,6 @@ from collectctl.storage.protocol import (
 )
 
 NOW = "2026-12-04T01:00:00+00:00"
-
-
-@pytest.fixture
-def store(db):
-    s = open_store(db)
-    yield s
-    s.close()
 
 
 def _account(account_id: str, collector: str = "alice") -> Account:

@@ -18,13 +18,6 @@ from collectctl.storage.schema import LATEST_VERSION
 NOW = "2026-12-04T01:00:00+00:00"
 
 
-@pytest.fixture
-def store(db):
-    s = open_store(db)
-    yield s
-    s.close()
-
-
 def account(account_id="A1", amount="1234.56", **kw) -> Account:
     base = dict(account_id=account_id, amount_due=Decimal(amount), currency="TWD",
                 timezone="Asia/Taipei", as_of=date(2026, 12, 4))
