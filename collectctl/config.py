@@ -234,10 +234,17 @@ class RulePack:
     max_attempts_per_7_days: int | None = _opt(7)
     #: Contacts (someone answered) in 7 days, where a rule counts those (Australia: 3).
     max_contacts_per_7_days: int | None = _opt(None)
+    #: Contacts in a calendar month of the debtor's (Australia: 10).
+    max_contacts_per_month: int | None = _opt(None)
+    #: Days a conversation holds the account, the conversation's day being day 1 (US: 7).
     hold_days_after_conversation: int = _opt(0, _check_positive)
     voicemail_counts: bool = _opt(True)
+    #: Whether the plan may dial a debtor's workplace number (Ireland: never).
+    workplace_calls: str = _opt("allowed", _one_of("allowed", "never"))
     #: False where the figures come from one secondary source (shown by ``rules check``).
     verified: bool = _opt(True)
+    #: The keys of figures not yet checked against their source, in a pack otherwise checked.
+    unverified: tuple[str, ...] = _opt(tuple)
     source: str = _opt("")
 
 
@@ -252,14 +259,17 @@ def _default_packs() -> dict[str, RulePack]:
         "us": RulePack(max_attempts_per_day=None, hold_days_after_conversation=7,
                        holidays="US", source="FDCPA 15 USC 1692c; Reg F 12 CFR 1006.6, 1006.14"),
         "uk": RulePack(verified=False, holidays="GB",
-                       source="FCA CONC 7.9.4R: not at unreasonable times or intervals"),
+                       source="FCA CONC 7.9.4R: not at unreasonable times"),
         "ie": RulePack(weekday_hours=_hours("09:00", "21:00"),
                        weekend_hours=_hours("09:00", "21:00"), no_calls_on=("sun",),
-                       holidays="IE", source="Consumer Credit Act 1995 s46"),
+                       holidays="IE", workplace_calls="never", max_contacts_per_month=3,
+                       unverified=("max_contacts_per_month",),
+                       source="Consumer Credit Act 1995 s46; Central Bank Consumer "
+                              "Protection Code (3 unsolicited contacts a month)"),
         "au": RulePack(weekday_hours=_hours("07:30", "21:00"),
                        weekend_hours=_hours("09:00", "21:00"), max_attempts_per_7_days=None,
-                       max_contacts_per_7_days=3, holidays="AU",
-                       source="ACCC/ASIC debt collection guideline"),
+                       max_contacts_per_7_days=3, max_contacts_per_month=10, holidays="AU",
+                       source="ACCC/ASIC debt collection guideline s5 (3 a week, 10 a month)"),
         "tw": RulePack(weekday_hours=_hours("07:00", "22:00"),
                        weekend_hours=_hours("07:00", "22:00"), holidays="TW", verified=False,
                        source="bank outsourced collection rules s14 (one secondary source)"),
@@ -272,13 +282,18 @@ def _default_packs() -> dict[str, RulePack]:
     }
 
 
+#: The country each shipped pack is for (what ``init`` writes).
+DEFAULT_BY_COUNTRY = {"US": "us", "GB": "uk", "IE": "ie", "AU": "au", "TW": "tw", "HK": "hk",
+                      "CN": "cn"}
+
+
 @dataclass(frozen=True)
 class RulesSettings:
     """``rules:`` named rule packs and which one applies to an account."""
 
     default: str = _opt("default")
-    #: Pack per account country (phone country code region, e.g. US: us).
-    by_country: dict[str, str] = _opt(dict)
+    #: Pack per account country (the list's country column, else the debtor phone's).
+    by_country: dict[str, str] = _opt(lambda: dict(DEFAULT_BY_COUNTRY))
     packs: dict[str, RulePack] = _opt(_default_packs)
 
 
@@ -476,6 +491,12 @@ def settings_from_mapping(data: Any, where: str) -> Settings:
         raise ConfigError(_("{where}: the configuration must be a mapping of keys").format(
             where=where))
     settings = _build(Settings, data, where)
+    # The shipped packs stay available beside a config's own (which win by name), so the
+    # default by_country always names packs that exist.
+    rules = settings.rules
+    if set(_default_packs()) - set(rules.packs):
+        settings = replace(settings, rules=replace(
+            rules, packs={**_default_packs(), **rules.packs}))
     _check_rule_names(settings.rules, where)
     return replace(settings, source=where)
 

@@ -149,6 +149,9 @@ def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
 #: How the parse workers are started: None is the platform's default; the tests run every
 #: method (workers get everything they need as arguments: no language, no globals).
 START_METHOD: str | None = None
+#: Part of every row's re-import key: a release that reads rows differently (2: the list's
+#: zone and country kept apart, phones' roles) reads each row again once.
+PARSER_VERSION = 2
 
 
 def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
@@ -219,7 +222,8 @@ class _AccountSink:
         self.parallel = parallel
         self.id_index = columns.columns["account_id"]
         # Everything besides the cells that decides what a row reads as.
-        context = (sorted(columns.columns.items()), columns.phones, sorted(ctx.listed),
+        context = (PARSER_VERSION, sorted(columns.columns.items()), columns.phones,
+                   sorted(ctx.listed),
                    ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
                    ctx.assign_to,
                    ctx.today.isoformat() if "days_past_due" in columns.columns else None)

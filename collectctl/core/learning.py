@@ -290,7 +290,7 @@ class LearnedContact:
             return floats  # nothing learned yet: the rules, exactly
         # Accounts alike (same zone, rules, work start and segment) with no calls of their
         # own share one row.
-        cache_key = None if own or sampled else (account.timezone, pack_name,
+        cache_key = None if own or sampled else (account.zones, pack_name,
                                                  account.work_start, segment_key, local_day)
         if cache_key in self._rows:
             return self._rows[cache_key]

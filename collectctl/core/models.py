@@ -17,7 +17,18 @@ LAST_DAY = -1
 
 RISK_LEVELS = ("low", "medium", "high")
 ACCOUNT_STATUSES = ("open", "closed")
-PHONE_LABELS = ("mobile", "home", "work", "phone", "relative", "other")
+PHONE_LABELS = ("mobile", "home", "work", "phone", "relative", "reference", "emergency", "other")
+#: Whose number a label says it is: the debtor's own, their workplace's, or someone else's
+#: (a relative, a reference, an emergency contact), which the plan never dials.
+PHONE_ROLES = ("debtor", "workplace", "third_party")
+_ROLE_OF_LABEL = {"mobile": "debtor", "home": "debtor", "phone": "debtor", "work": "workplace",
+                  "relative": "third_party", "reference": "third_party",
+                  "emergency": "third_party", "other": "third_party"}
+
+
+def phone_role(label: str) -> str:
+    """The role of a phone with ``label`` (``relative: Chen`` is a relative's)."""
+    return _ROLE_OF_LABEL.get(label.split(":", 1)[0].strip(), "third_party")
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,15 @@ class Phone:
     label: str = "phone"
     valid: bool = True
     extension: str | None = None
+    #: The number's country and the zones its holder may be in (``core.zones``), as the
+    #: store keeps them; None when not worked out yet (then worked out when needed).
+    region: str | None = field(default=None, compare=False)
+    zones: tuple[str, ...] | None = field(default=None, compare=False)
+
+    @property
+    def role(self) -> str:
+        """``debtor``, ``workplace`` or ``third_party`` (:func:`phone_role`)."""
+        return phone_role(self.label)
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,11 @@ class Account:
     imported). ``past_due_since`` anchors days past due: on any day it is the
     days since then (:func:`collectctl.core.accounts.days_past_due_on`), so a
     list's "30 days" stays right tomorrow without rewriting the account.
+
+    Where the debtor may be (``core.zones``): ``timezones`` are the candidate zones, the
+    first of them ``timezone``, with ``timezone_source`` saying where they came from;
+    ``countries`` are the countries the list and the debtor's phones name. The list's own
+    zone and country columns are kept apart (``listed_timezone``, ``listed_country``).
     """
 
     account_id: str
@@ -59,6 +84,21 @@ class Account:
     risk: str | None = None
     notes: str | None = None
     status: str = "open"
+    listed_timezone: str | None = None
+    listed_country: str | None = None
+    # Derived (core.zones), so not part of what makes two accounts the same.
+    timezones: tuple[str, ...] = field(default=(), compare=False)
+    timezone_source: str = field(default="default", compare=False)
+    countries: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """The candidate zones (``timezone`` alone for an account not located yet)."""
+        return self.timezones or (self.timezone,)
+
+    @property
+    def country(self) -> str | None:
+        return self.countries[0] if self.countries else None
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,15 @@ from collectctl.config import WEEKDAY_KEYS, Settings, outcome_book
 from collectctl.core import activity
 from collectctl.core import reasons as r
 from collectctl.core import rules as R
-from collectctl.core.accounts import best_phone_number, days_past_due_on
+from collectctl.core.accounts import days_past_due_on
 from collectctl.core.learning import LearnedContact
-from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
+from collectctl.core.models import LAST_DAY, Account, Call, Payment, Phone, Promise
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
+from collectctl.core.zones import DEBTOR, WORKPLACE, located
 from collectctl.errors import UnknownAccount
 
 RISK_MEASURE = {"high": Decimal("1"), "medium": Decimal("0.5"), "low": Decimal("0")}
@@ -56,6 +57,8 @@ class AccountState:
     skip: bool
     #: The latest attempt on the plan day (debtor's zone), if any.
     last_attempt: datetime | None = None
+    #: Contacts in the plan day's calendar month (debtor's zone).
+    contacts_month: int = 0
 
 
 def account_state(
@@ -65,7 +68,7 @@ def account_state(
     """Summarize an account's log for planning ``day`` (dates in the debtor's zone)."""
     zone = ZoneInfo(account.timezone)
     standing = [c for c in activity.effective(calls) if c.outcome not in activity.RESERVED_CODES]
-    attempts_today = attempts_7d = contacts_7d = 0
+    attempts_today = attempts_7d = contacts_7d = contacts_month = 0
     last_conversation = last_attempt = None
     ever = False
     week_start = day - timedelta(days=6)
@@ -85,6 +88,8 @@ def account_state(
             ever = True
             if week_start <= local_day <= day:
                 contacts_7d += 1
+            if (local_day.year, local_day.month) == (day.year, day.month) and local_day <= day:
+                contacts_month += 1
             if outcome.right_party and local_day <= day:
                 last_conversation = call.called_at
     views = select_promises(promises, payments, day, grace_days)
@@ -110,6 +115,7 @@ def account_state(
         callback_at=callback if callback and callback.astimezone(zone).date() == day else None,
         skip=activity.marked_for_skip(calls, book),
         last_attempt=last_attempt,
+        contacts_month=contacts_month,
     )
 
 
@@ -194,10 +200,15 @@ def score(state: AccountState, day: date, settings: Settings) -> Score:
     return Score(sum((f.contribution for f in factors), Decimal(0)), factors)
 
 
-def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple) -> Reason | None:
-    """Why an account may not be called on ``day`` (a reason code); None if it may."""
+def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple,
+            phone_problem: Reason | None = None) -> Reason | None:
+    """Why an account may not be called on ``day`` (a reason code); None if it may.
+    ``caps``: attempts a day, attempts in 7 days, contacts in 7 days (and contacts in the
+    calendar month); ``phone_problem``: why none of its numbers may be dialled
+    (:func:`dial_phone`), when none may."""
     account = state.account
-    max_day, max_week, max_contacts = caps
+    max_day, max_week, max_contacts = caps[:3]
+    max_month = caps[3] if len(caps) > 3 else None
     if account.status != "open":
         return Reason(r.ACCOUNT_CLOSED)
     if state.hold is not None:
@@ -206,6 +217,8 @@ def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple) ->
     if state.holding_promise is not None:
         return Reason(r.PROMISE_HOLD, amount=state.holding_promise.amount,
                       currency=account.currency, due=state.holding_promise.due)
+    if phone_problem is not None:
+        return phone_problem
     if not any(p.valid for p in account.phones):
         return Reason(r.NO_VALID_PHONE)
     if max_day is not None and state.attempts_today >= max_day:
@@ -214,6 +227,9 @@ def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple) ->
         return Reason(r.CAP_7_DAYS, calls=state.attempts_7d)
     if max_contacts is not None and state.contacts_7d >= max_contacts:
         return Reason(r.CAP_CONTACTS_7_DAYS, contacts=state.contacts_7d)
+    if max_month is not None and state.contacts_month >= max_month:
+        return Reason(r.CAP_CONTACTS_MONTH, contacts=state.contacts_month,
+                      month=f"{day:%Y-%m}")
     if state.last_conversation is not None and state.callback_at is None:
         talked_at = state.last_conversation.astimezone(ZoneInfo(account.timezone))
         if talked_at.date() == day:
@@ -325,16 +341,30 @@ def day_slots(settings: Settings, day: date, now: datetime) -> list[datetime]:
 
 
 def account_country(account: Account) -> str | None:
-    """The region of the account's best phone (``TW``), or None."""
-    number = best_phone_number(account)
-    if not number or not number.startswith("+"):
-        return None
-    import phonenumbers
+    """The account's country (its list's country column, else its debtor phone's), or None."""
+    return account.country
 
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(number))
-    except phonenumbers.NumberParseException:
-        return None
+
+def dial_phone(account: Account, account_rules: R.AccountRules, no_workplace: bool = False
+               ) -> tuple[Phone | None, Reason | None]:
+    """The number the plan dials: the first valid number of the debtor's own; else the first
+    valid workplace number where the rules allow workplace calls and the debtor did not ask
+    not to be called at work. A third-party number (a relative's, a reference's) is never
+    dialled. Returns the phone, or None and the reason code why none may be."""
+    valid = [p for p in account.phones if p.valid]
+    if not valid:
+        return None, Reason(r.NO_VALID_PHONE)
+    own = next((p for p in valid if p.role == DEBTOR), None)
+    if own is not None:
+        return own, None
+    work = next((p for p in valid if p.role == WORKPLACE), None)
+    if work is None:
+        return None, Reason(r.ONLY_THIRD_PARTY)
+    if no_workplace:
+        return None, Reason(r.WORKPLACE_NOT_ALLOWED, debtor_request=True)
+    if not account_rules.workplace_allowed:
+        return None, Reason(r.WORKPLACE_NOT_ALLOWED, pack=account_rules.forbids_workplace)
+    return work, None
 
 
 def debtor_day(settings: Settings, day: date, timezone: str) -> date:
@@ -351,14 +381,14 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     not), its score, the contact quality of every slot in the debtor's zone (the rules',
     scaled by ``learned`` when given), and the optimal assignment of accounts to slots.
     The accounts in ``leave_out`` (set aside in work mode) are not planned."""
-    accounts = portfolio.accounts
+    # Accounts read from a store are located (``core.zones``); one made by hand is here.
+    accounts = [a if a.timezones else located(a) for a in portfolio.accounts]
     book = outcome_book(settings)
     slot_starts = day_slots(settings, day, now)
     if limit is not None:
         slot_starts = slot_starts[:max(limit, 0)]
     step = timedelta(minutes=settings.call.handle_minutes)
     retry = timedelta(minutes=settings.call.retry_minutes)
-    need_country = bool(settings.rules.by_country)
     states: dict[str, AccountState] = {}
     scores: dict[str, Score] = {}
     qualities: dict[str, tuple[Decimal, ...]] = {}
@@ -367,24 +397,41 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     local_cache: dict[str, list[tuple[datetime, datetime]]] = {}
     profiles: dict[tuple, tuple[tuple[Decimal, ...], tuple[float, ...]]] = {}
     hours_cache: dict[tuple[str, date], tuple | None] = {}
+    rules_cache: dict[tuple[str, ...], R.AccountRules] = {}
+    dialled: dict[str, str | None] = {}
     candidates: list[Candidate] = []
     keys: list[str] = []
+
+    def local_slots(zone_name: str) -> list[tuple[datetime, datetime]]:
+        if zone_name not in local_cache:
+            zone = ZoneInfo(zone_name)
+            local_cache[zone_name] = [(s.astimezone(zone), (s + step).astimezone(zone))
+                                      for s in slot_starts]
+        return local_cache[zone_name]
+
+    def hours_of(name: str, pack, local_day: date):
+        key = (name, local_day)
+        if key not in hours_cache:
+            hours_cache[key] = R.legal_hours(pack, local_day)
+        return hours_cache[key]
+
     for account in accounts:
         aid = account.account_id
-        pack_name, pack = R.pack_for(settings.rules, account_country(account) if need_country
-                                     else None)
+        if account.countries not in rules_cache:
+            rules_cache[account.countries] = R.rules_for(settings.rules, account.countries)
+        account_rules = rules_cache[account.countries]
+        pack_name, pack = account_rules.name, account_rules.pack
         packs[aid] = pack_name
-        zone = ZoneInfo(account.timezone)
         local_day = debtor_day(settings, day, account.timezone)
         state = account_state(account, portfolio.calls.get(aid, []),
                               portfolio.promises.get(aid, []), portfolio.payments.get(aid, []),
                               local_day, book, settings.promise.grace_days,
-                              pack.voicemail_counts)
+                              account_rules.voicemail_counts)
         states[aid] = state
         scores[aid] = score(state, local_day, settings)
-        caps = (pack.max_attempts_per_day, pack.max_attempts_per_7_days,
-                pack.max_contacts_per_7_days)
-        reason = why_not(state, local_day, pack.hold_days_after_conversation, caps)
+        _phone, phone_problem = dial_phone(account, account_rules)
+        reason = why_not(state, local_day, account_rules.hold_days, account_rules.caps,
+                         phone_problem)
         if state.skip and reason is None:
             reason = Reason(r.SKIP_TRACING)
         if reason is None and aid in leave_out:
@@ -392,25 +439,29 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         if reason:
             excluded[aid] = reason
             continue
-        # The quality of each slot depends only on the zone, the rules and the work start,
-        # which most accounts share: computed once per combination.
-        profile = (account.timezone, pack_name, account.work_start)
+        # The quality of each slot depends only on the zones, the rules and the work start,
+        # which most accounts share: computed once per combination. The contact quality is
+        # the first zone's under the first pack; a slot is open only if it is legal in
+        # every zone the debtor may be in, under every pack that applies.
+        zones = account.zones
+        profile = (zones, account_rules.names, account.work_start)
         if profile not in profiles:
-            if account.timezone not in local_cache:
-                local_cache[account.timezone] = [
-                    (s.astimezone(zone), (s + step).astimezone(zone)) for s in slot_starts]
             built: list[Decimal] = []
-            for local, local_end in local_cache[account.timezone]:
-                key = (pack_name, local.date())
-                if key not in hours_cache:
-                    hours_cache[key] = R.legal_hours(pack, local.date())
+            for local, local_end in local_slots(zones[0]):
                 built.append(R.quality(local, local_end, account.work_start, settings.call,
-                                       hours_cache[key]))
+                                       hours_of(pack_name, pack, local.date())))
+            if len(zones) > 1 or len(account_rules.packs) > 1:
+                for zone_name in zones:
+                    for name, other in zip(account_rules.names, account_rules.packs,
+                                           strict=True):
+                        for n, (local, local_end) in enumerate(local_slots(zone_name)):
+                            if built[n] and not R.within(hours_of(name, other, local.date()),
+                                                         local, local_end):
+                                built[n] = R.CLOSED
             profiles[profile] = (tuple(built), tuple(float(q) for q in built))
         row, floats = profiles[profile]
         if learned is not None:
-            floats = learned.row(account, pack_name, local_day, floats,
-                                 local_cache[account.timezone])
+            floats = learned.row(account, pack_name, local_day, floats, local_slots(zones[0]))
         if state.last_attempt is not None and state.callback_at is None:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)
@@ -422,10 +473,13 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
                                        not_before=(state.last_attempt + retry).astimezone(here))
                 continue
             closed = R.closed_reason(pack, local_day)
+            if closed is None and len(zones) > 1 and slot_starts:
+                closed = Reason(r.NO_COMMON_HOURS, zones=list(zones))
             excluded[aid] = (closed or Reason(r.OUTSIDE_LEGAL_HOURS)
                              ) if slot_starts else Reason(r.NO_SLOTS_LEFT)
             continue
         pinned = _pinned_slot(state, slot_starts, step)
+        dialled[aid] = _phone.number if _phone is not None else None
         weight = max(float(scores[aid].total), MIN_WEIGHT)
         candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
@@ -440,7 +494,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
                     if state.callback_at is not None else None)
         planned.append(PlannedCall(
             account_id=aid, start=start, end=start + step, score=scores[aid].total,
-            phone=best_phone_number(account), reasons=tuple(_reasons(state, scores[aid])),
+            phone=dialled[aid], reasons=tuple(_reasons(state, scores[aid])),
             window=WINDOW_NAMES.get(qualities[aid][slot], "normal"), name=account.name,
             balance=state.balance, currency=account.currency,
             days_past_due=state.days_past_due,
@@ -475,11 +529,8 @@ def may_call_now(plan: Plan, settings: Settings, account_id: str, now: datetime)
     if (state.last_attempt is not None
             and now < state.last_attempt + timedelta(minutes=settings.call.retry_minutes)):
         return False
-    zone = ZoneInfo(account.timezone)
-    local = now.astimezone(zone)
-    pack = settings.rules.packs[plan.packs[account_id]]
-    return R.quality(local, (now + step).astimezone(zone), account.work_start, settings.call,
-                     R.legal_hours(pack, local.date())) > R.CLOSED
+    account_rules = R.rules_for(settings.rules, account.countries)
+    return R.closed_at(account_rules, account.zones, now, now + step) is None
 
 
 def _after_retry(row, floats, slot_starts, earliest: datetime):

@@ -32,9 +32,15 @@ CEASE = "cease"  # since
 DISPUTE = "dispute"  # since
 PROMISE_HOLD = "promise_hold"  # amount, currency, due
 NO_VALID_PHONE = "no_valid_phone"
+#: Valid numbers, but each someone else's (a relative's, a reference's): never dialled.
+ONLY_THIRD_PARTY = "only_third_party"
+#: Only workplace numbers, which the pack forbids calling (pack) or the debtor asked not to
+#: be called at (debtor_request).
+WORKPLACE_NOT_ALLOWED = "workplace_not_allowed"  # pack | debtor_request: True
 CAP_TODAY = "cap_today"  # calls
 CAP_7_DAYS = "cap_7_days"  # calls
 CAP_CONTACTS_7_DAYS = "cap_contacts_7_days"  # contacts
+CAP_CONTACTS_MONTH = "cap_contacts_month"  # contacts, month (YYYY-MM)
 REACHED_TODAY = "reached_today"  # at
 CONVERSATION_HOLD = "conversation_hold"  # on, days
 SKIP_TRACING = "skip_tracing"
@@ -45,6 +51,8 @@ BLACKOUT_DAY = "blackout_day"  # day
 PUBLIC_HOLIDAY = "public_holiday"  # country, day
 NO_WEEKEND_CALLS = "no_weekend_calls"
 OUTSIDE_LEGAL_HOURS = "outside_legal_hours"
+#: The candidate zones leave no minute of the shift legal in all of them.
+NO_COMMON_HOURS = "no_common_hours"  # zones
 NO_SLOTS_LEFT = "no_slots_left"
 OVERFLOW = "overflow"  # slots, rank
 PLANNED = "planned"  # at, window
@@ -70,6 +78,7 @@ TOO_MANY_DAYS = "too_many_days"
 NOT_A_TIME = "not_a_time"
 NOT_A_PAYDAY = "not_a_payday"
 UNKNOWN_TIMEZONE = "unknown_timezone"
+UNKNOWN_COUNTRY = "unknown_country"
 NOT_A_RISK = "not_a_risk"
 NO_TIME_OF_DAY = "no_time_of_day"
 IMPLAUSIBLE_DATE = "implausible_date"

@@ -7,6 +7,7 @@ package, computed (no I/O) and cached per country and year.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -130,3 +131,86 @@ def pack_for(rules: RulesSettings, country: str | None) -> tuple[str, RulePack]:
     """The rule pack that applies to an account of ``country`` (its phone's region)."""
     name = rules.by_country.get(country or "", rules.default)
     return name, rules.packs[name]
+
+
+@dataclass(frozen=True)
+class AccountRules:
+    """The rules an account is called under: the packs of every country its list and its
+    debtor phones name (the first is the one its contact quality follows), combined by
+    taking the strictest of each: the lowest cap, the longest hold, every pack's hours in
+    every zone the debtor may be in."""
+
+    names: tuple[str, ...]
+    packs: tuple[RulePack, ...]
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    @property
+    def pack(self) -> RulePack:
+        return self.packs[0]
+
+    def _least(self, key: str) -> int | None:
+        values = [getattr(p, key) for p in self.packs if getattr(p, key) is not None]
+        return min(values) if values else None
+
+    @property
+    def caps(self) -> tuple[int | None, int | None, int | None, int | None]:
+        """Attempts a day, attempts in 7 days, contacts in 7 days, contacts in a month."""
+        return (self._least("max_attempts_per_day"), self._least("max_attempts_per_7_days"),
+                self._least("max_contacts_per_7_days"), self._least("max_contacts_per_month"))
+
+    @property
+    def hold_days(self) -> int:
+        return max(p.hold_days_after_conversation for p in self.packs)
+
+    @property
+    def voicemail_counts(self) -> bool:
+        return any(p.voicemail_counts for p in self.packs)
+
+    @property
+    def workplace_allowed(self) -> bool:
+        return all(p.workplace_calls == "allowed" for p in self.packs)
+
+    @property
+    def forbids_workplace(self) -> str | None:
+        """The name of a pack that forbids workplace calls, if any."""
+        return next((n for n, p in zip(self.names, self.packs, strict=True)
+                     if p.workplace_calls != "allowed"), None)
+
+
+def rules_for(rules: RulesSettings, countries: tuple[str, ...]) -> AccountRules:
+    """The :class:`AccountRules` of an account naming ``countries`` (none: the default)."""
+    names = tuple(dict.fromkeys(rules.by_country.get(c, rules.default) for c in countries)
+                  ) or (rules.default,)
+    return AccountRules(names, tuple(rules.packs[n] for n in names))
+
+
+def within(hours: tuple[time, time] | None, local: datetime, end: datetime) -> bool:
+    """Whether a call from ``local`` to ``end`` (local times) lies within ``hours``."""
+    if hours is None or local.date() != end.date() and _minutes(end.time()) > 0:
+        return False
+    end_m = _minutes(end.time()) or 24 * 60
+    return _minutes(hours[0]) <= _minutes(local.time()) and end_m <= _minutes(hours[1])
+
+
+def closed_at(account_rules: AccountRules, zones: tuple[str, ...], start: datetime,
+              end: datetime) -> tuple[str, Reason] | None:
+    """Why a call from ``start`` to ``end`` (aware instants) is not legal in some zone the
+    debtor may be in: that zone and the reason code (closed day, or outside the hours);
+    None when it is legal in every zone under every pack."""
+    from zoneinfo import ZoneInfo
+
+    for zone_name in zones:
+        zone = ZoneInfo(zone_name)
+        local, local_end = start.astimezone(zone), end.astimezone(zone)
+        for pack in account_rules.packs:
+            hours = legal_hours(pack, local.date())
+            if hours is None:
+                return zone_name, closed_reason(pack, local.date()) or Reason(
+                    r.OUTSIDE_LEGAL_HOURS)
+            if not within(hours, local, local_end):
+                return zone_name, Reason(r.OUTSIDE_LEGAL_HOURS, zone=zone_name, local=local,
+                                         hours=f"{hours[0]:%H:%M}-{hours[1]:%H:%M}")
+    return None

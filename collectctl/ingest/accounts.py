@@ -15,6 +15,7 @@ from functools import lru_cache
 from collectctl.core import reasons as r
 from collectctl.core.accounts import LISTED_FIELDS
 from collectctl.core.models import Account, Phone, RowError
+from collectctl.core.zones import debtor_phones, locate
 from collectctl.ingest import fields as f
 from collectctl.ingest.headers import ColumnMap
 
@@ -37,7 +38,8 @@ class RowContext:
 _GROUP_OF = {
     "name": "name", "amount_due": "amount", "currency": "amount", "days_past_due": "dates",
     "due_date": "dates", "work_start": "work_start", "payday": "paydays",
-    "timezone": "timezone", "assigned_to": "assigned_to", "risk": "risk", "notes": "notes",
+    "timezone": "timezone", "country": "country", "assigned_to": "assigned_to", "risk": "risk",
+    "notes": "notes",
 }
 
 
@@ -117,6 +119,9 @@ def normalize_account(
                 if phone.number not in seen:
                     seen.add(phone.number)
                     phones.append(phone)
+        listed_zone = parse("timezone", f.parse_timezone)
+        listed_country = parse("country", f.parse_country)
+        where = locate(listed_zone, listed_country, debtor_phones(phones), ctx.timezone)
         since, due = _past_due(parse("days_past_due", f.parse_days_past_due),
                                parse("due_date", f.parse_date, ctx.date_order), ctx.today)
         account = Account(
@@ -129,7 +134,12 @@ def normalize_account(
             phones=tuple(phones),
             work_start=parse("work_start", f.parse_work_start),
             paydays=parse("payday", f.parse_paydays) or (),
-            timezone=parse("timezone", f.parse_timezone) or ctx.timezone,
+            timezone=where.zones[0],
+            listed_timezone=listed_zone,
+            listed_country=listed_country,
+            timezones=where.zones,
+            timezone_source=where.source,
+            countries=where.countries,
             assigned_to=ctx.assign_to or f.normalize_text(get.get("assigned_to", "")) or None,
             risk=parse("risk", f.parse_risk),
             notes=get.get("notes") or None,

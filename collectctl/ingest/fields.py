@@ -393,6 +393,23 @@ def parse_timezone(text: str) -> str:
     return zone
 
 
+#: Country names a Chinese list writes instead of a code.
+_COUNTRY_NAMES = {"台灣": "TW", "臺灣": "TW", "中華民國": "TW", "美國": "US", "英國": "GB",
+                  "愛爾蘭": "IE", "澳洲": "AU", "澳大利亞": "AU", "香港": "HK", "中國": "CN",
+                  "中國大陸": "CN", "大陸": "CN", "UK": "GB"}
+
+
+def parse_country(text: str) -> str:
+    """An ISO 3166 country code (``TW``, ``us``), or a few names lists use (``台灣``)."""
+    from collectctl.core.zones import country_zones
+
+    value = normalize_text(text)
+    code = _COUNTRY_NAMES.get(value.upper(), _COUNTRY_NAMES.get(value, value.upper()))
+    if len(code) != 2 or not country_zones(code):
+        raise FieldError(r.UNKNOWN_COUNTRY)
+    return code
+
+
 _RISK = {
     "low": "low", "l": "low", "1": "low", "低": "low",
     "medium": "medium", "med": "medium", "mid": "medium", "m": "medium", "2": "medium",

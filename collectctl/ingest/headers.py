@@ -31,10 +31,15 @@ ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "telephone", "tel", "電話", "聯絡電話"),
     "mobile": ("mobile", "cell", "cell phone", "mobile phone", "手機", "行動電話"),
     "home_phone": ("home phone", "home", "住家電話", "住宅電話"),
-    "work_phone": ("work phone", "office phone", "公司電話"),
+    "work_phone": ("work phone", "office phone", "work", "公司電話", "辦公室電話"),
+    "relative_phone": ("relative phone", "relative", "family phone", "親屬電話", "家屬電話"),
+    "reference_phone": ("reference phone", "reference", "contact person phone", "聯絡人電話"),
+    "emergency_phone": ("emergency contact", "emergency phone", "emergency contact phone",
+                        "緊急聯絡人電話", "緊急聯絡電話"),
     "work_start": ("work_start", "上班時間"),
     "payday": ("payday", "paydays", "發薪日"),
     "timezone": ("timezone", "time zone", "tz"),
+    "country": ("country", "country code", "國家", "國別"),
     "assigned_to": ("assigned_to", "collector", "催收員"),
     "risk": ("risk", "風險等級"),
     "notes": ("notes", "note", "備註"),
@@ -81,7 +86,9 @@ class FileKind:
 
 ACCOUNTS = FileKind(
     "accounts", ACCOUNT_ALIASES, ("account_id", "amount_due"),
-    {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work"},
+    {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work",
+     "relative_phone": "relative", "reference_phone": "reference",
+     "emergency_phone": "emergency"},
 )
 PAYMENTS = FileKind("payments", PAYMENT_ALIASES, ("account_id", "amount", "paid_on"))
 CALLS = FileKind("calls", CALL_ALIASES, ("account_id", "called_at", "outcome"))

@@ -207,10 +207,19 @@ _REASON_TEXT = {
     "promise_hold": lambda p: _("held: promise of {amount} due {due}").format(
         amount=money(p["amount"], p.get("currency")), due=plain_day(p["due"])),
     "no_valid_phone": lambda p: _("no valid phone"),
+    "only_third_party": lambda p: _("only third-party numbers (relatives, references): "
+                                    "never dialled by the plan"),
+    "workplace_not_allowed": lambda p: (
+        _("only a workplace number, and the debtor asked not to be called at work")
+        if p.get("debtor_request") else
+        _("only a workplace number, which the {pack} rules forbid calling").format(
+            pack=p.get("pack"))),
     "cap_today": lambda p: _("cap: {n} calls today").format(n=p["calls"]),
     "cap_7_days": lambda p: _("cap: {n} calls in the last 7 days").format(n=p["calls"]),
     "cap_contacts_7_days": lambda p: _("cap: {n} contacts in the last 7 days").format(
         n=p["contacts"]),
+    "cap_contacts_month": lambda p: _("cap: {n} contacts in {month}").format(
+        n=p["contacts"], month=p["month"]),
     "reached_today": lambda p: _("reached today at {time}").format(time=_clock(p["at"])),
     "conversation_hold": lambda p: _(
         "hold: conversation on {day} ({n}-day hold after a conversation)").format(
@@ -227,6 +236,9 @@ _REASON_TEXT = {
     "no_weekend_calls": lambda p: _("no weekend calls"),
     "outside_legal_hours": lambda p: _("outside legal hours for its whole window"),
     "no_slots_left": lambda p: _("no slots left in the shift"),
+    "no_common_hours": lambda p: _("no minute of the shift is legal in every zone the "
+                                   "debtor may be in ({zones})").format(
+        zones=", ".join(p["zones"])),
     "overflow": lambda p: _("overflow: {slots} slots, ranked {rank}").format(
         slots=p["slots"], rank=ordinal(p["rank"])),
     "planned": lambda p: _("planned at {time} ({window} window)").format(
@@ -265,6 +277,7 @@ _PROBLEM_TEXT = {
     "not_a_time": lambda p: _("not a time of day (e.g. 15:30)"),
     "not_a_payday": lambda p: _("not a day of the month (1-31 or last)"),
     "unknown_timezone": lambda p: _("unknown time zone (use IANA names like Asia/Taipei)"),
+    "unknown_country": lambda p: _("not a two-letter country code (e.g. TW, US)"),
     "not_a_risk": lambda p: _("not low, medium or high (also l/m/h, 1-3, 低/中/高)"),
     "no_time_of_day": lambda p: _("no time of day"),
     "implausible_date": lambda p: _("not a plausible date"),

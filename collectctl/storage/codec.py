@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from collectctl.core.models import LAST_DAY, Account, Call, ImportBatch, Payment, Phone, Promise
+from collectctl.core.zones import debtor_phones, locate, place_of
 
 CENT = Decimal("0.01")
 
@@ -46,6 +47,8 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
         "work_start": account.work_start.strftime("%H:%M") if account.work_start else None,
         "paydays": paydays_to_text(account.paydays),
         "timezone": account.timezone,
+        "listed_timezone": account.listed_timezone,
+        "listed_country": account.listed_country,
         "assigned_to": account.assigned_to,
         "risk": account.risk,
         "notes": account.notes,
@@ -57,8 +60,12 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
 
 
 def account_from_row(row, phones: list[Phone]) -> Account:
+    """The account of a row, located (``core.zones``): its candidate zones and countries
+    from its list's columns and its phones, worked out as it is read, so a phone added
+    or invalidated since the import counts at once."""
     (account_id, name, amount_minor, currency, since, due, work_start, paydays, zone, assigned,
-     risk, notes, status, as_of) = row
+     risk, notes, status, as_of, listed_zone, listed_country) = row
+    where = locate(listed_zone, listed_country, debtor_phones(phones), zone)
     return Account(
         account_id=account_id,
         name=name,
@@ -68,13 +75,18 @@ def account_from_row(row, phones: list[Phone]) -> Account:
         due_date=date.fromisoformat(due) if due else None,
         work_start=time.fromisoformat(work_start) if work_start else None,
         paydays=paydays_from_text(paydays),
-        timezone=zone,
+        timezone=where.zones[0],
         assigned_to=assigned,
         risk=risk,
         notes=notes,
         status=status,
         as_of=date.fromisoformat(as_of),
         phones=tuple(phones),
+        listed_timezone=listed_zone,
+        listed_country=listed_country,
+        timezones=where.zones,
+        timezone_source=where.source,
+        countries=where.countries,
     )
 
 
@@ -85,15 +97,24 @@ def phone_params(account_id: str, phone: Phone, position: int, source: str, now:
         "label": phone.label,
         "valid": 1 if phone.valid else 0,
         "extension": phone.extension,
+        "region": _place(phone)[0],
+        "zones": " ".join(_place(phone)[1]),
         "position": position,
         "source": source,
         "now": now,
     }
 
 
+def _place(phone: Phone) -> tuple[str | None, tuple[str, ...]]:
+    return place_of(phone) if phone.valid else (None, ())
+
+
 def phone_from_row(row) -> Phone:
-    _account_id, number, label, valid, extension = row
-    return Phone(number=number, label=label, valid=bool(valid), extension=extension)
+    """A phone as stored; its zones None when the store has none for it (a number added by
+    ``contact add``, or stored by an older release): worked out when needed."""
+    _account_id, number, label, valid, extension, region, zones = row
+    return Phone(number=number, label=label, valid=bool(valid), extension=extension,
+                 region=region, zones=tuple(zones.split()) if zones is not None else None)
 
 
 def batch_from_row(row) -> ImportBatch:

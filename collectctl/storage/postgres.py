@@ -289,7 +289,8 @@ class PostgresStore(SQLStore):
         COPY into a temporary table, then one INSERT that skips duplicates."""
         columns = ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                    "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
-                   "notes", "as_of", "row_hash", "batch_id", "raw_hash")
+                   "notes", "as_of", "row_hash", "batch_id", "raw_hash",
+                   "listed_timezone", "listed_country")
         with self.conn.cursor() as cursor:
             # COPY into a temporary table, then INSERT ... SELECT: COPY straight into a
             # table with row-level security is refused for every role but its owner.
@@ -305,7 +306,7 @@ class PostgresStore(SQLStore):
             cursor.execute("DELETE FROM new_accounts")
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS new_phones (account_id TEXT, "
                            "number TEXT, label TEXT, valid INTEGER, extension TEXT, "
-                           "position INTEGER)")
+                           "position INTEGER, region TEXT, zones TEXT)")
             cursor.execute("DELETE FROM new_phones")
             with cursor.copy("COPY new_phones FROM STDIN") as copy:
                 for account, *_rest in accounts:
@@ -313,10 +314,11 @@ class PostgresStore(SQLStore):
                         p = codec.phone_params(account.account_id, phone, position, "import",
                                                now)
                         copy.write_row([p["account_id"], p["number"], p["label"], p["valid"],
-                                        p["extension"], position])
+                                        p["extension"], position, p["region"], p["zones"]])
             cursor.execute(
                 "INSERT INTO phones (account_id, number, label, valid, extension, position,"
-                " source, added_at) SELECT account_id, number, label, valid, extension,"
-                " position, 'import', %s FROM new_phones ORDER BY account_id, position"
+                " source, added_at, region, zones) SELECT account_id, number, label, valid,"
+                " extension, position, 'import', %s, region, zones FROM new_phones"
+                " ORDER BY account_id, position"
                 " ON CONFLICT (account_id, number) DO NOTHING", (now,))
             cursor.execute("DELETE FROM new_phones")

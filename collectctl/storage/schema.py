@@ -277,6 +277,23 @@ MIGRATIONS.append((7, "m007_contact_stats", [
                    " WHERE assigned_to = current_user))"},
 ]))
 
+MIGRATIONS.append((8, "m008_listed_zone_and_country", [
+    # The account list's own time-zone and country columns, kept apart from the zone
+    # collectctl works with: the candidate zones are derived from them and the debtor's
+    # phones (core.zones) each time an account is read. A zone an older release stored
+    # may have come from the file or from the config; it is taken as the file's, the
+    # careful reading (a phone that contradicts it adds its zones, never replaces it).
+    "ALTER TABLE accounts ADD COLUMN listed_timezone TEXT",
+    "ALTER TABLE accounts ADD COLUMN listed_country TEXT",
+    "UPDATE accounts SET listed_timezone = timezone",
+    "ALTER TABLE account_history ADD COLUMN listed_timezone TEXT",
+    "ALTER TABLE account_history ADD COLUMN listed_country TEXT",
+    # Each number's country and zones, worked out at import (NULL: worked out when read;
+    # a collector's `contact add` leaves them NULL, so no collector writes them).
+    "ALTER TABLE phones ADD COLUMN region TEXT",
+    "ALTER TABLE phones ADD COLUMN zones TEXT",
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 ACCOUNT_COLUMNS = (
     "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
-    "paydays, timezone, assigned_to, risk, notes, status, as_of"
+    "paydays, timezone, assigned_to, risk, notes, status, as_of, listed_timezone, listed_country"
 )
-PHONE_COLUMNS = "account_id, number, label, valid, extension"
+PHONE_COLUMNS = "account_id, number, label, valid, extension, region, zones"
 
 COUNTABLE = ("accounts", "phones", "import_batches", "account_history", "calls", "promises",
              "payments")
@@ -52,10 +52,10 @@ SET_RAW_HASH = "UPDATE accounts SET raw_hash = :raw_hash WHERE account_id = :acc
 INSERT_ACCOUNT = """
 INSERT INTO accounts (account_id, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, row_hash, batch_id,
-    created_at, updated_at, raw_hash)
+    created_at, updated_at, raw_hash, listed_timezone, listed_country)
 VALUES (:account_id, :name, :amount_due_minor, :currency, :past_due_since, :due_date,
     :work_start, :paydays, :timezone, :assigned_to, :risk, :notes, 'open', :as_of, :row_hash,
-    :batch_id, :now, :now, :raw_hash)
+    :batch_id, :now, :now, :raw_hash, :listed_timezone, :listed_country)
 """
 
 UPDATE_ACCOUNT = """
@@ -63,16 +63,18 @@ UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency
     past_due_since = :past_due_since, due_date = :due_date, work_start = :work_start,
     paydays = :paydays, timezone = :timezone, assigned_to = :assigned_to, risk = :risk,
     notes = :notes, status = 'open', as_of = :as_of, row_hash = :row_hash, batch_id = :batch_id,
-    updated_at = :now, raw_hash = :raw_hash
+    updated_at = :now, raw_hash = :raw_hash, listed_timezone = :listed_timezone,
+    listed_country = :listed_country
 WHERE account_id = :account_id
 """
 
 _HISTORY_INSERT = """
 INSERT INTO account_history (account_id, replaced_by_batch, replaced_at, name, amount_due_minor,
     currency, past_due_since, due_date, work_start, paydays, timezone, assigned_to, risk, notes,
-    status, as_of, batch_id)
+    status, as_of, batch_id, listed_timezone, listed_country)
 SELECT account_id, :batch_id, :now, name, amount_due_minor, currency, past_due_since, due_date,
-    work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, batch_id
+    work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, batch_id,
+    listed_timezone, listed_country
 FROM accounts
 """
 
@@ -87,8 +89,10 @@ ON CONFLICT (account_id, number) DO NOTHING
 
 #: A new account's phones: their positions are known (no count of the ones on file).
 INSERT_NEW_PHONE = """
-INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at)
-VALUES (:account_id, :number, :label, :valid, :extension, :position, :source, :now)
+INSERT INTO phones (account_id, number, label, valid, extension, position, source, added_at,
+    region, zones)
+VALUES (:account_id, :number, :label, :valid, :extension, :position, :source, :now, :region,
+    :zones)
 ON CONFLICT (account_id, number) DO NOTHING
 """
 
@@ -414,13 +418,15 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("accounts", ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                   "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                   "notes", "status", "as_of", "row_hash", "batch_id", "created_at",
-                  "updated_at", "raw_hash"), "amount_due_minor"),
+                  "updated_at", "raw_hash", "listed_timezone", "listed_country"),
+     "amount_due_minor"),
     ("account_history", ("id", "account_id", "replaced_by_batch", "replaced_at", "name",
                          "amount_due_minor", "currency", "past_due_since", "due_date",
                          "work_start", "paydays", "timezone", "assigned_to", "risk", "notes",
-                         "status", "as_of", "batch_id"), "amount_due_minor"),
+                         "status", "as_of", "batch_id", "listed_timezone", "listed_country"),
+     "amount_due_minor"),
     ("phones", ("account_id", "number", "label", "valid", "extension", "position", "source",
-                "added_at"), None),
+                "added_at", "region", "zones"), None),
     ("calls", ("id", "account_id", "collector", "called_at", "outcome", "phone", "note",
                "amount_minor", "promise_date", "callback_at", "reverses", "invalidated_phone",
                "source", "batch_id", "logged_at", "chain"), "amount_minor"),

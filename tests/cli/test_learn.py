@@ -82,7 +82,7 @@ def test_explain_shows_the_learned_curve_beside_the_prior(cli):
     assert (contact["calls"], contact["contacts"], contact["weekend"]) == (6, 3, False)
     assert contact["segment"] == "medium|M0|Asia/Taipei|09"
     hours = {h["hour"]: h for h in contact["hours"]}
-    assert set(hours) == set(range(8, 21))  # the default pack's legal hours, 08:00-21:00
+    assert set(hours) == set(range(7, 22))  # the tw pack's legal hours, 07:00-22:00
     assert (hours[17]["calls"], hours[17]["contacts"]) == (3, 3)
     assert hours[17]["learned"] > hours[17]["prior"]
     assert (hours[9]["calls"], hours[9]["contacts"]) == (3, 0)
@@ -94,7 +94,7 @@ def test_explain_shows_the_learned_curve_beside_the_prior(cli):
     assert hours[9]["learned"] == pytest.approx(12 * prior9 / (12 + 3 * 1.429), abs=1e-4)
     text = cli("plan", "--explain", "E0").stdout
     assert "contact by hour (weekday 2026-12-04)" in text
-    assert "  17    " in text and "3 (3)" in text and "00-07 no calls allowed" in text
+    assert "  17    " in text and "3 (3)" in text and "00-06 no calls allowed" in text
 
 
 def test_a_new_account_borrows_from_its_segment(cli):

@@ -149,7 +149,8 @@ def test_caps_per_day(cli, make_csv):
 
 def test_blackout_day_and_holidays(cli, make_csv, tmp_path):
     load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
-    run = with_config(cli, tmp_path, "rules:\n  packs:\n    default:\n"
+    # A Taiwanese number: the tw pack applies (rules.by_country's default).
+    run = with_config(cli, tmp_path, "rules:\n  packs:\n    tw:\n"
                                      "      blackout_dates: [2026-12-04]\n")
     assert "blackout day 2026-12-04" in run("plan", "--why-not", "A").stdout
     run = with_config(cli, tmp_path, "rules: {default: tw}\n")

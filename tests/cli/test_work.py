@@ -208,7 +208,7 @@ def test_a_kill_between_two_accounts_loses_nothing_confirmed(cli, tmp_path):
 
 def test_running_ahead_of_the_plan_never_leaves_legal_hours(cli, tmp_path, monkeypatch):
     config = tmp_path / "c.yaml"
-    config.write_text('rules:\n  packs:\n    default:\n      weekday_hours: ["09:30", "21:00"]\n',
+    config.write_text('rules:\n  packs:\n    tw:\n      weekday_hours: ["09:30", "21:00"]\n',
                       encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
     out = work(cli, "\nq\n")
