@@ -9,7 +9,7 @@ hand them to the pure planner (``core.planning.plan_day``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -67,7 +67,8 @@ def build_plan(store: Store, settings: Settings, now: datetime, collector: str, 
             raise UsageError(_("no open accounts assigned to {who!r} (collectors: {known})")
                              .format(who=collector, known=", ".join(known) or _("none")))
     learned = _learned(store, settings, collector, day, explore, segments)
-    return plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
+    made = plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
+    return replace(made, made_at=now)
 
 
 def contact_curve(store: Store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
@@ -110,8 +111,6 @@ def _plans_for(target: str, settings: Settings, now: datetime, day: date,
 
 def _lean(plan: Plan) -> Plan:
     """The plan without the per-account working data (states, scores), to send it back."""
-    from dataclasses import replace
-
     return replace(plan, scores={}, states={}, qualities={}, packs={})
 
 

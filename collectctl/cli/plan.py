@@ -41,7 +41,9 @@ def plan(
     limit: int = typer.Option(None, "--limit", "-l", help=_("Plan at most this many calls.")),
     fmt: PlanFormat = typer.Option(PlanFormat.table.value, "--format", "-f", help=_(
         "table, json, csv or ics (calendar).")),
-    redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
+    redact: bool | None = typer.Option(None, "--redact/--no-redact", help=_(
+        "Mask debtors' names and phones (the default in ics: calendars sync to phones and "
+        "clouds; --no-redact shows them there).")),
     explain: str = typer.Option(None, "--explain", metavar="ID", help=_(
         "Show every factor of an account's score, its window and the hours it answers.")),
     why_not: str = typer.Option(None, "--why-not", metavar="ID", help=_(
@@ -83,7 +85,7 @@ def plan(
         emit(result, fmt.value, redact=redact)
 
 
-def _all_plans(state, first: date, fmt: str, redact: bool):
+def _all_plans(state, first: date, fmt: str, redact: bool | None):
     """Every collector's plan; as JSON each is rendered in its worker (in parallel)."""
     import functools
 
@@ -93,7 +95,7 @@ def _all_plans(state, first: date, fmt: str, redact: bool):
 
     collectors = state.store.collectors()
     if fmt == "json":
-        render = functools.partial(view.plan_json_text, redact=redact)
+        render = functools.partial(view.plan_json_text, redact=view.masks(fmt, redact))
         lines = build_all(state.db_target(), collectors, state.settings, state.now, first,
                           current_locale(), render=render)
         return AllPlans(first, lines=tuple(lines))

@@ -277,7 +277,8 @@ class Overflow:
 
 @dataclass(frozen=True)
 class Plan:
-    """A day's plan: the calls in time order, what did not fit, and why others were left out."""
+    """A day's plan: the calls in time order, what did not fit, and why others were left out.
+    ``made_at`` is the moment it was made (the command's now), when the use case knows it."""
 
     date: date
     collector: str
@@ -291,6 +292,7 @@ class Plan:
     slot_starts: tuple[datetime, ...] = ()
     qualities: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
     packs: dict[str, str] = field(default_factory=dict)
+    made_at: datetime | None = None
 
 
 @dataclass(frozen=True)

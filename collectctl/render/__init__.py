@@ -20,9 +20,10 @@ _FAMILIES = {
 }
 
 
-def emit(result: Any, fmt: str, out=None, *, redact: bool = False) -> None:
+def emit(result: Any, fmt: str, out=None, *, redact: bool | None = None) -> None:
     """Write ``result`` to ``out`` (stdout) in format ``fmt`` (``redact``: mask debtors'
-    names and phones, where the view shows them)."""
+    names and phones, where the view shows them; None: the view's default, which masks
+    them only in a calendar file)."""
     out = out or sys.stdout
     family = _FAMILIES.get(type(result).__module__)
     if family is not None:

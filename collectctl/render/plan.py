@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
@@ -144,25 +144,96 @@ def plan_csv(plan: Plan, redact: bool, out) -> None:
             f"{c.score}", "; ".join(c.reasons))])  # codes: a spreadsheet filters on them
 
 
-def plan_ics(plan: Plan, redact: bool, out) -> None:
-    """One VEVENT per call (icalendar package), for calendar apps."""
+#: Characters no calendar value carries: the C0 and C1 controls and DEL (ESC starts a
+#: terminal sequence; CR and LF would end the property line in a reader that does not
+#: escape them), the line and paragraph separators, and the bidi marks, embeddings,
+#: overrides and isolates that make a title read otherwise than it is stored. Debtor
+#: text comes from files anyone may have written.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def plain_text(value: object) -> str:
+    """``value`` as one line of plain text: line breaks and tabs become a space, other
+    control and bidi characters are dropped, runs of spaces become one (other spaces, like
+    the ideographic one, are the text's own)."""
+    import re
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    if text.isprintable():  # every character dropped below is one isprintable refuses
+        return text
+    kept = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind in ("Cc", "Zl", "Zp") or ch in _BIDI:
+            kept.append(" " if ch.isspace() else "")
+        elif kind != "Cs":  # a lone surrogate (undecodable bytes) cannot be written as UTF-8
+            kept.append(ch)
+    return re.sub(" {2,}", " ", "".join(kept)).strip(" ")
+
+
+def calendar_moment(moment: datetime) -> datetime:
+    """``moment`` as a calendar file states it: the wall time in its own zone (written with
+    that zone's ``TZID``), read through UTC so that it is one that exists that day (a shift
+    stepped in local time holds 02:30 on a spring-forward day: the instant is 03:30); and in
+    UTC when that wall time comes twice and this is its second occurrence (RFC 5545 §3.3.5:
+    a reader takes a repeated local time as the first one)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    instant = moment.astimezone(UTC)
+    zone = moment.tzinfo
+    if not isinstance(zone, ZoneInfo):
+        return instant
+    local = instant.astimezone(zone)
+    if local.replace(fold=0).timestamp() != instant.timestamp():
+        return instant
+    return local
+
+
+def masks(fmt: str, redact: bool | None) -> bool:
+    """Whether a plan's view in ``fmt`` masks debtors' names and phones: as ``--redact`` /
+    ``--no-redact`` say, and when neither is given only in a calendar file (calendars sync
+    to phones and to clouds)."""
+    return fmt == "ics" if redact is None else redact
+
+
+def plan_ics(plan: Plan, out, redact: bool = True) -> None:
+    """One VEVENT per call (icalendar package), for calendar apps, with a VTIMEZONE for each
+    zone the events name. ``DTSTAMP`` is the moment the plan was made (``plan.made_at``, in
+    UTC); ``UID`` is the day and the account, so a plan made again later that day and
+    imported again moves the same events instead of adding new ones."""
+    from datetime import UTC, timedelta
+
     from icalendar import Calendar, Event
 
+    if plan.made_at is None:
+        raise ValueError("a calendar file needs the moment its plan was made (Plan.made_at)")
+    stamp = plan.made_at.astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", "-//collectctl//plan//EN")
     calendar.add("version", "2.0")
+    days = {plan.date}
     for c in plan.calls:
+        days.update((c.start.date(), c.end.date()))
         event = Event()
         name = mask_name(c.name) if redact else (c.name or "")
         phone = (mask_phone(c.phone) if redact else c.phone) or ""
-        event.add("uid", f"{plan.date.isoformat()}-{c.account_id}@collectctl")
-        event.add("dtstamp", c.start)
-        event.add("dtstart", c.start)
-        event.add("dtend", c.end)
-        event.add("summary", f"{c.account_id} {name} {phone}".strip())
-        event.add("description", f"{display.money(c.balance, c.currency)}; "
-                  + display.plan_reasons(c.reasons, c.callback_at))
+        event.add("uid", plain_text(f"{plan.date.isoformat()}-{c.account_id}@collectctl"))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", calendar_moment(c.start))
+        event.add("dtend", calendar_moment(c.end))
+        event.add("summary", " ".join(filter(None, (plain_text(c.account_id),
+                                                    plain_text(name), plain_text(phone)))))
+        event.add("description", plain_text(f"{display.money(c.balance, c.currency)}; "
+                                            + display.plan_reasons(c.reasons, c.callback_at)))
         calendar.add_component(event)
+    # Each zone's offsets over the events' days, with a day's margin either side: what
+    # these events need, a few lines a zone instead of every transition since 1970.
+    calendar.add_missing_timezones(min(days) - timedelta(days=1),
+                                   max(days) + timedelta(days=2))
+    # Zones first, before the events that name them (icalendar < 7 appends them).
+    calendar.subcomponents.sort(key=lambda component: component.name != "VTIMEZONE")
     out.write(calendar.to_ical().decode("utf-8"))
 
 
@@ -414,19 +485,20 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(result, fmt: str, out, redact: bool = False) -> None:
+def render(result, fmt: str, out, redact: bool | None = None) -> None:
     """Write one of the plan's results (a plan, a week, every plan, why-not, explain,
     next, rules check) to ``out`` in ``fmt``; a format the result has no view in is a
-    usage error."""
+    usage error. ``redact`` None: the format's default (:func:`masks`)."""
     from collectctl.app import plan as app
 
     if isinstance(result, Plan):
+        redact = masks(fmt, redact)
         if fmt == "json":
             out.write(_dump(plan_json(result, redact)))
         elif fmt == "csv":
             plan_csv(result, redact, out)
         elif fmt == "ics":
-            plan_ics(result, redact, out)
+            plan_ics(result, out, redact)
         else:
             from collectctl.render.text import console_for
 

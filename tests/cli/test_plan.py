@@ -176,14 +176,98 @@ def test_explain_sums_exactly_to_the_score(cli, make_csv):
     assert "golden window at 09:00" in text
 
 
-def test_ics_parses_back(cli, make_csv):
+def calendar_of(result):
     from icalendar import Calendar
 
+    assert result.exit_code == 0, result.output
+    return Calendar.from_ical(result.stdout)
+
+
+def tzids(calendar) -> set[str]:
+    return {str(event[key].params["TZID"]) for event in calendar.walk("VEVENT")
+            for key in ("dtstart", "dtend") if "TZID" in event[key].params}
+
+
+def test_ics_parses_back(cli, make_csv):
+    from datetime import UTC, datetime
+
     load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\nB,林美玲,2000,0922333444,,,alice,\n")
-    calendar = Calendar.from_ical(cli("plan", "--format", "ics").stdout)
+    calendar = calendar_of(cli("plan", "--format", "ics"))
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 2
     assert {str(e["summary"]).split()[0] for e in events} == {"A", "B"}
+    # RFC 5545 3.2.19: every TZID has its VTIMEZONE.
+    assert tzids(calendar) == {"Asia/Taipei"}
+    assert {str(z["tzid"]) for z in calendar.walk("VTIMEZONE")} == tzids(calendar)
+    # DTSTAMP: when the file was made (--now), in UTC, the same on every event.
+    assert {e.decoded("dtstamp") for e in events} == {datetime(2026, 12, 4, 0, 0, tzinfo=UTC)}
+    assert {str(e["uid"]) for e in events} == {"2026-12-04-A@collectctl",
+                                               "2026-12-04-B@collectctl"}
+
+
+@pytest.mark.sqlite_only("rendering does not depend on the engine")
+def test_ics_masks_names_and_phones_unless_no_redact(cli, make_csv):
+    load(cli, make_csv, "A,王小明,1000,0912345678,,,alice,\n")
+    for args in ((), ("--redact",)):
+        text = cli("plan", "--format", "ics", *args).stdout
+        assert "王小明" not in text and "912345678" not in text
+        (event,) = calendar_of(cli("plan", "--format", "ics", *args)).walk("VEVENT")
+        assert str(event["summary"]) == "A 王** +886*****5678"
+    (event,) = calendar_of(cli("plan", "--format", "ics", "--no-redact")).walk("VEVENT")
+    assert str(event["summary"]) == "A 王小明 +886912345678"
+    # The other views show them unless --redact, as before.
+    assert "王小明" in cli("plan").stdout and "王小明" in cli("plan", "--no-redact").stdout
+    assert "912345678" in cli("plan", "--format", "csv").stdout
+    assert plan(cli)["calls"][0]["name"] == "王小明"
+    assert plan(cli, "--redact")["calls"][0]["name"] == "王**"
+
+
+@pytest.mark.sqlite_only("rendering does not depend on the engine")
+def test_ics_strips_control_characters(cli, make_csv):
+    load(cli, make_csv, '"A","\x1b[31mJohn\r\nRoe\u202e","1000","0912345678",,,alice,\n')
+    result = cli("plan", "--format", "ics", "--no-redact")
+    assert not any(ch in result.stdout for ch in "\x1b\u202e")
+    (event,) = calendar_of(result).walk("VEVENT")
+    assert str(event["summary"]) == "A [31mJohn Roe +886912345678"
+
+
+NEW_YORK_NIGHTS = ("timezone: America/New_York\n"
+                   "shift: {start: '00:00', end: '05:00', breaks: []}\n"
+                   "call: {handle_minutes: 30}\n")
+
+
+@pytest.mark.sqlite_only("rendering does not depend on the engine")
+@pytest.mark.parametrize(("day", "now"), [("2026-03-08", "2026-03-07T12:00:00-05:00"),
+                                          ("2026-11-01", "2026-10-31T12:00:00-04:00")])
+def test_ics_on_new_yorks_dst_days(cli, make_csv, tmp_path, day, now):
+    """A New York night desk calling Taipei (13:00-18:00 there) on the nights the clocks
+    spring forward and fall back: each event starts at the planned instant, at a New York
+    time that exists."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    load(cli, make_csv, "".join(f"T{n},王{n},{1000 + n},09123456{n:02d},,Asia/Taipei,alice,\n"
+                                for n in range(10)))
+    cli.now = now
+    run = with_config(cli, tmp_path, NEW_YORK_NIGHTS)
+    json_result = run("plan", "--date", day, "--format", "json")
+    assert json_result.exit_code == 0, json_result.output
+    planned = {c["account_id"]: datetime.fromisoformat(c["start"]).astimezone(UTC)
+               for c in json.loads(json_result.stdout)["calls"]}
+    assert len(planned) >= 8  # the night is planned (needs the shift's days to include Sunday)
+    calendar = calendar_of(run("plan", "--date", day, "--format", "ics"))
+    assert {str(z["tzid"]) for z in calendar.walk("VTIMEZONE")} == tzids(calendar)
+    zone = ZoneInfo("America/New_York")
+    seen = {}
+    for event in calendar.walk("VEVENT"):
+        account = str(event["uid"]).removeprefix(f"{day}-").removesuffix("@collectctl")
+        start = event.decoded("dtstart")
+        seen[account] = start.astimezone(UTC)
+        if "TZID" in event["dtstart"].params:  # a wall time that exists that night
+            wall = start.replace(tzinfo=None)
+            assert start.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
+        assert event.decoded("dtstamp") == datetime.fromisoformat(now)
+    assert seen == planned
 
 
 def test_redact_masks_names_and_phones(cli, make_csv):
