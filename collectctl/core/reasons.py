@@ -46,6 +46,8 @@ CONVERSATION_HOLD = "conversation_hold"  # on, days
 SKIP_TRACING = "skip_tracing"
 SET_ASIDE = "set_aside"
 RETRY_GAP = "retry_gap"  # tried_at, not_before
+#: In a window the debtor asked not to be called in (``account ID --avoid``).
+DEBTOR_AVOID = "debtor_avoid"  # from, to (HH:MM, the debtor's time)
 NO_CALLS_ON_WEEKDAY = "no_calls_on_weekday"  # weekday
 BLACKOUT_DAY = "blackout_day"  # day
 PUBLIC_HOLIDAY = "public_holiday"  # country, day
