@@ -67,7 +67,7 @@ def breaches(account: Account, rules: AccountRules, before: Sequence[Call], call
                 found.append(Reason(r.WORKPLACE_NOT_ALLOWED, debtor_request=True))
             elif not rules.workplace_allowed:
                 found.append(Reason(r.WORKPLACE_NOT_ALLOWED, pack=rules.forbids_workplace))
-    if requests is not None and getattr(requests, "avoid", ()):
+    if requests is not None and getattr(requests, "avoid", None):
         from importlib import import_module
 
         avoided = import_module("collectctl.core.requests").avoided  # TODO(merge avoid)
