@@ -115,9 +115,9 @@ def optimality_ratio(db: Path, collector: str) -> float | None:
     captured = {}
     original = sched.schedule
 
-    def spy(candidates, slots):
+    def spy(candidates, slots, limit=None):
         captured["instance"] = (list(candidates), slots)
-        captured["assignment"] = original(candidates, slots)
+        captured["assignment"] = original(candidates, slots, limit)
         return captured["assignment"]
 
     sched.schedule = spy

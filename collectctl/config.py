@@ -144,6 +144,12 @@ def _positive_int(value: int) -> str | None:
     return None if value > 0 else _("must be more than zero")
 
 
+def _check_shift_days(value: tuple[str, ...]) -> str | None:
+    if not value:
+        return _("must name at least one weekday")
+    return _check_weekdays(dict.fromkeys(value))
+
+
 @dataclass(frozen=True)
 class ShiftSettings:
     """``shift:`` the collector's working day, in the collector's time zone."""
@@ -151,6 +157,9 @@ class ShiftSettings:
     start: time = _opt(time(9, 0))
     end: time = _opt(time(18, 0))
     breaks: tuple[tuple[time, time], ...] = _opt(((time(12, 0), time(13, 0)),), _check_spans)
+    #: The weekdays the collector works (``WEEKDAY_KEYS``); the country's public holidays
+    #: are off and its make-up working days on (``core.workdays``).
+    days: tuple[str, ...] = _opt(("mon", "tue", "wed", "thu", "fri"), _check_shift_days)
 
 
 @dataclass(frozen=True)
@@ -327,7 +336,8 @@ class Settings:
                                                _check_weekdays)
     priority: PrioritySettings = _opt(PrioritySettings)
     rules: RulesSettings = _opt(RulesSettings)
-    #: The country whose public holidays are days off for targets (default: phone_region).
+    #: The country whose working-day calendar (public holidays off, make-up working days on)
+    #: the plan and targets follow (default: phone_region); see ``core.workdays``.
     country: str | None = _opt(None, _check_region)
     targets: TargetSettings = _opt(TargetSettings)
 

@@ -88,11 +88,14 @@ def demo(ctx: typer.Context) -> None:
 
     emit(Message(""), "text")
     result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, state.now.date(), 15)
-    if not result.slots:  # after hours: show tomorrow's plan instead of an empty one
+    if not result.slots:  # after hours or a day off: the next working day's plan instead
         from datetime import timedelta
 
+        from collectctl.core.workdays import next_working_day
+
         tomorrow = state.now.date() + timedelta(days=1)
-        result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, tomorrow, 15)
+        following = next_working_day(state.settings, tomorrow) or tomorrow
+        result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, following, 15)
     emit(result, "table")
     first = result.calls[0].account_id if result.calls else "TW-500001"
     emit(Message("\n" + _("Try: collectctl --db {db} plan --collector {who} --explain {id}")

@@ -11,7 +11,7 @@ import calendar
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, 
 from collectctl.core.reasons import FACTOR_CODES, Reason
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
+from collectctl.core.workdays import collector_day_off
 from collectctl.core.zones import DEBTOR, WORKPLACE, located
 from collectctl.errors import UnknownAccount
 
@@ -251,7 +252,8 @@ WINDOW_NAMES = {GOLDEN: "golden", NORMAL: "normal", LUNCH: "lunch", CLOSED: "clo
 class PlannedCall:
     """One call of the plan. ``start``/``end`` are in the collector's zone; ``reasons`` are
     codes (``core.reasons``); ``callback_at`` is a pinned callback's time in the debtor's
-    zone."""
+    zone; ``outside_shift``: a callback at its own time, in none of the shift's slots
+    (after the shift, before it, in a break, or its slot taken by another callback)."""
 
     account_id: str
     start: datetime
@@ -266,6 +268,7 @@ class PlannedCall:
     days_past_due: int | None
     pinned: bool = False
     callback_at: datetime | None = None
+    outside_shift: bool = False
 
 
 @dataclass(frozen=True)
@@ -323,23 +326,77 @@ class Week:
     best_day: dict[str, date]
 
 
+def after(moment: datetime, delta: timedelta) -> datetime:
+    """The instant ``delta`` after ``moment``, in ``moment``'s zone. (``moment + delta``
+    adds to the wall clock: across a change of the clocks it is an hour off, or a time
+    that does not exist.)"""
+    return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
+
+
+def _instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of the wall time ``clock`` on ``day`` in ``zone``: the first of the
+    two when the clocks go back; one that does not exist (the clocks go forward) is moved
+    on by the gap, as ``dateutil.tz.resolve_imaginary`` does."""
+    return datetime.combine(day, clock, zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The collector's shift on a day as UTC instants, and the length of a slot."""
+
+    zone: ZoneInfo
+    start: datetime
+    end: datetime
+    breaks: tuple[tuple[datetime, datetime], ...]
+    step: timedelta
+
+    def slots(self) -> list[datetime]:
+        """Every slot's start (UTC), ``step`` apart from the shift's start, each ending by
+        its end and touching no break."""
+        out = []
+        moment = self.start
+        while moment + self.step <= self.end:
+            if not self._in_break(moment):
+                out.append(moment)
+            moment += self.step
+        return out
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in one of the shift's slots (not before the shift, after
+        it or in a break)."""
+        if not self.start <= moment < self.end:
+            return False
+        slot = self.start + (moment - self.start) // self.step * self.step
+        return slot + self.step <= self.end and not self._in_break(slot)
+
+    def _in_break(self, slot: datetime) -> bool:
+        return any(a < slot + self.step and slot < b for a, b in self.breaks)
+
+
+def shift_on(settings: Settings, day: date) -> Shift | None:
+    """The collector's shift on ``day`` (a date in the collector's zone); None on a day
+    off (``core.workdays``)."""
+    if collector_day_off(settings, day) is not None:
+        return None
+    zone = ZoneInfo(settings.timezone)
+    return Shift(zone, _instant(day, settings.shift.start, zone),
+                 _instant(day, settings.shift.end, zone),
+                 tuple((_instant(day, a, zone), _instant(day, b, zone))
+                       for a, b in settings.shift.breaks),
+                 timedelta(minutes=settings.call.handle_minutes))
+
+
 def day_slots(settings: Settings, day: date, now: datetime) -> list[datetime]:
     """Slot start times of the collector's shift on ``day`` (collector's zone), breaks left
-    out; on the current day only slots that have not started yet."""
-    zone = ZoneInfo(settings.timezone)
-    step = timedelta(minutes=settings.call.handle_minutes)
-    start = datetime.combine(day, settings.shift.start, zone)
-    end = datetime.combine(day, settings.shift.end, zone)
-    breaks = [(datetime.combine(day, a, zone), datetime.combine(day, b, zone))
-              for a, b in settings.shift.breaks]
-    slots = []
-    moment = start
-    while moment + step <= end:
-        in_break = any(a < moment + step and moment < b for a, b in breaks)
-        if not in_break and moment >= now:
-            slots.append(moment)
-        moment += step
-    return slots
+    out; on the current day only slots that have not started yet; none on a day off.
+
+    The slots are instants ``handle_minutes`` apart from the shift's start, so a day the
+    clocks change on has no slot twice and none at a time that does not exist."""
+    shift = shift_on(settings, day)
+    if shift is None:
+        return []
+    earliest = now.astimezone(UTC)
+    return [moment.astimezone(shift.zone) for moment in shift.slots() if moment >= earliest]
 
 
 def account_country(account: Account) -> str | None:
@@ -386,9 +443,9 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     # Accounts read from a store are located (``core.zones``); one made by hand is here.
     accounts = [a if a.timezones else located(a) for a in portfolio.accounts]
     book = outcome_book(settings)
+    off = collector_day_off(settings, day)
+    shift = shift_on(settings, day)
     slot_starts = day_slots(settings, day, now)
-    if limit is not None:
-        slot_starts = slot_starts[:max(limit, 0)]
     step = timedelta(minutes=settings.call.handle_minutes)
     retry = timedelta(minutes=settings.call.retry_minutes)
     states: dict[str, AccountState] = {}
@@ -407,7 +464,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     def local_slots(zone_name: str) -> list[tuple[datetime, datetime]]:
         if zone_name not in local_cache:
             zone = ZoneInfo(zone_name)
-            local_cache[zone_name] = [(s.astimezone(zone), (s + step).astimezone(zone))
+            local_cache[zone_name] = [(s.astimezone(zone), after(s, step).astimezone(zone))
                                       for s in slot_starts]
         return local_cache[zone_name]
 
@@ -468,7 +525,8 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)
         qualities[aid] = row
-        if not any(row):
+        pinned = _pinned_slot(state, slot_starts, shift, now)
+        if not any(row) and pinned != len(slot_starts):  # (a callback at its own time may be)
             if slot_starts and any(profiles[profile][0]) and state.last_attempt is not None:
                 here = ZoneInfo(settings.timezone)
                 excluded[aid] = Reason(r.RETRY_GAP, tried_at=state.last_attempt.astimezone(here),
@@ -477,15 +535,14 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             closed = R.closed_reason(pack, local_day)
             if closed is None and len(zones) > 1 and slot_starts:
                 closed = Reason(r.NO_COMMON_HOURS, zones=list(zones))
-            excluded[aid] = (closed or Reason(r.OUTSIDE_LEGAL_HOURS)
-                             ) if slot_starts else Reason(r.NO_SLOTS_LEFT)
+            excluded[aid] = (closed or Reason(r.OUTSIDE_LEGAL_HOURS)) if slot_starts else (
+                off or Reason(r.NO_SLOTS_LEFT))
             continue
-        pinned = _pinned_slot(state, slot_starts, step)
         dialled[aid] = _phone.number if _phone is not None else None
         weight = max(float(scores[aid].total), MIN_WEIGHT)
         candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
-    assignment = schedule(candidates, len(slot_starts))
+    assignment = schedule(candidates, len(slot_starts), limit)
     by_id = {a.account_id: a for a in accounts}
     planned = []
     for index, slot in sorted(assignment.items(), key=lambda item: item[1]):
@@ -495,27 +552,31 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         callback = (state.callback_at.astimezone(ZoneInfo(account.timezone))
                     if state.callback_at is not None else None)
         planned.append(PlannedCall(
-            account_id=aid, start=start, end=start + step, score=scores[aid].total,
+            account_id=aid, start=start, end=after(start, step), score=scores[aid].total,
             phone=dialled[aid], reasons=tuple(_reasons(state, scores[aid])),
             window=WINDOW_NAMES.get(qualities[aid][slot], "normal"), name=account.name,
             balance=state.balance, currency=account.currency,
             days_past_due=state.days_past_due,
             pinned=candidates[index].pinned is not None, callback_at=callback,
         ))
-    ranked = sorted(keys, key=lambda aid: (-scores[aid].total, aid))
+    planned.extend(_callbacks_at_their_time(candidates, keys, assignment, by_id, states,
+                                            scores, packs, settings, now, excluded))
+    planned.sort(key=lambda call: call.start.astimezone(UTC))
+    ranked = sorted((aid for aid in keys if aid not in excluded),
+                    key=lambda aid: (-scores[aid].total, aid))
     rank = {aid: n for n, aid in enumerate(ranked, start=1)}
-    chosen = {keys[i] for i in assignment}
+    chosen = {call.account_id for call in planned}
+    slots = _slots_used(len(slot_starts), limit, candidates, assignment)
     overflow = tuple(
-        Overflow(aid, scores[aid].total, Reason(r.OVERFLOW, slots=len(slot_starts),
-                                                rank=rank[aid]))
+        Overflow(aid, scores[aid].total, Reason(r.OVERFLOW, slots=slots, rank=rank[aid]))
         for aid in ranked if aid not in chosen
     )
     note = None
     if not accounts:
         note = Reason(r.NO_OPEN_ACCOUNTS, collector=collector)
     elif not slot_starts:
-        note = Reason(r.NO_SLOTS_ON_DAY, day=day)
-    return Plan(day, collector, tuple(planned), overflow, len(slot_starts), note, excluded,
+        note = off or Reason(r.NO_SLOTS_ON_DAY, day=day)
+    return Plan(day, collector, tuple(planned), overflow, slots, note, excluded,
                 scores, states, tuple(slot_starts), qualities, packs)
 
 
@@ -543,13 +604,74 @@ def _after_retry(row, floats, slot_starts, earliest: datetime):
     return ((R.CLOSED,) * cut + row[cut:], (0.0,) * cut + floats[cut:])
 
 
-def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int | None:
-    if state.callback_at is None or not slot_starts:
+def _pinned_slot(state: AccountState, slot_starts: list[datetime], shift: Shift | None,
+                 now: datetime) -> int | None:
+    """The slot a callback is pinned to: the first of ``slot_starts`` that ends after the
+    callback's time (so never more than one slot early; a callback already due takes the
+    next slot). ``len(slot_starts)`` (no slot: the call is planned at its own time) when the
+    time is still to come and falls outside the shift's slots. None: no callback, or a day
+    off."""
+    due = state.callback_at
+    if due is None or shift is None:
         return None
-    for index, start in enumerate(slot_starts):
-        if start + step > state.callback_at:
-            return index
-    return len(slot_starts) - 1
+    due = due.astimezone(UTC)
+    if due >= now.astimezone(UTC) and not shift.holds(due):
+        return len(slot_starts)
+    return next((index for index, start in enumerate(slot_starts)
+                 if start.astimezone(UTC) + shift.step > due), len(slot_starts))
+
+
+def _callbacks_at_their_time(candidates, keys, assignment, by_id, states, scores, packs,
+                             settings: Settings, now: datetime,
+                             excluded: dict[str, Reason]) -> list[PlannedCall]:
+    """Callbacks no slot took (their time is outside the shift's slots, or every open slot
+    from theirs on is taken or closed): planned at their own time, marked
+    ``outside_shift``, when that time is still to come and within the debtor's legal
+    hours; otherwise left out with ``callback_no_slot`` (in ``excluded``), never planned
+    earlier than their time."""
+    step = timedelta(minutes=settings.call.handle_minutes)
+    here = ZoneInfo(settings.timezone)
+    calls = []
+    for index, candidate in enumerate(candidates):
+        if candidate.pinned is None or index in assignment:
+            continue
+        aid = keys[index]
+        account, state = by_id[aid], states[aid]
+        zone = ZoneInfo(account.timezone)
+        due = state.callback_at
+        assert due is not None  # a pinned candidate is a callback
+        local = due.astimezone(zone)
+        pack = settings.rules.packs[packs[aid]]
+        quality = R.quality(local, after(local, step), account.work_start, settings.call,
+                            R.legal_hours(pack, local.date()))
+        # Legal in every zone the debtor may be in, under every pack that applies.
+        if R.closed_at(R.rules_for(settings.rules, account.countries), account.zones, due,
+                       after(due, step)) is not None:
+            quality = R.CLOSED
+        if due < now or quality <= R.CLOSED:
+            excluded[aid] = Reason(r.CALLBACK_NO_SLOT, at=local)
+            continue
+        phone, _problem = dial_phone(account, R.rules_for(settings.rules, account.countries))
+        start = due.astimezone(here)
+        calls.append(PlannedCall(
+            account_id=aid, start=start, end=after(start, step), score=scores[aid].total,
+            phone=phone.number if phone is not None else None,
+            reasons=tuple(_reasons(state, scores[aid])),
+            window=WINDOW_NAMES.get(quality, "normal"), name=account.name,
+            balance=state.balance, currency=account.currency,
+            days_past_due=state.days_past_due, pinned=True, callback_at=local,
+            outside_shift=True,
+        ))
+    return calls
+
+
+def _slots_used(slots: int, limit: int | None, candidates, assignment) -> int:
+    """The slots the plan fills from: all of them, or with ``limit`` that many for the
+    ordinary calls and the callbacks' own slots besides."""
+    if limit is None:
+        return slots
+    in_slots = sum(1 for index in assignment if candidates[index].pinned is not None)
+    return min(slots, max(limit, 0) + in_slots)
 
 
 def _reasons(state: AccountState, account_score: Score) -> list[str]:

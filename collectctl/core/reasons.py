@@ -56,12 +56,15 @@ OUTSIDE_LEGAL_HOURS = "outside_legal_hours"
 #: The candidate zones leave no minute of the shift legal in all of them.
 NO_COMMON_HOURS = "no_common_hours"  # zones
 NO_SLOTS_LEFT = "no_slots_left"
+CALLBACK_NO_SLOT = "callback_no_slot"  # at (the debtor's time)
 OVERFLOW = "overflow"  # slots, rank
 PLANNED = "planned"  # at, window
 
 # -- a plan's note -------------------------------------------------------------------------
 NO_OPEN_ACCOUNTS = "no_open_accounts"  # collector
 NO_SLOTS_ON_DAY = "no_slots_on_day"  # day
+#: Not the collector's working day (also why each account is not planned that day).
+DAY_OFF = "day_off"  # day, cause (weekday + weekday | public_holiday + country | extra_day_off)
 
 # -- why a row of a file, or a value typed, is refused (``RowError.reason``) --------------
 EMPTY = "empty"

@@ -42,23 +42,28 @@ def worth(candidates: Sequence[Candidate], assignment: dict[int, int]) -> float:
     return sum(candidates[c].weight * candidates[c].quality[s] for c, s in assignment.items())
 
 
-def schedule(candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
+def schedule(candidates: Sequence[Candidate], slots: int,
+             limit: int | None = None) -> dict[int, int]:
     """Assign candidates to slots for the greatest total worth.
 
-    Callbacks take their slot first (or the nearest free one after it, then before);
-    the rest is matched optimally. Returns ``{candidate index: slot index}``.
+    Callbacks (heaviest first) take their slot, or the first free open one (quality
+    above 0) after it, never one before it: a callback no such slot is left for is not
+    assigned. The rest is matched optimally, in the first ``limit`` slots the callbacks
+    left free when a limit is given. Returns ``{candidate index: slot index}``.
     """
     taken: dict[int, int] = {}
     owner: dict[int, int] = {}
     pinned = {i: c.pinned for i, c in enumerate(candidates) if c.pinned is not None}
     for i in sorted(pinned, key=lambda i: -candidates[i].weight):
-        want = min(max(pinned[i], 0), slots - 1)
-        for s in [*range(want, slots), *range(want - 1, -1, -1)]:
-            if s not in owner:
+        quality = candidates[i].quality
+        for s in range(max(pinned[i], 0), slots):
+            if s not in owner and quality[s] > 0:
                 owner[s], taken[i] = i, s
                 break
     free = [s for s in range(slots) if s not in owner]
-    rest = [i for i, c in enumerate(candidates) if i not in taken and c.weight > 0]
+    if limit is not None:
+        free = free[:max(limit, 0)]
+    rest = [i for i, c in enumerate(candidates) if i not in pinned and c.weight > 0]
     shortlist, values, matching = _solve(candidates, rest, free)
     for row, col in matching.items():
         if values[row][col] > 0:

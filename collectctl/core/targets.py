@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
+from collectctl.core import workdays
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS
+from collectctl.core.workdays import MON_TO_FRI
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -43,19 +45,13 @@ def period_range(period: str, day: date) -> tuple[date, date]:
 
 
 def working_days(first: date, last: date, country: str | None,
-                 extra_days_off: Iterable[date] = ()) -> list[date]:
-    """Days from ``first`` to ``last`` that are not weekends, public holidays of
-    ``country`` (the holidays package) or extra days off."""
-    from collectctl.core.rules import holiday_name
-
-    off = set(extra_days_off)
-    days = []
-    day = first
-    while day <= last:
-        if day.weekday() < 5 and day not in off and not holiday_name(country, day):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+                 extra_days_off: Iterable[date] = (),
+                 shift_days: Collection[str] = MON_TO_FRI) -> list[date]:
+    """The collector's working days from ``first`` to ``last``: weekdays of
+    ``shift_days`` that are not public holidays of ``country``, and the country's make-up
+    working days (the holidays package's working-day calendar), less the extra days off
+    (``core.workdays``)."""
+    return workdays.working_days(first, last, country, extra_days_off, shift_days)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
@@ -90,7 +86,8 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
 
 
 def daily_share(target: Target, day: date, country: str | None,
-                extra_days_off: Iterable[date] = ()) -> Decimal:
+                extra_days_off: Iterable[date] = (),
+                shift_days: Collection[str] = MON_TO_FRI) -> Decimal:
     """The part of a weekly or monthly target that falls on ``day`` (0 on days off).
 
     Rates are not divided: a rate target holds every day.
@@ -98,7 +95,7 @@ def daily_share(target: Target, day: date, country: str | None,
     if target.metric in RATE_METRICS or target.period == "day":
         return target.value
     first, last = period_range(target.period, target.start)
-    days = working_days(first, last, country, extra_days_off)
+    days = working_days(first, last, country, extra_days_off, shift_days)
     if day not in days:
         return Decimal(0)
     return split_exactly(target.value, {d.isoformat(): Decimal(1) for d in days},
@@ -156,7 +153,7 @@ def target_for(targets: list[Target], who: str | None, metric: str, first: date,
                 if metric in RATE_METRICS:
                     return t.value
                 total += daily_share(t, day, settings.holiday_country,
-                                     settings.targets.extra_days_off)
+                                     settings.targets.extra_days_off, settings.shift.days)
                 found = True
                 break
         day += timedelta(days=1)
@@ -165,16 +162,18 @@ def target_for(targets: list[Target], who: str | None, metric: str, first: date,
 
 def elapsed_share(first: date, last: date, now: datetime, settings: Settings) -> Decimal:
     """The share of the period's working time (working days x shift) already past."""
-    days = working_days(first, last, settings.holiday_country, settings.targets.extra_days_off)
+    days = working_days(first, last, settings.holiday_country, settings.targets.extra_days_off,
+                        settings.shift.days)
     if not days:
         return Decimal(1)
     today = now.date()
     done = Decimal(sum(1 for d in days if d < today))
     if today in days:
-        start = datetime.combine(today, settings.shift.start, now.tzinfo)
-        end = datetime.combine(today, settings.shift.end, now.tzinfo)
+        # As instants: on a day the clocks change, wall times are an hour off.
+        start = datetime.combine(today, settings.shift.start, now.tzinfo).astimezone(UTC)
+        end = datetime.combine(today, settings.shift.end, now.tzinfo).astimezone(UTC)
         span = (end - start).total_seconds()
         if span > 0:
-            part = min(max((now - start).total_seconds() / span, 0), 1)
+            part = min(max((now.astimezone(UTC) - start).total_seconds() / span, 0), 1)
             done += Decimal(str(round(part, 4)))
     return (done / len(days)).quantize(Decimal("0.0001"))

@@ -198,6 +198,17 @@ def _holiday(country: str, d: date) -> str:
     return holiday_name(country, d, current_language()) or plain_day(d)
 
 
+def _day_off(p) -> str:
+    """Why a day is not the collector's working day (``core.workdays``)."""
+    if p.get("cause") == "public_holiday":
+        return _("day off: public holiday ({name})").format(name=_holiday(p["country"], p["day"]))
+    if p.get("cause") == "extra_day_off":
+        return _("day off: {day} is one of targets.extra_days_off").format(
+            day=plain_day(p["day"]))
+    return _("day off: {weekday} is not one of shift.days").format(
+        weekday=_weekday_key(p.get("weekday", "")))
+
+
 _REASON_TEXT = {
     "account_closed": lambda p: _("closed"),
     "cease": lambda p: _("{hold} since {when}").format(hold=_("cease-contact"),
@@ -239,6 +250,8 @@ _REASON_TEXT = {
     "no_common_hours": lambda p: _("no minute of the shift is legal in every zone the "
                                    "debtor may be in ({zones})").format(
         zones=", ".join(p["zones"])),
+    "callback_no_slot": lambda p: _("callback at {time}: no open slot at or after it "
+                                    "today").format(time=_clock(p["at"])),
     "overflow": lambda p: _("overflow: {slots} slots, ranked {rank}").format(
         slots=p["slots"], rank=ordinal(p["rank"])),
     "planned": lambda p: _("planned at {time} ({window} window)").format(
@@ -246,6 +259,7 @@ _REASON_TEXT = {
     "no_open_accounts": lambda p: _("{who} has no open accounts").format(who=p["collector"]),
     "no_slots_on_day": lambda p: _("no slots left in the shift on {day}").format(
         day=plain_day(p["day"])),
+    "day_off": _day_off,
 }
 
 

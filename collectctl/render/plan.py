@@ -62,7 +62,15 @@ def call_json(call: PlannedCall, redact: bool) -> dict:
     }
     if call.callback_at is not None:
         data["callback_at"] = call.callback_at.isoformat()
+    data["outside_shift"] = call.outside_shift
     return data
+
+
+def call_why(call: PlannedCall) -> str:
+    """A planned call's "why" in words, marked when it is a callback at its own time
+    outside the shift's slots."""
+    words = display.plan_reasons(call.reasons, call.callback_at)
+    return _("outside the shift: {why}").format(why=words) if call.outside_shift else words
 
 
 def why_not_json(answer: WhyNot) -> dict:
@@ -119,7 +127,7 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
             "" if c.days_past_due is None else str(c.days_past_due),
             (mask_phone(c.phone) if redact else c.phone) or _("no phone"),
             display.window(c.window) + (" *" if c.pinned else ""),
-            display.plan_reasons(c.reasons, c.callback_at),
+            call_why(c),
         )
     console.print(table)
     summary = _("{n} calls in {slots} slots; {over} more in the overflow; {out} not callable "
@@ -411,33 +419,48 @@ def pack_line(name: str, pack) -> str:
     return "; ".join(parts) + (f"  [{pack.source}]" if pack.source else "")
 
 
+def _day_off(plan: Plan) -> Reason | None:
+    return plan.note if plan.note is not None and plan.note.code == "day_off" else None
+
+
 def week_json(week) -> dict:
     return {
         "collector": week.collector,
         "days": [{"date": p.date.isoformat(), "weekday": p.date.strftime("%a"),
                   "calls": len(p.calls), "overflow": len(p.overflow),
-                  "not_callable": len(p.excluded), "slots": p.slots} for p in week.plans],
+                  "not_callable": len(p.excluded), "slots": p.slots,
+                  "day_off": _day_off(p) is not None,
+                  "note": reason_json(p.note) if p.note else None} for p in week.plans],
         "best_day": {aid: day.isoformat() for aid, day in week.best_day.items()},
     }
 
 
-def week_text(data: dict) -> str:
+def week_text(week) -> str:
+    data = week_json(week)
+    days_off = {p.date.isoformat(): display.reason(off) for p in week.plans
+                if (off := _day_off(p)) is not None}
     lines = [_("{who}: the next seven days").format(who=data["collector"])]
     counts: dict[str, int] = {}
     for day in data["best_day"].values():
         counts[day] = counts.get(day, 0) + 1
-    rows = [[display.day(date.fromisoformat(d["date"])), f"{d['calls']}", f"{d['overflow']}",
-             f"{d['not_callable']}", f"{counts.get(d['date'], 0)}"] for d in data["days"]]
-    lines.extend(table_lines([_("day"), _("calls"), _("overflow"), _("not callable"),
-                              _("best day for")], rows, indent="  "))
+    rows = [[display.day(date.fromisoformat(d["date"])), "-", "-", "-", "-"]
+            if d["date"] in days_off
+            else [display.day(date.fromisoformat(d["date"])), f"{d['calls']}",
+                  f"{d['overflow']}", f"{d['not_callable']}", f"{counts.get(d['date'], 0)}"]
+            for d in data["days"]]
+    table = table_lines([_("day"), _("calls"), _("overflow"), _("not callable"),
+                         _("best day for")], rows, indent="  ")
+    lines.append(table[0])
+    # A day off says why after its row.
+    for line, d in zip(table[1:], data["days"], strict=True):
+        lines.append(f"{line}  {days_off[d['date']]}" if d["date"] in days_off else line)
     return "\n".join(lines)
 
 
 def next_header(call: PlannedCall, after) -> str:
     line = _("Next: {time} {id} ({window} window; {why})").format(
         time=call.start.strftime("%H:%M"), id=call.account_id,
-        window=display.window(call.window),
-        why=display.plan_reasons(call.reasons, call.callback_at) or "-")
+        window=display.window(call.window), why=call_why(call) or "-")
     if call.phone:
         line += "\n" + _("Dial {phone}").format(phone=call.phone)
     if after:
@@ -522,8 +545,7 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
         else:
             out.write(all_text(result.plans) + "\n")
     elif isinstance(result, app.Week):
-        data = week_json(result)
-        out.write(_dump(data) if as_json else week_text(data) + "\n")
+        out.write(_dump(week_json(result)) if as_json else week_text(result) + "\n")
     elif isinstance(result, app.WhyNot):
         out.write(_dump(why_not_json(result)) if as_json else why_not_text(result) + "\n")
     elif isinstance(result, app.Explanation):
@@ -552,9 +574,9 @@ def _mode_csv(result, out) -> None:
                  for p in result.plans]
     elif isinstance(result, app.Week):
         data = week_json(result)
-        rows = [["date", "calls", "overflow", "not_callable", "slots"]]
-        rows += [[d["date"], d["calls"], d["overflow"], d["not_callable"], d["slots"]]
-                 for d in data["days"]]
+        rows = [["date", "calls", "overflow", "not_callable", "slots", "day_off"]]
+        rows += [[d["date"], d["calls"], d["overflow"], d["not_callable"], d["slots"],
+                  d["day_off"]] for d in data["days"]]
     elif isinstance(result, app.WhyNot):
         rows = [["account_id", "planned", "reason", "text"],
                 [result.account_id, result.planned, result.reason.code,

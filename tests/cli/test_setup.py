@@ -83,10 +83,13 @@ def test_python_dash_m_works(isolated):
     assert out.returncode == 0 and "import" in out.stdout
 
 
-def test_demo_after_hours_shows_tomorrows_plan(isolated):
+def test_demo_after_hours_shows_the_next_working_days_plan(isolated):
+    # Friday evening: the weekend is not in shift.days, so Monday's plan.
     result = runner.invoke(app, ["--now", "2026-12-04T22:00+08:00", "demo"])
     assert result.exit_code == 0, result.output
-    assert "alice · Sat 2026-12-05" in result.stdout
+    assert "alice · Mon 2026-12-07" in result.stdout and "day off" not in result.stdout
+    result = runner.invoke(app, ["--now", "2026-12-03T22:00+08:00", "demo"])
+    assert "alice · Fri 2026-12-04" in result.stdout
 
 
 @pytest.mark.parametrize("value", ["", "relative/dir"])

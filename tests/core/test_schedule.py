@@ -98,12 +98,52 @@ def test_reaches_the_optimum_when_every_account_has_its_own_hours(instance):
 @settings(max_examples=100, deadline=None)
 @given(unstructured(), st.data())
 def test_callbacks_keep_their_slots(instance, data):
+    """A callback takes its slot, or the first open one after it; never one before it,
+    never a closed one (none at all when no open slot is left from its own on)."""
     candidates, slots = instance
     pinned = data.draw(st.integers(0, len(candidates) - 1))
     want = data.draw(st.integers(0, slots - 1))
     candidates = list(candidates)
-    candidates[pinned] = Candidate(candidates[pinned].weight, candidates[pinned].quality, want)
-    assert schedule(candidates, slots)[pinned] == want
+    quality = candidates[pinned].quality
+    candidates[pinned] = Candidate(candidates[pinned].weight, quality, want)
+    expected = next((s for s in range(want, slots) if quality[s] > 0), None)
+    assert check(candidates, slots).get(pinned) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(unstructured(), st.data())
+def test_several_callbacks_are_never_moved_earlier(instance, data):
+    candidates, slots = instance
+    pins = data.draw(st.lists(st.integers(0, slots), min_size=len(candidates),
+                              max_size=len(candidates)))
+    chosen = data.draw(st.sets(st.integers(0, len(candidates) - 1)))
+    candidates = [Candidate(c.weight, c.quality, pins[i] if i in chosen else None)
+                  for i, c in enumerate(candidates)]
+    assignment = check(candidates, slots)
+    assert all(s >= candidates[i].pinned for i, s in assignment.items() if i in chosen)
+
+
+def test_a_callback_past_the_last_slot_is_not_assigned():
+    candidates = [Candidate(1, (0.6, 0.6)), Candidate(9, (0.6, 0.6), pinned=2)]
+    assert schedule(candidates, 2) == {0: 0}
+
+
+def test_a_callback_whose_slot_is_taken_is_not_moved_earlier():
+    candidates = [Candidate(9, (0.6, 0.6), pinned=1), Candidate(1, (0.6, 0.6), pinned=1)]
+    assert schedule(candidates, 2) == {0: 1}
+
+
+def test_the_limit_counts_the_ordinary_calls_in_the_slots_callbacks_left_free():
+    ordinary = [Candidate(w, (0.6,) * 6) for w in (5, 4, 3, 2)]
+    callback = Candidate(1, (0.6,) * 6, pinned=4)
+    assignment = schedule([*ordinary, callback], 6, limit=2)
+    assert set(assignment) == {0, 1, 4} and assignment[4] == 4  # the two heaviest, 0 and 1
+    assert sorted(assignment.values()) == [0, 1, 4]
+    assert schedule([callback, *ordinary], 6, limit=2)[0] == 4
+    # A callback in the first slots: the two ordinary calls take the next free ones.
+    early = Candidate(1, (0.6,) * 6, pinned=0)
+    assert sorted(schedule([early, *ordinary], 6, limit=2).values()) == [0, 1, 2]
+    assert schedule(ordinary, 6, limit=0) == {}
 
 
 def test_equal_windows_plan_the_higher_scores():
