@@ -39,6 +39,11 @@ class Logged:
     phone_invalidated: bool = False
     valid_phones: tuple[str, ...] = ()
     balance: Decimal | None = None
+    #: The calling rules the call broke (reason codes, ``core.compliance``): it is recorded
+    #: all the same, and ``log`` warns on stderr.
+    breaches: tuple = ()
+    #: A callback asked for outside the collector's shift (shown at its own time).
+    callback_outside_shift: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,15 +109,62 @@ def log_call(
         owed = activity.balance(account, store.payments_of(account_id))
         entry = EntryInput(account, outcome, who, now, amount, day, at, phone, note)
         planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
+        check_callback(settings, account, planned.call)
+        before = store.calls_of(account_id)
         call, flipped = write_entry(store, planned, now)
         learner.record(store, settings, account, call)
         valid = tuple(p.number for p in require_account(store, account_id).phones if p.valid)
-        return account, owed, planned, call, flipped, valid
+        return account, owed, planned, call, flipped, valid, before
 
-    account, owed, planned, call, flipped, valid = store.atomically(work)
+    account, owed, planned, call, flipped, valid, before = store.atomically(work)
     if planned.payment:
         owed -= planned.payment.amount
-    return Logged(call, outcome, account, planned, flipped, valid, owed)
+    return Logged(call, outcome, account, planned, flipped, valid, owed,
+                  tuple(call_breaches(settings, account, before, call)),
+                  outside_shift(settings, call.callback_at))
+
+
+def call_breaches(settings: Settings, account: Account, before: list[Call], call: Call,
+                  requests=None) -> list:
+    """The calling rules ``call`` broke, given the account's log ``before`` it."""
+    from collectctl.core.compliance import breaches
+    from collectctl.core.rules import rules_for
+
+    return breaches(account, rules_for(settings.rules, account.countries), before, call,
+                    outcome_book(settings), requests)
+
+
+def check_callback(settings: Settings, account: Account, call: Call) -> None:
+    """Refuse a callback time at which no call may be made wherever the debtor may be
+    (an :class:`~collectctl.errors.EntryError` on ``at``, naming the zone and the rule)."""
+    if call.callback_at is None:
+        return
+    from datetime import timedelta
+
+    from collectctl.core import reasons as r
+    from collectctl.core.rules import closed_at, rules_for
+    from collectctl.errors import EntryError
+
+    step = timedelta(minutes=settings.call.handle_minutes)
+    where = closed_at(rules_for(settings.rules, account.countries), account.zones,
+                      call.callback_at, call.callback_at + step)
+    if where is not None:
+        zone, why = where
+        raise EntryError(r.CALLBACK_NOT_LEGAL, "at", zone=zone, rule=why.code,
+                         hours=why.detail.get("hours"))
+
+
+def outside_shift(settings: Settings, moment: datetime | None) -> bool:
+    """Whether ``moment`` falls outside the collector's shift (or in a break)."""
+    if moment is None:
+        return False
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(settings.timezone)).time()
+    shift = settings.shift
+    if not shift.start <= local < shift.end:
+        return True
+    return any(a <= local < b for a, b in shift.breaks)
 
 
 def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = None,

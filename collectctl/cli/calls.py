@@ -42,6 +42,10 @@ def log(
                       collector=collector, amount=amount, day=day, at=at, phone=phone,
                       note=note, allow_overpay=allow_overpay)
     emit(logged, "text")
+    from collectctl.render.text import logged_warnings
+
+    for line in logged_warnings(logged):
+        typer.echo(line, err=True)
 
 
 def undo(

@@ -101,6 +101,8 @@ NEEDS_TIME = "needs_time"  # outcome
 NOT_A_PHONE = "not_a_phone"
 NO_PHONE_TO_MARK = "no_phone_to_mark"
 NOT_ITS_PHONE = "not_its_phone"
+#: A callback asked for at a time no call is legal where the debtor may be.
+CALLBACK_NOT_LEGAL = "callback_not_legal"  # zone, rule (a reason code), hours
 
 #: The factors of the score and the reason code each one gives the plan's "why" column.
 FACTOR_CODES = {

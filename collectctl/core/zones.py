@@ -2,7 +2,8 @@
 
 The account list's zone column wins when it names a zone the debtor's phones agree with.
 Otherwise, and also when the phones contradict it, the candidates are the zones of every
-valid debtor phone (workplace and third-party numbers say where someone else is), after
+valid number of the debtor's own (their phones and their workplace's; a third party's
+number says where someone else is), after
 the CFPB's reading of Reg F (12 CFR 1006.6(b)(1)(i) commentary): when the location is
 ambiguous, a call must be convenient in *all* the places the consumer may be. The
 planner then calls only at minutes legal in every candidate zone.
@@ -145,8 +146,10 @@ def locate(listed_zone: str | None, listed_country: str | None, debtor_phones: I
 
 
 def debtor_phones(phones) -> list:
-    """The valid phones among ``phones`` that are the debtor's own (``debtor`` role)."""
-    return [p for p in phones if p.valid and p.role == DEBTOR]
+    """The valid phones among ``phones`` that are the debtor's own: their own numbers
+    (``debtor`` role) and their workplace's, which is where they are when called there.
+    A third party's number says where someone else is."""
+    return [p for p in phones if p.valid and p.role in (DEBTOR, WORKPLACE)]
 
 
 def located(account):

@@ -263,6 +263,22 @@ _REASON_TEXT = {
 }
 
 
+def breach(item) -> str:
+    """A calling rule a call broke, in words: the reason's, with the zone it broke it in
+    (``outside legal hours in America/New_York (22:30 there; legal 08:00-21:00)``)."""
+    p = item.detail
+    if item.code == "outside_legal_hours" and "zone" in p:
+        return _("outside legal hours in {zone} ({time} there; legal {hours})").format(
+            zone=p["zone"], time=_clock(p["local"]), hours=p.get("hours", "?"))
+    if "zone" in p and item.code in ("public_holiday", "blackout_day", "no_calls_on_weekday",
+                                     "no_weekend_calls"):
+        return _("{rule} in {zone}").format(rule=reason(item), zone=p["zone"])
+    if item.code == "debtor_avoid":
+        return _("in a window the debtor asked to avoid ({start}-{end})").format(
+            start=p["from"], end=p["to"])
+    return reason(item)
+
+
 def reason(item) -> str:
     """A :class:`~collectctl.core.reasons.Reason` in words, in the interface language (a
     code this table lacks, say a newer one, is shown as the code)."""
@@ -315,6 +331,10 @@ _PROBLEM_TEXT = {
     "not_a_phone": lambda p: _("not a phone number"),
     "no_phone_to_mark": lambda p: _("the account has no valid phone to mark; name one"),
     "not_its_phone": lambda p: _("not one of the account's phones"),
+    "callback_not_legal": lambda p: (
+        _("no call is legal then in {zone} (legal hours {hours})").format(
+            zone=p["zone"], hours=p["hours"]) if p.get("hours") else
+        _("no call is legal that day in {zone}").format(zone=p["zone"])),
 }
 
 

@@ -277,6 +277,18 @@ def _rebuilt_plain(result: Rebuilt) -> str:
         calls=result.calls, accounts=result.accounts, segments=result.segments)
 
 
+def logged_warnings(result: Logged) -> list[str]:
+    """The lines ``log`` writes to stderr: each calling rule the call broke (it is recorded
+    all the same), and a callback outside the shift."""
+    head = _("{id} (entry {n})").format(id=result.call.account_id, n=result.call.id)
+    lines = [_("warning: {head}: broke a calling rule: {rule}").format(
+        head=head, rule=display.breach(b)) for b in result.breaches]
+    if result.callback_outside_shift:
+        lines.append(_("warning: {head}: the callback is outside your shift; the plan shows "
+                       "it at its own time").format(head=head))
+    return lines
+
+
 @plain_text.register
 def logged_line(result: Logged) -> str:
     """The one line ``log`` answers with: what was recorded and what changed because of it."""

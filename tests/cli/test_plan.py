@@ -232,7 +232,8 @@ def test_ics_strips_control_characters(cli, make_csv):
 
 
 NEW_YORK_NIGHTS = ("timezone: America/New_York\n"
-                   "shift: {start: '00:00', end: '05:00', breaks: []}\n"
+                   "shift: {start: '00:00', end: '05:00', breaks: [],\n"
+                   "        days: [mon, tue, wed, thu, fri, sat, sun]}\n"
                    "call: {handle_minutes: 30}\n")
 
 
