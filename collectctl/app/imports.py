@@ -138,7 +138,26 @@ def _run_import(
 
     result = store.atomically(work)
     result.no_valid_phone.sort()
+    result.no_common_hours.sort()
     return result
+
+
+def _legal_checker(settings: Settings, today):
+    """A check, cached per zones and packs, that some minute of the collector's shift in
+    the week from ``today`` is legal wherever an account's debtor may be."""
+    from collectctl.app.plan import any_legal_minute
+    from collectctl.core.rules import rules_for
+
+    cache: dict[tuple, bool] = {}
+
+    def legal(account) -> bool:
+        key = (account.zones, account.countries)
+        if key not in cache:
+            cache[key] = any_legal_minute(settings, rules_for(settings.rules, account.countries),
+                                          account.zones, today)
+        return cache[key]
+
+    return legal
 
 
 def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
@@ -179,8 +198,10 @@ def import_accounts(
             listed=listed_groups(columns, options.assign_to),
         )
         parallel = path.stat().st_size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
-        return _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options,
+        sink = _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options,
                             parallel)
+        sink.legal = _legal_checker(settings, now.date())
+        return sink
 
     return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
 
@@ -221,6 +242,8 @@ class _AccountSink:
         self.pool: ProcessPoolExecutor | None = None
         self.parallel = parallel
         self.id_index = columns.columns["account_id"]
+        #: Whether some minute of the collector's shift is legal for an account.
+        self.legal = None
         # Everything besides the cells that decides what a row reads as.
         context = (PARSER_VERSION, sorted(columns.columns.items()), columns.phones,
                    sorted(ctx.listed),
@@ -343,6 +366,12 @@ class _AccountSink:
             store.set_raw_hashes(settled)
         result.inserted += len(new)
         result.updated += len(changed)
+        for listed in (*new, *changed):
+            written_account = listed[0]
+            if written_account.timezone_source in ("phone", "file+phone"):
+                result.timezone_from_phone += 1
+            if self.legal is not None and not self.legal(written_account):
+                result.no_common_hours.append(written_account.account_id)
         # Phones as they are now: asked again for the accounts this chunk wrote; the
         # others' were read with their fingerprints.
         written = {a.account_id for a, _h, _r in new} | {a.account_id for a, _h, _r in changed}

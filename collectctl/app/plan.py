@@ -9,7 +9,7 @@ hand them to the pure planner (``core.planning.plan_day``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -169,11 +169,18 @@ class NextCall:
 
 @dataclass(frozen=True)
 class RulesCheck:
-    """``rules check``: the rule packs in force and which country uses which."""
+    """``rules check``: the rule packs in force, which country uses which, and (with a
+    database) how many open accounts each pack applies to, and the accounts whose country
+    has no pack of its own (they get the default pack) or whose candidate zones leave no
+    minute of the shift legal."""
 
     default: str
     by_country: dict[str, str]
     packs: dict[str, RulePack]
+    accounts_by_pack: dict[str, int] | None = None
+    #: Country (or "" for none known) -> accounts with no pack of their own, ids (a few).
+    without_pack: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    no_common_hours: tuple[str, ...] = ()
 
 
 def explain(store: Store, settings: Settings, plan: Plan, account_id: str) -> Explanation:
@@ -193,6 +200,65 @@ def next_call(store: Store, settings: Settings, now: datetime, collector: str) -
     return NextCall(plan, brief)
 
 
-def rules_check(settings: Settings) -> RulesCheck:
+#: How many account ids ``rules check`` names for each warning.
+SHOWN_IDS = 5
+
+
+def rules_check(settings: Settings, store: Store | None = None,
+                today: date | None = None) -> RulesCheck:
+    """The rules in force; with ``store``, the open accounts counted by the packs that
+    apply to them (an account naming two countries counts under each)."""
     rules = settings.rules
-    return RulesCheck(rules.default, dict(sorted(rules.by_country.items())), dict(rules.packs))
+    check = RulesCheck(rules.default, dict(sorted(rules.by_country.items())),
+                       dict(rules.packs))
+    if store is None:
+        return check
+    from collectctl.core.rules import rules_for
+
+    counts: dict[str, int] = dict.fromkeys(rules.packs, 0)
+    without: dict[str, list[str]] = {}
+    unlegal: list[str] = []
+    for account in store.list_accounts(status="open"):
+        for name in rules_for(rules, account.countries).names:
+            counts[name] += 1
+        for country in account.countries or ("",):
+            if country not in rules.by_country:
+                without.setdefault(country, []).append(account.account_id)
+        if today is not None and not _any_legal_minute(settings, account, today):
+            unlegal.append(account.account_id)
+    return replace(check, accounts_by_pack=counts,
+                   without_pack={c: (len(ids), tuple(ids[:SHOWN_IDS]))
+                                 for c, ids in sorted(without.items())},
+                   no_common_hours=tuple(unlegal))
+
+
+def _any_legal_minute(settings: Settings, account, today: date) -> bool:
+    """Whether some slot of the collector's shift in the seven days from ``today`` is legal
+    wherever the debtor may be (computed once per zones-and-packs profile)."""
+    from collectctl.core.rules import rules_for
+
+    key = (account.zones, account.countries)
+    cache = _LEGAL_CACHE.setdefault((id(settings), today), {})
+    if key not in cache:
+        cache[key] = any_legal_minute(settings, rules_for(settings.rules, account.countries),
+                                      account.zones, today)
+    return cache[key]
+
+
+_LEGAL_CACHE: dict[tuple[int, date], dict] = {}
+
+
+def any_legal_minute(settings: Settings, account_rules, zones: tuple[str, ...],
+                     today: date) -> bool:
+    from zoneinfo import ZoneInfo
+
+    from collectctl.core.rules import legal_spans
+
+    here = ZoneInfo(settings.timezone)
+    for n in range(7):
+        day = today + timedelta(days=n)
+        start = datetime.combine(day, settings.shift.start, here)
+        end = datetime.combine(day, settings.shift.end, here)
+        if legal_spans(account_rules, zones, start, end):
+            return True
+    return False

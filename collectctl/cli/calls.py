@@ -167,7 +167,9 @@ def contact_add(
     phone: str = typer.Argument(..., metavar="PHONE", help=_(
         "The number as you heard it: 0919 000 002, (02) 2345-6789, +886919000002.")),
     label: str = typer.Option("other", "--label", help=_(
-        "mobile, home, work, relative or other.")),
+        "Whose number: the debtor's (mobile, home, phone), their workplace's (work), or a "
+        "third party's, which the plan never dials (relative, reference, emergency, "
+        "other: the default).")),
     name: str = typer.Option(None, "--name", help=_("Whose number (a relative, the office).")),
 ) -> None:
     """Add a number gathered on a call (0919 000 002 and +886919000002 are one number)."""

@@ -92,6 +92,12 @@ class AppContext:
                 after_upgrade(self._store, self.settings)
         return self._store
 
+    def db_exists(self) -> bool:
+        """Whether the database is there to read (a server always is; a file may not be
+        yet): a command that only reads does not create one."""
+        target = self.db_target()
+        return "://" in target or Path(target).exists()
+
     def open_store(self) -> None:
         """Create (and migrate) the database now."""
         _ = self.store

@@ -125,11 +125,15 @@ def rules_check(
     ctx: typer.Context,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
-    """Validate the config and print the rule packs as the planner will apply them."""
+    """Validate the config and print the rule packs as the planner will apply them: which
+    country uses which pack, how many open accounts each applies to, and the accounts
+    that fall to the default pack or have no legal minute in your shift."""
     from collectctl.app.plan import rules_check as check
     from collectctl.render import emit
 
-    emit(check(app_context(ctx).settings), fmt.value)
+    state = app_context(ctx)
+    store = state.store if state.db_exists() else None
+    emit(check(state.settings, store, state.now.date()), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,8 @@ class PhoneView:
     label: str
     valid: bool
     extension: str | None = None
+    #: ``debtor``, ``workplace`` or ``third_party`` (never dialled by the plan).
+    role: str = "debtor"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class AccountView:
     risk: str | None
     status: str
     notes: str | None
+    #: The zones the debtor may be in (``timezone`` is the first) and where they came from.
+    timezones: tuple[str, ...] = ()
+    timezone_source: str = "default"
 
 
 #: The account fields an account list may carry, grouped by what one column (or pair) sets.
@@ -66,9 +71,12 @@ def merge_listed(existing: Account, listed: Account, groups: frozenset[str]) -> 
     appended (known numbers keep their valid/invalid mark); the account is open again.
     """
     changes = {name: getattr(listed, name) for g in groups for name in LISTED_FIELDS[g]}
+    from collectctl.core.zones import located
+
     known = {p.number for p in existing.phones}
     phones = existing.phones + tuple(p for p in listed.phones if p.number not in known)
-    return replace(existing, **changes, phones=phones, status="open")
+    return located(replace(existing, **changes, phones=phones, status="open",
+                           timezone=listed.timezone))
 
 
 def same_listing(a: Account, b: Account) -> bool:
@@ -84,7 +92,8 @@ def account_view(account: Account, today: date) -> AccountView:
         currency=account.currency,
         days_past_due=days_past_due_on(account, today),
         due_date=account.due_date,
-        phones=tuple(PhoneView(p.number, p.label, p.valid, p.extension) for p in account.phones),
+        phones=tuple(PhoneView(p.number, p.label, p.valid, p.extension, p.role)
+                     for p in account.phones),
         work_start=account.work_start.strftime("%H:%M") if account.work_start else None,
         paydays=tuple("last" if d == LAST_DAY else d for d in account.paydays),
         timezone=account.timezone,
@@ -92,14 +101,21 @@ def account_view(account: Account, today: date) -> AccountView:
         risk=account.risk,
         status=account.status,
         notes=account.notes,
+        timezones=account.zones,
+        timezone_source=account.timezone_source,
     )
 
 
 def best_phone(view: AccountView) -> PhoneView | None:
-    """The first valid phone in the account's order, if any."""
-    return next((p for p in view.phones if p.valid), None)
+    """The phone the plan would dial: the first valid number of the debtor's own, else the
+    first valid workplace number; never a third party's."""
+    return (next((p for p in view.phones if p.valid and p.role == "debtor"), None)
+            or next((p for p in view.phones if p.valid and p.role == "workplace"), None))
 
 
 def best_phone_number(account: Account) -> str | None:
-    """The number to dial: the first valid phone in the account's order."""
-    return next((p.number for p in account.phones if p.valid), None)
+    """The number to dial: the first valid number of the debtor's own, else the first valid
+    workplace number (the plan also asks the rules: ``core.planning.dial_phone``)."""
+    own = [p for p in account.phones if p.valid and p.role != "third_party"]
+    own.sort(key=lambda p: p.role != "debtor")
+    return own[0].number if own else None

@@ -148,6 +148,10 @@ class ImportResult:
     closed: int = 0
     rejected: list[RowError] = field(default_factory=list)
     no_valid_phone: list[str] = field(default_factory=list)
+    #: Accounts written whose zones came from their phones (no zone column, or none).
+    timezone_from_phone: int = 0
+    #: Accounts written whose candidate zones leave no legal minute in the shift this week.
+    no_common_hours: list[str] = field(default_factory=list)
     batch: int | None = None
     dry_run: bool = False
     strict_aborted: bool = False

@@ -214,3 +214,21 @@ def closed_at(account_rules: AccountRules, zones: tuple[str, ...], start: dateti
                 return zone_name, Reason(r.OUTSIDE_LEGAL_HOURS, zone=zone_name, local=local,
                                          hours=f"{hours[0]:%H:%M}-{hours[1]:%H:%M}")
     return None
+
+
+def legal_spans(account_rules: AccountRules, zones: tuple[str, ...], start: datetime,
+                end: datetime, step: timedelta = timedelta(minutes=15)
+                ) -> list[tuple[datetime, datetime]]:
+    """The spans from ``start`` to ``end`` (aware instants, in steps of ``step``) legal in
+    every zone of ``zones`` under every pack: what remains of the day for a debtor who may
+    be in any of them."""
+    spans: list[tuple[datetime, datetime]] = []
+    moment = start
+    while moment + step <= end:
+        if closed_at(account_rules, zones, moment, moment + step) is None:
+            if spans and spans[-1][1] == moment:
+                spans[-1] = (spans[-1][0], moment + step)
+            else:
+                spans.append((moment, moment + step))
+        moment += step
+    return spans

@@ -31,7 +31,8 @@ _WHOLE = {"TWD", "JPY", "KRW"}
 WINDOW_LABELS = {"golden": N_("golden"), "normal": N_("normal"), "lunch": N_("lunch"),
                  "closed": N_("closed hours")}
 PHONE_LABELS = {"mobile": N_("mobile"), "home": N_("home"), "work": N_("work"),
-                "phone": N_("phone"), "relative": N_("relative"), "other": N_("other")}
+                "phone": N_("phone"), "relative": N_("relative"), "reference": N_("reference"),
+                "emergency": N_("emergency contact"), "other": N_("other")}
 METRIC_LABELS = {
     "calls": N_("calls"), "contacts": N_("contacts"),
     "right_party_contacts": N_("right-party contacts"), "promises": N_("promises"),
@@ -261,6 +262,13 @@ _REASON_TEXT = {
         day=plain_day(p["day"])),
     "day_off": _day_off,
 }
+
+
+def zone_source(source: str) -> str:
+    """Where an account's candidate zones came from, in words."""
+    return {"file": _("from the list"), "phone": _("from its phones"),
+            "file+phone": _("from the list and its phones, which disagree"),
+            "default": _("the config's zone: nothing else known")}.get(source, source)
 
 
 def breach(item) -> str:

@@ -105,6 +105,8 @@ def _importresult(result: ImportResult) -> Any:
         "unchanged": result.unchanged,
         "rejected": [_reject(r) for r in result.rejected],
         "no_valid_phone": result.no_valid_phone,
+        "timezone_from_phone": result.timezone_from_phone,
+        "no_common_hours": result.no_common_hours,
         "encoding": result.encoding,
         "batch": result.batch,
         "closed": result.closed,

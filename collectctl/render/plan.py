@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
-from collectctl.i18n import _
+from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.width import pad, table_lines
 
@@ -347,11 +347,32 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
             "lunch": [t.strftime("%H:%M") for t in settings.call.lunch],
             "legal_hours": [t.strftime("%H:%M") for t in hours] if hours else None,
             "rule_pack": pack_name,
+            "rule_packs": list(R.rules_for(settings.rules, account.countries).names),
+            "timezones": list(account.zones),
+            "timezone_source": account.timezone_source,
+            "legal_window": _legal_window(plan, account, settings),
             "debtor_local": planned.start.astimezone(zone).isoformat() if planned else None,
             "why": {**reason_json(why), "text": english(why)},
         },
         "contact": curve_json(curve),
     }
+
+
+def _legal_window(plan: Plan, account, settings) -> list[list[str]]:
+    """The spans of the plan's day (the collector's, midnight to midnight) legal in every
+    zone the debtor may be in, under every pack that applies: [from, to] in the
+    collector's time (ISO)."""
+    from zoneinfo import ZoneInfo
+
+    here = ZoneInfo(settings.timezone)
+    start = datetime.combine(plan.date, time(0, 0), here)
+    end = datetime.combine(plan.date + timedelta(days=1), time(0, 0), here)
+    from collectctl.core import rules as R
+
+    spans = R.legal_spans(R.rules_for(settings.rules, account.countries), account.zones,
+                          start, end)
+    return [[a.astimezone(here).isoformat(), b.astimezone(here).isoformat()]
+            for a, b in spans]
 
 
 def explain_why(explanation) -> str:
@@ -385,6 +406,12 @@ def explain_text(data: dict, why: str) -> str:
                                                w["local_date"])), zone=w["timezone"],
                                            pack=w["rule_pack"], legal=legal, golden=golden,
                                            lunch="-".join(w["lunch"])))
+    window = ", ".join(f"{a[11:16]}-{b[11:16] if b[11:16] != '00:00' else '24:00'}"
+                       for a, b in w["legal_window"]) or _("none")
+    lines.append(_("  may be in {zones} ({source}); legal in all of them, rules {packs}: "
+                   "{window} your time").format(
+        zones=", ".join(w["timezones"]), source=display.zone_source(w["timezone_source"]),
+        packs="+".join(w["rule_packs"]), window=window))
     lines.extend(curve_text(data.get("contact")))
     return "\n".join(lines)
 
@@ -400,6 +427,10 @@ def pack_line(name: str, pack) -> str:
         caps.append(_("{n} calls/7 days").format(n=pack.max_attempts_per_7_days))
     if pack.max_contacts_per_7_days is not None:
         caps.append(_("{n} contacts/7 days").format(n=pack.max_contacts_per_7_days))
+    if pack.max_contacts_per_month is not None:
+        caps.append(_("{n} contacts/month").format(n=pack.max_contacts_per_month)
+                    + (_(" (unverified)") if "max_contacts_per_month" in pack.unverified
+                       else ""))
     if pack.hold_days_after_conversation:
         caps.append(_("{n}-day hold after a conversation").format(
             n=pack.hold_days_after_conversation))
@@ -414,6 +445,8 @@ def pack_line(name: str, pack) -> str:
     parts.append(", ".join(caps) or _("no caps"))
     if not pack.voicemail_counts:
         parts.append(_("voicemails not counted"))
+    if pack.workplace_calls != "allowed":
+        parts.append(_("no workplace calls"))
     if not pack.verified:
         parts.append(_("UNVERIFIED"))
     return "; ".join(parts) + (f"  [{pack.source}]" if pack.source else "")
@@ -485,20 +518,60 @@ def rules_json(check) -> dict:
             "max_attempts_per_day": pack.max_attempts_per_day,
             "max_attempts_per_7_days": pack.max_attempts_per_7_days,
             "max_contacts_per_7_days": pack.max_contacts_per_7_days,
+            "max_contacts_per_month": pack.max_contacts_per_month,
             "hold_days_after_conversation": pack.hold_days_after_conversation,
             "voicemail_counts": pack.voicemail_counts,
+            "workplace_calls": pack.workplace_calls,
             "verified": pack.verified,
+            "unverified": list(pack.unverified),
             "source": pack.source,
         } for name, pack in check.packs.items()},
+        "accounts_by_pack": check.accounts_by_pack,
+        "without_pack": {country: {"accounts": n, "examples": list(ids)}
+                         for country, (n, ids) in check.without_pack.items()},
+        "no_common_hours": list(check.no_common_hours),
     }
 
 
 def rules_text(check) -> str:
+    counts = check.accounts_by_pack
     lines = [_("default pack: {name}").format(name=check.default)]
     if check.by_country:
         lines.append(_("by country: {pairs}").format(
             pairs=", ".join(f"{c}→{p}" for c, p in check.by_country.items())))
-    lines.extend(pack_line(name, pack) for name, pack in check.packs.items())
+    else:
+        lines.append(_("by country: none (every account gets the default pack)"))
+    for name, pack in check.packs.items():
+        line = pack_line(name, pack)
+        if counts is not None:
+            line += "  " + ngettext("({n} open account)", "({n} open accounts)",
+                                    counts.get(name, 0)).format(n=counts.get(name, 0))
+        lines.append(line)
+    for country, (n, ids) in check.without_pack.items():
+        shown = ", ".join(ids) + (", ..." if n > len(ids) else "")
+        if country:
+            lines.append(ngettext(
+                "warning: {n} open account in {country}, which has no pack in "
+                "rules.by_country: the {pack} pack applies ({ids})",
+                "warning: {n} open accounts in {country}, which has no pack in "
+                "rules.by_country: the {pack} pack applies ({ids})", n).format(
+                n=n, country=country, pack=check.default, ids=shown))
+        else:
+            lines.append(ngettext(
+                "warning: {n} open account with no country known (no valid phone, no "
+                "country column): the {pack} pack applies ({ids})",
+                "warning: {n} open accounts with no country known (no valid phone, no "
+                "country column): the {pack} pack applies ({ids})", n).format(
+                n=n, pack=check.default, ids=shown))
+    if check.no_common_hours:
+        ids = check.no_common_hours
+        lines.append(ngettext(
+            "warning: {n} open account has no minute of your shift in the next 7 days that "
+            "is legal in every zone the debtor may be in ({ids})",
+            "warning: {n} open accounts have no minute of your shift in the next 7 days "
+            "that are legal in every zone the debtor may be in ({ids})", len(ids)).format(
+            n=len(ids), ids=", ".join(ids[:5])
+                                         + (", ..." if len(ids) > 5 else "")))
     return "\n".join(lines)
 
 

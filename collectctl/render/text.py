@@ -82,6 +82,9 @@ def _phone_text(p) -> str:
 
 
 def _labelled(p) -> str:
+    if getattr(p, "role", "debtor") == "third_party":
+        return _("({label}; a third party's: never dialled by the plan)").format(
+            label=display.phone_label(p.label))
     return _("({label})").format(label=display.phone_label(p.label))
 
 
@@ -128,7 +131,9 @@ def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
         (_("Due date"), display.plain_day(a.due_date) if a.due_date else "-"),
         (_("Work starts"), a.work_start or "-"),
         (_("Paydays"), paydays or "-"),
-        (_("Time zone"), a.timezone),
+        (_("Time zone"), _("{zones} ({source})").format(
+            zones=", ".join(a.timezones or (a.timezone,)),
+            source=display.zone_source(a.timezone_source))),
         (_("Collector"), a.assigned_to or "-"),
         (_("Risk"), a.risk or "-"),
         (_("Status"), display.status(a.status)),
@@ -358,6 +363,16 @@ def _importresult(result: ImportResult) -> str:
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
             ids=", ".join(result.no_valid_phone)))
+    if result.timezone_from_phone:
+        say(ngettext("{n} account's time zone comes from its phone (the list names none, or "
+                     "one its phone contradicts).",
+                     "{n} accounts' time zones come from their phones (the list names none, "
+                     "or one their phones contradict).", result.timezone_from_phone).format(
+            n=result.timezone_from_phone))
+    if result.no_common_hours:
+        say(_("No legal minute in your shift this week in every zone the debtor may be in "
+              "(see 'collectctl plan --explain ID'): {ids}").format(
+            ids=", ".join(result.no_common_hours)))
     if result.strict_aborted:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:

@@ -107,7 +107,7 @@ def test_whole_dossier_output(loaded):
         "Due date       2026-11-24\n"
         "Work starts    -\n"
         "Paydays        -\n"
-        "Time zone      Asia/Taipei\n"
+        "Time zone      Asia/Taipei (from its phones)\n"
         "Collector      alice\n"
         "Risk           -\n"
         "Status         open\n"

@@ -35,8 +35,10 @@ def test_imports_a_clean_file(cli, make_csv, db):
     assert account["amount_due"] == "12345.67"
     assert account["currency"] == "TWD"
     assert account["phones"] == [
-        {"number": "+886912345678", "label": "mobile", "valid": True, "extension": None},
-        {"number": "+886223456789", "label": "home", "valid": True, "extension": None},
+        {"number": "+886912345678", "label": "mobile", "valid": True, "extension": None,
+         "role": "debtor"},
+        {"number": "+886223456789", "label": "home", "valid": True, "extension": None,
+         "role": "debtor"},
     ]
     assert account["paydays"] == [5, 20] and account["work_start"] == "08:30"
     assert account["timezone"] == "Asia/Taipei" and account["assigned_to"] == "alice"
@@ -210,7 +212,7 @@ def test_invalid_phone_is_kept_flagged_and_listed_for_skip_tracing(cli, make_csv
     assert summary["no_valid_phone"] == ["S-1"]
     _, s1 = cli.json("show", "S-1")
     assert s1["phones"] == [{"number": "12345", "label": "mobile", "valid": False,
-                             "extension": None}]
+                             "extension": None, "role": "debtor"}]
     _, s2 = cli.json("show", "S-2")
     assert s2["phones"][0]["number"] == "+886223456789"
     assert s2["phones"][0]["extension"] == "123"
