@@ -26,6 +26,7 @@ from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
+from collectctl.core.requests import Requests, avoided, window_detail
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
 from collectctl.errors import UnknownAccount
@@ -275,6 +276,8 @@ class Plan:
     slot_starts: tuple[datetime, ...] = ()
     qualities: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
     packs: dict[str, str] = field(default_factory=dict)
+    #: The debtor's own requests, by account id (those that have any).
+    requests: Mapping[str, Requests] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,9 @@ class Portfolio:
     calls: Mapping[str, list[Call]]
     promises: Mapping[str, list[Promise]]
     payments: Mapping[str, list[Payment]]
+    #: The debtor's own requests (core.requests), by account id; accounts without any
+    #: may be left out.
+    requests: Mapping[str, Requests] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -414,7 +420,13 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         if state.last_attempt is not None and state.callback_at is None:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)
+        avoid = _after_avoid(row, floats, local_cache[account.timezone],
+                             portfolio.requests.get(aid))
+        row, floats = avoid.row, avoid.floats
         qualities[aid] = row
+        if avoid.reason is not None:
+            excluded[aid] = avoid.reason
+            continue
         if not any(row):
             if slot_starts and any(profiles[profile][0]) and state.last_attempt is not None:
                 here = ZoneInfo(settings.timezone)
@@ -426,6 +438,8 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
                              ) if slot_starts else Reason(r.NO_SLOTS_LEFT)
             continue
         pinned = _pinned_slot(state, slot_starts, step)
+        if pinned in avoid.shut:  # a callback inside the debtor's window: the next open slot
+            pinned = _next_open(row, pinned)
         weight = max(float(scores[aid].total), MIN_WEIGHT)
         candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
@@ -460,16 +474,23 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     elif not slot_starts:
         note = Reason(r.NO_SLOTS_ON_DAY, day=day)
     return Plan(day, collector, tuple(planned), overflow, len(slot_starts), note, excluded,
-                scores, states, tuple(slot_starts), qualities, packs)
+                scores, states, tuple(slot_starts), qualities, packs,
+                requests=portfolio.requests)
 
 
 def may_call_now(plan: Plan, settings: Settings, account_id: str, now: datetime) -> bool:
     """Whether a planned call may be made at ``now`` rather than at its slot (work mode
     runs ahead of the plan): within the debtor's legal hours for a whole call, not before
-    the retry gap is over, and a callback not more than one slot before its time."""
+    the retry gap is over, a callback not more than one slot before its time, and never
+    in a window the debtor asked not to be called in."""
     state = plan.states[account_id]
     account = state.account
     step = timedelta(minutes=settings.call.handle_minutes)
+    requests = plan.requests.get(account_id)
+    if requests is not None:
+        zone = ZoneInfo(account.timezone)
+        if avoided(requests, now.astimezone(zone), (now + step).astimezone(zone)):
+            return False
     if state.callback_at is not None:
         return state.callback_at <= now + step
     if (state.last_attempt is not None
@@ -488,6 +509,44 @@ def _after_retry(row, floats, slot_starts, earliest: datetime):
     if not cut:
         return row, floats
     return ((R.CLOSED,) * cut + row[cut:], (0.0,) * cut + floats[cut:])
+
+
+class _Avoided(NamedTuple):
+    """A quality row after the debtor's own windows (:func:`_after_avoid`)."""
+
+    row: tuple[Decimal, ...]
+    floats: tuple[float, ...]
+    #: The slots inside one of the windows.
+    shut: frozenset[int] = frozenset()
+    #: ``debtor_avoid`` when the windows closed the last slots that were open.
+    reason: Reason | None = None
+
+
+def _after_avoid(row, floats, local_slots, requests: Requests | None) -> _Avoided:
+    """The quality row with the slots the debtor asked not to be called in closed
+    (``local_slots``: each slot's start and end in the debtor's zone)."""
+    if requests is None or not requests.avoid:
+        return _Avoided(row, floats)
+    windows = {index: window for index, (local, local_end) in enumerate(local_slots)
+               if (window := avoided(requests, local, local_end)) is not None}
+    if not windows:
+        return _Avoided(row, floats)
+    closed = tuple(R.CLOSED if i in windows else q for i, q in enumerate(row))
+    reason = None
+    if not any(closed) and any(row):
+        # Name the window that closed the most of the slots that were open.
+        counts: dict = {}
+        for index, window in windows.items():
+            if row[index]:
+                counts[window] = counts.get(window, 0) + 1
+        reason = Reason(r.DEBTOR_AVOID, window_detail(max(counts, key=counts.__getitem__)))
+    return _Avoided(closed, tuple(0.0 if i in windows else f for i, f in enumerate(floats)),
+                    frozenset(windows), reason)
+
+
+def _next_open(row, index: int) -> int | None:
+    """The first open slot from ``index`` on, or None."""
+    return next((i for i in range(index, len(row)) if row[i]), None)
 
 
 def _pinned_slot(state: AccountState, slot_starts: list[datetime], step) -> int | None:
