@@ -45,8 +45,9 @@ def worth(candidates: Sequence[Candidate], assignment: dict[int, int]) -> float:
 def schedule(candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
     """Assign candidates to slots for the greatest total worth.
 
-    Callbacks take their slot first (or the nearest free one after it, then before);
-    the rest is matched optimally. Returns ``{candidate index: slot index}``.
+    Callbacks take their slot first (or, when a heavier callback has it, the nearest free
+    open one after it, then before: a displaced call never goes to a closed slot); the
+    rest is matched optimally. Returns ``{candidate index: slot index}``.
     """
     taken: dict[int, int] = {}
     owner: dict[int, int] = {}
@@ -54,7 +55,7 @@ def schedule(candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
     for i in sorted(pinned, key=lambda i: -candidates[i].weight):
         want = min(max(pinned[i], 0), slots - 1)
         for s in [*range(want, slots), *range(want - 1, -1, -1)]:
-            if s not in owner:
+            if s not in owner and (s == want or candidates[i].quality[s] > 0):
                 owner[s], taken[i] = i, s
                 break
     free = [s for s in range(slots) if s not in owner]
