@@ -1,5 +1,6 @@
 """Commands a collector runs all day: ``log``, ``undo``, ``pay``, ``promises``, ``contact``,
-``skip``, ``account`` (--resume, the debtor's requests). Heavy modules are imported inside the commands."""
+``skip``, ``account`` (--resume, the debtor's requests). Heavy modules are imported inside
+the commands."""
 
 from __future__ import annotations
 
