@@ -26,7 +26,7 @@ from collectctl.core.models import LAST_DAY, Account, Call, Payment, Promise
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
-from collectctl.core.requests import Requests, avoided, window_detail
+from collectctl.core.requests import Requests, avoided, avoided_slots, span_of, window_detail
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
 from collectctl.errors import UnknownAccount
@@ -373,6 +373,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     local_cache: dict[str, list[tuple[datetime, datetime]]] = {}
     profiles: dict[tuple, tuple[tuple[Decimal, ...], tuple[float, ...]]] = {}
     hours_cache: dict[tuple[str, date], tuple | None] = {}
+    avoid_cache: dict = {}
     candidates: list[Candidate] = []
     keys: list[str] = []
     for account in accounts:
@@ -421,7 +422,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)
         avoid = _after_avoid(row, floats, local_cache[account.timezone],
-                             portfolio.requests.get(aid))
+                             portfolio.requests.get(aid), avoid_cache)
         row, floats = avoid.row, avoid.floats
         qualities[aid] = row
         if avoid.reason is not None:
@@ -522,13 +523,20 @@ class _Avoided(NamedTuple):
     reason: Reason | None = None
 
 
-def _after_avoid(row, floats, local_slots, requests: Requests | None) -> _Avoided:
+def _after_avoid(row, floats, local_slots, requests: Requests | None,
+                 cache: dict) -> _Avoided:
     """The quality row with the slots the debtor asked not to be called in closed
-    (``local_slots``: each slot's start and end in the debtor's zone)."""
+    (``local_slots``: each slot's start and end in the debtor's zone, one list per zone;
+    ``cache``: the plan's, for what accounts of one zone with the same windows share)."""
     if requests is None or not requests.avoid:
         return _Avoided(row, floats)
-    windows = {index: window for index, (local, local_end) in enumerate(local_slots)
-               if (window := avoided(requests, local, local_end)) is not None}
+    zone = id(local_slots)  # one list per zone, alive as long as the plan is made
+    if zone not in cache:
+        cache[zone] = [span_of(start, end) for start, end in local_slots]
+    key = (zone, requests.avoid)
+    if key not in cache:
+        cache[key] = avoided_slots(requests, cache[zone])
+    windows = cache[key]
     if not windows:
         return _Avoided(row, floats)
     closed = tuple(R.CLOSED if i in windows else q for i, q in enumerate(row))

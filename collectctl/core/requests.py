@@ -16,7 +16,7 @@ Monday 02:00). ``00:00-24:00`` is the whole day.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,6 +43,13 @@ class Avoid:
     start: time
     end: time
     days: tuple[str, ...] = WEEKDAYS
+
+    def __post_init__(self) -> None:
+        # (opens, length) in seconds and the days as a set, for :func:`avoided`, which
+        # the plan asks about every slot of every account with a window.
+        begin = self.start.hour * 60 + self.start.minute
+        length = ((self.end.hour * 60 + self.end.minute - begin) % 1440) or 1440
+        object.__setattr__(self, "_span", (begin * 60, length * 60, frozenset(self.days)))
 
     @property
     def from_minute(self) -> int:
@@ -146,6 +153,39 @@ def fold_by_account(entries: Iterable[RequestEntry]) -> dict[str, Requests]:
     return {aid: requests for aid, requests in folded.items() if requests}
 
 
+def _wall_seconds(moment: datetime) -> float:
+    """Seconds from 0001-01-01 to ``moment``'s wall-clock time (its zone ignored)."""
+    return (moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60
+            + moment.second + moment.microsecond / 1_000_000)
+
+
+#: A call as :func:`_first_window` reads it: its weekday, and when it starts and ends in
+#: seconds from that day's midnight (wall clock).
+Span = tuple[int, float, float]
+
+
+def span_of(local_start: datetime, local_end: datetime) -> Span:
+    midnight = local_start.toordinal() * 86400
+    return (local_start.weekday(), _wall_seconds(local_start) - midnight,
+            _wall_seconds(local_end) - midnight)
+
+
+def _first_window(windows: tuple[Avoid, ...], span: Span) -> Avoid | None:
+    weekday, opens_at, closes_at = span
+    for window in windows:
+        begin, length, days = window._span  # type: ignore[attr-defined]
+        # The occurrences that open before the call ends, from the day before its start
+        # (a window that crosses midnight reaches into the next day).
+        day = -1
+        while day * 86400 + begin < closes_at:
+            if WEEKDAYS[(weekday + day) % 7] in days:
+                first = day * 86400 + begin
+                if opens_at < first + length and first < closes_at:
+                    return window
+            day += 1
+    return None
+
+
 def avoided(requests: Requests, local_start: datetime, local_end: datetime) -> Avoid | None:
     """The first of the debtor's windows that a call from ``local_start`` to ``local_end``
     (the debtor's local time) would overlap, or None. The moments are compared as wall
@@ -153,18 +193,20 @@ def avoided(requests: Requests, local_start: datetime, local_end: datetime) -> A
     it."""
     if not requests.avoid:
         return None
-    start, end = local_start.replace(tzinfo=None), local_end.replace(tzinfo=None)
-    # A window that crosses midnight reaches into the day after the one it opens on.
-    first, last = start.date() - _DAY, end.date()
-    for window in requests.avoid:
-        day = first
-        while day <= last:
-            if WEEKDAYS[day.weekday()] in window.days:
-                opens, closes = window.occurrence(day)
-                if start < closes and opens < end:
-                    return window
-            day += _DAY
-    return None
+    return _first_window(requests.avoid, span_of(local_start, local_end))
+
+
+def avoided_slots(requests: Requests, spans: Sequence[Span]) -> dict[int, Avoid]:
+    """``{index: window}`` for each of the calls ``spans`` (:func:`span_of`, the debtor's
+    local time) that overlaps one of the debtor's windows (the first it overlaps)."""
+    if not requests.avoid:
+        return {}
+    found = {}
+    for index, span in enumerate(spans):
+        window = _first_window(requests.avoid, span)
+        if window is not None:
+            found[index] = window
+    return found
 
 
 # -- what a collector types ----------------------------------------------------------------
