@@ -26,7 +26,7 @@ def check(language: str, name: str, text: str) -> None:
 
 def a_morning(cli, *account_files: Path):
     """The screens' data: the bundled example accounts, a morning's calls (a promise, no
-    answer, a payment, a talk) and alice's target for the month."""
+    answer, a payment, a talk), alice's target for the month and a debtor's requests."""
     for path in account_files:
         assert cli("import", "accounts", path).exit_code in (0, 1)
     for args in (["TW-500003", "ptp", "-a", "50000", "-d", "+7"],
@@ -36,5 +36,9 @@ def a_morning(cli, *account_files: Path):
         assert result.exit_code == 0, result.stderr
     result = cli("target", "set", "collected=500000", "calls=600", "--period", "month",
                  "--collector", "alice")
+    assert result.exit_code == 0, result.stderr
+    # The debtor of the file shown asked for no calls in the evening, nor at work.
+    result = cli("account", "TW-500003", "--avoid", "18:00-21:00", "--days", "mon-fri",
+                 "--no-workplace", "--collector", "alice")
     assert result.exit_code == 0, result.stderr
     return cli

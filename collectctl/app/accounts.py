@@ -12,6 +12,7 @@ from collectctl.core.accounts import AccountView
 from collectctl.core.activity import Hold
 from collectctl.core.models import Call, Payment
 from collectctl.core.promises import PromiseView
+from collectctl.core.requests import NO_REQUESTS, Requests, fold
 
 if TYPE_CHECKING:
     from collectctl.storage.protocol import Store
@@ -38,6 +39,7 @@ def account_file(store: Store, settings: Settings, today: date, account_id: str)
         payments=tuple(payments),
         hold=activity.hold_of(calls, outcome_book(settings)),
         zone=settings.timezone,
+        requests=fold(store.requests_of(account_id)),
     )
 
 
@@ -60,3 +62,5 @@ class Dossier:
     hold: Hold | None = None
     #: The collector's time zone, for showing when calls were made.
     zone: str = "UTC"
+    #: What the debtor asked: windows not to call in (their time), not at work.
+    requests: Requests = NO_REQUESTS

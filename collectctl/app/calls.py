@@ -111,17 +111,25 @@ def log_call(
         planned = plan_entry(entry, entry_rules(settings, allow_overpay), owed)
         check_callback(settings, account, planned.call)
         before = store.calls_of(account_id)
+        asked = store.requests_of(account_id)
         call, flipped = write_entry(store, planned, now)
         learner.record(store, settings, account, call)
         valid = tuple(p.number for p in require_account(store, account_id).phones if p.valid)
-        return account, owed, planned, call, flipped, valid, before
+        return account, owed, planned, call, flipped, valid, before, asked
 
-    account, owed, planned, call, flipped, valid, before = store.atomically(work)
+    account, owed, planned, call, flipped, valid, before, asked = store.atomically(work)
     if planned.payment:
         owed -= planned.payment.amount
     return Logged(call, outcome, account, planned, flipped, valid, owed,
-                  tuple(call_breaches(settings, account, before, call)),
+                  tuple(call_breaches(settings, account, before, call, in_force(asked, call))),
                   outside_shift(settings, call.callback_at))
+
+
+def in_force(entries, call: Call):
+    """The debtor's requests in force when ``call`` was made (its requests log up to it)."""
+    from collectctl.core.requests import fold
+
+    return fold(e for e in entries if e.set_at <= call.called_at)
 
 
 def call_breaches(settings: Settings, account: Account, before: list[Call], call: Call,

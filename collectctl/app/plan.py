@@ -60,7 +60,7 @@ def build_plan(store: Store, settings: Settings, now: datetime, collector: str, 
     in ``leave_out`` (set aside in work mode) are not planned. Contact quality is learned
     from the log unless ``learning.enabled`` is off; ``explore`` draws a share of the
     accounts' hours from what is known instead of taking the best estimate."""
-    portfolio = store.portfolio(collector)
+    portfolio = _portfolio(store, collector)
     if not portfolio.accounts:
         known = store.collectors()
         if collector not in known:
@@ -69,6 +69,19 @@ def build_plan(store: Store, settings: Settings, now: datetime, collector: str, 
     learned = _learned(store, settings, collector, day, explore, segments)
     made = plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
     return replace(made, made_at=now)
+
+
+def _portfolio(store: Store, collector: str):
+    """The collector's portfolio with the debtors' own requests, read in one snapshot (the
+    requests of all the accounts in one query)."""
+    from dataclasses import replace
+
+    from collectctl.core.requests import fold_by_account
+
+    with store.snapshot():
+        portfolio = store.portfolio(collector)
+        entries = store.requests_for(collector)
+    return replace(portfolio, requests=fold_by_account(entries)) if entries else portfolio
 
 
 def contact_curve(store: Store, settings: Settings, plan: Plan, account_id: str) -> ContactCurve:
@@ -111,7 +124,7 @@ def _plans_for(target: str, settings: Settings, now: datetime, day: date,
 
 def _lean(plan: Plan) -> Plan:
     """The plan without the per-account working data (states, scores), to send it back."""
-    return replace(plan, scores={}, states={}, qualities={}, packs={})
+    return replace(plan, scores={}, states={}, qualities={}, packs={}, requests={})
 
 
 def build_all(target: str, collectors: list[str], settings: Settings, now: datetime,

@@ -1,5 +1,6 @@
 """Commands a collector runs all day: ``log``, ``undo``, ``pay``, ``promises``, ``contact``,
-``skip``, ``account --resume``. Heavy modules are imported inside the commands."""
+``skip``, ``account`` (--resume, the debtor's requests). Heavy modules are imported inside
+the commands."""
 
 from __future__ import annotations
 
@@ -70,22 +71,47 @@ def account(
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account to change.")),
     resume: bool = typer.Option(False, "--resume", help=_(
         "Lift a dispute or cease-contact hold: calls may start again.")),
+    avoid: list[str] = typer.Option(None, "--avoid", metavar="HH:MM-HH:MM", help=_(
+        "The debtor asked not to be called then, their local time: 12:00-13:30; "
+        "21:00-08:00 crosses midnight; 00:00-24:00 is the whole day. Repeat for several.")),
+    days: str = typer.Option(None, "--days", help=_(
+        "The days those --avoid windows open on: mon-fri, sat,sun (default every day).")),
+    no_workplace: bool = typer.Option(False, "--no-workplace", help=_(
+        "The debtor asked not to be called at work.")),
+    avoid_clear: bool = typer.Option(False, "--avoid-clear", help=_(
+        "Lift every --avoid window and --no-workplace (with --avoid: replace them).")),
     note: str = typer.Option(None, "--note", "-n", help=_("Why (kept in the log).")),
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Who makes the change (default: me from the config).")),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
-    """Change an account's state: --resume after a dispute or cease-contact is cleared."""
-    from collectctl.app import Message
-    from collectctl.app.calls import resume as resume_account
+    """Change an account's state: --resume after a dispute or cease-contact is cleared;
+    the debtor's own requests (--avoid, --no-workplace, --avoid-clear), kept in the log
+    with who set them. Without options, print the debtor's requests."""
     from collectctl.render import emit
 
-    if not resume:
-        raise UsageError(_("nothing to do: say --resume (or use 'collectctl show {id}')").format(
-            id=account_id))
     state = app_context(ctx)
-    entry = resume_account(state.store, state.settings, state.now, account_id, collector, note)
-    emit(Message(_("{id}: resumed (entry {n}); calls may start again").format(
-        id=account_id, n=entry.id)), "text")
+    asks = bool(avoid) or days is not None or no_workplace or avoid_clear
+    if resume:
+        from collectctl.app import Message
+        from collectctl.app.calls import resume as resume_account
+
+        if asks:
+            raise UsageError(_("--resume is a change of its own: record --avoid, "
+                               "--no-workplace or --avoid-clear in another command"))
+        entry = resume_account(state.store, state.settings, state.now, account_id, collector,
+                               note)
+        emit(Message(_("{id}: resumed (entry {n}); calls may start again").format(
+            id=account_id, n=entry.id)), "text")
+        return
+    from collectctl.app import requests
+
+    if not asks:
+        emit(requests.account_requests(state.store, state.settings, account_id), fmt.value)
+        return
+    emit(requests.set_requests(state.store, state.settings, state.now, account_id,
+                               avoid=avoid or (), days=days, no_workplace=no_workplace,
+                               clear=avoid_clear, collector=collector, note=note), fmt.value)
 
 
 def pay(

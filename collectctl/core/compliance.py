@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from collectctl.core import activity
@@ -22,6 +21,7 @@ from collectctl.core import reasons as r
 from collectctl.core.models import Account, Call
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.reasons import Reason
+from collectctl.core.requests import Requests
 from collectctl.core.rules import AccountRules, closed_at
 from collectctl.core.zones import WORKPLACE
 
@@ -37,10 +37,12 @@ def is_call(call: Call, book: OutcomeBook) -> bool:
 
 
 def breaches(account: Account, rules: AccountRules, before: Sequence[Call], call: Call,
-             book: OutcomeBook, requests: Any = None) -> list[Reason]:
+             book: OutcomeBook, requests: Requests | None = None) -> list[Reason]:
     """The rules ``call`` broke, given the standing entries ``before`` it (any order; undone
     ones are left out here). Empty for a call that broke none, or an entry that is no call.
-    ``requests`` is the debtor's own requests in force then (``core.requests``), if any."""
+    ``requests`` is the debtor's own requests in force then (``core.requests.fold`` of the
+    requests log up to the call), if any. The avoid windows are the debtor's local time,
+    so a call in one in any zone they may be in broke it."""
     if not is_call(call, book):
         return []
     found: list[Reason] = []
@@ -63,16 +65,16 @@ def breaches(account: Account, rules: AccountRules, before: Sequence[Call], call
     if call.phone:
         phone = next((p for p in account.phones if p.number == call.phone), None)
         if phone is not None and phone.role == WORKPLACE:
-            if requests is not None and getattr(requests, "no_workplace", False):
+            if requests is not None and requests.no_workplace:
                 found.append(Reason(r.WORKPLACE_NOT_ALLOWED, debtor_request=True))
             elif not rules.workplace_allowed:
                 found.append(Reason(r.WORKPLACE_NOT_ALLOWED, pack=rules.forbids_workplace))
-    if requests is not None and getattr(requests, "avoid", None):
-        from importlib import import_module
+    if requests is not None and requests.avoid:
+        from collectctl.core.requests import avoided
 
-        avoided = import_module("collectctl.core.requests").avoided  # TODO(merge avoid)
-        local = when.astimezone(zone)
-        window = avoided(requests, local, local + ONE_MINUTE)
+        window = next((w for z in account.zones
+                       if (w := avoided(requests, when.astimezone(ZoneInfo(z)),
+                                        when.astimezone(ZoneInfo(z)) + ONE_MINUTE))), None)
         if window is not None:
             found.append(Reason(r.DEBTOR_AVOID, {"from": f"{window.start:%H:%M}",
                                                  "to": f"{window.end:%H:%M}"}))

@@ -26,6 +26,7 @@ from collectctl.core.models import LAST_DAY, Account, Call, Payment, Phone, Prom
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
+from collectctl.core.requests import Requests, avoided, avoided_slots, span_of, window_detail
 from collectctl.core.rules import CLOSED, GOLDEN, LUNCH, NORMAL
 from collectctl.core.schedule import Candidate, schedule
 from collectctl.core.workdays import collector_day_off
@@ -296,6 +297,8 @@ class Plan:
     qualities: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
     packs: dict[str, str] = field(default_factory=dict)
     made_at: datetime | None = None
+    #: The debtor's own requests, by account id (those that have any).
+    requests: Mapping[str, Requests] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,9 @@ class Portfolio:
     calls: Mapping[str, list[Call]]
     promises: Mapping[str, list[Promise]]
     payments: Mapping[str, list[Payment]]
+    #: The debtor's own requests (core.requests), by account id; accounts without any
+    #: may be left out.
+    requests: Mapping[str, Requests] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -441,7 +447,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     scaled by ``learned`` when given), and the optimal assignment of accounts to slots.
     The accounts in ``leave_out`` (set aside in work mode) are not planned."""
     # Accounts read from a store are located (``core.zones``); one made by hand is here.
-    accounts = [a if a.timezones else located(a) for a in portfolio.accounts]
+    accounts = [a if a.timezones else located(a, zone_given=True) for a in portfolio.accounts]
     book = outcome_book(settings)
     off = collector_day_off(settings, day)
     shift = shift_on(settings, day)
@@ -458,6 +464,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     hours_cache: dict[tuple[str, date], tuple | None] = {}
     rules_cache: dict[tuple[str, ...], R.AccountRules] = {}
     dialled: dict[str, str | None] = {}
+    avoid_cache: dict = {}
     candidates: list[Candidate] = []
     keys: list[str] = []
 
@@ -488,7 +495,9 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
                               account_rules.voicemail_counts)
         states[aid] = state
         scores[aid] = score(state, local_day, settings)
-        _phone, phone_problem = dial_phone(account, account_rules)
+        asked = portfolio.requests.get(aid)
+        _phone, phone_problem = dial_phone(account, account_rules,
+                                           asked is not None and asked.no_workplace)
         reason = why_not(state, local_day, account_rules.hold_days, account_rules.caps,
                          phone_problem)
         if state.skip and reason is None:
@@ -524,8 +533,25 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         if state.last_attempt is not None and state.callback_at is None:
             row, floats = _after_retry(row, floats, slot_starts,
                                        state.last_attempt + retry)
+        # The debtor's windows are their local time: closed in every zone they may be in.
+        avoid = _after_avoid_everywhere(row, floats, [local_slots(z) for z in zones],
+                                        portfolio.requests.get(aid), avoid_cache)
+        row, floats = avoid.row, avoid.floats
         qualities[aid] = row
+        if avoid.reason is not None:
+            excluded[aid] = avoid.reason
+            continue
         pinned = _pinned_slot(state, slot_starts, shift, now)
+        if pinned is not None and pinned in avoid.shut:
+            pinned = _next_open(row, pinned)  # a callback inside the window: after it
+        elif (pinned == len(slot_starts) and asked is not None and asked.avoid
+              and state.callback_at is not None
+              and _in_window(asked, account.zones, state.callback_at, step)):
+            # At its own time (outside the shift), but in the debtor's window: the first
+            # open slot after it.
+            later = next((i for i, start in enumerate(slot_starts)
+                          if start >= state.callback_at), None)
+            pinned = _next_open(row, later) if later is not None else None
         if not any(row) and pinned != len(slot_starts):  # (a callback at its own time may be)
             if slot_starts and any(profiles[profile][0]) and state.last_attempt is not None:
                 here = ZoneInfo(settings.timezone)
@@ -577,16 +603,24 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     elif not slot_starts:
         note = off or Reason(r.NO_SLOTS_ON_DAY, day=day)
     return Plan(day, collector, tuple(planned), overflow, slots, note, excluded,
-                scores, states, tuple(slot_starts), qualities, packs)
+                scores, states, tuple(slot_starts), qualities, packs,
+                requests=portfolio.requests)
 
 
 def may_call_now(plan: Plan, settings: Settings, account_id: str, now: datetime) -> bool:
     """Whether a planned call may be made at ``now`` rather than at its slot (work mode
     runs ahead of the plan): within the debtor's legal hours for a whole call, not before
-    the retry gap is over, and a callback not more than one slot before its time."""
+    the retry gap is over, a callback not more than one slot before its time, and never
+    in a window the debtor asked not to be called in."""
     state = plan.states[account_id]
     account = state.account
     step = timedelta(minutes=settings.call.handle_minutes)
+    requests = plan.requests.get(account_id)
+    if requests is not None:
+        for zone_name in account.zones:
+            zone = ZoneInfo(zone_name)
+            if avoided(requests, now.astimezone(zone), (now + step).astimezone(zone)):
+                return False
     if state.callback_at is not None:
         return state.callback_at <= now + step
     if (state.last_attempt is not None
@@ -602,6 +636,76 @@ def _after_retry(row, floats, slot_starts, earliest: datetime):
     if not cut:
         return row, floats
     return ((R.CLOSED,) * cut + row[cut:], (0.0,) * cut + floats[cut:])
+
+
+class _Avoided(NamedTuple):
+    """A quality row after the debtor's own windows (:func:`_after_avoid`)."""
+
+    row: tuple[Decimal, ...]
+    floats: tuple[float, ...]
+    #: The slots inside one of the windows.
+    shut: frozenset[int] = frozenset()
+    #: ``debtor_avoid`` when the windows closed the last slots that were open.
+    reason: Reason | None = None
+
+
+def _after_avoid(row, floats, local_slots, requests: Requests | None,
+                 cache: dict) -> _Avoided:
+    """The quality row with the slots the debtor asked not to be called in closed
+    (``local_slots``: each slot's start and end in the debtor's zone, one list per zone;
+    ``cache``: the plan's, for what accounts of one zone with the same windows share)."""
+    if requests is None or not requests.avoid:
+        return _Avoided(row, floats)
+    zone = id(local_slots)  # one list per zone, alive as long as the plan is made
+    if zone not in cache:
+        cache[zone] = [span_of(start, end) for start, end in local_slots]
+    key = (zone, requests.avoid)
+    if key not in cache:
+        cache[key] = avoided_slots(requests, cache[zone])
+    windows = cache[key]
+    if not windows:
+        return _Avoided(row, floats)
+    closed = tuple(R.CLOSED if i in windows else q for i, q in enumerate(row))
+    reason = None
+    if not any(closed) and any(row):
+        # Name the window that closed the most of the slots that were open.
+        counts: dict = {}
+        for index, window in windows.items():
+            if row[index]:
+                counts[window] = counts.get(window, 0) + 1
+        reason = Reason(r.DEBTOR_AVOID, window_detail(max(counts, key=counts.__getitem__)))
+    return _Avoided(closed, tuple(0.0 if i in windows else f for i, f in enumerate(floats)),
+                    frozenset(windows), reason)
+
+
+def _after_avoid_everywhere(row, floats, zone_slots: list, requests: Requests | None,
+                            cache: dict) -> _Avoided:
+    """:func:`_after_avoid` in each candidate zone's local slots, the closures combined."""
+    if requests is None or not requests.avoid:
+        return _Avoided(row, floats)
+    shut: frozenset[int] = frozenset()
+    reason = None
+    current = _Avoided(row, floats)
+    for local in zone_slots:
+        current = _after_avoid(current.row, current.floats, local, requests, cache)
+        shut |= current.shut
+        reason = reason or current.reason
+    if any(current.row) or not any(row):
+        reason = None
+    elif reason is None:
+        reason = Reason(r.DEBTOR_AVOID, window_detail(requests.avoid[0]))
+    return _Avoided(current.row, current.floats, shut, reason)
+
+
+def _in_window(requests: Requests, zones: tuple[str, ...], moment: datetime, step) -> bool:
+    """Whether a call at ``moment`` falls in one of the debtor's windows, in any zone."""
+    return any(avoided(requests, moment.astimezone(ZoneInfo(z)),
+                       after(moment, step).astimezone(ZoneInfo(z))) for z in zones)
+
+
+def _next_open(row, index: int) -> int | None:
+    """The first open slot from ``index`` on, or None."""
+    return next((i for i in range(index, len(row)) if row[i]), None)
 
 
 def _pinned_slot(state: AccountState, slot_starts: list[datetime], shift: Shift | None,

@@ -152,12 +152,14 @@ def debtor_phones(phones) -> list:
     return [p for p in phones if p.valid and p.role in (DEBTOR, WORKPLACE)]
 
 
-def located(account):
+def located(account, zone_given: bool = False):
     """``account`` with its candidate zones, their source and its countries worked out
-    afresh (after its phones or its list's columns changed)."""
+    afresh (after its phones or its list's columns changed). ``zone_given``: an account
+    made by hand, whose ``timezone`` counts as its list's zone when it has none."""
     from dataclasses import replace
 
-    where = locate(account.listed_timezone, account.listed_country,
+    listed = account.listed_timezone or (account.timezone if zone_given else None)
+    where = locate(listed, account.listed_country,
                    debtor_phones(account.phones), account.timezone)
     return replace(account, timezone=where.zones[0], timezones=where.zones,
                    timezone_source=where.source, countries=where.countries)

@@ -193,6 +193,46 @@ def _weekday_key(key: str) -> str:
     return "週" + _WEEKDAYS_ZH[WEEKDAY_KEYS.index(key)]
 
 
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekdays(keys) -> str:
+    """Weekday keys as the interface says them: ``Mon-Fri`` / ``週一至週五`` for a run of
+    three or more, ``Sat, Sun`` / ``週六、週日``, ``every day``."""
+    from collectctl.core.requests import WEEKDAYS
+
+    index = [WEEKDAYS.index(k) for k in WEEKDAYS if k in keys]
+    if len(index) == len(WEEKDAYS):
+        return _("every day")
+    names = [("週" + _WEEKDAYS_ZH[i]) if _chinese() else _DAY_ABBR[i] for i in index]
+    if len(index) >= 3 and index == list(range(index[0], index[0] + len(index))):
+        return _("{first}-{last}").format(first=names[0], last=names[-1])
+    return _(", ").join(names)
+
+
+def avoid_window(detail) -> str:
+    """A debtor's window (``core.requests.window_detail``): ``12:00-13:00 (Mon-Fri)``,
+    ``21:00-08:00`` when it is every day."""
+    from collectctl.core.requests import WEEKDAYS
+
+    span = f"{detail['from']}-{detail['to']}"
+    if tuple(detail["days"]) == WEEKDAYS:
+        return span
+    return _("{span} ({days})").format(span=span, days=weekdays(detail["days"]))
+
+
+def debtor_requests(requests) -> list[str]:
+    """The debtor's requests in force (``core.requests.Requests``), one phrase each:
+    ``no calls 12:00-13:00 (Mon-Fri)``, ``not at work``."""
+    from collectctl.core.requests import window_detail
+
+    said = [_("no calls {window}").format(window=avoid_window(window_detail(w)))
+            for w in requests.avoid]
+    if requests.no_workplace:
+        said.append(_("not at work"))
+    return said
+
+
 def _holiday(country: str, d: date) -> str:
     from collectctl.core.rules import holiday_name
 
@@ -240,6 +280,8 @@ _REASON_TEXT = {
     "set_aside": lambda p: _("set aside for now"),
     "retry_gap": lambda p: _("tried at {time}; not again before {again}").format(
         time=_clock(p["tried_at"]), again=_clock(p["not_before"])),
+    "debtor_avoid": lambda p: _("the debtor asked for no calls {window}, their time").format(
+        window=avoid_window(p)),
     "no_calls_on_weekday": lambda p: _("no calls on {weekday}").format(
         weekday=_weekday_key(p["weekday"])),
     "blackout_day": lambda p: _("blackout day {day}").format(day=plain_day(p["day"])),
@@ -313,6 +355,10 @@ _PROBLEM_TEXT = {
     "not_whole_days": lambda p: _("not a whole number of days"),
     "too_many_days": lambda p: _("more than 100 years"),
     "not_a_time": lambda p: _("not a time of day (e.g. 15:30)"),
+    "not_a_time_range": lambda p: _("not a time range (from-to, e.g. 12:00-13:30)"),
+    "empty_time_range": lambda p: _("from and to are the same time (the whole day is "
+                                    "00:00-24:00)"),
+    "not_a_weekday": lambda p: _("not days of the week (e.g. mon-fri or sat,sun)"),
     "not_a_payday": lambda p: _("not a day of the month (1-31 or last)"),
     "unknown_timezone": lambda p: _("unknown time zone (use IANA names like Asia/Taipei)"),
     "unknown_country": lambda p: _("not a two-letter country code (e.g. TW, US)"),

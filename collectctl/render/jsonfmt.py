@@ -11,8 +11,10 @@ from typing import Any
 
 from collectctl.app.accounts import AccountList, Dossier
 from collectctl.app.calls import Contacts, PromiseList, SkipList
+from collectctl.app.requests import AccountRequests
 from collectctl.app.team import Assignment, CopyResult, TeamList
 from collectctl.core.models import Call, ImportResult, RowError
+from collectctl.core.requests import window_detail
 
 
 def money(amount: Decimal) -> str:
@@ -85,7 +87,32 @@ def _dossier(result: Dossier) -> Any:
          "reference": p.reference, "source": p.source, "call_id": p.call_id}
         for p in result.payments
     ]
+    data.update(requests_json(result.requests))
     return data
+
+
+def requests_json(requests) -> dict:
+    """``{"avoid": [{"from": "12:00", "to": "13:00", "days": ["mon", ...]}],
+    "no_workplace": false}``: the debtor's requests in force (their local time)."""
+    return {"avoid": [to_jsonable(window_detail(w)) for w in requests.avoid],
+            "no_workplace": requests.no_workplace}
+
+
+def _request_entry(entry) -> dict:
+    window = to_jsonable(window_detail(entry.window)) if entry.window else {}
+    return {"id": entry.id, "kind": entry.kind, "from": window.get("from"),
+            "to": window.get("to"), "days": window.get("days"), "set_by": entry.set_by,
+            "set_at": entry.set_at.isoformat(), "note": entry.note}
+
+
+@json_view.register
+def _requests(result: AccountRequests) -> Any:
+    requests = result.requests
+    return {"account_id": result.account_id, "timezone": result.timezone,
+            **requests_json(requests), "set_by": requests.set_by,
+            "set_at": requests.set_at.isoformat() if requests.set_at else None,
+            "log": [_request_entry(e) for e in result.log],
+            "added": [e.id for e in result.added]}
 
 
 def _reject(r: RowError) -> dict:

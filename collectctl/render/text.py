@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
     from collectctl.app.accounts import AccountList, Dossier
+    from collectctl.app.requests import AccountRequests
     from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
@@ -170,6 +171,8 @@ def _dossier(result: Dossier, console) -> None:
     if result.hold:
         grid.add_row(_("On hold"), _("{outcome} since {when}").format(
             outcome=result.hold.outcome, when=_when(result.hold.since, result.zone)))
+    for n, said in enumerate(display.debtor_requests(result.requests)):
+        grid.add_row(_("Debtor asks") if n == 0 else "", said)
     console.print(grid)
     console.print(_("Phones"), style="bold", markup=False)
     if not any(p.valid for p in a.phones):
@@ -217,6 +220,41 @@ def _call_line(c, zone: str, currency: str | None = None) -> str:
         parts.append(f"“{c.note}”")
     if c.reversed_by:
         parts.append(_("[undone by #{id}]").format(id=c.reversed_by))
+    return "  ".join(parts)
+
+
+@_later(plain_text, "collectctl.app.requests", "AccountRequests")
+def _requests_plain(result: AccountRequests) -> str:
+    lines = []
+    if result.added:
+        lines.append(_("{id}: recorded by {who}").format(id=result.account_id,
+                                                         who=result.added[-1].set_by))
+    said = display.debtor_requests(result.requests)
+    if said:
+        lines.append(_("{id}: the debtor asks (their time, {zone}):").format(
+            id=result.account_id, zone=result.timezone))
+        lines.extend("  " + line for line in said)
+    else:
+        lines.append(_("{id}: no requests from the debtor").format(id=result.account_id))
+    if result.log:
+        lines.append(_("Requests log:"))
+        lines.extend("  " + _request_line(entry, result.zone) for entry in result.log)
+    return "\n".join(lines)
+
+
+def _request_line(entry, zone: str) -> str:
+    from collectctl.core.requests import AVOID, CLEAR, window_detail
+
+    if entry.kind == AVOID and entry.window is not None:
+        what = _("no calls {window}").format(
+            window=display.avoid_window(window_detail(entry.window)))
+    elif entry.kind == CLEAR:
+        what = _("all requests lifted")
+    else:
+        what = _("not at work")
+    parts = [f"#{entry.id}", _when(entry.set_at, zone), entry.set_by, what]
+    if entry.note:
+        parts.append(f"“{entry.note}”")
     return "  ".join(parts)
 
 

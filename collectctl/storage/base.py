@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
     from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
+    from collectctl.core.requests import RequestEntry
     from collectctl.storage.migrations import Migrations
     from collectctl.storage.protocol import (
         DayCollected,
@@ -551,6 +552,23 @@ class SQLStore:
             rows = self._exec(sql.SELECT_PAYMENTS_IN.format(ids=marks), params)
             out.extend(codec.payment_from_row(r) for r in rows)
         return out
+
+    # -- the debtor's requests -------------------------------------------------------
+
+    def add_request(self, entry: RequestEntry) -> int:
+        """Append an entry to the requests log (in the caller's transaction); its id."""
+        return self._insert(sql.INSERT_REQUEST, codec.request_params(entry))
+
+    def requests_of(self, account_id: str) -> list[RequestEntry]:
+        """One account's requests log, oldest first."""
+        return [codec.request_from_row(row)
+                for row in self._exec(sql.SELECT_REQUESTS_OF, {"id": account_id})]
+
+    def requests_for(self, collector: str) -> list[RequestEntry]:
+        """The requests logs of a collector's open accounts (by account, oldest first),
+        in one query."""
+        return [codec.request_from_row(row) for row in
+                self._exec(sql.SELECT_REQUESTS_FOR_COLLECTOR, {"collector": collector})]
 
     def portfolio(self, collector: str) -> Portfolio:
         """A collector's open accounts with their log, promises and payments, for planning

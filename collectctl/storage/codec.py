@@ -191,3 +191,35 @@ def payment_from_row(row) -> Payment:
     id_, account_id, amount_minor, paid_on, reference, source, call_id = row
     return Payment(id_, account_id, from_minor(amount_minor), date.fromisoformat(paid_on),
                    reference, source, call_id)
+
+
+def request_params(entry) -> dict:
+    """A :class:`~collectctl.core.requests.RequestEntry` as the row it is written as (the
+    core module is imported where it is used: ``log`` needs none of it)."""
+    from collectctl.clock import to_utc_iso
+
+    window = entry.window
+    return {
+        "account_id": entry.account_id, "kind": entry.kind,
+        "from_minute": window.from_minute if window else None,
+        "to_minute": window.to_minute if window else None,
+        "days": ",".join(window.days) if window else None,
+        "note": entry.note, "set_by": entry.set_by, "set_at": to_utc_iso(entry.set_at),
+    }
+
+
+def request_from_row(row):
+    """The :class:`~collectctl.core.requests.RequestEntry` of a row of ``debtor_requests``."""
+    from collectctl.core.requests import Avoid, RequestEntry
+
+    id_, account_id, kind, from_minute, to_minute, days, note, set_by, set_at = row
+    window = None
+    if from_minute is not None and to_minute is not None and days:
+        window = Avoid(_clock_at(from_minute), _clock_at(to_minute % 1440),
+                       tuple(days.split(",")))
+    return RequestEntry(account_id, kind, set_by, datetime.fromisoformat(set_at), window, note,
+                        id_)
+
+
+def _clock_at(minute: int) -> time:
+    return time(minute // 60, minute % 60)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
+    from collectctl.core.requests import RequestEntry
     from collectctl.core.targets import Target
 
 T = TypeVar("T")
@@ -231,6 +232,14 @@ class Store(Protocol):
     def payments_for(self, ids: Sequence[str]) -> list[Payment]: ...
 
     def portfolio(self, collector: str) -> Portfolio: ...
+
+    # -- the debtor's requests ---------------------------------------------------------
+
+    def add_request(self, entry: RequestEntry) -> int: ...
+
+    def requests_of(self, account_id: str) -> list[RequestEntry]: ...
+
+    def requests_for(self, collector: str) -> list[RequestEntry]: ...
 
     # -- metrics and targets -----------------------------------------------------------
 

@@ -294,6 +294,41 @@ MIGRATIONS.append((8, "m008_listed_zone_and_country", [
     "ALTER TABLE phones ADD COLUMN zones TEXT",
 ]))
 
+#: The debtor's own requests (core.requests), kept as a log: each entry says who set it and
+#: when, and none is ever changed (``clear`` is an entry too). Minutes are the debtor's
+#: wall-clock time; ``to_minute`` at or before ``from_minute`` crosses midnight, 0-1440 is
+#: the whole day. (Number 9: 8 is the accounts' columns, added beside it.)
+MIGRATIONS.append((9, "m009_debtor_requests", [
+    """
+    CREATE TABLE debtor_requests (
+        id {id_pk},
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        kind TEXT NOT NULL CHECK (kind IN ('avoid', 'no_workplace', 'clear')),
+        from_minute INTEGER CHECK (from_minute BETWEEN 0 AND 1439),
+        to_minute INTEGER CHECK (to_minute BETWEEN 0 AND 1440),
+        days TEXT,
+        note TEXT,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        CHECK (kind <> 'avoid' OR (from_minute IS NOT NULL AND to_minute IS NOT NULL
+                                   AND days IS NOT NULL AND days <> ''))
+    )
+    """,
+    "CREATE INDEX debtor_requests_account ON debtor_requests (account_id, id)",
+    # A collector reads and adds to the requests of their own accounts, as themselves; a
+    # lead reads and adds to all. Nobody but the owner changes or deletes an entry.
+    {"postgresql": "GRANT SELECT, INSERT ON debtor_requests"
+                   " TO collectctl_collector, collectctl_lead"},
+    {"postgresql": "ALTER TABLE debtor_requests ENABLE ROW LEVEL SECURITY"},
+    {"postgresql": "CREATE POLICY lead_all ON debtor_requests TO collectctl_lead"
+                   " USING (true) WITH CHECK (true)"},
+    {"postgresql": "CREATE POLICY own_read ON debtor_requests FOR SELECT"
+                   f" TO collectctl_collector USING ({_OWN})"},
+    {"postgresql": "CREATE POLICY own_write ON debtor_requests FOR INSERT"
+                   " TO collectctl_collector"
+                   f" WITH CHECK (set_by = current_user AND {_OWN})"},
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -16,7 +16,7 @@ ACCOUNT_COLUMNS = (
 PHONE_COLUMNS = "account_id, number, label, valid, extension, region, zones"
 
 COUNTABLE = ("accounts", "phones", "import_batches", "account_history", "calls", "promises",
-             "payments")
+             "payments", "debtor_requests")
 
 INSERT_BATCH = """
 INSERT INTO import_batches (kind, file_name, imported_at, encoding)
@@ -285,6 +285,23 @@ SELECT_PAYMENTS_FOR_COLLECTOR = _STANDING_PAYMENTS + f"""
   AND y.account_id IN ({_OPEN_OF}) ORDER BY y.paid_on, y.id
 """
 
+# -- the debtor's requests (core.requests) ---------------------------------------------------
+
+REQUEST_COLUMNS = "id, account_id, kind, from_minute, to_minute, days, note, set_by, set_at"
+INSERT_REQUEST = """
+INSERT INTO debtor_requests (account_id, kind, from_minute, to_minute, days, note, set_by,
+    set_at)
+VALUES (:account_id, :kind, :from_minute, :to_minute, :days, :note, :set_by, :set_at)
+"""
+SELECT_REQUESTS_OF = f"""
+SELECT {REQUEST_COLUMNS} FROM debtor_requests WHERE account_id = :id ORDER BY id
+"""
+#: One collector's open accounts' entries, for the plan: one query, however many accounts.
+SELECT_REQUESTS_FOR_COLLECTOR = f"""
+SELECT {REQUEST_COLUMNS} FROM debtor_requests d
+WHERE d.account_id IN ({_OPEN_OF}) ORDER BY d.account_id, d.id
+"""
+
 # -- metrics and targets --------------------------------------------------------------------
 
 #: An entry that stands: not an undo entry and not undone. (Written with the outcome, not
@@ -438,6 +455,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
      None),
     ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts", "exposure"),
      None),
+    ("debtor_requests", ("id", "account_id", "kind", "from_minute", "to_minute", "days",
+                         "note", "set_by", "set_at"), None),
 )
 
 

@@ -28,6 +28,7 @@ def check(name: str, text: str) -> None:
 SCREENS = {
     "plan": ["plan", "--collector", "alice"],
     "show": ["show", "TW-500003"],
+    "account": ["account", "TW-500003"],
     "next": ["next", "--collector", "alice"],
     "progress": ["progress", "--collector", "alice", "--period", "month"],
     "report": ["report"],
@@ -56,6 +57,8 @@ ERRORS = [
     ["report", "--date", "yesterday-ish"],
     ["plan", "--limit", "x"],
     ["plan", "--bogus"],
+    ["account", "TW-500009", "--avoid", "25:00-26:00", "--collector", "alice"],
+    ["account", "TW-500009", "--avoid", "12-13", "--days", "mon-fry", "--collector", "alice"],
 ]
 
 

@@ -85,7 +85,7 @@ def check(name: str, text: str) -> None:
     golden_files.check("en", name, text)
 
 
-DAILY = ("plan", "log", "next", "show", "undo", "pay", "progress", "work")
+DAILY = ("plan", "log", "next", "show", "undo", "pay", "progress", "work", "account")
 
 
 @pytest.mark.parametrize("command", DAILY)

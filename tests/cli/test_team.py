@@ -185,6 +185,40 @@ def test_raw_sql_a_collector_sees_and_writes_only_their_own(team):
     assert run_sql(lena, "SELECT COUNT(*) FROM calls")[0][0] == 1
 
 
+def test_raw_sql_a_collector_keeps_the_requests_of_their_own_accounts_only(team):
+    """The debtor's requests log: a collector reads and appends to their own accounts'
+    entries, as themselves; nobody but the owner changes or deletes one; a lead has all."""
+    import psycopg
+
+    assert team("account", "B1", "--avoid", "12:00-13:00", "-c", "bob").exit_code == 0
+    alice, bob, lena = (as_user(str(team.db), who) for who in ("alice", "bob", "lena"))
+    insert = ("INSERT INTO debtor_requests (account_id, kind, set_by, set_at) "
+              "VALUES (?, 'no_workplace', ?, '2026-12-04T01:00:00+00:00') RETURNING id")
+    run_sql(alice, insert, ("A1", "alice"))
+    assert run_sql(alice, "SELECT account_id, set_by FROM debtor_requests") == [("A1", "alice")]
+    assert run_sql(bob, "SELECT account_id FROM debtor_requests") == [("B1",)]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        run_sql(alice, insert, ("B1", "alice"))  # bob's account
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        run_sql(alice, insert, ("A1", "bob"))  # her account, set as someone else
+    for statement in ("UPDATE debtor_requests SET kind = 'clear' RETURNING id",
+                      "DELETE FROM debtor_requests RETURNING id"):
+        for who in (alice, lena):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                run_sql(who, statement)
+    run_sql(lena, insert, ("B1", "lena"))  # a lead adds to any account's
+    assert run_sql(lena, "SELECT COUNT(*) FROM debtor_requests")[0][0] == 3
+    # Through the CLI: her own account as herself; bob's is not hers to see.
+    assert run_as(alice, "account", "A1", "--avoid", "9-10").exit_code == 0
+    result = run_as(alice, "account", "B1", "--avoid", "9-10")
+    assert result.exit_code == 2 and "no account 'B1'" in result.stderr
+    result = run_as(alice, "account", "A1", "--avoid", "9-10", "-c", "bob")
+    assert result.exit_code == 2 and "row-level security" in result.stderr
+    _, shown = team.json("show", "B1")
+    assert shown["avoid"] == [{"from": "12:00", "to": "13:00", "days": [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun"]}] and shown["no_workplace"]
+
+
 def test_cli_a_collector_works_on_their_own_accounts_only(team, make_csv):
     alice = as_user(str(team.db), "alice")
     result = run_as(alice, "accounts", "--format", "json")

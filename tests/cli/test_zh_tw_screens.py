@@ -49,11 +49,18 @@ def test_account_file(zh):
     check("show", result.stdout)
 
 
+def test_account_requests(zh):
+    result = zh("account", "TW-500003")
+    assert result.exit_code == 0, result.stderr
+    check("account", result.stdout)
+
+
 def test_errors(zh):
     lines = []
     for args in (["log", "NOPE", "rpc", "--collector", "alice"],
                  ["log", "TW-500009", "ptp", "--collector", "alice"],
-                 ["plan", "--limit", "x"], ["plan", "--bogus"]):
+                 ["plan", "--limit", "x"], ["plan", "--bogus"],
+                 ["account", "TW-500009", "--avoid", "25:00-26:00", "--collector", "alice"]):
         result = zh(*args)
         assert result.exit_code == 2
         lines.append("$ collectctl " + " ".join(args) + "\n" + result.stderr)

@@ -189,3 +189,13 @@ def test_the_first_shortlist_follows_group_sizes(monkeypatch):
     assignment = check(candidates, slots)
     assert len(solves) == 1
     assert worth(candidates, assignment) >= optimum(candidates, slots) - 1e-9
+
+
+def test_a_displaced_callback_goes_to_the_nearest_open_slot_not_a_closed_one():
+    """Two callbacks for one slot: the lighter moves on, past slots closed to it (a window
+    its debtor asked to avoid, hours outside the law), never into one."""
+    heavy = Candidate(10, (1.0, 1.0, 1.0, 1.0), pinned=1)
+    light = Candidate(1, (1.0, 1.0, 0.0, 1.0), pinned=1)
+    assert schedule([heavy, light], 4) == {0: 1, 1: 3}
+    shut = Candidate(1, (0.0, 1.0, 0.0, 0.0), pinned=1)
+    assert schedule([heavy, shut], 4) == {0: 1}  # nowhere open is left: not planned

@@ -69,6 +69,8 @@ WRITES = [
     (["undo", "--collector", "alice"],
      "SELECT COUNT(*) FROM calls WHERE reverses IS NOT NULL", 1),
     (["account", "ACC1", "--resume", "--collector", "alice"], None, None),
+    (["account", "ACC1", "--avoid", "12:00-13:00", "--no-workplace", "--collector", "alice"],
+     "SELECT COUNT(*) FROM debtor_requests", 2),
     (["pay", "ACC1", "100", "--reference", "R1"],
      "SELECT COUNT(*) FROM payments", 1),
     (["contact", "add", "ACC1", "0933111222"],

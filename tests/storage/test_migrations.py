@@ -19,6 +19,8 @@ from collectctl.storage.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEXT = LATEST_VERSION + 1
+#: Every version of the schema, in order (numbers may skip: branches take theirs).
+ALL = [m[0] for m in MIGRATIONS]
 LATER = [(NEXT, "m_next_ok", ["CREATE TABLE later_one (x INTEGER)"]),
          (NEXT + 1, "m_next_fails", ["CREATE TABLE later_two (x INTEGER)",
                                      "INSERT INTO no_such_table VALUES (1)"])]
@@ -59,7 +61,7 @@ def test_pending_lists_what_would_run_and_writes_nothing(store):
 
     assert [m.version for m in tracker.pending(store)] == [NEXT, NEXT + 1]
     assert tracker.pending(store)[0] == Migration(*LATER[0])
-    assert tracker.applied(store) == list(range(1, LATEST_VERSION + 1))
+    assert tracker.applied(store) == ALL
     assert tracker.needs_apply(store)
 
     assert _tables(store) == tables and _record(store) == record
@@ -76,7 +78,7 @@ def test_pending_on_a_file_from_before_the_tracker_writes_nothing(tmp_path):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     s = SQLiteStore(path, migrate=False)
     try:
-        assert [m.version for m in s.migrations.pending(s)] == list(range(4, NEXT))
+        assert [m.version for m in s.migrations.pending(s)] == [v for v in ALL if v >= 4]
         assert s.migrations.applied(s) == [1, 2, 3] and s.schema_version() == 3
         assert s.conn.total_changes == 0
     finally:
@@ -115,7 +117,7 @@ def test_opening_a_file_stops_at_a_failing_migration_and_tries_it_again(tmp_path
         conn = sqlite3.connect(path)
         versions = [r[0] for r in conn.execute("SELECT version FROM collectctl_schema")]
         conn.close()
-        assert versions == list(range(1, NEXT + 1))
+        assert versions == [*ALL, NEXT]
 
 
 def test_a_file_from_before_the_tracker_is_adopted_with_its_history(tmp_path):
@@ -128,7 +130,7 @@ def test_a_file_from_before_the_tracker_is_adopted_with_its_history(tmp_path):
     try:
         assert s.upgraded_from == 3
         record = dict(s.conn.execute("SELECT version, applied_at FROM collectctl_schema"))
-        assert sorted(record) == list(range(1, NEXT))
+        assert sorted(record) == ALL
         names = {number: name for number, name, _ddl in MIGRATIONS}
         assert all(record[v] == old[names[v]] for v in (1, 2, 3))  # when they ran
         assert not s._has_table("_sqlite_migrations")  # one record, not two
@@ -137,20 +139,32 @@ def test_a_file_from_before_the_tracker_is_adopted_with_its_history(tmp_path):
         s.close()
 
 
-def test_a_current_file_from_before_the_tracker_is_adopted_not_upgraded(tmp_path):
+def test_the_last_file_from_before_the_tracker_is_adopted_then_upgraded(tmp_path):
+    """Schema 7 was the last one releases before the tracker wrote."""
     path = tmp_path / "v7.db"
+    shutil.copyfile(FIXTURES / "schema-v7.db", path)
+    s = open_store(path)
+    try:
+        assert s.upgraded_from == 7  # only the migrations after 7 ran
+        assert s.migrations.applied(s) == ALL
+        assert s._has_table("collectctl_schema") and not s._has_table("_sqlite_migrations")
+    finally:
+        s.close()
+
+
+def test_a_current_file_is_not_upgraded(tmp_path):
+    path = tmp_path / "latest.db"
     shutil.copyfile(FIXTURES / f"schema-v{LATEST_VERSION}.db", path)
     s = open_store(path)
     try:
         assert s.upgraded_from is None  # no migration ran
-        assert s.migrations.applied(s) == list(range(1, NEXT))
-        assert s._has_table("collectctl_schema")
+        assert s.migrations.applied(s) == ALL
     finally:
         s.close()
 
 
 def test_both_engines_keep_the_same_record(store):
-    assert [row[0] for row in _record(store)] == list(range(1, NEXT))
+    assert [row[0] for row in _record(store)] == ALL
 
 
 def test_migration_numbers_must_increase():
@@ -196,7 +210,7 @@ def test_two_first_starts_apply_each_migration_once(empty_db):
     assert errors == []
     s = open_store(empty_db)
     try:
-        assert [row[0] for row in _record(s)] == list(range(1, NEXT))  # no version twice
+        assert [row[0] for row in _record(s)] == ALL  # no version twice
     finally:
         s.close()
 

@@ -13,7 +13,7 @@ from collectctl.core.models import LAST_DAY, Account, Phone
 from collectctl.errors import StoreError
 from collectctl.storage import open_store
 from collectctl.storage.codec import from_minor, to_minor
-from collectctl.storage.schema import LATEST_VERSION
+from collectctl.storage.schema import LATEST_VERSION, MIGRATIONS
 
 NOW = "2026-12-04T01:00:00+00:00"
 
@@ -43,7 +43,7 @@ def test_migrations_run_once(tmp_path):
     try:
         assert s.schema_version() == LATEST_VERSION
         applied = s.conn.execute("SELECT version FROM collectctl_schema").fetchall()
-        assert applied == [(v,) for v in range(1, LATEST_VERSION + 1)]
+        assert applied == [(m[0],) for m in MIGRATIONS]
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     finally:
         s.close()
