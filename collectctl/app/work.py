@@ -175,10 +175,12 @@ class WorkSession:
             return False  # back at the key prompt: the same key asks again
         self.notes.pop(call.account_id, None)
         self.logged += 1
-        from collectctl.render.text import logged_line
+        from collectctl.render.text import logged_line, logged_warnings
 
         self.term.show(_("{line} ({spent} on the account)").format(
             line=logged_line(logged), spent=W.clock_text(self.clock() - shown_at)))
+        for warning in logged_warnings(logged):
+            self.term.show(warning)
         return True
 
     def _ask_needs(self, outcome, state):

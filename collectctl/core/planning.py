@@ -232,14 +232,14 @@ def why_not(state: AccountState, day: date, pack_hold_days: int, caps: tuple,
     if max_month is not None and state.contacts_month >= max_month:
         return Reason(r.CAP_CONTACTS_MONTH, contacts=state.contacts_month,
                       month=f"{day:%Y-%m}")
-    if state.last_conversation is not None and state.callback_at is None:
-        talked_at = state.last_conversation.astimezone(ZoneInfo(account.timezone))
-        if talked_at.date() == day:
-            return Reason(r.REACHED_TODAY, at=talked_at)
     if pack_hold_days and state.last_conversation is not None and state.callback_at is None:
         talked = state.last_conversation.astimezone(ZoneInfo(account.timezone)).date()
         if (day - talked).days < pack_hold_days:
             return Reason(r.CONVERSATION_HOLD, on=talked, days=pack_hold_days)
+    if state.last_conversation is not None and state.callback_at is None:
+        talked_at = state.last_conversation.astimezone(ZoneInfo(account.timezone))
+        if talked_at.date() == day:
+            return Reason(r.REACHED_TODAY, at=talked_at)
     return None
 
 
