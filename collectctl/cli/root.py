@@ -127,6 +127,9 @@ def _early_language(args: list[str]) -> None:
             # The command reuses it (read once); Typer gives --config or $COLLECTCTL_CONFIG.
             _preloaded = (config or os.environ.get("COLLECTCTL_CONFIG"), settings)
     set_language(resolve_language(explicit, configured))
+    from collectctl import holiday_cache
+
+    holiday_cache.install()
 
 
 #: ``(--config, settings)`` as read to decide the language, for the command to reuse.

@@ -28,7 +28,10 @@ _ROLE_OF_LABEL = {"mobile": "debtor", "home": "debtor", "phone": "debtor", "work
 
 def phone_role(label: str) -> str:
     """The role of a phone with ``label`` (``relative: Chen`` is a relative's)."""
-    return _ROLE_OF_LABEL.get(label.split(":", 1)[0].strip(), "third_party")
+    role = _ROLE_OF_LABEL.get(label)  # the usual case: a plain label
+    if role is None:
+        role = _ROLE_OF_LABEL.get(label.split(":", 1)[0].strip(), "third_party")
+    return role
 
 
 @dataclass(frozen=True)

@@ -416,13 +416,19 @@ def dial_phone(account: Account, account_rules: R.AccountRules, no_workplace: bo
     valid workplace number where the rules allow workplace calls and the debtor did not ask
     not to be called at work. A third-party number (a relative's, a reference's) is never
     dialled. Returns the phone, or None and the reason code why none may be."""
-    valid = [p for p in account.phones if p.valid]
-    if not valid:
+    work = None
+    any_valid = False
+    for p in account.phones:
+        if not p.valid:
+            continue
+        any_valid = True
+        role = p.role
+        if role == DEBTOR:
+            return p, None
+        if role == WORKPLACE and work is None:
+            work = p
+    if not any_valid:
         return None, Reason(r.NO_VALID_PHONE)
-    own = next((p for p in valid if p.role == DEBTOR), None)
-    if own is not None:
-        return own, None
-    work = next((p for p in valid if p.role == WORKPLACE), None)
     if work is None:
         return None, Reason(r.ONLY_THIRD_PARTY)
     if no_workplace:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from collectctl.config import WEEKDAY_KEYS, CallSettings, RulePack, RulesSettings
 from collectctl.core import reasons as r
@@ -23,24 +23,16 @@ LUNCH = Decimal("0.3")
 CLOSED = Decimal("0")
 
 
-@lru_cache(maxsize=64)
-def _holiday_calendar(country: str, year: int, language: str) -> dict[date, str]:
-    import holidays
-
-    try:
-        return dict(holidays.country_holidays(country, years=year, language=language))
-    except NotImplementedError:
-        return {}
-
-
 def holiday_name(country: str | None, day: date, language: str | None = None) -> str | None:
     """The public holiday on ``day`` in ``country``, if any, named in ``language`` (the
     interface's catalog code, ``zh_TW``; English otherwise). The ``holidays`` package
     would otherwise follow the machine's locale."""
     if not country:
         return None
-    return _holiday_calendar(country, day.year, "zh_TW" if language == "zh_TW" else "en_US"
-                             ).get(day)
+    from collectctl.core.calendars import calendar
+
+    return calendar(country, day.year, "zh_TW" if language == "zh_TW" else "en_US"
+                    ).holidays.get(day)
 
 
 def legal_hours(pack: RulePack, day: date) -> tuple[time, time] | None:
@@ -155,25 +147,25 @@ class AccountRules:
         values = [getattr(p, key) for p in self.packs if getattr(p, key) is not None]
         return min(values) if values else None
 
-    @property
+    @cached_property
     def caps(self) -> tuple[int | None, int | None, int | None, int | None]:
         """Attempts a day, attempts in 7 days, contacts in 7 days, contacts in a month."""
         return (self._least("max_attempts_per_day"), self._least("max_attempts_per_7_days"),
                 self._least("max_contacts_per_7_days"), self._least("max_contacts_per_month"))
 
-    @property
+    @cached_property
     def hold_days(self) -> int:
         return max(p.hold_days_after_conversation for p in self.packs)
 
-    @property
+    @cached_property
     def voicemail_counts(self) -> bool:
         return any(p.voicemail_counts for p in self.packs)
 
-    @property
+    @cached_property
     def workplace_allowed(self) -> bool:
         return all(p.workplace_calls == "allowed" for p in self.packs)
 
-    @property
+    @cached_property
     def forbids_workplace(self) -> str | None:
         """The name of a pack that forbids workplace calls, if any."""
         return next((n for n, p in zip(self.names, self.packs, strict=True)

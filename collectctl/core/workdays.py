@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from collectctl.config import WEEKDAY_KEYS
@@ -28,19 +27,13 @@ MON_TO_FRI = WEEKDAY_KEYS[:5]
 NOT_A_SHIFT_DAY, PUBLIC_HOLIDAY, EXTRA_DAY_OFF = "weekday", "public_holiday", "extra_day_off"
 
 
-@lru_cache(maxsize=64)
-def _calendar(country: str, year: int) -> tuple[frozenset[date], frozenset[date]]:
+def _calendar(country: str, year: int) -> tuple[dict, frozenset[date]]:
     """``(public holidays, make-up working days)`` of ``country`` in ``year``; nothing for
     a country the ``holidays`` package does not know."""
-    import holidays
+    from collectctl.core.calendars import calendar
 
-    try:
-        days = holidays.country_holidays(country, years=year, language="en_US")
-    except NotImplementedError:
-        return frozenset(), frozenset()
-    # weekend_workdays may hold other years' days too: only this year's are asked about.
-    made_up = frozenset(d for d in days.weekend_workdays if d.year == year)
-    return frozenset(days), made_up
+    found = calendar(country, year)
+    return found.holidays, found.made_up
 
 
 def day_off(day: date, shift_days: Collection[str] = MON_TO_FRI, country: str | None = None,

@@ -131,6 +131,10 @@ def locate(listed_zone: str | None, listed_country: str | None, debtor_phones: I
     """The account's :class:`Location` from the list's zone and country columns (None when
     the list had none), its valid debtor phones and the zone to fall back on."""
     places = [place_of(p) for p in debtor_phones]
+    if len(places) == 1 and not listed_zone and not listed_country and places[0][1]:
+        # The usual account: one number of the debtor's own, no zone or country column.
+        region, zones = places[0]
+        return Location(zones, PHONE, (region,) if region else ())
     phone_zones = _unique(z for _region, zones in places for z in zones)
     countries = _unique([listed_country.upper() if listed_country else "",
                          *(region or "" for region, _zones in places)])
