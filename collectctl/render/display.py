@@ -256,6 +256,34 @@ def reason(item) -> str:
     return words(item.detail) if words else item.code
 
 
+# -- a rule a call that was made broke (core.compliance.breaches: ``audit``) ---------------
+
+#: Where a call that was made reads differently from a plan's reason with the same code.
+_BREACH_TEXT = {
+    "outside_legal_hours": lambda p: _(
+        "outside legal hours in {zone}: {time} there (allowed {hours})").format(
+        zone=p["zone"], time=_clock(p["local"]), hours=p["hours"]),
+    "workplace_not_allowed": lambda p: (
+        _("to a workplace number, which the debtor asked not to be called at")
+        if p.get("debtor_request") else
+        _("to a workplace number, which the {pack} rules forbid calling").format(
+            pack=p.get("pack"))),
+}
+
+
+def breach(item) -> str:
+    """A rule a logged call broke (a :class:`~collectctl.core.reasons.Reason` from
+    ``breaches``) in words: the plan's words for the code, with the zone it was broken in
+    where the reason names one (``public holiday (Christmas Day) in Europe/Dublin``)."""
+    words = _BREACH_TEXT.get(item.code)
+    if words is not None and (item.code != "outside_legal_hours" or "zone" in item.detail):
+        return words(item.detail)
+    text = reason(item)
+    if "zone" in item.detail:
+        return _("{rule} in {zone}").format(rule=text, zone=item.detail["zone"])
+    return text
+
+
 # -- why a value or a row is refused (core.reasons' row codes) -----------------------------
 
 _PROBLEM_TEXT = {
