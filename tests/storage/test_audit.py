@@ -64,7 +64,9 @@ def random_log(store, rng: random.Random, first: date, days: int, count: int = 1
         usual[accounts[-1].account_id] = ZoneInfo(zone)
     store.insert_accounts([(a, "h") for a in accounts], None, NOW)
     # A number added later has no zones stored: worked out when read.
-    store.add_phone("A000", Phone("+61412000111", "mobile"), "contact", NOW)
+    added = {None: "+61412000111", "TW": "+886933000111", "AU": "+61412000111",
+             "IE": "+353871112223"}[countries[0] if countries else None]
+    store.add_phone("A000", Phone(added, "mobile"), "contact", NOW)
     start = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=40)
     span = (days + 42) * 86_400
     ids: list[int] = []
