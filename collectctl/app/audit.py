@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from collectctl.app.reports import period_bounds
 from collectctl.config import Settings, outcome_book
 from collectctl.core import activity
 from collectctl.core.compliance import (
@@ -51,7 +51,6 @@ from collectctl.i18n import _
 if TYPE_CHECKING:
     from collectctl.storage.protocol import AuditPlaces, Store
 
-SCHEMA = "collectctl.audit/1"
 #: How far back the log of an account checked is read: 7 local days and their margins
 #: (the 7-day caps), a calendar month where a pack caps contacts in one; longer when a
 #: pack's hold after a conversation is.
@@ -97,7 +96,9 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
-    start, end = period_bounds(first, last, settings.timezone)
+    zone = ZoneInfo(settings.timezone)  # the collector's days, midnight to midnight
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
     book = outcome_book(settings)
     with store.snapshot():  # the whole log as of one moment
         if exhaustive or _caps_below_one(settings):
@@ -106,12 +107,6 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
             checked, found = _narrowed(store, settings, book, start, end, collector)
     found.sort(key=lambda v: (v.called_at, v.call_id))
     return Audit(first, last, settings.timezone, checked, tuple(found), collector)
-
-
-def violations_by_collector(store: Store, settings: Settings, first: date,
-                            last: date) -> dict[str, int]:
-    """The nightly report's count: the audit's violations per collector for the period."""
-    return build_audit(store, settings, first, last).by_collector()
 
 
 # -- checking one account's calls exactly -------------------------------------------------
