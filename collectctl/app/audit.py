@@ -23,6 +23,7 @@ Every rule of the log is the same in both ways: a test compares them on random l
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -231,19 +232,25 @@ def _everywhere(places: AuditPlaces, settings: Settings) -> _Where:
 
 def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
               end: datetime, collector: str | None) -> tuple[int, list[Violation]]:
-    from concurrent.futures import ThreadPoolExecutor
-
     holds = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
     attempts = _names(book, lambda o: o.attempt)
     last = store.last_call_id()
-    # The pass over the whole log for holds runs on a second connection beside the rest
-    # (both engines read in parallel), reading the log up to the same entry.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        job = pool.submit(_census, store, start, end, collector, attempts, holds, last)
-        where = _everywhere(store.audit_places(), settings)
-        over_caps = _over_attempt_caps(store, where, start, end)
-        census = job.result()
+    # Three reads at once: where the debtors may be and the pass over the whole log (for
+    # holds) on connections of their own, the busy accounts on this one, each of the
+    # log up to the same entry. Both engines read in parallel.
     checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        places = pool.submit(_on_sibling, store, lambda other: _everywhere(
+            other.audit_places(), settings))
+        counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
+            start, end, collector, attempts, holds, last))
+        over_caps = _over_attempt_caps(store, settings, places.result, start, end)
+        where = places.result()
+        # While the log is still being read for holds: the accounts that can be over a cap
+        # only, at those calls only (an account with a hold entry is checked again below).
+        found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
+                                                 in over_caps.items()}, where, book, set())
+        census = counted.result()
     checked = census.entries - sum(
         1 for e in census.odd
         if start <= e.called_at < end and (collector is None or e.collector == collector)
@@ -254,11 +261,10 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
 
     def suspect(ids: Iterable[str], rule: str) -> None:
         for account_id in ids:
-            suspects.setdefault(account_id, _Suspect()).rules.add(rule)
+            suspects.setdefault(account_id, _Suspect(moments=over_caps.get(
+                account_id, set()))).rules.add(rule)
 
     suspect((e.account_id for e in census.odd if _effect(book, e.outcome) == "hold"), HOLD)
-    for account_id, moments in over_caps.items():
-        suspects.setdefault(account_id, _Suspect()).moments |= moments
     suspect(_outside_hours(store, checker, where, start, end, collector), HOURS)
     suspect(_over_contact_caps(store, book, where, start, end), CONTACTS)
     hold_days = where.rules.hold_days
@@ -271,7 +277,9 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     suspect(checker.requests, REQUESTS)  # HOOK (merge): none until debtor_requests lands
     held = {e.account_id for e in census.odd if e.outcome == activity.RESUME
             or _effect(book, e.outcome) == "hold"}
-    return checked, _check_accounts(store, checker, suspects, where, book, held)
+    # The accounts suspected of more than a cap: checked (again) whole.
+    found.update(_check_accounts(store, checker, suspects, where, book, held))
+    return checked, [v for violations in found.values() for v in violations]
 
 
 #: Why an account is checked: the rules one of its calls may have broken.
@@ -297,11 +305,12 @@ class _Suspect:
         return None if left else self.moments
 
 
-def _census(store: Store, start: datetime, end: datetime, collector: str | None,
-            attempts: list[str], holds: list[str], last: int):
+def _on_sibling(store: Store, read):
+    """``read(other)`` on another connection to ``store``'s database (in a worker
+    thread: a connection stays in the thread that opened it)."""
     other = store.sibling()
     try:
-        return other.audit_census(start, end, collector, attempts, holds, last)
+        return read(other)
     finally:
         other.close()
 
@@ -337,24 +346,43 @@ def _outside_hours(store: Store, checker: _Checker, where: _Where, start: dateti
 _NEVER = 2**31 - 1
 
 
-def _over_attempt_caps(store: Store, where: _Where, start: datetime, end: datetime
-                       ) -> dict[str, set[datetime]]:
+#: How far before the period the busy accounts are read, before the zones are known: a
+#: local day and 7 local days as long as a clock change can make them, and some.
+_DAY_BACK, _WEEK_BACK = timedelta(hours=26), timedelta(days=7, hours=2)
+
+
+def _over_attempt_caps(store: Store, settings: Settings, places, start: datetime,
+                       end: datetime) -> dict[str, set[datetime]]:
     """Accounts whose entries lie close enough together for a call of the period to be
     over an attempts cap of some pack (a day, 7 days), each with the moments of the calls
-    that can be."""
-    per_day, per_week, _contacts, _month = where.rules.caps
-    if per_day is None and per_week is None:
+    that can be. The store is asked with the lowest caps of the config's packs (while
+    ``places()`` is still being read); the times are then judged with the packs in use,
+    in each zone a debtor may be in."""
+    lowest = AccountRules(tuple(settings.rules.packs), tuple(settings.rules.packs.values()))
+    floor_day, floor_week, _contacts, _month = lowest.caps
+    if floor_day is None and floor_week is None:
         return {}
+
+    def busy(day_back: timedelta, week_back: timedelta) -> dict[str, list[datetime]]:
+        return store.busy_accounts(start - week_back, start - day_back, end,
+                                   floor_day + 1 if floor_day is not None else _NEVER,
+                                   floor_week + 1 if floor_week is not None else _NEVER)
+
+    found = busy(_DAY_BACK, _WEEK_BACK)
+    where: _Where = places()
+    per_day, per_week, _contacts, _month = where.rules.caps
     spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
+    day, week = timedelta(seconds=spans.day), timedelta(seconds=spans.week)
+    if day > _DAY_BACK or week > _WEEK_BACK:  # clocks that move by hours: read further
+        found = busy(max(day, _DAY_BACK), max(week, _WEEK_BACK))
     day_min = per_day + 1 if per_day is not None else None
     week_min = per_week + 1 if per_week is not None else None
-    busy = store.busy_accounts(start - timedelta(seconds=spans.week),
-                               start - timedelta(seconds=spans.day), end,
-                               day_min or _NEVER, week_min or _NEVER)
+    if day_min is None and week_min is None:
+        return {}
     clocks = ([DayClock(z, start - timedelta(days=40), end + timedelta(days=1))
                for z in where.zones] if len(where.zones) <= 6 else [])
     out = {}
-    for account_id, times in busy.items():
+    for account_id, times in found.items():
         moments = over_a_cap(times, clocks, start, spans, day_min, week_min)
         if moments:
             out[account_id] = moments
@@ -391,10 +419,12 @@ def _history(where: _Where, book: OutcomeBook, start: datetime) -> datetime | No
 
 
 def _check_accounts(store: Store, checker: _Checker, suspects: Mapping[str, _Suspect],
-                    where: _Where, book: OutcomeBook, held: set[str]) -> list[Violation]:
+                    where: _Where, book: OutcomeBook, held: set[str]
+                    ) -> dict[str, list[Violation]]:
     """breaches() on the period's calls of the ``suspects`` that may have broken a rule
     under their own rules, each with its log since :func:`_history` and, for those in
-    ``held`` (with a hold or resume entry), those entries from before."""
+    ``held`` (with a hold or resume entry), those entries from before: what each broke,
+    by account id."""
     accounts = store.get_accounts(sorted(suspects))
     only = {}
     for account_id, account in accounts.items():
@@ -405,12 +435,9 @@ def _check_accounts(store: Store, checker: _Checker, suspects: Mapping[str, _Sus
     keep = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
     logs = store.audit_history(ids, _history(where, book, checker.start), keep,
                                held.intersection(only))
-    found: list[Violation] = []
-    for account_id in ids:
-        if account_id in logs:
-            found += checker.check(accounts[account_id], logs[account_id],
-                                   only[account_id])[1]
-    return found
+    return {account_id: checker.check(accounts[account_id], logs[account_id],
+                                      only[account_id])[1]
+            for account_id in ids if account_id in logs}
 
 
 def audit_days(period: str | None, today: date) -> tuple[date, date]:

@@ -722,7 +722,7 @@ class SQLStore:
         entries = self._exec(sql.AUDIT_PERIOD_ENTRIES.format(**narrow), span).fetchone()[0]
         is_hold, hold_params = sql.any_of("c.outcome", holds, "h")
         is_attempt, attempt_params = sql.any_of("c.outcome", attempts, "a")
-        query = sql.AUDIT_ODD_ENTRIES.format(scan=sql.AUDIT_SCAN[self.engine],
+        query = sql.AUDIT_ODD_ENTRIES.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
                                              is_hold=is_hold, is_attempt=is_attempt)
         odd = [LogEntry(a, c, datetime.fromisoformat(t), o) for a, c, t, o
                in self._exec(query, {**span, **hold_params, **attempt_params})]
@@ -750,13 +750,16 @@ class SQLStore:
         in [since, end): the only accounts that can be over a cap then."""
         from collectctl.clock import to_utc_iso
 
-        only, params = "", {}
-        scan = sql.AUDIT_BY_ACCOUNT[self.engine]
+        only = only_again = ""
+        params: dict[str, str] = {}
+        scan = sql.AUDIT_BY_ACCOUNT[self.engine].format(a="c")
         if outcomes is not None:
             clause, params = sql.any_of("c.outcome", outcomes, "o")
-            only, scan = f"AND ({clause})", sql.AUDIT_SCAN[self.engine]
+            only, scan = f"AND ({clause})", sql.AUDIT_SCAN[self.engine].format(a="c")
+            only_again = "AND (" + sql.any_of("t.outcome", outcomes, "o")[0] + ")"
         query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES[self.engine], scan=scan,
-                                      only=only)
+                                      only=only, only_again=only_again,
+                                      scan_again=sql.AUDIT_BY_ACCOUNT[self.engine].format(a="t"))
         rows = self._exec(query, {"since": to_utc_iso(since), "day_since": to_utc_iso(day_since),
                                   "end": to_utc_iso(end), "day_min": day_min,
                                   "week_min": week_min, **params})
@@ -769,7 +772,7 @@ class SQLStore:
         from collectctl.clock import to_utc_iso
 
         clause, params = sql.any_of("c.outcome", outcomes, "o")
-        query = sql.AUDIT_ACCOUNTS_WITH.format(scan=sql.AUDIT_SCAN[self.engine],
+        query = sql.AUDIT_ACCOUNTS_WITH.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
                                                outcomes=clause)
         return {r[0] for r in self._exec(query, {"since": to_utc_iso(since),
                                                  "end": to_utc_iso(end), **params})}
