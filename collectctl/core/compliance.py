@@ -293,9 +293,11 @@ class DayClock:
         self._at = [a for a, _o in changes]
         self._offsets = [int(_offset(zone, start).total_seconds()),
                          *(int(o.total_seconds()) for _a, o in changes)]
+        #: Whether the zone keeps one UTC offset all that time.
+        self.fixed = len(self._offsets) == 1
 
     def days(self, times: Sequence[datetime]) -> list[int]:
-        if len(self._offsets) == 1:
+        if self.fixed:
             offset = self._offsets[0]
             return [(int(t.timestamp()) + offset) // 86_400 for t in times]
         from bisect import bisect_right
@@ -319,17 +321,21 @@ def over_a_cap(times: Sequence[datetime], clocks: Sequence[DayClock], start: dat
                 found.update(_closing(times, cap, span, start))
         return found
     for clock in clocks:
-        # By local day, then time (a day when clocks go back at midnight can repeat).
-        days = sorted(zip(clock.days(times), times))
+        numbers = clock.days(times)
+        if clock.fixed:  # one offset: the days are in the order of the times
+            ordered = times
+        else:  # by local day, then time (a day when clocks go back at midnight repeats)
+            pairs = sorted(zip(numbers, times, strict=True))
+            numbers, ordered = [d for d, _t in pairs], [t for _d, t in pairs]
         for cap, width in ((day_min, 0), (week_min, 6)):
-            if cap is None or len(days) < cap:
+            if cap is None or len(numbers) < cap:
                 continue
             first = 0
-            for last, (day, moment) in enumerate(days):
-                while day - days[first][0] > width:
+            for last, day in enumerate(numbers):
+                while day - numbers[first] > width:
                     first += 1
-                if last - first + 1 >= cap and moment >= start:
-                    found.add(moment)
+                if last - first + 1 >= cap and ordered[last] >= start:
+                    found.add(ordered[last])
     return found
 
 

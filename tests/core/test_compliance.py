@@ -62,7 +62,7 @@ def test_a_call_in_the_legal_intervals_is_legal_everywhere_and_one_outside_is_no
     assert outside and len(intervals) > 30
     tiles = sorted(intervals + gaps(intervals, start, end))  # the two tile the period
     assert tiles[0][0] == start and tiles[-1][1] == end
-    assert all(a[1] == b[0] for a, b in zip(tiles, tiles[1:]))
+    assert all(a[1] == b[0] for a, b in zip(tiles, tiles[1:], strict=False))
 
 
 def test_the_legal_intervals_follow_the_clocks_going_back():
@@ -160,3 +160,17 @@ def test_a_resumed_account_is_no_longer_on_hold():
            Call(4, "A1", "alice", taipei(3, 10), "no-answer")]
     assert [b.code for b in breaches(debtor, rules, log, log[1], BOOK)] == [r.CEASE]
     assert breaches(debtor, rules, log, log[3], BOOK) == []
+
+
+def test_over_a_cap_by_local_days_of_a_zone_whose_clocks_go_back():
+    """New York on Sun 2026-11-01, a 25-hour day: four calls from 00:30 to 23:30 are one
+    local day; the day's first call a minute after the midnight before is the day
+    before's."""
+    york = ZoneInfo("America/New_York")
+    clock = DayClock("America/New_York", datetime(2026, 10, 1, tzinfo=UTC),
+                     datetime(2026, 12, 1, tzinfo=UTC))
+    assert not clock.fixed
+    day = [datetime(2026, 11, 1, h, 30, tzinfo=york).astimezone(UTC) for h in (0, 1, 12, 23)]
+    assert over_a_cap(day, [clock], day[0], SPANS, 4, None) == {day[3]}
+    before = [datetime(2026, 10, 31, 23, 59, tzinfo=york).astimezone(UTC), *day[1:]]
+    assert over_a_cap(before, [clock], day[0], SPANS, 4, None) == set()
