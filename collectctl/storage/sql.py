@@ -479,7 +479,7 @@ FROM phones
 #: ``:last`` (an id) bounds it to what another connection's snapshot holds.
 AUDIT_PERIOD_ENTRIES = """
 SELECT COUNT(*) FROM calls c
-WHERE c.called_at >= :start AND c.called_at < :end AND c.id <= :last {calls_of}
+WHERE c.called_at >= :start AND c.called_at < :end AND +c.id <= :last {calls_of}
 """
 #: In one pass over the log: every hold or resume entry, and the entries of the period that
 #: are not attempts (outcomes ``is_attempt`` leaves out: undo, resume, skip, old codes).
@@ -488,10 +488,11 @@ SELECT c.account_id, c.collector, c.called_at, c.outcome FROM {scan}
 WHERE c.id <= :last
   AND ({is_hold} OR (c.called_at >= :start AND c.called_at < :end AND NOT ({is_attempt})))
 """
-#: The entries of the period that were undone, and what they were.
+#: The entries of the period that were undone, and what they were. (``+r.id``: the bound
+#: is checked on each, not used to scan the whole log by id.)
 AUDIT_UNDONE = """
 SELECT c.collector, c.outcome FROM calls r CROSS JOIN calls c
-WHERE c.id = r.reverses AND r.reverses IS NOT NULL AND r.id <= :last AND c.called_at >= :start
+WHERE c.id = r.reverses AND r.reverses IS NOT NULL AND +r.id <= :last AND c.called_at >= :start
   AND c.called_at < :end
 """
 #: The latest entry's id: what a second connection reads up to, to see the same log.

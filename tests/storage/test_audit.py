@@ -153,3 +153,41 @@ def test_the_narrowed_audit_finds_what_every_call_through_breaches_finds(store, 
     assert all(len(suspects) < 120 for suspects in narrowed[1::2])
     if portfolio in ("tw", "tw-caps", "au"):
         assert any(some_calls)
+
+
+@pytest.mark.parametrize(("name", "narrow", "index"), [
+    ("AUDIT_PERIOD_ENTRIES", "ALL_COLLECTORS", "COVERING INDEX calls_called_at"),
+    ("AUDIT_PERIOD_ENTRIES", "ONE_COLLECTOR", "INDEX calls_collector"),
+    ("AUDIT_CALLS_BETWEEN", "ALL_COLLECTORS", "INDEX calls_called_at"),
+    ("AUDIT_CALLS_BETWEEN", "ONE_COLLECTOR", "INDEX calls_collector"),
+    ("AUDIT_UNDONE", None, "INDEX sqlite_autoindex_calls_1"),
+    ("AUDIT_HISTORY", None, "INDEX calls_account (account_id=? AND called_at>?)"),
+])
+def test_the_audit_reads_by_index(store, name, narrow, index):
+    """What is read of a period, a gap, an account or the undone entries comes by an
+    index, never by a scan of ten million calls."""
+    from collectctl.storage import sql
+
+    query = getattr(sql, name).format(**(getattr(sql, narrow) if narrow else {}),
+                                      ids=":v0")
+    params = {"start": "a", "end": "b", "collector": "c", "last": 1, "since": "a", "v0": "x"}
+    plan = store.query_plan(query, params)
+    if store.engine == "sqlite":
+        assert index in plan, plan
+    else:
+        assert "Seq Scan" not in plan, plan
+
+
+def test_the_busy_accounts_come_from_the_index_alone(store):
+    """One pass over the index on account and time, no table read, no sort."""
+    if store.engine != "sqlite":
+        pytest.skip("the plan of SQLite's INDEXED BY")
+    from collectctl.storage import sql
+
+    query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES["sqlite"], only="", only_again="",
+                                  scan=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="c"),
+                                  scan_again=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="t"))
+    plan = store.query_plan(query, {"since": "a", "day_since": "a", "end": "b", "day_min": 4,
+                                    "week_min": 8})
+    assert "SCAN c USING COVERING INDEX calls_account" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
