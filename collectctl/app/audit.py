@@ -1,23 +1,30 @@
 """``audit``: which logged calls broke a calling rule, each checked against the rules as
 they stood when it was made (the log before it), by :func:`core.compliance.breaches`.
 
-There are two ways to the same answer. ``exhaustive`` runs breaches() on every call of
-the period: the reference, and what a few thousand calls need. The default runs it on
-the calls of the accounts that *can* have broken a rule, found cheaply first:
+The calls checked are the period's standing calls: attempts, neither undo entries nor
+undone (an entry undone was a mistake of the log, not a call made).
 
-1. **Hours and closed days.** The store names every zone and country any account or
-   phone gives (a handful of distinct values, not a million accounts); the UTC intervals
-   legal in all those zones under all those packs (``legal_intervals``) hold no call that
-   breaks the hours of any account. Only the calls in the gaps between them are read, and
-   each is checked against its own account's zones and rules.
+Two ways to the same answer. ``exhaustive`` runs breaches() on every call of the period,
+the whole log read: the reference. The default runs it only on the calls that *can* have
+broken a rule, found cheaply first:
+
+1. **Hours and closed days.** The store names every zone and country any account or phone
+   gives (a handful of distinct values, not a million accounts); the UTC intervals legal in
+   all those zones under all those packs (``legal_intervals``) hold no call outside any
+   account's hours. Only the calls in the gaps between them are read, and each is checked
+   against its own account's zones and rules.
 2. **Caps.** An account is over a cap only if enough of its entries lie close enough
-   together: the store returns the accounts with enough entries in the days before and in
-   the period, and Python looks at their times day by day in every candidate zone.
-3. **Holds, conversations, workplace numbers, the debtor's requests.** The accounts with
-   a cease or dispute entry (ever), a right-party contact within the longest hold, a call
-   to a workplace number where a pack forbids those, or requests of their own.
+   together: the store returns the accounts with enough entries in the period and the days
+   before it, with their times, and Python looks at those day by day in each zone a debtor
+   may be in, keeping the moments of the calls that may be over a cap.
+3. **Holds, conversations, workplace numbers, the debtor's requests.** The accounts with a
+   cease or dispute entry (ever), a right-party contact within the longest hold after one,
+   a call to a workplace number where a pack forbids those, or requests of their own.
 
-Every rule of the log is the same in both ways: a test compares them on random logs.
+The pass over the whole log (for holds and the count of calls) and the reading of places
+run on connections of their own beside the rest, and the accounts that can only be over a
+cap are checked meanwhile. Both ways give the same answer on random logs of every kind of
+violation, on both engines (``tests/storage/test_audit.py``).
 """
 
 from __future__ import annotations
@@ -235,17 +242,17 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     holds = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
     attempts = _names(book, lambda o: o.attempt)
     last = store.last_call_id()
-    # Three reads at once: where the debtors may be and the pass over the whole log (for
-    # holds) on connections of their own, the busy accounts on this one, each of the
-    # log up to the same entry. Both engines read in parallel.
+    # Three reads at once: the busy accounts and the pass over the whole log (for holds)
+    # on connections of their own, reading the log up to the same entry (it only grows),
+    # and where the debtors may be on this one, in its snapshot (a phone may change).
     checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
     with ThreadPoolExecutor(max_workers=2) as pool:
-        places = pool.submit(_on_sibling, store, lambda other: _everywhere(
-            other.audit_places(), settings))
+        busy = pool.submit(_on_sibling, store, lambda other: _busy(
+            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last))
         counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
             start, end, collector, attempts, holds, last))
-        over_caps = _over_attempt_caps(store, settings, places.result, start, end)
-        where = places.result()
+        where = _everywhere(store.audit_places(), settings)
+        over_caps = _over_attempt_caps(store, settings, where, busy.result, start, end, last)
         # While the log is still being read for holds: the accounts that can be over a cap
         # only, at those calls only (an account with a hold entry is checked again below).
         found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
@@ -351,30 +358,36 @@ _NEVER = 2**31 - 1
 _DAY_BACK, _WEEK_BACK = timedelta(hours=26), timedelta(days=7, hours=2)
 
 
-def _over_attempt_caps(store: Store, settings: Settings, places, start: datetime,
-                       end: datetime) -> dict[str, set[datetime]]:
-    """Accounts whose entries lie close enough together for a call of the period to be
-    over an attempts cap of some pack (a day, 7 days), each with the moments of the calls
-    that can be. The store is asked with the lowest caps of the config's packs (while
-    ``places()`` is still being read); the times are then judged with the packs in use,
-    in each zone a debtor may be in."""
+def _busy(store: Store, settings: Settings, start: datetime, end: datetime,
+          day_back: timedelta, week_back: timedelta, last: int) -> dict[str, list[datetime]]:
+    """The accounts with enough entries (up to id ``last``) in the ``day_back`` and the
+    ``week_back`` before the period's end, for the lowest caps of any of the config's packs,
+    with the times of their entries (none: no pack caps attempts)."""
     lowest = AccountRules(tuple(settings.rules.packs), tuple(settings.rules.packs.values()))
     floor_day, floor_week, _contacts, _month = lowest.caps
     if floor_day is None and floor_week is None:
         return {}
+    return store.busy_accounts(start - week_back, start - day_back, end,
+                               floor_day + 1 if floor_day is not None else _NEVER,
+                               floor_week + 1 if floor_week is not None else _NEVER,
+                               up_to=last)
 
-    def busy(day_back: timedelta, week_back: timedelta) -> dict[str, list[datetime]]:
-        return store.busy_accounts(start - week_back, start - day_back, end,
-                                   floor_day + 1 if floor_day is not None else _NEVER,
-                                   floor_week + 1 if floor_week is not None else _NEVER)
 
-    found = busy(_DAY_BACK, _WEEK_BACK)
-    where: _Where = places()
+def _over_attempt_caps(store: Store, settings: Settings, where: _Where, busy, start: datetime,
+                       end: datetime, last: int) -> dict[str, set[datetime]]:
+    """Accounts whose entries lie close enough together for a call of the period to be
+    over an attempts cap of some pack in use (a day, 7 days), each with the moments of the
+    calls that can be. ``busy()`` gives the accounts the store found with enough entries
+    for the lowest caps of any pack, in the day and the week before the period as long as
+    clock changes can make them; they are judged here by the packs in use, in each zone a
+    debtor may be in."""
+    found = busy()
     per_day, per_week, _contacts, _month = where.rules.caps
     spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
     day, week = timedelta(seconds=spans.day), timedelta(seconds=spans.week)
     if day > _DAY_BACK or week > _WEEK_BACK:  # clocks that move by hours: read further
-        found = busy(max(day, _DAY_BACK), max(week, _WEEK_BACK))
+        found = _busy(store, settings, start, end, max(day, _DAY_BACK), max(week, _WEEK_BACK),
+                      last)
     day_min = per_day + 1 if per_day is not None else None
     week_min = per_week + 1 if per_week is not None else None
     if day_min is None and week_min is None:

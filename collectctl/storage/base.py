@@ -743,11 +743,12 @@ class SQLStore:
                 for r in self._exec(sql.AUDIT_CALLS_BETWEEN.format(**narrow), span)]
 
     def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
-                      day_min: int, week_min: int,
-                      outcomes: Sequence[str] | None = None) -> dict[str, list[datetime]]:
+                      day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
+                      up_to: int | None = None) -> dict[str, list[datetime]]:
         """Accounts with at least ``day_min`` entries in [day_since, end) or ``week_min`` in
         [since, end) (of ``outcomes`` only, when given), each with the times of its entries
-        in [since, end): the only accounts that can be over a cap then."""
+        in [since, end): the only accounts that can be over a cap then. Only entries up to
+        id ``up_to`` count, when given (as for :meth:`audit_census`)."""
         from collectctl.clock import to_utc_iso
 
         only = only_again = ""
@@ -762,7 +763,8 @@ class SQLStore:
                                       scan_again=sql.AUDIT_BY_ACCOUNT[self.engine].format(a="t"))
         rows = self._exec(query, {"since": to_utc_iso(since), "day_since": to_utc_iso(day_since),
                                   "end": to_utc_iso(end), "day_min": day_min,
-                                  "week_min": week_min, **params})
+                                  "week_min": week_min,
+                                  "last": up_to if up_to is not None else 2**62, **params})
         return {account: sorted(map(datetime.fromisoformat, times.split(",")))
                 for account, times in rows}
 

@@ -503,14 +503,14 @@ SELECT {CALL_COLUMNS} FROM calls c
 WHERE c.called_at >= :start AND c.called_at < :end {{calls_of}}
 """
 #: Accounts with enough entries close enough together to be over a cap (``:day_min`` since
-#: ``:day_since``, or ``:week_min`` since ``:since``), with the times of their entries
-#: since ``:since`` (read again for those alone: most accounts are not busy).
+#: ``:day_since``, or ``:week_min`` since ``:since``; up to entry ``:last``), with the times
+#: of their entries since ``:since`` (read again for those alone: most are not busy).
 AUDIT_BUSY = """
 SELECT b.account_id, (SELECT {times} FROM {scan_again}
                       WHERE t.account_id = b.account_id AND t.called_at >= :since
-                        AND t.called_at < :end {only_again})
+                        AND t.called_at < :end AND +t.id <= :last {only_again})
 FROM (SELECT c.account_id FROM {scan}
-      WHERE c.called_at >= :since AND c.called_at < :end {only}
+      WHERE c.called_at >= :since AND c.called_at < :end AND +c.id <= :last {only}
       GROUP BY c.account_id
       HAVING SUM(CASE WHEN c.called_at >= :day_since THEN 1 ELSE 0 END) >= :day_min
           OR COUNT(*) >= :week_min) b

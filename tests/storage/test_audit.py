@@ -188,6 +188,6 @@ def test_the_busy_accounts_come_from_the_index_alone(store):
                                   scan=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="c"),
                                   scan_again=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="t"))
     plan = store.query_plan(query, {"since": "a", "day_since": "a", "end": "b", "day_min": 4,
-                                    "week_min": 8})
+                                    "week_min": 8, "last": 9})
     assert "SCAN c USING COVERING INDEX calls_account" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
