@@ -113,6 +113,9 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
             checked, found = _every_call(store, settings, book, start, end, collector)
         else:
             checked, found = _narrowed(store, settings, book, start, end, collector)
+    if collector is not None and not checked and collector not in store.collectors():
+        raise UsageError(_("no collector {who!r} (collectors: {known})").format(
+            who=collector, known=", ".join(store.collectors()) or _("none")))
     found.sort(key=lambda v: (v.called_at, v.call_id))
     return Audit(first, last, settings.timezone, checked, tuple(found), collector)
 

@@ -89,7 +89,7 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     hourly = _hourly(by_hour, settings, collector, book)
     from collectctl.app.audit import build_audit
 
-    violations = build_audit(store, settings, first, last, collector).by_collector()
+    violations = build_audit(store, settings, first, last).by_collector()
     return Report(first, last, team, rows, collector, daily, hourly, violations)
 
 

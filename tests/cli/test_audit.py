@@ -202,6 +202,7 @@ def test_periods_and_the_collector(broken):
     assert [v["account_id"] for v in alice["violations"]] == ["TW-1"]
     assert alice["calls_checked"] == 2
     for args in (["--week", "--month"], ["--week", "--date", "2026-12-01"],
+                 ["--collector", "nobody"],
                  ["--date", "2026-12-01", "--from", "2026-11-30"],
                  ["--from", "2026-12-03", "--to", "2026-12-01"]):
         result = broken("audit", *args)
