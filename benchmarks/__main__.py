@@ -1,4 +1,5 @@
-"""``python -m benchmarks log|plan [--quick]``: timed whole processes (see --help)."""
+"""``python -m benchmarks log|plan|report|audit [--quick]``: timed whole processes (see
+--help)."""
 
 from __future__ import annotations
 
@@ -191,6 +192,54 @@ def bench_report(accounts: int, collectors: int, calls: int, workdir: Path,
           f"(spread {spread * 1000:.0f})")
 
 
+def bench_audit(accounts: int, collectors: int, calls: int, workdir: Path,
+                engine: str = "sqlite", keep: Path | None = None, plain: bool = False) -> None:
+    """``audit`` for the team: this month (the calendar month to today, as ``--month``),
+    and every day of the log; with ``plain``, the month once more by breaches() on every
+    call (in this process), the path the narrowing is held to."""
+    from datetime import timedelta
+
+    from benchmarks.generate import add_calls
+
+    db = keep if keep is not None and engine == "sqlite" else fresh_database(
+        engine, workdir, "audit")
+    if keep is None or engine != "sqlite" or not Path(keep).exists():
+        started = time.perf_counter()
+        build_database(db, accounts, collectors=collectors)
+        add_calls(db, calls, accounts, collectors, date(2026, 12, 4))
+        analyze(db)
+        print(f"{accounts:,} accounts and {calls:,} calls built in "
+              f"{time.perf_counter() - started:.1f} s")
+    else:
+        print(f"reusing {db}")
+    env = bench_env(db, workdir)
+    month, spread = median_of(3, [*EXE, "audit", "--month", "--format", "json"], env)
+    print(f"audit --month --format json, the team: {month:.2f} s median of 3 "
+          f"(spread {spread:.2f})")
+    first = (date(2026, 12, 4) - timedelta(days=29)).isoformat()
+    whole, spread = median_of(3, [*EXE, "audit", "--from", first, "--to", "2026-12-04",
+                                  "--format", "json"], env)
+    print(f"audit --from {first} --to 2026-12-04 (every call), the team: {whole:.2f} s "
+          f"median of 3 (spread {spread:.2f})")
+    report, spread = median_of(3, [*EXE, "report", "--date", "2026-12-04", "-f", "json"], env)
+    print(f"team daily report (json), with its violations: {report:.2f} s median of 3 "
+          f"(spread {spread:.2f})")
+    if plain:
+        from collectctl.app.audit import build_audit
+        from collectctl.config import Settings
+        from collectctl.storage import open_store
+
+        store = open_store(db)
+        started = time.perf_counter()
+        slow = build_audit(store, Settings(), date(2026, 12, 1), date(2026, 12, 4),
+                           exhaustive=True)
+        elapsed = time.perf_counter() - started
+        store.close()
+        print(f"the same month by breaches() on every call (one run, in process): "
+              f"{elapsed:.1f} s, {slow.calls_checked:,} calls, {len(slow.violations):,} "
+              "violations")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -208,6 +257,14 @@ def main() -> None:
     rep.add_argument("--collectors", type=int, default=500)
     rep.add_argument("--calls", type=int, default=10_000_000)
     rep.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
+    aud = sub.add_parser("audit", help="audit --month and over every call, the report")
+    aud.add_argument("--accounts", type=int, default=1_000_000)
+    aud.add_argument("--collectors", type=int, default=500)
+    aud.add_argument("--calls", type=int, default=10_000_000)
+    aud.add_argument("--quick", action="store_true", help="20,000 accounts, 200,000 calls")
+    aud.add_argument("--keep", type=Path, help="an SQLite file to build once and reuse")
+    aud.add_argument("--plain", action="store_true",
+                     help="also time breaches() on every call of the month (slow)")
     crash = sub.add_parser("crash", help="SIGKILL imports and log at random moments")
     crash.add_argument("--what", choices=("accounts", "payments", "calls", "log", "all"),
                        default="all")
@@ -229,7 +286,7 @@ def main() -> None:
     sim.add_argument("--prior-strength", help="learning.prior_strength (default: the config's)")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
-    for each in (log, plan, rep):
+    for each in (log, plan, rep, aud):
         each.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
         each.add_argument("--pg-url", help="admin URL of the PostgreSQL server to use")
     args = parser.parse_args()
@@ -263,7 +320,11 @@ def main() -> None:
     engine = args.engine
     print(f"engine: {engine}")
     with tempfile.TemporaryDirectory() as tmp:
-        if args.scenario == "report":
+        if args.scenario == "audit":
+            sizes = ((20_000, 10, 200_000) if args.quick
+                     else (args.accounts, args.collectors, args.calls))
+            bench_audit(*sizes, Path(tmp), engine, args.keep, args.plain)
+        elif args.scenario == "report":
             sizes = ((20_000, 10, 200_000) if args.quick
                      else (args.accounts, args.collectors, args.calls))
             bench_report(*sizes, Path(tmp), engine)

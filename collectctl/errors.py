@@ -12,6 +12,8 @@ EXIT_OK = 0
 EXIT_ROWS_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_BELOW_THRESHOLD = 3
+#: ``audit --fail-on-violation``: some call broke a rule (the audit was still written).
+EXIT_VIOLATION = 3
 EXIT_INTERNAL = 70
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -33,6 +33,14 @@ class Report:
     daily: tuple[tuple[date, Decimal, Decimal | None], ...] = ()
     #: (local hour, calls, contacts) for each hour of the day with calls.
     hourly: tuple[tuple[int, int, int], ...] = ()
+    #: Rules broken by the period's calls (``audit``), per collector who logged them.
+    violations: dict[str, int] = field(default_factory=dict)
+
+    def violations_of(self, collector: str | None) -> int:
+        """The count for one collector, or the team's (None)."""
+        if collector is None and self.scope is None:
+            return sum(self.violations.values())
+        return self.violations.get(collector or self.scope or "", 0)
 
 
 def period_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
@@ -79,7 +87,10 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
         return Report(first, last, team, rows, collector)
     daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(by_hour, settings, collector, book)
-    return Report(first, last, team, rows, collector, daily, hourly)
+    from collectctl.app.audit import build_audit
+
+    violations = build_audit(store, settings, first, last).by_collector()
+    return Report(first, last, team, rows, collector, daily, hourly, violations)
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):

@@ -28,6 +28,12 @@ class AccountStatus(StrEnum):
     closed = "closed"
 
 
+class TextJsonCsv(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
 class DateOrder(StrEnum):
     YMD = "YMD"
     DMY = "DMY"

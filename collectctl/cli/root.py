@@ -306,7 +306,7 @@ COMMAND_MODULES = {
     "import": "imports", "accounts": "accounts", "show": "accounts", "log": "calls",
     "undo": "calls", "account": "calls", "pay": "calls", "promises": "calls", "skip": "calls",
     "contact": "calls", "plan": "plan", "next": "plan", "rules": "plan", "report": "reports",
-    "progress": "reports", "target": "reports", "init": "setup", "demo": "setup",
+    "progress": "reports", "target": "reports", "audit": "audit", "init": "setup", "demo": "setup",
     "work": "work", "assign": "team", "db": "team", "team": "team", "learn": "learn",
 }
 _registered: set[str] = set()

@@ -17,6 +17,7 @@ _FAMILIES = {
     "collectctl.app.plan": "collectctl.render.plan",
     "collectctl.core.planning": "collectctl.render.plan",
     "collectctl.app.reports": "collectctl.render.report",
+    "collectctl.app.audit": "collectctl.render.audit",
 }
 
 

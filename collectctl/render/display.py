@@ -313,27 +313,41 @@ def zone_source(source: str) -> str:
             "default": _("the config's zone: nothing else known")}.get(source, source)
 
 
-def breach(item) -> str:
-    """A calling rule a call broke, in words: the reason's, with the zone it broke it in
-    (``outside legal hours in America/New_York (22:30 there; legal 08:00-21:00)``)."""
-    p = item.detail
-    if item.code == "outside_legal_hours" and "zone" in p:
-        return _("outside legal hours in {zone} ({time} there; legal {hours})").format(
-            zone=p["zone"], time=_clock(p["local"]), hours=p.get("hours", "?"))
-    if "zone" in p and item.code in ("public_holiday", "blackout_day", "no_calls_on_weekday",
-                                     "no_weekend_calls"):
-        return _("{rule} in {zone}").format(rule=reason(item), zone=p["zone"])
-    if item.code == "debtor_avoid":
-        return _("in a window the debtor asked to avoid ({start}-{end})").format(
-            start=p["from"], end=p["to"])
-    return reason(item)
-
-
 def reason(item) -> str:
     """A :class:`~collectctl.core.reasons.Reason` in words, in the interface language (a
     code this table lacks, say a newer one, is shown as the code)."""
     words = _REASON_TEXT.get(item.code)
     return words(item.detail) if words else item.code
+
+
+# -- a rule a call that was made broke (core.compliance.breaches: ``audit``) ---------------
+
+#: Where a call that was made reads differently from a plan's reason with the same code.
+_BREACH_TEXT = {
+    "outside_legal_hours": lambda p: _(
+        "outside legal hours in {zone} ({time} there; legal {hours})").format(
+        zone=p["zone"], time=_clock(p["local"]), hours=p.get("hours", "?")),
+    "debtor_avoid": lambda p: _("in a window the debtor asked to avoid ({start}-{end})").format(
+        start=p["from"], end=p["to"]),
+    "workplace_not_allowed": lambda p: (
+        _("to a workplace number, which the debtor asked not to be called at")
+        if p.get("debtor_request") else
+        _("to a workplace number, which the {pack} rules forbid calling").format(
+            pack=p.get("pack"))),
+}
+
+
+def breach(item) -> str:
+    """A rule a logged call broke (a :class:`~collectctl.core.reasons.Reason` from
+    ``breaches``) in words: the plan's words for the code, with the zone it was broken in
+    where the reason names one (``public holiday (Christmas Day) in Europe/Dublin``)."""
+    words = _BREACH_TEXT.get(item.code)
+    if words is not None and (item.code != "outside_legal_hours" or "zone" in item.detail):
+        return words(item.detail)
+    text = reason(item)
+    if "zone" in item.detail:
+        return _("{rule} in {zone}").format(rule=text, zone=item.detail["zone"])
+    return text
 
 
 # -- why a value or a row is refused (core.reasons' row codes) -----------------------------

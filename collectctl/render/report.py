@@ -38,8 +38,10 @@ def report_json(report: Report) -> str:
         "schema": SCHEMA,
         "from": report.first.isoformat(),
         "to": report.last.isoformat(),
-        "team": metric_json(report.team),
-        "collectors": [{"name": name, **metric_json(m)} for name, m in report.collectors],
+        "team": {**metric_json(report.team), "violations": report.violations_of(None)},
+        "collectors": [{"name": name, **metric_json(m),
+                        "violations": report.violations_of(name)}
+                       for name, m in report.collectors],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -53,10 +55,11 @@ def cell(name: str, value) -> str:
 
 
 def _rows(report: Report) -> list[list[str]]:
-    rows = [[name, *(cell(k, getattr(m, k)) for k in TABLE_METRICS)]
-            for name, m in report.collectors]
+    rows = [[name, *(cell(k, getattr(m, k)) for k in TABLE_METRICS),
+             str(report.violations_of(name))] for name, m in report.collectors]
     if report.scope is None:
-        rows.append([_("team"), *(cell(k, getattr(report.team, k)) for k in TABLE_METRICS)])
+        rows.append([_("team"), *(cell(k, getattr(report.team, k)) for k in TABLE_METRICS),
+                     str(report.violations_of(None))])
     return rows
 
 
@@ -68,7 +71,7 @@ def _title(report: Report) -> str:
 
 
 def _head() -> list[str]:
-    return [_("collector"), *(display.metric(k) for k in TABLE_METRICS)]
+    return [_("collector"), *(display.metric(k) for k in TABLE_METRICS), _("violations")]
 
 
 def report_text(report: Report) -> str:
@@ -83,7 +86,7 @@ def _md_escape(text: str) -> str:
 def report_markdown(report: Report) -> str:
     head = _head()
     lines = [f"## {_title(report)}", "", "| " + " | ".join(head) + " |",
-             "|" + "|".join(["---"] + ["---:"] * len(TABLE_METRICS)) + "|"]
+             "|" + "|".join(["---"] + ["---:"] * (len(TABLE_METRICS) + 1)) + "|"]
     for r in _rows(report):
         lines.append("| " + " | ".join(_md_escape(str(c)) for c in r) + " |")
     return "\n".join(lines) + "\n"
@@ -210,10 +213,11 @@ def report_html(report: Report) -> str:
 def report_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["collector", *METRIC_NAMES])
+    writer.writerow(["collector", *METRIC_NAMES, "violations"])
     for name, m in report.collectors:
         values = metric_json(m)
-        writer.writerow([safe_cell(name), *(safe_cell(values[k]) for k in METRIC_NAMES)])
+        writer.writerow([safe_cell(name), *(safe_cell(values[k]) for k in METRIC_NAMES),
+                         report.violations_of(name)])
     return out.getvalue()
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from collectctl.core.requests import RequestEntry
     from collectctl.storage.migrations import Migrations
     from collectctl.storage.protocol import (
+        AuditCensus,
+        AuditPlaces,
         DayCollected,
         Fingerprint,
         HourCalls,
@@ -694,3 +696,155 @@ class SQLStore:
             rows = self._exec(sql.SELECT_LAST_OUTCOMES.format(codes=marks), params)
             ids.update(r[0] for r in rows)
         return sorted(ids)
+
+    # -- audit (app/audit.py): what narrows the calls to check ---------------------------
+
+    def audit_places(self) -> AuditPlaces:
+        """Every distinct place the accounts' lists and phones name (:class:`AuditPlaces`):
+        the zones and countries any debtor may be in, without reading each account."""
+        from collectctl.storage.protocol import AuditPlaces
+
+        accounts = [(zone, country, fallback) for zone, country, fallback
+                    in self._exec(sql.AUDIT_ACCOUNT_PLACES)]
+        phones: list[tuple[str, bool, str | None, tuple[str, ...] | None]] = []
+        unplaced: list[tuple[str, str]] = []
+        for label, valid, region, zones, number in self._exec(sql.AUDIT_PHONE_PLACES):
+            if number is not None:
+                unplaced.append((label, number))
+            else:
+                phones.append((label, bool(valid), region,
+                               tuple(zones.split()) if zones is not None else None))
+        return AuditPlaces(accounts, phones, unplaced)
+
+    def last_call_id(self) -> int:
+        """The id of the latest log entry (0: none)."""
+        return int(self._exec(sql.LAST_CALL_ID).fetchone()[0])
+
+    def audit_census(self, start: datetime, end: datetime, collector: str | None,
+                     attempts: Sequence[str], holds: Sequence[str],
+                     up_to: int | None = None) -> AuditCensus:
+        """What counting the period's calls and finding the accounts on hold needs, in one
+        pass over the log (:class:`AuditCensus`): entries logged in [start, end) (UTC
+        instants; ``collector``'s only, when given), and of those the ones whose outcome is
+        none of ``attempts`` or that were undone; every entry, at any time, whose outcome
+        is one of ``holds``. Only entries up to id ``up_to`` count, when given (the log as
+        another connection's snapshot holds it)."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.storage.protocol import AuditCensus, LogEntry
+
+        span: dict[str, Any] = {"start": to_utc_iso(start), "end": to_utc_iso(end),
+                                "last": up_to if up_to is not None else 2**62}
+        narrow = sql.ALL_COLLECTORS
+        if collector is not None:
+            span["collector"], narrow = collector, sql.ONE_COLLECTOR
+        entries = self._exec(sql.AUDIT_PERIOD_ENTRIES.format(**narrow), span).fetchone()[0]
+        is_hold, hold_params = sql.any_of("c.outcome", holds, "h")
+        is_attempt, attempt_params = sql.any_of("c.outcome", attempts, "a")
+        query = sql.AUDIT_ODD_ENTRIES.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
+                                             is_hold=is_hold, is_attempt=is_attempt)
+        odd = [LogEntry(a, c, datetime.fromisoformat(t), o) for a, c, t, o
+               in self._exec(query, {**span, **hold_params, **attempt_params})]
+        undone = [(c, o) for c, o in self._exec(sql.AUDIT_UNDONE, span)]
+        return AuditCensus(int(entries), odd, undone)
+
+    def calls_between(self, start: datetime, end: datetime,
+                      collector: str | None = None) -> list[Call]:
+        """The log entries made in [start, end) (UTC instants), ``collector``'s only when
+        given, undone ones marked."""
+        from collectctl.clock import to_utc_iso
+
+        span = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
+        narrow = sql.ALL_COLLECTORS
+        if collector is not None:
+            span["collector"], narrow = collector, sql.ONE_COLLECTOR
+        return [codec.call_from_row(r)
+                for r in self._exec(sql.AUDIT_CALLS_BETWEEN.format(**narrow), span)]
+
+    def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
+                      day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
+                      up_to: int | None = None) -> dict[str, list[datetime]]:
+        """Accounts with at least ``day_min`` entries in [day_since, end) or ``week_min`` in
+        [since, end) (of ``outcomes`` only, when given), each with the times of its entries
+        in [since, end): the only accounts that can be over a cap then. Only entries up to
+        id ``up_to`` count, when given (as for :meth:`audit_census`)."""
+        from collectctl.clock import to_utc_iso
+
+        only = only_again = ""
+        params: dict[str, str] = {}
+        scan = sql.AUDIT_BY_ACCOUNT[self.engine].format(a="c")
+        if outcomes is not None:
+            clause, params = sql.any_of("c.outcome", outcomes, "o")
+            only, scan = f"AND ({clause})", sql.AUDIT_SCAN[self.engine].format(a="c")
+            only_again = "AND (" + sql.any_of("t.outcome", outcomes, "o")[0] + ")"
+        query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES[self.engine], scan=scan,
+                                      only=only, only_again=only_again,
+                                      scan_again=sql.AUDIT_BY_ACCOUNT[self.engine].format(a="t"))
+        rows = self._exec(query, {"since": to_utc_iso(since), "day_since": to_utc_iso(day_since),
+                                  "end": to_utc_iso(end), "day_min": day_min,
+                                  "week_min": week_min,
+                                  "last": up_to if up_to is not None else 2**62, **params})
+        return {account: sorted(map(datetime.fromisoformat, times.split(",")))
+                for account, times in rows}
+
+    def accounts_with(self, outcomes: Sequence[str], since: datetime,
+                      end: datetime) -> set[str]:
+        """Accounts with an entry of one of ``outcomes`` in [since, end)."""
+        from collectctl.clock import to_utc_iso
+
+        clause, params = sql.any_of("c.outcome", outcomes, "o")
+        query = sql.AUDIT_ACCOUNTS_WITH.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
+                                               outcomes=clause)
+        return {r[0] for r in self._exec(query, {"since": to_utc_iso(since),
+                                                 "end": to_utc_iso(end), **params})}
+
+    def accounts_called_on(self, labels: Sequence[str], start: datetime, end: datetime,
+                           collector: str | None = None) -> set[str]:
+        """Accounts called in [start, end) (by ``collector``, when given) on one of their
+        phones labelled one of ``labels``."""
+        from collectctl.clock import to_utc_iso
+
+        clause, params = sql.any_of("p.label", labels, "l")
+        span: dict[str, Any] = {"start": to_utc_iso(start), "end": to_utc_iso(end), **params}
+        narrow = sql.ALL_COLLECTORS
+        if collector is not None:
+            span["collector"], narrow = collector, sql.ONE_COLLECTOR
+        query = sql.AUDIT_CALLED_ON.format(labels=clause, **narrow)
+        return {r[0] for r in self._exec(query, span)}
+
+    def audit_history(self, ids: Sequence[str], since: datetime | None,
+                      keep: Sequence[str], keep_of: Iterable[str] = ()) -> dict[str, list[Call]]:
+        """The log of each of the accounts ``ids`` from ``since`` on (None: all of it), by
+        account id, in log order; and of the accounts ``keep_of``, their entries of the
+        outcomes ``keep`` from before."""
+        from collectctl.clock import to_utc_iso
+
+        out: dict[str, list[Call]] = {}
+        moment = {"since": to_utc_iso(since) if since else ""}
+        clause, params = sql.any_of("c.outcome", keep, "k")
+        older = sorted(set(keep_of)) if since is not None and keep else []
+        for query, chosen, extra in ((sql.AUDIT_HISTORY, list(ids), {}),
+                                     (sql.AUDIT_HISTORY_BEFORE.format(ids="{ids}", keep=clause),
+                                      older, params)):
+            for begin in range(0, len(chosen), _CHUNK):
+                marks, chunk = sql.in_list(chosen[begin : begin + _CHUNK])
+                for row in self._exec(query.format(ids=marks), {**chunk, **extra, **moment}):
+                    call = codec.call_from_row(row)
+                    out.setdefault(call.account_id, []).append(call)
+        for calls in out.values():
+            calls.sort(key=lambda c: c.id or 0)
+        return out
+
+    def sibling(self) -> Store:
+        """Another connection to the same database, for a read run beside this one's (in
+        another thread); the caller closes it."""
+        raise NotImplementedError
+
+    def debtor_requests(self, ids: Sequence[str] | None = None) -> dict[str, Any]:
+        """The debtors' own requests in force (``account ID --avoid``, ``--no-workplace``)
+        by account id: what ``audit`` passes to :func:`~collectctl.core.compliance.breaches`.
+
+        HOOK (merge): the ``debtor_requests`` table arrives with migration 9 on another
+        branch; until it is merged no account has any, and this returns an empty mapping.
+        Once it is: the accounts with requests (all of them when ``ids`` is None), each
+        with its ``core.requests`` value."""
+        return {}

@@ -102,6 +102,10 @@ class PostgresStore(SQLStore):
 
     # -- the connection -----------------------------------------------------------------
 
+    def sibling(self) -> PostgresStore:
+        """Another connection to this database, as the same role."""
+        return PostgresStore(self.url, migrations=self.migrations)
+
     def _exec(self, query: str, params: Params | None = None) -> Cursor:
         return self.conn.execute(pg_query(query), params or {})
 

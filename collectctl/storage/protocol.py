@@ -80,6 +80,37 @@ class HourCalls(NamedTuple):
     calls: int
 
 
+class AuditPlaces(NamedTuple):
+    """Every distinct place the accounts and their phones name, for ``audit`` to bound
+    where any debtor may be without reading each account."""
+
+    #: (listed zone, listed country, fallback zone) of the accounts.
+    accounts: list[tuple[str | None, str | None, str]]
+    #: (label, valid, country, zones) of the phones; zones None where not worked out.
+    phones: list[tuple[str, bool, str | None, tuple[str, ...] | None]]
+    #: (label, number) of the valid phones whose zones were not worked out.
+    unplaced: list[tuple[str, str]]
+
+
+class LogEntry(NamedTuple):
+    """The who, when and what of one log entry."""
+
+    account_id: str
+    collector: str | None
+    called_at: datetime
+    outcome: str
+
+
+class AuditCensus(NamedTuple):
+    """What counting an audit's calls and finding holds needs (:meth:`Store.audit_census`)."""
+
+    entries: int  # entries logged in the period
+    #: Every hold entry (any time) and the period's entries that are not attempts.
+    odd: list[LogEntry]
+    #: (collector, outcome) of the period's entries that were undone.
+    undone: list[tuple[str | None, str]]
+
+
 class Member(NamedTuple):
     """A login role of a team server."""
 
@@ -261,6 +292,36 @@ class Store(Protocol):
     def balances_by_collector(self) -> dict[str, Decimal]: ...
 
     def skip_list(self, skip_codes: Sequence[str]) -> list[str]: ...
+
+    # -- audit -------------------------------------------------------------------------
+
+    def audit_places(self) -> AuditPlaces: ...
+
+    def last_call_id(self) -> int: ...
+
+    def audit_census(self, start: datetime, end: datetime, collector: str | None,
+                     attempts: Sequence[str], holds: Sequence[str],
+                     up_to: int | None = None) -> AuditCensus: ...
+
+    def sibling(self) -> Store: ...
+
+    def calls_between(self, start: datetime, end: datetime,
+                      collector: str | None = None) -> list[Call]: ...
+
+    def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
+                      day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
+                      up_to: int | None = None) -> dict[str, list[datetime]]: ...
+
+    def accounts_with(self, outcomes: Sequence[str], since: datetime,
+                      end: datetime) -> set[str]: ...
+
+    def accounts_called_on(self, labels: Sequence[str], start: datetime, end: datetime,
+                           collector: str | None = None) -> set[str]: ...
+
+    def audit_history(self, ids: Sequence[str], since: datetime | None, keep: Sequence[str],
+                      keep_of: Iterable[str] = ()) -> dict[str, list[Call]]: ...
+
+    def debtor_requests(self, ids: Sequence[str] | None = None) -> dict[str, Any]: ...
 
 
 @runtime_checkable

@@ -476,3 +476,97 @@ def insert_table(table: str, columns: tuple[str, ...]) -> str:
 def table_totals(table: str, money: str | None) -> str:
     total = f"COALESCE(SUM({money}), 0)" if money else "0"
     return f"SELECT COUNT(*), {total} FROM {table}"
+
+
+# -- audit: narrowing the calls to check (app/audit.py) ------------------------------------
+#
+# Each statement reads what lets Python rule calls out cheaply; Python then checks the
+# rest exactly (core.compliance.breaches). Outcome codes arrive as placeholders from
+# :func:`any_of`, never as text.
+
+#: Where the accounts' list columns say the debtors are, and the fallback zone.
+AUDIT_ACCOUNT_PLACES = "SELECT DISTINCT listed_timezone, listed_country, timezone FROM accounts"
+#: Every kind of phone on file (its label, whether valid, its stored country and zones),
+#: and the number of a valid one whose zones were never worked out (Python reads it).
+AUDIT_PHONE_PLACES = """
+SELECT DISTINCT label, valid, region, zones,
+    CASE WHEN zones IS NULL AND valid = 1 THEN number END
+FROM phones
+"""
+
+#: Entries logged in the period (by ``calls_of``'s collector). The log only grows, so
+#: ``:last`` (an id) bounds it to what another connection's snapshot holds.
+AUDIT_PERIOD_ENTRIES = """
+SELECT COUNT(*) FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end AND +c.id <= :last {calls_of}
+"""
+#: In one pass over the log: every hold or resume entry, and the entries of the period that
+#: are not attempts (outcomes ``is_attempt`` leaves out: undo, resume, skip, old codes).
+AUDIT_ODD_ENTRIES = """
+SELECT c.account_id, c.collector, c.called_at, c.outcome FROM {scan}
+WHERE c.id <= :last
+  AND ({is_hold} OR (c.called_at >= :start AND c.called_at < :end AND NOT ({is_attempt})))
+"""
+#: The entries of the period that were undone, and what they were. (``+r.id``: the bound
+#: is checked on each, not used to scan the whole log by id.)
+AUDIT_UNDONE = """
+SELECT c.collector, c.outcome FROM calls r CROSS JOIN calls c
+WHERE c.id = r.reverses AND r.reverses IS NOT NULL AND +r.id <= :last AND c.called_at >= :start
+  AND c.called_at < :end
+"""
+#: The latest entry's id: what a second connection reads up to, to see the same log.
+LAST_CALL_ID = "SELECT COALESCE(MAX(id), 0) FROM calls"
+#: The entries of a stretch of time (a gap between legal hours), with what they were.
+AUDIT_CALLS_BETWEEN = f"""
+SELECT {CALL_COLUMNS} FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end {{calls_of}}
+"""
+#: Accounts with enough entries close enough together to be over a cap (``:day_min`` since
+#: ``:day_since``, or ``:week_min`` since ``:since``; up to entry ``:last``), with the times
+#: of their entries since ``:since`` (read again for those alone: most are not busy).
+AUDIT_BUSY = """
+SELECT b.account_id, (SELECT {times} FROM {scan_again}
+                      WHERE t.account_id = b.account_id AND t.called_at >= :since
+                        AND t.called_at < :end AND +t.id <= :last {only_again})
+FROM (SELECT c.account_id FROM {scan}
+      WHERE c.called_at >= :since AND c.called_at < :end AND +c.id <= :last {only}
+      GROUP BY c.account_id
+      HAVING SUM(CASE WHEN c.called_at >= :day_since THEN 1 ELSE 0 END) >= :day_min
+          OR COUNT(*) >= :week_min) b
+"""
+#: Accounts with an entry of some outcomes in a stretch of time.
+AUDIT_ACCOUNTS_WITH = """
+SELECT DISTINCT c.account_id FROM {scan}
+WHERE c.called_at >= :since AND c.called_at < :end AND ({outcomes})
+"""
+#: Accounts called in the period on a phone with one of some labels (a workplace's).
+AUDIT_CALLED_ON = """
+SELECT DISTINCT p.account_id FROM phones p
+JOIN calls c ON c.account_id = p.account_id AND c.phone = p.number
+WHERE ({labels}) AND c.called_at >= :start AND c.called_at < :end {calls_of}
+"""
+#: Accounts' logs from ``:since`` on (the index on account and time finds them).
+AUDIT_HISTORY = f"""
+SELECT {CALL_COLUMNS} FROM calls c
+WHERE c.account_id IN ({{ids}}) AND c.called_at >= :since
+"""
+#: Accounts' entries of some outcomes from before ``:since``.
+AUDIT_HISTORY_BEFORE = f"""
+SELECT {CALL_COLUMNS} FROM calls c
+WHERE c.account_id IN ({{ids}}) AND c.called_at < :since AND ({{keep}})
+"""
+#: How each engine is told to read the whole table (no index would help the outcome test),
+#: or the log in account order (the index holds account and time: no table reads).
+AUDIT_SCAN = {"sqlite": "calls {a} NOT INDEXED", "postgresql": "calls {a}"}
+AUDIT_BY_ACCOUNT = {"sqlite": "calls {a} INDEXED BY calls_account", "postgresql": "calls {a}"}
+AUDIT_TIMES = {"sqlite": "group_concat(t.called_at)",
+               "postgresql": "string_agg(t.called_at, ',' ORDER BY t.called_at)"}
+
+
+def any_of(column: str, values: Sequence[str], prefix: str) -> tuple[str, dict[str, str]]:
+    """``column = :p0 OR column = :p1 ...`` and its parameters (``1 = 0``: none). A chain
+    of equalities rather than ``IN (...)``: SQLite tests it faster on a scan of millions."""
+    params = {f"{prefix}{n}": value for n, value in enumerate(values)}
+    if not params:
+        return "1 = 0", {}
+    return " OR ".join(f"{column} = :{name}" for name in params), params

@@ -148,6 +148,10 @@ class SQLiteStore(SQLStore):
         return " ".join(row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query,
                                                            params))
 
+    def sibling(self) -> SQLiteStore:
+        """Another connection to this file (WAL: it reads beside this one)."""
+        return SQLiteStore(self.path, migrate=False, migrations=self.migrations)
+
     def _exec(self, query: str, params: Params | None = None) -> Cursor:
         return self.conn.execute(query, params or {})
 

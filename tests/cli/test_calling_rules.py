@@ -208,7 +208,7 @@ def test_whose_number_it_is(cli, make_csv):
     # Calling a workplace number the rules forbid is recorded, with a warning.
     logged = cli("log", "IEW", "na", "--phone", "+353 1 234 5678")
     assert logged.exit_code == 0
-    assert "only a workplace number, which the ie rules forbid calling" in logged.stderr
+    assert "to a workplace number, which the ie rules forbid calling" in logged.stderr
 
 
 def test_chinese_headers_name_third_party_and_workplace_numbers(cli, make_csv):

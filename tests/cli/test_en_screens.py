@@ -44,6 +44,16 @@ def test_screen(en, name):
     check(name, result.stdout)
 
 
+def test_audit_screen(en):
+    """The morning's calls and one at 23:30 the night before, to the same debtor."""
+    en.now = "2026-12-03T23:30:00+08:00"
+    assert en("log", "TW-500009", "no-answer", "--collector", "alice").exit_code == 0
+    en.now = NOW
+    result = en("audit", "--week")
+    assert result.exit_code == 0, result.stderr
+    check("audit", result.stdout)
+
+
 #: The mistakes a collector makes most, each with its whole answer on stderr (exit 2).
 ERRORS = [
     ["log", "NOPE", "rpc", "--collector", "alice"],                     # unknown account

@@ -43,6 +43,16 @@ def test_report(zh):
     check("report", result.stdout)
 
 
+def test_audit(zh):
+    now = zh.now
+    zh.now = "2026-12-03T23:30:00+08:00"
+    assert zh("log", "TW-500009", "no-answer", "--collector", "alice").exit_code == 0
+    zh.now = now
+    result = zh("audit", "--week")
+    assert result.exit_code == 0, result.stderr
+    check("audit", result.stdout)
+
+
 def test_account_file(zh):
     result = zh("show", "TW-500003")
     assert result.exit_code == 0, result.stderr

@@ -1,0 +1,465 @@
+"""``audit``: which logged calls broke a calling rule, each checked against the rules as
+they stood when it was made (the log before it), by :func:`core.compliance.breaches`.
+
+The calls checked are the period's standing calls: attempts, neither undo entries nor
+undone (an entry undone was a mistake of the log, not a call made).
+
+Two ways to the same answer. ``exhaustive`` runs breaches() on every call of the period,
+the whole log read: the reference. The default runs it only on the calls that *can* have
+broken a rule, found cheaply first:
+
+1. **Hours and closed days.** The store names every zone and country any account or phone
+   gives (a handful of distinct values, not a million accounts); the UTC intervals legal in
+   all those zones under all those packs (``legal_intervals``) hold no call outside any
+   account's hours. Only the calls in the gaps between them are read, and each is checked
+   against its own account's zones and rules.
+2. **Caps.** An account is over a cap only if enough of its entries lie close enough
+   together: the store returns the accounts with enough entries in the period and the days
+   before it, with their times, and Python looks at those day by day in each zone a debtor
+   may be in, keeping the moments of the calls that may be over a cap.
+3. **Holds, conversations, workplace numbers, the debtor's requests.** The accounts with a
+   cease or dispute entry (ever), a right-party contact within the longest hold after one,
+   a call to a workplace number where a pack forbids those, or requests of their own.
+
+The pass over the whole log (for holds and the count of calls) and the reading of places
+run on connections of their own beside the rest, and the accounts that can only be over a
+cap are checked meanwhile. Both ways give the same answer on random logs of every kind of
+violation, on both engines (``tests/storage/test_audit.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from collectctl.config import Settings, outcome_book
+from collectctl.core import activity
+from collectctl.core.compliance import (
+    ONE_MINUTE,
+    DayClock,
+    breaches,
+    cap_spans,
+    clustered,
+    gaps,
+    is_call,
+    legal_intervals,
+    over_a_cap,
+)
+from collectctl.core.models import Account, Call
+from collectctl.core.outcomes import OutcomeBook
+from collectctl.core.reasons import Reason
+from collectctl.core.rules import AccountRules, closed_at, rules_for
+from collectctl.errors import UsageError
+from collectctl.i18n import _
+
+if TYPE_CHECKING:
+    from collectctl.storage.protocol import AuditPlaces, Store
+
+#: How far back the log of an account checked is read: 7 local days and their margins
+#: (the 7-day caps), a calendar month where a pack caps contacts in one; longer when a
+#: pack's hold after a conversation is.
+WEEK_BACK = timedelta(days=9)
+MONTH_BACK = timedelta(days=33)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule one logged call broke: the call and the reason code (``core.reasons``)."""
+
+    call_id: int
+    account_id: str
+    collector: str | None
+    called_at: datetime
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The calls logged from ``first`` to ``last`` (dates in the collector's zone, ``zone``)
+    that broke a rule, in time order; ``calls_checked`` is how many calls were checked."""
+
+    first: date
+    last: date
+    zone: str
+    calls_checked: int
+    violations: tuple[Violation, ...]
+    collector: str | None = None
+
+    def by_collector(self) -> dict[str, int]:
+        """Violations per collector who logged the call ("" for none)."""
+        counts: dict[str, int] = {}
+        for v in self.violations:
+            counts[v.collector or ""] = counts.get(v.collector or "", 0) + 1
+        return counts
+
+
+def build_audit(store: Store, settings: Settings, first: date, last: date,
+                collector: str | None = None, exhaustive: bool = False) -> Audit:
+    """Check every call logged from ``first`` to ``last`` (the collector's dates), by
+    ``collector`` only when given, against the rules as they stood when it was made."""
+    if last < first:
+        raise UsageError(_("--to {last} is before --from {first}").format(
+            last=last.isoformat(), first=first.isoformat()))
+    zone = ZoneInfo(settings.timezone)  # the collector's days, midnight to midnight
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
+    book = outcome_book(settings)
+    with store.snapshot():  # the whole log as of one moment
+        if exhaustive or _caps_below_one(settings):
+            checked, found = _every_call(store, settings, book, start, end, collector)
+        else:
+            checked, found = _narrowed(store, settings, book, start, end, collector)
+    if collector is not None and not checked and collector not in store.collectors():
+        raise UsageError(_("no collector {who!r} (collectors: {known})").format(
+            who=collector, known=", ".join(store.collectors()) or _("none")))
+    found.sort(key=lambda v: (v.called_at, v.call_id))
+    return Audit(first, last, settings.timezone, checked, tuple(found), collector)
+
+
+# -- checking one account's calls exactly -------------------------------------------------
+
+
+class _Checker:
+    """breaches() over the period's calls of accounts, each with its log."""
+
+    def __init__(self, settings: Settings, book: OutcomeBook, start: datetime, end: datetime,
+                 collector: str | None, requests: Mapping[str, Any],
+                 reference: bool = False) -> None:
+        self.settings, self.book = settings, book
+        self.reference = reference
+        self.start, self.end, self.collector = start, end, collector
+        self.requests = requests
+        self._rules: dict[tuple[str, ...], AccountRules] = {}
+
+    def rules(self, account: Account) -> AccountRules:
+        if account.countries not in self._rules:
+            self._rules[account.countries] = rules_for(self.settings.rules, account.countries)
+        return self._rules[account.countries]
+
+    def checked(self, call: Call) -> bool:
+        """Whether ``call`` is one the audit checks: a standing call of the period (by the
+        collector asked about)."""
+        return (self.start <= call.called_at < self.end
+                and (self.collector is None or call.collector == self.collector)
+                and call.reversed_by is None and is_call(call, self.book))
+
+    def check(self, account: Account, log: Sequence[Call],
+              only: set[datetime] | None = None) -> tuple[int, list[Violation]]:
+        """The calls of the period in ``log`` (the account's) checked, and what they broke;
+        with ``only``, the calls at those moments alone are run through breaches()."""
+        rules = self.rules(account)
+        requests = self.requests.get(account.account_id)
+        checked, found = 0, []
+        if self.reference:  # the plain way: each call against the whole log
+            calls = [(c, log) for c in log if self.checked(c)]
+        else:
+            # Each call against the standing entries before it (breaches() leaves the
+            # others out itself): the same answer, without sorting the log for each call.
+            standing = activity.effective(log)
+            calls = [(c, standing[:n]) for n, c in enumerate(standing) if self.checked(c)]
+        for call, before in calls:
+            checked += 1
+            if only is not None and call.called_at not in only:
+                continue
+            for reason in breaches(account, rules, before, call, self.book, requests):
+                assert call.id is not None  # read from the store
+                found.append(Violation(call.id, account.account_id, call.collector,
+                                       call.called_at, reason))
+        return checked, found
+
+
+def _every_call(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
+                end: datetime, collector: str | None) -> tuple[int, list[Violation]]:
+    """breaches() on every call of the period: the whole log read, account by account."""
+    checker = _Checker(settings, book, start, end, collector, store.debtor_requests(),
+                       reference=True)
+    checked, found = 0, []
+    for account, log in store.calls_by_account():
+        n, violations = checker.check(account, log)
+        checked += n
+        found += violations
+    return checked, found
+
+
+# -- narrowing first ------------------------------------------------------------------------
+
+
+def _caps_below_one(settings: Settings) -> bool:
+    """A cap of 0 (or less) makes every call a breach: nothing narrows that."""
+    return any(value is not None and value < 1 for pack in settings.rules.packs.values()
+               for value in (pack.max_attempts_per_day, pack.max_attempts_per_7_days,
+                             pack.max_contacts_per_7_days, pack.max_contacts_per_month))
+
+
+def _names(book: OutcomeBook, predicate) -> list[str]:
+    """The codes of the outcomes that satisfy ``predicate``: the log holds codes (``log``
+    and ``import calls`` store the code an alias stands for)."""
+    return [o.code for o in book.outcomes if predicate(o)]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Every zone any debtor may be in, the rules of every country named, and the labels
+    of workplace numbers: the widest the accounts' locations can be."""
+
+    zones: tuple[str, ...]
+    rules: AccountRules
+    workplace_labels: tuple[str, ...]
+
+
+def _everywhere(places: AuditPlaces, settings: Settings) -> _Where:
+    from collectctl.core.models import Phone, phone_role
+    from collectctl.core.zones import DEBTOR, WORKPLACE, country_zones, place_of
+
+    zones: dict[str, None] = {}
+    countries: dict[str, None] = {}
+    for listed_zone, listed_country, fallback in places.accounts:
+        for zone in (listed_zone, *country_zones(listed_country), fallback):
+            if zone:
+                zones[zone] = None
+        if listed_country:
+            countries[listed_country.upper()] = None
+    phones = [Phone("", label, valid, region=region, zones=stored)
+              for label, valid, region, stored in places.phones if stored is not None]
+    phones += [Phone(number, label, True) for label, number in places.unplaced]
+    for phone in phones:
+        if phone.valid and phone.role == DEBTOR:
+            region, found = place_of(phone)
+            zones.update(dict.fromkeys(found))
+            if region:
+                countries[region] = None
+    labels = {label for label, *_rest in places.phones} | {lb for lb, _n in places.unplaced}
+    everything = rules_for(settings.rules, tuple(countries))
+    names = tuple(dict.fromkeys([*everything.names, settings.rules.default]))
+    rules = AccountRules(names, tuple(settings.rules.packs[n] for n in names))
+    workplace = tuple(sorted(lb for lb in labels if phone_role(lb) == WORKPLACE))
+    return _Where(tuple(zones) or (settings.timezone,), rules, workplace)
+
+
+def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
+              end: datetime, collector: str | None) -> tuple[int, list[Violation]]:
+    holds = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
+    attempts = _names(book, lambda o: o.attempt)
+    last = store.last_call_id()
+    # Three reads at once: the busy accounts and the pass over the whole log (for holds)
+    # on connections of their own, reading the log up to the same entry (it only grows),
+    # and where the debtors may be on this one, in its snapshot (a phone may change).
+    checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        busy = pool.submit(_on_sibling, store, lambda other: _busy(
+            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last))
+        counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
+            start, end, collector, attempts, holds, last))
+        where = _everywhere(store.audit_places(), settings)
+        over_caps = _over_attempt_caps(store, settings, where, busy.result, start, end, last)
+        # While the log is still being read for holds: the accounts that can be over a cap
+        # only, at those calls only (an account with a hold entry is checked again below).
+        found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
+                                                 in over_caps.items()}, where, book, set())
+        census = counted.result()
+    checked = census.entries - sum(
+        1 for e in census.odd
+        if start <= e.called_at < end and (collector is None or e.collector == collector)
+        and not _attempt(book, e.outcome))
+    checked -= sum(1 for who, outcome in census.undone
+                   if (collector is None or who == collector) and _attempt(book, outcome))
+    suspects: dict[str, _Suspect] = {}
+
+    def suspect(ids: Iterable[str], rule: str) -> None:
+        for account_id in ids:
+            suspects.setdefault(account_id, _Suspect(moments=over_caps.get(
+                account_id, set()))).rules.add(rule)
+
+    suspect((e.account_id for e in census.odd if _effect(book, e.outcome) == "hold"), HOLD)
+    suspect(_outside_hours(store, checker, where, start, end, collector), HOURS)
+    suspect(_over_contact_caps(store, book, where, start, end), CONTACTS)
+    hold_days = where.rules.hold_days
+    if hold_days:
+        suspect(store.accounts_with(_names(book, lambda o: o.right_party),
+                                    start - timedelta(days=hold_days + 2), end), TALKED)
+    if where.workplace_labels and not where.rules.workplace_allowed:
+        suspect(store.accounts_called_on(where.workplace_labels, start, end, collector),
+                WORKPLACE)
+    suspect(checker.requests, REQUESTS)  # HOOK (merge): none until debtor_requests lands
+    held = {e.account_id for e in census.odd if e.outcome == activity.RESUME
+            or _effect(book, e.outcome) == "hold"}
+    # The accounts suspected of more than a cap: checked (again) whole.
+    found.update(_check_accounts(store, checker, suspects, where, book, held))
+    return checked, [v for violations in found.values() for v in violations]
+
+
+#: Why an account is checked: the rules one of its calls may have broken.
+HOLD, HOURS, CONTACTS, TALKED, WORKPLACE, REQUESTS = (
+    "hold", "hours", "contacts", "conversation", "workplace", "requests")
+
+
+@dataclass
+class _Suspect:
+    """An account to check: the rules any of its calls may have broken (``rules``), and
+    the moments of the calls that may be over an attempts cap."""
+
+    rules: set[str] = field(default_factory=set)
+    moments: set[datetime] = field(default_factory=set)
+
+    def calls(self, rules: AccountRules) -> set[datetime] | None:
+        """Which of its calls to run through breaches() under the account's own ``rules``
+        (the suspicion came from the strictest pack of any account): None for all of them,
+        else those at these moments (none: the account is clean)."""
+        left = {r for r in self.rules if r == CONTACTS and any(rules.caps[2:])
+                or r == TALKED and rules.hold_days or r == WORKPLACE
+                and not rules.workplace_allowed or r in (HOLD, HOURS, REQUESTS)}
+        return None if left else self.moments
+
+
+def _on_sibling(store: Store, read):
+    """``read(other)`` on another connection to ``store``'s database (in a worker
+    thread: a connection stays in the thread that opened it)."""
+    other = store.sibling()
+    try:
+        return read(other)
+    finally:
+        other.close()
+
+
+def _attempt(book: OutcomeBook, code: str) -> bool:
+    outcome = None if code in activity.RESERVED_CODES else book.find(code)
+    return outcome is not None and outcome.attempt
+
+
+def _effect(book: OutcomeBook, code: str) -> str:
+    outcome = None if code in activity.RESERVED_CODES else book.find(code)
+    return outcome.effect if outcome is not None else "none"
+
+
+def _outside_hours(store: Store, checker: _Checker, where: _Where, start: datetime,
+                   end: datetime, collector: str | None) -> set[str]:
+    """Accounts with a call outside legal hours (or on a closed day) in one of their own
+    zones: only the calls outside the hours legal everywhere are read."""
+    suspects: list[Call] = []
+    for a, b in gaps(legal_intervals(where.rules, where.zones, start, end), start, end):
+        suspects += [c for c in store.calls_between(a, b, collector) if checker.checked(c)]
+    found = store.get_accounts(sorted({c.account_id for c in suspects}))
+    out = set()
+    for call in suspects:
+        account = found.get(call.account_id)
+        if account is not None and closed_at(checker.rules(account), account.zones,
+                                             call.called_at,
+                                             call.called_at + ONE_MINUTE) is not None:
+            out.add(call.account_id)
+    return out
+
+
+_NEVER = 2**31 - 1
+
+
+#: How far before the period the busy accounts are read, before the zones are known: a
+#: local day and 7 local days as long as a clock change can make them, and some.
+_DAY_BACK, _WEEK_BACK = timedelta(hours=26), timedelta(days=7, hours=2)
+
+
+def _busy(store: Store, settings: Settings, start: datetime, end: datetime,
+          day_back: timedelta, week_back: timedelta, last: int) -> dict[str, list[datetime]]:
+    """The accounts with enough entries (up to id ``last``) in the ``day_back`` and the
+    ``week_back`` before the period's end, for the lowest caps of any of the config's packs,
+    with the times of their entries (none: no pack caps attempts)."""
+    lowest = AccountRules(tuple(settings.rules.packs), tuple(settings.rules.packs.values()))
+    floor_day, floor_week, _contacts, _month = lowest.caps
+    if floor_day is None and floor_week is None:
+        return {}
+    return store.busy_accounts(start - week_back, start - day_back, end,
+                               floor_day + 1 if floor_day is not None else _NEVER,
+                               floor_week + 1 if floor_week is not None else _NEVER,
+                               up_to=last)
+
+
+def _over_attempt_caps(store: Store, settings: Settings, where: _Where, busy, start: datetime,
+                       end: datetime, last: int) -> dict[str, set[datetime]]:
+    """Accounts whose entries lie close enough together for a call of the period to be
+    over an attempts cap of some pack in use (a day, 7 days), each with the moments of the
+    calls that can be. ``busy()`` gives the accounts the store found with enough entries
+    for the lowest caps of any pack, in the day and the week before the period as long as
+    clock changes can make them; they are judged here by the packs in use, in each zone a
+    debtor may be in."""
+    found = busy()
+    per_day, per_week, _contacts, _month = where.rules.caps
+    spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
+    day, week = timedelta(seconds=spans.day), timedelta(seconds=spans.week)
+    if day > _DAY_BACK or week > _WEEK_BACK:  # clocks that move by hours: read further
+        found = _busy(store, settings, start, end, max(day, _DAY_BACK), max(week, _WEEK_BACK),
+                      last)
+    day_min = per_day + 1 if per_day is not None else None
+    week_min = per_week + 1 if per_week is not None else None
+    if day_min is None and week_min is None:
+        return {}
+    clocks = ([DayClock(z, start - timedelta(days=40), end + timedelta(days=1))
+               for z in where.zones] if len(where.zones) <= 6 else [])
+    out = {}
+    for account_id, times in found.items():
+        moments = over_a_cap(times, clocks, start, spans, day_min, week_min)
+        if moments:
+            out[account_id] = moments
+    return out
+
+
+def _over_contact_caps(store: Store, book: OutcomeBook, where: _Where, start: datetime,
+                       end: datetime) -> set[str]:
+    """Accounts with enough contacts close enough together to be over a contacts cap of
+    some pack (7 days, a calendar month)."""
+    _day, _week, per_week, per_month = where.rules.caps
+    if per_week is None and per_month is None:
+        return set()
+    spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
+    since = start - timedelta(seconds=spans.month if per_month else spans.week)
+    busy = store.busy_accounts(since, start - timedelta(seconds=spans.week), end,
+                               per_week or _NEVER, per_month or _NEVER,
+                               _names(book, lambda o: o.contact))
+    return {account_id for account_id, times in busy.items()
+            if per_week is not None and clustered(times, per_week, spans.week)
+            or per_month is not None and clustered(times, per_month, spans.month)}
+
+
+def _history(where: _Where, book: OutcomeBook, start: datetime) -> datetime | None:
+    """From when the log of an account checked is read: far enough back for every rule
+    any pack in use looks back over (None: all of it)."""
+    # A right-party outcome that is no attempt could keep a callback from long ago pending
+    # (the conversation hold's exception): then only the whole log is the same answer.
+    if any(o.right_party and not o.attempt for o in book.outcomes):
+        return None
+    _day, _week, _contacts, per_month = where.rules.caps
+    back = WEEK_BACK if per_month is None else MONTH_BACK
+    return start - max(back, timedelta(days=where.rules.hold_days + 2))
+
+
+def _check_accounts(store: Store, checker: _Checker, suspects: Mapping[str, _Suspect],
+                    where: _Where, book: OutcomeBook, held: set[str]
+                    ) -> dict[str, list[Violation]]:
+    """breaches() on the period's calls of the ``suspects`` that may have broken a rule
+    under their own rules, each with its log since :func:`_history` and, for those in
+    ``held`` (with a hold or resume entry), those entries from before: what each broke,
+    by account id."""
+    accounts = store.get_accounts(sorted(suspects))
+    only = {}
+    for account_id, account in accounts.items():
+        calls = suspects[account_id].calls(checker.rules(account))
+        if calls is None or calls:
+            only[account_id] = calls
+    ids = sorted(only)
+    keep = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
+    logs = store.audit_history(ids, _history(where, book, checker.start), keep,
+                               held.intersection(only))
+    return {account_id: checker.check(accounts[account_id], logs[account_id],
+                                      only[account_id])[1]
+            for account_id in ids if account_id in logs}
+
+
+def audit_days(period: str | None, today: date) -> tuple[date, date]:
+    """The first and last day of ``--week`` (Monday to today) or ``--month`` (the 1st to
+    today), as ``progress --period`` counts them; today alone for neither."""
+    from collectctl.core.targets import period_range
+
+    first, _last = period_range(period or "day", today)
+    return first, today

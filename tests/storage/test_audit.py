@@ -1,0 +1,193 @@
+"""The audit's narrowing finds what breaches() on every call finds, on both engines: random
+logs (fixed seeds) of debtors in several countries and zones, called at all hours, in
+bursts over caps, on holds, resumed, undone, to workplace numbers; the same calls checked
+and the same violations, for the team and for one collector."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from collectctl.app.audit import build_audit
+from collectctl.config import Settings
+from collectctl.core.models import Account, Call, Phone
+
+NOW = "2026-12-01T00:00:00+00:00"
+#: (country, listed zone or None, debtor numbers, workplace number or None, the zone its
+#: calls are usually made in the afternoon of)
+DEBTORS = [
+    ("US", None, ["+12125550123"], None, "America/New_York"),
+    ("US", None, ["+12125550188", "+18085550123"], None, "America/New_York"),  # and Hawaii
+    ("US", "America/Chicago", ["+13125550123"], "+13125550999", "America/Chicago"),
+    ("AU", None, ["+61412345678"], None, "Australia/Sydney"),      # an AU mobile
+    ("AU", "Australia/Perth", ["+61892345678"], None, "Australia/Perth"),
+    ("IE", None, ["+353861234567"], "+35312345678", "Europe/Dublin"),  # workplace under ie
+    ("TW", None, ["+886912345678"], "+886227001234", "Asia/Taipei"),
+    ("TW", "Asia/Taipei", ["+886912000001", "+12125550100"], None, "Asia/Taipei"),
+    ("GB", None, ["+447700900123"], None, "Europe/London"),
+    ("CN", None, ["+8613812345678"], None, "Asia/Shanghai"),
+    (None, None, [], None, "Asia/Taipei"),                         # no phone: the default
+]
+OUTCOMES = (["no-answer"] * 12 + ["busy", "voicemail", "voicemail", "rpc", "rpc", "third-party",
+            "refused", "callback", "ptp", "complaint", "skip", "wrong-number", "an-old-code"])
+RARE = ["dispute", "cease", "resume"]
+PREFIX = {"US": "+1", "AU": "+61", "IE": "+353", "TW": "+886", "GB": "+44", "CN": "+86"}
+
+
+def random_log(store, rng: random.Random, first: date, days: int, count: int = 120,
+               countries: tuple[str | None, ...] | None = None,
+               off_hours: float = 0.2, rare: float = 0.01, bursts: float = 0.3) -> None:
+    """``count`` accounts (of ``countries`` only, when given) and about 12 entries each,
+    mostly in afternoons of the debtor's zone (``off_hours`` of them at any hour), some
+    (``bursts``) within a day or a week after an earlier one."""
+    from zoneinfo import ZoneInfo
+
+    debtors = [d for d in DEBTORS if countries is None
+               or d[0] in countries and all(x.startswith(PREFIX[d[0]]) for x in d[2])]
+    accounts, usual = [], {}
+    for n in range(count):
+        country, listed, numbers, work, zone = debtors[n % len(debtors)]
+        phones = [Phone(x, rng.choice(["mobile", "home", "phone"])) for x in numbers]
+        if work:
+            phones.append(Phone(work, "work"))
+        if rng.random() < 0.2:
+            phones.append(Phone("+886912999999", "relative: Chen"))
+        accounts.append(Account(
+            account_id=f"A{n:03d}", amount_due=Decimal("1000.00"), currency="TWD",
+            timezone="Asia/Taipei", as_of=date(2026, 10, 1), phones=tuple(phones),
+            assigned_to=rng.choice(["alice", "bob"]), listed_timezone=listed,
+            listed_country=country if rng.random() < 0.5 else None))
+        usual[accounts[-1].account_id] = ZoneInfo(zone)
+    store.insert_accounts([(a, "h") for a in accounts], None, NOW)
+    # A number added later has no zones stored: worked out when read.
+    added = {None: "+61412000111", "TW": "+886933000111", "AU": "+61412000111",
+             "IE": "+353871112223"}[countries[0] if countries else None]
+    store.add_phone("A000", Phone(added, "mobile"), "contact", NOW)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=40)
+    span = (days + 42) * 86_400
+    ids: list[int] = []
+    with store.transaction():
+        for _n in range(count * 12):
+            account = rng.choice(accounts)
+            if rng.random() < bursts and ids:  # soon after an earlier entry
+                base = store.get_call(rng.choice(ids))
+                account = next(a for a in accounts if a.account_id == base.account_id)
+                when = base.called_at + timedelta(minutes=rng.randrange(
+                    1, rng.choice([60 * 30, 60 * 24 * 7])))
+            else:
+                when = start + timedelta(seconds=rng.randrange(span))
+            if rng.random() >= off_hours:  # an afternoon of the debtor's
+                local = when.astimezone(usual[account.account_id])
+                when = local.replace(hour=rng.randrange(13, 17)).astimezone(UTC)
+            outcome = rng.choice(RARE) if rng.random() < rare else rng.choice(OUTCOMES)
+            phones = [p.number for p in account.phones]
+            call = Call(None, account.account_id, rng.choice(["alice", "bob", "bob", None]),
+                        when, outcome, phone=rng.choice(phones) if phones else None,
+                        callback_at=(when + timedelta(hours=rng.choice([1, 20, 48]))
+                                     if outcome == "callback" else None))
+            ids.append(store.add_call(call, NOW))
+            if rng.random() < 0.05:  # undo one
+                target = store.get_call(rng.choice(ids))
+                if target.reversed_by is None and target.reverses is None:
+                    ids.append(store.add_call(Call(None, target.account_id, "bob",
+                                                   when + timedelta(minutes=1), "undo",
+                                                   reverses=target.id), NOW))
+
+
+def key(audit):
+    return (audit.calls_checked,
+            sorted((v.call_id, v.reason.code, sorted(map(str, v.reason.detail.items())))
+                   for v in audit.violations))
+
+
+#: Portfolios: every kind of debtor (the hours legal everywhere are few: most calls are
+#: read and checked one by one), and one country's (most calls ruled out in SQL).
+PORTFOLIOS = {
+    "mixed": (None, 0.2, 0.01, {"outside_legal_hours", "cease", "dispute",
+                                "conversation_hold", "workplace_not_allowed",
+                                "public_holiday", "no_calls_on_weekday"}),
+    "tw": (("TW",), 0.02, 0.002, {"outside_legal_hours", "cap_7_days"}),
+    # Clean but for the caps: each account kept is kept for some of its calls only.
+    "tw-caps": (("TW",), 0, 0, {"cap_today", "cap_7_days"}),
+    "au": (("AU",), 0.02, 0.002, {"outside_legal_hours", "cap_contacts_7_days"}),
+    "ie": (("IE",), 0.02, 0.002, {"no_calls_on_weekday", "workplace_not_allowed",
+                                  "cap_contacts_month", "cap_7_days"}),
+}
+
+
+@pytest.mark.parametrize("portfolio", sorted(PORTFOLIOS))
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_narrowed_audit_finds_what_every_call_through_breaches_finds(store, seed,
+                                                                         portfolio,
+                                                                         monkeypatch):
+    import collectctl.app.audit as use
+
+    countries, off_hours, rare, kinds = PORTFOLIOS[portfolio]
+    rng = random.Random(seed)
+    first = date(2026, 11, 20)
+    random_log(store, rng, first, 14, countries=countries, off_hours=off_hours, rare=rare,
+               bursts=0.6 if portfolio == "tw-caps" else 0.3)
+    settings = Settings()
+    found: Counter[str] = Counter()
+    narrowed, some_calls = [], []
+    check, check_calls = use._check_accounts, use._Checker.check
+    monkeypatch.setattr(use, "_check_accounts", lambda store, checker, suspects, *rest: (
+        narrowed.append(dict(suspects)), check(store, checker, suspects, *rest))[1])
+    monkeypatch.setattr(use._Checker, "check", lambda self, account, log, only=None: (
+        some_calls.append(only is not None), check_calls(self, account, log, only))[1])
+    for last, collector in ((date(2026, 12, 3), None), (date(2026, 12, 3), "alice"),
+                            (date(2026, 11, 20), None), (date(2026, 12, 31), "bob")):
+        plain = build_audit(store, settings, first, last, collector, exhaustive=True)
+        fast = build_audit(store, settings, first, last, collector)
+        assert key(fast) == key(plain), (last, collector)
+        assert plain.calls_checked > 0
+        found.update(v.reason.code for v in plain.violations)
+    # The logs hold violations of every kind these debtors' rules have...
+    assert kinds <= set(found), found
+    # ... and the narrowing left accounts out, and in one country's portfolio ran only
+    # some calls of an account through breaches() (those that may be over a cap).
+    assert all(len(suspects) < 120 for suspects in narrowed[1::2])
+    if portfolio in ("tw", "tw-caps", "au"):
+        assert any(some_calls)
+
+
+@pytest.mark.parametrize(("name", "narrow", "index"), [
+    ("AUDIT_PERIOD_ENTRIES", "ALL_COLLECTORS", "COVERING INDEX calls_called_at"),
+    ("AUDIT_PERIOD_ENTRIES", "ONE_COLLECTOR", "INDEX calls_collector"),
+    ("AUDIT_CALLS_BETWEEN", "ALL_COLLECTORS", "INDEX calls_called_at"),
+    ("AUDIT_CALLS_BETWEEN", "ONE_COLLECTOR", "INDEX calls_collector"),
+    ("AUDIT_UNDONE", None, "INDEX sqlite_autoindex_calls_1"),
+    ("AUDIT_HISTORY", None, "INDEX calls_account (account_id=? AND called_at>?)"),
+])
+def test_the_audit_reads_by_index(store, name, narrow, index):
+    """What is read of a period, a gap, an account or the undone entries comes by an
+    index, never by a scan of ten million calls."""
+    from collectctl.storage import sql
+
+    query = getattr(sql, name).format(**(getattr(sql, narrow) if narrow else {}),
+                                      ids=":v0")
+    params = {"start": "a", "end": "b", "collector": "c", "last": 1, "since": "a", "v0": "x"}
+    plan = store.query_plan(query, params)
+    if store.engine == "sqlite":
+        assert index in plan, plan
+    else:
+        assert "Seq Scan" not in plan, plan
+
+
+def test_the_busy_accounts_come_from_the_index_alone(store):
+    """One pass over the index on account and time, no table read, no sort."""
+    if store.engine != "sqlite":
+        pytest.skip("the plan of SQLite's INDEXED BY")
+    from collectctl.storage import sql
+
+    query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES["sqlite"], only="", only_again="",
+                                  scan=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="c"),
+                                  scan_again=sql.AUDIT_BY_ACCOUNT["sqlite"].format(a="t"))
+    plan = store.query_plan(query, {"since": "a", "day_since": "a", "end": "b", "day_min": 4,
+                                    "week_min": 8, "last": 9})
+    assert "SCAN c USING COVERING INDEX calls_account" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
