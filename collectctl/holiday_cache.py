@@ -56,21 +56,9 @@ def cached(country: str, year: int, language: str) -> Calendar:
 
 
 def _save(path, data: dict) -> None:
-    import tempfile
-    from contextlib import suppress
+    from collectctl.i18n import write_cache_file
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        with suppress(OSError):
-            os.unlink(tmp)
+    write_cache_file(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def install() -> None:

@@ -88,26 +88,36 @@ def load_catalog(po: Path, cache: Path | None = None) -> _gettext.GNUTranslation
     return _gettext.GNUTranslations(io.BytesIO(compiled))
 
 
-def _save(mo: Path, compiled: bytes) -> None:
-    """Write ``mo`` atomically (a temporary file renamed into place: a reader sees the
-    whole file or none), and remove the same catalog's older compilations. A cache that
-    cannot be written is not an error: the catalog is used from memory."""
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write ``path`` in the cache atomically (a temporary file renamed into place: a
+    reader sees the whole file or none); False when it cannot be written, which is not an
+    error for a cache."""
     import tempfile
     from contextlib import suppress
 
     try:
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{mo.name}-", dir=mo.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(compiled)
+            out.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, mo)
+        os.replace(tmp, path)
     except OSError:
         with suppress(OSError):
             os.unlink(tmp)
+        return False
+    return True
+
+
+def _save(mo: Path, compiled: bytes) -> None:
+    """Write ``mo`` into the cache and remove the same catalog's older compilations. A
+    cache that cannot be written is not an error: the catalog is used from memory."""
+    from contextlib import suppress
+
+    if not write_cache_file(mo, compiled):
         return
     stem = mo.stem.rsplit("-", 1)[0]
     for old in mo.parent.glob(f"{stem}-*.mo"):
