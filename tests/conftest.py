@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
 from typer.testing import CliRunner
 
 from collectctl.cli import app
@@ -14,6 +15,11 @@ from collectctl.config import app_dir
 from collectctl.resources import bundled
 from collectctl.storage import sql
 from tests.app_dir_guard import sitecustomize as app_dir_guard
+
+# The machines the suite runs on are shared: a property test's examples are held to their
+# properties, not to hypothesis' 200 ms deadline an example may miss under load.
+_hypothesis_settings.register_profile("collectctl", deadline=None)
+_hypothesis_settings.load_profile("collectctl")
 
 NOW = "2026-12-04T09:00:00+08:00"  # a Friday morning in Taipei
 

@@ -25,7 +25,7 @@ from collectctl.core import activity
 from collectctl.core import reasons as r
 from collectctl.core.accounts import merge_listed, same_listing
 from collectctl.core.entries import check_payment
-from collectctl.core.models import Account, ImportResult, Payment, RowError
+from collectctl.core.models import Account, Call, ImportResult, Payment, RowError, RuleBreach
 from collectctl.errors import EntryError
 from collectctl.ingest import fields as f
 from collectctl.ingest.accounts import RowContext, listed_groups, normalize_account
@@ -524,6 +524,7 @@ def import_calls(
                 return
             call, _flipped = write_entry(store, planned, now, batch_id)
             tally.add(account, call)
+            written.append((line, account, call))
             result.inserted += 1
             if planned.payment:
                 accounts.paid(account.account_id, planned.payment.amount)
@@ -533,7 +534,29 @@ def import_calls(
         return _FunctionSink(row, lambda: tally.write(store))
 
     tally = Tally(settings)
-    return _run_import(store, path, CALLS, settings, now, options, progress, sink)
+    written: list[tuple[int, Account, Call]] = []
+    result = _run_import(store, path, CALLS, settings, now, options, progress, sink)
+    if result.batch is not None:
+        result.broke_rules.extend(_broken_rules(store, settings, written))
+    return result
+
+
+def _broken_rules(store: Store, settings: Settings, written) -> list[RuleBreach]:
+    """The calling rules the imported calls broke (``core.compliance``), each call checked
+    against its account's log before it, as ``log`` checks one: recorded all the same."""
+    from collectctl.app.calls import call_breaches, in_force
+
+    logs: dict[str, tuple[list, list]] = {}
+    found: list[RuleBreach] = []
+    for line, account, call in written:
+        if account.account_id not in logs:
+            logs[account.account_id] = (store.calls_of(account.account_id),
+                                        store.requests_of(account.account_id))
+        log, asked = logs[account.account_id]
+        found.extend(RuleBreach(line, account.account_id, call.id, reason)
+                     for reason in call_breaches(settings, account, log, call,
+                                                 in_force(asked, call)))
+    return found
 
 
 def parse_call_time(text: str, order: str, zone: str, column: str | None = None) -> datetime:

@@ -136,6 +136,17 @@ class ImportBatch:
     closed: int = 0
 
 
+@dataclass(frozen=True)
+class RuleBreach:
+    """A calling rule an imported call broke (``core.compliance``): the file's line, the
+    account, the log entry and the reason code (a ``core.reasons.Reason``)."""
+
+    line: int
+    account_id: str
+    call_id: int | None
+    reason: Any
+
+
 @dataclass
 class ImportResult:
     """The outcome of ``import accounts``; its JSON form is the contract in the README."""
@@ -155,6 +166,8 @@ class ImportResult:
     timezone_from_phone: int = 0
     #: Accounts written whose candidate zones leave no legal minute in the shift this week.
     no_common_hours: list[str] = field(default_factory=list)
+    #: The calling rules imported calls broke (recorded all the same).
+    broke_rules: list[RuleBreach] = field(default_factory=list)
     batch: int | None = None
     dry_run: bool = False
     strict_aborted: bool = False

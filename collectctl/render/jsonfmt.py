@@ -123,6 +123,14 @@ def _reject(r: RowError) -> dict:
             "text": display.in_english(display.row_reason, r)}
 
 
+def _broke(b) -> dict:
+    from collectctl.render import display
+
+    return {"line": b.line, "account_id": b.account_id, "call_id": b.call_id,
+            "rule": b.reason.code, "detail": to_jsonable(dict(b.reason.detail)),
+            "text": display.in_english(display.breach, b.reason)}
+
+
 @json_view.register
 def _importresult(result: ImportResult) -> Any:
     return {
@@ -134,6 +142,7 @@ def _importresult(result: ImportResult) -> Any:
         "no_valid_phone": result.no_valid_phone,
         "timezone_from_phone": result.timezone_from_phone,
         "no_common_hours": result.no_common_hours,
+        "broke_rules": [_broke(b) for b in result.broke_rules],
         "encoding": result.encoding,
         "batch": result.batch,
         "closed": result.closed,

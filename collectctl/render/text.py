@@ -401,6 +401,10 @@ def _importresult(result: ImportResult) -> str:
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
             ids=", ".join(result.no_valid_phone)))
+    for broke in result.broke_rules:
+        say(_("  line {line}: {id} (entry {n}): broke a calling rule: {rule}").format(
+            line=broke.line, id=broke.account_id, n=broke.call_id,
+            rule=display.breach(broke.reason)))
     if result.timezone_from_phone:
         say(ngettext("{n} account's time zone comes from its phone (the list names none, or "
                      "one its phone contradicts).",

@@ -247,3 +247,15 @@ def test_a_callback_at_an_illegal_time_is_refused_and_one_after_the_shift_is_mar
     # with a warning, and planned at its own time, marked.
     late = cli("log", "NY", "cb", "--at", "2026-12-07T19:00")
     assert late.exit_code == 0 and "outside your shift" in late.stderr
+
+
+def test_import_calls_records_every_call_and_names_the_rules_they_broke(cli, make_csv):
+    load(cli, make_csv, "NY,D,100,+1 212 736 5000,,,alice\nTW,D,100,0912345678,,,alice\n")
+    cli.now = "2026-12-04T18:00:00+08:00"
+    rows = ("account_id,called_at,outcome,collector\n"
+            "NY,2026-12-04T16:30+08:00,na,alice\nTW,2026-12-04T10:00+08:00,na,alice\n")
+    result, summary = cli.json("import", "calls", make_csv("c.csv", rows))
+    assert result.exit_code == 0 and summary["inserted"] == 2 and cli.count("calls") == 2
+    assert [(b["line"], b["account_id"], b["rule"], b["detail"]["zone"])
+            for b in summary["broke_rules"]] == [
+        (2, "NY", "outside_legal_hours", "America/New_York")]
