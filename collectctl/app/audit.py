@@ -30,7 +30,7 @@ violation, on both engines (``tests/storage/test_audit.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -250,23 +250,18 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     # and where the debtors may be on this one, in its snapshot (a phone may change).
     checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
     with ThreadPoolExecutor(max_workers=2) as pool:
-        judged: Future[_CapJudge] = Future()
-        judging = pool.submit(_on_sibling, store, lambda other: _over_attempt_caps(
-            _busy(other, settings, start, end, _DAY_BACK, _WEEK_BACK, last), judged))
+        reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
+            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
         counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
             start, end, collector, attempts, holds, last))
-        try:
-            where = _everywhere(store.audit_places(), settings)
-            judge = _CapJudge(where, start, end)
-        except BaseException as error:
-            judged.set_exception(error)  # the worker waits for it: let it end too
-            raise
-        judged.set_result(judge)
-        over_caps = judging.result()
-        if over_caps is None:  # clocks that move by hours: the store asked further back
-            over_caps = _over_attempt_caps(
-                _busy(store, settings, start, end, judge.day, judge.week, last), judged,
-                True) or {}
+        where = _everywhere(store.audit_places(), settings)
+        judge = _CapJudge(where, start, end)
+        busy = reading.result()
+        if judge.wider:  # clocks that move by hours: read further back, here
+            busy = list(_busy(store, settings, start, end, judge.day, judge.week, last))
+        over_caps = {account_id: moments for account_id, times in busy
+                     if (moments := judge.moments(times))}
+        del busy
         # While the log is still being read for holds: the accounts that can be over a cap
         # only, at those calls only (an account with a hold entry is checked again below).
         found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
@@ -391,42 +386,6 @@ def _busy(store: Store, settings: Settings, start: datetime, end: datetime,
                                floor_day + 1 if floor_day is not None else _NEVER,
                                floor_week + 1 if floor_week is not None else _NEVER,
                                up_to=last)
-
-
-def _over_attempt_caps(busy: Iterable[tuple[str, list[datetime]]], judged: Future[_CapJudge],
-                       far_enough: bool = False) -> dict[str, set[datetime]] | None:
-    """Of the ``busy`` accounts (as the store finds them, for the lowest caps of any pack,
-    in the day and the week before the period), those that can be over an attempts cap
-    of a pack in use, each with the moments of the calls that can be; judged by
-    ``judged``'s judge, waited for (where the debtors may be is still being read). None
-    when the judge needs accounts from further back than were read (unless they were
-    read ``far_enough``)."""
-    found: dict[str, set[datetime]] = {}
-    waiting: list[tuple[str, list[datetime]]] = []
-    judge = None
-    for item in busy:
-        if judge is None:
-            if not judged.done():
-                waiting.append(item)
-                continue
-            judge = judged.result()
-            if judge.wider and not far_enough:
-                return None
-            waiting.append(item)
-            for account_id, times in waiting:
-                if moments := judge.moments(times):
-                    found[account_id] = moments
-            waiting = []
-            continue
-        if moments := judge.moments(item[1]):
-            found[item[0]] = moments
-    judge = judged.result()
-    if judge.wider and not far_enough:
-        return None
-    for account_id, times in waiting:
-        if moments := judge.moments(times):
-            found[account_id] = moments
-    return found
 
 
 class _CapJudge:
