@@ -250,12 +250,18 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     # and where the debtors may be on this one, in its snapshot (a phone may change).
     checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
     with ThreadPoolExecutor(max_workers=2) as pool:
-        busy = pool.submit(_on_sibling, store, lambda other: _busy(
-            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last))
+        reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
+            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
         counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
             start, end, collector, attempts, holds, last))
         where = _everywhere(store.audit_places(), settings)
-        over_caps = _over_attempt_caps(store, settings, where, busy.result, start, end, last)
+        judge = _CapJudge(where, start, end)
+        busy = reading.result()
+        if judge.wider:  # clocks that move by hours: read further back, here
+            busy = list(_busy(store, settings, start, end, judge.day, judge.week, last))
+        over_caps = {account_id: moments for account_id, times in busy
+                     if (moments := judge.moments(times))}
+        del busy
         # While the log is still being read for holds: the accounts that can be over a cap
         # only, at those calls only (an account with a hold entry is checked again below).
         found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
@@ -338,18 +344,23 @@ def _effect(book: OutcomeBook, code: str) -> str:
 def _outside_hours(store: Store, checker: _Checker, where: _Where, start: datetime,
                    end: datetime, collector: str | None) -> set[str]:
     """Accounts with a call outside legal hours (or on a closed day) in one of their own
-    zones: only the calls outside the hours legal everywhere are read."""
-    suspects: list[Call] = []
+    zones: only the calls outside the hours legal everywhere are read, a gap at a time
+    (a night of a team calling all over the world can be most of its calls)."""
+    out: set[str] = set()
+    #: Each account's zones and rules, once read (what a million accounts take is small).
+    placed: dict[str, tuple[tuple[str, ...], AccountRules]] = {}
     for a, b in gaps(legal_intervals(where.rules, where.zones, start, end), start, end):
-        suspects += [c for c in store.calls_between(a, b, collector) if checker.checked(c)]
-    found = store.get_accounts(sorted({c.account_id for c in suspects}))
-    out = set()
-    for call in suspects:
-        account = found.get(call.account_id)
-        if account is not None and closed_at(checker.rules(account), account.zones,
-                                             call.called_at,
-                                             call.called_at + ONE_MINUTE) is not None:
-            out.add(call.account_id)
+        calls = [(c.account_id, c.called_at) for c in store.calls_between(a, b, collector)
+                 if c.account_id not in out and checker.checked(c)]
+        unknown = sorted({account_id for account_id, _at in calls} - placed.keys())
+        for begin in range(0, len(unknown), 5000):
+            for account_id, account in store.get_accounts(unknown[begin:begin + 5000]).items():
+                placed[account_id] = (account.zones, checker.rules(account))
+        for account_id, at in calls:
+            if account_id in placed and account_id not in out:
+                zones, rules = placed[account_id]
+                if closed_at(rules, zones, at, at + ONE_MINUTE) is not None:
+                    out.add(account_id)
     return out
 
 
@@ -362,47 +373,43 @@ _DAY_BACK, _WEEK_BACK = timedelta(hours=26), timedelta(days=7, hours=2)
 
 
 def _busy(store: Store, settings: Settings, start: datetime, end: datetime,
-          day_back: timedelta, week_back: timedelta, last: int) -> dict[str, list[datetime]]:
+          day_back: timedelta, week_back: timedelta, last: int
+          ) -> Iterable[tuple[str, list[datetime]]]:
     """The accounts with enough entries (up to id ``last``) in the ``day_back`` and the
-    ``week_back`` before the period's end, for the lowest caps of any of the config's packs,
-    with the times of their entries (none: no pack caps attempts)."""
+    ``week_back`` before the period, for the lowest caps of any of the config's packs,
+    each with the times of its entries, as they are read (none: no pack caps attempts)."""
     lowest = AccountRules(tuple(settings.rules.packs), tuple(settings.rules.packs.values()))
     floor_day, floor_week, _contacts, _month = lowest.caps
     if floor_day is None and floor_week is None:
-        return {}
+        return ()
     return store.busy_accounts(start - week_back, start - day_back, end,
                                floor_day + 1 if floor_day is not None else _NEVER,
                                floor_week + 1 if floor_week is not None else _NEVER,
                                up_to=last)
 
 
-def _over_attempt_caps(store: Store, settings: Settings, where: _Where, busy, start: datetime,
-                       end: datetime, last: int) -> dict[str, set[datetime]]:
-    """Accounts whose entries lie close enough together for a call of the period to be
-    over an attempts cap of some pack in use (a day, 7 days), each with the moments of the
-    calls that can be. ``busy()`` gives the accounts the store found with enough entries
-    for the lowest caps of any pack, in the day and the week before the period as long as
-    clock changes can make them; they are judged here by the packs in use, in each zone a
-    debtor may be in."""
-    found = busy()
-    per_day, per_week, _contacts, _month = where.rules.caps
-    spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
-    day, week = timedelta(seconds=spans.day), timedelta(seconds=spans.week)
-    if day > _DAY_BACK or week > _WEEK_BACK:  # clocks that move by hours: read further
-        found = _busy(store, settings, start, end, max(day, _DAY_BACK), max(week, _WEEK_BACK),
-                      last)
-    day_min = per_day + 1 if per_day is not None else None
-    week_min = per_week + 1 if per_week is not None else None
-    if day_min is None and week_min is None:
-        return {}
-    clocks = ([DayClock(z, start - timedelta(days=40), end + timedelta(days=1))
-               for z in where.zones] if len(where.zones) <= 6 else [])
-    out = {}
-    for account_id, times in found.items():
-        moments = over_a_cap(times, clocks, start, spans, day_min, week_min)
-        if moments:
-            out[account_id] = moments
-    return out
+class _CapJudge:
+    """Which calls of a busy account can be over an attempts cap of a pack in use (a day,
+    7 days), by its entries' times: judged in each zone a debtor may be in."""
+
+    def __init__(self, where: _Where, start: datetime, end: datetime) -> None:
+        per_day, per_week, _contacts, _month = where.rules.caps
+        self.start = start
+        self.spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
+        self.day = max(timedelta(seconds=self.spans.day), _DAY_BACK)
+        self.week = max(timedelta(seconds=self.spans.week), _WEEK_BACK)
+        #: Whether the store must be asked further back than it first was.
+        self.wider = self.day > _DAY_BACK or self.week > _WEEK_BACK
+        self.day_min = per_day + 1 if per_day is not None else None
+        self.week_min = per_week + 1 if per_week is not None else None
+        self.clocks = ([DayClock(z, start - timedelta(days=40), end + timedelta(days=1))
+                        for z in where.zones] if len(where.zones) <= 6 else [])
+
+    def moments(self, times: list[datetime]) -> set[datetime]:
+        if self.day_min is None and self.week_min is None:
+            return set()
+        return over_a_cap(times, self.clocks, self.start, self.spans, self.day_min,
+                          self.week_min)
 
 
 def _over_contact_caps(store: Store, book: OutcomeBook, where: _Where, start: datetime,
@@ -417,7 +424,7 @@ def _over_contact_caps(store: Store, book: OutcomeBook, where: _Where, start: da
     busy = store.busy_accounts(since, start - timedelta(seconds=spans.week), end,
                                per_week or _NEVER, per_month or _NEVER,
                                _names(book, lambda o: o.contact))
-    return {account_id for account_id, times in busy.items()
+    return {account_id for account_id, times in busy
             if per_week is not None and clustered(times, per_week, spans.week)
             or per_month is not None and clustered(times, per_month, spans.month)}
 
@@ -440,20 +447,27 @@ def _check_accounts(store: Store, checker: _Checker, suspects: Mapping[str, _Sus
     """breaches() on the period's calls of the ``suspects`` that may have broken a rule
     under their own rules, each with its log since :func:`_history` and, for those in
     ``held`` (with a hold or resume entry), those entries from before: what each broke,
-    by account id."""
-    accounts = store.get_accounts(sorted(suspects))
-    only = {}
-    for account_id, account in accounts.items():
-        calls = suspects[account_id].calls(checker.rules(account))
-        if calls is None or calls:
-            only[account_id] = calls
-    ids = sorted(only)
+    by account id. A few thousand accounts at a time (a whole team's can be suspects)."""
     keep = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
-    logs = store.audit_history(ids, _history(where, book, checker.start), keep,
-                               held.intersection(only))
-    return {account_id: checker.check(accounts[account_id], logs[account_id],
-                                      only[account_id])[1]
-            for account_id in ids if account_id in logs}
+    since = _history(where, book, checker.start)
+    found: dict[str, list[Violation]] = {}
+    ordered = sorted(suspects)
+    for begin in range(0, len(ordered), _ACCOUNTS_AT_ONCE):
+        accounts = store.get_accounts(ordered[begin:begin + _ACCOUNTS_AT_ONCE])
+        only = {}
+        for account_id, account in accounts.items():
+            calls = suspects[account_id].calls(checker.rules(account))
+            if calls is None or calls:
+                only[account_id] = calls
+        ids = sorted(only)
+        logs = store.audit_history(ids, since, keep, held.intersection(only))
+        found.update({account_id: checker.check(accounts[account_id], logs[account_id],
+                                                only[account_id])[1]
+                      for account_id in ids if account_id in logs})
+    return found
+
+
+_ACCOUNTS_AT_ONCE = 5000
 
 
 def audit_days(period: str | None, today: date) -> tuple[date, date]:

@@ -762,11 +762,12 @@ class SQLStore:
 
     def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
                       day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
-                      up_to: int | None = None) -> dict[str, list[datetime]]:
+                      up_to: int | None = None) -> Iterator[tuple[str, list[datetime]]]:
         """Accounts with at least ``day_min`` entries in [day_since, end) or ``week_min`` in
         [since, end) (of ``outcomes`` only, when given), each with the times of its entries
-        in [since, end): the only accounts that can be over a cap then. Only entries up to
-        id ``up_to`` count, when given (as for :meth:`audit_census`)."""
+        in [since, end), sorted, as they are read: the only accounts that can be over a cap
+        then. Only entries up to id ``up_to`` count, when given (as for
+        :meth:`audit_census`)."""
         from collectctl.clock import to_utc_iso
 
         only = only_again = ""
@@ -779,12 +780,12 @@ class SQLStore:
         query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES[self.engine], scan=scan,
                                       only=only, only_again=only_again,
                                       scan_again=sql.AUDIT_BY_ACCOUNT[self.engine].format(a="t"))
-        rows = self._exec(query, {"since": to_utc_iso(since), "day_since": to_utc_iso(day_since),
-                                  "end": to_utc_iso(end), "day_min": day_min,
-                                  "week_min": week_min,
-                                  "last": up_to if up_to is not None else 2**62, **params})
-        return {account: sorted(map(datetime.fromisoformat, times.split(",")))
-                for account, times in rows}
+        rows = self._stream(query, {"since": to_utc_iso(since),
+                                    "day_since": to_utc_iso(day_since), "end": to_utc_iso(end),
+                                    "day_min": day_min, "week_min": week_min,
+                                    "last": up_to if up_to is not None else 2**62, **params})
+        for account, times in rows:
+            yield account, sorted(map(datetime.fromisoformat, times.split(",")))
 
     def accounts_with(self, outcomes: Sequence[str], since: datetime,
                       end: datetime) -> set[str]:

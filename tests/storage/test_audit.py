@@ -191,3 +191,30 @@ def test_the_busy_accounts_come_from_the_index_alone(store):
                                     "week_min": 8, "last": 9})
     assert "SCAN c USING COVERING INDEX calls_account" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_zone_whose_clocks_move_two_hours_is_read_further_back(store, monkeypatch):
+    """Antarctica/Troll goes from UTC+0 to UTC+2 on 2026-03-29: the 7 days before a call
+    there can last 7 days and 2 hours, more than the store is first asked for; it is asked
+    again, and the answer is breaches()' on every call still."""
+    import collectctl.app.audit as use
+
+    rng = random.Random(5)
+    accounts = [Account(f"Q{n}", Decimal("10.00"), "TWD", "Antarctica/Troll",
+                        date(2026, 1, 1), phones=(Phone("+886912345678", "mobile"),),
+                        listed_timezone="Antarctica/Troll") for n in range(6)]
+    store.insert_accounts([(a, "h") for a in accounts], None, NOW)
+    with store.transaction():
+        for _n in range(160):
+            when = datetime(2026, 3, 20, tzinfo=UTC) + timedelta(minutes=rng.randrange(
+                60 * 24 * 16))
+            store.add_call(Call(None, rng.choice(accounts).account_id, "alice", when,
+                                "no-answer"), NOW)
+    asked = []
+    busy = use._busy
+    monkeypatch.setattr(use, "_busy", lambda *args: (asked.append(args[4:6]), busy(*args))[1])
+    plain = build_audit(store, Settings(), date(2026, 3, 26), date(2026, 4, 3),
+                        exhaustive=True)
+    fast = build_audit(store, Settings(), date(2026, 3, 26), date(2026, 4, 3))
+    assert key(fast) == key(plain) and plain.violations
+    assert len(asked) == 2 and asked[1][1] > asked[0][1]
