@@ -25,15 +25,8 @@ def shape_for(settings: Settings):
     looked up: a call was made, so the minute was open)."""
     from collectctl.core import rules as R
 
-    need_country = bool(settings.rules.by_country)
-
     def for_account(account: Account):
-        country = None
-        if need_country:
-            from collectctl.core.planning import account_country
-
-            country = account_country(account)
-        _name, pack = R.pack_for(settings.rules, country)
+        _name, pack = R.pack_for(settings.rules, account.country)
 
         def shape(local):
             hours = pack.weekend_hours if local.weekday() >= 5 else pack.weekday_hours

@@ -405,11 +405,6 @@ def day_slots(settings: Settings, day: date, now: datetime) -> list[datetime]:
     return [moment.astimezone(shift.zone) for moment in shift.slots() if moment >= earliest]
 
 
-def account_country(account: Account) -> str | None:
-    """The account's country (its list's country column, else its debtor phone's), or None."""
-    return account.country
-
-
 def dial_phone(account: Account, account_rules: R.AccountRules, no_workplace: bool = False
                ) -> tuple[Phone | None, Reason | None]:
     """The number the plan dials: the first valid number of the debtor's own; else the first
