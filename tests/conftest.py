@@ -193,7 +193,9 @@ def db(engine, tmp_path, request):
     if engine == "sqlite":
         return tmp_path / "test.db"
     url = request.getfixturevalue("pg_database")
-    _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES)} RESTART IDENTITY CASCADE")
+    _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES)}, chain_key RESTART IDENTITY CASCADE",
+               "INSERT INTO chain_head (id, entries, legacy_calls, legacy_unchained,"
+               " legacy_promises, legacy_payments) VALUES (1, 0, 0, 0, 0, 0)")
     return url
 
 

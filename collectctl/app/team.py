@@ -10,6 +10,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 if TYPE_CHECKING:
+    from collectctl.core.chain import ChainCheck
     from collectctl.storage.protocol import Member, Store, TableTotal
 
 
@@ -103,6 +104,45 @@ class Assignment:
     chosen: dict[str, str]
     loads: tuple  # of core.assign.Load
     dry_run: bool
+
+
+@dataclass(frozen=True)
+class DbCheck:
+    """``db check``: what the engine found (its own words: SQLite's integrity and foreign
+    key checks, PostgreSQL's schema safety) and the walk of the log's chains, whose
+    ``head`` and ``ledger`` count a lead can keep outside the database (the nightly mail)
+    to tell later whether entries were taken off the end."""
+
+    database: str
+    ok: bool
+    problems: tuple[str, ...]
+    chain: ChainCheck
+
+
+def check_database(store: Store, database: str, key: bytes | None) -> DbCheck:
+    """Check the database and walk its log (with ``key``: a keyed ledger's HMAC). On a
+    team server only a lead or the owner can: a collector sees only their own entries."""
+    from collectctl.storage.protocol import team_store
+
+    team = team_store(store)
+    if team is not None and team.member_role() == "collector":
+        raise UsageError(_("checking the team's log needs a lead or the database's owner: "
+                           "a collector sees only their own entries"))
+    problems = tuple(store.check())
+    chain = store.check_chain(key)
+    return DbCheck(database, not problems and chain.problem is None, problems, chain)
+
+
+def set_chain_key(store: Store, key: bytes | None) -> bool | None:
+    """Give a team server the ledger's key (``db migrate`` with ``COLLECTCTL_CHAIN_KEY``);
+    whether its ledger is keyed (None: nothing to do — no key, or SQLite, whose writers
+    each hold the key)."""
+    from collectctl.storage.protocol import team_store
+
+    team = team_store(store)
+    if key is None or team is None:
+        return None
+    return team.set_chain_key(key)
 
 
 def copy_database(src_target: str, dst_target: str) -> CopyResult:

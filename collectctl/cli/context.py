@@ -20,6 +20,7 @@ from collectctl.config import Settings, app_dir, load_settings
 if TYPE_CHECKING:
     from collectctl.storage.protocol import Store
 
+ENV_CHAIN_KEY = "COLLECTCTL_CHAIN_KEY"
 ENV_DB = "COLLECTCTL_DB"
 DB_FILE_NAME = "collectctl.db"
 
@@ -86,11 +87,18 @@ class AppContext:
             from collectctl.storage import open_store
 
             self._store = open_store(self.db_target())
+            self._store.chain_key = self.chain_key()
             if self._store.upgraded_from is not None:
                 from collectctl.app.learn import after_upgrade
 
                 after_upgrade(self._store, self.settings)
         return self._store
+
+    @staticmethod
+    def chain_key() -> bytes | None:
+        """The ledger's key (``COLLECTCTL_CHAIN_KEY``), read here only; None: unkeyed."""
+        key = os.environ.get(ENV_CHAIN_KEY)
+        return key.encode("utf-8", "surrogateescape") if key else None
 
     def db_exists(self) -> bool:
         """Whether the database is there to read (a server always is; a file may not be

@@ -186,8 +186,9 @@ class CollectGroup(TyperGroup):
             if _is_cli_control(error) or getattr(ctx.obj, "debug", False):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else error
-                _fail(_("database: {reason}").format(reason=reason), EXIT_USAGE)
+                from collectctl.render.display import database_error
+
+                _fail(database_error(error), EXIT_USAGE)
             _fail(
                 _("internal error ({kind}); run again with --debug for the details").format(
                     kind=type(error).__name__),

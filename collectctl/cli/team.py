@@ -33,10 +33,16 @@ def db_migrate(ctx: typer.Context) -> None:
     store = open_store(target, migrate=True)
     try:
         from collectctl.app.learn import after_upgrade
+        from collectctl.app.team import set_chain_key
 
         after_upgrade(store, state.settings)
         typer.echo(_("{db}: schema {n} (up to date)").format(db=_shown(target),
                                                               n=store.schema_version()))
+        keyed = set_chain_key(store, state.chain_key())
+        if keyed is not None:
+            typer.echo(_("the server holds the ledger's key; its links are keyed") if keyed
+                       else _("the server holds the key, but its ledger began unkeyed: "
+                              "entries stay plain SHA-256"))
     finally:
         store.close()
 
@@ -87,29 +93,27 @@ def db_backup(
 
 
 @db_app.command("check")
-def db_check(ctx: typer.Context) -> None:
-    """Check the database's integrity (SQLite: integrity and foreign keys) and the call
-    log's hash chain. Exit 2 and the first problems when either fails."""
+def db_check(ctx: typer.Context, fmt: TextJson = format_option(TextJson.text)) -> None:
+    """Check the database's integrity (SQLite: integrity and foreign keys; PostgreSQL:
+    that no other role can plant objects in its schema) and walk the log's hash chain.
+    Exit 2 and the first problems when either fails. On a team server, a lead's or the
+    owner's command. The JSON's chain head and count are worth keeping outside the
+    database: a later check that shows fewer entries, or another head, means the log was
+    cut or rewritten."""
+    from collectctl.app.team import check_database
     from collectctl.errors import StoreError
+    from collectctl.render import emit
+    from collectctl.render.display import db_check_problems
 
     state = app_context(ctx)
-    problems = state.store.check()
-    links = state.store.check_chain()
-    if links.broken_at is not None:
-        problems.insert(0, _("call log entry {n} does not hold its link in the chain: it, or "
-                             "the entry before it, was changed, removed or added outside "
-                             "collectctl").format(n=links.broken_at))
-    if problems:
-        more = len(problems) - 5
-        shown = "; ".join(problems[:5]) + (_(" and {n} more").format(n=more) if more > 0 else "")
+    result = check_database(state.store, _shown(state.db_target()), state.chain_key())
+    if result.ok or fmt.value == "json":
+        emit(result, fmt.value)
+    if not result.ok:
+        if fmt.value == "json":
+            raise typer.Exit(2)
         raise StoreError(_("{db}: damaged: {problems}").format(
-            db=_shown(state.db_target()), problems=shown))
-    chained = links.entries - links.unchained
-    line = _("{db}: ok; call log chain holds over {n} entries").format(
-        db=_shown(state.db_target()), n=chained)
-    if links.unchained:
-        line += _(" ({n} earlier entries carry no link)").format(n=links.unchained)
-    typer.echo(line)
+            db=result.database, problems=db_check_problems(result)))
 
 
 @db_app.command("copy")

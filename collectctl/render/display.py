@@ -437,3 +437,53 @@ def error_text(error: BaseException) -> str:
         return _("{option}: {problem}").format(option=error.option,
                                                problem=problem(error.code, error.detail))
     return str(error)
+
+
+def chain_problem(check) -> str:
+    """What a :class:`~collectctl.core.chain.ChainCheck`'s problem code means."""
+    kinds = {"call": _("call log entry"), "promise": _("promise"), "payment": _("payment")}
+    where = kinds.get(check.kind or "", "")
+    words = {
+        "link_broken": _("{what} {n} does not hold its link in the chain: it, or the entry "
+                         "before it, was changed, removed or added outside collectctl"),
+        "unlinked": _("{what} {n} carries no link, though the chain began before it"),
+        "missing": _("ledger entry number {seq} is missing: an entry was removed"),
+        "truncated": _("the ledger ends before entry number {seq}, which its head "
+                       "records: entries were removed from the end"),
+        "head_differs": _("the ledger's last link is not the one its head records: the "
+                          "log was rewritten"),
+        "legacy_changed": _("the entries from before the ledger are not the ones it "
+                            "started after: rows were added, removed or unlinked"),
+        "needs_key": _("the ledger is keyed: set COLLECTCTL_CHAIN_KEY to check it"),
+    }
+    text = words.get(check.problem or "", check.problem or "")
+    if check.problem == "link_broken" and check.keyed:
+        text += _(" (or COLLECTCTL_CHAIN_KEY is not the ledger's key)")
+    return text.format(what=where, n=check.entry_id, seq=check.seq)
+
+
+def db_check_problems(result) -> str:
+    """``db check``'s problems in one line: the chain's first, then the engine's (up to
+    five in all)."""
+    problems = list(result.problems)
+    if result.chain.problem is not None:
+        problems.insert(0, chain_problem(result.chain))
+    more = len(problems) - 5
+    return "; ".join(problems[:5]) + (_(" and {n} more").format(n=more) if more > 0 else "")
+
+
+def database_error(error: BaseException) -> str:
+    """An engine's error in one line: the ones a user can act on in their words (by
+    PostgreSQL's SQLSTATE), the rest as the engine said them."""
+    state = getattr(error, "sqlstate", None)
+    if state == "55P03":  # lock_not_available: lock_timeout passed
+        return _("the call log is busy: another session is writing to it or holding it; "
+                 "nothing was recorded, try again (if it stays busy, ask a lead who is "
+                 "connected)")
+    diag = getattr(error, "diag", None)
+    if state == "P0001" and getattr(diag, "message_hint", None) == "collectctl_chain_key":
+        return _("the server's ledger is keyed but the server has no key: the owner runs "
+                 "'collectctl db migrate' with COLLECTCTL_CHAIN_KEY set")
+    text = str(error).strip()
+    return _("database: {reason}").format(reason=text.splitlines()[0] if text else
+                                          type(error).__name__)

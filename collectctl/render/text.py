@@ -481,6 +481,19 @@ def _dbstatus_plain(result: DbStatus) -> str:
     return "\n".join(lines)
 
 
+@_later(plain_text, "collectctl.app.team", "DbCheck")
+def _dbcheck_plain(result) -> str:
+    chain = result.chain
+    line = _("{db}: ok; the log's chain holds over {n} entries").format(
+        db=result.database, n=chain.entries - chain.unchained)
+    if chain.unchained:
+        line += _(" ({n} earlier entries carry no link)").format(n=chain.unchained)
+    if chain.head is not None:
+        line += "\n" + _("ledger head after {n} entries: {head}{keyed}").format(
+            n=chain.ledger, head=chain.head, keyed=_(" (keyed)") if chain.keyed else "")
+    return line
+
+
 @_later(plain_text, "collectctl.app.team", "CopyResult")
 def _copy_plain(result: CopyResult) -> str:
     lines = [_("copied {source} -> {target}; checked on both sides:").format(

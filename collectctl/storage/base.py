@@ -22,7 +22,7 @@ from collectctl.storage import codec, sql
 if TYPE_CHECKING:
     # The named results are imported where they are made: building their classes costs
     # about 1 ms, which `log` need not pay.
-    from collectctl.core.chain import ChainCheck
+    from collectctl.core.chain import ChainCheck, Head
     from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
     from collectctl.core.requests import RequestEntry
@@ -355,9 +355,11 @@ class SQLStore:
         from collectctl.errors import StoreError, UsageError
         from collectctl.i18n import _
 
-        if any(rows for rows, _total in self.totals().values()):
+        if any(rows for table, (rows, _total) in self.totals().items()
+               if table != "chain_head"):
             raise UsageError(_("the target database is not empty; copy into a new one"))
         def work(_tx: Transaction) -> None:
+            self._exec("DELETE FROM chain_head")  # the source's head comes with its ledger
             for table, columns, _money in sql.TABLES:
                 for rows in source.table_rows(table, columns):
                     self.load_rows(table, columns, rows)
@@ -381,32 +383,82 @@ class SQLStore:
     # -- the call log ---------------------------------------------------------------------
 
     def add_call(self, call: Call, now: str, batch_id: int | None = None) -> int:
-        """Append an entry to the call log, linked into the chain; return its id. Runs in
-        the caller's transaction, which holds the engine's write lock for the chain."""
-        from collectctl.core import chain
-
-        self._lock_chain()
-        last = self._exec(self._last_chain_query).fetchone()
+        """Append an entry to the call log, linked into the ledger; return its id. Runs in
+        the caller's transaction, which holds the ledger's head until it ends."""
         params = codec.call_params(call, batch_id, now)
-        params["chain"] = chain.link(last[0] if last else None,
-                                     [params[name] for name in chain.FIELDS])
-        return self._insert(sql.INSERT_CALL, params)
+        return self._ledger_insert("call", sql.INSERT_CALL, params, returning=True)
 
-    _last_chain_query = sql.SELECT_LAST_CHAIN
+    #: The key of the ledger's links (``COLLECTCTL_CHAIN_KEY``), set by whoever opens the
+    #: store; None: plain SHA-256.
+    chain_key: bytes | None = None
+
+    def _ledger_insert(self, kind: str, query: str, params: dict[str, Any],
+                       returning: bool = False) -> int:
+        """Insert one ledger entry numbered and linked after the head, and move the head
+        (in the caller's write transaction, which SQLite's write lock makes the only
+        writer). The id (``returning``) or the number of rows inserted (0: a payment
+        already recorded). PostgreSQL does this in its own trigger."""
+        from collectctl.core import chain
+        from collectctl.errors import StoreError
+        from collectctl.i18n import _
+
+        head = self.chain_head()
+        if head is None:  # pragma: no cover - every migrated database has one
+            raise StoreError(_("the database has no ledger head: run 'collectctl db check'"))
+        keyed = head.keyed or (head.entries == 0 and self.chain_key is not None)
+        if keyed and self.chain_key is None:
+            raise StoreError(_("this database's log is keyed: set COLLECTCTL_CHAIN_KEY to "
+                               "the team's key to write to it"))
+        seq = head.entries + 1
+        fields = chain.LEDGER_FIELDS[kind][1]
+        values = [params["now" if f in ("logged_at", "recorded_at") else f] for f in fields]
+        params["seq"] = seq
+        params["chain"] = chain.ledger_link(head.head, kind, seq, values,
+                                            self.chain_key if keyed else None)
+        if returning:
+            out = self._insert(query, params)
+        else:
+            out = self._exec(query, params).rowcount
+            if out <= 0:
+                return 0
+        self._exec(sql.MOVE_CHAIN_HEAD, {"seq": seq, "chain": params["chain"],
+                                         "keyed": int(keyed)})
+        return out
+
+    def chain_head(self) -> Head | None:
+        """The ledger's head record (None: a database from before the ledger)."""
+        from collectctl.core.chain import Head
+
+        if not self._has_table("chain_head"):
+            return None
+        row = self._exec(sql.SELECT_CHAIN_HEAD).fetchone()
+        if row is None:
+            return None
+        entries, head, calls, unchained, promises, payments, keyed = row
+        return Head(int(entries), head, int(calls), int(unchained), int(promises),
+                    int(payments), bool(keyed))
 
     def hold_log(self) -> None:
         """Keep every other writer from logging until this transaction ends."""
         self._lock_chain()
 
     def _lock_chain(self) -> None:
-        """Only one writer at a time may take the chain's end (SQLite: the write lock,
+        """Only one writer at a time may take the ledger's head (SQLite: the write lock,
         already held by the transaction)."""
 
-    def check_chain(self) -> ChainCheck:
-        """Walk the call log's chain: :class:`~collectctl.core.chain.ChainCheck`."""
+    def check_chain(self, key: bytes | None = None) -> ChainCheck:
+        """Walk the chains against the head: :class:`~collectctl.core.chain.ChainCheck`."""
         from collectctl.core import chain
 
-        return chain.verify(tuple(row) for row in self._exec(sql.SELECT_CHAIN))
+        with self.snapshot():
+            head = self.chain_head()
+            legacy = (0, 0)
+            if head is not None:
+                promises, payments = self._exec(sql.COUNT_UNNUMBERED).fetchone()
+                legacy = (int(promises), int(payments))
+            first = self._stream(sql.SELECT_CHAIN)
+            ledger = self._stream(sql.SELECT_LEDGER) if head is not None else iter(())
+            return chain.verify(first, ledger, head, key, legacy)
 
     def get_call(self, call_id: int) -> Call | None:
         row = self._exec(sql.SELECT_CALL, {"id": call_id}).fetchone()
@@ -523,7 +575,7 @@ class SQLStore:
 
     def add_promise(self, promise: Promise, call_id: int) -> int:
         params = codec.promise_params(promise, call_id)
-        return self._insert(sql.INSERT_PROMISE, params)
+        return self._ledger_insert("promise", sql.INSERT_PROMISE, params, returning=True)
 
     def promises_of(self, account_id: str) -> list[Promise]:
         rows = self._exec(sql.SELECT_PROMISES_OF, {"id": account_id})
@@ -540,7 +592,7 @@ class SQLStore:
     ) -> bool:
         """Record a payment; False if one with the same account and reference exists."""
         params = codec.payment_params(payment, call_id, batch_id, now)
-        return self._exec(sql.INSERT_PAYMENT, params).rowcount > 0
+        return self._ledger_insert("payment", sql.INSERT_PAYMENT, params) > 0
 
     def payments_of(self, account_id: str) -> list[Payment]:
         rows = self._exec(sql.SELECT_PAYMENTS_OF, {"id": account_id})

@@ -23,10 +23,14 @@ from collectctl.storage.migrations import SCHEMA, MigrationError, Migrations
 if TYPE_CHECKING:
     import psycopg
 
-    from collectctl.core.chain import ChainCheck
     from collectctl.storage.base import Cursor
     from collectctl.storage.protocol import ListedAccount, Member, Params
 
+#: The role that owns collectctl's tables (before the first migration: the one connected).
+_OWNER = ("COALESCE((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid"
+          " OPERATOR(pg_catalog.=) pg_catalog.to_regclass('collectctl_schema')),"
+          " (SELECT r.oid FROM pg_catalog.pg_roles r"
+          " WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER))")
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 ROLES = {"collector": "collectctl_collector", "lead": "collectctl_lead"}
 
@@ -74,6 +78,7 @@ class PostgresStore(SQLStore):
         self.migrations = migrations
         try:
             self.conn = psycopg.connect(url, autocommit=True)
+            self._pin_search_path()
         except psycopg.Error as error:
             text = str(error).strip()
             reason = text.splitlines()[0].removeprefix("connection failed: ") if text else error
@@ -86,6 +91,12 @@ class PostgresStore(SQLStore):
                 "{url} was written by a newer collectctl (schema {found}; this version "
                 "knows up to {latest}); upgrade collectctl. The database was not touched."
             ).format(url=redact_url(url), found=version, latest=migrations.latest))
+        if migrate:
+            try:
+                self._harden()
+            except BaseException:
+                self.conn.close()
+                raise
         if migrations.pending(self):
             if not migrate:
                 self.conn.close()
@@ -101,6 +112,32 @@ class PostgresStore(SQLStore):
             self.upgraded_from = version or None
 
     # -- the connection -----------------------------------------------------------------
+
+    #: How long a writer waits for the ledger's head (another session writing, or holding
+    #: it) before it gives up with "the call log is busy".
+    LOCK_TIMEOUT = "10s"
+
+    def _set_search_path(self, pattern: str) -> None:
+        self.conn.execute("SELECT pg_catalog.set_config('search_path', pg_catalog.format("
+                          "%s, %s::text), false)", (pattern, self.schema))
+
+    def _pin_search_path(self) -> None:
+        """Names resolve in the built-ins first, then the schema that holds collectctl's
+        tables (or, in a new database, the current one), temporary objects last: nothing a
+        user creates elsewhere can stand in for a table or function."""
+        schema = self.conn.execute(
+            "SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            " ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            " WHERE c.relname OPERATOR(pg_catalog.=) 'collectctl_schema'"
+            " AND c.relpersistence OPERATOR(pg_catalog.=) 'p'"
+            " ORDER BY n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema() DESC"
+            " LIMIT 1").fetchone()
+        if schema is None:
+            schema = self.conn.execute("SELECT pg_catalog.current_schema()").fetchone()
+        self.schema: str = schema[0] if schema else "public"
+        self._set_search_path("pg_catalog, %I, pg_temp")
+        self.conn.execute("SELECT pg_catalog.set_config('lock_timeout', %s, false)",
+                          (self.LOCK_TIMEOUT,))
 
     def sibling(self) -> PostgresStore:
         """Another connection to this database, as the same role."""
@@ -139,7 +176,11 @@ class PostgresStore(SQLStore):
     def _lock_schema(self) -> None:
         # One migrator at a time (until commit), so two first starts cannot both create
         # the tables.
-        self.conn.execute("SELECT pg_advisory_xact_lock(7231)")
+        self.conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(7231::bigint)")
+        # A migration creates its objects in the schema, the first on the path until its
+        # transaction ends (``_harden`` found the schema safe before).
+        self.conn.execute("SELECT pg_catalog.set_config('search_path', pg_catalog.format("
+                          "'%%I, pg_catalog, pg_temp', %s::text), true)", (self.schema,))
 
     def _legacy_version(self) -> int:
         return 0  # every release has kept its record in collectctl_schema
@@ -159,6 +200,66 @@ class PostgresStore(SQLStore):
                                    "{reason}").format(url=redact_url(self.url),
                                                       reason=error.__cause__)) from None
             raise
+
+    def _harden(self) -> None:
+        """Before migrating: take from every role the right to create objects in the schema
+        (PostgreSQL 14 and older grant it; a function a collector made there could run with
+        a lead's or the owner's rights), and refuse a schema where it stays or where
+        another role already made functions or operators."""
+        import psycopg
+        from psycopg import sql as pgsql
+
+        try:
+            with self.transaction():
+                self._lock_schema()  # two first starts would update the schema's row at once
+                self.conn.execute(pgsql.SQL("REVOKE CREATE ON SCHEMA {} FROM PUBLIC").format(
+                    pgsql.Identifier(self.schema)))
+        except psycopg.errors.InsufficientPrivilege:
+            pass  # not the schema's owner: the check below says what to do
+        problems = self.schema_problems()
+        if problems:
+            raise StoreError(_("{url}: not migrated: {problem}").format(
+                url=redact_url(self.url), problem=problems[0]))
+
+    def schema_problems(self) -> list[str]:
+        """Why the schema is not safe for a team: another role may create objects in it,
+        or already made functions or operators there."""
+        found = self.conn.execute(
+            "SELECT pg_catalog.pg_get_userbyid(n.nspowner), pg_catalog.array_agg("
+            "CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
+            " ELSE pg_catalog.pg_get_userbyid(a.grantee) END)"
+            " FILTER (WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'"
+            " AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner"
+            " AND a.grantee OPERATOR(pg_catalog.<>) " + _OWNER + ")"
+            " FROM pg_catalog.pg_namespace n LEFT JOIN LATERAL pg_catalog.aclexplode("
+            "COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a ON true"
+            " WHERE n.nspname OPERATOR(pg_catalog.=) %s GROUP BY n.nspowner",
+            (self.schema,)).fetchone()
+        owner, open_to = found if found else (None, None)
+        problems = []
+        if open_to:
+            problems.append(_(
+                "{roles} may create objects in schema {schema}, where collectctl's functions "
+                "are looked up: as its owner ({owner}) run REVOKE CREATE ON SCHEMA {schema} "
+                "FROM {roles}, then migrate again").format(
+                roles=", ".join(sorted(open_to)), schema=self.schema, owner=owner))
+        foreign = self.conn.execute(
+            "SELECT p.oid::pg_catalog.regprocedure::text, pg_catalog.pg_get_userbyid(p.proowner)"
+            " FROM pg_catalog.pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=)"
+            " %s::pg_catalog.regnamespace AND p.proowner OPERATOR(pg_catalog.<>) " + _OWNER +
+            " UNION ALL SELECT o.oid::pg_catalog.regoperator::text,"
+            " pg_catalog.pg_get_userbyid(o.oprowner) FROM pg_catalog.pg_operator o"
+            " WHERE o.oprnamespace OPERATOR(pg_catalog.=) %s::pg_catalog.regnamespace"
+            " AND o.oprowner OPERATOR(pg_catalog.<>) " + _OWNER + " ORDER BY 1",
+            (self.schema, self.schema)).fetchall()
+        if foreign:
+            problems.append(_(
+                "schema {schema} holds functions or operators made by other roles, which "
+                "could stand in for collectctl's or the server's: {objects}; drop them "
+                "(after finding out who made them), then migrate again").format(
+                schema=self.schema, objects=", ".join(f"{name} ({who})" for name, who
+                                                      in foreign[:5])))
+        return problems
 
     # -- team ---------------------------------------------------------------------------
 
@@ -214,9 +315,20 @@ class PostgresStore(SQLStore):
 
     def check(self) -> list[str]:
         """PostgreSQL keeps its own integrity (constraints are enforced as rows are
-        written); this checks the server answers and the schema is this version's."""
+        written); this checks the server answers and the schema is still safe."""
         self.conn.execute("SELECT COUNT(*) FROM accounts").fetchone()
-        return []
+        return self.schema_problems()
+
+    def member_role(self) -> str | None:
+        """The connected role's place in the team: collector, lead, or None (the owner or
+        a role outside the team)."""
+        row = self.conn.execute(
+            "SELECT g.rolname FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid"
+            " JOIN pg_roles m ON m.oid = am.member WHERE m.rolname = current_user"
+            " AND g.rolname IN ('collectctl_collector', 'collectctl_lead')"
+            " ORDER BY g.rolname = 'collectctl_lead' DESC LIMIT 1").fetchone()
+        back = {v: k for k, v in ROLES.items()}
+        return back[row[0]] if row else None
 
     def whoami(self) -> str:
         return self._exec("SELECT current_user").fetchone()[0]
@@ -240,22 +352,32 @@ class PostgresStore(SQLStore):
             while rows := cursor.fetchmany(batch):
                 yield [dict(zip(columns, row, strict=True)) for row in rows]
 
-    def check_chain(self) -> ChainCheck:
-        """The chain walked through a server-side cursor (ten million entries stream)."""
-        from collectctl.core import chain
-        from collectctl.storage import sql
-
-        with self.transaction(), self.conn.cursor(name="chain") as cursor:
-            cursor.itersize = 5000
-            cursor.execute(sql.SELECT_CHAIN)
-            return chain.verify(tuple(row) for row in cursor)
-
-    _last_chain_query = "SELECT collectctl_last_chain()"
+    def _ledger_insert(self, kind: str, query: str, params: dict[str, Any],
+                       returning: bool = False) -> int:
+        """The server numbers and links the entry (its trigger): nothing is sent."""
+        params["seq"] = params["chain"] = None
+        if returning:
+            return self._insert(query, params)
+        return self._exec(query, params).rowcount
 
     def _lock_chain(self) -> None:
-        # READ COMMITTED lets two writers read the same last link: take turns (until
-        # commit) at the chain's end.
-        self.conn.execute("SELECT pg_advisory_xact_lock(7232)")
+        # The ledger's head, held until commit (the owner's function: a collector cannot).
+        self.conn.execute("SELECT collectctl_hold_log()")
+
+    def set_chain_key(self, key: bytes) -> bool:
+        """Give the server the ledger's key (HMAC pads, readable by the owner alone); the
+        ledger is keyed from its first entry if it has none yet. True if now keyed."""
+        from collectctl.core.chain import key_pads
+
+        inner, outer = key_pads(key)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO chain_key (id, inner_pad, outer_pad) VALUES (1, %s, %s)"
+                " ON CONFLICT (id) DO UPDATE SET inner_pad = EXCLUDED.inner_pad,"
+                " outer_pad = EXCLUDED.outer_pad", (inner, outer))
+            self.conn.execute("UPDATE chain_head SET keyed = 1 WHERE id = 1 AND entries = 0")
+            row = self.conn.execute("SELECT keyed FROM chain_head WHERE id = 1").fetchone()
+        return bool(row and row[0])
 
     def _stream(self, query: str, params: Params | None = None) -> Iterator[Any]:
         """Through a server-side cursor (millions of rows stream), in the caller's
@@ -269,10 +391,17 @@ class PostgresStore(SQLStore):
                   rows: list[dict[str, Any]]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
         the tables' owner, whom row-level security does not apply to."""
+        from collectctl.core.chain import KIND_OF_TABLE
+
+        ledger = table in KIND_OF_TABLE
+        if ledger:  # the source's numbers and links are copied, not made again
+            self.conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER collectctl_chain")
         with self.conn.cursor() as cursor, cursor.copy(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
+        if ledger:
+            self.conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER collectctl_chain")
 
     def after_load(self) -> None:
         """Identity columns continue after the ids that were copied in."""

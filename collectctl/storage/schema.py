@@ -329,6 +329,190 @@ MIGRATIONS.append((9, "m009_debtor_requests", [
                    f" WITH CHECK (set_by = current_user AND {_OWN})"},
 ]))
 
+#: The ledger (core.chain): calls, promises and payments numbered in one sequence and
+#: linked in one chain, and its head record. On PostgreSQL the numbers and links are the
+#: server's (a trigger owned by the owner, which alone may read and move the head: no
+#: client supplies or sees a link); a collector's entries may only point at their own
+#: calls on the same account; the log is append-only for everyone.
+_CALL_COLUMNS = ("id", "account_id", "collector", "called_at", "outcome", "phone", "note",
+                 "amount_minor", "promise_date", "callback_at", "reverses",
+                 "invalidated_phone", "source", "batch_id", "logged_at")
+_PROMISE_COLUMNS = ("id", "account_id", "call_id", "amount_minor", "due_date", "made_on")
+_PAYMENT_COLUMNS = ("id", "account_id", "amount_minor", "paid_on", "reference", "source",
+                    "call_id", "batch_id", "recorded_at")
+
+
+def _ledger_text(fields: tuple[str, ...]) -> str:
+    """The SQL that joins a row's fields as core.chain._text does."""
+    return " || chr(31) || ".join(f"coalesce(NEW.{f}::text, '')" for f in fields)
+
+
+def _pg_ledger() -> list[str]:
+    from collectctl.core.chain import LEDGER_FIELDS
+
+    out: list[str] = [
+        """
+        CREATE TABLE chain_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            inner_pad BYTEA NOT NULL,
+            outer_pad BYTEA NOT NULL
+        )
+        """,
+        """
+        CREATE FUNCTION collectctl_next_link(kind text, body text, OUT seq bigint,
+                                             OUT link text)
+        LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE
+            h record;
+            k record;
+            message bytea;
+        BEGIN
+            SELECT entries, head, keyed INTO h FROM chain_head WHERE id = 1 FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'the ledger has no head record' USING ERRCODE = 'P0001';
+            END IF;
+            seq := h.entries + 1;
+            message := convert_to(coalesce(h.head, '') || chr(30) || kind || chr(30)
+                                  || seq::text || chr(30) || body, 'UTF8');
+            IF h.keyed = 1 THEN
+                SELECT inner_pad, outer_pad INTO k FROM chain_key WHERE id = 1;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the call log is keyed and this server has no key'
+                        USING ERRCODE = 'P0001', HINT = 'collectctl_chain_key';
+                END IF;
+                link := encode(sha256(k.outer_pad || sha256(k.inner_pad || message)), 'hex');
+            ELSE
+                link := encode(sha256(message), 'hex');
+            END IF;
+            UPDATE chain_head SET entries = seq, head = link WHERE id = 1;
+        END $$
+        """,
+    ]
+    for kind, (table, fields) in LEDGER_FIELDS.items():
+        skip = ""
+        if kind == "payment":
+            # ON CONFLICT DO NOTHING runs BEFORE triggers for rows it then skips: a payment
+            # already recorded is skipped here, before it takes a number (the head's row
+            # lock makes the look race-free).
+            skip = ("IF NEW.reference IS NOT NULL AND EXISTS (SELECT 1 FROM payments p"
+                    " WHERE p.account_id = NEW.account_id AND p.reference = NEW.reference)"
+                    " THEN RETURN NULL; END IF;")
+        out += [
+            f"""
+            CREATE FUNCTION collectctl_chain_{kind}() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER AS $$
+            DECLARE l record;
+            BEGIN
+                {skip}
+                SELECT * INTO l FROM collectctl_next_link('{kind}', {_ledger_text(fields)});
+                NEW.seq := l.seq;
+                NEW.chain := l.link;
+                RETURN NEW;
+            END $$
+            """,
+            f"CREATE TRIGGER collectctl_chain BEFORE INSERT ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION collectctl_chain_{kind}()",
+        ]
+    # A lead's `learn rebuild` holds logging off by taking the head (a collector cannot).
+    out += ["""
+        CREATE FUNCTION collectctl_hold_log() RETURNS void LANGUAGE sql SECURITY DEFINER
+        AS $$ SELECT NULL::void FROM chain_head WHERE id = 1 FOR UPDATE $$
+        """]
+    functions = ["collectctl_next_link(text, text)", "collectctl_hold_log()",
+                 *[f"collectctl_chain_{kind}()" for kind in LEDGER_FIELDS]]
+    out += [f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in functions]
+    out.append("GRANT EXECUTE ON FUNCTION collectctl_hold_log() TO collectctl_lead")
+    # Each definer function resolves names in the schema it was made in, pg_temp last.
+    out.append("DO $$ BEGIN " + " ".join(
+        f"EXECUTE pg_catalog.format('ALTER FUNCTION {f} SET search_path = pg_catalog, %I,"
+        f" pg_temp', pg_catalog.current_schema());" for f in functions) + " END $$")
+    return out
+
+
+_PG_INTEGRITY: list[str] = [
+    # Same-account references: an entry can only reverse, or hang a promise or payment on,
+    # a call of its own account (a foreign key is checked past row-level security).
+    "ALTER TABLE calls ADD CONSTRAINT calls_account_entry UNIQUE (account_id, id)",
+    "ALTER TABLE calls ADD CONSTRAINT calls_reverses_same_account FOREIGN KEY"
+    " (account_id, reverses) REFERENCES calls (account_id, id)",
+    "ALTER TABLE promises ADD CONSTRAINT promises_call_same_account FOREIGN KEY"
+    " (account_id, call_id) REFERENCES calls (account_id, id)",
+    "ALTER TABLE payments ADD CONSTRAINT payments_call_same_account FOREIGN KEY"
+    " (account_id, call_id) REFERENCES calls (account_id, id)",
+    # ... and, for a collector, only their own calls, never an import's batch. (A policy
+    # on calls cannot read calls itself: the owner's function looks, for the connected
+    # role only, so it tells nobody about anyone else's calls.)
+    """
+    CREATE FUNCTION collectctl_own_call(call_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    AS $$ SELECT EXISTS (SELECT FROM calls c WHERE c.id = call_id
+                         AND c.collector = session_user) $$
+    """,
+    "REVOKE ALL ON FUNCTION collectctl_own_call(bigint) FROM PUBLIC",
+    "GRANT EXECUTE ON FUNCTION collectctl_own_call(bigint) TO collectctl_collector",
+    "DO $$ BEGIN EXECUTE pg_catalog.format('ALTER FUNCTION collectctl_own_call(bigint)"
+    " SET search_path = pg_catalog, %I, pg_temp', pg_catalog.current_schema()); END $$",
+    "DROP POLICY own_write ON calls",
+    "CREATE POLICY own_write ON calls FOR INSERT TO collectctl_collector WITH CHECK"
+    f" (collector = current_user AND {_OWN} AND batch_id IS NULL"
+    " AND (reverses IS NULL OR collectctl_own_call(reverses)))",
+    "DROP POLICY own_write ON promises",
+    "CREATE POLICY own_write ON promises FOR INSERT TO collectctl_collector WITH CHECK"
+    f" ({_OWN} AND collectctl_own_call(call_id))",
+    "DROP POLICY own_write ON payments",
+    "CREATE POLICY own_write ON payments FOR INSERT TO collectctl_collector WITH CHECK"
+    f" ({_OWN} AND batch_id IS NULL AND (call_id IS NULL OR collectctl_own_call(call_id)))",
+    # The log is append-only, for a lead too (the owner alone can change history).
+    "REVOKE UPDATE, DELETE, TRUNCATE ON calls, promises, payments FROM collectctl_lead",
+    # No client sees a link: the head function goes, and a collector reads every column
+    # but the ledger's.
+    "DROP FUNCTION collectctl_last_chain()",
+    "REVOKE SELECT ON calls, promises, payments FROM collectctl_collector",
+    f"GRANT SELECT ({', '.join(_CALL_COLUMNS)}) ON calls TO collectctl_collector",
+    f"GRANT SELECT ({', '.join(_PROMISE_COLUMNS)}) ON promises TO collectctl_collector",
+    f"GRANT SELECT ({', '.join(_PAYMENT_COLUMNS)}) ON payments TO collectctl_collector",
+    "GRANT SELECT ON chain_head TO collectctl_lead",
+    # The planner's statistics of personal columns would let EXPLAIN's row estimates
+    # confirm a value in rows a collector cannot read: none are kept.
+    *[f"ALTER TABLE {t} ALTER COLUMN {c} SET STATISTICS 0" for t, c in (
+        ("accounts", "name"), ("accounts", "notes"), ("phones", "number"),
+        ("phones", "extension"), ("calls", "phone"), ("calls", "note"),
+        ("calls", "invalidated_phone"), ("payments", "reference"),
+        ("debtor_requests", "note"))],
+    "ANALYZE accounts, phones, calls, payments, debtor_requests",
+]
+
+MIGRATIONS.append((10, "m010_ledger_and_integrity", [
+    """
+    CREATE TABLE chain_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        entries {bigint} NOT NULL,
+        head TEXT,
+        legacy_calls {bigint} NOT NULL,
+        legacy_unchained {bigint} NOT NULL,
+        legacy_promises {bigint} NOT NULL,
+        legacy_payments {bigint} NOT NULL,
+        keyed INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    INSERT INTO chain_head (id, entries, head, legacy_calls, legacy_unchained,
+                            legacy_promises, legacy_payments, keyed)
+    SELECT 1, 0, (SELECT chain FROM calls ORDER BY id DESC LIMIT 1),
+        (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM calls WHERE chain IS NULL),
+        (SELECT COUNT(*) FROM promises), (SELECT COUNT(*) FROM payments), 0
+    """,
+    "ALTER TABLE calls ADD COLUMN seq {bigint}",
+    "ALTER TABLE promises ADD COLUMN seq {bigint}",
+    "ALTER TABLE promises ADD COLUMN chain TEXT",
+    "ALTER TABLE payments ADD COLUMN seq {bigint}",
+    "ALTER TABLE payments ADD COLUMN chain TEXT",
+    "CREATE UNIQUE INDEX calls_seq ON calls (seq)",
+    "CREATE UNIQUE INDEX promises_seq ON promises (seq)",
+    "CREATE UNIQUE INDEX payments_seq ON payments (seq)",
+    *[{"postgresql": s} for s in _pg_ledger() + _PG_INTEGRITY],
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from collectctl.core.chain import LEDGER_FIELDS
+
 ACCOUNT_COLUMNS = (
     "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
     "paydays, timezone, assigned_to, risk, notes, status, as_of, listed_timezone, listed_country"
@@ -185,18 +187,49 @@ CALL_COLUMNS = (
 INSERT_CALL = """
 INSERT INTO calls (account_id, collector, called_at, outcome, phone, note, amount_minor,
     promise_date, callback_at, reverses, invalidated_phone, source, batch_id, logged_at,
-    chain)
+    chain, seq)
 VALUES (:account_id, :collector, :called_at, :outcome, :phone, :note, :amount_minor,
     :promise_date, :callback_at, :reverses, :invalidated_phone, :source, :batch_id, :now,
-    :chain)
+    :chain, :seq)
 """
-#: The link of the latest entry: the next one chains to it.
-SELECT_LAST_CHAIN = "SELECT chain FROM calls ORDER BY id DESC LIMIT 1"
+#: Entries that point at a call of another account (PostgreSQL's foreign keys refuse them;
+#: SQLite's ``db check`` looks).
+CROSS_ACCOUNT_REFERENCES = """
+SELECT 'calls', c.id FROM calls c JOIN calls r ON r.id = c.reverses
+WHERE r.account_id <> c.account_id
+UNION ALL
+SELECT 'promises', p.id FROM promises p JOIN calls c ON c.id = p.call_id
+WHERE c.account_id <> p.account_id
+UNION ALL
+SELECT 'payments', y.id FROM payments y JOIN calls c ON c.id = y.call_id
+WHERE c.account_id <> y.account_id
+LIMIT 5
+"""
+#: The ledger's head record (core.chain.Head).
+SELECT_CHAIN_HEAD = """
+SELECT entries, head, legacy_calls, legacy_unchained, legacy_promises, legacy_payments, keyed
+FROM chain_head WHERE id = 1
+"""
+MOVE_CHAIN_HEAD = "UPDATE chain_head SET entries = :seq, head = :chain, keyed = :keyed WHERE id = 1"
+#: The first chain (calls from before the ledger), in id order.
 SELECT_CHAIN = """
 SELECT id, account_id, collector, called_at, outcome, phone, note, amount_minor, promise_date,
     callback_at, reverses, invalidated_phone, source, chain
-FROM calls ORDER BY id
+FROM calls WHERE seq IS NULL ORDER BY id
 """
+#: Promises and payments from before the ledger.
+COUNT_UNNUMBERED = """
+SELECT (SELECT COUNT(*) FROM promises WHERE seq IS NULL),
+       (SELECT COUNT(*) FROM payments WHERE seq IS NULL)
+"""
+#: Every ledger entry in number order: kind, seq, id, that kind's fields as text (core.chain
+#: LEDGER_FIELDS; the shorter kinds padded with NULLs), chain.
+SELECT_LEDGER = " UNION ALL ".join(
+    f"SELECT '{kind}', seq, id, "
+    + ", ".join([f"CAST({f} AS TEXT)" for f in fields]
+                + ["NULL"] * (max(len(f) for _t, f in LEDGER_FIELDS.values()) - len(fields)))
+    + f", chain FROM {table} WHERE seq IS NOT NULL"
+    for kind, (table, fields) in LEDGER_FIELDS.items()) + " ORDER BY 2"
 
 SELECT_CALL = f"SELECT {CALL_COLUMNS} FROM calls c WHERE c.id = :id"
 FIND_CALL = """
@@ -218,8 +251,8 @@ UPDATE phones SET valid = :valid WHERE account_id = :account_id AND number = :nu
 """
 
 INSERT_PROMISE = """
-INSERT INTO promises (account_id, call_id, amount_minor, due_date, made_on)
-VALUES (:account_id, :call_id, :amount_minor, :due_date, :made_on)
+INSERT INTO promises (account_id, call_id, amount_minor, due_date, made_on, chain, seq)
+VALUES (:account_id, :call_id, :amount_minor, :due_date, :made_on, :chain, :seq)
 """
 
 #: Promises whose call was not undone.
@@ -236,8 +269,9 @@ ORDER BY p.due_date, p.account_id, p.id
 
 INSERT_PAYMENT = """
 INSERT INTO payments (account_id, amount_minor, paid_on, reference, source, call_id, batch_id,
-    recorded_at)
-VALUES (:account_id, :amount_minor, :paid_on, :reference, :source, :call_id, :batch_id, :now)
+    recorded_at, chain, seq)
+VALUES (:account_id, :amount_minor, :paid_on, :reference, :source, :call_id, :batch_id, :now,
+    :chain, :seq)
 ON CONFLICT (account_id, reference) DO NOTHING
 """
 
@@ -446,17 +480,19 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                 "added_at", "region", "zones"), None),
     ("calls", ("id", "account_id", "collector", "called_at", "outcome", "phone", "note",
                "amount_minor", "promise_date", "callback_at", "reverses", "invalidated_phone",
-               "source", "batch_id", "logged_at", "chain"), "amount_minor"),
-    ("promises", ("id", "account_id", "call_id", "amount_minor", "due_date", "made_on"),
-     "amount_minor"),
+               "source", "batch_id", "logged_at", "chain", "seq"), "amount_minor"),
+    ("promises", ("id", "account_id", "call_id", "amount_minor", "due_date", "made_on",
+                  "chain", "seq"), "amount_minor"),
     ("payments", ("id", "account_id", "amount_minor", "paid_on", "reference", "source",
-                  "call_id", "batch_id", "recorded_at"), "amount_minor"),
+                  "call_id", "batch_id", "recorded_at", "chain", "seq"), "amount_minor"),
     ("targets", ("id", "collector", "period", "start_date", "metric", "value", "set_at"),
      None),
     ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts", "exposure"),
      None),
     ("debtor_requests", ("id", "account_id", "kind", "from_minute", "to_minute", "days",
                          "note", "set_by", "set_at"), None),
+    ("chain_head", ("id", "entries", "head", "legacy_calls", "legacy_unchained",
+                    "legacy_promises", "legacy_payments", "keyed"), None),
 )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from collectctl.errors import StoreError
 from collectctl.i18n import _
+from collectctl.storage import sql
 from collectctl.storage.base import SQLStore
 from collectctl.storage.migrations import SCHEMA, Migrations
 
@@ -136,6 +137,9 @@ class SQLiteStore(SQLStore):
                     if row[0] != "ok"]
         for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid}: no {parent} row it refers to")
+        for table, rowid in self.conn.execute(sql.CROSS_ACCOUNT_REFERENCES):
+            problems.append(_("{table} row {id} refers to another account's call").format(
+                table=table, id=rowid))
         return problems
 
     @staticmethod

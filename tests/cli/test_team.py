@@ -78,7 +78,12 @@ def test_db_copy_to_the_other_engine_and_back_keeps_everything(loaded, tmp_path,
     assert run_as(other, *report).stdout == loaded(*report).stdout
     show = ["show", "A2", "--format", "json"]
     assert run_as(other, *show).stdout == loaded(*show).stdout
+    # The ledger came with it, numbers, links and head; the next entry continues it.
+    _, mine = loaded.json("db", "check")
+    theirs = json.loads(run_as(other, "db", "check", "--format", "json").stdout)
+    assert theirs["ok"] and theirs["chain"]["head"] == mine["chain"]["head"]
     assert "(entry 5)" in run_as(other, "log", "U1", "na", "-c", "alice").stdout
+    assert json.loads(run_as(other, "db", "check", "--format", "json").stdout)["ok"]
     again = loaded("db", "copy", "--to", other)
     assert again.exit_code == 2 and "not empty" in again.stderr
     back = tmp_path / "back.db"
@@ -237,8 +242,8 @@ def test_cli_a_collector_works_on_their_own_accounts_only(team, make_csv):
     assert [r["name"] for r in mine["collectors"]] == ["alice"]
     assert {r["name"] for r in report["collectors"]} >= {"alice", "bob"}
     # Alice sees only her entries, yet her entry links to the team's latest (bob's).
-    check = team("db", "check")
-    assert check.exit_code == 0 and "chain holds over 2 entries" in check.stdout
+    check = team("db", "check")  # bob's call and promise, his payment, alice's call
+    assert check.exit_code == 0 and "chain holds over 4 entries" in check.stdout
     lead = as_user(str(team.db), "lena")
     result = run_as(lead, "assign", "--to", "alice,bob")
     assert result.exit_code == 0 and "4 accounts assigned" in result.stdout
