@@ -268,9 +268,9 @@ def _byte_lines(raw) -> Iterator[bytes]:
 def _ascii_compatible(encoding: str) -> bool:
     """Whether a line end is the same byte in ``encoding`` as in ASCII and no character
     holds those bytes (UTF-8, Big5, GB18030, the single-byte codes; not UTF-16 or 32)."""
-    name = codecs.lookup(encoding).name
-    return not name.startswith(("utf-16", "utf-32", "utf_16", "utf_32")) and \
-        "\r\n".encode(encoding) == b"\r\n"
+    encoder = codecs.getincrementalencoder(encoding)()
+    encoder.encode("a")  # a BOM, if the codec writes one, comes out first
+    return encoder.encode("\r\n") == b"\r\n"
 
 
 def raw_records(path: Path, encoding: str, delimiter: str,
