@@ -154,7 +154,8 @@ def plan_csv(plan: Plan, redact: bool, out) -> None:
             text(mask_name(c.name) if redact else c.name), number(f"{c.balance:.2f}"),
             text(c.currency), number(c.days_past_due),
             text(mask_phone(c.phone) if redact else c.phone), text(c.window),
-            number(f"{c.score}"), text("; ".join(c.reasons))])  # codes: a spreadsheet filters
+            number(f"{c.score}"),
+            text("; ".join(c.reasons))])  # codes: a spreadsheet filters on them
 
 
 def calendar_moment(moment: datetime) -> datetime:
@@ -599,16 +600,17 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
         else:
             _say(out, all_text(result.plans))
     elif isinstance(result, app.Week):
-        out.write(_dump(week_json(result))) if as_json else _say(out, week_text(result))
+        _write(out, _dump(week_json(result)) if as_json else week_text(result), as_json)
     elif isinstance(result, app.WhyNot):
-        out.write(_dump(why_not_json(result))) if as_json else _say(out, why_not_text(result))
+        _write(out, _dump(why_not_json(result)) if as_json else why_not_text(result), as_json)
     elif isinstance(result, app.Explanation):
         data = explain_json(result.plan, result.account_id, result.settings, result.curve)
-        out.write(_dump(data)) if as_json else _say(out, explain_text(data, explain_why(result)))
+        _write(out, _dump(data) if as_json else explain_text(data, explain_why(result)),
+               as_json)
     elif isinstance(result, app.NextCall):
         _next(result, as_json, out)
     elif isinstance(result, app.RulesCheck):
-        out.write(_dump(rules_json(result))) if as_json else _say(out, rules_text(result))
+        _write(out, _dump(rules_json(result)) if as_json else rules_text(result), as_json)
     else:
         raise TypeError(f"no plan view for {type(result).__name__}")
 
@@ -617,6 +619,14 @@ def _say(out, text: str) -> None:
     """Write lines for a person: no control character but newline and tab, whatever a
     view forgot (the views make each debtor's value one line themselves)."""
     out.write(terminal_text(text, multiline=True) + "\n")
+
+
+def _write(out, text: str, as_json: bool) -> None:
+    """A JSON document as it is (:func:`_dump` made it safe), or lines for a person."""
+    if as_json:
+        out.write(text)
+    else:
+        _say(out, text)
 
 
 def _mode_csv(result, out) -> None:
