@@ -51,7 +51,7 @@ CHUNK_ROWS = 2_000
 #: while this process reads, hashes and writes: about a fifth of a million rows.
 PARALLEL_BYTES = 16 * 2**20
 #: What the reader leaves for bytes the file's encoding could not decode (surrogateescape):
-#: such a row is rejected whole, kept byte for byte in the rejects file.
+#: such a row is rejected whole (kept byte for byte by ``--rejects-raw``).
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 

@@ -43,16 +43,24 @@ STRICT = typer.Option(False, "--strict", help=_("Import nothing if any row is ba
 DRY_RUN = typer.Option(False, "--dry-run", help=_("Check and count; write nothing."))
 REJECTS = typer.Option(None, "--rejects", dir_okay=False, help=_(
     "Write rejected rows, with a reason column, to this CSV for fixing."))
+REJECTS_RAW = typer.Option(False, "--rejects-raw", help=_(
+    "Write the --rejects file as the rows were in the input, byte for byte (no reason "
+    "column, and cells a spreadsheet would run as formulas are not neutralised)."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
     "Accept payments larger than the balance."))
 
 
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
-         fmt: TextJson) -> None:
+         fmt: TextJson, rejects_raw: bool = False) -> None:
     """Run an importer with a progress bar, write the rejects, print the summary, exit 0/1."""
     from collectctl.render import emit
-    from collectctl.render.rejects import write_rejects
+    from collectctl.render.rejects import write_raw_rejects, write_rejects
 
+    if rejects_raw and rejects is None:
+        from collectctl.errors import UsageError
+
+        raise UsageError(_("--rejects-raw says how to write the --rejects file; give "
+                           "--rejects FILE too"))
     state = app_context(ctx)
     bar, progress = _progress_bar()
     if bar:
@@ -62,7 +70,9 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
     finally:
         if bar:
             bar.stop()
-    if rejects is not None:
+    if rejects is not None and rejects_raw:
+        write_raw_rejects(rejects, file, result)
+    elif rejects is not None:
         write_rejects(rejects, result.header, result.rejected)
     emit(result, fmt.value)
     if result.rejected:
@@ -83,6 +93,7 @@ def import_accounts_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    rejects_raw: bool = REJECTS_RAW,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import (or update) accounts from a CSV export.
@@ -100,7 +111,7 @@ def import_accounts_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_accounts, file, options, rejects, fmt)
+    _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw)
 
 
 @app.command("payments")
@@ -114,6 +125,7 @@ def import_payments_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    rejects_raw: bool = REJECTS_RAW,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import the bank's payments feed (account id, amount, date, reference).
@@ -128,7 +140,7 @@ def import_payments_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_payments, file, options, rejects, fmt)
+    _run(ctx, import_payments, file, options, rejects, fmt, rejects_raw)
 
 
 @app.command("calls")
@@ -144,6 +156,7 @@ def import_calls_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    rejects_raw: bool = REJECTS_RAW,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import call results from a dialer or a spreadsheet (account id, time, outcome, phone,
@@ -158,7 +171,7 @@ def import_calls_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_calls, file, options, rejects, fmt)
+    _run(ctx, import_calls, file, options, rejects, fmt, rejects_raw)
 
 
 def register(root: typer.Typer) -> None:

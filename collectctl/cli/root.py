@@ -26,7 +26,11 @@ install()
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(_("collectctl: error: {message}").format(message=message), err=True)
+    from collectctl.render.safe import terminal_text
+
+    # One line, whatever file name, header or id the message quotes.
+    typer.echo(_("collectctl: error: {message}").format(message=terminal_text(message)),
+               err=True)
     sys.exit(code)
 
 

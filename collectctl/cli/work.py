@@ -24,7 +24,9 @@ class LineTerminal:
 
     def show(self, result) -> None:
         if isinstance(result, str):
-            self.out.write(result + "\n")
+            from collectctl.render.safe import terminal_text
+
+            self.out.write(terminal_text(result, multiline=True) + "\n")
         else:
             from collectctl.render import emit
 

@@ -14,6 +14,8 @@ import hashlib
 import io
 import itertools
 import os
+import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,3 +249,89 @@ def open_table(
         raw.close()
         raise
     return TableFile(path, chosen, delimiter, header, size, stream, records, escapes)
+
+
+#: Line ends as ``newline=""`` text streams split lines (and ``csv`` reads them).
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
+def _byte_lines(raw) -> Iterator[bytes]:
+    """The physical lines of an ASCII-compatible file, each with its own line end (LF,
+    CRLF or a lone CR), as a text stream with ``newline=""`` splits them."""
+    for chunk in raw:  # split at LF; a chunk's lone CRs end lines of their own
+        if b"\r" in chunk:
+            yield from (piece for piece in _LONE_CR.split(chunk) if piece)
+        else:
+            yield chunk
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether a line end is the same byte in ``encoding`` as in ASCII and no character
+    holds those bytes (UTF-8, Big5, GB18030, the single-byte codes; not UTF-16 or 32)."""
+    encoder = codecs.getincrementalencoder(encoding)()
+    encoder.encode("a")  # a BOM, if the codec writes one, comes out first
+    return encoder.encode("\r\n") == b"\r\n"
+
+
+def raw_records(path: Path, encoding: str, delimiter: str,
+                lines: set[int]) -> Iterator[bytes]:
+    """The bytes of ``path`` from its start through its header, then those of each record
+    whose first line is in ``lines`` (numbered as :meth:`TableFile.records` numbers them),
+    exactly as the file holds them: the rows an import refused, for ``--rejects-raw``.
+
+    The file is read again, a line at a time; records are told apart by the same ``csv``
+    reading the import did. In UTF-16 and UTF-32 a line's bytes are its text encoded
+    again (the BOM first), identical for any file those codecs read and write back."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise InputFileError(_("{path}: cannot open: {reason}").format(
+            path=path, reason=error.strerror)) from None
+    with raw:
+        pieces: Iterator[tuple[bytes, str]]
+        if _ascii_compatible(encoding):
+            decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
+            pieces = ((line, decoder.decode(line)) for line in _byte_lines(raw))
+        else:
+            pieces = _reencoded_lines(raw, encoding)
+        held: list[bytes] = []
+
+        def text_lines() -> Iterator[str]:
+            for data, text in pieces:
+                held.append(data)
+                yield text
+
+        reader = csv.reader(text_lines(), delimiter=delimiter)
+        previous_end, header_seen = 0, False
+        for row in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                if not header_seen:  # blank lines before the header come with it
+                    continue
+                held.clear()
+                continue
+            if not header_seen or start in lines:
+                yield b"".join(held)
+            header_seen = True
+            held.clear()
+
+
+def _reencoded_lines(raw, encoding: str) -> Iterator[tuple[bytes, str]]:
+    """``(bytes, text)`` of each line of a file in an encoding where a line end is not
+    the ASCII byte (UTF-16, UTF-32): the text encoded again, in the byte order the file's
+    BOM gave ``utf-16``/``utf-32`` (the BOM before the first line)."""
+    codec = codecs.lookup(encoding).name
+    bom = b""
+    if codec in ("utf-16", "utf-32"):
+        head = raw.read(4)
+        raw.seek(0)
+        marks = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")) \
+            if codec == "utf-32" else \
+            ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+        # Without a BOM both codecs read the machine's own byte order.
+        bom, codec = next(((m, c) for m, c in marks if head.startswith(m)),
+                          (b"", codec + ("-le" if sys.byteorder == "little" else "-be")))
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+    for line in text:
+        yield bom + line.encode(codec, errors="surrogateescape"), line
+        bom = b""

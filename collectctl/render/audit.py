@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from collectctl.app.audit import Audit, Violation
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
+from collectctl.render.safe import json_text, terminal_text
 
 
 def _detail(v: Violation) -> dict:
@@ -33,7 +34,7 @@ def audit_json(audit: Audit) -> str:
     data = {"from": audit.first.isoformat(), "to": audit.last.isoformat(),
             "calls_checked": audit.calls_checked,
             "violations": [violation_json(v, zone) for v in audit.violations]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_HEADER = ("call_id", "account_id", "collector", "called_at", "rule", "detail", "text")
@@ -67,9 +68,10 @@ def audit_text(audit: Audit) -> str:
     zone = ZoneInfo(audit.zone)
     lines = [_("#{id}  {time}  {account}  {collector}  {rule}").format(
         id=v.call_id, time=display.day_time(v.called_at.astimezone(zone)),
-        account=v.account_id, collector=v.collector or "-", rule=display.breach(v.reason))
+        account=terminal_text(v.account_id), collector=terminal_text(v.collector or "-"),
+        rule=display.breach(v.reason))
         for v in audit.violations]
-    return "\n".join([*lines, _summary(audit)]) + "\n"
+    return terminal_text("\n".join([*lines, _summary(audit)]), multiline=True) + "\n"
 
 
 def render(result: Audit, fmt: str, out, redact: bool | None = None) -> None:

@@ -11,16 +11,14 @@ from collectctl.core.accounts import AccountView
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 from collectctl.render.jsonfmt import money
+from collectctl.render.safe import csv_cell, number_cell
 
-#: Leading characters that make spreadsheet programs evaluate a cell as a formula.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+#: A text cell (see :mod:`collectctl.render.safe`): no control characters, formula-safe.
+safe_cell = csv_cell
 
 
-def safe_cell(value: Any) -> str:
-    """The cell text, prefixed with ``'`` when a spreadsheet would execute it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_LEADS) else text
-
+#: The account columns that hold collectctl's own numbers, written as numbers.
+ACCOUNT_NUMBERS = frozenset({"amount_due", "days_past_due"})
 
 ACCOUNT_HEADER = (
     "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "phones",
@@ -55,7 +53,8 @@ def _dossier(result: Dossier):
 
 def render(result: Any, out) -> None:
     header, rows = csv_rows(result)
+    cells = [number_cell if name in ACCOUNT_NUMBERS else safe_cell for name in header]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([cell(v) for cell, v in zip(cells, row, strict=True)])

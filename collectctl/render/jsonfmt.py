@@ -154,7 +154,11 @@ def _importresult(result: ImportResult) -> Any:
 
 
 def render(result: Any, out) -> None:
-    json.dump(json_view(result), out, ensure_ascii=False, indent=2)
+    from collectctl.render.safe import json_text
+
+    # Chunk by chunk, as json.dump writes (a chunk never splits a string).
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(json_view(result)):
+        out.write(json_text(chunk))
     out.write("\n")
 
 

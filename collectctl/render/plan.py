@@ -9,6 +9,7 @@ from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
+from collectctl.render.safe import json_text, one_line, terminal_text
 from collectctl.render.width import pad, table_lines
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def why_not_json(answer: WhyNot) -> dict:
 
 
 def why_not_text(answer: WhyNot) -> str:
-    return _("{id}: {why}").format(id=answer.account_id, why=display.reason(answer.reason))
+    return _("{id}: {why}").format(id=terminal_text(answer.account_id),
+                                   why=display.reason(answer.reason))
 
 
 def plan_json(plan: Plan, redact: bool = False) -> dict:
@@ -100,7 +102,8 @@ def plan_json_text(plan: Plan, redact: bool = False) -> str:
     """One plan as compact JSON on one line (``plan --all`` writes one per collector)."""
     import json
 
-    return json.dumps(plan_json(plan, redact), ensure_ascii=False, separators=(",", ":"))
+    return json_text(json.dumps(plan_json(plan, redact), ensure_ascii=False,
+                                separators=(",", ":")))
 
 
 def plan_table(plan: Plan, redact: bool, console) -> None:
@@ -139,45 +142,20 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
 def plan_csv(plan: Plan, redact: bool, out) -> None:
     import csv
 
-    from collectctl.render.csvfmt import safe_cell
+    from collectctl.render.safe import csv_cell as text
+    from collectctl.render.safe import number_cell as number
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["start", "end", "account_id", "name", "balance", "currency",
                      "days_past_due", "phone", "window", "score", "reasons"])
     for c in plan.calls:
-        writer.writerow([safe_cell(v) for v in (
-            c.start.isoformat(), c.end.isoformat(), c.account_id,
-            mask_name(c.name) if redact else c.name, f"{c.balance:.2f}", c.currency,
-            c.days_past_due, mask_phone(c.phone) if redact else c.phone, c.window,
-            f"{c.score}", "; ".join(c.reasons))])  # codes: a spreadsheet filters on them
-
-
-#: Characters no calendar value carries: the C0 and C1 controls and DEL (ESC starts a
-#: terminal sequence; CR and LF would end the property line in a reader that does not
-#: escape them), the line and paragraph separators, and the bidi marks, embeddings,
-#: overrides and isolates that make a title read otherwise than it is stored. Debtor
-#: text comes from files anyone may have written.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def plain_text(value: object) -> str:
-    """``value`` as one line of plain text: line breaks and tabs become a space, other
-    control and bidi characters are dropped, runs of spaces become one (other spaces, like
-    the ideographic one, are the text's own)."""
-    import re
-    import unicodedata
-
-    text = "" if value is None else str(value)
-    if text.isprintable():  # every character dropped below is one isprintable refuses
-        return text
-    kept = []
-    for ch in text:
-        kind = unicodedata.category(ch)
-        if kind in ("Cc", "Zl", "Zp") or ch in _BIDI:
-            kept.append(" " if ch.isspace() else "")
-        elif kind != "Cs":  # a lone surrogate (undecodable bytes) cannot be written as UTF-8
-            kept.append(ch)
-    return re.sub(" {2,}", " ", "".join(kept)).strip(" ")
+        writer.writerow([
+            text(c.start.isoformat()), text(c.end.isoformat()), text(c.account_id),
+            text(mask_name(c.name) if redact else c.name), number(f"{c.balance:.2f}"),
+            text(c.currency), number(c.days_past_due),
+            text(mask_phone(c.phone) if redact else c.phone), text(c.window),
+            number(f"{c.score}"),
+            text("; ".join(c.reasons))])  # codes: a spreadsheet filters on them
 
 
 def calendar_moment(moment: datetime) -> datetime:
@@ -227,13 +205,16 @@ def plan_ics(plan: Plan, out, redact: bool = True) -> None:
         event = Event()
         name = mask_name(c.name) if redact else (c.name or "")
         phone = (mask_phone(c.phone) if redact else c.phone) or ""
-        event.add("uid", plain_text(f"{plan.date.isoformat()}-{c.account_id}@collectctl"))
+        # Debtor text on one line, its control and bidi characters shown as escapes
+        # (safe.one_line): ESC starts a terminal sequence, CR and LF would end the
+        # property line in a reader that does not escape them.
+        event.add("uid", one_line(f"{plan.date.isoformat()}-{c.account_id}@collectctl"))
         event.add("dtstamp", stamp)
         event.add("dtstart", calendar_moment(c.start))
         event.add("dtend", calendar_moment(c.end))
-        event.add("summary", " ".join(filter(None, (plain_text(c.account_id),
-                                                    plain_text(name), plain_text(phone)))))
-        event.add("description", plain_text(f"{display.money(c.balance, c.currency)}; "
+        event.add("summary", " ".join(filter(None, (one_line(c.account_id),
+                                                    one_line(name), one_line(phone)))))
+        event.add("description", one_line(f"{display.money(c.balance, c.currency)}; "
                                             + display.plan_reasons(c.reasons, c.callback_at)))
         calendar.add_component(event)
     # Each zone's offsets over the events' days, with a day's margin either side: what
@@ -392,7 +373,8 @@ def explain_why(explanation) -> str:
 
 
 def explain_text(data: dict, why: str) -> str:
-    lines = [_("{id}: score {score}").format(id=data["account_id"], score=f"{data['score']:g}")]
+    lines = [_("{id}: score {score}").format(id=terminal_text(data["account_id"]),
+                                             score=f"{data['score']:g}")]
     width = max(len(f["name"]) for f in data["factors"])
     for f in data["factors"]:
         lines.append(f"  {f['name']:<{width}}  {f['measure']:>10.4f} x {f['coefficient']:>6g}"
@@ -472,7 +454,7 @@ def week_text(week) -> str:
     data = week_json(week)
     days_off = {p.date.isoformat(): display.reason(off) for p in week.plans
                 if (off := _day_off(p)) is not None}
-    lines = [_("{who}: the next seven days").format(who=data["collector"])]
+    lines = [_("{who}: the next seven days").format(who=terminal_text(data["collector"]))]
     counts: dict[str, int] = {}
     for day in data["best_day"].values():
         counts[day] = counts.get(day, 0) + 1
@@ -492,13 +474,13 @@ def week_text(week) -> str:
 
 def next_header(call: PlannedCall, after) -> str:
     line = _("Next: {time} {id} ({window} window; {why})").format(
-        time=call.start.strftime("%H:%M"), id=call.account_id,
+        time=call.start.strftime("%H:%M"), id=terminal_text(call.account_id),
         window=display.window(call.window), why=call_why(call) or "-")
     if call.phone:
-        line += "\n" + _("Dial {phone}").format(phone=call.phone)
+        line += "\n" + _("Dial {phone}").format(phone=terminal_text(call.phone))
     if after:
         line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
-                                                    id=after[0].account_id)
+                                                    id=terminal_text(after[0].account_id))
     return line
 
 
@@ -548,7 +530,7 @@ def rules_text(check) -> str:
                                     counts.get(name, 0)).format(n=counts.get(name, 0))
         lines.append(line)
     for country, (n, ids) in check.without_pack.items():
-        shown = ", ".join(ids) + (", ..." if n > len(ids) else "")
+        shown = ", ".join(map(terminal_text, ids)) + (", ..." if n > len(ids) else "")
         if country:
             lines.append(ngettext(
                 "warning: {n} open account in {country}, which has no pack in "
@@ -570,7 +552,7 @@ def rules_text(check) -> str:
             "is legal in every zone the debtor may be in ({ids})",
             "warning: {n} open accounts have no minute of your shift in the next 7 days "
             "that are legal in every zone the debtor may be in ({ids})", len(ids)).format(
-            n=len(ids), ids=", ".join(ids[:5])
+            n=len(ids), ids=", ".join(map(terminal_text, ids[:5]))
                                          + (", ..." if len(ids) > 5 else "")))
     return "\n".join(lines)
 
@@ -578,7 +560,7 @@ def rules_text(check) -> str:
 def _dump(data) -> str:
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render(result, fmt: str, out, redact: bool | None = None) -> None:
@@ -616,20 +598,35 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
             out.write(",\n".join(result.lines))
             out.write("\n]}\n")
         else:
-            out.write(all_text(result.plans) + "\n")
+            _say(out, all_text(result.plans))
     elif isinstance(result, app.Week):
-        out.write(_dump(week_json(result)) if as_json else week_text(result) + "\n")
+        _write(out, _dump(week_json(result)) if as_json else week_text(result), as_json)
     elif isinstance(result, app.WhyNot):
-        out.write(_dump(why_not_json(result)) if as_json else why_not_text(result) + "\n")
+        _write(out, _dump(why_not_json(result)) if as_json else why_not_text(result), as_json)
     elif isinstance(result, app.Explanation):
         data = explain_json(result.plan, result.account_id, result.settings, result.curve)
-        out.write(_dump(data) if as_json else explain_text(data, explain_why(result)) + "\n")
+        _write(out, _dump(data) if as_json else explain_text(data, explain_why(result)),
+               as_json)
     elif isinstance(result, app.NextCall):
         _next(result, as_json, out)
     elif isinstance(result, app.RulesCheck):
-        out.write(_dump(rules_json(result)) if as_json else rules_text(result) + "\n")
+        _write(out, _dump(rules_json(result)) if as_json else rules_text(result), as_json)
     else:
         raise TypeError(f"no plan view for {type(result).__name__}")
+
+
+def _say(out, text: str) -> None:
+    """Write lines for a person: no control character but newline and tab, whatever a
+    view forgot (the views make each debtor's value one line themselves)."""
+    out.write(terminal_text(text, multiline=True) + "\n")
+
+
+def _write(out, text: str, as_json: bool) -> None:
+    """A JSON document as it is (:func:`_dump` made it safe), or lines for a person."""
+    if as_json:
+        out.write(text)
+    else:
+        _say(out, text)
 
 
 def _mode_csv(result, out) -> None:
@@ -675,18 +672,17 @@ def _next(result, as_json: bool, out) -> None:
         }))
         return
     if not plan.calls:
-        out.write((display.reason(plan.note) if plan.note else _("Nothing left to call today."))
-                  + "\n")
+        _say(out, display.reason(plan.note) if plan.note else _("Nothing left to call today."))
         return
     from collectctl.render.text import render as text_render
 
-    out.write(next_header(plan.calls[0], plan.calls[1:2]) + "\n")
+    _say(out, next_header(plan.calls[0], plan.calls[1:2]))
     out.flush()
     text_render(result.brief, out)
 
 
 def all_text(plans) -> str:
-    rows = [[p.collector, f"{len(p.calls)}", f"{len(p.overflow)}", f"{len(p.excluded)}"]
-            for p in plans]
+    rows = [[terminal_text(p.collector), f"{len(p.calls)}", f"{len(p.overflow)}",
+             f"{len(p.excluded)}"] for p in plans]
     lines = table_lines([_("collector"), _("calls"), _("overflow"), _("not callable")], rows)
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS, 
 from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
+from collectctl.render.safe import json_text, markdown_text, number_cell, terminal_text
 from collectctl.render.width import table_lines
 
 #: Columns of the text and markdown tables (the json has every metric).
@@ -43,7 +44,7 @@ def report_json(report: Report) -> str:
                         "violations": report.violations_of(name)}
                        for name, m in report.collectors],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def cell(name: str, value) -> str:
@@ -55,7 +56,9 @@ def cell(name: str, value) -> str:
 
 
 def _rows(report: Report) -> list[list[str]]:
-    rows = [[name, *(cell(k, getattr(m, k)) for k in TABLE_METRICS),
+    """The table's rows: the collector's name (on one line, no control character), then
+    collectctl's own numbers."""
+    rows = [[terminal_text(name), *(cell(k, getattr(m, k)) for k in TABLE_METRICS),
              str(report.violations_of(name))] for name, m in report.collectors]
     if report.scope is None:
         rows.append([_("team"), *(cell(k, getattr(report.team, k)) for k in TABLE_METRICS),
@@ -66,7 +69,7 @@ def _rows(report: Report) -> list[list[str]]:
 def _title(report: Report) -> str:
     first, last = display.plain_day(report.first), display.plain_day(report.last)
     span = first if report.first == report.last else f"{first} – {last}"
-    who = report.scope or _("team")
+    who = terminal_text(report.scope) if report.scope else _("team")
     return _("Collection report, {span} ({who})").format(span=span, who=who)
 
 
@@ -78,17 +81,14 @@ def report_text(report: Report) -> str:
     return "\n".join([_title(report), "", *table_lines(_head(), _rows(report))]) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    text = text.replace("|", "\\|")
-    return safe_cell(text)
-
-
 def report_markdown(report: Report) -> str:
+    """The text table in markdown: the names escaped (:func:`safe.markdown_text`), the
+    numbers collectctl's own, as they are."""
     head = _head()
-    lines = [f"## {_title(report)}", "", "| " + " | ".join(head) + " |",
+    lines = [f"## {markdown_text(_title(report))}", "", "| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] + ["---:"] * (len(TABLE_METRICS) + 1)) + "|"]
-    for r in _rows(report):
-        lines.append("| " + " | ".join(_md_escape(str(c)) for c in r) + " |")
+    for name, *numbers in _rows(report):
+        lines.append("| " + " | ".join([markdown_text(name), *numbers]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -216,7 +216,7 @@ def report_csv(report: Report) -> str:
     writer.writerow(["collector", *METRIC_NAMES, "violations"])
     for name, m in report.collectors:
         values = metric_json(m)
-        writer.writerow([safe_cell(name), *(safe_cell(values[k]) for k in METRIC_NAMES),
+        writer.writerow([safe_cell(name), *(number_cell(values[k]) for k in METRIC_NAMES),
                          report.violations_of(name)])
     return out.getvalue()
 
@@ -238,7 +238,7 @@ def progress_json(p) -> str:
                      "pace": number(m.name, m.pace)} for m in p.metrics],
         "plan_remaining": p.plan_remaining,
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def progress_text(p, console) -> None:
@@ -278,7 +278,7 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
     from collectctl.app.reports import Progress, TargetList, TargetsCleared
 
     if isinstance(result, TargetList | TargetsCleared):
-        out.write(_targets_text(result) + "\n")
+        out.write(terminal_text(_targets_text(result), multiline=True) + "\n")
         return
     if isinstance(result, Progress):
         if fmt == "json":
@@ -295,7 +295,9 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
              "csv": report_csv, "html": report_html}
     if fmt not in views:
         _unknown(fmt, ", ".join(views))
-    out.write(views[fmt](result))
+    text = views[fmt](result)
+    # A text document: whatever a view forgot, no control character but newline and tab.
+    out.write(text if fmt in ("json", "csv") else terminal_text(text, multiline=True))
 
 
 def _unknown(fmt: str, choices: str):
@@ -314,14 +316,14 @@ def _targets_text(result) -> str:
     if not result.targets:
         return _("No targets set.")
     if result.listing:
-        return "\n".join(f"{t.collector or _('team')}  {t.period}  {t.start.isoformat()}  "
-                         f"{t.metric}={t.value}" for t in result.targets)
+        return "\n".join(f"{terminal_text(t.collector) or _('team')}  {t.period}  "
+                         f"{t.start.isoformat()}  {t.metric}={t.value}" for t in result.targets)
     if result.total is not None:  # a split: each collector's part, then what they add to
         metric = result.targets[0].metric
-        lines = [f"{t.collector}  {metric}={t.value}" for t in result.targets]
+        lines = [f"{terminal_text(t.collector)}  {metric}={t.value}" for t in result.targets]
         lines.append(_("total {metric}={total}").format(metric=metric, total=result.total))
         return "\n".join(lines)
     return "\n".join(
         _("{who}: {metric} {value} for the {period} from {start}").format(
-            who=t.collector or _("team"), metric=t.metric, value=t.value, period=t.period,
-            start=t.start.isoformat()) for t in result.targets)
+            who=terminal_text(t.collector) or _("team"), metric=t.metric, value=t.value,
+            period=t.period, start=t.start.isoformat()) for t in result.targets)

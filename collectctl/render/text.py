@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from functools import singledispatch
 from pathlib import PurePath
@@ -14,10 +15,12 @@ from collectctl.core.accounts import AccountView, best_phone
 from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
+from collectctl.render.safe import terminal_text
 from collectctl.render.width import table_lines
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
+    from rich.text import Text
 
     from collectctl.app.accounts import AccountList, Dossier
     from collectctl.app.requests import AccountRequests
@@ -28,13 +31,27 @@ PIPE_WIDTH = 160
 
 
 format_money = display.money
+#: Debtor text on one line of a screen (see :mod:`collectctl.render.safe`).
+shown = terminal_text
+
+
+@functools.cache
+def _safe_console():
+    """rich's Console, made unable to pass debtor text to the terminal: every string it
+    prints (a table's cells included) goes through :func:`safe.terminal_text`, and it
+    reads neither markup (``[red]``, ``[link=...]``) nor emoji codes (``:warning:``)."""
+    from rich.console import Console
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **options: Any) -> Text:
+            return super().render_str(terminal_text(text, multiline=True), **options)
+
+    return SafeConsole
 
 
 def _console(out, is_tty: bool):
-    from rich.console import Console
-
-    return Console(file=out, width=None if is_tty else PIPE_WIDTH, highlight=False,
-                   soft_wrap=not is_tty)
+    return _safe_console()(file=out, width=None if is_tty else PIPE_WIDTH, highlight=False,
+                           soft_wrap=not is_tty, markup=False, emoji=False)
 
 
 @singledispatch
@@ -77,16 +94,17 @@ def _message_plain(result: Message) -> str:
 
 
 def _phone_text(p) -> str:
-    text = (_("{number} ext {extension}").format(number=p.number, extension=p.extension)
-            if p.extension else p.number)
+    text = (_("{number} ext {extension}").format(number=shown(p.number),
+                                                 extension=shown(p.extension))
+            if p.extension else shown(p.number))
     return text if p.valid else text + " " + _("(invalid)")
 
 
 def _labelled(p) -> str:
     if getattr(p, "role", "debtor") == "third_party":
         return _("({label}; a third party's: never dialled by the plan)").format(
-            label=display.phone_label(p.label))
-    return _("({label})").format(label=display.phone_label(p.label))
+            label=shown(display.phone_label(p.label)))
+    return _("({label})").format(label=shown(display.phone_label(p.label)))
 
 
 @_later(render_text, "collectctl.app.accounts", "AccountList")
@@ -108,14 +126,14 @@ def _accountlist(result: AccountList, console) -> None:
     for a in result.accounts:
         phone = best_phone(a)
         table.add_row(
-            a.account_id, a.name or "", format_money(a.amount_due, a.currency),
+            shown(a.account_id), shown(a.name), shown(format_money(a.amount_due, a.currency)),
             "" if a.days_past_due is None else str(a.days_past_due),
             _phone_text(phone) if phone else _("no valid phone"),
-            a.assigned_to or "", display.status(a.status),
+            shown(a.assigned_to), shown(display.status(a.status)),
         )
         total[a.currency] = total.get(a.currency, 0) + a.amount_due
     console.print(table)
-    sums = ", ".join(format_money(v, k) for k, v in sorted(total.items()))
+    sums = ", ".join(shown(format_money(v, k)) for k, v in sorted(total.items()))
     console.print(
         ngettext("{n} account, {total}", "{n} accounts, {total}", len(result.accounts)).format(
             n=len(result.accounts), total=sums),
@@ -125,7 +143,7 @@ def _accountlist(result: AccountList, console) -> None:
 
 def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
     paydays = ", ".join(str(d) for d in a.paydays)
-    return [
+    return [(label, shown(value)) for label, value in (
         (_("Debtor"), a.name or "-"),
         (_("Amount due"), format_money(a.amount_due, a.currency)),
         (_("Days past due"), "-" if a.days_past_due is None else str(a.days_past_due)),
@@ -139,7 +157,7 @@ def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
         (_("Risk"), a.risk or "-"),
         (_("Status"), display.status(a.status)),
         (_("Notes"), a.notes or "-"),
-    ]
+    )]
 
 
 _day = display.day
@@ -160,17 +178,17 @@ def _dossier(result: Dossier, console) -> None:
     from rich.table import Table
 
     a = result.account
-    console.print(_("Account {id}").format(id=a.account_id), style="bold", markup=False)
+    console.print(_("Account {id}").format(id=shown(a.account_id)), style="bold", markup=False)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
     for label, value in _dossier_lines(a):
         grid.add_row(label, value)
         if label == _("Amount due") and result.balance != a.amount_due:
-            grid.add_row(_("Balance"), format_money(result.balance, a.currency))
+            grid.add_row(_("Balance"), shown(format_money(result.balance, a.currency)))
     if result.hold:
         grid.add_row(_("On hold"), _("{outcome} since {when}").format(
-            outcome=result.hold.outcome, when=_when(result.hold.since, result.zone)))
+            outcome=shown(result.hold.outcome), when=_when(result.hold.since, result.zone)))
     for n, said in enumerate(display.debtor_requests(result.requests)):
         grid.add_row(_("Debtor asks") if n == 0 else "", said)
     console.print(grid)
@@ -186,9 +204,9 @@ def _dossier(result: Dossier, console) -> None:
     if result.payments:
         console.print(_("Payments"), style="bold", markup=False)
         for y in result.payments:
-            ref = f"  {y.reference}" if y.reference else ""
-            console.print(f"  {display.plain_day(y.paid_on)}  {format_money(y.amount, a.currency)}"
-                          f"{ref}", markup=False)
+            ref = f"  {shown(y.reference)}" if y.reference else ""
+            money = shown(format_money(y.amount, a.currency))
+            console.print(f"  {display.plain_day(y.paid_on)}  {money}{ref}", markup=False)
     if result.calls:
         console.print(_("Calls (latest {n})").format(n=min(DOSSIER_CALLS, len(result.calls))),
                       style="bold", markup=False)
@@ -197,27 +215,27 @@ def _dossier(result: Dossier, console) -> None:
 
 
 def _promise_line(p, currency: str) -> str:
-    return _("{amount} due {due}: {status} (paid {paid})").format(
+    return shown(_("{amount} due {due}: {status} (paid {paid})").format(
         amount=format_money(p.amount, currency), due=_day(p.due), status=display.status(p.status),
-        paid=format_money(p.paid, currency))
+        paid=format_money(p.paid, currency)))
 
 
 def _call_line(c, zone: str, currency: str | None = None) -> str:
-    parts = [f"#{c.id}", _when(c.called_at, zone), c.outcome]
+    parts = [f"#{c.id}", _when(c.called_at, zone), shown(c.outcome)]
     if c.reverses:
         parts.append(_("(undoes #{id})").format(id=c.reverses))
     if c.amount is not None:
-        parts.append(format_money(c.amount, currency))
+        parts.append(shown(format_money(c.amount, currency)))
     if c.promise_date:
         parts.append(_("due {day}").format(day=_day(c.promise_date)))
     if c.callback_at:
         parts.append(_("call back {when}").format(when=_when(c.callback_at, zone)))
     if c.phone:
-        parts.append(c.phone)
+        parts.append(shown(c.phone))
     if c.collector:
-        parts.append(c.collector)
+        parts.append(shown(c.collector))
     if c.note:
-        parts.append(f"“{c.note}”")
+        parts.append(f"“{shown(c.note)}”")
     if c.reversed_by:
         parts.append(_("[undone by #{id}]").format(id=c.reversed_by))
     return "  ".join(parts)
@@ -227,15 +245,15 @@ def _call_line(c, zone: str, currency: str | None = None) -> str:
 def _requests_plain(result: AccountRequests) -> str:
     lines = []
     if result.added:
-        lines.append(_("{id}: recorded by {who}").format(id=result.account_id,
-                                                         who=result.added[-1].set_by))
+        lines.append(_("{id}: recorded by {who}").format(id=shown(result.account_id),
+                                                         who=shown(result.added[-1].set_by)))
     said = display.debtor_requests(result.requests)
     if said:
         lines.append(_("{id}: the debtor asks (their time, {zone}):").format(
-            id=result.account_id, zone=result.timezone))
+            id=shown(result.account_id), zone=shown(result.timezone)))
         lines.extend("  " + line for line in said)
     else:
-        lines.append(_("{id}: no requests from the debtor").format(id=result.account_id))
+        lines.append(_("{id}: no requests from the debtor").format(id=shown(result.account_id)))
     if result.log:
         lines.append(_("Requests log:"))
         lines.extend("  " + _request_line(entry, result.zone) for entry in result.log)
@@ -252,9 +270,9 @@ def _request_line(entry, zone: str) -> str:
         what = _("all requests lifted")
     else:
         what = _("not at work")
-    parts = [f"#{entry.id}", _when(entry.set_at, zone), entry.set_by, what]
+    parts = [f"#{entry.id}", _when(entry.set_at, zone), shown(entry.set_by), what]
     if entry.note:
-        parts.append(f"“{entry.note}”")
+        parts.append(f"“{shown(entry.note)}”")
     return "  ".join(parts)
 
 
@@ -271,8 +289,8 @@ def _promiselist(result: PromiseList, console) -> None:
                            (_("Status"), "left"), (_("Paid"), "right")):
         table.add_column(title, justify=justify, no_wrap=True)
     for p in result.promises:
-        table.add_row(p.account_id, format_money(p.amount), _day(p.due), display.status(p.status),
-                      format_money(p.paid))
+        table.add_row(shown(p.account_id), format_money(p.amount), _day(p.due),
+                      shown(display.status(p.status)), format_money(p.paid))
     console.print(table)
 
 
@@ -289,8 +307,8 @@ def _skiplist(result: SkipList, console) -> None:
 @render_text.register
 def _contacts(result: Contacts, console) -> None:
     if not result.account.phones:
-        console.print(_("{id} has no phone numbers.").format(id=result.account.account_id),
-                      markup=False)
+        console.print(_("{id} has no phone numbers.").format(
+            id=shown(result.account.account_id)), markup=False)
     for p in result.account.phones:
         console.print(f"{_phone_text(p)}  {_labelled(p)}", markup=False)
 
@@ -307,8 +325,8 @@ def payment_words(payment, currency: str, balance) -> str:
 def _paid_plain(result: Paid) -> str:
     if not result.recorded:
         return _("{id}: payment {ref} was already recorded; nothing changed").format(
-            id=result.payment.account_id, ref=result.payment.reference)
-    return _("{id}: {what}").format(id=result.payment.account_id,
+            id=shown(result.payment.account_id), ref=shown(result.payment.reference))
+    return _("{id}: {what}").format(id=shown(result.payment.account_id),
                                     what=payment_words(result.payment, result.currency,
                                                        result.balance))
 
@@ -323,13 +341,13 @@ def _rebuilt_plain(result: Rebuilt) -> str:
 def logged_warnings(result: Logged) -> list[str]:
     """The lines ``log`` writes to stderr: each calling rule the call broke (it is recorded
     all the same), and a callback outside the shift."""
-    head = _("{id} (entry {n})").format(id=result.call.account_id, n=result.call.id)
+    head = _("{id} (entry {n})").format(id=shown(result.call.account_id), n=result.call.id)
     lines = [_("warning: {head}: broke a calling rule: {rule}").format(
         head=head, rule=display.breach(b)) for b in result.breaches]
     if result.callback_outside_shift:
         lines.append(_("warning: {head}: the callback is outside your shift; the plan shows "
                        "it at its own time").format(head=head))
-    return lines
+    return [shown(line) for line in lines]
 
 
 @plain_text.register
@@ -337,7 +355,7 @@ def logged_line(result: Logged) -> str:
     """The one line ``log`` answers with: what was recorded and what changed because of it."""
     call, outcome, planned = result.call, result.outcome, result.planned
     currency = result.account.currency
-    head = _("{id} (entry {n})").format(id=call.account_id, n=call.id)
+    head = _("{id} (entry {n})").format(id=shown(call.account_id), n=call.id)
     logged = _("{label} logged").format(label=display.outcome(outcome))
     if planned.promise:
         tail = _("promise of {amount} due {due} recorded; no calls until then").format(
@@ -349,12 +367,12 @@ def logged_line(result: Logged) -> str:
             when=display.day_time(call.callback_at), zone=result.account.timezone)
     elif outcome.effect == "hold":
         tail = _("{label}: calls stop until 'collectctl account {id} --resume'").format(
-            label=display.outcome(outcome), id=call.account_id)
+            label=display.outcome(outcome), id=shown(call.account_id))
     elif planned.invalidate_phone:
         tail = _("{label}: {phone} marked invalid").format(
-            label=display.outcome(outcome), phone=planned.invalidate_phone)
+            label=display.outcome(outcome), phone=shown(planned.invalidate_phone))
         if result.valid_phones:
-            tail += _("; next call goes to {phone}").format(phone=result.valid_phones[0])
+            tail += _("; next call goes to {phone}").format(phone=shown(result.valid_phones[0]))
         else:
             tail += _("; no valid phone left: the account is on the skip-trace list")
     elif outcome.effect == "skip":
@@ -370,13 +388,14 @@ def logged_line(result: Logged) -> str:
 def _undone_plain(result: Undone) -> str:
     original = result.original
     line = _("entry {n} ({outcome} on {id}) undone by entry {m}").format(
-        n=original.id, outcome=original.outcome, id=original.account_id, m=result.reversal.id)
+        n=original.id, outcome=shown(original.outcome), id=shown(original.account_id),
+        m=result.reversal.id)
     if original.promise_date:
         line += _("; its promise is withdrawn")
     if original.amount is not None and original.promise_date is None:
         line += _("; its payment is withdrawn")
     if result.phone_restored:
-        line += _("; {phone} is valid again").format(phone=original.invalidated_phone)
+        line += _("; {phone} is valid again").format(phone=shown(original.invalidated_phone))
     return line
 
 
@@ -390,20 +409,21 @@ def _importresult(result: ImportResult) -> str:
     ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
              rejected=len(result.rejected))
     say(_("{file} ({encoding}): {counts}").format(
-        file=PurePath(result.file).name, encoding=result.encoding, counts=counts))
+        file=shown(PurePath(result.file).name), encoding=result.encoding, counts=counts))
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(
             n=result.closed))
     for reject in result.rejected:
         say(_("  line {line}: {id}: {reason}").format(
-            line=reject.line, id=reject.account_id or "-", reason=display.row_reason(reject)))
+            line=reject.line, id=shown(reject.account_id or "-"),
+            reason=shown(display.row_reason(reject))))
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
-            ids=", ".join(result.no_valid_phone)))
+            ids=", ".join(map(shown, result.no_valid_phone))))
     for broke in result.broke_rules:
         say(_("  line {line}: {id} (entry {n}): broke a calling rule: {rule}").format(
-            line=broke.line, id=broke.account_id, n=broke.call_id,
+            line=broke.line, id=shown(broke.account_id), n=broke.call_id,
             rule=display.breach(broke.reason)))
     if result.timezone_from_phone:
         say(ngettext("{n} account's time zone comes from its phone (the list names none, or "
@@ -414,7 +434,7 @@ def _importresult(result: ImportResult) -> str:
     if result.no_common_hours:
         say(_("No legal minute in your shift this week in every zone the debtor may be in "
               "(see 'collectctl plan --explain ID'): {ids}").format(
-            ids=", ".join(result.no_common_hours)))
+            ids=", ".join(map(shown, result.no_common_hours))))
     if result.strict_aborted:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:
@@ -455,7 +475,8 @@ def render(result: Any, out) -> None:
     _register_pending(type(result))
     line = plain_text(result)
     if line is not None:
-        out.write(line + "\n")
+        # Each view makes a debtor's value one line; this catches whatever one forgot.
+        out.write(terminal_text(line, multiline=True) + "\n")
         return
     if hasattr(out, "isatty") and out.isatty():
         render_text(result, _console(out, True))
@@ -509,15 +530,15 @@ def _copy_plain(result: CopyResult) -> str:
 def _team_plain(result: TeamList) -> str:
     if not result.members:
         return _("No team members yet: collectctl team add NAME --role collector|lead")
-    return "\n".join(f"{name:<20} {role}" for name, role in result.members)
+    return "\n".join(f"{shown(name):<20} {role}" for name, role in result.members)
 
 
 @_later(plain_text, "collectctl.app.team", "Assignment")
 def _assignment_plain(result: Assignment) -> str:
     head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
             else _("{n} accounts assigned")).format(n=len(result.chosen))
-    rows = [[load.collector, f"{load.accounts}", f"(+{load.added})", format_money(load.balance)]
-            for load in result.loads]
+    rows = [[shown(load.collector), f"{load.accounts}", f"(+{load.added})",
+             format_money(load.balance)] for load in result.loads]
     lines = [head, *table_lines([_("collector"), _("accounts"), _("(added)"), _("balance")],
                                 rows)]
     return "\n".join(lines)

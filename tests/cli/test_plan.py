@@ -223,12 +223,12 @@ def test_ics_masks_names_and_phones_unless_no_redact(cli, make_csv):
 
 
 @pytest.mark.sqlite_only("rendering does not depend on the engine")
-def test_ics_strips_control_characters(cli, make_csv):
+def test_ics_shows_control_characters_as_escapes(cli, make_csv):
     load(cli, make_csv, '"A","\x1b[31mJohn\r\nRoe\u202e","1000","0912345678",,,alice,\n')
     result = cli("plan", "--format", "ics", "--no-redact")
     assert not any(ch in result.stdout for ch in "\x1b\u202e")
     (event,) = calendar_of(result).walk("VEVENT")
-    assert str(event["summary"]) == "A [31mJohn Roe +886912345678"
+    assert str(event["summary"]) == "A \\x1b[31mJohn Roe\\u202e +886912345678"
 
 
 NEW_YORK_NIGHTS = ("timezone: America/New_York\n"

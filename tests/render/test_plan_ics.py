@@ -14,7 +14,8 @@ import pytest
 from icalendar import Calendar
 
 from collectctl.core.planning import Plan, PlannedCall
-from collectctl.render.plan import calendar_moment, masks, plain_text, plan_ics
+from collectctl.render.plan import calendar_moment, masks, plan_ics
+from collectctl.render.safe import one_line
 
 NEW_YORK = ZoneInfo("America/New_York")
 MADE = datetime(2026, 3, 7, 9, 0, tzinfo=NEW_YORK)
@@ -95,16 +96,16 @@ def test_the_format_decides_only_when_not_told():
 
 
 @pytest.mark.parametrize(("raw", "clean"), [
-    ("\x1b[31mJohn\r\nRoe\x1b[0m", "[31mJohn Roe[0m"),
-    ("a\tb\x00c\x7fd\x85e\x9bf", "a bcd ef"),
-    ("abc\u202edcba\u2066x\u2069\u200f", "abcdcbax"),
-    ("line\u2028next\u2029end", "line next end"),
+    ("\x1b[31mJohn\r\nRoe\x1b[0m", "\\x1b[31mJohn\\r\\nRoe\\x1b[0m"),
+    ("a\tb\x00c\x7fd\x85e\x9bf", "a b\\x00c\\x7fd\\x85e\\x9bf"),
+    ("abc\u202edcba\u2066x\u2069\u200f", "abc\\u202edcba\\u2066x\\u2069\\u200f"),
+    ("line\u2028next\u2029end", "line\\u2028next\\u2029end"),
     ("王小明\u3000先生", "王小明\u3000先生"),
-    ("bad\udcffbyte", "badbyte"),
+    ("bad\udcffbyte", "bad\\udcffbyte"),
     (None, ""),
 ])
-def test_plain_text(raw, clean):
-    assert plain_text(raw) == clean
+def test_calendar_text_shows_control_characters_as_escapes(raw, clean):
+    assert one_line(raw) == clean
 
 
 def test_control_characters_never_reach_the_file():
@@ -115,9 +116,10 @@ def test_control_characters_never_reach_the_file():
     assert text.count("\r\n") == len(text.splitlines())  # CRLF only ends content lines
     assert len(lines_of(text, "DTSTART")) == 1
     (event,) = Calendar.from_ical(text).walk("VEVENT")
-    assert str(event["summary"]) == ("A X [31mEvil DTSTART:19700101T000000Z]0;owned Roe "
-                                     "+12127365000")
-    assert str(event["uid"]) == "2026-03-09-A X@collectctl"
+    assert str(event["summary"]) == ("A\\x1b\\r\\nX \\x1b[31mEvil\\r\\nDTSTART:"
+                                     "19700101T000000Z\\x1b]0;owned\\x07 \\u202eRoe "
+                                     "+1212\\x1b7365000")
+    assert str(event["uid"]) == "2026-03-09-A\\x1b\\r\\nX@collectctl"
 
 
 @pytest.mark.parametrize(("planned", "written", "instant"), [
