@@ -15,13 +15,12 @@ Two chains, one after the other:
 
 With a key (``COLLECTCTL_CHAIN_KEY``) the ledger's links are HMAC-SHA256 instead of
 SHA-256: whoever edits an entry cannot make the links after it hold again without the key.
-Verification is pure: the rows and the head are read by the store.
+Verification is pure: the rows and the head are read by the store. (hashlib is imported
+where a link is made: every command reads this module's field lists, few make links.)
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +48,8 @@ def _text(values: Iterable) -> str:
 def link(prev: str | None, values: Sequence) -> str:
     """The first chain's value of an entry with these field values after an entry whose
     chain value is ``prev`` (None: the first)."""
+    import hashlib
+
     return hashlib.sha256(f"{prev or ''}{_RECORD}{_text(values)}".encode(
         "utf-8", "surrogateescape")).hexdigest()
 
@@ -63,6 +64,9 @@ def ledger_link(prev: str | None, kind: str, seq: int, values: Sequence,
                 key: bytes | None = None) -> str:
     """The ledger's link of entry number ``seq`` (its ``kind`` and field values) after the
     link ``prev``: SHA-256, or HMAC-SHA256 with ``key``."""
+    import hashlib
+    import hmac
+
     message = ledger_message(prev, kind, seq, values)
     if key is None:
         return hashlib.sha256(message).hexdigest()
@@ -72,6 +76,8 @@ def ledger_link(prev: str | None, kind: str, seq: int, values: Sequence,
 def key_pads(key: bytes) -> tuple[bytes, bytes]:
     """HMAC-SHA256's inner and outer padded keys, so a server with SHA-256 alone computes
     ``sha256(outer || sha256(inner || message))`` = HMAC."""
+    import hashlib
+
     block = 64
     if len(key) > block:
         key = hashlib.sha256(key).digest()
