@@ -184,6 +184,14 @@ class CollectGroup(TyperGroup):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
+        except UnicodeEncodeError as error:
+            if getattr(ctx.obj, "debug", False) or error.reason != "surrogates not allowed":
+                raise
+            # An argument with bytes that are not text in the locale's encoding (Python
+            # keeps them as surrogates, which neither engine nor terminal can take).
+            _fail(_("an argument is not valid text (bytes that are not {encoding}); "
+                    "nothing was recorded").format(encoding=sys.getfilesystemencoding()),
+                  EXIT_USAGE)
         except Exception as error:
             if isinstance(error, UsageError):
                 raise _usage_error(error) from None

@@ -222,3 +222,15 @@ def test_on_a_real_terminal_only_our_own_colours_are_sent(hostile, args, monkeyp
     ours = re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert forbidden(ours, allowed="\t\n") == [], ours
     assert CLEAR_SHOWN in ours or COLLECTOR_SHOWN in ours
+
+
+def test_an_argument_that_is_not_text_is_one_line_and_records_nothing(hostile):
+    """``log -n $'\\x9b'`` in a UTF-8 shell: Python keeps the byte as a surrogate, which
+    neither engine can store."""
+    before = hostile.count("calls")
+    for args in (["log", "H-1", "na", "-c", "alice", "-n", "\udc9b"], ["show", "\udc9bX"]):
+        result = hostile(*args)
+        assert result.exit_code == 2, result.output
+        assert "an argument is not valid text" in result.stderr
+        assert "Traceback" not in result.output and "\udc9b" not in result.output
+    assert hostile.count("calls") == before
