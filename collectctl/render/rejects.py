@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from collectctl.core.models import RowError
 from collectctl.i18n import _
-from collectctl.private_files import private_output
+from collectctl.private_files import PendingFile
 from collectctl.render import display
 
 
-def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list[RowError]) -> None:
+def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
+                  rejects: list[RowError]) -> None:
     """Write rejected rows (original columns plus ``reason``) for fixing and re-import.
 
     The cells are written exactly as read, so the fixed file imports like the original.
-    UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to a
-    temporary file and renamed, so a failure never leaves half a file.
+    UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to the
+    temporary file of ``target`` (emptied first), which its ``commit`` renames into place,
+    so a failure never leaves half a file.
     """
-    with private_output(path, "utf-8-sig", errors="surrogateescape", newline="") as out:
+    with target.writing("utf-8-sig", errors="surrogateescape", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([*header, "reason"])
         for reject in rejects:
