@@ -43,7 +43,7 @@ DATE_ORDER = typer.Option(None, "--date-order", case_sensitive=False, help=_(
     "How to read dates like 01/05/2024 (default: import.date_order)."))
 STRICT = typer.Option(False, "--strict", help=_("Import nothing if any row is bad."))
 DRY_RUN = typer.Option(False, "--dry-run", help=_("Check and count; write nothing."))
-REJECTS = typer.Option(None, "--rejects", dir_okay=False, help=_(
+REJECTS = typer.Option(None, "--rejects", help=_(
     "Write rejected rows, with a reason column, to this CSV for fixing."))
 FORCE = typer.Option(False, "--force", help=_("Replace the --rejects file if it exists."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(

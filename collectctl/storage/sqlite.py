@@ -120,14 +120,16 @@ class SQLiteStore(SQLStore):
         directory; a writer elsewhere on a share would not be seen)."""
         uri = self.path.resolve().as_uri()
         for query in ("?mode=ro", "?mode=ro&immutable=1"):
-            conn = sqlite3.connect(uri + query, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = None
             try:
+                conn = sqlite3.connect(uri + query, uri=True, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_MS / 1000)
                 conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
                 self._configure(conn)
                 return conn
             except sqlite3.OperationalError as error:
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 if "immutable" in query or not _cannot_write(error):
                     raise
         raise AssertionError("unreachable")
