@@ -34,11 +34,13 @@ DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 def database_files(database: str | Path | None) -> list[Path]:
-    """An SQLite database file and the names of its siblings (a URL has none)."""
+    """An SQLite database file and the names of its siblings (a URL has none), beside the
+    name given and beside the file it names (SQLite follows a symlink to the database and
+    keeps its ``-wal`` by the real file)."""
     if database is None or "://" in str(database):
         return []
-    path = Path(database)
-    return [path, *(Path(str(path) + suffix) for suffix in SQLITE_SIBLINGS)]
+    names = dict.fromkeys([Path(database), Path(os.path.realpath(database))])
+    return [*names, *(Path(str(name) + suffix) for name in names for suffix in SQLITE_SIBLINGS)]
 
 
 def _same(a: Path, b: Path) -> bool:

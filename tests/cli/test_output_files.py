@@ -82,6 +82,16 @@ def test_report_onto_the_live_database_is_refused_even_with_force(loaded, tmp_pa
 
 
 @pytest.mark.sqlite_only("the database is a file")
+def test_a_database_opened_through_a_symlink_keeps_its_journal_by_the_real_file(loaded,
+                                                                                tmp_path):
+    through = Cli(tmp_path / "through.db", loaded.now)
+    through.db.symlink_to(loaded.db)
+    for name in (loaded.db, Path(f"{loaded.db}-wal"), Path(f"{loaded.db}-journal"),
+                 Path(f"{through.db}-wal")):
+        _one_line_exit_2(through("report", "-o", name, "--force"), "is the database")
+
+
+@pytest.mark.sqlite_only("the database is a file")
 def test_backup_and_copy_onto_the_live_database_are_refused(loaded, tmp_path):
     for name in _database_names(Path(loaded.db), tmp_path):
         for args in (["db", "backup", name, "--force"], ["db", "copy", "--to", name, "--force"],
