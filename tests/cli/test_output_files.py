@@ -492,3 +492,21 @@ def test_a_read_only_database_that_needs_an_upgrade_says_so(tmp_path, monkeypatc
     before = (share / "old.db").read_bytes()
     _one_line_exit_2(Cli(share / "old.db")("accounts"), "is read-only and needs upgrading")
     assert (share / "old.db").read_bytes() == before
+
+
+# -- init's config ------------------------------------------------------------------------
+
+def test_init_force_replaces_a_0644_config_with_a_0600_one(isolated, tmp_path):
+    from typer.testing import CliRunner
+
+    from collectctl.cli import app
+
+    config = tmp_path / "c.yaml"
+    _old_file(config, "me: bob\n")
+    args = ["--config", str(config), "--db", str(tmp_path / "c.db"), "init", "--me", "alice"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert config.read_text() == "me: bob\n"  # kept without --force
+    result = CliRunner().invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "me: alice" in config.read_text() and _mode(config) == 0o600
+    assert _leftovers(tmp_path) == []
