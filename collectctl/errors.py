@@ -66,9 +66,26 @@ class InputFileError(CollectError):
     """An input file that cannot be used at all (missing, unreadable, no required column)."""
 
 
+class OutputFileError(CollectError):
+    """A file collectctl was asked to write and will not or cannot: it exists (no
+    ``--force``), it is the open database or a file being read, its directory is missing,
+    no permission, the disk is full (``collectctl.private_files``)."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        #: What went wrong without what it meant for the command ("r.csv: the disk is
+        #: full"), for a command that says more (an import: nothing was imported).
+        self.problem = problem or message
+
+
 class ConfigError(CollectError):
     """A configuration file with an unknown key or a bad value."""
 
 
 class StoreError(CollectError):
     """The database cannot be used (newer schema, locked, not a database)."""
+
+
+class DiskFull(StoreError):
+    """The database's disk (or its temporary files') is full: the transaction was rolled
+    back, nothing of it was written."""

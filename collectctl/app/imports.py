@@ -68,6 +68,10 @@ class ImportOptions:
     dry_run: bool = False
     allow_overpay: bool = False
     collector: str | None = None
+    #: Called with the result inside the import's transaction, as the last thing before
+    #: it commits or rolls back (the CLI writes the ``--rejects`` file here): whatever it
+    #: raises rolls the import back.
+    before_commit: Callable[[ImportResult], None] | None = None
 
 
 #: Called with (bytes read, total bytes) as the file is read.
@@ -130,6 +134,8 @@ def _run_import(
                 "closed": result.closed,
             })
             result.strict_aborted = options.strict and bool(result.rejected)
+            if options.before_commit is not None:
+                options.before_commit(result)
             if options.dry_run or result.strict_aborted:
                 tx.rollback()
             else:

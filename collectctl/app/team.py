@@ -145,11 +145,15 @@ def set_chain_key(store: Store, key: bytes | None) -> bool | None:
     return team.set_chain_key(key)
 
 
-def copy_database(src_target: str, dst_target: str) -> CopyResult:
+def copy_database(src_target: str, dst_target: str, new_file: bool = False) -> CopyResult:
     """Copy a whole collectctl database (SQLite file or PostgreSQL URL) into a new, empty
     one, in one transaction on the target, then check rows and money totals per table on
     both sides. The source is only read: a SQLite file that is not a collectctl database
-    is refused before it is opened as one (opening would add the schema to it)."""
+    is refused before it is opened as one (opening would add the schema to it).
+
+    ``new_file``: ``dst_target`` is a file to write (``--to FILE``, checked by the
+    caller): the copy is made in a temporary file beside it, created 0600, and renamed
+    into place once whole and checked, replacing whatever was there."""
     from pathlib import Path
 
     from collectctl.storage import is_postgres, open_store
@@ -165,14 +169,27 @@ def copy_database(src_target: str, dst_target: str) -> CopyResult:
                              .format(path=src_target, table=missing[0]))
     src = open_store(src_target)
     try:
-        dst = open_store(dst_target, migrate=True)
-        try:
-            tables = dst.copy_from(src)
-        finally:
-            dst.close()
+        if new_file:
+            from collectctl.private_files import PendingFile
+
+            with PendingFile(dst_target) as pending:
+                tables = _copy_into(src, str(pending.tmp))
+                pending.commit()
+        else:
+            tables = _copy_into(src, dst_target)
     finally:
         src.close()
     return CopyResult(src_target, dst_target, tables)
+
+
+def _copy_into(src: Store, dst_target: str) -> dict[str, TableTotal]:
+    from collectctl.storage import open_store
+
+    dst = open_store(dst_target, migrate=True)
+    try:
+        return dst.copy_from(src)
+    finally:
+        dst.close()
 
 
 def _missing_tables(path) -> list[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from collectctl.cli.context import app_context
 from collectctl.cli.options import DateOrder, TextJson, format_option
-from collectctl.errors import EXIT_ROWS_REJECTED
+from collectctl.errors import EXIT_ROWS_REJECTED, DiskFull, OutputFileError
 from collectctl.i18n import _
 
 app = typer.Typer(help=_("Import account lists, payments and call results."),
@@ -41,20 +43,20 @@ DATE_ORDER = typer.Option(None, "--date-order", case_sensitive=False, help=_(
     "How to read dates like 01/05/2024 (default: import.date_order)."))
 STRICT = typer.Option(False, "--strict", help=_("Import nothing if any row is bad."))
 DRY_RUN = typer.Option(False, "--dry-run", help=_("Check and count; write nothing."))
-REJECTS = typer.Option(None, "--rejects", dir_okay=False, help=_(
+REJECTS = typer.Option(None, "--rejects", help=_(
     "Write rejected rows, with a reason column, to this CSV for fixing."))
 REJECTS_RAW = typer.Option(False, "--rejects-raw", help=_(
     "Write the --rejects file as the rows were in the input, byte for byte (no reason "
     "column, and cells a spreadsheet would run as formulas are not neutralised)."))
+FORCE = typer.Option(False, "--force", help=_("Replace the --rejects file if it exists."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
     "Accept payments larger than the balance."))
 
 
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
-         fmt: TextJson, rejects_raw: bool = False) -> None:
+         fmt: TextJson, rejects_raw: bool = False, force: bool = False) -> None:
     """Run an importer with a progress bar, write the rejects, print the summary, exit 0/1."""
     from collectctl.render import emit
-    from collectctl.render.rejects import write_raw_rejects, write_rejects
 
     if rejects_raw and rejects is None:
         from collectctl.errors import UsageError
@@ -62,21 +64,65 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
         raise UsageError(_("--rejects-raw says how to write the --rejects file; give "
                            "--rejects FILE too"))
     state = app_context(ctx)
-    bar, progress = _progress_bar()
-    if bar:
-        bar.start()
-    try:
-        result = importer(state.store, file, state.settings, state.now, options, progress)
-    finally:
+    pending = _rejects_file(state, rejects, force, file, options.mapping)
+    with pending or nullcontext():
+        if pending is not None:
+            options = replace(options, before_commit=_rejects_writer(pending, rejects_raw,
+                                                                     file))
+        bar, progress = _progress_bar()
         if bar:
-            bar.stop()
-    if rejects is not None and rejects_raw:
-        write_raw_rejects(rejects, file, result)
-    elif rejects is not None:
-        write_rejects(rejects, result.header, result.rejected)
+            bar.start()
+        try:
+            result = importer(state.store, file, state.settings, state.now, options, progress)
+        except OutputFileError as error:  # the rejects could not be written: rolled back
+            raise _not_imported(error) from None
+        except DiskFull:
+            raise DiskFull(_("the database's disk is full: the import was rolled back, "
+                             "nothing was imported (free some space and import again)")
+                           ) from None
+        finally:
+            if bar:
+                bar.stop()
+        if pending is not None:
+            try:
+                pending.commit()
+            except OutputFileError as error:
+                raise OutputFileError(_("{problem}; the rows were imported, the rejects file "
+                                        "was not written").format(problem=error.problem)
+                                      ) from None
     emit(result, fmt.value)
     if result.rejected:
         raise typer.Exit(EXIT_ROWS_REJECTED)
+
+
+def _rejects_file(state, rejects: Path | None, force: bool, *inputs: Path | None):
+    """The ``--rejects`` file, checked and begun (an empty temporary file beside it) before
+    the import starts: a target that exists (without ``--force``), is the database or
+    the input, or cannot be written fails here, with nothing imported."""
+    if rejects is None:
+        return None
+    from collectctl.private_files import PendingFile, check_target
+
+    target = check_target(rejects, force, state.db_target(), inputs)
+    try:
+        return PendingFile(target)
+    except OutputFileError as error:
+        raise _not_imported(error) from None
+
+
+def _not_imported(error: OutputFileError) -> OutputFileError:
+    return OutputFileError(_("{problem}; nothing was imported").format(problem=error.problem))
+
+
+def _rejects_writer(pending, raw: bool, source: Path):
+    """Writes the rejects inside the import's transaction, before it commits: a failure
+    (a full disk) rolls the import back. Renamed into place once the import committed.
+    ``raw``: the refused rows as ``source`` holds them (``--rejects-raw``)."""
+    from collectctl.render.rejects import write_raw_rejects, write_rejects
+
+    if raw:
+        return lambda result: write_raw_rejects(pending, source, result)
+    return lambda result: write_rejects(pending, result.header, result.rejected)
 
 
 @app.command("accounts")
@@ -94,6 +140,7 @@ def import_accounts_command(
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
+    force: bool = FORCE,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import (or update) accounts from a CSV export.
@@ -111,7 +158,7 @@ def import_accounts_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw)
+    _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw, force)
 
 
 @app.command("payments")
@@ -126,6 +173,7 @@ def import_payments_command(
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
+    force: bool = FORCE,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import the bank's payments feed (account id, amount, date, reference).
@@ -140,7 +188,7 @@ def import_payments_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_payments, file, options, rejects, fmt, rejects_raw)
+    _run(ctx, import_payments, file, options, rejects, fmt, rejects_raw, force)
 
 
 @app.command("calls")
@@ -157,6 +205,7 @@ def import_calls_command(
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
+    force: bool = FORCE,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import call results from a dialer or a spreadsheet (account id, time, outcome, phone,
@@ -171,7 +220,7 @@ def import_calls_command(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
     )
-    _run(ctx, import_calls, file, options, rejects, fmt, rejects_raw)
+    _run(ctx, import_calls, file, options, rejects, fmt, rejects_raw, force)
 
 
 def register(root: typer.Typer) -> None:

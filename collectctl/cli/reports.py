@@ -35,6 +35,8 @@ def report(
         "text, markdown, json, csv or html.")),
     output: str = typer.Option(None, "--output", "-o", help=_("Write to this file (mode "
                                                               "0600) instead of stdout.")),
+    force: bool = typer.Option(False, "--force", help=_("Replace the --output file if it "
+                                                        "exists.")),
     redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
     fail_under: list[str] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE", help=_(
         "Exit 3 when the team (or --collector) is below this, e.g. collected=100000.")),
@@ -56,8 +58,9 @@ def report(
     thresholds = parse_assignments(fail_under) if fail_under else {}
     start = _day(state, day or first, "--from" if first else "--date")
     end = _day(state, day or last, "--to" if last else "--date")
+    target = _output_target(state, output, force)
     result = build_report(state.store, state.settings, state.now, start, end, collector)
-    _write(result, fmt.value, output)
+    _write(result, fmt.value, target)
     below = [name for name, value in thresholds.items() if result.team.value(name) < value]
     if below:
         typer.echo(_("below target: {metrics}").format(metrics=", ".join(
@@ -66,7 +69,17 @@ def report(
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
-def _write(result, fmt: str, output: str | None) -> None:
+def _output_target(state, output: str | None, force: bool):
+    """The ``--output`` file, checked before the report is built (never the database;
+    an existing file only with ``--force``); None for stdout."""
+    if not output:
+        return None
+    from collectctl.private_files import check_target
+
+    return check_target(output, force, state.db_target())
+
+
+def _write(result, fmt: str, output) -> None:
     """To stdout, or atomically to a file only its owner can read (reports hold personal
     data): the file appears whole or not at all."""
     from collectctl.render import emit
@@ -74,10 +87,12 @@ def _write(result, fmt: str, output: str | None) -> None:
     if not output:
         emit(result, fmt)
         return
-    from collectctl.private_files import private_output
+    from collectctl.private_files import PendingFile
 
-    with private_output(output) as out:
-        emit(result, fmt, out)
+    with PendingFile(output) as pending:
+        with pending.writing() as out:
+            emit(result, fmt, out)
+        pending.commit()
 
 
 @target_app.command("set")

@@ -53,8 +53,11 @@ def init(
         lines.append(_("Config {path} already exists; left as it is (--force to overwrite).")
                      .format(path=path))
     else:
+        from collectctl.private_files import private_output
+
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_text(starter_config(me, timezone), encoding="utf-8")
+        with private_output(path, force=True) as out:  # 0600: it may hold a server's URL
+            out.write(starter_config(me, timezone))
         lines.append(_("Wrote config {path}.").format(path=path))
     state.open_store()
     from collectctl.storage.postgres import redact_url

@@ -72,22 +72,13 @@ def db_backup(
 ) -> None:
     """A consistent copy of the database while others go on working (SQLite's online
     backup), readable by you only. On PostgreSQL: says how to use pg_dump."""
-    from pathlib import Path
-
-    from collectctl.errors import StoreError
+    from collectctl.private_files import check_target, refuse_live_sqlite
 
     state = app_context(ctx)
-    target = Path(file)
-    if target.exists() and not force:
-        raise UsageError(_("{file} exists; --force to replace it").format(file=file))
-    if not target.parent.is_dir():
-        raise UsageError(_("{dir} is not a directory").format(dir=target.parent))
+    target = check_target(file, force, state.db_target())
+    refuse_live_sqlite(target)
     store = state.store
-    try:
-        store.backup_to(target)
-    except OSError as error:
-        raise StoreError(_("{file}: {reason}").format(file=file, reason=error.strerror)
-                         ) from None
+    store.backup_to(target)
     typer.echo(_("{file}: backup of {accounts} accounts and {calls} log entries").format(
         file=file, accounts=store.count("accounts"), calls=store.count("calls")))
 
@@ -123,12 +114,15 @@ def db_copy(
         "Copy this database into a new, empty one (a file or postgresql:// URL).")),
     source: str = typer.Option(None, "--from", metavar="URL|FILE", help=_(
         "Copy that database into this one (which must be empty).")),
+    force: bool = typer.Option(False, "--force", help=_(
+        "Replace the --to file if it exists (a new database file in its place).")),
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Copy a whole database between SQLite and PostgreSQL, in one transaction on the
     target, then check rows and money totals per table on both sides."""
     from collectctl.app.team import copy_database
     from collectctl.render import emit
+    from collectctl.storage import is_postgres
 
     state = app_context(ctx)
     if (to is None) == (source is None):
@@ -136,7 +130,12 @@ def db_copy(
                            "that one here)"))
     here = state.db_target()
     src_target, dst_target = (here, to) if to else (source, here)
-    result = copy_database(src_target, dst_target)
+    new_file = to is not None and not is_postgres(to)
+    if new_file:
+        from collectctl.private_files import check_target, refuse_live_sqlite
+
+        refuse_live_sqlite(check_target(to, force, here))
+    result = copy_database(src_target, dst_target, new_file)
     emit(replace(result, source=_shown(src_target), target=_shown(dst_target)), fmt.value)
 
 

@@ -4,13 +4,16 @@ open in a spreadsheet; or, with ``--rejects-raw``, the refused rows byte for byt
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, cast
 
 from collectctl.core.models import ImportResult, RowError
 from collectctl.i18n import _
-from collectctl.private_files import private_output
+from collectctl.private_files import PendingFile
 from collectctl.render import display
 from collectctl.render.safe import csv_cell, number_cell, terminal_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def reject_cell(text: str) -> str:
@@ -20,17 +23,19 @@ def reject_cell(text: str) -> str:
     return number_cell(terminal_text(text, multiline=True))
 
 
-def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list[RowError]) -> None:
+def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
+                  rejects: list[RowError]) -> None:
     """Write rejected rows (original columns plus ``reason``) for fixing and re-import.
 
     The cells are written as read, except that a cell a spreadsheet would run as a
     formula (``=HYPERLINK(...)``, ``＝1+1``, ``  =1``, ``@SUM``) gets a leading ``'`` and
     control characters become visible escapes: the clerk opens this file in Excel.
     ``--rejects-raw`` (:func:`write_raw_rejects`) keeps the rows' bytes instead.
-    UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to a
-    temporary file and renamed, so a failure never leaves half a file.
+    UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to the
+    temporary file of ``target`` (emptied first), which its ``commit`` renames into place,
+    so a failure never leaves half a file.
     """
-    with private_output(path, "utf-8-sig", errors="surrogateescape", newline="") as out:
+    with target.writing("utf-8-sig", errors="surrogateescape", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([reject_cell(name) for name in [*header]] + ["reason"])
         for reject in rejects:
@@ -40,14 +45,15 @@ def write_rejects(path: Path, header: tuple[str, ...] | list[str], rejects: list
             writer.writerow([*map(reject_cell, cells[: len(header)]), csv_cell(reason)])
 
 
-def write_raw_rejects(path: Path, source: Path, result: ImportResult) -> None:
+def write_raw_rejects(target: PendingFile, source: Path, result: ImportResult) -> None:
     """``--rejects-raw``: the input file's header, then each refused row, exactly as the
     file ``source`` holds them (encoding, delimiter, quoting and line ends), so the file
-    imports as the rows did; no reason column (the reasons are in the summary). Mode
-    0600, written whole or not at all, like :func:`write_rejects`."""
+    imports as the rows did; no reason column (the reasons are in the summary). Written
+    to ``target``'s temporary file, like :func:`write_rejects`."""
     from collectctl.ingest.reader import raw_records
 
     lines = {reject.line for reject in result.rejected}
-    with private_output(path, "utf-8", newline="") as out:
+    with target.writing("utf-8", newline="") as out:
+        binary = cast("TextIO", out).buffer  # bytes as read, past the text layer
         for chunk in raw_records(source, result.encoding, result.delimiter, lines):
-            out.buffer.write(chunk)
+            binary.write(chunk)

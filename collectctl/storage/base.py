@@ -9,7 +9,7 @@ returns the new row's id), transactions, migrations and the engine's bulk paths.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -107,14 +107,40 @@ class SQLStore:
         self.conn.execute(self._begin_write)
         self._in_transaction = True
         try:
-            yield tx
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            try:
+                yield tx
+            except BaseException:
+                self._rollback_after_error()
+                raise
+            try:
+                self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
+            except BaseException:
+                self._rollback_after_error()
+                raise
+        except Exception as error:
+            if self.disk_full(error):
+                from collectctl.errors import DiskFull
+                from collectctl.i18n import _
+
+                raise DiskFull(_("the database's disk is full: the change was rolled back, "
+                                 "nothing was written (free some space and run it again)")
+                               ) from None
             raise
-        else:
-            self.conn.execute("ROLLBACK" if tx.rolled_back else "COMMIT")
         finally:
             self._in_transaction = False
+
+    def _rollback_after_error(self) -> None:
+        """Roll back after a failure. The engine may have rolled back already (SQLite does
+        on a full disk): then its "no transaction is active" must not hide the failure."""
+        with suppress(Exception):  # the first failure is the one to report
+            self.conn.execute("ROLLBACK")
+
+    @staticmethod
+    def disk_full(error: Exception) -> bool:
+        """Whether the engine failed for a full disk (SQLite's SQLITE_FULL, 13, also for
+        its temporary files; PostgreSQL's SQLSTATE 53100)."""
+        return (((getattr(error, "sqlite_errorcode", None) or 0) & 0xFF) == 13
+                or getattr(error, "sqlstate", None) == "53100")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectctl.errors import StoreError
 from collectctl.i18n import _
 from collectctl.storage import sql
-from collectctl.storage.base import SQLStore
+from collectctl.storage.base import SQLStore, Transaction
 from collectctl.storage.migrations import SCHEMA, Migrations
 
 if TYPE_CHECKING:
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
     from collectctl.storage.protocol import Params
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+def _cannot_write(error: sqlite3.Error) -> bool:
+    """Whether SQLite failed for want of write access (SQLITE_READONLY and its extended
+    codes, SQLITE_CANTOPEN: no ``-wal`` or ``-shm`` can be made beside the file)."""
+    return ((getattr(error, "sqlite_errorcode", None) or 0) & 0xFF) in (8, 14)
 
 
 def _create_private_file(path: Path) -> None:
@@ -48,13 +55,7 @@ class SQLiteStore(SQLStore):
         try:
             if not self.path.exists():
                 _create_private_file(self.path)
-            self.conn = sqlite3.connect(
-                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn = self._connect()
             version = migrations.version(self)
         except sqlite3.DatabaseError as error:
             raise StoreError(
@@ -74,6 +75,12 @@ class SQLiteStore(SQLStore):
                     "knows up to {latest}); upgrade collectctl. The database was not touched."
                 ).format(path=self.path, found=version, latest=migrations.latest)
             )
+        if migrate and self.read_only and migrations.needs_apply(self):
+            self.conn.close()
+            raise StoreError(
+                _("{path} is read-only and needs upgrading (schema {found} to {latest}): "
+                  "open it once where it can be written").format(
+                    path=self.path, found=version, latest=migrations.latest))
         if migrate and migrations.needs_apply(self):
             try:
                 applied = migrations.apply(self)
@@ -82,6 +89,66 @@ class SQLiteStore(SQLStore):
                 raise
             if applied and version:  # a new file is not an upgrade
                 self.upgraded_from = version
+
+    #: Opened read-only: the file or its directory cannot be written (a collector's copy
+    #: on a read-only share); reads work, a write transaction is refused.
+    read_only = False
+
+    def _connect(self) -> sqlite3.Connection:
+        """The connection: read-write (WAL), or read-only where the file or its directory
+        cannot be written, or where opening it for writing fails for that reason."""
+        self.read_only = not (os.access(self.path, os.W_OK)
+                              and os.access(self.path.parent, os.W_OK))
+        if not self.read_only:
+            conn = sqlite3.connect(self.path, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                self._configure(conn)
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                return conn
+            except sqlite3.OperationalError as error:
+                conn.close()
+                if not _cannot_write(error):
+                    raise
+                self.read_only = True
+        return self._connect_read_only()
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """``mode=ro``; where even that fails because SQLite cannot make the WAL's shared
+        memory file (``-shm``) in a read-only directory, ``immutable=1``: the file is then
+        read as it stands, without locks (nobody can be writing it through this
+        directory; a writer elsewhere on a share would not be seen)."""
+        uri = self.path.resolve().as_uri()
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn = None
+            try:
+                conn = sqlite3.connect(uri + query, uri=True, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_MS / 1000)
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                self._configure(conn)
+                return conn
+            except sqlite3.OperationalError as error:
+                if conn is not None:
+                    conn.close()
+                if "immutable" in query or not _cannot_write(error):
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A write transaction; refused, with one line, on a read-only database."""
+        if self.read_only:
+            raise StoreError(_("{path} is read-only (its file or directory cannot be "
+                               "written): this command writes to the database; show, "
+                               "accounts, plan and report work on it").format(path=self.path))
+        with super().transaction() as tx:
+            yield tx
 
     # -- schema: the engine's part of the migrations tracker -----------------------------
 
@@ -113,23 +180,20 @@ class SQLiteStore(SQLStore):
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the database at ``target`` (SQLite's online backup: other
         processes may go on writing), created 0600 beside it and renamed into place."""
-        import tempfile
+        from collectctl.private_files import PendingFile, disk_full
 
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-        os.close(fd)
-        try:
-            os.chmod(tmp, 0o600)
-            dest = sqlite3.connect(tmp)
+        with PendingFile(target) as pending:
+            dest = sqlite3.connect(pending.tmp)
             try:
                 self.conn.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            except sqlite3.Error as error:
+                if self.disk_full(error):
+                    raise disk_full(target) from None
+                raise
             finally:
                 dest.close()
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+            pending.commit()
 
     def check(self) -> list[str]:
         """Problems SQLite finds in the file (integrity and foreign keys); [] when sound."""
