@@ -44,7 +44,7 @@ def _check_zone(value: str) -> str | None:
 
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return _("unknown IANA time zone {value!r} (e.g. Asia/Taipei)").format(value=_short(value))
     return None
 

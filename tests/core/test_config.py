@@ -308,6 +308,12 @@ def test_the_largest_number_a_key_takes_is_read(key):
         assert "must be" in str(error) and "at most" not in str(error)
 
 
+def test_a_time_zone_too_long_for_a_file_name_is_unknown():
+    """Found by the property test below: ZoneInfo opens a file of that name (OSError)."""
+    with pytest.raises(ConfigError, match="key 'timezone': unknown IANA time zone"):
+        _load("timezone: " + "F" * 300 + "\n")
+
+
 def test_hostile_scalars_anywhere_are_config_errors_naming_the_key():
     """Any key, any scalar: settings, or one ConfigError line naming the file and key."""
     from hypothesis import given, settings
