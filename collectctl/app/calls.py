@@ -127,9 +127,9 @@ def log_call(
 
 def in_force(entries, call: Call):
     """The debtor's requests in force when ``call`` was made (its requests log up to it)."""
-    from collectctl.core.requests import fold
+    from collectctl.core import requests
 
-    return fold(e for e in entries if e.set_at <= call.called_at)
+    return requests.in_force(entries, call.called_at)
 
 
 def call_breaches(settings: Settings, account: Account, before: list[Call], call: Call,
