@@ -102,13 +102,19 @@ def random_requests(store, rng: random.Random, first: date, days: int) -> None:
     """The debtors' own requests on about a third of the accounts: windows (some crossing
     midnight, some on a few days), not at work, cleared, each set at a random moment
     around the period (so some calls were made before their request, some after)."""
-    from collectctl.core.requests import AVOID, CLEAR, NO_WORKPLACE, RequestEntry, parse_days
-    from collectctl.core.requests import parse_window
+    from collectctl.core.requests import (
+        AVOID,
+        CLEAR,
+        NO_WORKPLACE,
+        RequestEntry,
+        parse_days,
+        parse_window,
+    )
 
     windows = ["12:00-14:00", "13:00-17:00", "21:00-08:00", "00:00-24:00", "14:30-15:00"]
     start = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=10)
     with store.transaction():
-        for (account_id,) in store._exec("SELECT account_id FROM accounts ORDER BY 1", {}):
+        for account_id in sorted(a.account_id for a in store.list_accounts(None, "open")):
             if rng.random() > 0.35:
                 continue
             for _n in range(rng.randint(1, 3)):
