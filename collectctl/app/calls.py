@@ -207,13 +207,13 @@ def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = 
 def resume(store: Store, settings: Settings, now: datetime, account_id: str,
            collector: str | None = None, note: str | None = None) -> Call:
     """Lift a dispute or cease-contact hold by appending a ``resume`` entry."""
-    who = collector_name(settings, collector)
 
     def work(_tx):
         require_account(store, account_id)
         hold = activity.hold_of(store.calls_of(account_id), outcome_book(settings))
         if hold is None:
             raise UsageError(_("{id} is not on hold").format(id=account_id))
+        who = collector_name(settings, collector)  # an unknown account is said first
         entry = Call(None, account_id, who, now, activity.RESUME, note=note)
         return replace(entry, id=store.add_call(entry, to_utc_iso(now)))
 
