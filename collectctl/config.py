@@ -13,14 +13,14 @@ import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectctl.errors import ConfigError
-from collectctl.i18n import _
-from collectctl.yamlfile import read_yaml
+from collectctl.i18n import N_, _
+from collectctl.yamlfile import Unreadable, read_yaml, yaml_text
 
 if TYPE_CHECKING:
     from collectctl.core.outcomes import OutcomeBook
@@ -32,25 +32,34 @@ CONFIG_FILE_NAME = "collectctl.yaml"
 
 
 
+def _short(value: Any, width: int = 40) -> Any:
+    """A config value as an error quotes it: text past ``width`` characters cut, so one
+    line stays one short line whatever the file holds."""
+    text = str(value)
+    return text if len(text) <= width else text[:width] + "..."
+
+
 def _check_zone(value: str) -> str | None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return _("unknown IANA time zone {value!r} (e.g. Asia/Taipei)").format(value=value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        return _("unknown IANA time zone {value!r} (e.g. Asia/Taipei)").format(value=_short(value))
     return None
 
 
 def _check_region(value: str) -> str | None:
     if len(value) != 2 or not value.isalpha() or not value.isupper():
-        return _("{value!r} is not a two-letter region code (e.g. TW, US, GB)").format(value=value)
+        return _("{value!r} is not a two-letter region code (e.g. TW, US, GB)").format(
+            value=_short(value))
     return None
 
 
 def _check_currency(value: str) -> str | None:
     if len(value) != 3 or not value.isalpha() or not value.isupper():
-        return _("{value!r} is not a three-letter currency code (e.g. TWD)").format(value=value)
+        return _("{value!r} is not a three-letter currency code (e.g. TWD)").format(
+            value=_short(value))
     return None
 
 
@@ -58,7 +67,7 @@ def _one_of(*choices: str):
     def check(value: str) -> str | None:
         if value not in choices:
             return _("{value!r} is not one of {choices}").format(
-                value=value, choices=", ".join(choices)
+                value=_short(value), choices=", ".join(choices)
             )
         return None
 
@@ -71,7 +80,7 @@ def _check_aliases(value: dict[str, tuple[str, ...]]) -> str | None:
     unknown = sorted(set(value) - set(ALL_FIELDS))
     if unknown:
         return _("unknown field {field!r} (fields: {known})").format(
-            field=unknown[0], known=", ".join(ALL_FIELDS))
+            field=_short(unknown[0]), known=", ".join(ALL_FIELDS))
     return None
 
 
@@ -96,7 +105,7 @@ def _check_needs(value: tuple[str, ...]) -> str | None:
     unknown = [v for v in value if v not in NEEDS]
     if unknown:
         return _("{value!r} is not one of {choices}").format(
-            value=unknown[0], choices=", ".join(NEEDS))
+            value=_short(unknown[0]), choices=", ".join(NEEDS))
     return None
 
 
@@ -207,7 +216,7 @@ def _check_weekdays(value: dict) -> str | None:
     unknown = sorted(set(value) - set(WEEKDAY_KEYS))
     if unknown:
         return _("{value!r} is not one of {choices}").format(
-            value=unknown[0], choices=", ".join(WEEKDAY_KEYS))
+            value=_short(unknown[0]), choices=", ".join(WEEKDAY_KEYS))
     return None
 
 
@@ -387,64 +396,168 @@ def _yaml_key(f) -> str:
     return f.metadata.get("key") or f.name
 
 
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    """Convert a YAML value to the type ``hint``; raise ValueError with a reason."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(value, inner, where)
-    if isinstance(hint, type) and is_dataclass(hint):
-        if not isinstance(value, dict):
-            raise ValueError(_("must be a mapping of keys"))
-        return _build(hint, value, where)
+#: The largest whole number a key takes, either way: days, minutes and counts far past
+#: any real setting (more ends in dates past year 9999, or before year 1).
+MAX_WHOLE = 100_000
+#: The largest number (a coefficient, a weight), either way: beyond it scores overflow.
+MAX_NUMBER = Decimal(1_000_000)
+
+_WHAT_DATE = N_("a date")
+_WHAT_DATETIME = N_("a date and time")
+_WHAT_BOOL = N_("true or false")
+_WHAT_NOTHING = N_("an empty value")
+_WHAT_LIST = N_("a list")
+_WHAT_MAPPING = N_("a mapping")
+_WHAT_NUMBER = N_("a number")
+_WHAT_TEXT = N_("text")
+_WHAT_OTHER = N_("a value of another kind")
+
+
+def _what(value: Any) -> str:
+    """What YAML made of a value, in words for an error (``a date``, ``a list``)."""
+    if isinstance(value, Unreadable):
+        kind = _WHAT_DATE if value.kind == "date" else _WHAT_NUMBER
+    elif isinstance(value, bool):
+        kind = _WHAT_BOOL
+    elif value is None:
+        kind = _WHAT_NOTHING
+    elif isinstance(value, datetime):
+        kind = _WHAT_DATETIME
+    elif isinstance(value, date):
+        kind = _WHAT_DATE
+    elif isinstance(value, int | float | Decimal):
+        kind = _WHAT_NUMBER
+    elif isinstance(value, str):
+        kind = _WHAT_TEXT
+    elif isinstance(value, list | tuple | set):
+        kind = _WHAT_LIST
+    elif isinstance(value, dict):
+        kind = _WHAT_MAPPING
+    else:
+        kind = _WHAT_OTHER
+    return _(kind)
+
+
+def _not(expected: str, value: Any) -> ValueError:
+    """``must be text, not a date`` (``expected`` a marked phrase, ``_WHAT_TEXT``...); a
+    scalar YAML read as something else gets the hint to quote it (``me: 2026-12-04``,
+    ``me: yes``)."""
+    if isinstance(value, bool | date | Unreadable) and expected == _WHAT_TEXT:
+        return ValueError(_("must be text, not {what} (put it in quotes)").format(
+            what=_what(value)))
+    return ValueError(_("must be {expected}, not {what}").format(expected=_(expected),
+                                                                 what=_what(value)))
+
+
+_WHAT_WHOLE = N_("a whole number")
+
+
+def _out_of_range(negative: bool, limit: Any) -> ValueError:
+    if negative:
+        return ValueError(_("must be at least {n:,}").format(n=-limit))
+    return ValueError(_("must be at most {n:,}").format(n=limit))
+
+
+def _within(value: Any, limit: Any) -> Any:
+    """``value`` if it is no further from zero than ``limit``; else a ValueError."""
+    if -limit <= value <= limit:
+        return value
+    raise _out_of_range(value < 0, limit)
+
+
+def _huge(value: Unreadable, limit: Any) -> ValueError:
+    """A number with more digits than Python reads: out of range, on its sign's side."""
+    return _out_of_range(value.text.lstrip().startswith("-"), limit)
+
+
+def _leaf(value: Any, hint: Any) -> Any:
+    """Convert a YAML scalar to ``hint`` (text, a number, a flag, a date or a time)."""
     if hint is str:
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ValueError(_("must be text"))
-        return str(value)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return yaml_text(value)  # as written: 0123 stays 0123, not 83
+        raise _not(_WHAT_TEXT, value)
     if hint is bool:
         if not isinstance(value, bool):
-            raise ValueError(_("must be true or false"))
+            raise _not(_WHAT_BOOL, value)
         return value
     if hint is int:
+        if isinstance(value, Unreadable) and value.kind == "number":
+            raise _huge(value, MAX_WHOLE)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(_("must be a whole number"))
-        return value
+            raise _not(_WHAT_WHOLE, value)
+        return _within(value, MAX_WHOLE)
     if hint is Decimal:
+        if isinstance(value, Unreadable) and value.kind == "number":
+            raise _huge(value, MAX_NUMBER)
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise ValueError(_("must be a number"))
+            raise _not(_WHAT_NUMBER, value)
         try:
-            number = Decimal(str(value))
+            number = Decimal(yaml_text(value) if isinstance(value, int) else str(value))
         except InvalidOperation:
-            raise ValueError(_("must be a number")) from None
+            raise _not(_WHAT_NUMBER, value) from None
         if not number.is_finite():
             raise ValueError(_("must be a finite number"))
-        return number
+        return _within(number, MAX_NUMBER)
     if hint is time:
         return _clock(value)
     if hint is date:
+        if isinstance(value, datetime):
+            raise ValueError(_("must be a date like 2026-02-16, not a date and time"))
         if isinstance(value, date):
             return value
         try:
             return date.fromisoformat(str(value))
         except ValueError:
             raise ValueError(_("must be a date like 2026-02-16")) from None
+    raise TypeError(f"unsupported config type {hint!r}")  # a programming error
+
+
+class _BadValue(ValueError):
+    """A value's problem with the full key path of the value (inside a list or mapping)."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(reason)
+        self.key = key
+
+
+def _convert(value: Any, hint: Any, where: str, key: str = "") -> Any:
+    """Convert a YAML value to the type ``hint``; raise ValueError with a reason (a
+    :class:`_BadValue` naming the key inside a mapping, ``key`` being this value's)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(value, inner, where, key)
+    if isinstance(hint, type) and is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ValueError(_("must be a mapping of keys"))
+        return _build(hint, value, where, prefix=f"{key}." if key else "")
     if origin is tuple and args[-1] is not Ellipsis:
         if not isinstance(value, list) or len(value) != len(args):
             raise ValueError(_("must be a list of {n} values").format(n=len(args)))
-        return tuple(_convert(v, a, where) for v, a in zip(value, args, strict=True))
+        return tuple(_convert(v, a, where, key) for v, a in zip(value, args, strict=True))
     if origin is tuple:
         items = value if isinstance(value, list) else [value]
-        return tuple(_convert(v, args[0], where) for v in items)
+        return tuple(_convert(v, args[0], where, key) for v in items)
     if origin is dict:
         if not isinstance(value, dict):
-            raise ValueError(_("must be a mapping"))
-        return {
-            _convert(k, args[0], where): _convert(v, args[1], where) for k, v in value.items()
-        }
-    raise TypeError(f"unsupported config type {hint!r}")  # a programming error
+            raise _not(_WHAT_MAPPING, value)
+        out = {}
+        for k, v in value.items():
+            name = _convert(k, args[0], where, key)
+            inner = f"{key}.{yaml_text(k)}" if key else yaml_text(k)
+            try:
+                out[name] = _convert(v, args[1], where, inner)
+            except _BadValue:
+                raise
+            except ValueError as error:
+                raise _BadValue(inner, str(error)) from None
+        return out
+    return _leaf(value, hint)
 
 
 def _clock(value: Any) -> time:
@@ -464,7 +577,8 @@ def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
         if key not in known:
             raise ConfigError(
                 _("{where}: unknown key {key!r} (known: {known})").format(
-                    where=where, key=f"{prefix}{key}", known=", ".join(sorted(known))
+                    where=where, key=_short(f"{prefix}{yaml_text(key)}"),
+                    known=", ".join(sorted(known))
                 )
             )
     values = {}
@@ -474,13 +588,11 @@ def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
         full_key = f"{prefix}{key}"
         hint = hints[f.name]
         try:
-            if isinstance(hint, type) and is_dataclass(hint) and isinstance(data[key], dict):
-                value = _build(hint, data[key], where, prefix=f"{full_key}.")
-            else:
-                value = _convert(data[key], hint, where)
+            value = _convert(data[key], hint, where, full_key)
         except ValueError as error:
             raise ConfigError(
-                _("{where}: key {key!r} {reason}").format(where=where, key=full_key, reason=error)
+                _("{where}: key {key!r} {reason}").format(
+                    where=where, key=getattr(error, "key", full_key), reason=error)
             ) from None
         check = f.metadata.get("check")
         problem = check(value) if check and value is not None else None
@@ -518,7 +630,7 @@ def _check_rule_names(rules: RulesSettings, where: str) -> None:
     for key, pack in named:
         if pack not in rules.packs:
             raise ConfigError(_("{where}: key {key!r}: no rule pack {pack!r} (packs: {packs})")
-                              .format(where=where, key=key, pack=pack,
+                              .format(where=where, key=key, pack=_short(pack),
                                       packs=", ".join(rules.packs)))
 
 

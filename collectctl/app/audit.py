@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
@@ -52,6 +52,7 @@ from collectctl.core.compliance import (
 from collectctl.core.models import Account, Call
 from collectctl.core.outcomes import OutcomeBook
 from collectctl.core.reasons import Reason
+from collectctl.core.requests import RequestEntry, in_force
 from collectctl.core.rules import AccountRules, closed_at, rules_for
 from collectctl.errors import UsageError
 from collectctl.i18n import _
@@ -124,10 +125,12 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
 
 
 class _Checker:
-    """breaches() over the period's calls of accounts, each with its log."""
+    """breaches() over the period's calls of accounts, each with its log and the debtor's
+    requests log (:attr:`requests`, by account id: those of the accounts being checked,
+    loaded with them), folded up to each call."""
 
     def __init__(self, settings: Settings, book: OutcomeBook, start: datetime, end: datetime,
-                 collector: str | None, requests: Mapping[str, Any],
+                 collector: str | None, requests: Mapping[str, Sequence[RequestEntry]],
                  reference: bool = False) -> None:
         self.settings, self.book = settings, book
         self.reference = reference
@@ -152,7 +155,7 @@ class _Checker:
         """The calls of the period in ``log`` (the account's) checked, and what they broke;
         with ``only``, the calls at those moments alone are run through breaches()."""
         rules = self.rules(account)
-        requests = self.requests.get(account.account_id)
+        asked = self.requests.get(account.account_id, ())
         checked, found = 0, []
         if self.reference:  # the plain way: each call against the whole log
             calls = [(c, log) for c in log if self.checked(c)]
@@ -165,6 +168,7 @@ class _Checker:
             checked += 1
             if only is not None and call.called_at not in only:
                 continue
+            requests = in_force(asked, call.called_at) if asked else None
             for reason in breaches(account, rules, before, call, self.book, requests):
                 assert call.id is not None  # read from the store
                 found.append(Violation(call.id, account.account_id, call.collector,
@@ -248,7 +252,7 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     # Three reads at once: the busy accounts and the pass over the whole log (for holds)
     # on connections of their own, reading the log up to the same entry (it only grows),
     # and where the debtors may be on this one, in its snapshot (a phone may change).
-    checker = _Checker(settings, book, start, end, collector, store.debtor_requests())
+    checker = _Checker(settings, book, start, end, collector, {})
     with ThreadPoolExecutor(max_workers=2) as pool:
         reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
             other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
@@ -290,7 +294,11 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     if where.workplace_labels and not where.rules.workplace_allowed:
         suspect(store.accounts_called_on(where.workplace_labels, start, end, collector),
                 WORKPLACE)
-    suspect(checker.requests, REQUESTS)  # HOOK (merge): none until debtor_requests lands
+    in_windows, at_work = _against_requests(store, where, start, end, collector)
+    suspect(at_work, REQUESTS)
+    for account_id, moments in in_windows.items():
+        suspects.setdefault(account_id, _Suspect(moments=over_caps.get(
+            account_id, set()))).moments.update(moments)
     held = {e.account_id for e in census.odd if e.outcome == activity.RESUME
             or _effect(book, e.outcome) == "hold"}
     # The accounts suspected of more than a cap: checked (again) whole.
@@ -362,6 +370,48 @@ def _outside_hours(store: Store, checker: _Checker, where: _Where, start: dateti
                 if closed_at(rules, zones, at, at + ONE_MINUTE) is not None:
                     out.add(account_id)
     return out
+
+
+def _against_requests(store: Store, where: _Where, start: datetime, end: datetime,
+                      collector: str | None) -> tuple[dict[str, set[datetime]], set[str]]:
+    """The debtors' requests: by account, the moments of the period's calls made inside a
+    window the debtor had asked for by then (in a zone they may be in), to be checked; and
+    the accounts that had asked not to be called at work and were called on a workplace
+    number in the period (checked whole). A few thousand accounts at a time, each batch's
+    requests and call times read together."""
+    from collectctl.core.requests import avoided
+
+    requested = sorted(store.accounts_with_requests(end))
+    if not requested:
+        return {}, set()
+    # Few zones in all (one country's debtors): each call is tried in each of them, and
+    # no account need be read; else in its own account's zones.
+    everywhere = tuple(map(ZoneInfo, where.zones)) if len(where.zones) <= 6 else None
+    moments: dict[str, set[datetime]] = {}
+    no_workplace: set[str] = set()
+    for begin in range(0, len(requested), _ACCOUNTS_AT_ONCE):
+        batch = requested[begin:begin + _ACCOUNTS_AT_ONCE]
+        times = store.call_times(batch, start, end, collector)
+        logs = store.debtor_requests(sorted(times))
+        accounts = store.get_accounts(sorted(times)) if everywhere is None else {}
+        for account_id, called in times.items():
+            entries = logs.get(account_id, ())
+            if any(e.kind == "no_workplace" for e in entries):
+                no_workplace.add(account_id)
+            if everywhere is not None:
+                zones = everywhere
+            elif account_id in accounts:
+                zones = tuple(map(ZoneInfo, accounts[account_id].zones))
+            else:  # not readable: none of its calls is either
+                continue
+            for at in called:
+                asked = in_force(entries, at)
+                if asked.avoid and any(avoided(asked, at.astimezone(z),
+                                               at.astimezone(z) + ONE_MINUTE) for z in zones):
+                    moments.setdefault(account_id, set()).add(at)
+    at_work = (store.accounts_called_on(where.workplace_labels, start, end, collector)
+               & no_workplace if no_workplace and where.workplace_labels else set())
+    return moments, at_work
 
 
 _NEVER = 2**31 - 1
@@ -461,6 +511,7 @@ def _check_accounts(store: Store, checker: _Checker, suspects: Mapping[str, _Sus
                 only[account_id] = calls
         ids = sorted(only)
         logs = store.audit_history(ids, since, keep, held.intersection(only))
+        checker.requests = store.debtor_requests(ids)  # this batch's, folded per call
         found.update({account_id: checker.check(accounts[account_id], logs[account_id],
                                                 only[account_id])[1]
                       for account_id in ids if account_id in logs})

@@ -127,9 +127,9 @@ def log_call(
 
 def in_force(entries, call: Call):
     """The debtor's requests in force when ``call`` was made (its requests log up to it)."""
-    from collectctl.core.requests import fold
+    from collectctl.core import requests
 
-    return fold(e for e in entries if e.set_at <= call.called_at)
+    return requests.in_force(entries, call.called_at)
 
 
 def call_breaches(settings: Settings, account: Account, before: list[Call], call: Call,
@@ -207,13 +207,13 @@ def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = 
 def resume(store: Store, settings: Settings, now: datetime, account_id: str,
            collector: str | None = None, note: str | None = None) -> Call:
     """Lift a dispute or cease-contact hold by appending a ``resume`` entry."""
-    who = collector_name(settings, collector)
 
     def work(_tx):
         require_account(store, account_id)
         hold = activity.hold_of(store.calls_of(account_id), outcome_book(settings))
         if hold is None:
             raise UsageError(_("{id} is not on hold").format(id=account_id))
+        who = collector_name(settings, collector)  # an unknown account is said first
         entry = Call(None, account_id, who, now, activity.RESUME, note=note)
         return replace(entry, id=store.add_call(entry, to_utc_iso(now)))
 

@@ -68,15 +68,16 @@ def set_requests(store: Store, settings: Settings, now: datetime, account_id: st
         raise UsageError(_("--days goes with --avoid: the days its window applies on"))
     on = parse_days(days) if days is not None else WEEKDAYS
     windows = [parse_window(text, on) for text in avoid]
-    who = collector_name(settings, collector)
     text = note.strip() if note and note.strip() else None
-    wanted = ([RequestEntry(account_id, CLEAR, who, now, note=text)] if clear else [])
-    wanted += [RequestEntry(account_id, AVOID, who, now, w, text) for w in windows]
-    if no_workplace:
-        wanted.append(RequestEntry(account_id, NO_WORKPLACE, who, now, note=text))
 
     def work(_tx):
         account = require_account(store, account_id)
+        # Who is asking only once the account is known: an unknown one is said as such.
+        who = collector_name(settings, collector)
+        wanted = ([RequestEntry(account_id, CLEAR, who, now, note=text)] if clear else [])
+        wanted += [RequestEntry(account_id, AVOID, who, now, w, text) for w in windows]
+        if no_workplace:
+            wanted.append(RequestEntry(account_id, NO_WORKPLACE, who, now, note=text))
         added = tuple(replace(entry, id=store.add_request(entry)) for entry in wanted)
         return account, tuple(store.requests_of(account_id)), added
 

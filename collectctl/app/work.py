@@ -56,6 +56,8 @@ class WorkSession:
     set_aside: set[str] = field(default_factory=set)
     notes: dict[str, str] = field(default_factory=dict)
     logged: int = 0
+    #: Accept a promise or a payment larger than the balance (``work --allow-overpay``).
+    allow_overpay: bool = False
 
     def run(self) -> int:
         """Walk the plan until it is empty or the collector quits; the entries logged."""
@@ -169,7 +171,7 @@ class WorkSession:
             logged = log_call(
                 self.store, self.settings, self.clock(), call.account_id, outcome.code,
                 collector=self.collector, amount=amount, day=day, at=at, phone=call.phone,
-                note=self.notes.get(call.account_id))
+                note=self.notes.get(call.account_id), allow_overpay=self.allow_overpay)
         except UsageError as error:
             self.term.show(_("not logged: {reason}").format(reason=display.error_text(error)))
             return False  # back at the key prompt: the same key asks again
@@ -189,7 +191,6 @@ class WorkSession:
         from zoneinfo import ZoneInfo
 
         from collectctl.core.entries import parse_day, parse_moment
-        from collectctl.ingest.fields import parse_amount
 
         now = self.clock()
         today, order = now.date(), self.settings.import_.date_order
@@ -197,7 +198,8 @@ class WorkSession:
         account = state.account
         try:
             if outcome.effect in ("promise", "payment") or "amount" in outcome.needs:
-                amount = self._answer(_("Amount"), f"{state.balance:.2f}", parse_amount)
+                amount = self._answer(_("Amount"), f"{state.balance:.2f}",
+                                      lambda text: self._amount(text, outcome, state))
             if outcome.effect == "promise" or "date" in outcome.needs:
                 offered = W.promise_date(account.paydays, today,
                                          self.settings.promise.max_days)
@@ -217,6 +219,21 @@ class WorkSession:
         except _EndOfInput:
             return None
         return amount, day, at
+
+    def _amount(self, text: str, outcome, state) -> None:
+        """An amount as typed, refused (and so asked again) where a promise or a payment
+        would be more than the balance, unless ``allow_overpay`` (as ``log`` does)."""
+        from collectctl.core.entries import check_payment, check_promise
+        from collectctl.core.models import Payment
+        from collectctl.ingest.fields import parse_amount
+
+        amount = parse_amount(text)[0]
+        account, today = state.account, self.clock().date()
+        if outcome.effect == "promise":
+            check_promise(amount, state.balance, account.currency, self.allow_overpay)
+        elif outcome.effect == "payment":
+            check_payment(Payment(None, account.account_id, amount, today), today,
+                          state.balance, account.currency, self.allow_overpay)
 
     def _answer(self, prompt: str, default: str, read) -> str:
         """An answer that ``read`` accepts (asked again until it does)."""

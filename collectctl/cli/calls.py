@@ -32,7 +32,7 @@ def log(
     collector: str = typer.Option(None, "--collector", "-c", help=_("Who called (default: "
                                                                     "me from the config).")),
     allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
-        "Accept a payment larger than the balance.")),
+        "Accept a payment or a promise larger than the balance.")),
 ) -> None:
     """Log a call's outcome in one line; its effects (promise, payment, hold...) follow."""
     from collectctl.app.calls import log_call

@@ -200,7 +200,8 @@ def import_calls_command(
     date_order: DateOrder = DATE_ORDER,
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Who made calls whose row names nobody (default: me from the config).")),
-    allow_overpay: bool = ALLOW_OVERPAY,
+    allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
+        "Accept payments and promises larger than the balance.")),
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,

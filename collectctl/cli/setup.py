@@ -23,13 +23,14 @@ def starter_config(me: str | None, timezone: str | None) -> str:
     import yaml
 
     from collectctl.resources import bundled
+    from collectctl.yamlfile import parse_yaml
 
     text = bundled("config.example.yaml").read_text(encoding="utf-8")
     if me:
         text = re.sub(r"(?m)^me:.*$", "me: " + yaml.safe_dump(me).splitlines()[0], text)
     if timezone:
         text = re.sub(r"(?m)^timezone:.*$", "timezone: " + timezone, text)
-    settings_from_mapping(yaml.safe_load(text), "--timezone/--me")
+    settings_from_mapping(parse_yaml(text, "--timezone/--me"), "--timezone/--me")
     return text
 
 

@@ -145,22 +145,63 @@ def team_add(
     name: str = typer.Argument(..., metavar="NAME", help=_(
         "The collector's name, as in the account lists' collector column.")),
     role: str = typer.Option(..., "--role", help=_("collector or lead.")),
-    password: str = typer.Option(None, "--password", help=_(
-        "A password for the new role (else your server's other authentication).")),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+        "Read a password for the new role from the first line of standard input (for "
+        "scripts). At a terminal you are asked for it instead, hidden (Enter: none, your "
+        "server's other authentication).")),
+    password_given: str = typer.Option(None, "--password", hidden=True),
 ) -> None:
     """Create NAME's database role on the team server: a collector reads and logs on their
     own accounts only; a lead reads everything, imports, assigns and sets targets."""
     from collectctl.storage.protocol import team_store
 
+    if password_given is not None:
+        raise UsageError(_("--password is no longer taken (other users see a command line, "
+                           "and the shell keeps it): type the password when asked, or pipe "
+                           "it with --password-stdin"))
+    if role not in ("collector", "lead"):
+        raise UsageError(_("--role must be collector or lead, not {role!r}").format(role=role))
     state = app_context(ctx)
     store = team_store(state.store)
     if store is None:
         raise UsageError(_("SQLite has no roles: everyone who can open the file sees all of "
                            "it (the file's permissions are the boundary); use a PostgreSQL "
                            "team server for per-collector access"))
-    created = store.add_member(name, role, password)
+    created = store.add_member(name, role, _new_password(name, password_stdin))
     typer.echo((_("{name}: role created ({role})") if created
                 else _("{name}: existing role, now a {role}")).format(name=name, role=role))
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _new_password(name: str, from_stdin: bool) -> str | None:
+    """The new role's password: the first line of stdin (``--password-stdin``), else asked
+    for, hidden and twice, at a terminal; None (no password) when neither."""
+    import sys
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError(_("--password-stdin: the first line of standard input is empty"))
+        return password
+    if not _interactive():
+        return None
+
+    def ask(text: str) -> str:
+        return typer.prompt(text, default="", show_default=False, hide_input=True, err=True)
+
+    for _attempt in range(3):
+        first = ask(_("Password for {name} (Enter: none)").format(name=name))
+        if not first:
+            return None
+        if ask(_("Repeat it")) == first:
+            return first
+        typer.echo(_("The two differ; once more."), err=True)
+    raise UsageError(_("the password was typed differently three times; no role was added"))
 
 
 @team_app.command("list")

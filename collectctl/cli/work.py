@@ -160,6 +160,8 @@ def work(
     ctx: typer.Context,
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Whose plan (default: me from the config).")),
+    allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
+        "Accept a payment or a promise larger than the balance.")),
 ) -> None:
     """Work today's plan call by call: the brief, then one key logs the outcome.
 
@@ -177,7 +179,8 @@ def work(
 
     state = app_context(ctx)
     who = collector_for(state, collector)
-    session = functools.partial(WorkSession, state.store, state.settings, state.clock(), who)
+    session = functools.partial(WorkSession, state.store, state.settings, state.clock(), who,
+                                allow_overpay=allow_overpay)
     if sys.stdin.isatty() and sys.stdout.isatty():
         with KeyTerminal() as term:
             session(term).run()

@@ -2,7 +2,7 @@
 
 Every check happens here, before anything is written: an unknown outcome, a
 missing or bad amount, date or time, a promise in the past or too far ahead,
-a payment larger than the balance. Each is a :class:`UsageError` (exit 2).
+a payment or a promise larger than the balance. Each is a :class:`UsageError` (exit 2).
 """
 
 from __future__ import annotations
@@ -132,6 +132,15 @@ def check_payment(payment: Payment, today: date, balance: Decimal, currency: str
                          currency=currency)
 
 
+def check_promise(amount: Decimal, balance: Decimal, currency: str,
+                  allow_overpay: bool = False) -> None:
+    """The promise rule, for ``log``, work mode and ``import calls`` alike: no more than
+    the account's ``balance`` unless ``allow_overpay``."""
+    if amount > balance and not allow_overpay:
+        raise EntryError(r.PROMISE_OVER_BALANCE, "amount", amount=amount, balance=balance,
+                         currency=currency)
+
+
 def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> PlannedEntry:
     """Check an entry and work out its effects; raise :class:`UsageError` if it is wrong."""
     outcome, account = entry.outcome, entry.account
@@ -158,6 +167,7 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
             raise EntryError(r.IN_THE_PAST, "date", day=day)
         if day > today + timedelta(days=rules.promise_max_days):
             raise EntryError(r.TOO_FAR_AHEAD, "date", day=day, days=rules.promise_max_days)
+        check_promise(amount, balance, account.currency, rules.allow_overpay)
         call = replace(call, promise_date=day)
         return PlannedEntry(call, promise=Promise(None, account.account_id, amount, day, today))
     if outcome.effect == "payment":

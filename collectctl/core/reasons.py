@@ -97,6 +97,8 @@ DUPLICATE_ID = "duplicate_id"  # first (line)
 UNDECODABLE = "undecodable"
 UNKNOWN_ACCOUNT = "unknown_account"
 OVER_BALANCE = "over_balance"  # amount, balance
+#: A promise of more than the account's balance (``--allow-overpay`` accepts it).
+PROMISE_OVER_BALANCE = "promise_over_balance"  # amount, balance, currency
 UNKNOWN_OUTCOME = "unknown_outcome"  # codes
 NEEDS_AMOUNT = "needs_amount"  # outcome
 NEEDS_DATE = "needs_date"  # outcome

@@ -143,6 +143,12 @@ def fold(entries: Iterable[RequestEntry]) -> Requests:
     return Requests(tuple(windows), no_workplace, set_by, set_at)
 
 
+def in_force(entries: Iterable[RequestEntry], moment: datetime) -> Requests:
+    """The requests in force at ``moment``: :func:`fold` of the entries set by then (a
+    request made after a call does not bar that call)."""
+    return fold(e for e in entries if e.set_at <= moment)
+
+
 def fold_by_account(entries: Iterable[RequestEntry]) -> dict[str, Requests]:
     """:func:`fold` for each account of ``entries`` (in log order), by account id; an
     account whose requests were all cleared is left out."""

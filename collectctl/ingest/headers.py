@@ -15,7 +15,7 @@ from pathlib import Path
 
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
-from collectctl.yamlfile import read_yaml
+from collectctl.yamlfile import read_yaml, yaml_text
 
 #: Built-in header names per field, most specific first (the first match wins a tie).
 ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -145,9 +145,10 @@ def load_mapping(path: Path, kind: FileKind = ACCOUNTS) -> dict[str, str]:
         if not isinstance(target, str) or target not in kind.fields:
             raise InputFileError(
                 _("{path}: key {key!r}: {value!r} is not a field (fields: {known})").format(
-                    path=path, key=str(header), value=target, known=", ".join(kind.fields))
+                    path=path, key=yaml_text(header), value=target,
+                    known=", ".join(kind.fields))
             )
-        mapping[str(header)] = target
+        mapping[yaml_text(header)] = target
     return mapping
 
 

@@ -392,6 +392,10 @@ _PROBLEM_TEXT = {
                                 "(--allow-overpay to accept)").format(
         amount=money(p["amount"], p.get("currency")), balance=money(p["balance"],
                                                                     p.get("currency"))),
+    "promise_over_balance": lambda p: _(
+        "a promise of {amount} is more than the balance of {balance} (--allow-overpay to "
+        "accept)").format(amount=money(p["amount"], p.get("currency")),
+                          balance=money(p["balance"], p.get("currency"))),
     "unknown_outcome": lambda p: _("unknown outcome; codes: {codes}").format(codes=p["codes"]),
     "needs_amount": lambda p: _("{code} needs an amount").format(code=p["outcome"]),
     "needs_date": lambda p: _("{code} needs a date").format(code=p["outcome"]),

@@ -16,20 +16,22 @@ if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
 
+#: What ``--redact`` shows for a name, and before a phone's last two digits: the same
+#: whatever it hides, so neither initials nor lengths get through.
+MASK = "***"
+
+
 def mask_name(name: str | None) -> str:
-    """``王小明`` → ``王**``; ``John Roe`` → ``J*** R**``."""
-    if not name:
-        return ""
-    return " ".join(part[:1] + "*" * (len(part) - 1) for part in name.split())
+    """``王小明`` → ``***``; ``John Roe`` → ``***`` (any name: no initial, no length)."""
+    return MASK if name else ""
 
 
 def mask_phone(number: str | None) -> str:
-    """``+886912345678`` → ``+886*****5678``."""
+    """``+886912345678`` → ``***78``: the last two digits, enough to tell an account's
+    numbers apart, and nothing of the country code, the area prefix or the length."""
     if not number:
         return ""
-    keep = 4
-    head = number[:4] if number.startswith("+") else ""
-    return head + "*" * max(len(number) - len(head) - keep, 0) + number[-keep:]
+    return MASK + "".join(c for c in number if c.isdigit())[-2:]
 
 
 def detail_json(reason: Reason) -> dict:

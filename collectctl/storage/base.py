@@ -918,12 +918,48 @@ class SQLStore:
         another thread); the caller closes it."""
         raise NotImplementedError
 
-    def debtor_requests(self, ids: Sequence[str] | None = None) -> dict[str, Any]:
-        """The debtors' own requests in force (``account ID --avoid``, ``--no-workplace``)
-        by account id: what ``audit`` passes to :func:`~collectctl.core.compliance.breaches`.
+    def debtor_requests(self, ids: Sequence[str] | None = None
+                        ) -> dict[str, list[RequestEntry]]:
+        """The debtors' requests logs (``account ID --avoid``, ``--no-workplace``) of the
+        accounts ``ids`` (None: every account) that have one, by account id, each oldest
+        first: ``audit`` folds each up to the call it judges (``core.requests.in_force``)."""
+        out: dict[str, list[RequestEntry]] = {}
+        batches: list[tuple[str, dict[str, Any]]] = []
+        if ids is None:
+            batches.append((sql.SELECT_ALL_REQUESTS, {}))
+        else:
+            chosen = sorted(set(ids))
+            for begin in range(0, len(chosen), _CHUNK):
+                marks, chunk = sql.in_list(chosen[begin : begin + _CHUNK])
+                batches.append((sql.SELECT_REQUESTS_OF_ACCOUNTS.format(ids=marks), chunk))
+        for query, params in batches:
+            for row in self._exec(query, params):
+                entry = codec.request_from_row(row)
+                out.setdefault(entry.account_id, []).append(entry)
+        return out
 
-        HOOK (merge): the ``debtor_requests`` table arrives with migration 9 on another
-        branch; until it is merged no account has any, and this returns an empty mapping.
-        Once it is: the accounts with requests (all of them when ``ids`` is None), each
-        with its ``core.requests`` value."""
-        return {}
+    def call_times(self, ids: Sequence[str], start: datetime, end: datetime,
+                   collector: str | None = None) -> dict[str, list[datetime]]:
+        """The times of the entries in [start, end) (by ``collector``, when given) of the
+        accounts ``ids``, by account id: those with none are left out."""
+        from collectctl.clock import to_utc_iso
+
+        span: dict[str, Any] = {"start": to_utc_iso(start), "end": to_utc_iso(end)}
+        narrow = sql.ALL_COLLECTORS
+        if collector is not None:
+            span["collector"], narrow = collector, sql.ONE_COLLECTOR
+        out: dict[str, list[datetime]] = {}
+        chosen = sorted(set(ids))
+        for begin in range(0, len(chosen), _CHUNK):
+            marks, chunk = sql.in_list(chosen[begin : begin + _CHUNK])
+            query = sql.AUDIT_CALL_TIMES.format(ids=marks, **narrow)
+            for account_id, at in self._exec(query, {**chunk, **span}):
+                out.setdefault(account_id, []).append(datetime.fromisoformat(at))
+        return out
+
+    def accounts_with_requests(self, end: datetime) -> set[str]:
+        """The accounts with a request of the debtor's (an ``avoid`` window, ``no
+        workplace``) set before ``end``: those whose calls up to then one may have barred."""
+        from collectctl.clock import to_utc_iso
+
+        return {r[0] for r in self._exec(sql.AUDIT_REQUESTED, {"end": to_utc_iso(end)})}

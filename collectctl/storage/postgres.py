@@ -281,7 +281,7 @@ class PostgresStore(SQLStore):
                     self.conn.execute(pgsql.SQL("CREATE ROLE {} LOGIN").format(ident))
                 if password:
                     self.conn.execute(pgsql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                        ident, pgsql.Literal(password)))
+                        ident, pgsql.Literal(self._password_hash(name, password))))
                 other = ROLES["lead" if role == "collector" else "collector"]
                 self.conn.execute(pgsql.SQL("REVOKE {} FROM {}").format(
                     pgsql.Identifier(other), ident))
@@ -295,6 +295,13 @@ class PostgresStore(SQLStore):
                                "(CREATEROLE): {reason}").format(name=name, reason=error)
                              ) from None
         return not exists
+
+    def _password_hash(self, name: str, password: str) -> str:
+        """The password as the server stores it (SCRAM, or what ``password_encryption``
+        says), made here as psql's ``\\password`` does: the plain text never reaches the
+        server, its statement log or ``pg_stat_activity``."""
+        hashed = self.conn.pgconn.encrypt_password(password.encode(), name.encode())
+        return hashed.decode("ascii")
 
     def members(self) -> list[Member]:
         """Every login role in the team's groups, with its group (collector or lead)."""

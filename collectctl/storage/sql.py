@@ -335,6 +335,24 @@ SELECT_REQUESTS_FOR_COLLECTOR = f"""
 SELECT {REQUEST_COLUMNS} FROM debtor_requests d
 WHERE d.account_id IN ({_OPEN_OF}) ORDER BY d.account_id, d.id
 """
+#: The entries of some accounts, for the audit (``{ids}``: an :func:`in_list`).
+SELECT_REQUESTS_OF_ACCOUNTS = f"""
+SELECT {REQUEST_COLUMNS} FROM debtor_requests WHERE account_id IN ({{ids}})
+ORDER BY account_id, id
+"""
+SELECT_ALL_REQUESTS = f"""
+SELECT {REQUEST_COLUMNS} FROM debtor_requests ORDER BY account_id, id
+"""
+#: The accounts with a request (not only ``clear`` entries) set before ``:end``.
+AUDIT_REQUESTED = """
+SELECT DISTINCT account_id FROM debtor_requests WHERE kind <> 'clear' AND set_at < :end
+"""
+#: The times of some accounts' entries in the period (by ``calls_of``'s collector): where
+#: the audit looks for calls in the debtors' windows (the index on account and time).
+AUDIT_CALL_TIMES = """
+SELECT c.account_id, c.called_at FROM calls c
+WHERE c.account_id IN ({ids}) AND c.called_at >= :start AND c.called_at < :end {calls_of}
+"""
 
 # -- metrics and targets --------------------------------------------------------------------
 

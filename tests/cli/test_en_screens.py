@@ -27,6 +27,7 @@ def check(name: str, text: str) -> None:
 
 SCREENS = {
     "plan": ["plan", "--collector", "alice"],
+    "plan-redact": ["plan", "--collector", "alice", "--redact"],
     "show": ["show", "TW-500003"],
     "account": ["account", "TW-500003"],
     "next": ["next", "--collector", "alice"],
@@ -61,6 +62,7 @@ ERRORS = [
     ["log", "TW-500009", "ptp", "-a", "5000", "-d", "2026-13-45", "--collector", "alice"],
     ["log", "TW-500009", "ptp", "-a", "5000", "-d", "2026-12-01", "--collector", "alice"],
     ["log", "TW-500009", "ptp", "--collector", "alice"],                # no amount
+    ["log", "TW-500009", "ptp", "-a", "99999999", "-d", "+3", "--collector", "alice"],
     ["pay", "TW-500009", "lots"],                                       # bad amount
     ["pay", "TW-500009", "--", "-5"],
     ["log", "TW-500009", "maybe", "--collector", "alice"],              # unknown outcome

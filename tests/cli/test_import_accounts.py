@@ -236,6 +236,16 @@ def test_mapping_file_covers_another_export(cli, make_csv, tmp_path):
     assert summary["inserted"] == 1, result.output
 
 
+def test_mapping_headers_are_read_as_written(cli, make_csv, tmp_path):
+    """YAML reads ``0123`` as 83 and ``2026-13-45`` as a date it cannot build (which
+    ended in exit 70): a header is the text as written."""
+    mapping = tmp_path / "bank.yaml"
+    mapping.write_text("0123: account_id\n2026-13-45: amount_due\n")
+    path = make_csv("x.csv", "0123,2026-13-45\nA-1,1000\n")
+    result, summary = cli.json("import", "accounts", path, "--mapping", mapping)
+    assert summary["inserted"] == 1, result.output
+
+
 def test_config_aliases_cover_another_export(cli, make_csv, tmp_path):
     config = tmp_path / "c.yaml"
     config.write_text("import:\n  aliases:\n    account_id: [Cust Ref]\n")

@@ -57,6 +57,34 @@ def test_bad_config_is_one_line_exit_2(isolated, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("me: 2026-13-45\n", "key 'me' must be text, not a date (put it in quotes)"),
+    ("me: 2026-12-04\n", "key 'me' must be text, not a date (put it in quotes)"),
+    ("payday_lead_days: 1" + "0" * 5000 + "\n", "key 'payday_lead_days' must be at most 100,000"),
+    ("me: 1" + "0" * 5000 + "\n", "key 'me' must be text, not a number (put it in quotes)"),
+    ("rules: {packs: {tw: {blackout_dates: [2026-02-30]}}}\n",
+     "key 'rules.packs.tw.blackout_dates' must be a date like 2026-02-16"),
+    ("shift: {start: 2026-13-45}\n", "key 'shift.start' must be a time like"),
+])
+def test_a_scalar_yaml_cannot_build_is_a_config_error(isolated, tmp_path, text, expected):
+    """Before, YAML's own date and integer conversion failed inside the loader: exit 70."""
+    config = tmp_path / "c.yaml"
+    config.write_text(text)
+    result = runner.invoke(app, ["--config", str(config), "accounts"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"collectctl: error: {config}: {expected}\n" or (
+        result.stderr.startswith(f"collectctl: error: {config}: {expected}")
+        and len(result.stderr.splitlines()) == 1)
+    assert "Traceback" not in result.output
+
+
+def test_init_refuses_a_timezone_yaml_reads_as_a_date(isolated):
+    result = runner.invoke(app, ["init", "--timezone", "2026-13-45"])
+    assert result.exit_code == 2, result.output
+    assert "key 'timezone' must be text, not a date" in result.stderr
+    assert not (app_dir() / "collectctl.yaml").exists()
+
+
 def test_bad_now_is_a_usage_error(isolated):
     result = runner.invoke(app, ["--now", "noon", "accounts"])
     assert result.exit_code == 2 and "--now" in result.stderr

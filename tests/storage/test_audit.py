@@ -98,6 +98,33 @@ def random_log(store, rng: random.Random, first: date, days: int, count: int = 1
                                                    reverses=target.id), NOW))
 
 
+def random_requests(store, rng: random.Random, first: date, days: int) -> None:
+    """The debtors' own requests on about a third of the accounts: windows (some crossing
+    midnight, some on a few days), not at work, cleared, each set at a random moment
+    around the period (so some calls were made before their request, some after)."""
+    from collectctl.core.requests import (
+        AVOID,
+        CLEAR,
+        NO_WORKPLACE,
+        RequestEntry,
+        parse_days,
+        parse_window,
+    )
+
+    windows = ["12:00-14:00", "13:00-17:00", "21:00-08:00", "00:00-24:00", "14:30-15:00"]
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=10)
+    with store.transaction():
+        for account_id in sorted(a.account_id for a in store.list_accounts(None, "open")):
+            if rng.random() > 0.35:
+                continue
+            for _n in range(rng.randint(1, 3)):
+                kind = rng.choice([AVOID, AVOID, AVOID, NO_WORKPLACE, CLEAR])
+                days_of = parse_days(rng.choice(["mon-fri", "sat,sun", "daily", "tue"]))
+                window = parse_window(rng.choice(windows), days_of) if kind == AVOID else None
+                when = start + timedelta(seconds=rng.randrange((days + 14) * 86_400))
+                store.add_request(RequestEntry(account_id, kind, "alice", when, window))
+
+
 def key(audit):
     return (audit.calls_checked,
             sorted((v.call_id, v.reason.code, sorted(map(str, v.reason.detail.items())))
@@ -109,8 +136,8 @@ def key(audit):
 PORTFOLIOS = {
     "mixed": (None, 0.2, 0.01, {"outside_legal_hours", "cease", "dispute",
                                 "conversation_hold", "workplace_not_allowed",
-                                "public_holiday", "no_calls_on_weekday"}),
-    "tw": (("TW",), 0.02, 0.002, {"outside_legal_hours", "cap_7_days"}),
+                                "public_holiday", "no_calls_on_weekday", "debtor_avoid"}),
+    "tw": (("TW",), 0.02, 0.002, {"outside_legal_hours", "cap_7_days", "debtor_avoid"}),
     # Clean but for the caps: each account kept is kept for some of its calls only.
     "tw-caps": (("TW",), 0, 0, {"cap_today", "cap_7_days"}),
     "au": (("AU",), 0.02, 0.002, {"outside_legal_hours", "cap_contacts_7_days"}),
@@ -131,6 +158,8 @@ def test_the_narrowed_audit_finds_what_every_call_through_breaches_finds(store, 
     first = date(2026, 11, 20)
     random_log(store, rng, first, 14, countries=countries, off_hours=off_hours, rare=rare,
                bursts=0.6 if portfolio == "tw-caps" else 0.3)
+    if portfolio in ("mixed", "tw"):
+        random_requests(store, random.Random(seed + 100), first, 14)
     settings = Settings()
     found: Counter[str] = Counter()
     narrowed, some_calls = [], []
