@@ -329,6 +329,9 @@ MIGRATIONS.append((9, "m009_debtor_requests", [
                    f" WITH CHECK (set_by = current_user AND {_OWN})"},
 ]))
 
+# Placeholder for the lead's migration 10 (PostgreSQL schema hardening), which replaces it.
+MIGRATIONS.append((10, "m010_placeholder", []))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record
