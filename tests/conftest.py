@@ -176,8 +176,24 @@ def pg_database(pg_server):
     _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     url = with_database(pg_server, name)
     open_store(url, migrate=True).close()
+    _publish_default_learning(url)
     yield url
     _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _publish_default_learning(url: str) -> None:
+    """The outcome book and rules the server counts calls with, as ``db migrate`` with the
+    default configuration publishes them (a test that publishes others, by ``learn
+    rebuild`` with a configuration of its own, leaves the next test the defaults)."""
+    from collectctl.app.learn import publish
+    from collectctl.config import Settings
+    from collectctl.storage import open_store
+
+    store = open_store(url)
+    try:
+        store.atomically(lambda _tx: publish(store, Settings()))
+    finally:
+        store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -194,6 +210,7 @@ def db(engine, tmp_path, request):
         return tmp_path / "test.db"
     url = request.getfixturevalue("pg_database")
     _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES)} RESTART IDENTITY CASCADE")
+    _publish_default_learning(url)
     return url
 
 

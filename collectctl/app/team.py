@@ -10,6 +10,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 if TYPE_CHECKING:
+    from collectctl.config import Settings
     from collectctl.storage.protocol import Member, Store, TableTotal
 
 
@@ -105,11 +106,14 @@ class Assignment:
     dry_run: bool
 
 
-def copy_database(src_target: str, dst_target: str) -> CopyResult:
+def copy_database(src_target: str, dst_target: str,
+                  settings: Settings | None = None) -> CopyResult:
     """Copy a whole collectctl database (SQLite file or PostgreSQL URL) into a new, empty
     one, in one transaction on the target, then check rows and money totals per table on
     both sides. The source is only read: a SQLite file that is not a collectctl database
-    is refused before it is opened as one (opening would add the schema to it)."""
+    is refused before it is opened as one (opening would add the schema to it). A team
+    server copied into is given ``settings``' outcome book and rules to go on counting
+    calls with (``app.learn.publish``; the counts themselves are copied)."""
     from pathlib import Path
 
     from collectctl.storage import is_postgres, open_store
@@ -128,6 +132,10 @@ def copy_database(src_target: str, dst_target: str) -> CopyResult:
         dst = open_store(dst_target, migrate=True)
         try:
             tables = dst.copy_from(src)
+            if settings is not None and dst.counts_on_server:
+                from collectctl.app.learn import publish
+
+                dst.atomically(lambda _tx: publish(dst, settings))
         finally:
             dst.close()
     finally:

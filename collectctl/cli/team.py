@@ -132,7 +132,7 @@ def db_copy(
                            "that one here)"))
     here = state.db_target()
     src_target, dst_target = (here, to) if to else (source, here)
-    result = copy_database(src_target, dst_target)
+    result = copy_database(src_target, dst_target, state.settings)
     emit(replace(result, source=_shown(src_target), target=_shown(dst_target)), fmt.value)
 
 

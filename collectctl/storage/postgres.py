@@ -9,7 +9,7 @@ confined here: the connection, transactions, the schema-version table, migration
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from collectctl.core.chain import ChainCheck
+    from collectctl.core.learning import ShapeRules
     from collectctl.storage.base import Cursor
     from collectctl.storage.protocol import ListedAccount, Member, Params
 
@@ -54,6 +55,27 @@ def _driver(url: str):
     return psycopg
 
 
+_INSERT_LEARNING_OUTCOME = """
+    INSERT INTO learning_outcomes (name, counts, right_party) VALUES (:name, :counts, :rpc)
+"""
+_INSERT_LEARNING_RULES = """
+    INSERT INTO learning_rules (country, weekday_from, weekday_to, weekend_from, weekend_to,
+        handle_minutes, golden_minutes, lunch_from, lunch_to, golden, normal, lunch)
+    VALUES (:country, :weekday_from, :weekday_to, :weekend_from, :weekend_to, :handle,
+        :golden_minutes, :lunch_from, :lunch_to, :golden, :normal, :lunch)
+"""
+
+
+def _rules_params(country: str, rules: ShapeRules) -> dict[str, Any]:
+    weekday, weekend = rules.weekday or (None, None), rules.weekend or (None, None)
+    golden, normal, lunch = rules.qualities
+    return {"country": country, "weekday_from": weekday[0], "weekday_to": weekday[1],
+            "weekend_from": weekend[0], "weekend_to": weekend[1],
+            "handle": rules.handle_minutes, "golden_minutes": rules.golden_minutes,
+            "lunch_from": rules.lunch[0], "lunch_to": rules.lunch[1], "golden": golden,
+            "normal": normal, "lunch": lunch}
+
+
 def _retryable(error: Exception) -> bool:
     """Errors PostgreSQL asks the client to retry: serialization failure, deadlock."""
     return getattr(error, "sqlstate", None) in ("40001", "40P01")
@@ -64,6 +86,7 @@ class PostgresStore(SQLStore):
 
     engine = "postgresql"
     conn: psycopg.Connection[tuple[Any, ...]]
+    counts_on_server = True
 
     def __init__(self, url: str, migrate: bool = False,
                  migrations: Migrations = SCHEMA) -> None:
@@ -207,6 +230,38 @@ class PostgresStore(SQLStore):
         back = {v: k for k, v in ROLES.items()}
         return [Member(name, back[group]) for name, group in rows]
 
+    # -- the learned counts, derived on the server (schema migration 11) ----------------
+
+    def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
+                         rules: Mapping[str, ShapeRules]) -> None:
+        """Replace what the server counts calls with: the outcome book's classes (name ->
+        counts, right party) and the weights' rules by country
+        (``core.learning.outcome_classes``, ``shape_rules``). A lead's or the owner's, in
+        the caller's transaction."""
+        import psycopg
+
+        try:
+            self._exec("DELETE FROM learning_outcomes")
+        except psycopg.errors.InsufficientPrivilege:
+            raise StoreError(_("the learned counts on a team server are a lead's to "
+                               "rebuild: the server keeps them as calls are logged")
+                             ) from None
+        self._exec("DELETE FROM learning_rules")
+        self._many(_INSERT_LEARNING_OUTCOME, [
+            {"name": name, "counts": int(counts), "rpc": int(rpc)}
+            for name, (counts, rpc) in sorted(outcomes.items())])
+        self._many(_INSERT_LEARNING_RULES, [_rules_params(country, r)
+                                            for country, r in sorted(rules.items())])
+
+    def learning_published(self) -> bool:
+        """Whether a lead has published the outcomes and rules the server counts with."""
+        return bool(self._exec("SELECT EXISTS (SELECT 1 FROM learning_rules)").fetchone()[0])
+
+    def rebuild_contact_stats(self) -> int:
+        """Every count derived again from the log by the server, as each entry was; the
+        entries read. In the caller's transaction (which should :meth:`hold_log`)."""
+        return int(self._exec("SELECT collectctl_learn_rebuild()").fetchone()[0])
+
     def backup_to(self, target: Path) -> None:
         raise UsageError(_("back up a PostgreSQL database with its own tools, e.g. "
                            "pg_dump --format=custom --file {file} '{url}'").format(
@@ -251,6 +306,7 @@ class PostgresStore(SQLStore):
             return chain.verify(tuple(row) for row in cursor)
 
     _last_chain_query = "SELECT collectctl_last_chain()"
+    _loading_calls = False
 
     def _lock_chain(self) -> None:
         # READ COMMITTED lets two writers read the same last link: take turns (until
@@ -268,15 +324,24 @@ class PostgresStore(SQLStore):
     def load_rows(self, table: str, columns: tuple[str, ...],
                   rows: list[dict[str, Any]]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
-        the tables' owner, whom row-level security does not apply to."""
+        the tables' owner, whom row-level security does not apply to. The copied calls
+        are not counted again: the counts are copied too."""
+        if table == "calls" and not self._loading_calls:
+            self.conn.execute("ALTER TABLE calls DISABLE TRIGGER calls_learn")
+            self._loading_calls = True
         with self.conn.cursor() as cursor, cursor.copy(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
 
     def after_load(self) -> None:
-        """Identity columns continue after the ids that were copied in."""
+        """Identity columns continue after the ids that were copied in; calls logged
+        from now on are counted again."""
         from collectctl.storage import sql
+
+        if self._loading_calls:
+            self.conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_learn")
+            self._loading_calls = False
 
         for table, columns, _money in sql.TABLES:
             if "id" in columns:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, runtime_ch
 
 if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
-    from collectctl.core.learning import Counts
+    from collectctl.core.learning import Counts, ShapeRules
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
@@ -140,6 +140,9 @@ class Store(Protocol):
     engine: str  # "sqlite" | "postgresql"
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None
+    #: Whether the server derives the learned counts from each call as it is inserted, so
+    #: the client writes none (a team server).
+    counts_on_server: bool
 
     def close(self) -> None: ...
 
@@ -335,6 +338,13 @@ class TeamStore(Store, Protocol):
     def whoami(self) -> str: ...
 
     def team_member(self) -> str | None: ...
+
+    def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
+                         rules: Mapping[str, ShapeRules]) -> None: ...
+
+    def learning_published(self) -> bool: ...
+
+    def rebuild_contact_stats(self) -> int: ...
 
 
 def team_store(store: Store) -> TeamStore | None:
