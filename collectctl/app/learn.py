@@ -111,7 +111,8 @@ def publish(store: Store, settings: Settings) -> None:
     nothing on SQLite, where the client counts."""
     if store.counts_on_server:
         _team(store).publish_learning(learning.outcome_classes(outcome_book(settings)),
-                                      learning.shape_rules(settings))
+                                      learning.shape_rules(settings),
+                                      learning.country_zones())
 
 
 def rebuild(store: Store, settings: Settings) -> Rebuilt:
@@ -140,9 +141,15 @@ def rebuild(store: Store, settings: Settings) -> Rebuilt:
 
 
 def _rebuild_on_server(store: TeamStore, settings: Settings) -> Rebuilt:
+    from collectctl.core.zones import phone_place
+
     def work(_tx):
         store.hold_log()
         publish(store, settings)
+        # A number a collector added has no zones stored (the server cannot read a
+        # number); worked out here from the number, as an import does, the server places
+        # its debtor where the client does.
+        store.place_phones({(a, n): phone_place(n) for a, n in store.unplaced_phones()})
         return store.rebuild_contact_stats()
 
     calls = store.atomically(work)

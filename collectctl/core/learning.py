@@ -164,6 +164,14 @@ class ShapeRules:
     qualities: tuple[float, float, float]
 
 
+def country_zones() -> dict[str, str]:
+    """Where the server places a debtor it knows only by the list's country (as
+    ``zones.locate`` does): each country's first zone."""
+    from collectctl.core.zones import first_zones
+
+    return first_zones()
+
+
 def shape_rules(settings: Settings) -> dict[str, ShapeRules]:
     """The weights' rules by country (the pack ``rules.pack_for`` picks; ``ANY_COUNTRY``:
     the default pack), as ``app.learn.shape_for`` applies them."""

@@ -233,11 +233,12 @@ class PostgresStore(SQLStore):
     # -- the learned counts, derived on the server (schema migration 11) ----------------
 
     def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
-                         rules: Mapping[str, ShapeRules]) -> None:
+                         rules: Mapping[str, ShapeRules],
+                         zones: Mapping[str, str]) -> None:
         """Replace what the server counts calls with: the outcome book's classes (name ->
-        counts, right party) and the weights' rules by country
-        (``core.learning.outcome_classes``, ``shape_rules``). A lead's or the owner's, in
-        the caller's transaction."""
+        counts, right party), the weights' rules by country and each country's first
+        zone (``core.learning.outcome_classes``, ``shape_rules``, ``country_zones``). A
+        lead's or the owner's, in the caller's transaction."""
         import psycopg
 
         try:
@@ -247,15 +248,32 @@ class PostgresStore(SQLStore):
                                "rebuild: the server keeps them as calls are logged")
                              ) from None
         self._exec("DELETE FROM learning_rules")
+        self._exec("DELETE FROM learning_zones")
         self._many(_INSERT_LEARNING_OUTCOME, [
             {"name": name, "counts": int(counts), "rpc": int(rpc)}
             for name, (counts, rpc) in sorted(outcomes.items())])
         self._many(_INSERT_LEARNING_RULES, [_rules_params(country, r)
                                             for country, r in sorted(rules.items())])
+        self._many("INSERT INTO learning_zones (country, zone) VALUES (:country, :zone)",
+                   [{"country": c, "zone": z} for c, z in sorted(zones.items())])
 
     def learning_published(self) -> bool:
         """Whether a lead has published the outcomes and rules the server counts with."""
         return bool(self._exec("SELECT EXISTS (SELECT 1 FROM learning_rules)").fetchone()[0])
+
+    def unplaced_phones(self) -> list[tuple[str, str]]:
+        """``(account id, number)`` of the phones with no zones stored (added by a
+        collector, who never writes where a debtor is)."""
+        return [tuple(row) for row in self._exec(
+            "SELECT account_id, number FROM phones WHERE zones IS NULL ORDER BY 1, 2")]
+
+    def place_phones(self, places: Mapping[tuple[str, str], tuple[str | None,
+                                                                  tuple[str, ...]]]) -> None:
+        """Store each ``(account id, number)``'s country and zones, as an import does."""
+        self._many("UPDATE phones SET region = :region, zones = :zones"
+                   " WHERE account_id = :account_id AND number = :number",
+                   [{"account_id": a, "number": n, "region": region, "zones": " ".join(zones)}
+                    for (a, n), (region, zones) in sorted(places.items())])
 
     def rebuild_contact_stats(self) -> int:
         """Every count derived again from the log by the server, as each entry was; the
@@ -306,7 +324,6 @@ class PostgresStore(SQLStore):
             return chain.verify(tuple(row) for row in cursor)
 
     _last_chain_query = "SELECT collectctl_last_chain()"
-    _loading_calls = False
 
     def _lock_chain(self) -> None:
         # READ COMMITTED lets two writers read the same last link: take turns (until
@@ -324,24 +341,22 @@ class PostgresStore(SQLStore):
     def load_rows(self, table: str, columns: tuple[str, ...],
                   rows: list[dict[str, Any]]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
-        the tables' owner, whom row-level security does not apply to. The copied calls
-        are not counted again: the counts are copied too."""
-        if table == "calls" and not self._loading_calls:
+        the tables' owner, whom row-level security does not apply to. Calls loaded are
+        not counted by the server (the counts are copied too, or rebuilt): its trigger is
+        off for the COPY only, in the caller's transaction (a failure rolls that back too)."""
+        counted = table == "calls"
+        if counted:
             self.conn.execute("ALTER TABLE calls DISABLE TRIGGER calls_learn")
-            self._loading_calls = True
         with self.conn.cursor() as cursor, cursor.copy(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
+        if counted:
+            self.conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_learn")
 
     def after_load(self) -> None:
-        """Identity columns continue after the ids that were copied in; calls logged
-        from now on are counted again."""
+        """Identity columns continue after the ids that were copied in."""
         from collectctl.storage import sql
-
-        if self._loading_calls:
-            self.conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_learn")
-            self._loading_calls = False
 
         for table, columns, _money in sql.TABLES:
             if "id" in columns:

@@ -339,8 +339,9 @@ MIGRATIONS.append((10, "m010_placeholder", []))
 #: from ``accounts`` and ``phones``, the hour and weekday class of the call in the debtor's
 #: local time, the outcome's class from the book and the weight of the try from the rules,
 #: both as a lead last published them (``learning_outcomes``, ``learning_rules``: ``learn
-#: rebuild``, and ``db migrate`` the first time). An undo takes its original back out. A
-#: collector reads the counts and those two tables, and writes none of them.
+#: rebuild``, and ``db migrate`` the first time; ``learning_zones``, each country's first
+#: zone, places a debtor known only by the list's country). An undo takes its original
+#: back out. A collector reads the counts and those tables, and writes none of them.
 _LEARN_WEIGHT = """
 CREATE FUNCTION collectctl_learn_weight(lt timestamp, work_start text, r learning_rules)
 RETURNS integer LANGUAGE plpgsql STABLE AS $$
@@ -406,64 +407,94 @@ END $$
 #: debtor's own or their workplace's, by label (``models.phone_role``).
 _DEBTOR_PHONE = ("p.account_id = p_account AND p.valid = 1 AND pg_catalog.btrim("
                  "pg_catalog.split_part(p.label, ':', 1)) IN ('mobile', 'home', 'phone', 'work')")
-_LEARN_OBSERVE = f"""
+_LEARN_PLACE = f"""
+CREATE FUNCTION collectctl_learn_place(p_account text, OUT zone text, OUT country text,
+    OUT risk text, OUT past_due_since text, OUT work_start text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT COALESCE(
+               NULLIF(ac.listed_timezone, ''),
+               (SELECT pg_catalog.split_part(p.zones, pg_catalog.chr(32), 1) FROM phones p
+                WHERE {_DEBTOR_PHONE} AND p.zones <> '' ORDER BY p.position LIMIT 1),
+               (SELECT z.zone FROM learning_zones z
+                WHERE z.country = pg_catalog.upper(NULLIF(ac.listed_country, ''))),
+               ac.timezone),
+           COALESCE(
+               pg_catalog.upper(NULLIF(ac.listed_country, '')),
+               (SELECT p.region FROM phones p
+                WHERE {_DEBTOR_PHONE} AND p.zones IS NOT NULL AND p.region <> ''
+                ORDER BY p.position LIMIT 1),
+               ''),
+           ac.risk, ac.past_due_since, COALESCE(ac.work_start, '')
+    INTO zone, country, risk, past_due_since, work_start
+    FROM accounts ac WHERE ac.account_id = p_account;
+END $$
+"""
+_LEARN_RULES = """
+CREATE FUNCTION collectctl_learn_rules(p_country text) RETURNS learning_rules
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r learning_rules;
+BEGIN
+    SELECT * INTO r FROM learning_rules lr WHERE lr.country = p_country;
+    IF NOT FOUND THEN
+        SELECT * INTO r FROM learning_rules lr WHERE lr.country = '*';
+    END IF;
+    RETURN r;
+END $$
+"""
+_LEARN_LOCAL = """
+CREATE FUNCTION collectctl_learn_local(p_called_at text, p_zone text) RETURNS timestamp
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN p_called_at::timestamptz AT TIME ZONE p_zone;
+EXCEPTION WHEN data_exception THEN
+    RETURN NULL;
+END $$
+"""
+_LEARN_SEGMENT = """
+CREATE FUNCTION collectctl_learn_segment(p_risk text, p_since text, p_day date, p_zone text,
+    p_work_start text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    dpd integer := p_day - NULLIF(p_since, '')::date;
+    bucket integer := CASE WHEN dpd IS NULL OR dpd <= 0 THEN 0 ELSE (dpd - 1) / 30 + 1 END;
+BEGIN
+    RETURN COALESCE(NULLIF(p_risk, ''), '-') || '|'
+           || CASE WHEN bucket >= 6 THEN 'M6+' ELSE 'M' || bucket::text END || '|'
+           || p_zone || '|'
+           || COALESCE(pg_catalog.substr(NULLIF(p_work_start, ''), 1, 2), '-');
+END $$
+"""
+_LEARN_OBSERVE = """
 CREATE FUNCTION collectctl_learn_observe(p_account text, p_called_at text, p_outcome text,
     OUT segment text, OUT hour integer, OUT weekend integer, OUT rpc integer,
     OUT milli integer)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    o record;
     a record;
     r learning_rules;
-    here_zone text;
-    here_country text;
     lt timestamp;
-    dpd integer;
-    bucket integer;
 BEGIN
-    SELECT l.counts, l.right_party INTO o FROM learning_outcomes l
-    WHERE l.name = pg_catalog.lower(pg_catalog.btrim(p_outcome));
-    IF NOT FOUND OR o.counts = 0 THEN
-        RETURN;
-    END IF;
-    SELECT ac.timezone, ac.listed_timezone, ac.listed_country, ac.risk, ac.past_due_since,
-           ac.work_start INTO a FROM accounts ac WHERE ac.account_id = p_account;
+    SELECT l.right_party INTO rpc FROM learning_outcomes l
+    WHERE l.name = pg_catalog.lower(pg_catalog.btrim(p_outcome)) AND l.counts = 1;
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    here_zone := NULLIF(a.listed_timezone, '');
-    IF here_zone IS NULL THEN
-        SELECT pg_catalog.split_part(p.zones, pg_catalog.chr(32), 1) INTO here_zone FROM phones p
-        WHERE {_DEBTOR_PHONE} AND p.zones <> '' ORDER BY p.position LIMIT 1;
-        here_zone := COALESCE(here_zone, a.timezone);
-    END IF;
-    here_country := pg_catalog.upper(NULLIF(a.listed_country, ''));
-    IF here_country IS NULL THEN
-        SELECT p.region INTO here_country FROM phones p
-        WHERE {_DEBTOR_PHONE} AND p.zones IS NOT NULL AND p.region <> ''
-        ORDER BY p.position LIMIT 1;
-    END IF;
-    SELECT * INTO r FROM learning_rules lr WHERE lr.country IN (COALESCE(here_country, ''), '*')
-    ORDER BY lr.country = '*' LIMIT 1;
-    IF NOT FOUND THEN
+    a := collectctl_learn_place(p_account);
+    IF a.zone IS NULL THEN
+        rpc := NULL;
         RETURN;
     END IF;
-    BEGIN
-        lt := p_called_at::timestamptz AT TIME ZONE here_zone;
-        IF NULLIF(a.past_due_since, '') IS NOT NULL THEN
-            dpd := GREATEST(lt::date - a.past_due_since::date, 0);
-        END IF;
-    EXCEPTION WHEN data_exception THEN
+    r := collectctl_learn_rules(a.country);
+    lt := collectctl_learn_local(p_called_at, a.zone);
+    IF r.country IS NULL OR lt IS NULL THEN
+        rpc := NULL;
         RETURN;
-    END;
-    bucket := CASE WHEN dpd IS NULL OR dpd <= 0 THEN 0 ELSE (dpd - 1) / 30 + 1 END;
+    END IF;
+    segment := collectctl_learn_segment(a.risk, a.past_due_since, lt::date, a.zone,
+                                        a.work_start);
     hour := pg_catalog.date_part('hour', lt)::integer;
     weekend := CASE WHEN pg_catalog.date_part('isodow', lt) >= 6 THEN 1 ELSE 0 END;
-    segment := COALESCE(NULLIF(a.risk, ''), '-') || '|'
-               || CASE WHEN bucket >= 6 THEN 'M6+' ELSE 'M' || bucket::text END || '|'
-               || here_zone || '|'
-               || COALESCE(pg_catalog.substr(NULLIF(a.work_start, ''), 1, 2), '-');
-    rpc := o.right_party;
     milli := collectctl_learn_weight(lt, a.work_start, r);
 END $$
 """
@@ -501,31 +532,70 @@ BEGIN
     RETURN NULL;
 END $$
 """
+#: The same derivation over the whole log: each account placed once, each weight worked out
+#: once per minute of the day and weekday class (a weight depends on the day only through
+#: that), on a Saturday or a Monday of its own.
 _LEARN_REBUILD = """
 CREATE FUNCTION collectctl_learn_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     n bigint;
 BEGIN
     DELETE FROM contact_stats;
-    WITH seen AS (
-        SELECT c.account_id, o.segment, o.hour, o.weekend, o.rpc, o.milli FROM calls c
-        CROSS JOIN LATERAL collectctl_learn_observe(c.account_id, c.called_at, c.outcome) o
-        WHERE c.reverses IS NULL AND o.segment IS NOT NULL
+    WITH placed AS MATERIALIZED (
+        SELECT c.account_id, p.zone, p.country, p.risk, p.past_due_since, p.work_start
+        FROM (SELECT DISTINCT account_id FROM calls) c
+        CROSS JOIN LATERAL collectctl_learn_place(c.account_id) p
+        WHERE p.zone IS NOT NULL
+    ), ruled AS MATERIALIZED (
+        SELECT k.country, collectctl_learn_rules(k.country) AS r
+        FROM (SELECT DISTINCT country FROM placed) k
+    ), seen AS MATERIALIZED (
+        SELECT c.account_id, o.right_party AS rpc, p.zone, p.country, p.risk,
+               p.past_due_since, p.work_start,
+               collectctl_learn_local(c.called_at, p.zone) AS lt
+        FROM calls c
+        JOIN learning_outcomes o
+          ON o.name = pg_catalog.lower(pg_catalog.btrim(c.outcome)) AND o.counts = 1
+        JOIN placed p ON p.account_id = c.account_id
+        WHERE c.reverses IS NULL
           AND NOT EXISTS (SELECT 1 FROM calls u WHERE u.reverses = c.id)
+    ), keyed AS MATERIALIZED (
+        SELECT s.account_id, s.rpc, s.country, s.work_start,
+               collectctl_learn_segment(s.risk, s.past_due_since, s.lt::date, s.zone,
+                                        s.work_start) AS segment,
+               pg_catalog.date_part('hour', s.lt)::integer AS hour,
+               CASE WHEN pg_catalog.date_part('isodow', s.lt) >= 6 THEN 1 ELSE 0 END
+                   AS weekend,
+               pg_catalog.date_part('hour', s.lt)::integer * 60
+                   + pg_catalog.date_part('minute', s.lt)::integer AS minute
+        FROM seen s WHERE s.lt IS NOT NULL
+    ), weights AS MATERIALIZED (
+        SELECT k.weekend, k.minute, k.work_start, k.country,
+               collectctl_learn_weight(
+                   CASE WHEN k.weekend = 1 THEN '2000-01-01' ELSE '2000-01-03' END::timestamp
+                   + pg_catalog.make_interval(mins => k.minute), k.work_start, ru.r) AS milli
+        FROM (SELECT DISTINCT weekend, minute, work_start, country FROM keyed) k
+        JOIN ruled ru ON ru.country = k.country
+        WHERE (ru.r).country IS NOT NULL
     ), counted AS (
-        SELECT 'a' AS scope, account_id AS key, hour, weekend, rpc, milli FROM seen
-        UNION ALL
-        SELECT 's', segment, hour, weekend, rpc, milli FROM seen
+        SELECT k.account_id, k.segment, k.hour, k.weekend, k.rpc, w.milli FROM keyed k
+        JOIN weights w USING (weekend, minute, work_start, country)
     )
     INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts, exposure)
-    SELECT scope, key, hour, weekend, pg_catalog.count(*), pg_catalog.sum(rpc),
-           pg_catalog.sum(milli)
-    FROM counted GROUP BY scope, key, hour, weekend;
+    SELECT e.scope, e.key, e.hour, e.weekend, pg_catalog.count(*), pg_catalog.sum(e.rpc),
+           pg_catalog.sum(e.milli)
+    FROM (SELECT 'a' AS scope, account_id AS key, hour, weekend, rpc, milli FROM counted
+          UNION ALL
+          SELECT 's', segment, hour, weekend, rpc, milli FROM counted) e
+    GROUP BY e.scope, e.key, e.hour, e.weekend;
     SELECT pg_catalog.count(*) INTO n FROM calls;
     RETURN n;
 END $$
 """
 _LEARN_SIGNATURES = ("collectctl_learn_weight(timestamp, text, learning_rules)",
+                     "collectctl_learn_place(text)", "collectctl_learn_rules(text)",
+                     "collectctl_learn_local(text, text)",
+                     "collectctl_learn_segment(text, text, date, text, text)",
                      "collectctl_learn_observe(text, text, text)",
                      "collectctl_learn_from_call()", "collectctl_learn_rebuild()")
 _PG_LEARN = [
@@ -552,9 +622,13 @@ _PG_LEARN = [
         lunch DOUBLE PRECISION NOT NULL
     )
     """,
-    "GRANT SELECT ON learning_outcomes, learning_rules TO collectctl_collector, collectctl_lead",
-    "GRANT INSERT, UPDATE, DELETE ON learning_outcomes, learning_rules TO collectctl_lead",
-    _LEARN_WEIGHT, _LEARN_OBSERVE, _LEARN_FROM_CALL, _LEARN_REBUILD,
+    "CREATE TABLE learning_zones (country TEXT PRIMARY KEY, zone TEXT NOT NULL)",
+    "GRANT SELECT ON learning_outcomes, learning_rules, learning_zones"
+    " TO collectctl_collector, collectctl_lead",
+    "GRANT INSERT, UPDATE, DELETE ON learning_outcomes, learning_rules, learning_zones"
+    " TO collectctl_lead",
+    _LEARN_WEIGHT, _LEARN_PLACE, _LEARN_RULES, _LEARN_LOCAL, _LEARN_SEGMENT, _LEARN_OBSERVE,
+    _LEARN_FROM_CALL, _LEARN_REBUILD,
     # Every name in the functions resolves in pg_catalog first, then the schema they were
     # made in, and never in a schema a collector may create objects in.
     f"""
