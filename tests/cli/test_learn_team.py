@@ -259,3 +259,42 @@ def test_db_copy_to_a_team_server_keeps_the_counts_and_goes_on_counting(tmp_path
         assert stats(url)[("s", SEGMENT, 18, False)] == [1, 1, 1000]
     finally:
         _admin_sql(pg_server, "DROP DATABASE IF EXISTS collectctl_copy2 WITH (FORCE)")
+
+
+def test_the_same_log_plans_the_same_on_both_engines(tmp_path, pg_server, make_csv):
+    """A desk's SQLite file and a team server given the same accounts and the same log
+    (logged, undone, imported) hold the same counts and plan the same day, learned hours
+    and all: the client's counting and the server's are one."""
+    from tests.conftest import _admin_sql, with_database
+
+    _admin_sql(pg_server, "DROP DATABASE IF EXISTS collectctl_same",
+               "CREATE DATABASE collectctl_same")
+    url = with_database(pg_server, "collectctl_same")
+    calls = make_csv("calls.csv", "account_id,called_at,outcome,collector\n"
+                                  "B2,2026-12-05 11:00,na,bob\nB2,2026-12-05 11:30,rpc,bob\n"
+                                  "B3,2026-12-02 13:10,busy,bob\nA2,2026-12-03 20:00,rpc,alice\n")
+    try:
+        assert run(url, PLAN_AT, "db", "migrate").exit_code == 0  # publishes the defaults
+        seen = []
+        for db in (tmp_path / "desk.db", url):
+            assert run(db, PLAN_AT, "import", "accounts", make_csv("a.csv", HEADER + ROWS)
+                       ).exit_code == 0
+            for day in DAYS:
+                for at, account, outcome in (("09:00", "B1", "na"), ("17:00", "B1", "rpc"),
+                                             ("09:10", "A1", "vm"), ("12:20", "A1", "rpc")):
+                    who = "bob" if account[0] == "B" else "alice"
+                    result = run(db, f"{day}T{at}:00+08:00", "log", account, outcome, "-c", who)
+                    assert result.exit_code == 0, result.output
+            assert run(db, "2026-12-03T12:21:00+08:00", "undo", "-c", "alice").exit_code == 0
+            assert run(db, "2026-12-06T08:00:00+08:00", "import", "calls", calls).exit_code == 0
+            plans = [run(db, PLAN_AT, "plan", "--format", "json", "-c", who).stdout
+                     for who in ("alice", "bob")]
+            explained = run(db, PLAN_AT, "plan", "--explain", "B2", "--format", "json",
+                            "-c", "bob").stdout
+            seen.append((stats(db), plans, explained))
+        assert seen[0] == seen[1]
+        assert seen[0][0] == core_counts(url)
+        assert all(json.loads(plan)["calls"] for plan in seen[0][1])
+        assert json.loads(seen[0][2])["contact"]["calls"] == 0  # a Saturday's, on a Friday
+    finally:
+        _admin_sql(pg_server, "DROP DATABASE IF EXISTS collectctl_same WITH (FORCE)")
