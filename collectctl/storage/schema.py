@@ -629,8 +629,9 @@ _PG_LEARN = [
     " TO collectctl_lead",
     _LEARN_WEIGHT, _LEARN_PLACE, _LEARN_RULES, _LEARN_LOCAL, _LEARN_SEGMENT, _LEARN_OBSERVE,
     _LEARN_FROM_CALL, _LEARN_REBUILD,
-    # Every name in the functions resolves in pg_catalog first, then the schema they were
-    # made in, and never in a schema a collector may create objects in.
+    # Every name in the functions resolves in pg_catalog first, then in the schema they and
+    # the tables were made in, pg_temp (where anyone may create objects) last; no role but
+    # the owner runs them unless granted below (the trigger's runs as the owner).
     f"""
     DO $$
     DECLARE
