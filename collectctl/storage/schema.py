@@ -598,6 +598,8 @@ _LEARN_SIGNATURES = ("collectctl_learn_weight(timestamp, text, learning_rules)",
                      "collectctl_learn_segment(text, text, date, text, text)",
                      "collectctl_learn_observe(text, text, text)",
                      "collectctl_learn_from_call()", "collectctl_learn_rebuild()")
+#: The tables only a team server has: what it derives the counts with.
+LEARNING_TABLES = ("learning_outcomes", "learning_rules", "learning_zones")
 _PG_LEARN = [
     """
     CREATE TABLE learning_outcomes (
