@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from collectctl.cli import app
 from collectctl.config import app_dir
 from collectctl.resources import bundled
-from collectctl.storage import sql
+from collectctl.storage import schema, sql
 from tests.app_dir_guard import sitecustomize as app_dir_guard
 
 # The machines the suite runs on are shared: a property test's examples are held to their
@@ -122,6 +122,9 @@ PG_ENV = "COLLECTCTL_TEST_PG"
 #: Every table of the schema (one TRUNCATE of them all, so their order does not matter to
 #: it; children first all the same, the order a table-by-table DELETE would need).
 TEAM_TABLES = tuple(reversed([table for table, _columns, _money in sql.TABLES]))
+#: And those only a team server has (emptied too, then given the default configuration's
+#: outcome book and rules to count calls with, as ``db migrate`` does).
+SERVER_TABLES = schema.LEARNING_TABLES
 
 
 #: Read once, before any test's clean environment removes every COLLECTCTL_* variable.
@@ -176,8 +179,24 @@ def pg_database(pg_server):
     _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     url = with_database(pg_server, name)
     open_store(url, migrate=True).close()
+    _publish_default_learning(url)
     yield url
     _admin_sql(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _publish_default_learning(url: str) -> None:
+    """The outcome book and rules the server counts calls with, as ``db migrate`` with the
+    default configuration publishes them (each test starts with them: one that publishes
+    others, by ``learn rebuild`` with a configuration of its own, leaves the defaults)."""
+    from collectctl.app.learn import publish
+    from collectctl.config import Settings
+    from collectctl.storage import open_store
+
+    store = open_store(url)
+    try:
+        store.atomically(lambda _tx: publish(store, Settings()))
+    finally:
+        store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -193,9 +212,11 @@ def db(engine, tmp_path, request):
     if engine == "sqlite":
         return tmp_path / "test.db"
     url = request.getfixturevalue("pg_database")
-    _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES)}, chain_key RESTART IDENTITY CASCADE",
+    _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES + SERVER_TABLES)}, chain_key RESTART"
+               " IDENTITY CASCADE",
                "INSERT INTO chain_head (id, entries, legacy_calls, legacy_unchained,"
                " legacy_promises, legacy_payments) VALUES (1, 0, 0, 0, 0, 0)")
+    _publish_default_learning(url)
     return url
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from collectctl.storage import open_store
 from collectctl.storage.migrations import TABLE as MIGRATIONS_TABLE
-from tests.conftest import TEAM_TABLES, run_sql
+from tests.conftest import SERVER_TABLES, TEAM_TABLES, run_sql
 
 
 def test_opening_a_file_in_the_real_app_directory_is_seen(real_app_dir):
@@ -36,7 +36,9 @@ def test_team_tables_are_every_table_of_the_schema(db):
         query = ("SELECT table_name FROM information_schema.tables WHERE table_schema = "
                  "current_schema() AND table_type = 'BASE TABLE'")
         meta = {MIGRATIONS_TABLE, "chain_key"}  # the ledger's key: never copied, never read
+        expected = set(TEAM_TABLES + SERVER_TABLES)
     else:
         query = "SELECT name FROM sqlite_master WHERE type = 'table'"
         meta = {MIGRATIONS_TABLE, "sqlite_sequence", "sqlite_stat1"}
-    assert {row[0] for row in run_sql(db, query)} - meta == set(TEAM_TABLES)
+        expected = set(TEAM_TABLES)
+    assert {row[0] for row in run_sql(db, query)} - meta == expected

@@ -4,6 +4,10 @@ Every logged or imported call adds to its account's and its segment's counts, in
 same transaction as the entry; an undo takes them back out. ``rebuild`` recomputes the
 whole table from the log (``collectctl learn rebuild``). The counts are kept whether or
 not ``learning.enabled`` is on, so turning it on needs no rebuild.
+
+On a team server (``store.counts_on_server``) no client writes them: the server counts
+each entry as it is inserted, with the outcome book and rules a lead published
+(:func:`publish`; ``rebuild`` publishes the lead's and has the server count the log again).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collectctl.core import learning
 from collectctl.core.models import Account, Call
 
 if TYPE_CHECKING:
-    from collectctl.storage.protocol import Store
+    from collectctl.storage.protocol import Store, TeamStore
 
 
 def shape_for(settings: Settings):
@@ -55,13 +59,16 @@ class Tally:
                 row[n] += value
 
     def write(self, store: Store) -> None:
-        store.bump_contact_stats({k: v for k, v in self.rows.items() if any(v)})
+        if not store.counts_on_server:  # else the server counted each entry itself
+            store.bump_contact_stats({k: v for k, v in self.rows.items() if any(v)})
         self.rows = {}
 
 
 def record(store: Store, settings: Settings, account: Account, call: Call, sign: int = 1) -> None:
     """Count one entry (``sign=-1``: take an undone one back out), in the caller's
-    transaction."""
+    transaction (on a team server the server has: nothing to do)."""
+    if store.counts_on_server:
+        return
     tally = Tally(settings)
     tally.add(account, call, sign)
     tally.write(store)
@@ -77,16 +84,42 @@ class Rebuilt:
 #: The schema version that added the counts: a database upgraded from before it has a log
 #: they were never kept for.
 COUNTS_SINCE = 7
+#: The schema version from which a team server derives the counts itself.
+SERVER_COUNTS_SINCE = 11
 
 
 def after_upgrade(store: Store, settings: Settings) -> None:
-    """Count the existing log once when an upgrade has just added the counts."""
-    if store.upgraded_from is not None and store.upgraded_from < COUNTS_SINCE:
+    """Count the existing log once when an upgrade has just added the counts; on a team
+    server, also when the server has nothing published to count with (a new database)."""
+    since = SERVER_COUNTS_SINCE if store.counts_on_server else COUNTS_SINCE
+    upgraded = store.upgraded_from is not None and store.upgraded_from < since
+    if upgraded or (store.counts_on_server and not _team(store).learning_published()):
         rebuild(store, settings)
 
 
+def _team(store: Store) -> TeamStore:
+    from collectctl.storage.protocol import team_store
+
+    team = team_store(store)
+    assert team is not None, "only a team server counts on the server"
+    return team
+
+
+def publish(store: Store, settings: Settings) -> None:
+    """Give a team server the outcome book's classes and the rules' weights it counts
+    each call with (what ``observe`` uses of ``settings``), in the caller's transaction;
+    nothing on SQLite, where the client counts."""
+    if store.counts_on_server:
+        _team(store).publish_learning(learning.outcome_classes(outcome_book(settings)),
+                                      learning.shape_rules(settings),
+                                      learning.country_zones())
+
+
 def rebuild(store: Store, settings: Settings) -> Rebuilt:
-    """Recompute every count from the log, in one transaction that holds off logging."""
+    """Recompute every count from the log, in one transaction that holds off logging (on
+    a team server: by the server, after publishing ``settings``' book and rules)."""
+    if store.counts_on_server:
+        return _rebuild_on_server(_team(store), settings)
     book = outcome_book(settings)
     seen = {"calls": 0}
 
@@ -104,6 +137,32 @@ def rebuild(store: Store, settings: Settings) -> Rebuilt:
         return rows
 
     rows = store.atomically(work)
+    return _rebuilt(seen["calls"], rows)
+
+
+def _rebuild_on_server(store: TeamStore, settings: Settings) -> Rebuilt:
+    from collectctl.core.zones import phone_place
+    from collectctl.errors import StoreError
+    from collectctl.i18n import _
+
+    if store.member_role() == "collector":
+        raise StoreError(_("the learned counts on a team server are a lead's to rebuild: "
+                           "the server keeps them as calls are logged"))
+
+    def work(_tx):
+        store.hold_log()
+        publish(store, settings)
+        # A number a collector added has no zones stored (the server cannot read a
+        # number); worked out here from the number, as an import does, the server places
+        # its debtor where the client does.
+        store.place_phones({(a, n): phone_place(n) for a, n in store.unplaced_phones()})
+        return store.rebuild_contact_stats()
+
+    calls = store.atomically(work)
+    return _rebuilt(calls, store.all_contact_stats())
+
+
+def _rebuilt(calls: int, rows) -> Rebuilt:
     accounts = {key for scope, key, _h, _w in rows if scope == learning.ACCOUNT}
     segments = {key for scope, key, _h, _w in rows if scope == learning.SEGMENT}
-    return Rebuilt(seen["calls"], len(accounts), len(segments))
+    return Rebuilt(calls, len(accounts), len(segments))

@@ -10,6 +10,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 if TYPE_CHECKING:
+    from collectctl.config import Settings
     from collectctl.core.chain import ChainCheck
     from collectctl.storage.protocol import Member, Store, TableTotal
 
@@ -145,7 +146,8 @@ def set_chain_key(store: Store, key: bytes | None) -> bool | None:
     return team.set_chain_key(key)
 
 
-def copy_database(src_target: str, dst_target: str, new_file: bool = False) -> CopyResult:
+def copy_database(src_target: str, dst_target: str, new_file: bool = False,
+                  settings: Settings | None = None) -> CopyResult:
     """Copy a whole collectctl database (SQLite file or PostgreSQL URL) into a new, empty
     one, in one transaction on the target, then check rows and money totals per table on
     both sides. The source is only read: a SQLite file that is not a collectctl database
@@ -153,7 +155,9 @@ def copy_database(src_target: str, dst_target: str, new_file: bool = False) -> C
 
     ``new_file``: ``dst_target`` is a file to write (``--to FILE``, checked by the
     caller): the copy is made in a temporary file beside it, created 0600, and renamed
-    into place once whole and checked, replacing whatever was there."""
+    into place once whole and checked, replacing whatever was there. A team server
+    copied into is given ``settings``' outcome book and rules to go on counting calls
+    with (``app.learn.publish``; the counts themselves are copied)."""
     from pathlib import Path
 
     from collectctl.storage import is_postgres, open_store
@@ -173,21 +177,27 @@ def copy_database(src_target: str, dst_target: str, new_file: bool = False) -> C
             from collectctl.private_files import PendingFile
 
             with PendingFile(dst_target) as pending:
-                tables = _copy_into(src, str(pending.tmp))
+                tables = _copy_into(src, str(pending.tmp), settings)
                 pending.commit()
         else:
-            tables = _copy_into(src, dst_target)
+            tables = _copy_into(src, dst_target, settings)
     finally:
         src.close()
     return CopyResult(src_target, dst_target, tables)
 
 
-def _copy_into(src: Store, dst_target: str) -> dict[str, TableTotal]:
+def _copy_into(src: Store, dst_target: str,
+               settings: Settings | None) -> dict[str, TableTotal]:
     from collectctl.storage import open_store
 
     dst = open_store(dst_target, migrate=True)
     try:
-        return dst.copy_from(src)
+        tables = dst.copy_from(src)
+        if settings is not None and dst.counts_on_server:
+            from collectctl.app.learn import publish
+
+            dst.atomically(lambda _tx: publish(dst, settings))
+        return tables
     finally:
         dst.close()
 

@@ -135,7 +135,7 @@ def db_copy(
         from collectctl.private_files import check_target, refuse_live_sqlite
 
         refuse_live_sqlite(check_target(to, force, here))
-    result = copy_database(src_target, dst_target, new_file)
+    result = copy_database(src_target, dst_target, new_file, state.settings)
     emit(replace(result, source=_shown(src_target), target=_shown(dst_target)), fmt.value)
 
 

@@ -131,6 +131,71 @@ def rebuild(pairs: Iterable[tuple[Account, list[Call]]], book: OutcomeBook,
     return {k: v for k, v in deltas(observations()).items() if any(v)}
 
 
+# -- what a team server derives the counts with ------------------------------------------
+#
+# On PostgreSQL no client writes the counts: the server derives them from each call as it
+# is logged (``storage.schema``, migration 11), as ``observe`` and ``deltas`` do here, from
+# a copy of the two things of the configuration they depend on, which a lead publishes.
+
+#: The server's rules for an account of a country ``rules.by_country`` does not name.
+ANY_COUNTRY = "*"
+
+
+def outcome_classes(book: OutcomeBook) -> dict[str, tuple[bool, bool]]:
+    """What the counts need of the outcome book: each code and alias, casefolded as
+    ``OutcomeBook.find`` looks them up, -> (counts: a dial that says when the debtor
+    answers, as ``observe`` takes it; a right-party contact)."""
+    return {name.casefold(): (o.attempt and o.effect != "invalidate_phone", o.right_party)
+            for o in book.outcomes for name in (o.code, *o.aliases)}
+
+
+@dataclass(frozen=True)
+class ShapeRules:
+    """What the weight of a try (``rules.hour_shape``) depends on for the accounts of one
+    country: its pack's legal hours on weekdays and at weekends (minutes of the debtor's
+    day, the end exclusive; None: no calls), the call settings (minutes) and the rules'
+    qualities of a golden, a normal and a lunch minute."""
+
+    weekday: tuple[int, int] | None
+    weekend: tuple[int, int] | None
+    handle_minutes: int
+    golden_minutes: int
+    lunch: tuple[int, int]
+    qualities: tuple[float, float, float]
+
+
+def country_zones() -> dict[str, str]:
+    """Where the server places a debtor it knows only by the list's country (as
+    ``zones.locate`` does): each country's first zone."""
+    from collectctl.core.zones import first_zones
+
+    return first_zones()
+
+
+def shape_rules(settings: Settings) -> dict[str, ShapeRules]:
+    """The weights' rules by country (the pack ``rules.pack_for`` picks; ``ANY_COUNTRY``:
+    the default pack), as ``app.learn.shape_for`` applies them."""
+    from collectctl.core import rules as R
+
+    def span(hours) -> tuple[int, int] | None:
+        return None if hours is None else (hours[0].hour * 60 + hours[0].minute,
+                                           hours[1].hour * 60 + hours[1].minute)
+
+    call = settings.call
+    qualities = (float(R.GOLDEN), float(R.NORMAL), float(R.LUNCH))
+
+    def of(pack) -> ShapeRules:
+        return ShapeRules(span(pack.weekday_hours), span(pack.weekend_hours),
+                          call.handle_minutes, call.golden_minutes, span(call.lunch)
+                          or (0, 0), qualities)
+
+    packs = settings.rules.packs
+    out = {country: of(packs[name]) for country, name in settings.rules.by_country.items()
+           if country != ANY_COUNTRY}
+    out[ANY_COUNTRY] = of(packs[settings.rules.default])
+    return out
+
+
 # -- the estimate --------------------------------------------------------------------------
 
 @dataclass(frozen=True)

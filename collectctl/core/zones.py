@@ -104,6 +104,12 @@ def _read_place(number: str) -> tuple[str | None, tuple[str, ...]]:
     return region, own or found
 
 
+def first_zones() -> dict[str, str]:
+    """Each country's first zone in the tz database: where :func:`locate` puts a debtor
+    known only by the list's country column."""
+    return {country: zones[0] for country, zones in _zone_table().items() if zones}
+
+
 def phone_place(number: str) -> tuple[str | None, tuple[str, ...]]:
     """The country of an E.164 number and the zones its holder may be in."""
     if not number.startswith("+") or not number[1:].isdigit():

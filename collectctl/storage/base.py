@@ -89,6 +89,9 @@ class SQLStore:
     migrations: Migrations
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None = None
+    #: Whether the server derives the learned counts from each call itself (no client
+    #: writes them: PostgreSQL, schema migration 11).
+    counts_on_server = False
     #: How the engine opens a write transaction and a consistent read.
     _begin_write = "BEGIN"
     _begin_read = "BEGIN"

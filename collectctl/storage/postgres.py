@@ -9,7 +9,7 @@ confined here: the connection, transactions, the schema-version table, migration
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from collectctl.storage.migrations import SCHEMA, MigrationError, Migrations
 if TYPE_CHECKING:
     import psycopg
 
+    from collectctl.core.learning import ShapeRules
     from collectctl.storage.base import Cursor
     from collectctl.storage.protocol import ListedAccount, Member, Params
 
@@ -58,6 +59,27 @@ def _driver(url: str):
     return psycopg
 
 
+_INSERT_LEARNING_OUTCOME = """
+    INSERT INTO learning_outcomes (name, counts, right_party) VALUES (:name, :counts, :rpc)
+"""
+_INSERT_LEARNING_RULES = """
+    INSERT INTO learning_rules (country, weekday_from, weekday_to, weekend_from, weekend_to,
+        handle_minutes, golden_minutes, lunch_from, lunch_to, golden, normal, lunch)
+    VALUES (:country, :weekday_from, :weekday_to, :weekend_from, :weekend_to, :handle,
+        :golden_minutes, :lunch_from, :lunch_to, :golden, :normal, :lunch)
+"""
+
+
+def _rules_params(country: str, rules: ShapeRules) -> dict[str, Any]:
+    weekday, weekend = rules.weekday or (None, None), rules.weekend or (None, None)
+    golden, normal, lunch = rules.qualities
+    return {"country": country, "weekday_from": weekday[0], "weekday_to": weekday[1],
+            "weekend_from": weekend[0], "weekend_to": weekend[1],
+            "handle": rules.handle_minutes, "golden_minutes": rules.golden_minutes,
+            "lunch_from": rules.lunch[0], "lunch_to": rules.lunch[1], "golden": golden,
+            "normal": normal, "lunch": lunch}
+
+
 def _retryable(error: Exception) -> bool:
     """Errors PostgreSQL asks the client to retry: serialization failure, deadlock."""
     return getattr(error, "sqlstate", None) in ("40001", "40P01")
@@ -68,6 +90,7 @@ class PostgresStore(SQLStore):
 
     engine = "postgresql"
     conn: psycopg.Connection[tuple[Any, ...]]
+    counts_on_server = True
 
     def __init__(self, url: str, migrate: bool = False,
                  migrations: Migrations = SCHEMA) -> None:
@@ -315,6 +338,56 @@ class PostgresStore(SQLStore):
         back = {v: k for k, v in ROLES.items()}
         return [Member(name, back[group]) for name, group in rows]
 
+    # -- the learned counts, derived on the server (schema migration 11) ----------------
+
+    def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
+                         rules: Mapping[str, ShapeRules],
+                         zones: Mapping[str, str]) -> None:
+        """Replace what the server counts calls with: the outcome book's classes (name ->
+        counts, right party), the weights' rules by country and each country's first
+        zone (``core.learning.outcome_classes``, ``shape_rules``, ``country_zones``). A
+        lead's or the owner's, in the caller's transaction."""
+        import psycopg
+
+        try:
+            self._exec("DELETE FROM learning_outcomes")
+        except psycopg.errors.InsufficientPrivilege:
+            raise StoreError(_("the learned counts on a team server are a lead's to "
+                               "rebuild: the server keeps them as calls are logged")
+                             ) from None
+        self._exec("DELETE FROM learning_rules")
+        self._exec("DELETE FROM learning_zones")
+        self._many(_INSERT_LEARNING_OUTCOME, [
+            {"name": name, "counts": int(counts), "rpc": int(rpc)}
+            for name, (counts, rpc) in sorted(outcomes.items())])
+        self._many(_INSERT_LEARNING_RULES, [_rules_params(country, r)
+                                            for country, r in sorted(rules.items())])
+        self._many("INSERT INTO learning_zones (country, zone) VALUES (:country, :zone)",
+                   [{"country": c, "zone": z} for c, z in sorted(zones.items())])
+
+    def learning_published(self) -> bool:
+        """Whether a lead has published the outcomes and rules the server counts with."""
+        return bool(self._exec("SELECT EXISTS (SELECT 1 FROM learning_rules)").fetchone()[0])
+
+    def unplaced_phones(self) -> list[tuple[str, str]]:
+        """``(account id, number)`` of the phones with no zones stored (added by a
+        collector, who never writes where a debtor is)."""
+        return [tuple(row) for row in self._exec(
+            "SELECT account_id, number FROM phones WHERE zones IS NULL ORDER BY 1, 2")]
+
+    def place_phones(self, places: Mapping[tuple[str, str], tuple[str | None,
+                                                                  tuple[str, ...]]]) -> None:
+        """Store each ``(account id, number)``'s country and zones, as an import does."""
+        self._many("UPDATE phones SET region = :region, zones = :zones"
+                   " WHERE account_id = :account_id AND number = :number",
+                   [{"account_id": a, "number": n, "region": region, "zones": " ".join(zones)}
+                    for (a, n), (region, zones) in sorted(places.items())])
+
+    def rebuild_contact_stats(self) -> int:
+        """Every count derived again from the log by the server, as each entry was; the
+        entries read. In the caller's transaction (which should :meth:`hold_log`)."""
+        return int(self._exec("SELECT collectctl_learn_rebuild()").fetchone()[0])
+
     def backup_to(self, target: Path) -> None:
         raise UsageError(_("back up a PostgreSQL database with its own tools, e.g. "
                            "pg_dump --format=custom --file {file} '{url}'").format(
@@ -397,18 +470,22 @@ class PostgresStore(SQLStore):
     def load_rows(self, table: str, columns: tuple[str, ...],
                   rows: list[dict[str, Any]]) -> None:
         """Rows by COPY (``db copy`` of ten million calls is minutes, not an hour). Run as
-        the tables' owner, whom row-level security does not apply to."""
+        the tables' owner, whom row-level security does not apply to. The source's
+        ledger numbers and links are copied, not made again, and calls loaded are not
+        counted by the server (the counts are copied too, or rebuilt): the triggers are off
+        for the COPY only, in the caller's transaction (a failure rolls that back too)."""
         from collectctl.core.chain import KIND_OF_TABLE
 
-        ledger = table in KIND_OF_TABLE
-        if ledger:  # the source's numbers and links are copied, not made again
-            self.conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER collectctl_chain")
+        off = (["collectctl_chain"] if table in KIND_OF_TABLE else []) + (
+            ["calls_learn"] if table == "calls" else [])
+        for trigger in off:
+            self.conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         with self.conn.cursor() as cursor, cursor.copy(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
-        if ledger:
-            self.conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER collectctl_chain")
+        for trigger in off:
+            self.conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
 
     def after_load(self) -> None:
         """Identity columns continue after the ids that were copied in."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, runtime_ch
 
 if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck
-    from collectctl.core.learning import Counts
+    from collectctl.core.learning import Counts, ShapeRules
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
@@ -140,6 +140,9 @@ class Store(Protocol):
     engine: str  # "sqlite" | "postgresql"
     #: The schema version this open upgraded the database from (None: no upgrade).
     upgraded_from: int | None
+    #: Whether the server derives the learned counts from each call as it is inserted, so
+    #: the client writes none (a team server).
+    counts_on_server: bool
 
     def close(self) -> None: ...
 
@@ -347,6 +350,18 @@ class TeamStore(Store, Protocol):
     def member_role(self) -> str | None: ...
 
     def set_chain_key(self, key: bytes) -> bool: ...
+    def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
+                         rules: Mapping[str, ShapeRules],
+                         zones: Mapping[str, str]) -> None: ...
+
+    def learning_published(self) -> bool: ...
+
+    def unplaced_phones(self) -> list[tuple[str, str]]: ...
+
+    def place_phones(self, places: Mapping[tuple[str, str], tuple[str | None,
+                                                                  tuple[str, ...]]]) -> None: ...
+
+    def rebuild_contact_stats(self) -> int: ...
 
 
 def team_store(store: Store) -> TeamStore | None:

@@ -513,6 +513,335 @@ MIGRATIONS.append((10, "m010_ledger_and_integrity", [
     *[{"postgresql": s} for s in _pg_ledger() + _PG_INTEGRITY],
 ]))
 
+#: The learned contact counts (``core.learning``), derived on the server: on PostgreSQL no
+#: client writes ``contact_stats`` (a collector could move every segment's rows, and so
+#: another collector's plan). A trigger on ``calls``, owned by the owner, counts each entry
+#: as it is inserted, as ``learning.observe``/``deltas`` do: the account's zone and segment
+#: from ``accounts`` and ``phones``, the hour and weekday class of the call in the debtor's
+#: local time, the outcome's class from the book and the weight of the try from the rules,
+#: both as a lead last published them (``learning_outcomes``, ``learning_rules``: ``learn
+#: rebuild``, and ``db migrate`` the first time; ``learning_zones``, each country's first
+#: zone, places a debtor known only by the list's country). An undo takes its original
+#: back out. A collector reads the counts and those tables, and writes none of them.
+_LEARN_WEIGHT = """
+CREATE FUNCTION collectctl_learn_weight(lt timestamp, work_start text, r learning_rules)
+RETURNS integer LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    weekend boolean := pg_catalog.date_part('isodow', lt) >= 6;
+    open_from integer := CASE WHEN weekend THEN r.weekend_from ELSE r.weekday_from END;
+    open_to integer := CASE WHEN weekend THEN r.weekend_to ELSE r.weekday_to END;
+    step interval := pg_catalog.make_interval(mins => r.handle_minutes);
+    slot timestamp := pg_catalog.date_trunc('hour', lt);
+    work_m integer;
+    t timestamp := lt;
+    e timestamp;
+    s integer;
+    f integer;
+    q double precision;
+    here double precision;
+    total double precision := 0;
+    n integer := 0;
+BEGIN
+    IF work_start ~ '^[0-9]{2}:[0-9]{2}' THEN
+        work_m := pg_catalog.substr(work_start, 1, 2)::integer * 60
+                  + pg_catalog.substr(work_start, 4, 2)::integer;
+    END IF;
+    LOOP
+        e := t + step;
+        s := pg_catalog.date_part('hour', t)::integer * 60
+             + pg_catalog.date_part('minute', t)::integer;
+        f := pg_catalog.date_part('hour', e)::integer * 60
+             + pg_catalog.date_part('minute', e)::integer;
+        IF open_from IS NULL OR (e::date <> t::date AND f > 0) THEN
+            q := 0;
+        ELSE
+            IF f = 0 THEN
+                f := 1440;
+            END IF;
+            IF s < open_from OR f > open_to THEN
+                q := 0;
+            ELSIF work_m IS NOT NULL AND s >= work_m AND s < work_m + r.golden_minutes THEN
+                q := r.golden;
+            ELSIF s >= r.lunch_from AND s < r.lunch_to THEN
+                q := r.lunch;
+            ELSE
+                q := r.normal;
+            END IF;
+        END IF;
+        IF here IS NULL THEN
+            here := q;
+            t := slot;
+        ELSE
+            total := total + q;
+            n := n + 1;
+            t := t + step;
+            EXIT WHEN pg_catalog.date_trunc('hour', t) <> slot;
+        END IF;
+    END LOOP;
+    IF total / n <= 0 OR here <= 0 THEN
+        RETURN 1000;
+    END IF;
+    RETURN pg_catalog.round(here / (total / n) * 1000)::integer;
+END $$
+"""
+#: The phones that say where the debtor is (``zones.debtor_phones``): valid, and the
+#: debtor's own or their workplace's, by label (``models.phone_role``).
+_DEBTOR_PHONE = ("p.account_id = p_account AND p.valid = 1 AND pg_catalog.btrim("
+                 "pg_catalog.split_part(p.label, ':', 1)) IN ('mobile', 'home', 'phone', 'work')")
+_LEARN_PLACE = f"""
+CREATE FUNCTION collectctl_learn_place(p_account text, OUT zone text, OUT country text,
+    OUT risk text, OUT past_due_since text, OUT work_start text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT COALESCE(
+               NULLIF(ac.listed_timezone, ''),
+               (SELECT pg_catalog.split_part(p.zones, pg_catalog.chr(32), 1) FROM phones p
+                WHERE {_DEBTOR_PHONE} AND p.zones <> '' ORDER BY p.position LIMIT 1),
+               (SELECT z.zone FROM learning_zones z
+                WHERE z.country = pg_catalog.upper(NULLIF(ac.listed_country, ''))),
+               ac.timezone),
+           COALESCE(
+               pg_catalog.upper(NULLIF(ac.listed_country, '')),
+               (SELECT p.region FROM phones p
+                WHERE {_DEBTOR_PHONE} AND p.zones IS NOT NULL AND p.region <> ''
+                ORDER BY p.position LIMIT 1),
+               ''),
+           ac.risk, ac.past_due_since, COALESCE(ac.work_start, '')
+    INTO zone, country, risk, past_due_since, work_start
+    FROM accounts ac WHERE ac.account_id = p_account;
+END $$
+"""
+_LEARN_RULES = """
+CREATE FUNCTION collectctl_learn_rules(p_country text) RETURNS learning_rules
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r learning_rules;
+BEGIN
+    SELECT * INTO r FROM learning_rules lr WHERE lr.country = p_country;
+    IF NOT FOUND THEN
+        SELECT * INTO r FROM learning_rules lr WHERE lr.country = '*';
+    END IF;
+    RETURN r;
+END $$
+"""
+_LEARN_LOCAL = """
+CREATE FUNCTION collectctl_learn_local(p_called_at text, p_zone text) RETURNS timestamp
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN p_called_at::timestamptz AT TIME ZONE p_zone;
+EXCEPTION WHEN data_exception THEN
+    RETURN NULL;
+END $$
+"""
+_LEARN_SEGMENT = """
+CREATE FUNCTION collectctl_learn_segment(p_risk text, p_since text, p_day date, p_zone text,
+    p_work_start text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    dpd integer := p_day - NULLIF(p_since, '')::date;
+    bucket integer := CASE WHEN dpd IS NULL OR dpd <= 0 THEN 0 ELSE (dpd - 1) / 30 + 1 END;
+BEGIN
+    RETURN COALESCE(NULLIF(p_risk, ''), '-') || '|'
+           || CASE WHEN bucket >= 6 THEN 'M6+' ELSE 'M' || bucket::text END || '|'
+           || p_zone || '|'
+           || COALESCE(pg_catalog.substr(NULLIF(p_work_start, ''), 1, 2), '-');
+END $$
+"""
+_LEARN_OBSERVE = """
+CREATE FUNCTION collectctl_learn_observe(p_account text, p_called_at text, p_outcome text,
+    OUT segment text, OUT hour integer, OUT weekend integer, OUT rpc integer,
+    OUT milli integer)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a record;
+    r learning_rules;
+    lt timestamp;
+BEGIN
+    SELECT l.right_party INTO rpc FROM learning_outcomes l
+    WHERE l.name = pg_catalog.lower(pg_catalog.btrim(p_outcome)) AND l.counts = 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    a := collectctl_learn_place(p_account);
+    IF a.zone IS NULL THEN
+        rpc := NULL;
+        RETURN;
+    END IF;
+    r := collectctl_learn_rules(a.country);
+    lt := collectctl_learn_local(p_called_at, a.zone);
+    IF r.country IS NULL OR lt IS NULL THEN
+        rpc := NULL;
+        RETURN;
+    END IF;
+    segment := collectctl_learn_segment(a.risk, a.past_due_since, lt::date, a.zone,
+                                        a.work_start);
+    hour := pg_catalog.date_part('hour', lt)::integer;
+    weekend := CASE WHEN pg_catalog.date_part('isodow', lt) >= 6 THEN 1 ELSE 0 END;
+    milli := collectctl_learn_weight(lt, a.work_start, r);
+END $$
+"""
+_LEARN_FROM_CALL = """
+CREATE FUNCTION collectctl_learn_from_call() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+DECLARE
+    src record;
+    seen record;
+    way integer := 1;
+BEGIN
+    IF NEW.reverses IS NULL THEN
+        SELECT NEW.account_id, NEW.called_at, NEW.outcome INTO src;
+    ELSE
+        SELECT c.account_id, c.called_at, c.outcome, c.reverses AS undoes INTO src
+        FROM calls c WHERE c.id = NEW.reverses;
+        IF NOT FOUND OR src.undoes IS NOT NULL OR src.account_id <> NEW.account_id THEN
+            RETURN NULL;
+        END IF;
+        way := -1;
+    END IF;
+    SELECT * INTO seen FROM collectctl_learn_observe(src.account_id, src.called_at,
+                                                     src.outcome);
+    IF seen.segment IS NULL THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO contact_stats AS cs (scope, key, hour, weekend, tries, contacts, exposure)
+    VALUES ('a', src.account_id, seen.hour, seen.weekend, way, way * seen.rpc,
+            way * seen.milli),
+           ('s', seen.segment, seen.hour, seen.weekend, way, way * seen.rpc,
+            way * seen.milli)
+    ON CONFLICT (scope, key, hour, weekend) DO UPDATE
+    SET tries = cs.tries + excluded.tries, contacts = cs.contacts + excluded.contacts,
+        exposure = cs.exposure + excluded.exposure;
+    RETURN NULL;
+END $$
+"""
+#: The same derivation over the whole log: each account placed once, each weight worked out
+#: once per minute of the day and weekday class (a weight depends on the day only through
+#: that), on a Saturday or a Monday of its own.
+_LEARN_REBUILD = """
+CREATE FUNCTION collectctl_learn_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+BEGIN
+    DELETE FROM contact_stats;
+    WITH placed AS MATERIALIZED (
+        SELECT c.account_id, p.zone, p.country, p.risk, p.past_due_since, p.work_start
+        FROM (SELECT DISTINCT account_id FROM calls) c
+        CROSS JOIN LATERAL collectctl_learn_place(c.account_id) p
+        WHERE p.zone IS NOT NULL
+    ), ruled AS MATERIALIZED (
+        SELECT k.country, collectctl_learn_rules(k.country) AS r
+        FROM (SELECT DISTINCT country FROM placed) k
+    ), seen AS MATERIALIZED (
+        SELECT c.account_id, o.right_party AS rpc, p.zone, p.country, p.risk,
+               p.past_due_since, p.work_start,
+               collectctl_learn_local(c.called_at, p.zone) AS lt
+        FROM calls c
+        JOIN learning_outcomes o
+          ON o.name = pg_catalog.lower(pg_catalog.btrim(c.outcome)) AND o.counts = 1
+        JOIN placed p ON p.account_id = c.account_id
+        WHERE c.reverses IS NULL
+          AND NOT EXISTS (SELECT 1 FROM calls u WHERE u.reverses = c.id)
+    ), keyed AS MATERIALIZED (
+        SELECT s.account_id, s.rpc, s.country, s.work_start,
+               collectctl_learn_segment(s.risk, s.past_due_since, s.lt::date, s.zone,
+                                        s.work_start) AS segment,
+               pg_catalog.date_part('hour', s.lt)::integer AS hour,
+               CASE WHEN pg_catalog.date_part('isodow', s.lt) >= 6 THEN 1 ELSE 0 END
+                   AS weekend,
+               pg_catalog.date_part('hour', s.lt)::integer * 60
+                   + pg_catalog.date_part('minute', s.lt)::integer AS minute
+        FROM seen s WHERE s.lt IS NOT NULL
+    ), weights AS MATERIALIZED (
+        SELECT k.weekend, k.minute, k.work_start, k.country,
+               collectctl_learn_weight(
+                   CASE WHEN k.weekend = 1 THEN '2000-01-01' ELSE '2000-01-03' END::timestamp
+                   + pg_catalog.make_interval(mins => k.minute), k.work_start, ru.r) AS milli
+        FROM (SELECT DISTINCT weekend, minute, work_start, country FROM keyed) k
+        JOIN ruled ru ON ru.country = k.country
+        WHERE (ru.r).country IS NOT NULL
+    ), counted AS (
+        SELECT k.account_id, k.segment, k.hour, k.weekend, k.rpc, w.milli FROM keyed k
+        JOIN weights w USING (weekend, minute, work_start, country)
+    )
+    INSERT INTO contact_stats (scope, key, hour, weekend, tries, contacts, exposure)
+    SELECT e.scope, e.key, e.hour, e.weekend, pg_catalog.count(*), pg_catalog.sum(e.rpc),
+           pg_catalog.sum(e.milli)
+    FROM (SELECT 'a' AS scope, account_id AS key, hour, weekend, rpc, milli FROM counted
+          UNION ALL
+          SELECT 's', segment, hour, weekend, rpc, milli FROM counted) e
+    GROUP BY e.scope, e.key, e.hour, e.weekend;
+    SELECT pg_catalog.count(*) INTO n FROM calls;
+    RETURN n;
+END $$
+"""
+_LEARN_SIGNATURES = ("collectctl_learn_weight(timestamp, text, learning_rules)",
+                     "collectctl_learn_place(text)", "collectctl_learn_rules(text)",
+                     "collectctl_learn_local(text, text)",
+                     "collectctl_learn_segment(text, text, date, text, text)",
+                     "collectctl_learn_observe(text, text, text)",
+                     "collectctl_learn_from_call()", "collectctl_learn_rebuild()")
+#: The tables only a team server has: what it derives the counts with.
+LEARNING_TABLES = ("learning_outcomes", "learning_rules", "learning_zones")
+_PG_LEARN = [
+    """
+    CREATE TABLE learning_outcomes (
+        name TEXT PRIMARY KEY,
+        counts INTEGER NOT NULL,
+        right_party INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE learning_rules (
+        country TEXT PRIMARY KEY,
+        weekday_from INTEGER,
+        weekday_to INTEGER,
+        weekend_from INTEGER,
+        weekend_to INTEGER,
+        handle_minutes INTEGER NOT NULL CHECK (handle_minutes > 0),
+        golden_minutes INTEGER NOT NULL,
+        lunch_from INTEGER NOT NULL,
+        lunch_to INTEGER NOT NULL,
+        golden DOUBLE PRECISION NOT NULL,
+        normal DOUBLE PRECISION NOT NULL,
+        lunch DOUBLE PRECISION NOT NULL
+    )
+    """,
+    "CREATE TABLE learning_zones (country TEXT PRIMARY KEY, zone TEXT NOT NULL)",
+    "GRANT SELECT ON learning_outcomes, learning_rules, learning_zones"
+    " TO collectctl_collector, collectctl_lead",
+    "GRANT INSERT, UPDATE, DELETE ON learning_outcomes, learning_rules, learning_zones"
+    " TO collectctl_lead",
+    _LEARN_WEIGHT, _LEARN_PLACE, _LEARN_RULES, _LEARN_LOCAL, _LEARN_SEGMENT, _LEARN_OBSERVE,
+    _LEARN_FROM_CALL, _LEARN_REBUILD,
+    # Every name in the functions resolves in pg_catalog first, then in the schema they and
+    # the tables were made in, pg_temp (where anyone may create objects) last; no role but
+    # the owner runs them unless granted below (the trigger's runs as the owner).
+    f"""
+    DO $$
+    DECLARE
+        fn text;
+    BEGIN
+        FOREACH fn IN ARRAY ARRAY{list(_LEARN_SIGNATURES)!r} LOOP
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
+                                      fn, pg_catalog.current_schema());
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+        END LOOP;
+    END $$
+    """,
+    "GRANT EXECUTE ON FUNCTION " + ", ".join(s for s in _LEARN_SIGNATURES
+                                             if "from_call" not in s) + " TO collectctl_lead",
+    "CREATE TRIGGER calls_learn AFTER INSERT ON calls FOR EACH ROW"
+    " EXECUTE FUNCTION collectctl_learn_from_call()",
+    # The counts: read as before (their own accounts' rows and every segment's), written
+    # by none.
+    "REVOKE ALL ON contact_stats FROM collectctl_collector",
+    "GRANT SELECT ON contact_stats TO collectctl_collector",
+    "DROP POLICY own_stats ON contact_stats",
+    "CREATE POLICY own_stats ON contact_stats FOR SELECT TO collectctl_collector"
+    " USING (scope = 's' OR key IN (SELECT account_id FROM accounts"
+    " WHERE assigned_to = current_user))",
+]
+MIGRATIONS.append((11, "m011_learning_on_the_server", [{"postgresql": s} for s in _PG_LEARN]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record
