@@ -45,6 +45,9 @@ REJECTS = typer.Option(None, "--rejects", dir_okay=False, help=_(
     "Write rejected rows, with a reason column, to this CSV for fixing."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
     "Accept payments larger than the balance."))
+SHOW_VALUES = typer.Option(False, "--show-values", help=_(
+    "Quote the refused cell in each rejection (40 characters at most); by default "
+    "rejections name the column and the problem, never the value (names, phones)."))
 
 
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
@@ -63,7 +66,7 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
         if bar:
             bar.stop()
     if rejects is not None:
-        write_rejects(rejects, result.header, result.rejected)
+        write_rejects(rejects, result.header, result.rejected, result.show_values)
     emit(result, fmt.value)
     if result.rejected:
         raise typer.Exit(EXIT_ROWS_REJECTED)
@@ -83,6 +86,7 @@ def import_accounts_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import (or update) accounts from a CSV export.
@@ -99,6 +103,7 @@ def import_accounts_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
+        show_values=show_values,
     )
     _run(ctx, import_accounts, file, options, rejects, fmt)
 
@@ -114,6 +119,7 @@ def import_payments_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import the bank's payments feed (account id, amount, date, reference).
@@ -126,7 +132,7 @@ def import_payments_command(
 
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
-        allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+        allow_overpay=allow_overpay, strict=strict, dry_run=dry_run, show_values=show_values,
     )
     _run(ctx, import_payments, file, options, rejects, fmt)
 
@@ -144,6 +150,7 @@ def import_calls_command(
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import call results from a dialer or a spreadsheet (account id, time, outcome, phone,
@@ -157,6 +164,7 @@ def import_calls_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+        show_values=show_values,
     )
     _run(ctx, import_calls, file, options, rejects, fmt)
 

@@ -14,10 +14,12 @@ import hashlib
 import io
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from collectctl.core import reasons as r
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
 
@@ -82,7 +84,10 @@ def _check_is_text(sample: bytes, path: Path) -> None:
             "{path}: this is an Excel workbook, not a CSV file; in Excel use "
             "File > Save As > CSV UTF-8 and import that").format(path=path.name))
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not utf16 and b"\x00" in sample:
+    # A NUL in a row refuses that row (see ``RecordProblem``); in the header, or many of
+    # them, it is not text at all.
+    first_line = sample.split(b"\n", 1)[0].split(b"\r", 1)[0]
+    if not utf16 and (b"\x00" in first_line or sample.count(b"\x00") * 100 > len(sample)):
         raise InputFileError(_("{path}: not a text (CSV) file").format(path=path.name))
 
 
@@ -152,12 +157,20 @@ class TableFile:
     header: list[str]
     size: int
     _stream: _HashingReader
-    _records: Iterator[tuple[int, list[str]]]
+    _records: Iterator[tuple[int, list[str] | RecordProblem]]
     _escapes: _EscapeCounter | None = None
+    _lines: _Lines | None = None
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based."""
+    def records(self) -> Iterator[tuple[int, list[str] | RecordProblem]]:
+        """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based
+        (the record's first line). A record beyond the :class:`Limits` comes as a
+        :class:`RecordProblem` instead of its cells."""
         return self._records
+
+    @property
+    def maybe_nul(self) -> bool:
+        """Whether any record read so far may hold a NUL character; False means none can."""
+        return self._lines is not None and self._lines.nul
 
     @property
     def maybe_undecodable(self) -> bool:
@@ -183,21 +196,182 @@ class TableFile:
         self.close()
 
 
-def _iter_records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
-    previous_end = reader.line_num
-    try:
-        for row in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            # The first cell settles most rows without a generator.
-            if (row and row[0].strip()) or any(cell.strip() for cell in row):
-                yield start, row
-    except csv.Error as error:
-        raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
-            path=path.name, line=reader.line_num, reason=error)) from None
-    except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
-        raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
-            path=path.name, line=reader.line_num + 1, reason=error)) from None
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file the reader holds at once, whatever the file (a header of 50 MB,
+    a line without an end, a quote never closed): a record beyond them is refused, a
+    header beyond them refuses the file. Characters are decoded characters."""
+
+    #: One record, all its lines (a longer line is refused without being kept).
+    record_chars: int = 1 << 20
+    #: Lines one quoted field may run over before its quote counts as never closed.
+    quoted_lines: int = 100
+    #: Cells of one row, and columns of the header.
+    cells: int = 1000
+    #: The header record, and one header cell.
+    header_chars: int = 64 * 1024
+    header_cell_chars: int = 256
+
+
+#: The limits :func:`open_table` reads with (tests lower them).
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A record the reader refuses (in place of its cells): a reason code
+    (``core.reasons``), its parameters and what of the record is kept (its first line's
+    cells for an unclosed quote, nothing for a line too long)."""
+
+    code: str
+    detail: dict
+    raw: tuple[str, ...] = ()
+
+
+class _TooLong(Exception):
+    """A physical line longer than a record may be (its rest has been skipped)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _RunOn(Exception):
+    """A record that has run over more lines (or characters) than a record may."""
+
+
+class _Lines:
+    """The physical lines of a text stream, one at a time, for ``csv.reader``: never more
+    than ``limits.record_chars`` of a line in memory, and the lines of the record being
+    read kept (bounded by the limits) so that a run-on record can be read again from its
+    second line."""
+
+    def __init__(self, stream, limits: Limits) -> None:
+        self.stream, self.limits = stream, limits
+        #: The number of the last line read from the stream (1-based).
+        self.number = 0
+        #: Lines to hand out again before reading on: (number, text, or None: too long).
+        self.replay: deque[tuple[int, str | None]] = deque()
+        #: The lines of the record being read, and their length.
+        self.record: list[tuple[int, str]] = []
+        self.record_chars = 0
+        #: Whether the stream ended inside the record being read.
+        self.ended_in_record = False
+        #: Whether any line read holds a NUL character.
+        self.nul = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.replay:
+            number, line = self.replay.popleft()
+            if line is None:
+                raise _TooLong(number)
+        else:
+            limit = self.limits.record_chars
+            line = self.stream.readline(limit + 1)
+            if not line:
+                self.ended_in_record = bool(self.record)
+                raise StopIteration
+            self.number += 1
+            number = self.number
+            if len(line) > limit and not line.endswith(("\n", "\r")):
+                while (rest := self.stream.readline(limit)) and not rest.endswith(("\n", "\r")):
+                    pass
+                raise _TooLong(number)
+            if "\0" in line:
+                self.nul = True
+        self.record.append((number, line))
+        self.record_chars += len(line)
+        if len(self.record) > self.limits.quoted_lines or \
+                self.record_chars > self.limits.record_chars:
+            raise _RunOn()
+        return line
+
+    def take_record(self) -> list[tuple[int, str]]:
+        """The lines of the record just read; the next record starts empty."""
+        lines, self.record, self.record_chars = self.record, [], 0
+        self.ended_in_record = False
+        return lines
+
+
+def _unclosed(source: _Lines, lines: list[tuple[int, str]], delimiter: str,
+              after: tuple[int, None] | None = None) -> tuple[int, RecordProblem]:
+    """Refuse the first line of a record whose quote never closed and read the lines after
+    it again (then ``after``, a line too long), as rows of their own."""
+    first, text = lines[0]
+    source.replay.extendleft(reversed([*lines[1:], *([after] if after else [])]))
+    cells = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])
+    # The lines it ran over: the limit, or fewer where the file ended first.
+    ran = min(len(lines) + bool(after), source.limits.quoted_lines)
+    return first, RecordProblem(r.UNCLOSED_QUOTE, {"lines": ran}, tuple(cells))
+
+
+def _iter_records(source: _Lines, delimiter: str, path: Path
+                  ) -> Iterator[tuple[int, list[str] | RecordProblem]]:
+    limits = source.limits
+    while True:
+        reader = csv.reader(source, delimiter=delimiter)
+        try:
+            for row in reader:
+                ended = source.ended_in_record
+                lines = source.take_record()
+                if ended and len(lines) > 1:  # the file ended inside a quoted field
+                    yield _unclosed(source, lines, delimiter)
+                    break
+                start = lines[0][0] if lines else source.number
+                if len(row) > limits.cells:
+                    yield start, RecordProblem(r.TOO_MANY_CELLS, {"limit": limits.cells},
+                                               tuple(row[: limits.cells]))
+                # The first cell settles most rows without a generator.
+                elif (row and row[0].strip()) or any(cell.strip() for cell in row):
+                    yield start, row
+            else:
+                return
+        except _RunOn:
+            yield _unclosed(source, source.take_record(), delimiter)
+        except _TooLong as error:
+            lines = source.take_record()
+            if lines:  # inside a quoted field: its quote never closed
+                yield _unclosed(source, lines, delimiter, (error.line, None))
+            else:
+                yield error.line, RecordProblem(r.LINE_TOO_LONG,
+                                                {"limit": limits.record_chars})
+        except csv.Error as error:
+            raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
+                path=path.name, line=source.number, reason=error)) from None
+        except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
+            raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
+                path=path.name, line=source.number + 1, reason=error)) from None
+
+
+def _check_header(first: tuple[int, list[str] | RecordProblem], path: Path,
+                  limits: Limits) -> list[str]:
+    """The header's cells, or an error naming the file and the limit it goes past."""
+    line, cells = first
+    if isinstance(cells, RecordProblem):
+        if cells.code == r.UNCLOSED_QUOTE:
+            raise InputFileError(_(
+                "{path}:{line}: a quote in the header is not closed within {lines} lines"
+            ).format(path=path.name, line=line, lines=limits.quoted_lines))
+        if cells.code == r.TOO_MANY_CELLS:
+            raise InputFileError(_("{path}:{line}: the header has more than {limit} "
+                                   "columns").format(path=path.name, line=line,
+                                                     limit=limits.cells))
+        raise InputFileError(_("{path}:{line}: the header is longer than {limit} "
+                               "characters").format(path=path.name, line=line,
+                                                    limit=limits.header_chars))
+    if sum(len(cell) for cell in cells) > limits.header_chars:
+        raise InputFileError(_("{path}:{line}: the header is longer than {limit} "
+                               "characters").format(path=path.name, line=line,
+                                                    limit=limits.header_chars))
+    for number, cell in enumerate(cells, start=1):
+        if len(cell.strip()) > limits.header_cell_chars:
+            raise InputFileError(_("{path}:{line}: header column {n} is longer than {limit} "
+                                   "characters").format(path=path.name, line=line, n=number,
+                                                        limit=limits.header_cell_chars))
+    return [cell.strip() for cell in cells]
 
 
 def open_table(
@@ -231,9 +405,8 @@ def open_table(
             errors=escapes.name,
             newline="",
         )
-        reader = csv.reader(text_stream, delimiter=delimiter)
-        records = _iter_records(reader, path)
-        header: list[str] = []
+        lines = _Lines(text_stream, LIMITS)
+        records = _iter_records(lines, delimiter, path)
         try:
             first = next(records, None)
         except UnicodeError as error:
@@ -242,8 +415,8 @@ def open_table(
         if first is None:
             raise InputFileError(_("{path}: the file is empty (no header line)").format(
                 path=path.name))
-        header = [cell.strip() for cell in first[1]]
+        header = _check_header(first, path, LIMITS)
     except BaseException:
         raw.close()
         raise
-    return TableFile(path, chosen, delimiter, header, size, stream, records, escapes)
+    return TableFile(path, chosen, delimiter, header, size, stream, records, escapes, lines)

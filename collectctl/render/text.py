@@ -397,7 +397,8 @@ def _importresult(result: ImportResult) -> str:
             n=result.closed))
     for reject in result.rejected:
         say(_("  line {line}: {id}: {reason}").format(
-            line=reject.line, id=reject.account_id or "-", reason=display.row_reason(reject)))
+            line=reject.line, id=reject.account_id or "-",
+            reason=display.row_reason(reject, result.show_values)))
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
             ids=", ".join(result.no_valid_phone)))
