@@ -84,10 +84,11 @@ def _check_is_text(sample: bytes, path: Path) -> None:
             "{path}: this is an Excel workbook, not a CSV file; in Excel use "
             "File > Save As > CSV UTF-8 and import that").format(path=path.name))
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    # A NUL in a row refuses that row (see ``RecordProblem``); in the header, or many of
-    # them, it is not text at all.
+    # A NUL in a row refuses that row (the importers say so); in the header, or one byte
+    # in a hundred of them, it is not text at all.
     first_line = sample.split(b"\n", 1)[0].split(b"\r", 1)[0]
-    if not utf16 and (b"\x00" in first_line or sample.count(b"\x00") * 100 > len(sample)):
+    nuls = sample.count(b"\x00")
+    if not utf16 and (b"\x00" in first_line or (nuls > 16 and nuls * 100 > len(sample))):
         raise InputFileError(_("{path}: not a text (CSV) file").format(path=path.name))
 
 
