@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
+from collectctl.app.rejections import Rejections
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
 from collectctl.core import activity
@@ -106,7 +107,7 @@ def _run_import(
             result = ImportResult(
                 file=str(path), encoding=table.encoding, delimiter=table.delimiter,
                 header=tuple(table.header), dry_run=options.dry_run,
-                show_values=options.show_values,
+                show_values=options.show_values, rejected=Rejections(),
             )
             stamp = to_utc_iso(now)
             batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)

@@ -380,6 +380,11 @@ def _undone_plain(result: Undone) -> str:
     return line
 
 
+#: Rejections an import's summary lists, the first ones in the file (the JSON document and
+#: the rejects file have every one).
+SHOWN_REJECTIONS = 1000
+
+
 @plain_text.register
 def _importresult(result: ImportResult) -> str:
     """Plain lines (no rich: an import's summary comes when its memory is at its peak)."""
@@ -395,7 +400,14 @@ def _importresult(result: ImportResult) -> str:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(
             n=result.closed))
-    for reject in result.rejected:
+    for shown, reject in enumerate(result.rejected):
+        if shown == SHOWN_REJECTIONS:
+            more = len(result.rejected) - shown
+            say(ngettext("  ... and {n} more rejected row (--format json or --rejects FILE "
+                         "lists every one)",
+                         "  ... and {n} more rejected rows (--format json or --rejects FILE "
+                         "lists every one)", more).format(n=more))
+            break
         say(_("  line {line}: {id}: {reason}").format(
             line=reject.line, id=reject.account_id or "-",
             reason=display.row_reason(reject, result.show_values)))

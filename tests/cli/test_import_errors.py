@@ -148,3 +148,43 @@ def test_rejections_come_in_file_order_from_parallel_parsing(cli, make_csv, monk
     assert lines == sorted(lines)
     assert {r["reason"] for r in summary["rejected"]} == {"not_a_number", "duplicate_id",
                                                           "nul_byte"}
+
+
+def test_many_rejections_are_kept_on_disk_and_all_listed(cli, make_csv, monkeypatch,
+                                                         tmp_path):
+    """Past the first few (a thousand), rejections go to a temporary file: the JSON
+    document and the rejects file still list every one, in order; the summary lists the
+    first ones and says how many more."""
+    from collectctl.app import rejections
+    from collectctl.render import text
+
+    monkeypatch.setattr(rejections, "KEEP", 3)
+    monkeypatch.setattr(rejections, "BATCH", 2)
+    monkeypatch.setattr(text, "SHOWN_REJECTIONS", 4)
+    path = make_csv("bad.csv", ACCOUNTS + "".join(f"M-{n},x,bad,0912345678,\n"
+                                                  for n in range(10)))
+    rejects = tmp_path / "rejects.csv"
+    summary_text = cli("import", "accounts", path, "--rejects", rejects).stdout.splitlines()
+    assert summary_text[1:6] == [*(f"  line {n}: M-{n - 2}: amount_due: not a number"
+                                   for n in range(2, 6)),
+                                 "  ... and 6 more rejected rows (--format json or "
+                                 "--rejects FILE lists every one)"]
+    _result, summary = cli.json("import", "accounts", path)
+    assert [r["line"] for r in summary["rejected"]] == list(range(2, 12))
+    with open(rejects, encoding="utf-8-sig", newline="") as written:
+        assert [row[0] for row in csv.reader(written)][1:] == [f"M-{n}" for n in range(10)]
+
+
+def test_rejections_spill_in_order():
+    from collectctl.app import rejections
+    from collectctl.core.models import RowError
+
+    kept = rejections.Rejections()
+    errors = [RowError(n, f"A{n}", "empty", ("x" * n,)) for n in range(2500)]
+    for error in errors:
+        kept.append(error)
+    assert len(kept) == 2500 and kept
+    assert list(kept) == errors and list(kept) == errors  # read twice
+    assert list.__len__(kept) == rejections.KEEP  # the rest are on disk
+    assert not rejections.Rejections()
+    kept.close()
