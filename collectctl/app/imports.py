@@ -305,7 +305,11 @@ class _AccountSink:
 
     def reject(self, error: RowError) -> None:
         """Refuse a row in its place among the rows still to be parsed (the rejections
-        come out in file order without being sorted)."""
+        come out in file order without being sorted). Its account counts as listed, as
+        for any bad row: ``--close-missing`` leaves it open, a later row of it is a
+        duplicate."""
+        if error.account_id and error.reason != r.DUPLICATE_ID:
+            self.seen.setdefault(error.account_id, error.line)
         self.pending.append((error.line, (), None, "", error))
         if len(self.pending) >= CHUNK_ROWS:
             self._flush()

@@ -188,3 +188,17 @@ def test_rejections_spill_in_order():
     assert list.__len__(kept) == rejections.KEEP  # the rest are on disk
     assert not rejections.Rejections()
     kept.close()
+
+
+def test_an_account_whose_row_the_reader_refused_is_not_closed_as_missing(cli, make_csv):
+    first = make_csv("first.csv", ACCOUNTS + "K-1,a,100,0912345678,\nK-2,b,200,0912345679,\n"
+                     "K-3,c,300,0912345670,\n")
+    assert cli("import", "accounts", first).exit_code == 0
+    newer = make_csv("newer.csv", ACCOUNTS + 'K-1,"a,150,0912345678,\n'
+                     "K-2,b\x00,250,0912345679,\nK-4,d,400,0912345671,\n")
+    result, summary = cli.json("import", "accounts", newer, "--close-missing")
+    assert [(r["line"], r["reason"]) for r in summary["rejected"]] == [
+        (2, "unclosed_quote"), (3, "nul_byte")]
+    assert summary["closed"] == 1  # K-3 only: K-1's and K-2's rows were there, refused
+    status = dict(cli.sql("SELECT account_id, status FROM accounts"))
+    assert status == {"K-1": "open", "K-2": "open", "K-3": "closed", "K-4": "open"}
