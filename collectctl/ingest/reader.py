@@ -245,17 +245,19 @@ class _Lines:
     """The physical lines of a text stream, one at a time, for ``csv.reader``: never more
     than ``limits.record_chars`` of a line in memory, and the lines of the record being
     read kept (bounded by the limits) so that a run-on record can be read again from its
-    second line."""
+    second line. Line numbers are 1-based and run on through lines read again."""
 
     def __init__(self, stream, limits: Limits) -> None:
-        self.stream, self.limits = stream, limits
-        #: The number of the last line read from the stream (1-based).
+        self._readline = stream.readline
+        self.limits = limits
+        self._limit = limits.record_chars
+        #: The number of the last line handed out.
         self.number = 0
-        #: Lines to hand out again before reading on: (number, text, or None: too long).
-        self.replay: deque[tuple[int, str | None]] = deque()
-        #: The lines of the record being read, and their length.
-        self.record: list[tuple[int, str]] = []
-        self.record_chars = 0
+        #: Lines to hand out again before reading on (None: a line too long).
+        self.replay: deque[str | None] = deque()
+        #: The lines of the record being read, and the number of its first.
+        self.record: list[str] = []
+        self.start = 0
         #: Whether the stream ended inside the record being read.
         self.ended_in_record = False
         #: Whether any line read holds a NUL character.
@@ -266,65 +268,71 @@ class _Lines:
 
     def __next__(self) -> str:
         if self.replay:
-            number, line = self.replay.popleft()
+            line = self.replay.popleft()
+            self.number += 1
             if line is None:
-                raise _TooLong(number)
+                raise _TooLong(self.number)
         else:
-            limit = self.limits.record_chars
-            line = self.stream.readline(limit + 1)
+            limit = self._limit
+            line = self._readline(limit + 1)
             if not line:
                 self.ended_in_record = bool(self.record)
                 raise StopIteration
             self.number += 1
-            number = self.number
-            if len(line) > limit and not line.endswith(("\n", "\r")):
-                while (rest := self.stream.readline(limit)) and not rest.endswith(("\n", "\r")):
+            if len(line) > limit and line[-1] not in "\r\n":
+                while (rest := self._readline(limit)) and rest[-1] not in "\r\n":
                     pass
-                raise _TooLong(number)
+                raise _TooLong(self.number)
             if "\0" in line:
                 self.nul = True
-        self.record.append((number, line))
-        self.record_chars += len(line)
-        if len(self.record) > self.limits.quoted_lines or \
-                self.record_chars > self.limits.record_chars:
+        record = self.record
+        record.append(line)
+        if len(record) == 1:
+            self.start = self.number
+        # One line is held to the length above; a record of several, to both limits.
+        elif len(record) > self.limits.quoted_lines or \
+                sum(map(len, record)) > self._limit:
             raise _RunOn()
         return line
 
-    def take_record(self) -> list[tuple[int, str]]:
+    def take_record(self) -> list[str]:
         """The lines of the record just read; the next record starts empty."""
-        lines, self.record, self.record_chars = self.record, [], 0
+        lines, self.record = self.record, []
         self.ended_in_record = False
         return lines
 
 
-def _unclosed(source: _Lines, lines: list[tuple[int, str]], delimiter: str,
-              after: tuple[int, None] | None = None) -> tuple[int, RecordProblem]:
+def _unclosed(source: _Lines, lines: list[str], delimiter: str,
+              too_long: bool = False) -> tuple[int, RecordProblem]:
     """Refuse the first line of a record whose quote never closed and read the lines after
-    it again (then ``after``, a line too long), as rows of their own."""
-    first, text = lines[0]
-    source.replay.extendleft(reversed([*lines[1:], *([after] if after else [])]))
-    cells = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])
+    it again (then, with ``too_long``, the line too long that stopped it) as rows of their
+    own."""
+    first = source.start
+    source.replay.extendleft(reversed([*lines[1:], *([None] if too_long else [])]))
+    source.number = first  # the lines after it come again with their own numbers
+    cells = next(csv.reader([lines[0].rstrip("\r\n")], delimiter=delimiter), [])
     # The lines it ran over: the limit, or fewer where the file ended first.
-    ran = min(len(lines) + bool(after), source.limits.quoted_lines)
+    ran = min(len(lines) + too_long, source.limits.quoted_lines)
     return first, RecordProblem(r.UNCLOSED_QUOTE, {"lines": ran}, tuple(cells))
 
 
 def _iter_records(source: _Lines, delimiter: str, path: Path
                   ) -> Iterator[tuple[int, list[str] | RecordProblem]]:
-    limits = source.limits
+    cells_limit = source.limits.cells
     while True:
         reader = csv.reader(source, delimiter=delimiter)
         try:
             for row in reader:
-                ended = source.ended_in_record
-                lines = source.take_record()
-                if ended and len(lines) > 1:  # the file ended inside a quoted field
-                    yield _unclosed(source, lines, delimiter)
+                record = source.record
+                if len(record) > 1 and source.ended_in_record:
+                    # the file ended inside a quoted field
+                    yield _unclosed(source, source.take_record(), delimiter)
                     break
-                start = lines[0][0] if lines else source.number
-                if len(row) > limits.cells:
-                    yield start, RecordProblem(r.TOO_MANY_CELLS, {"limit": limits.cells},
-                                               tuple(row[: limits.cells]))
+                start = source.start
+                record.clear()
+                if len(row) > cells_limit:
+                    yield start, RecordProblem(r.TOO_MANY_CELLS, {"limit": cells_limit},
+                                               tuple(row[:cells_limit]))
                 # The first cell settles most rows without a generator.
                 elif (row and row[0].strip()) or any(cell.strip() for cell in row):
                     yield start, row
@@ -335,10 +343,10 @@ def _iter_records(source: _Lines, delimiter: str, path: Path
         except _TooLong as error:
             lines = source.take_record()
             if lines:  # inside a quoted field: its quote never closed
-                yield _unclosed(source, lines, delimiter, (error.line, None))
+                yield _unclosed(source, lines, delimiter, too_long=True)
             else:
                 yield error.line, RecordProblem(r.LINE_TOO_LONG,
-                                                {"limit": limits.record_chars})
+                                                {"limit": source.limits.record_chars})
         except csv.Error as error:
             raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
                 path=path.name, line=source.number, reason=error)) from None
