@@ -164,15 +164,16 @@ def _refused(line: int, cells: list[str] | RecordProblem, columns: ColumnMap,
     if table.maybe_nul:
         at = next((n for n, cell in enumerate(cells) if "\0" in cell), None)
         if at is not None:
-            header = table.header[at] if at < len(table.header) else None
+            header = table.header[at] if at < len(table.header) else ""
             return RowError(line, _shown_id(_cell(cells, columns, "account_id")),
-                            r.NUL_BYTE, tuple(cells), header or None, {"position": at + 1},
-                            cell=at)
+                            r.NUL_BYTE, tuple(cells), _shown_id(header),
+                            {"position": at + 1}, cell=at)
     return None
 
 
 def _shown_id(text: str) -> str | None:
-    """An account id as a rejection shows it: undecodable bytes and NULs as U+FFFD."""
+    """An account id (or a header) as a rejection shows it: undecodable bytes and NULs
+    as U+FFFD."""
     return _UNDECODABLE.sub("\ufffd", text).replace("\0", "\ufffd") or None
 
 

@@ -202,3 +202,15 @@ def test_an_account_whose_row_the_reader_refused_is_not_closed_as_missing(cli, m
     assert summary["closed"] == 1  # K-3 only: K-1's and K-2's rows were there, refused
     status = dict(cli.sql("SELECT account_id, status FROM accounts"))
     assert status == {"K-1": "open", "K-2": "open", "K-3": "closed", "K-4": "open"}
+
+
+def test_a_nul_under_a_header_that_does_not_decode(cli, tmp_path):
+    """The column named is the file's header, its undecodable bytes shown as U+FFFD (the
+    fuzz run's file 715 of seed 1: an exit 70 writing the JSON)."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"account_id,amount_due,days\xffpast\n"
+                     b"D-1,100,4\x005\nD-2,200,5\n")
+    result, summary = cli.json("import", "accounts", path)
+    assert result.exit_code == 1
+    assert [(r["line"], r["reason"], r["column"]) for r in summary["rejected"]] == [
+        (2, "nul_byte", "days\ufffdpast")]
