@@ -3,7 +3,9 @@
 Opens a CSV (or tab/semicolon separated) export, detects its encoding and
 delimiter from a sample, and streams ``(line_number, cells)`` records without
 reading the file whole. Bytes that do not decode are kept as surrogate escapes
-so that only their row is rejected, never the file.
+so that only their row is rejected, never the file. What it holds at once is bounded
+whatever the file (:class:`Limits`): a record beyond them comes as a
+:class:`RecordProblem`, a header beyond them refuses the file.
 """
 
 from __future__ import annotations
