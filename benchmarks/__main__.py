@@ -276,6 +276,8 @@ def main() -> None:
     fuzz.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     fuzz.add_argument("--timeout", type=float, default=60.0, help="seconds before a hang")
     fuzz.add_argument("--only", type=int, help="run (and keep) file number N alone")
+    fuzz.add_argument("--no-largest", action="store_true",
+                      help="skip the largest inputs (150 MB files, measured as real commands)")
     sim = sub.add_parser("simulate", help="naive vs rules vs learned contact windows")
     sim.add_argument("--debtors", type=int, default=300, help="per collector")
     sim.add_argument("--collectors", type=int, default=4)
@@ -308,7 +310,8 @@ def main() -> None:
     if args.scenario == "fuzz":
         from benchmarks.fuzz import main as fuzz_main
 
-        fuzz_main(args.files, args.seed, args.workers, args.timeout, args.only)
+        fuzz_main(args.files, args.seed, args.workers, args.timeout, args.only,
+                  largest=not args.no_largest)
         return
     if args.scenario == "run":
         from benchmarks.suite import main as run_suite

@@ -3,9 +3,11 @@
 
 An import (accounts, payments or calls) is one transaction: after each kill the database
 passes ``integrity_check`` and holds exactly the state before the import, or after it if it
-had finished, never part of it; the next import works. A loop of ``log`` commands killed
-at random keeps every entry that finished, with its promise, and the call log's hash
-chain stays whole (``db check``).
+had finished, never part of it; the next import works. No process of the killed import
+outlives it (its parse workers, for a file of 16 MB or more): each run's processes carry a
+tag in their environment, and any still alive a few seconds after the kill is an orphan.
+A loop of ``log`` commands killed at random keeps every entry that finished, with its
+promise, and the call log's hash chain stays whole (``db check``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +44,36 @@ def state(db: Path) -> tuple:
         return (*counts, balance.fetchone()[0])
     finally:
         conn.close()
+
+
+TAG = "COLLECTCTL_CRASH_TAG"
+
+
+def tagged(tag: str) -> list[int]:
+    """Living processes (not zombies) whose environment carries ``TAG=tag`` (Linux)."""
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as env:
+                if f"{TAG}={tag}".encode() not in env.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    continue
+        except OSError:
+            continue
+        found.append(int(entry))
+    return found
+
+
+def orphans(tag: str, wait: float = 3.0) -> list[int]:
+    """The tagged processes still alive after ``wait`` seconds at most."""
+    deadline = time.monotonic() + wait
+    while (alive := tagged(tag)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
 
 
 def _run(args: list[str], env: dict) -> None:
@@ -79,13 +112,18 @@ def kill_imports(what: str, kills: int, rows: int, work: Path, seed: int) -> str
     after = state(db)
     _restore(template, db)
     rng = random.Random(seed)
-    during = 0
+    during = workers_seen = 0
+    left: list[int] = []
     for n in range(kills):
-        proc = subprocess.Popen([*EXE, "import", what, str(target), *extra], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tag = uuid.uuid4().hex
+        proc = subprocess.Popen([*EXE, "import", what, str(target), *extra],
+                                env={**env, TAG: tag}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.05, whole * 0.95))
+        workers_seen += len(tagged(tag)) > 1
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        left.extend(orphans(tag))
         found = state(db)
         if found == after:  # it finished before the kill: start again from before
             _restore(template, db)
@@ -98,9 +136,14 @@ def kill_imports(what: str, kills: int, rows: int, work: Path, seed: int) -> str
     if state(db) != after:
         raise SystemExit(f"{what}: the import after the kills did not complete")
     _run(["db", "check"], env)
+    if left:
+        for pid in left:  # ours: end them, then fail
+            os.kill(pid, signal.SIGKILL)
+        raise SystemExit(f"{what}: {len(left)} processes outlived the imports killed")
     return (f"import {what}, {rows:,} rows ({whole:.1f} s whole): {kills} kills, {during} "
             f"during the import; every time integrity_check ok and the database exactly as "
-            f"before; the next import completed")
+            f"before; the next import completed; 0 orphans (a parse worker running at "
+            f"{workers_seen} of the kills)")
 
 
 def kill_logs(kills: int, work: Path, seed: int) -> str:

@@ -16,6 +16,13 @@ Each file is generated from (seed, number), so a failure is reproduced by its nu
 Every 200 files and at the end each worker's database passes ``collectctl db check``
 (integrity, foreign keys, the call log's hash chain). The peak memory of the workers is
 reported: files are streamed, so a 10 MB field or 100,000 columns must not balloon it.
+
+Then the largest inputs (:data:`LARGEST`: a 150 MB header, a 150 MB line, a quote never
+closed before 20 MB of rows all rejected, parsed by a worker) run as real commands,
+``python -m collectctl import accounts FILE --format json``, each with the resident
+memory of its whole process tree (the command and its parse workers) sampled as it runs
+(``benchmarks.measure``); each must end with exit 1 or 2 and stay under
+:data:`MEMORY_BUDGET_MB`.
 """
 
 from __future__ import annotations
@@ -364,6 +371,85 @@ class Worker:
         return None
 
 
+# -- the largest inputs, as real commands ------------------------------------------------
+
+MB = 2**20
+#: What the process tree of any import may take (the README's budget).
+MEMORY_BUDGET_MB = 200
+
+
+def _header_only(out, size: int) -> None:
+    out.write(b"account_id,amount_due")
+    block = b"".join(b",column%d" % n for n in range(10_000))
+    while out.tell() < size:
+        out.write(block)
+    out.write(b"\n")
+
+
+def _one_long_line(out, size: int) -> None:
+    out.write(b"account_id,name,amount_due\nA-1,")
+    chunk = b"x" * MB
+    while out.tell() < size:
+        out.write(chunk)
+    out.write(b",100\n")
+
+
+def _quote_then_rejected_rows(out, size: int) -> None:
+    out.write(b'account_id,name,amount_due,mobile,notes\nQ-0,"Ann,100,0912345678,\n')
+    n = 0
+    while out.tell() < size:
+        out.write(b"".join(b"R-%d,Name %d,,0912%06d,a note that is long enough\n"
+                           % (k, k, k % 10**6) for k in range(n, n + 10_000)))
+        n += 10_000
+
+
+#: (what, generator, size): each file is written, imported, measured and removed.
+LARGEST = (
+    ("a header of 150 MB and nothing else", _header_only, 150 * MB),
+    ("one line of 150 MB after the header", _one_long_line, 150 * MB),
+    ("a quote never closed, then 20 MB of rows all rejected (a parse worker; rejections "
+     "spilled to disk)", _quote_then_rejected_rows, 20 * MB),
+)
+
+
+@dataclass
+class Largest:
+    what: str
+    megabytes: float
+    exit_code: int
+    seconds: float
+    tree_mb: float | None
+    own_mb: float
+    problem: str | None = None
+
+
+def run_largest(workdir: Path) -> list[Largest]:
+    """Each of :data:`LARGEST` imported by a real command, its process tree measured."""
+    from benchmarks.measure import measure
+
+    found = []
+    env = {**os.environ, "COLLECTCTL_DB": str(workdir / "largest.db"), "COLLECTCTL_NOW": NOW}
+    for what, write, size in LARGEST:
+        path = workdir / "largest.csv"
+        with open(path, "wb") as out:
+            write(out, size)
+        megabytes = path.stat().st_size / MB
+        measured = measure([sys.executable, "-m", "collectctl", "import", "accounts",
+                            str(path), "--format", "json"], env=env, sample=True)
+        path.unlink()
+        peak = measured.tree_mb if measured.tree_mb is not None else measured.own_mb
+        problem = None
+        if measured.code not in (1, 2):
+            problem = f"exit {measured.code}: {measured.stderr.strip()[-300:]}"
+        elif "Traceback" in measured.stderr:
+            problem = "a traceback was printed"
+        elif peak >= MEMORY_BUDGET_MB:
+            problem = f"peak {peak:.0f} MB, over {MEMORY_BUDGET_MB} MB"
+        found.append(Largest(what, megabytes, measured.code, measured.seconds,
+                             measured.tree_mb, measured.own_mb, problem))
+    return found
+
+
 # -- the run -------------------------------------------------------------------------------
 
 @dataclass
@@ -389,7 +475,10 @@ def _work(job: tuple[int, list[int], float]) -> tuple[list[Outcome], float]:
                 if problem:
                     outcomes.append(Outcome(number, "database", -1, problem))
                     break
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The worker's own peak, or a child's (no file here reaches the 16 MB that starts a
+    # parse worker: the largest inputs below measure those as whole process trees).
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return outcomes, peak
 
 
@@ -420,7 +509,8 @@ def run(files: int, seed: int = 1, workers: int = 1, timeout: float = 60.0,
     return report
 
 
-def main(files: int, seed: int, workers: int, timeout: float, only: int | None) -> None:
+def main(files: int, seed: int, workers: int, timeout: float, only: int | None,
+         largest: bool = True) -> None:
     if only is not None:  # keep the file to look at
         kind, data = hostile(seed, only)
         kept = Path(f"fuzz-{seed}-{only}.{'yaml' if kind in ('config', 'mapping') else 'csv'}")
@@ -443,5 +533,18 @@ def main(files: int, seed: int, workers: int, timeout: float, only: int | None) 
     corrupt = sum(1 for f in report.failures if f.kind == "database")
     print(f"  {crashes} crashes, {hangs} hangs, {corrupt} corrupt databases, "
           f"{len(report.failures)} failures in all")
-    if report.failures:
+    big: list[Largest] = []
+    if largest and only is None:
+        print("largest inputs, each a real 'import accounts' with its process tree sampled:")
+        with tempfile.TemporaryDirectory() as tmp:
+            big = run_largest(Path(tmp))
+        for one in big:
+            peak = f"{one.tree_mb:.0f} MB" if one.tree_mb is not None else \
+                f"{one.own_mb:.0f} MB (own; no /proc to sample)"
+            print(f"  {one.what} ({one.megabytes:.0f} MB): exit {one.exit_code} in "
+                  f"{one.seconds:.1f} s, peak {peak}"
+                  + (f"  FAIL: {one.problem}" if one.problem else ""))
+        peaks = [one.tree_mb if one.tree_mb is not None else one.own_mb for one in big]
+        print(f"  largest-input peak: {max(peaks):.0f} MB (budget {MEMORY_BUDGET_MB} MB)")
+    if report.failures or any(one.problem for one in big):
         raise SystemExit(1)

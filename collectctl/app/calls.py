@@ -266,8 +266,11 @@ def mark_contact_invalid(store: Store, account_id: str, number: str) -> bool:
     def work(_tx):
         account = require_account(store, account_id)
         if not any(p.number == number for p in account.phones):
-            raise UsageError(_("{phone} is not one of {id}'s phones").format(
-                phone=number, id=account_id))
+            from collectctl.core import reasons as r
+            from collectctl.errors import EntryError
+
+            # A code, not the number: the command says it masked (render.plan.mask_phone).
+            raise EntryError(r.NOT_ITS_PHONE, "phone", "PHONE")
         return store.set_phone_valid(account_id, number, False)
 
     return store.atomically(work)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
+from collectctl.app.rejections import Rejections
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
 from collectctl.core import activity
@@ -38,12 +39,11 @@ from collectctl.ingest.headers import (
     HeaderMatcher,
     load_mapping,
 )
-from collectctl.ingest.reader import open_table
+from collectctl.ingest.reader import RecordProblem, open_table
 from collectctl.storage.protocol import ListedAccount
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
+    from collectctl.app.workers import Pending, Workers
     from collectctl.storage.protocol import Store
 
 CHUNK_ROWS = 2_000
@@ -72,6 +72,8 @@ class ImportOptions:
     #: it commits or rolls back (the CLI writes the ``--rejects`` file here): whatever it
     #: raises rolls the import back.
     before_commit: Callable[[ImportResult], None] | None = None
+    #: Quote the refused cell (40 characters at most) in each rejection's words.
+    show_values: bool = False
 
 
 #: Called with (bytes read, total bytes) as the file is read.
@@ -79,9 +81,12 @@ Progress = Callable[[int, int], None]
 
 
 class RowSink(Protocol):
-    """Takes an import's rows one by one inside its transaction."""
+    """Takes an import's rows one by one inside its transaction, and the rows refused
+    before they reach it (:meth:`reject`), so it can keep every rejection in file order."""
 
     def row(self, line: int, cells: list[str]) -> None: ...
+
+    def reject(self, error: RowError) -> None: ...
 
     def finish(self) -> None: ...
 
@@ -106,6 +111,7 @@ def _run_import(
             result = ImportResult(
                 file=str(path), encoding=table.encoding, delimiter=table.delimiter,
                 header=tuple(table.header), dry_run=options.dry_run,
+                show_values=options.show_values, rejected=Rejections(),
             )
             stamp = to_utc_iso(now)
             batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)
@@ -113,10 +119,11 @@ def _run_import(
             try:
                 for count, (line, cells) in enumerate(table.records(), start=1):
                     result.rows = count
-                    if table.maybe_undecodable and _UNDECODABLE.search("".join(cells)):
-                        shown = _UNDECODABLE.sub("\ufffd", _cell(cells, columns, "account_id"))
-                        _reject(result, line, shown or None, r.UNDECODABLE, cells)
+                    refused = _refused(line, cells, columns, table)
+                    if refused is not None:
+                        sink.reject(refused)
                         continue
+                    assert not isinstance(cells, RecordProblem)
                     sink.row(line, cells)
                     if progress and count % CHUNK_ROWS == 0:
                         progress(table.bytes_read, table.size)
@@ -146,6 +153,34 @@ def _run_import(
     result.no_valid_phone.sort()
     result.no_common_hours.sort()
     return result
+
+
+def _refused(line: int, cells: list[str] | RecordProblem, columns: ColumnMap,
+             table) -> RowError | None:
+    """Why a record is refused before it is read as a row, if it is: the reader's limits
+    (a line too long, a quote never closed, too many cells), bytes the encoding cannot
+    decode, a NUL character (which PostgreSQL cannot store: refused on both engines)."""
+    if isinstance(cells, RecordProblem):
+        shown = _cell(list(cells.raw), columns, "account_id") if cells.raw else ""
+        return RowError(line, _shown_id(shown), cells.code, cells.raw, None,
+                        dict(cells.detail))
+    if table.maybe_undecodable and _UNDECODABLE.search("".join(cells)):
+        return RowError(line, _shown_id(_cell(cells, columns, "account_id")), r.UNDECODABLE,
+                        tuple(cells))
+    if table.maybe_nul:
+        at = next((n for n, cell in enumerate(cells) if "\0" in cell), None)
+        if at is not None:
+            header = table.header[at] if at < len(table.header) else ""
+            return RowError(line, _shown_id(_cell(cells, columns, "account_id")),
+                            r.NUL_BYTE, tuple(cells), _shown_id(header),
+                            {"position": at + 1}, cell=at)
+    return None
+
+
+def _shown_id(text: str) -> str | None:
+    """An account id (or a header) as a rejection shows it: undecodable bytes and NULs
+    as U+FFFD."""
+    return _UNDECODABLE.sub("\ufffd", text).replace("\0", "\ufffd") or None
 
 
 def _legal_checker(settings: Settings, today):
@@ -180,10 +215,11 @@ PARSER_VERSION = 2
 
 
 def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
-            column: str | None = None, detail=None) -> None:
-    """Refuse a row: a reason code, the column's header, the code's parameters."""
+            column: str | None = None, detail=None, cell: int | None = None) -> None:
+    """Refuse a row: a reason code, the column's header, the code's parameters, the
+    refused cell's position."""
     result.rejected.append(RowError(line, account_id, code, tuple(cells), column,
-                                    detail or {}))
+                                    detail or {}, cell))
 
 
 # -- accounts -------------------------------------------------------------------------------
@@ -212,20 +248,15 @@ def import_accounts(
     return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
 
 
-_worker_state: tuple[ColumnMap, RowContext] | None = None
 #: A chunk of account rows parsed: each an account and its fingerprint, or why not.
 _Parsed = list[tuple[Account, str] | RowError]
 
 
-def _worker_init(columns: ColumnMap, ctx: RowContext) -> None:
-    global _worker_state
-    _worker_state = (columns, ctx)
-
-
-def _worker_parse(rows: list[tuple[int, list[str]]]) -> _Parsed:
-    if _worker_state is None:
-        raise RuntimeError("a parse worker starts with _worker_init")
-    columns, ctx = _worker_state
+def _parse_chunk(state: tuple[ColumnMap, RowContext], rows: list[tuple[int, list[str]]]
+                 ) -> _Parsed:
+    """What a parse worker does with a chunk of rows (``state``: the file's columns and
+    the reading context, handed to it when it starts)."""
+    columns, ctx = state
     return [normalize_account(line, cells, columns, ctx) for line, cells in rows]
 
 
@@ -243,9 +274,11 @@ class _AccountSink:
         self.store, self.columns, self.ctx = store, columns, ctx
         self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
         self.seen: dict[str, int] = {}
-        self.pending: list[tuple[int, list[str], str | None, str]] = []
+        #: Rows waiting for a chunk: (line, cells, account id, raw hash), or a row refused
+        #: already (line, cells, None, "", its rejection), kept in line to stay in order.
+        self.pending: list[tuple] = []
         self.inflight: deque = deque()
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Workers | None = None
         self.parallel = parallel
         self.id_index = columns.columns["account_id"]
         #: Whether some minute of the collector's shift is legal for an account.
@@ -264,8 +297,9 @@ class _AccountSink:
         if account_id in self.seen:
             # Later rows with the same id are rejected even when the first was bad:
             # which of them is right is for the team lead to say.
-            _reject(self.result, line, account_id, r.DUPLICATE_ID, cells,
-                    self.columns.header_of("account_id"), {"first": self.seen[account_id]})
+            self.reject(RowError(line, account_id, r.DUPLICATE_ID, tuple(cells),
+                                 self.columns.header_of("account_id"),
+                                 {"first": self.seen[account_id]}, self.id_index))
             return
         if account_id:
             self.seen[account_id] = line
@@ -276,19 +310,29 @@ class _AccountSink:
         if len(self.pending) >= CHUNK_ROWS:
             self._flush()
 
+    def reject(self, error: RowError) -> None:
+        """Refuse a row in its place among the rows still to be parsed (the rejections
+        come out in file order without being sorted). Its account counts as listed, as
+        for any bad row: ``--close-missing`` leaves it open, a later row of it is a
+        duplicate."""
+        if error.account_id and error.reason != r.DUPLICATE_ID:
+            self.seen.setdefault(error.account_id, error.line)
+        self.pending.append((error.line, (), None, "", error))
+        if len(self.pending) >= CHUNK_ROWS:
+            self._flush()
+
     def finish(self) -> None:
         self._flush()
         while self.inflight:
             self._complete(self.inflight.popleft())
         self.close()
-        self.result.rejected.sort(key=lambda r: r.line)
         if self.options.close_missing:
             self.result.closed = self.store.close_missing(
                 self.seen, self.options.assign_to, self.batch_id, self.stamp)
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.close()
             self.pool = None
 
     def _flush(self) -> None:
@@ -297,9 +341,13 @@ class _AccountSink:
         pending, self.pending = self.pending, []
         if not pending:
             return
-        known = self.store.account_fingerprints([aid for _l, _c, aid, _r in pending if aid])
+        known = self.store.account_fingerprints(
+            [row[2] for row in pending if row[2] and len(row) == 4])
         result, work = self.result, []
         for row in pending:
+            if len(row) == 5:  # refused already: kept in its place
+                work.append(row)
+                continue
             existing = known.get(row[2]) if row[2] else None
             if (existing is not None and existing.raw_hash == row[3]
                     and existing.status == "open"):
@@ -311,18 +359,15 @@ class _AccountSink:
                 work.append(row)
         if not work:
             return
-        to_parse = [(line, cells) for line, cells, _a, _r in work]
-        parsed: _Parsed | Future[_Parsed]
+        to_parse = [(row[0], row[1]) for row in work if len(row) == 4]
+        parsed: _Parsed | Pending
         if self.parallel and to_parse:
             if self.pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
+                from collectctl.app.workers import Workers
 
-                self.pool = ProcessPoolExecutor(
-                    max(1, (os.cpu_count() or 2) - 1), initializer=_worker_init,
-                    initargs=(self.columns, self.ctx),
-                    mp_context=multiprocessing.get_context(START_METHOD))
-            parsed = self.pool.submit(_worker_parse, to_parse)
+                self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), _parse_chunk,
+                                    (self.columns, self.ctx), START_METHOD)
+            parsed = self.pool.submit(to_parse)
         else:
             parsed = [normalize_account(line, cells, self.columns, self.ctx)
                       for line, cells in to_parse]
@@ -342,7 +387,11 @@ class _AccountSink:
         outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
         store, result = self.store, self.result
         new, maybe, settled = [], [], []
-        for _line, _cells, account_id, raw in pending:
+        for row in pending:
+            if len(row) == 5:
+                result.rejected.append(row[4])
+                continue
+            _line, _cells, account_id, raw = row
             existing = known.get(account_id) if account_id else None
             outcome = next(outcomes)
             if isinstance(outcome, RowError):
@@ -383,8 +432,8 @@ class _AccountSink:
         written = {a.account_id for a, _h, _r in new} | {a.account_id for a, _h, _r in changed}
         result.no_valid_phone.extend(store.accounts_without_valid_phone(sorted(written)))
         result.no_valid_phone.extend(
-            aid for _l, _c, aid, _r in pending
-            if aid and aid not in written and aid in known and not known[aid].has_valid_phone)
+            row[2] for row in pending if len(row) == 4 and row[2] and row[2] not in written
+            and row[2] in known and not known[row[2]].has_valid_phone)
 
 
 # -- payments and calls ---------------------------------------------------------------------
@@ -431,21 +480,21 @@ def import_payments(
                 payment = _payment_row(cells, columns, account_id, order, now.date())
             except _RowProblem as problem:
                 _reject(result, line, account_id, problem.code, cells, problem.column,
-                        problem.detail)
+                        problem.detail, problem.cell)
                 return
             found = accounts.get(payment.account_id)
             if found is None:
                 _reject(result, line, account_id, r.UNKNOWN_ACCOUNT, cells,
-                        columns.header_of("account_id"))
+                        columns.header_of("account_id"), None, columns.columns["account_id"])
                 return
             account, owed = found
             try:
                 check_payment(payment, now.date(), owed, account.currency,
                               options.allow_overpay)
             except EntryError as error:
-                _reject(result, line, account_id, error.code, cells,
-                        columns.header_of({"date": "paid_on"}.get(error.field, error.field)),
-                        error.detail)
+                name = {"date": "paid_on"}.get(error.field, error.field)
+                _reject(result, line, account_id, error.code, cells, columns.header_of(name),
+                        error.detail, columns.columns.get(name))
                 return
             if store.add_payment(payment, stamp, batch_id=batch_id):
                 result.inserted += 1
@@ -453,21 +502,23 @@ def import_payments(
             else:
                 result.unchanged += 1
 
-        return _FunctionSink(row)
+        return _FunctionSink(result, row)
 
     return _run_import(store, path, PAYMENTS, settings, now, options, progress, sink)
 
 
 def _payment_row(cells, columns, account_id, order, today) -> Payment:
     if not account_id:
-        raise _RowProblem(r.EMPTY, columns.header_of("account_id"))
+        raise _RowProblem(r.EMPTY, columns.header_of("account_id"), None,
+                          columns.columns["account_id"])
 
     def parse(name, parser, *args):
         text = _cell(cells, columns, name)
         try:
             return parser(text, *args)
         except f.FieldError as error:
-            raise _RowProblem(error.code, columns.header_of(name), error.detail) from None
+            raise _RowProblem(error.code, columns.header_of(name), error.detail,
+                              columns.columns.get(name)) from None
 
     amount = parse("amount", f.parse_amount)[0]
     paid_on = parse("paid_on", f.parse_date, order)
@@ -499,7 +550,7 @@ def import_calls(
             if found is None:
                 _reject(result, line, account_id,
                         r.UNKNOWN_ACCOUNT if account_id else r.EMPTY, cells,
-                        columns.header_of("account_id"))
+                        columns.header_of("account_id"), None, columns.columns["account_id"])
                 return
             account, owed = found
             outcome = book.find(get("outcome") or "")
@@ -508,22 +559,24 @@ def import_calls(
                 if outcome is None:
                     raise _RowProblem(r.EMPTY if not get("outcome") else r.UNKNOWN_OUTCOME,
                                       columns.header_of("outcome"),
-                                      {"codes": ", ".join(o.code for o in book.outcomes)})
+                                      {"codes": ", ".join(o.code for o in book.outcomes)},
+                                      columns.columns.get("outcome"))
                 called_at = parse_call_time(get("called_at") or "", order, settings.timezone,
-                                            columns.header_of("called_at"))
+                                            columns.header_of("called_at"),
+                                            columns.columns.get("called_at"))
                 entry = EntryInput(account, outcome, collector, now, get("amount"), get("date"),
                                    get("callback_at"), get("phone"), get("note"),
                                    called_at=called_at, source="import")
                 planned = plan_entry(entry, rules, owed)
             except _RowProblem as problem:
                 _reject(result, line, account_id, problem.code, cells, problem.column,
-                        problem.detail)
+                        problem.detail, problem.cell)
                 return
             except EntryError as error:
                 # The log's rule, said of the file's column rather than log's option.
-                _reject(result, line, account_id, error.code, cells,
-                        columns.header_of(_ENTRY_COLUMNS.get(error.field, error.field)),
-                        error.detail)
+                name = _ENTRY_COLUMNS.get(error.field, error.field)
+                _reject(result, line, account_id, error.code, cells, columns.header_of(name),
+                        error.detail, columns.columns.get(name))
                 return
             if store.find_call(account.account_id, called_at, outcome.code):
                 result.unchanged += 1
@@ -537,7 +590,7 @@ def import_calls(
             if planned.invalidate_phone:
                 accounts.forget(account.account_id)
 
-        return _FunctionSink(row, lambda: tally.write(store))
+        return _FunctionSink(result, row, lambda: tally.write(store))
 
     tally = Tally(settings)
     written: list[tuple[int, Account, Call]] = []
@@ -565,36 +618,40 @@ def _broken_rules(store: Store, settings: Settings, written) -> list[RuleBreach]
     return found
 
 
-def parse_call_time(text: str, order: str, zone: str, column: str | None = None) -> datetime:
+def parse_call_time(text: str, order: str, zone: str, column: str | None = None,
+                    cell: int | None = None) -> datetime:
     """When a call was made, as dialers write it: ``2026-12-04 09:15``, ``115/12/04 09:15``,
-    ISO with an offset; without one it is in ``zone``. A problem names ``column``."""
+    ISO with an offset; without one it is in ``zone``. A problem names ``column`` (and the
+    ``cell`` it is read from)."""
     raw = f.normalize_text(text)
     if not raw:
-        raise _RowProblem(r.EMPTY, column)
+        raise _RowProblem(r.EMPTY, column, None, cell)
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         day_text, _sep, clock_text = raw.replace("T", " ").partition(" ")
         if not clock_text:
-            raise _RowProblem(r.NO_TIME_OF_DAY, column) from None
+            raise _RowProblem(r.NO_TIME_OF_DAY, column, None, cell) from None
         try:
             moment = datetime.combine(f.parse_date(day_text, order),
                                       f.parse_work_start(clock_text))
         except f.FieldError as error:
-            raise _RowProblem(error.code, column, error.detail) from None
+            raise _RowProblem(error.code, column, error.detail, cell) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     if not 1900 <= moment.year <= 9000:  # also keeps time-zone arithmetic in range
-        raise _RowProblem(r.IMPLAUSIBLE_DATE, column)
+        raise _RowProblem(r.IMPLAUSIBLE_DATE, column, None, cell)
     return moment
 
 
 class _RowProblem(Exception):
-    """Why a row of payments or calls is refused (a reason code, the column, the detail)."""
+    """Why a row of payments or calls is refused (a reason code, the column, the detail,
+    the cell's position)."""
 
-    def __init__(self, code: str, column: str | None, detail=None) -> None:
+    def __init__(self, code: str, column: str | None, detail=None,
+                 cell: int | None = None) -> None:
         super().__init__(code)
-        self.code, self.column, self.detail = code, column, detail or {}
+        self.code, self.column, self.detail, self.cell = code, column, detail or {}, cell
 
 
 #: The column of ``import calls`` that gives each field of a logged entry.
@@ -603,10 +660,14 @@ _ENTRY_COLUMNS = {"date": "date", "at": "callback_at", "amount": "amount", "phon
 
 
 class _FunctionSink:
-    def __init__(self, row: Callable[[int, list[str]], None],
+    def __init__(self, result: ImportResult, row: Callable[[int, list[str]], None],
                  finish: Callable[[], None] | None = None) -> None:
         self.row = row
         self._finish = finish
+        self._result = result
+
+    def reject(self, error: RowError) -> None:
+        self._result.rejected.append(error)
 
     def finish(self) -> None:
         if self._finish:

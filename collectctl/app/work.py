@@ -283,8 +283,11 @@ class WorkSession:
             return False
         parsed = parse_phones(text, self.settings.phone_region, "other")
         if not parsed or not parsed[0].valid:
+            from collectctl.render.plan import mask_phone
+
             self.term.show(_("{phone!r} is not a valid phone number for region {region}")
-                           .format(phone=text, region=self.settings.phone_region))
+                           .format(phone=mask_phone("".join(text.split())),
+                                   region=self.settings.phone_region))
             return False
         added = add_contact(self.store, self.clock(), account_id, parsed[0])
         self.term.show((_("{id}: {phone} added") if added

@@ -204,6 +204,7 @@ def contact_add(
     from collectctl.core.models import PHONE_LABELS
     from collectctl.ingest.fields import parse_phones
     from collectctl.render import emit
+    from collectctl.render.plan import mask_phone
 
     if label not in PHONE_LABELS:
         raise UsageError(_("--label {label!r} is not one of {labels}").format(
@@ -211,8 +212,9 @@ def contact_add(
     state = app_context(ctx)
     parsed = parse_phones(phone, state.settings.phone_region, label)
     if not parsed or not parsed[0].valid:
+        # Masked as --redact masks: an error line may end up in a log or a screenshot.
         raise UsageError(_("{phone!r} is not a valid phone number for region {region}").format(
-            phone=phone, region=state.settings.phone_region))
+            phone=mask_phone("".join(phone.split())), region=state.settings.phone_region))
     number = parsed[0]
     if name:
         from dataclasses import replace
@@ -236,13 +238,22 @@ def contact_invalid(
     """Mark one of an account's numbers invalid (the plan stops dialling it)."""
     from collectctl.app import Message
     from collectctl.app.calls import mark_contact_invalid
+    from collectctl.core import reasons as r
+    from collectctl.errors import EntryError
     from collectctl.ingest.fields import parse_phones
     from collectctl.render import emit
+    from collectctl.render.plan import mask_phone
 
     state = app_context(ctx)
     parsed = parse_phones(phone, state.settings.phone_region, "other")
-    number = parsed[0].number if parsed else phone
-    changed = mark_contact_invalid(state.store, account_id, number)
+    number = parsed[0].number if parsed else "".join(phone.split())
+    try:
+        changed = mark_contact_invalid(state.store, account_id, number)
+    except EntryError as error:
+        if error.code != r.NOT_ITS_PHONE:
+            raise
+        raise UsageError(_("{phone} is not one of {id}'s phones").format(
+            phone=mask_phone(number), id=account_id)) from None
     text = (_("{id}: {phone} marked invalid") if changed
             else _("{id}: {phone} was already invalid")).format(id=account_id, phone=number)
     emit(Message(text), "text")

@@ -51,6 +51,9 @@ REJECTS_RAW = typer.Option(False, "--rejects-raw", help=_(
 FORCE = typer.Option(False, "--force", help=_("Replace the --rejects file if it exists."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
     "Accept payments larger than the balance."))
+SHOW_VALUES = typer.Option(False, "--show-values", help=_(
+    "Quote the refused cell in each rejection (40 characters at most); by default "
+    "rejections name the column and the problem, never the value (names, phones)."))
 
 
 def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None,
@@ -122,7 +125,8 @@ def _rejects_writer(pending, raw: bool, source: Path):
 
     if raw:
         return lambda result: write_raw_rejects(pending, source, result)
-    return lambda result: write_rejects(pending, result.header, result.rejected)
+    return lambda result: write_rejects(pending, result.header, result.rejected,
+                                        result.show_values)
 
 
 @app.command("accounts")
@@ -141,6 +145,7 @@ def import_accounts_command(
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
     force: bool = FORCE,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import (or update) accounts from a CSV export.
@@ -157,6 +162,7 @@ def import_accounts_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
+        show_values=show_values,
     )
     _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw, force)
 
@@ -174,6 +180,7 @@ def import_payments_command(
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
     force: bool = FORCE,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import the bank's payments feed (account id, amount, date, reference).
@@ -186,7 +193,7 @@ def import_payments_command(
 
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
-        allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+        allow_overpay=allow_overpay, strict=strict, dry_run=dry_run, show_values=show_values,
     )
     _run(ctx, import_payments, file, options, rejects, fmt, rejects_raw, force)
 
@@ -207,6 +214,7 @@ def import_calls_command(
     rejects: Path = REJECTS,
     rejects_raw: bool = REJECTS_RAW,
     force: bool = FORCE,
+    show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Import call results from a dialer or a spreadsheet (account id, time, outcome, phone,
@@ -220,6 +228,7 @@ def import_calls_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
+        show_values=show_values,
     )
     _run(ctx, import_calls, file, options, rejects, fmt, rejects_raw, force)
 

@@ -117,6 +117,9 @@ class RowError:
     raw: tuple[str, ...] = ()
     column: str | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    #: Which of ``raw`` is the refused cell (0-based), where one is: what
+    #: ``--show-values`` quotes.
+    cell: int | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ class ImportResult:
     dry_run: bool = False
     strict_aborted: bool = False
     previous_batch: ImportBatch | None = None
+    #: ``--show-values``: rejections quote the refused cell (else they never do).
+    show_values: bool = False
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,14 @@ IN_THE_PAST = "in_the_past"  # day (or at)
 TOO_FAR_AHEAD = "too_far_ahead"  # day, days
 DUPLICATE_ID = "duplicate_id"  # first (line)
 UNDECODABLE = "undecodable"
+#: A NUL byte in a cell (PostgreSQL cannot store one; the row is refused on both engines).
+NUL_BYTE = "nul_byte"  # position (1-based cell number)
+#: A record longer than the reader reads (its text is not kept).
+LINE_TOO_LONG = "line_too_long"  # limit (characters)
+#: A quote opened on this line and still open after ``lines`` lines: only this line is
+#: refused, the lines after it are read again as rows of their own.
+UNCLOSED_QUOTE = "unclosed_quote"  # lines
+TOO_MANY_CELLS = "too_many_cells"  # limit
 UNKNOWN_ACCOUNT = "unknown_account"
 OVER_BALANCE = "over_balance"  # amount, balance
 #: A promise of more than the account's balance (``--allow-overpay`` accepts it).

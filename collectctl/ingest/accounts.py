@@ -1,8 +1,9 @@
 """Turning one record of an account list into an :class:`Account` or a :class:`RowError`.
 
 Pure: the caller passes the column map, the settings that matter and the
-import date. Every rejection names the column (as written in the file) and the
-value, so a team lead can fix the row and import the rejects file again.
+import date. Every rejection names the column (as written in the file) and the reason
+code, never the value (``--show-values`` quotes it from the cell it points at), so a team
+lead can fix the row and import the rejects file again.
 """
 
 from __future__ import annotations
@@ -82,11 +83,13 @@ def _past_due(days: int | None, due: date | None, today: date) -> tuple[date | N
 
 
 class _Reject(Exception):
-    """Why a row is refused: a reason code, the column's header and the code's detail."""
+    """Why a row is refused: a reason code, the column's header, the code's detail and
+    the cell's position."""
 
-    def __init__(self, code: str, column: str | None, detail=None) -> None:
+    def __init__(self, code: str, column: str | None, detail=None,
+                 cell: int | None = None) -> None:
         super().__init__(code)
-        self.code, self.column, self.detail = code, column, detail or {}
+        self.code, self.column, self.detail, self.cell = code, column, detail or {}, cell
 
 
 def normalize_account(
@@ -103,13 +106,16 @@ def normalize_account(
         try:
             return parser(text, *args)
         except f.FieldError as error:
-            raise _Reject(error.code, columns.header_of(field_name), error.detail) from None
+            raise _Reject(error.code, columns.header_of(field_name), error.detail,
+                          columns.columns.get(field_name)) from None
 
     try:
         if not account_id:
-            raise _Reject(r.EMPTY, columns.header_of("account_id"))
+            raise _Reject(r.EMPTY, columns.header_of("account_id"), None,
+                          columns.columns["account_id"])
         if not get["amount_due"]:
-            raise _Reject(r.EMPTY, columns.header_of("amount_due"))
+            raise _Reject(r.EMPTY, columns.header_of("amount_due"), None,
+                          columns.columns["amount_due"])
         amount, symbol_currency = parse("amount_due", f.parse_amount)
         currency = (parse("currency", _currency) or symbol_currency or ctx.currency)
         phones: list[Phone] = []
@@ -147,7 +153,7 @@ def normalize_account(
         )
     except _Reject as reject:
         return RowError(line=line, account_id=account_id, reason=reject.code, raw=tuple(cells),
-                        column=reject.column, detail=reject.detail)
+                        column=reject.column, detail=reject.detail, cell=reject.cell)
     return account, fingerprint(account, ctx.listed)
 
 

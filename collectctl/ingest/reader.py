@@ -3,7 +3,9 @@
 Opens a CSV (or tab/semicolon separated) export, detects its encoding and
 delimiter from a sample, and streams ``(line_number, cells)`` records without
 reading the file whole. Bytes that do not decode are kept as surrogate escapes
-so that only their row is rejected, never the file.
+so that only their row is rejected, never the file. What it holds at once is bounded
+whatever the file (:class:`Limits`): a record beyond them comes as a
+:class:`RecordProblem`, a header beyond them refuses the file.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import itertools
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from collectctl.core import reasons as r
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
 
@@ -84,7 +88,11 @@ def _check_is_text(sample: bytes, path: Path) -> None:
             "{path}: this is an Excel workbook, not a CSV file; in Excel use "
             "File > Save As > CSV UTF-8 and import that").format(path=path.name))
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not utf16 and b"\x00" in sample:
+    # A NUL in a row refuses that row (the importers say so); in the header, or one byte
+    # in a hundred of them, it is not text at all.
+    first_line = sample.split(b"\n", 1)[0].split(b"\r", 1)[0]
+    nuls = sample.count(b"\x00")
+    if not utf16 and (b"\x00" in first_line or (nuls > 16 and nuls * 100 > len(sample))):
         raise InputFileError(_("{path}: not a text (CSV) file").format(path=path.name))
 
 
@@ -154,12 +162,20 @@ class TableFile:
     header: list[str]
     size: int
     _stream: _HashingReader
-    _records: Iterator[tuple[int, list[str]]]
+    _records: Iterator[tuple[int, list[str] | RecordProblem]]
     _escapes: _EscapeCounter | None = None
+    _lines: _Lines | None = None
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based."""
+    def records(self) -> Iterator[tuple[int, list[str] | RecordProblem]]:
+        """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based
+        (the record's first line). A record beyond the :class:`Limits` comes as a
+        :class:`RecordProblem` instead of its cells."""
         return self._records
+
+    @property
+    def maybe_nul(self) -> bool:
+        """Whether any record read so far may hold a NUL character; False means none can."""
+        return self._lines is not None and self._lines.nul
 
     @property
     def maybe_undecodable(self) -> bool:
@@ -185,21 +201,190 @@ class TableFile:
         self.close()
 
 
-def _iter_records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
-    previous_end = reader.line_num
-    try:
-        for row in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            # The first cell settles most rows without a generator.
-            if (row and row[0].strip()) or any(cell.strip() for cell in row):
-                yield start, row
-    except csv.Error as error:
-        raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
-            path=path.name, line=reader.line_num, reason=error)) from None
-    except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
-        raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
-            path=path.name, line=reader.line_num + 1, reason=error)) from None
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file the reader holds at once, whatever the file (a header of 50 MB,
+    a line without an end, a quote never closed): a record beyond them is refused, a
+    header beyond them refuses the file. Characters are decoded characters."""
+
+    #: One record, all its lines (a longer line is refused without being kept).
+    record_chars: int = 1 << 20
+    #: Lines one quoted field may run over before its quote counts as never closed.
+    quoted_lines: int = 100
+    #: Cells of one row, and columns of the header.
+    cells: int = 1000
+    #: The header record, and one header cell.
+    header_chars: int = 64 * 1024
+    header_cell_chars: int = 256
+
+
+#: The limits :func:`open_table` reads with (tests lower them).
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A record the reader refuses (in place of its cells): a reason code
+    (``core.reasons``), its parameters and what of the record is kept (its first line's
+    cells for an unclosed quote, nothing for a line too long)."""
+
+    code: str
+    detail: dict
+    raw: tuple[str, ...] = ()
+
+
+class _TooLong(Exception):
+    """A physical line longer than a record may be (its rest has been skipped)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _RunOn(Exception):
+    """A record that has run over more lines (or characters) than a record may."""
+
+
+class _Lines:
+    """The physical lines of a text stream, one at a time, for ``csv.reader``: never more
+    than ``limits.record_chars`` of a line in memory, and the lines of the record being
+    read kept (bounded by the limits) so that a run-on record can be read again from its
+    second line. Line numbers are 1-based and run on through lines read again."""
+
+    def __init__(self, stream, limits: Limits) -> None:
+        self._readline = stream.readline
+        self.limits = limits
+        self._limit = limits.record_chars
+        #: The number of the last line handed out.
+        self.number = 0
+        #: Lines to hand out again before reading on (None: a line too long).
+        self.replay: deque[str | None] = deque()
+        #: The lines of the record being read, and the number of its first.
+        self.record: list[str] = []
+        self.start = 0
+        #: Whether the stream ended inside the record being read.
+        self.ended_in_record = False
+        #: Whether any line read holds a NUL character.
+        self.nul = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.replay:
+            line = self.replay.popleft()
+            self.number += 1
+            if line is None:
+                raise _TooLong(self.number)
+        else:
+            limit = self._limit
+            line = self._readline(limit + 1)
+            if not line:
+                self.ended_in_record = bool(self.record)
+                raise StopIteration
+            self.number += 1
+            if len(line) > limit and line[-1] not in "\r\n":
+                while (rest := self._readline(limit)) and rest[-1] not in "\r\n":
+                    pass
+                raise _TooLong(self.number)
+            if "\0" in line:
+                self.nul = True
+        record = self.record
+        record.append(line)
+        if len(record) == 1:
+            self.start = self.number
+        # One line is held to the length above; a record of several, to both limits.
+        elif len(record) > self.limits.quoted_lines or \
+                sum(map(len, record)) > self._limit:
+            raise _RunOn()
+        return line
+
+    def take_record(self) -> list[str]:
+        """The lines of the record just read; the next record starts empty."""
+        lines, self.record = self.record, []
+        self.ended_in_record = False
+        return lines
+
+
+def _unclosed(source: _Lines, lines: list[str], delimiter: str,
+              too_long: bool = False) -> tuple[int, RecordProblem]:
+    """Refuse the first line of a record whose quote never closed and read the lines after
+    it again (then, with ``too_long``, the line too long that stopped it) as rows of their
+    own."""
+    first = source.start
+    source.replay.extendleft(reversed([*lines[1:], *([None] if too_long else [])]))
+    source.number = first  # the lines after it come again with their own numbers
+    cells = next(csv.reader([lines[0].rstrip("\r\n")], delimiter=delimiter), [])
+    # The lines it ran over: the limit, or fewer where the file ended first.
+    ran = min(len(lines) + too_long, source.limits.quoted_lines)
+    return first, RecordProblem(r.UNCLOSED_QUOTE, {"lines": ran}, tuple(cells))
+
+
+def _iter_records(source: _Lines, delimiter: str, path: Path
+                  ) -> Iterator[tuple[int, list[str] | RecordProblem]]:
+    cells_limit = source.limits.cells
+    while True:
+        reader = csv.reader(source, delimiter=delimiter)
+        try:
+            for row in reader:
+                record = source.record
+                if len(record) > 1 and source.ended_in_record:
+                    # the file ended inside a quoted field
+                    yield _unclosed(source, source.take_record(), delimiter)
+                    break
+                start = source.start
+                record.clear()
+                if len(row) > cells_limit:
+                    yield start, RecordProblem(r.TOO_MANY_CELLS, {"limit": cells_limit},
+                                               tuple(row[:cells_limit]))
+                # The first cell settles most rows without a generator.
+                elif (row and row[0].strip()) or any(cell.strip() for cell in row):
+                    yield start, row
+            else:
+                return
+        except _RunOn:
+            yield _unclosed(source, source.take_record(), delimiter)
+        except _TooLong as error:
+            lines = source.take_record()
+            if lines:  # inside a quoted field: its quote never closed
+                yield _unclosed(source, lines, delimiter, too_long=True)
+            else:
+                yield error.line, RecordProblem(r.LINE_TOO_LONG,
+                                                {"limit": source.limits.record_chars})
+        except csv.Error as error:
+            raise InputFileError(_("{path}:{line}: cannot read the file: {reason}").format(
+                path=path.name, line=source.number, reason=error)) from None
+        except UnicodeError as error:  # e.g. UTF-16 cut in the middle of a character
+            raise InputFileError(_("{path}:{line}: cannot decode: {reason}").format(
+                path=path.name, line=source.number + 1, reason=error)) from None
+
+
+def _check_header(first: tuple[int, list[str] | RecordProblem], path: Path,
+                  limits: Limits) -> list[str]:
+    """The header's cells, or an error naming the file and the limit it goes past."""
+    line, cells = first
+    if isinstance(cells, RecordProblem):
+        if cells.code == r.UNCLOSED_QUOTE:
+            raise InputFileError(_(
+                "{path}:{line}: a quote in the header is not closed within {lines} lines"
+            ).format(path=path.name, line=line, lines=limits.quoted_lines))
+        if cells.code == r.TOO_MANY_CELLS:
+            raise InputFileError(_("{path}:{line}: the header has more than {limit} "
+                                   "columns").format(path=path.name, line=line,
+                                                     limit=limits.cells))
+        raise InputFileError(_("{path}:{line}: the header is longer than {limit} "
+                               "characters").format(path=path.name, line=line,
+                                                    limit=limits.header_chars))
+    if sum(len(cell) for cell in cells) > limits.header_chars:
+        raise InputFileError(_("{path}:{line}: the header is longer than {limit} "
+                               "characters").format(path=path.name, line=line,
+                                                    limit=limits.header_chars))
+    for number, cell in enumerate(cells, start=1):
+        if len(cell.strip()) > limits.header_cell_chars:
+            raise InputFileError(_("{path}:{line}: header column {n} is longer than {limit} "
+                                   "characters").format(path=path.name, line=line, n=number,
+                                                        limit=limits.header_cell_chars))
+    return [cell.strip() for cell in cells]
 
 
 def open_table(
@@ -233,9 +418,8 @@ def open_table(
             errors=escapes.name,
             newline="",
         )
-        reader = csv.reader(text_stream, delimiter=delimiter)
-        records = _iter_records(reader, path)
-        header: list[str] = []
+        lines = _Lines(text_stream, LIMITS)
+        records = _iter_records(lines, delimiter, path)
         try:
             first = next(records, None)
         except UnicodeError as error:
@@ -244,11 +428,11 @@ def open_table(
         if first is None:
             raise InputFileError(_("{path}: the file is empty (no header line)").format(
                 path=path.name))
-        header = [cell.strip() for cell in first[1]]
+        header = _check_header(first, path, LIMITS)
     except BaseException:
         raw.close()
         raise
-    return TableFile(path, chosen, delimiter, header, size, stream, records, escapes)
+    return TableFile(path, chosen, delimiter, header, size, stream, records, escapes, lines)
 
 
 #: Line ends as ``newline=""`` text streams split lines (and ``csv`` reads them).

@@ -387,6 +387,13 @@ _PROBLEM_TEXT = {
     "duplicate_id": lambda p: _("duplicate account id: already on line {first}").format(
         first=p["first"]),
     "undecodable": lambda p: _("bytes that are not valid in the file's encoding"),
+    "nul_byte": lambda p: _("a NUL character (\\0), which the database cannot store"),
+    "line_too_long": lambda p: _("longer than {limit} characters (not kept)").format(
+        limit=p["limit"]),
+    "unclosed_quote": lambda p: _("a quote opened on this line is not closed within {lines} "
+                                  "lines; the lines after it are read as rows").format(
+        lines=p["lines"]),
+    "too_many_cells": lambda p: _("more than {limit} cells").format(limit=p["limit"]),
     "unknown_account": lambda p: _("no such account"),
     "over_balance": lambda p: _("payment of {amount} is more than the balance of {balance} "
                                 "(--allow-overpay to accept)").format(
@@ -416,11 +423,43 @@ def problem(code: str, detail=None) -> str:
     return words(detail or {}) if words else code
 
 
-def row_reason(row) -> str:
-    """Why a row was refused: ``amount: not a number`` (the column as the file heads it)."""
-    text = problem(row.reason, row.detail)
-    return _("{column}: {problem}").format(column=row.column, problem=text) if row.column \
-        else text
+#: A row's problem in words that leave out the value read (a date, an amount), for the
+#: codes whose words elsewhere say it (``log --date`` says the date typed).
+_ROW_TEXT = {
+    "in_the_future": lambda p: _("in the future"),
+    "in_the_past": lambda p: _("in the past"),
+    "too_far_ahead": lambda p: _("more than {n} days ahead (promise.max_days)").format(
+        n=p["days"]),
+    "over_balance": lambda p: _("more than the balance of {balance} (--allow-overpay to "
+                                "accept)").format(balance=money(p["balance"],
+                                                                p.get("currency"))),
+}
+#: How much of a refused cell ``--show-values`` quotes.
+VALUE_CHARS = 40
+
+
+def shown_value(text: str) -> str:
+    """A cell as ``--show-values`` quotes it: at most :data:`VALUE_CHARS` characters, then
+    ``…``, escaped as Python's ``repr`` escapes (no control character gets through)."""
+    cut = text[:VALUE_CHARS] + ("\u2026" if len(text) > VALUE_CHARS else "")
+    return repr(cut)
+
+
+def row_reason(row, show_values: bool = False) -> str:
+    """Why a row was refused: ``amount: not a number`` (the column as the file heads it),
+    never the value read; with ``show_values`` the refused cell quoted after it
+    (``amount: not a number (found 'Xavier Distinct')``)."""
+    words = None if show_values else _ROW_TEXT.get(row.reason)
+    text = words(row.detail or {}) if words else problem(row.reason, row.detail)
+    column = row.column
+    if not column and "position" in (row.detail or {}):
+        column = _("cell {n}").format(n=row.detail["position"])
+    if column:
+        text = _("{column}: {problem}").format(column=column, problem=text)
+    if show_values and row.cell is not None and row.cell < len(row.raw):
+        text = _("{reason} (found {value})").format(reason=text,
+                                                   value=shown_value(row.raw[row.cell]))
+    return text
 
 
 def in_english(words, *args) -> str:

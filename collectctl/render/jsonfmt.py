@@ -115,12 +115,17 @@ def _requests(result: AccountRequests) -> Any:
             "added": [e.id for e in result.added]}
 
 
-def _reject(r: RowError) -> dict:
+def _reject(r: RowError, show_values: bool = False) -> dict:
     from collectctl.render import display
 
-    return {"line": r.line, "account_id": r.account_id, "reason": r.reason,
+    view = {"line": r.line, "account_id": r.account_id, "reason": r.reason,
             "column": r.column, "detail": to_jsonable(dict(r.detail)),
-            "text": display.in_english(display.row_reason, r)}
+            "text": display.in_english(display.row_reason, r, show_values)}
+    if show_values:  # the refused cell, cut as the words cut it
+        value = r.raw[r.cell] if r.cell is not None and r.cell < len(r.raw) else None
+        view["value"] = value if value is None or len(value) <= display.VALUE_CHARS \
+            else value[: display.VALUE_CHARS] + "\u2026"
+    return view
 
 
 def _broke(b) -> dict:
@@ -131,6 +136,24 @@ def _broke(b) -> dict:
             "text": display.in_english(display.breach, b.reason)}
 
 
+class _Streamed(list):
+    """A list made item by item as ``json.dump`` writes it (with an indent it iterates
+    lists in Python), so a million rejections are never in memory at once as dicts."""
+
+    def __init__(self, items, make) -> None:
+        super().__init__()
+        self._items, self._make = items, make
+
+    def __iter__(self):
+        return (self._make(item) for item in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+
 @json_view.register
 def _importresult(result: ImportResult) -> Any:
     return {
@@ -138,7 +161,7 @@ def _importresult(result: ImportResult) -> Any:
         "inserted": result.inserted,
         "updated": result.updated,
         "unchanged": result.unchanged,
-        "rejected": [_reject(r) for r in result.rejected],
+        "rejected": _Streamed(result.rejected, lambda r: _reject(r, result.show_values)),
         "no_valid_phone": result.no_valid_phone,
         "timezone_from_phone": result.timezone_from_phone,
         "no_common_hours": result.no_common_hours,

@@ -4,6 +4,7 @@ open in a spreadsheet; or, with ``--rejects-raw``, the refused rows byte for byt
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO, cast
 
 from collectctl.core.models import ImportResult, RowError
@@ -24,7 +25,7 @@ def reject_cell(text: str) -> str:
 
 
 def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
-                  rejects: list[RowError]) -> None:
+                  rejects: Iterable[RowError], show_values: bool = False) -> None:
     """Write rejected rows (original columns plus ``reason``) for fixing and re-import.
 
     The cells are written as read, except that a cell a spreadsheet would run as a
@@ -33,7 +34,8 @@ def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
     ``--rejects-raw`` (:func:`write_raw_rejects`) keeps the rows' bytes instead.
     UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to the
     temporary file of ``target`` (emptied first), which its ``commit`` renames into place,
-    so a failure never leaves half a file.
+    so a failure never leaves half a file. The reason quotes the refused cell only with
+    ``show_values`` (``--show-values``).
     """
     with target.writing("utf-8-sig", errors="surrogateescape", newline="") as out:
         writer = csv.writer(out)
@@ -41,7 +43,8 @@ def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
         for reject in rejects:
             cells = list(reject.raw) + [""] * (len(header) - len(reject.raw))
             reason = _("line {line}: {reason}").format(line=reject.line,
-                                                       reason=display.row_reason(reject))
+                                                       reason=display.row_reason(
+                                                           reject, show_values))
             writer.writerow([*map(reject_cell, cells[: len(header)]), csv_cell(reason)])
 
 

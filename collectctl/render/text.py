@@ -399,6 +399,11 @@ def _undone_plain(result: Undone) -> str:
     return line
 
 
+#: Rejections an import's summary lists, the first ones in the file (the JSON document and
+#: the rejects file have every one).
+SHOWN_REJECTIONS = 1000
+
+
 @plain_text.register
 def _importresult(result: ImportResult) -> str:
     """Plain lines (no rich: an import's summary comes when its memory is at its peak)."""
@@ -414,10 +419,17 @@ def _importresult(result: ImportResult) -> str:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(
             n=result.closed))
-    for reject in result.rejected:
+    for listed, reject in enumerate(result.rejected):
+        if listed == SHOWN_REJECTIONS:
+            more = len(result.rejected) - listed
+            say(ngettext("  ... and {n} more rejected row (--format json or --rejects FILE "
+                         "lists every one)",
+                         "  ... and {n} more rejected rows (--format json or --rejects FILE "
+                         "lists every one)", more).format(n=more))
+            break
         say(_("  line {line}: {id}: {reason}").format(
             line=reject.line, id=shown(reject.account_id or "-"),
-            reason=shown(display.row_reason(reject))))
+            reason=shown(display.row_reason(reject, result.show_values))))
     if result.no_valid_phone:
         say(_("No valid phone (needs skip tracing): {ids}").format(
             ids=", ".join(map(shown, result.no_valid_phone))))
