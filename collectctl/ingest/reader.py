@@ -457,15 +457,18 @@ def _ascii_compatible(encoding: str) -> bool:
     return encoder.encode("\r\n") == b"\r\n"
 
 
-def raw_records(path: Path, encoding: str, delimiter: str,
-                lines: set[int]) -> Iterator[bytes]:
+def raw_records(path: Path, encoding: str, delimiter: str, lines: set[int],
+                single: frozenset[int] = frozenset()) -> Iterator[bytes]:
     """The bytes of ``path`` from its start through its header, then those of each record
     whose first line is in ``lines`` (numbered as :meth:`TableFile.records` numbers them),
     exactly as the file holds them: the rows an import refused, for ``--rejects-raw``.
 
     The file is read again, a line at a time; records are told apart by the same ``csv``
-    reading the import did. In UTF-16 and UTF-32 a line's bytes are its text encoded
-    again (the BOM first), identical for any file those codecs read and write back."""
+    reading the import did. A record starting on a line of ``single`` (a quote the import
+    found never closed, ``unclosed_quote``) is its first line only, and the lines after it
+    are read again as records, as the import read them. In UTF-16 and UTF-32 a line's
+    bytes are its text encoded again (the BOM first), identical for any file those codecs
+    read and write back."""
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as error:
@@ -478,26 +481,38 @@ def raw_records(path: Path, encoding: str, delimiter: str,
             pieces = ((line, decoder.decode(line)) for line in _byte_lines(raw))
         else:
             pieces = _reencoded_lines(raw, encoding)
-        held: list[bytes] = []
+        again: deque[tuple[bytes, str]] = deque()  # lines to read again
+        held: list[tuple[bytes, str]] = []
+        read = 0  # physical lines taken into records so far
 
         def text_lines() -> Iterator[str]:
-            for data, text in pieces:
-                held.append(data)
-                yield text
+            while True:
+                piece = again.popleft() if again else next(pieces, None)
+                if piece is None:
+                    return
+                held.append(piece)
+                yield piece[1]
 
-        reader = csv.reader(text_lines(), delimiter=delimiter)
-        previous_end, header_seen = 0, False
-        for row in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                if not header_seen:  # blank lines before the header come with it
-                    continue
+        header_seen = False
+        restart = True
+        while restart:
+            restart = False
+            for row in csv.reader(text_lines(), delimiter=delimiter):
+                start = read + 1
+                if start in single and len(held) > 1:
+                    again.extendleft(reversed(held[1:]))
+                    del held[1:]
+                read += len(held)
+                wanted = not header_seen or start in lines
+                if not any(cell.strip() for cell in row) and not header_seen:
+                    continue  # blank lines before the header come with it
+                if wanted:
+                    yield b"".join(data for data, _text in held)
+                header_seen = header_seen or any(cell.strip() for cell in row)
                 held.clear()
-                continue
-            if not header_seen or start in lines:
-                yield b"".join(held)
-            header_seen = True
-            held.clear()
+                if again:  # the lines after a run-on quote, read as records again
+                    restart = True
+                    break
 
 
 def _reencoded_lines(raw, encoding: str) -> Iterator[tuple[bytes, str]]:

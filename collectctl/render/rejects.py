@@ -55,8 +55,13 @@ def write_raw_rejects(target: PendingFile, source: Path, result: ImportResult) -
     to ``target``'s temporary file, like :func:`write_rejects`."""
     from collectctl.ingest.reader import raw_records
 
+    from collectctl.core import reasons
+
     lines = {reject.line for reject in result.rejected}
+    single = frozenset(reject.line for reject in result.rejected
+                       if reject.reason == reasons.UNCLOSED_QUOTE)
     with target.writing("utf-8", newline="") as out:
         binary = cast("TextIO", out).buffer  # bytes as read, past the text layer
-        for chunk in raw_records(source, result.encoding, result.delimiter, lines):
+        for chunk in raw_records(source, result.encoding, result.delimiter, lines,
+                                 single):
             binary.write(chunk)

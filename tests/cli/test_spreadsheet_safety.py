@@ -82,6 +82,22 @@ def test_rejects_raw_keeps_the_refused_rows_byte_for_byte(cli, tmp_path, bom):
     assert len(again["rejected"]) == 4 and again["inserted"] == again["updated"] == 0
 
 
+def test_rejects_raw_takes_a_run_on_quote_as_the_import_does(cli, tmp_path):
+    """A quote never closed refuses only the line it opened on, and the lines after it are
+    rows of their own: the raw file holds that one line, not the imported rows after it."""
+    rows = [b"account_id,name,amount_due,mobile\n", b"A1,Ann,100,0912000001\n",
+            b'A2,"Bob,200,0912000002\n', b"A3,Cy,300,0912000003\n",
+            b"A4,Di,xx,0912000004\n"]
+    source = tmp_path / "quote.csv"
+    source.write_bytes(b"".join(rows))
+    rejects = tmp_path / "rejects.csv"
+    result, summary = cli.json("import", "accounts", source, "--rejects", rejects,
+                               "--rejects-raw")
+    assert result.exit_code == 1, result.output
+    assert [r["reason"] for r in summary["rejected"]] == ["unclosed_quote", "not_a_number"]
+    assert rejects.read_bytes() == rows[0] + rows[2] + rows[4]
+
+
 @pytest.mark.parametrize("encoding", ["cp950", "utf-16"])
 def test_rejects_raw_in_the_files_own_encoding(cli, tmp_path, encoding):
     text = ("帳號,客戶姓名,逾期金額,手機\r\n"
