@@ -53,9 +53,8 @@ def write_raw_rejects(target: PendingFile, source: Path, result: ImportResult) -
     file ``source`` holds them (encoding, delimiter, quoting and line ends), so the file
     imports as the rows did; no reason column (the reasons are in the summary). Written
     to ``target``'s temporary file, like :func:`write_rejects`."""
-    from collectctl.ingest.reader import raw_records
-
     from collectctl.core import reasons
+    from collectctl.ingest.reader import raw_records
 
     lines = {reject.line for reject in result.rejected}
     single = frozenset(reject.line for reject in result.rejected
