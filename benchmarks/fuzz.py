@@ -286,6 +286,9 @@ class Worker:
         self.good = workdir / "good.csv"
         self.good.write_text("Cust Ref,Debtor,Balance,mobile\nG-1,Ann,100,0912345678\n",
                              encoding="utf-8")
+        # collectctl's own caches (compiled catalogs, holidays) in the worker's directory,
+        # where the hook allows them: a user's cache is not the file under test.
+        os.environ["XDG_CACHE_HOME"] = str(workdir.resolve() / "cache")
         self.watch = _Watch()
         self.watch.allowed = (str(workdir.resolve()) + os.sep,)
         self._invoke(["db", "check"])
