@@ -23,39 +23,16 @@ import pytest
 
 from tests.conftest import NOW
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's benchmarks/
+from benchmarks import crash  # noqa: E402
+
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
     pytest.mark.sqlite_only("worker processes are the same on both engines"),
 ]
 
-TAG = "COLLECTCTL_TEST_ORPHAN_TAG"
-
-
-def tagged(tag: str) -> list[int]:
-    """Processes (not zombies) whose environment carries ``TAG=tag``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as env:
-                if f"{TAG}={tag}".encode() not in env.read().split(b"\0"):
-                    continue
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                if stat.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                    continue
-        except OSError:  # gone meanwhile, or not ours
-            continue
-        found.append(int(entry))
-    return found
-
-
-def left_after(tag: str, seconds: float = 3.0) -> list[int]:
-    """The tagged processes still alive after waiting up to ``seconds`` for them to end."""
-    deadline = time.monotonic() + seconds
-    while (alive := tagged(tag)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return alive
+#: Processes are found by a tag in their environment, as the crash benchmark finds them.
+TAG, tagged, left_after = crash.TAG, crash.tagged, crash.orphans
 
 
 @pytest.fixture(scope="module")
