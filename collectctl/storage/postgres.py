@@ -400,15 +400,11 @@ class PostgresStore(SQLStore):
         return self.schema_problems()
 
     def member_role(self) -> str | None:
-        """The connected role's place in the team: collector, lead, or None (the owner or
-        a role outside the team)."""
-        row = self.conn.execute(
-            "SELECT g.rolname FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid"
-            " JOIN pg_roles m ON m.oid = am.member WHERE m.rolname = current_user"
-            " AND g.rolname IN ('collectctl_collector', 'collectctl_lead')"
-            " ORDER BY g.rolname = 'collectctl_lead' DESC LIMIT 1").fetchone()
-        back = {v: k for k, v in ROLES.items()}
-        return back[row[0]] if row else None
+        """The connected role's place in the team: collector, lead (when in both), or None
+        (the owner or a role outside the team)."""
+        me = self.whoami()
+        roles = {member.role for member in self.members() if member.name == me}
+        return "lead" if "lead" in roles else "collector" if roles else None
 
     def whoami(self) -> str:
         return self._exec("SELECT current_user").fetchone()[0]
