@@ -115,11 +115,19 @@ def test_control_characters_never_reach_the_file():
     assert not any(ch in text for ch in "\x1b\x07\u202e")
     assert text.count("\r\n") == len(text.splitlines())  # CRLF only ends content lines
     assert len(lines_of(text, "DTSTART")) == 1
+    shown = ("A\\x1b\\r\\nX \\x1b[31mEvil\\r\\nDTSTART:19700101T000000Z\\x1b]0;owned\\x07"
+             " \\u202eRoe +1212\\x1b7365000")
+    # As written (RFC 5545 escapes each backslash and ";"; read from the file itself, as
+    # icalendar 6.1, the floor, reads "\\\\n" back as a backslash and a line break).
+    unfolded = text.replace("\r\n ", "")
+    written = shown.replace("\\", "\\\\").replace(";", "\\;")
+    assert "\r\nSUMMARY:" + written + "\r\n" in unfolded
+    assert "\r\nUID:2026-03-09-A\\\\x1b\\\\r\\\\nX@collectctl\r\n" in unfolded
     (event,) = Calendar.from_ical(text).walk("VEVENT")
-    assert str(event["summary"]) == ("A\\x1b\\r\\nX \\x1b[31mEvil\\r\\nDTSTART:"
-                                     "19700101T000000Z\\x1b]0;owned\\x07 \\u202eRoe "
-                                     "+1212\\x1b7365000")
-    assert str(event["uid"]) == "2026-03-09-A\\x1b\\r\\nX@collectctl"
+    from importlib.metadata import version
+
+    if tuple(int(p) for p in version("icalendar").split(".")[:2]) >= (6, 2):
+        assert str(event["summary"]) == shown
 
 
 @pytest.mark.parametrize(("planned", "written", "instant"), [
