@@ -198,8 +198,13 @@ class PostgresStore(SQLStore):
 
     def _lock_schema(self) -> None:
         # One migrator at a time (until commit), so two first starts cannot both create
-        # the tables.
-        self.conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(7231::bigint)")
+        # the tables. Once the record exists its table is the lock: only its owner may
+        # take EXCLUSIVE, and a reader's lock does not hold it up (anyone may take an
+        # advisory lock, and a collector holding that one would keep migrations waiting).
+        if self._has_table("collectctl_schema"):
+            self.conn.execute("LOCK TABLE collectctl_schema IN EXCLUSIVE MODE")
+        else:
+            self.conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(7231::bigint)")
         # A migration creates its objects in the schema, the first on the path until its
         # transaction ends (``_harden`` found the schema safe before).
         self.conn.execute("SELECT pg_catalog.set_config('search_path', pg_catalog.format("

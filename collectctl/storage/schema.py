@@ -347,6 +347,19 @@ def _ledger_text(fields: tuple[str, ...]) -> str:
     return " || chr(31) || ".join(f"coalesce(NEW.{f}::text, '')" for f in fields)
 
 
+#: A collector's row for an account not theirs is refused before the trigger takes the
+#: head (row-level security would refuse it after: meanwhile it held every writer up) and
+#: before a payment's reference is looked at (which would tell whether another's account
+#: has it). The same words as row-level security's.
+_FOREIGN_ROW = (
+    "IF pg_catalog.pg_has_role(session_user, 'collectctl_collector', 'MEMBER')"
+    " AND NOT pg_catalog.pg_has_role(session_user, 'collectctl_lead', 'MEMBER')"
+    " AND NOT EXISTS (SELECT FROM accounts a WHERE a.account_id = NEW.account_id"
+    " AND a.assigned_to = session_user) THEN"
+    " RAISE EXCEPTION 'new row violates row-level security policy for table \"%\"',"
+    " TG_TABLE_NAME USING ERRCODE = '42501'; END IF;")
+
+
 def _pg_ledger() -> list[str]:
     from collectctl.core.chain import LEDGER_FIELDS
 
@@ -403,6 +416,7 @@ def _pg_ledger() -> list[str]:
             LANGUAGE plpgsql SECURITY DEFINER AS $$
             DECLARE l record;
             BEGIN
+                {_FOREIGN_ROW}
                 {skip}
                 SELECT * INTO l FROM collectctl_next_link('{kind}', {_ledger_text(fields)});
                 NEW.seq := l.seq;
@@ -814,7 +828,10 @@ _PG_LEARN = [
     _LEARN_FROM_CALL, _LEARN_REBUILD,
     # Every name in the functions resolves in pg_catalog first, then in the schema they and
     # the tables were made in, pg_temp (where anyone may create objects) last; no role but
-    # the owner runs them unless granted below (the trigger's runs as the owner).
+    # the owner runs them unless granted below (the trigger's runs as the owner). A call's
+    # time is read in UTC and ISO order whoever's session counts it or takes it back (a
+    # session's own TimeZone or DateStyle would place an undo elsewhere). No SQL comments:
+    # each statement is run as one line.
     f"""
     DO $$
     DECLARE
@@ -823,6 +840,8 @@ _PG_LEARN = [
         FOREACH fn IN ARRAY ARRAY{list(_LEARN_SIGNATURES)!r} LOOP
             EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
                                       fn, pg_catalog.current_schema());
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET timezone = %L SET datestyle = %L',
+                                      fn, 'UTC', 'ISO, YMD');
             EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
         END LOOP;
     END $$
@@ -832,7 +851,9 @@ _PG_LEARN = [
     "CREATE TRIGGER calls_learn AFTER INSERT ON calls FOR EACH ROW"
     " EXECUTE FUNCTION collectctl_learn_from_call()",
     # The counts: read as before (their own accounts' rows and every segment's), written
-    # by none.
+    # by none; wide enough that no run of calls overflows a segment's (and stops logging).
+    "ALTER TABLE contact_stats ALTER COLUMN tries TYPE bigint,"
+    " ALTER COLUMN contacts TYPE bigint, ALTER COLUMN exposure TYPE bigint",
     "REVOKE ALL ON contact_stats FROM collectctl_collector",
     "GRANT SELECT ON contact_stats TO collectctl_collector",
     "DROP POLICY own_stats ON contact_stats",

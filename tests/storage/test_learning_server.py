@@ -243,7 +243,9 @@ def test_the_server_functions_are_pinned_and_the_counting_one_is_nobody_s(pg_dat
         "collectctl_learn_place", "collectctl_learn_rebuild", "collectctl_learn_rules",
         "collectctl_learn_segment", "collectctl_learn_weight"]
     for name, definer, config, collector, lead, public in rows:
-        assert config == [f"search_path=pg_catalog, {owner}, pg_temp"], name
+        # Names resolve in pg_catalog first; a call's time is read the same in any session.
+        assert config == [f"search_path=pg_catalog, {owner}, pg_temp", "TimeZone=UTC",
+                          "DateStyle=ISO, YMD"], name
         assert definer == (name == "collectctl_learn_from_call"), name
         assert not collector and not public, name
         assert lead == (name != "collectctl_learn_from_call"), name

@@ -242,3 +242,67 @@ def test_a_function_planted_after_migrating_is_not_called_and_check_names_it(tea
     finally:
         _admin_sql(str(team.db), "DROP FUNCTION IF EXISTS public.pg_advisory_xact_lock(integer)",
                    "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+
+
+def test_a_row_for_another_account_is_refused_before_it_can_hold_anyone_up(team, monkeypatch):
+    """Before the trigger takes the ledger's head: a collector's row for an account not
+    theirs waits for nobody (and a payment's reference on it is not looked up)."""
+    import psycopg
+
+    from collectctl.storage.postgres import PostgresStore
+
+    alice = as_user(str(team.db), "alice")
+    run_as(as_user(str(team.db), "lena"), "pay", "B1", "5", "--reference", "BANK-77")
+    monkeypatch.setattr(PostgresStore, "LOCK_TIMEOUT", "300ms")
+    insert = ("INSERT INTO payments (account_id, amount_minor, paid_on, source, reference,"
+              " recorded_at) VALUES ('B1', 1, '2026-12-04', 'log', ?, 'x')")
+    with psycopg.connect(as_user(str(team.db), "lena")) as held:  # a writer holding the head
+        held.execute("INSERT INTO calls (account_id, collector, called_at, outcome, source,"
+                     " logged_at) VALUES ('A1', 'lena', '2026-12-04T01:00:00+00:00', 'na',"
+                     " 'log', 'x')")
+        with psycopg.connect(alice, autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '200ms'")
+            words = []
+            for reference in ("BANK-77", "BANK-00"):  # bob's, and nobody's
+                with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+                    conn.execute(insert.replace("?", "%s"), (reference,))
+                words.append(str(caught.value).splitlines()[0])
+        held.rollback()
+    assert words[0] == words[1] and "row-level security" in words[0]
+
+
+def test_an_undo_takes_back_what_its_call_counted_whatever_the_session_says(team):
+    """A collector's session settings do not change where the server places a call:
+    logged under one TimeZone and DateStyle and undone under another, nothing is left."""
+    import psycopg
+
+    before = run_sql(team.db, "SELECT scope, key, hour, weekend, tries, contacts, exposure"
+                     " FROM contact_stats ORDER BY 1, 2, 3, 4")
+    with psycopg.connect(as_user(str(team.db), "alice"), autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        conn.execute("SET DateStyle = 'ISO, MDY'")
+        try:  # a time without its zone, in the session's order (read by the server as ISO)
+            (call,) = conn.execute(
+                "INSERT INTO calls (account_id, collector, called_at, outcome, source,"
+                " logged_at) VALUES ('A1', 'alice', '2026-11-01 10:00', 'ptp', 'log', 'x')"
+                " RETURNING id").fetchone()
+        except psycopg.Error:
+            pytest.fail("a time the server reads the same either way")
+        conn.execute("SET TimeZone = 'Pacific/Kiritimati'")
+        conn.execute("SET DateStyle = 'ISO, DMY'")
+        conn.execute(
+            "INSERT INTO calls (account_id, collector, called_at, outcome, reverses, source,"
+            " logged_at) VALUES ('A1', 'alice', '2026-12-02T03:01:00+00:00', 'undo', %s,"
+            " 'log', 'x') RETURNING id", (call,)).fetchone()
+    after = run_sql(team.db, "SELECT scope, key, hour, weekend, tries, contacts, exposure"
+                    " FROM contact_stats WHERE tries <> 0 OR exposure <> 0 ORDER BY 1, 2, 3, 4")
+    assert after == [row for row in before if row[4] or row[6]]
+
+
+def test_a_collectors_advisory_lock_does_not_hold_up_a_migration(team):
+    import psycopg
+
+    with psycopg.connect(as_user(str(team.db), "alice"), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(7231)")
+        result = team("db", "migrate")
+    assert result.exit_code == 0, result.output
