@@ -476,6 +476,11 @@ _PG_INTEGRITY: list[str] = [
     "DROP POLICY own_write ON payments",
     "CREATE POLICY own_write ON payments FOR INSERT TO collectctl_collector WITH CHECK"
     f" ({_OWN} AND batch_id IS NULL AND (call_id IS NULL OR collectctl_own_call(call_id)))",
+    # A collector adds numbers, never where they place the debtor (region and zones are
+    # worked out at import, or by a lead's `learn rebuild`).
+    "REVOKE INSERT ON phones FROM collectctl_collector",
+    "GRANT INSERT (account_id, number, label, valid, extension, position, source, added_at)"
+    " ON phones TO collectctl_collector",
     # The log is append-only, for a lead too (the owner alone can change history).
     "REVOKE UPDATE, DELETE, TRUNCATE ON calls, promises, payments FROM collectctl_lead",
     # No client sees a link: the head function goes, and a collector reads every column

@@ -306,3 +306,16 @@ def test_a_collectors_advisory_lock_does_not_hold_up_a_migration(team):
         conn.execute("SELECT pg_advisory_lock(7231)")
         result = team("db", "migrate")
     assert result.exit_code == 0, result.output
+
+
+def test_a_collector_adds_numbers_but_not_where_they_place_the_debtor(team):
+    alice = as_user(str(team.db), "alice")
+    assert "permission denied" in _refused(
+        alice, "INSERT INTO phones (account_id, number, label, valid, position, source,"
+        " added_at, region, zones) VALUES ('A1', '+61400000000', 'mobile', 1, 9, 'manual',"
+        " 'x', 'US', 'America/New_York')")
+    result = run_as(alice, "contact", "add", "A1", "0912000999")
+    assert result.exit_code == 0, result.output
+    placed = run_sql(team.db, "SELECT region, zones FROM phones WHERE number LIKE ?",
+                     ("%912000999",))
+    assert placed == [(None, None)]
