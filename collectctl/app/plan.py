@@ -140,11 +140,12 @@ def build_all(target: str, collectors: list[str], settings: Settings, now: datet
     if workers == 1:
         return _plans_for(target, settings, now, day, collectors, locale, render)
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from collectctl.app.workers import pool as worker_pool
 
     shares = [collectors[n::workers] for n in range(workers)]
     context = multiprocessing.get_context(start_method or START_METHOD)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with worker_pool(workers, context) as pool:
         results = list(pool.map(_plans_for, [target] * workers, [settings] * workers,
                                 [now] * workers, [day] * workers, shares,
                                 [locale] * workers, [render] * workers))

@@ -175,3 +175,12 @@ class Workers:
         for connection in self._results:
             connection.close()
         self._tasks, self._results, self._processes, self._owed = [], [], [], []
+
+
+def pool(workers: int, context):
+    """A ``concurrent.futures`` process pool (``plan --all``) whose processes end with the
+    one that made it, as :class:`Workers`' do: each runs :func:`die_with_parent` first."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                               initargs=(os.getpid(),))

@@ -176,3 +176,18 @@ def _sleep(_state, seconds):
 
 def _fail(_state, _task):
     raise ValueError("bad chunk")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_plan_alls_pool_ends_with_its_parent(tmp_path, method):
+    """``plan --all``'s process pool: its workers end with the process that made it."""
+    script = _script(tmp_path, """
+        import multiprocessing, os, sys, time
+        from collectctl.app.workers import pool
+
+        if __name__ == "__main__":
+            with pool(1, multiprocessing.get_context(sys.argv[1])) as workers:
+                print(workers.submit(os.getpid).result(), flush=True)
+                time.sleep(60)
+        """)
+    assert _kill_parent_of_one_worker(script, method) == []
