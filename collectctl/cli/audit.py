@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import TextJsonCsv, format_option
+from collectctl.cli.options import TextJsonCsv, format_option, typed_day
 from collectctl.errors import EXIT_VIOLATION, UsageError
 from collectctl.i18n import _, ngettext
 
@@ -42,8 +42,8 @@ def audit(
     if week or month:
         start, end = audit_days("week" if week else "month", state.now.date())
     else:
-        start = _day(state, day or first, "--from" if first else "--date")
-        end = _day(state, day or last, "--to" if last else "--date")
+        start = typed_day(state, day or first, "--from" if first else "--date")
+        end = typed_day(state, day or last, "--to" if last else "--date")
     result = build_audit(state.store, state.settings, start, end, collector)
     emit(result, fmt.value)
     if fail and result.violations:
@@ -51,18 +51,6 @@ def audit(
             n=len(result.violations)), err=True)
         raise typer.Exit(EXIT_VIOLATION)
 
-
-def _day(state, text: str | None, flag: str):
-    """A day as typed (``2026-12-04``, ``yesterday``, ``115/12/04``); today when not."""
-    from collectctl.core.entries import parse_day
-    from collectctl.errors import EntryError
-
-    if not text:
-        return state.now.date()
-    try:
-        return parse_day(text, state.now.date(), state.settings.import_.date_order)
-    except EntryError as error:
-        raise EntryError(error.code, error.field, flag, **error.detail) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -103,3 +103,17 @@ def outcome_list() -> str:
 
 #: Placeholders a help text may hold, filled when help is shown (in its language).
 HELP_FIELDS = {"{outcomes}": outcome_list}
+
+
+def typed_day(state, text: str | None, flag: str):
+    """A day as typed after ``flag`` (``2026-12-04``, ``yesterday``, ``115/12/04``); today
+    when none. A bad one is an error naming ``flag``."""
+    from collectctl.core.entries import parse_day
+    from collectctl.errors import EntryError
+
+    if not text:
+        return state.now.date()
+    try:
+        return parse_day(text, state.now.date(), state.settings.import_.date_order)
+    except EntryError as error:
+        raise EntryError(error.code, error.field, flag, **error.detail) from None

@@ -5,23 +5,20 @@ from __future__ import annotations
 import typer
 
 from collectctl.cli.context import app_context
-from collectctl.cli.options import Period, ReportFormat, SplitBy, TextJson, format_option
-from collectctl.errors import EXIT_BELOW_THRESHOLD, EntryError, UsageError
+from collectctl.cli.options import (
+    Period,
+    ReportFormat,
+    SplitBy,
+    TextJson,
+    format_option,
+    typed_day,
+)
+from collectctl.errors import EXIT_BELOW_THRESHOLD, UsageError
 from collectctl.i18n import _
 
 target_app = typer.Typer(help=_("Collection targets per collector or for the team."),
                          no_args_is_help=True)
 
-
-def _day(state, text: str | None, flag: str):
-    from collectctl.core.entries import parse_day
-
-    if not text:
-        return state.now.date()
-    try:
-        return parse_day(text, state.now.date(), state.settings.import_.date_order)
-    except EntryError as error:
-        raise EntryError(error.code, error.field, flag, **error.detail) from None
 
 
 def report(
@@ -56,8 +53,8 @@ def report(
     if day and (first or last):
         raise UsageError(_("say --date or --from/--to, not both"))
     thresholds = parse_assignments(fail_under) if fail_under else {}
-    start = _day(state, day or first, "--from" if first else "--date")
-    end = _day(state, day or last, "--to" if last else "--date")
+    start = typed_day(state, day or first, "--from" if first else "--date")
+    end = typed_day(state, day or last, "--to" if last else "--date")
     target = _output_target(state, output, force)
     result = build_report(state.store, state.settings, state.now, start, end, collector)
     _write(result, fmt.value, target)
@@ -116,7 +113,7 @@ def target_set(
     who = None if team else (collector or state.settings.me)
     if not team and not who:
         raise UsageError(_("whose target? --collector NAME or --team"))
-    emit(set_targets(state.store, state.now, who, period.value, _day(state, start, "--start"),
+    emit(set_targets(state.store, state.now, who, period.value, typed_day(state, start, "--start"),
                      parse_assignments(assignments)), "text")
 
 
@@ -157,7 +154,7 @@ def target_split(
     state = app_context(ctx)
     ((metric, total),) = parse_assignments([team_total]).items()
     emit(split_target(state.store, state.now, metric, total, period.value,
-                      _day(state, start, "--start"), by.value), "text")
+                      typed_day(state, start, "--start"), by.value), "text")
 
 
 def progress(
