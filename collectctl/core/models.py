@@ -58,6 +58,25 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class ContactPerson:
+    """Someone the bank's list names as a contact of the debtor (聯絡人, an emergency
+    contact): their name, their relation to the debtor and their number (E.164 when it
+    parsed, as :class:`Phone` keeps it). Their number is a third party's: never dialled by
+    the plan, and a call to it never counts as reaching the debtor."""
+
+    name: str | None = None
+    relation: str | None = None
+    phone: str | None = None
+    #: ``reference`` (a contact person, 聯絡人) or ``emergency`` (緊急聯絡人).
+    kind: str = "reference"
+
+
+#: Who set an account's collector: the bank's list (its collector column), or a team lead
+#: in collectctl (``assign``, ``import --assign-to``), which the next list does not undo.
+ASSIGNED_BY = ("list", "lead")
+
+
+@dataclass(frozen=True)
 class Account:
     """One debt as the bank's list describes it, plus what collectctl knows of it.
 
@@ -89,6 +108,25 @@ class Account:
     status: str = "open"
     listed_timezone: str | None = None
     listed_country: str | None = None
+    #: The debt itemised, as the list gives it (each None when it does not): the parts of
+    #: the amount due, the minimum due, the last payment the bank saw, the credit limit.
+    principal: Decimal | None = None
+    interest: Decimal | None = None
+    fees: Decimal | None = None
+    minimum_due: Decimal | None = None
+    last_payment_on: date | None = None
+    last_payment_amount: Decimal | None = None
+    credit_limit: Decimal | None = None
+    #: The debtor's background: where they work, their addresses, their occupation.
+    employer: str | None = None
+    mailing_address: str | None = None
+    registered_address: str | None = None
+    occupation: str | None = None
+    contacts: tuple[ContactPerson, ...] = ()
+    #: Who set ``assigned_to`` (:data:`ASSIGNED_BY`), and the collector the last list
+    #: named for the account (what tells a bank's reassignment from an unchanged list).
+    assigned_by: str = "list"
+    listed_collector: str | None = None
     # Derived (core.zones), so not part of what makes two accounts the same.
     timezones: tuple[str, ...] = field(default=(), compare=False)
     timezone_source: str = field(default="default", compare=False)
