@@ -74,6 +74,8 @@ class ImportOptions:
     before_commit: Callable[[ImportResult], None] | None = None
     #: Quote the refused cell (40 characters at most) in each rejection's words.
     show_values: bool = False
+    #: A workbook's sheet (name, or 1-based number); None: the first with a header.
+    sheet: str | None = None
 
 
 #: Called with (bytes read, total bytes) as the file is read.
@@ -106,15 +108,19 @@ def _run_import(
 
     def work(tx) -> ImportResult:
         # Run again from the file's first row (a fresh result) if the engine asks.
-        with open_table(path, matcher.score, options.encoding) as table:
-            columns = matcher.resolve(table.header, path.name)
+        with open_table(path, matcher.score, options.encoding, options.sheet,
+                        matcher) as table:
+            columns = matcher.resolve(table.header, table.label)
             result = ImportResult(
                 file=str(path), encoding=table.encoding, delimiter=table.delimiter,
                 header=tuple(table.header), dry_run=options.dry_run,
                 show_values=options.show_values, rejected=Rejections(),
+                format=table.format, sheet=table.sheet,
             )
             stamp = to_utc_iso(now)
-            batch_id = store.begin_batch(kind.name, path.name, table.encoding, stamp)
+            # A workbook's batch records its format where a CSV's records its encoding.
+            batch_id = store.begin_batch(kind.name, path.name, table.encoding or table.format,
+                                         stamp)
             sink = make_sink(columns, batch_id, result)
             try:
                 for count, (line, cells) in enumerate(table.records(), start=1):

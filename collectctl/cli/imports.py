@@ -33,10 +33,17 @@ def _progress_bar():
     return bar, lambda done, total: bar.update(task, completed=done, total=total)
 
 
-FILE = typer.Argument(..., metavar="FILE", dir_okay=False,
-                      help=_("The CSV file (comma, semicolon or tab separated)."))
+FILE = typer.Argument(..., metavar="FILE", dir_okay=False, help=_(
+    "The file: CSV (comma, semicolon or tab separated) or a workbook (.xlsx, .xls, .ods), "
+    "told apart by its content, not its name."))
 ENCODING = typer.Option(None, "--encoding", help=_(
-    "Force the encoding (utf-8, big5, gb18030); detected by default."))
+    "Force the encoding (utf-8, big5, gb18030); detected by default. Ignored, with a "
+    "note, for a workbook (its cells are text already)."))
+SHEET = typer.Option(None, "--sheet", metavar="NAME|N", help=_(
+    "The workbook's sheet to read, by name or number (1 is the first). Default: the "
+    "first visible sheet with a header row naming the required columns within its first "
+    "20 rows (rows above it, such as a title, are skipped). Row numbers in rejections "
+    "are the sheet's."))
 MAPPING = typer.Option(None, "--mapping", dir_okay=False, help=_(
     "YAML file mapping this export's headers to fields: 'Cust Ref: account_id'."))
 DATE_ORDER = typer.Option(None, "--date-order", case_sensitive=False, help=_(
@@ -47,7 +54,8 @@ REJECTS = typer.Option(None, "--rejects", help=_(
     "Write rejected rows, with a reason column, to this CSV for fixing."))
 REJECTS_RAW = typer.Option(False, "--rejects-raw", help=_(
     "Write the --rejects file as the rows were in the input, byte for byte (no reason "
-    "column, and cells a spreadsheet would run as formulas are not neutralised)."))
+    "column, and cells a spreadsheet would run as formulas are not neutralised). Text "
+    "files only: a workbook's rejects are written as CSV by --rejects."))
 FORCE = typer.Option(False, "--force", help=_("Replace the --rejects file if it exists."))
 ALLOW_OVERPAY = typer.Option(False, "--allow-overpay", help=_(
     "Accept payments larger than the balance."))
@@ -66,6 +74,7 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
 
         raise UsageError(_("--rejects-raw says how to write the --rejects file; give "
                            "--rejects FILE too"))
+    _check_workbook_options(file, options.encoding, rejects_raw)
     state = app_context(ctx)
     pending = _rejects_file(state, rejects, force, file, options.mapping)
     with pending or nullcontext():
@@ -98,6 +107,28 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
         raise typer.Exit(EXIT_ROWS_REJECTED)
 
 
+def _check_workbook_options(file: Path, encoding: str | None, rejects_raw: bool) -> None:
+    """Before anything is read: ``--rejects-raw`` is refused for a workbook (it has no
+    bytes of a row to copy), ``--encoding`` is ignored with a note (its cells are text)."""
+    if not (encoding or rejects_raw):
+        return
+    from collectctl.ingest.workbook import workbook_format
+
+    kind = workbook_format(file)
+    if kind not in ("xlsx", "xls", "ods"):
+        return
+    if rejects_raw:
+        from collectctl.errors import UsageError
+
+        raise UsageError(_("{file}: --rejects-raw copies the rows of a text file; for a "
+                           "workbook use --rejects alone (written as CSV); nothing was "
+                           "imported").format(file=file.name))
+    from collectctl.render.safe import terminal_text
+
+    typer.echo(_("collectctl: note: {file} is a workbook ({format}): --encoding is "
+                 "ignored").format(file=terminal_text(file.name), format=kind), err=True)
+
+
 def _rejects_file(state, rejects: Path | None, force: bool, *inputs: Path | None):
     """The ``--rejects`` file, checked and begun (an empty temporary file beside it) before
     the import starts: a target that exists (without ``--force``), is the database or
@@ -126,13 +157,14 @@ def _rejects_writer(pending, raw: bool, source: Path):
     if raw:
         return lambda result: write_raw_rejects(pending, source, result)
     return lambda result: write_rejects(pending, result.header, result.rejected,
-                                        result.show_values)
+                                        result.show_values, result.sheet is not None)
 
 
 @app.command("accounts")
 def import_accounts_command(
     ctx: typer.Context,
     file: Path = FILE,
+    sheet: str = SHEET,
     encoding: str = ENCODING,
     mapping: Path = MAPPING,
     date_order: DateOrder = DATE_ORDER,
@@ -148,7 +180,7 @@ def import_accounts_command(
     show_values: bool = SHOW_VALUES,
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
-    """Import (or update) accounts from a CSV export.
+    """Import (or update) accounts from a CSV export or a workbook (.xlsx, .xls, .ods).
 
     Headers are matched in English or Chinese (帳號, 客戶姓名, 逾期金額 ...); encodings
     UTF-8, Big5 and GB18030 are detected; ROC dates (113/05/01) and amounts like
@@ -162,7 +194,7 @@ def import_accounts_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
-        show_values=show_values,
+        show_values=show_values, sheet=sheet,
     )
     _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw, force)
 
@@ -171,6 +203,7 @@ def import_accounts_command(
 def import_payments_command(
     ctx: typer.Context,
     file: Path = FILE,
+    sheet: str = SHEET,
     encoding: str = ENCODING,
     mapping: Path = MAPPING,
     date_order: DateOrder = DATE_ORDER,
@@ -194,6 +227,7 @@ def import_payments_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         allow_overpay=allow_overpay, strict=strict, dry_run=dry_run, show_values=show_values,
+        sheet=sheet,
     )
     _run(ctx, import_payments, file, options, rejects, fmt, rejects_raw, force)
 
@@ -202,6 +236,7 @@ def import_payments_command(
 def import_calls_command(
     ctx: typer.Context,
     file: Path = FILE,
+    sheet: str = SHEET,
     encoding: str = ENCODING,
     mapping: Path = MAPPING,
     date_order: DateOrder = DATE_ORDER,
@@ -228,7 +263,7 @@ def import_calls_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         collector=collector, allow_overpay=allow_overpay, strict=strict, dry_run=dry_run,
-        show_values=show_values,
+        show_values=show_values, sheet=sheet,
     )
     _run(ctx, import_calls, file, options, rejects, fmt, rejects_raw, force)
 

@@ -193,8 +193,9 @@ class ImportResult:
     """The outcome of ``import accounts``; its JSON form is the contract in the README."""
 
     file: str
-    encoding: str
-    delimiter: str
+    #: How a CSV file was read; None for a workbook (its cells are text).
+    encoding: str | None
+    delimiter: str | None
     header: tuple[str, ...] = ()
     rows: int = 0  # records read from the file (blank lines aside), counted by the reader
     inserted: int = 0
@@ -215,6 +216,10 @@ class ImportResult:
     previous_batch: ImportBatch | None = None
     #: ``--show-values``: rejections quote the refused cell (else they never do).
     show_values: bool = False
+    #: ``csv``, or the workbook's: ``xlsx``, ``xls``, ``ods``.
+    format: str = "csv"
+    #: The workbook's sheet the rows came from (their line numbers are its rows).
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,16 @@ class HeaderMatcher:
         """How many cells name a known field (used to tell encodings apart)."""
         return sum(1 for cell in header if header_key(cell) in self._lookup)
 
+    def has_required(self, header: Sequence[str]) -> bool:
+        """Whether ``header`` names every required field of the kind (a workbook's header
+        row is the first that does)."""
+        found = {self.field_of(cell) for cell in header if cell}
+        return all(name in found for name in self.kind.required)
+
+    def required_labels(self) -> str:
+        """The required fields, as an error line names them (``account id, amount due``)."""
+        return ", ".join(FIELD_LABELS.get(name, name) for name in self.kind.required)
+
     def resolve(self, header: Sequence[str], file_name: str) -> ColumnMap:
         """Map each column to a field; fail (before anything is written) without a required one."""
         best: dict[str, tuple[int, int]] = {}

@@ -22,10 +22,16 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from collectctl.core import reasons as r
 from collectctl.errors import InputFileError
 from collectctl.i18n import _
+from collectctl.ingest.records import RecordProblem as RecordProblem
+from collectctl.ingest.records import sniff
+
+if TYPE_CHECKING:
+    from collectctl.ingest.workbook import HeaderTest, WorkbookTable
 
 SAMPLE_BYTES = 64 * 1024
 #: Candidates tried in order when no encoding is forced and there is no BOM.
@@ -78,15 +84,9 @@ class _EscapeCounter:
         return codecs.lookup_error("surrogateescape")(error)
 
 
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
 def _check_is_text(sample: bytes, path: Path) -> None:
-    """Refuse spreadsheets and other binary files with advice instead of garbage headers."""
-    if sample.startswith(_WORKBOOK_MAGIC):
-        raise InputFileError(_(
-            "{path}: this is an Excel workbook, not a CSV file; in Excel use "
-            "File > Save As > CSV UTF-8 and import that").format(path=path.name))
+    """Refuse binary files with advice instead of garbage headers (workbooks are read by
+    :mod:`collectctl.ingest.workbook` before this is asked)."""
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     # A NUL in a row refuses that row (the importers say so); in the header, or one byte
     # in a hundred of them, it is not text at all.
@@ -165,6 +165,14 @@ class TableFile:
     _records: Iterator[tuple[int, list[str] | RecordProblem]]
     _escapes: _EscapeCounter | None = None
     _lines: _Lines | None = None
+    #: What the file is, and its sheet (a workbook's: :mod:`collectctl.ingest.workbook`).
+    format: ClassVar[str] = "csv"
+    sheet: ClassVar[str | None] = None
+
+    @property
+    def label(self) -> str:
+        """The file, as errors name it."""
+        return self.path.name
 
     def records(self) -> Iterator[tuple[int, list[str] | RecordProblem]]:
         """``(line, cells)`` for each non-blank record after the header; ``line`` is 1-based
@@ -220,17 +228,6 @@ class Limits:
 
 #: The limits :func:`open_table` reads with (tests lower them).
 LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class RecordProblem:
-    """A record the reader refuses (in place of its cells): a reason code
-    (``core.reasons``), its parameters and what of the record is kept (its first line's
-    cells for an unclosed quote, nothing for a line too long)."""
-
-    code: str
-    detail: dict
-    raw: tuple[str, ...] = ()
 
 
 class _TooLong(Exception):
@@ -388,9 +385,15 @@ def _check_header(first: tuple[int, list[str] | RecordProblem], path: Path,
 
 
 def open_table(
-    path: Path, score_header: Callable[[list[str]], int], encoding: str | None = None
-) -> TableFile:
-    """Open ``path`` for reading records; raise :class:`InputFileError` if it cannot be."""
+    path: Path, score_header: Callable[[list[str]], int], encoding: str | None = None,
+    sheet: str | None = None, header_test: HeaderTest | None = None,
+) -> TableFile | WorkbookTable:
+    """Open ``path`` for reading records; raise :class:`InputFileError` if it cannot be.
+
+    What the file is comes from its first bytes, not its name: a workbook (.xlsx, .ods:
+    a zip; .xls: an OLE file) is read by :mod:`collectctl.ingest.workbook`, at ``sheet``
+    or at the first sheet whose header ``header_test`` accepts (``encoding`` does not apply:
+    its cells are text); anything else as CSV (``sheet`` is refused)."""
     try:
         raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by TableFile.close
     except FileNotFoundError:
@@ -404,6 +407,13 @@ def open_table(
         size = path.stat().st_size
         sample = raw.read(SAMPLE_BYTES)
         raw.seek(0)
+        kind = sniff(sample)
+        if kind is not None:
+            raw.close()
+            return _open_workbook(path, kind, sheet, header_test)
+        if sheet is not None:
+            raise InputFileError(_("{path}: --sheet is for workbooks (.xlsx, .xls, .ods); "
+                                   "this is a text (CSV) file").format(path=path.name))
         _check_is_text(sample, path)
         chosen = normalize_encoding(encoding) if encoding else detect_encoding(sample, score_header)
         if chosen == "utf-8" and sample.startswith(codecs.BOM_UTF8):
@@ -433,6 +443,16 @@ def open_table(
         raw.close()
         raise
     return TableFile(path, chosen, delimiter, header, size, stream, records, escapes, lines)
+
+
+def _open_workbook(path: Path, kind: str, sheet: str | None,
+                   header_test: HeaderTest | None) -> WorkbookTable:
+    from collectctl.ingest.workbook import open_workbook
+
+    if header_test is None:
+        raise InputFileError(_("{path}: a workbook, not a CSV file").format(path=path.name))
+    return open_workbook(path, kind, header_test, sheet, LIMITS.cells,
+                         lambda first: _check_header(first, path, LIMITS))
 
 
 #: Line ends as ``newline=""`` text streams split lines (and ``csv`` reads them).

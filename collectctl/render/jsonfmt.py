@@ -173,6 +173,8 @@ def _importresult(result: ImportResult) -> Any:
         "delimiter": result.delimiter,
         "dry_run": result.dry_run,
         "strict_aborted": result.strict_aborted,
+        "format": result.format,
+        "sheet": result.sheet,
     }
 
 

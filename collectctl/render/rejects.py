@@ -25,7 +25,8 @@ def reject_cell(text: str) -> str:
 
 
 def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
-                  rejects: Iterable[RowError], show_values: bool = False) -> None:
+                  rejects: Iterable[RowError], show_values: bool = False,
+                  sheet_rows: bool = False) -> None:
     """Write rejected rows (original columns plus ``reason``) for fixing and re-import.
 
     The cells are written as read, except that a cell a spreadsheet would run as a
@@ -35,16 +36,17 @@ def write_rejects(target: PendingFile, header: tuple[str, ...] | list[str],
     UTF-8 with a BOM so spreadsheet programs show Chinese text; mode 0600; written to the
     temporary file of ``target`` (emptied first), which its ``commit`` renames into place,
     so a failure never leaves half a file. The reason quotes the refused cell only with
-    ``show_values`` (``--show-values``).
+    ``show_values`` (``--show-values``). ``sheet_rows``: the rows are a workbook sheet's,
+    numbered as its rows (``row 5``), not as a text file's lines.
     """
+    where = _("row {line}: {reason}") if sheet_rows else _("line {line}: {reason}")
     with target.writing("utf-8-sig", errors="surrogateescape", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([reject_cell(name) for name in [*header]] + ["reason"])
         for reject in rejects:
             cells = list(reject.raw) + [""] * (len(header) - len(reject.raw))
-            reason = _("line {line}: {reason}").format(line=reject.line,
-                                                       reason=display.row_reason(
-                                                           reject, show_values))
+            reason = where.format(line=reject.line,
+                                  reason=display.row_reason(reject, show_values))
             writer.writerow([*map(reject_cell, cells[: len(header)]), csv_cell(reason)])
 
 
@@ -56,6 +58,8 @@ def write_raw_rejects(target: PendingFile, source: Path, result: ImportResult) -
     from collectctl.core import reasons
     from collectctl.ingest.reader import raw_records
 
+    # A workbook has no bytes of a row to copy: the command refuses --rejects-raw for one.
+    assert result.encoding is not None and result.delimiter is not None
     lines = {reject.line for reject in result.rejected}
     single = frozenset(reject.line for reject in result.rejected
                        if reject.reason == reasons.UNCLOSED_QUOTE)

@@ -404,6 +404,17 @@ def _undone_plain(result: Undone) -> str:
 SHOWN_REJECTIONS = 1000
 
 
+def _import_source(result: ImportResult, counts: str) -> str:
+    """The summary's first line: the file and how it was read (a CSV's encoding, a
+    workbook's sheet), then the counts."""
+    name = shown(PurePath(result.file).name)
+    if result.sheet is not None:
+        return _("sheet '{sheet}' of {file}: {counts}").format(
+            sheet=shown(result.sheet), file=name, counts=counts)
+    return _("{file} ({encoding}): {counts}").format(file=name, encoding=result.encoding,
+                                                    counts=counts)
+
+
 @plain_text.register
 def _importresult(result: ImportResult) -> str:
     """Plain lines (no rich: an import's summary comes when its memory is at its peak)."""
@@ -413,8 +424,7 @@ def _importresult(result: ImportResult) -> str:
         "{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"
     ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
              rejected=len(result.rejected))
-    say(_("{file} ({encoding}): {counts}").format(
-        file=shown(PurePath(result.file).name), encoding=result.encoding, counts=counts))
+    say(_import_source(result, counts))
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
                      "{n} accounts closed (not in the file).", result.closed).format(
@@ -427,7 +437,8 @@ def _importresult(result: ImportResult) -> str:
                          "  ... and {n} more rejected rows (--format json or --rejects FILE "
                          "lists every one)", more).format(n=more))
             break
-        say(_("  line {line}: {id}: {reason}").format(
+        say((_("  row {line}: {id}: {reason}") if result.sheet is not None
+             else _("  line {line}: {id}: {reason}")).format(
             line=reject.line, id=shown(reject.account_id or "-"),
             reason=shown(display.row_reason(reject, result.show_values))))
     if result.no_valid_phone:
