@@ -301,8 +301,8 @@ def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo, end: bytes, path: P
             if cut < 0:
                 if len(data) > _ROW_BYTES:
                     raise InputFileError(_("{path}: a row of the workbook is longer than "
-                                           "{limit} MB").format(path=path.name,
-                                                                limit=_ROW_BYTES >> 20))
+                                           "{limit}").format(path=path.name,
+                                                             limit=_size(_ROW_BYTES)))
                 tail = data
                 continue
             cut += len(end)
@@ -312,11 +312,17 @@ def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo, end: bytes, path: P
         yield tail
 
 
+def _size(count: int) -> str:
+    """A size for a message: ``1,024 MB``, ``0.1 MB``."""
+    megabytes = count / 2**20
+    return f"{megabytes:,.0f} MB" if megabytes >= 10 else f"{megabytes:,.1f} MB"
+
+
 def _too_big(path: Path, limits: WorkbookLimits) -> InputFileError:
     return InputFileError(_(
-        "{path}: the sheet is larger than {limit} MB uncompressed, more than a workbook is "
+        "{path}: the sheet is larger than {limit} uncompressed, more than a workbook is "
         "read whole for; save it as CSV (read a row at a time) and import that").format(
-        path=path.name, limit=limits.sheet_bytes >> 20))
+        path=path.name, limit=_size(limits.sheet_bytes)))
 
 
 def _too_many_cells(path: Path, cells: int, limits: WorkbookLimits) -> InputFileError:
@@ -338,9 +344,9 @@ def _check_zip(archive: zipfile.ZipFile, path: Path, limits: WorkbookLimits) -> 
     total = sum(info.file_size for info in archive.infolist())
     if total > limits.zip_bytes:
         raise InputFileError(_(
-            "{path}: the archive unpacks to {size} MB, more than the {limit} MB of any "
-            "workbook read (a zip bomb?)").format(path=path.name, size=total >> 20,
-                                                  limit=limits.zip_bytes >> 20))
+            "{path}: the archive unpacks to {size}, more than the {limit} of any workbook "
+            "read (a zip bomb?)").format(path=path.name, size=_size(total),
+                                         limit=_size(limits.zip_bytes)))
 
 
 def _read_part(archive: zipfile.ZipFile, name: str, path: Path,
@@ -461,7 +467,8 @@ def _keep_error(errors: dict[int, dict[int, str]], row: int, column: int, text: 
 
 _ODS_TOKEN = re.compile(
     rb"<table:table(?=[\s>])([^>]*?)(?<!/)>|</table:table>"
-    rb"|<table:table-row(?=[\s>])([^>]*?)(?<!/)>(.*?)</table:table-row>", re.DOTALL)
+    rb"|<table:table-row(?=[\s>])([^>]*?)(?<!/)>(.*?)</table:table-row>"
+    rb"|<table:table-row(?=[\s/])([^>]*?)/>", re.DOTALL)
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s>/])([^>]*?)(/?)>")
 _ODS_NAME = re.compile(rb'\stable:name="([^"]*)"')
 _ROWS_REPEATED = re.compile(rb'\stable:number-rows-repeated="([0-9]{1,9})"')
@@ -506,6 +513,8 @@ def _scan_ods(archive: zipfile.ZipFile, path: Path, limits: WorkbookLimits
                 found = _ODS_NAME.search(match[1])
                 name = _xml_text(found[1]) if found else ""
                 sheet = _OdsSheet()
+            elif match[4] is not None:  # rows without cells (python-calamine counts them)
+                sheet.row += _repeat(_ROWS_REPEATED.search(match[4]))
             elif match[2] is None:  # a sheet ends
                 done += sheet.cells
                 sheets[name] = _Scan(errors=sheet.errors)
@@ -646,8 +655,8 @@ def open_workbook(path: Path, kind: str, header: HeaderTest, sheet: str | None,
             fmt = XLS
             if size > limits.xls_bytes:
                 raise InputFileError(_(
-                    "{path}: an .xls file larger than {limit} MB; save it as CSV and "
-                    "import that").format(path=path.name, limit=limits.xls_bytes >> 20))
+                    "{path}: an .xls file larger than {limit}; save it as CSV and import "
+                    "that").format(path=path.name, limit=_size(limits.xls_bytes)))
         sheets = _Sheets(path, fmt, archive, limits)
         book = _load(path)
         try:
@@ -713,11 +722,15 @@ def _close(book) -> None:
 
 
 def _is_hidden(meta) -> bool:
-    return getattr(meta.visible, "name", "Visible") != "Visible"
+    import python_calamine
+
+    return meta.visible != python_calamine.SheetVisibleEnum.Visible
 
 
 def _is_worksheet(meta) -> bool:
-    return getattr(meta.typ, "name", "WorkSheet") == "WorkSheet"
+    import python_calamine
+
+    return meta.typ == python_calamine.SheetTypeEnum.WorkSheet
 
 
 def _sheet_list(metadata) -> str:
