@@ -468,7 +468,8 @@ def test_a_reimport_settled_by_raw_rows_still_lists_accounts_without_a_valid_pho
 def test_an_import_does_not_load_pydantic_or_rich(cli, make_csv, tmp_path):
     """A million-row import holds its ids in memory; the path arguments are checked
     without Typer's pydantic adapter and the summary is plain text, so neither library
-    adds to the peak (a progress bar on a terminal still uses rich)."""
+    adds to the peak (a progress bar on a terminal still uses rich); a CSV never loads
+    the workbook reader."""
     import subprocess
     import sys
 
@@ -479,7 +480,8 @@ def test_an_import_does_not_load_pydantic_or_rich(cli, make_csv, tmp_path):
         f"'import', 'accounts', {str(path)!r}, '--rejects', {str(tmp_path / 'r.csv')!r}]\n"
         "from collectctl.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "print('HEAVY', [m for m in ('pydantic', 'rich') if m in sys.modules])\n"
+        "print('HEAVY', [m for m in ('pydantic', 'rich', 'python_calamine')"
+        " if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

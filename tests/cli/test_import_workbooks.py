@@ -293,3 +293,26 @@ def test_a_big_workbook_parsed_by_workers_imports_as_inline(cli, tmp_path, monke
     assert parallel.exit_code == inline.exit_code == 1
     assert json.loads(parallel.stdout) == json.loads(inline.stdout)
     assert json.loads(parallel.stdout)["inserted"] == 450 - 5
+
+
+@pytest.mark.parametrize("args", [["--help"], ["import", "accounts", "--help"],
+                                  ["plan", "--collector", "alice", "--format", "json"]])
+def test_help_and_plan_never_load_the_workbook_reader(cli, tmp_path, make_csv, args):
+    """python-calamine is imported by the workbook reader alone, when a workbook is read."""
+    import subprocess
+    import sys
+
+    cli("import", "accounts", make_csv("a.csv", "account_id,amount_due,mobile,assigned_to\n"
+                                                "A-1,5,0912345678,alice\n"))
+    code = (
+        "import sys\n"
+        f"sys.argv = ['collectctl', '--db', {str(cli.db)!r}, '--now', {cli.now!r}, "
+        f"*{args!r}]\n"
+        "from collectctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('LOADED', [m for m in ('python_calamine', 'collectctl.ingest.workbook')"
+        " if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LOADED []" in out
