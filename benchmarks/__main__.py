@@ -1,5 +1,5 @@
-"""``python -m benchmarks log|plan|report|audit [--quick]``: timed whole processes (see
---help)."""
+"""``python -m benchmarks log|plan|report|audit [--quick]``, ``workbook [--rows N]``: timed
+whole processes (see --help)."""
 
 from __future__ import annotations
 
@@ -240,6 +240,42 @@ def bench_audit(accounts: int, collectors: int, calls: int, workdir: Path,
               "violations")
 
 
+def bench_workbook(rows: int, runs: int, workdir: Path) -> None:
+    """``import accounts`` of the same list as CSV and as .xlsx (typed cells), each into a
+    fresh database, the runs interleaved (CSV first, then the workbook, alternating),
+    each a whole process; the medians, their ratio, and each run's peak memory (the
+    process tree's, sampled)."""
+    from benchmarks.generate import accounts_csv, accounts_xlsx
+    from benchmarks.measure import measure
+    from benchmarks.suite import machine
+
+    text, book = workdir / "accounts.csv", workdir / "accounts.xlsx"
+    started = time.perf_counter()
+    accounts_csv(text, rows, collectors=max(1, rows // 2000))
+    accounts_xlsx(book, rows, collectors=max(1, rows // 2000))
+    print(f"{machine()}\n{rows:,} rows written in {time.perf_counter() - started:.1f} s: "
+          f"CSV {text.stat().st_size / 2**20:.1f} MB, xlsx {book.stat().st_size / 2**20:.1f} MB")
+    times: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    memory: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    for n in range(runs):
+        for kind in (("csv", "xlsx") if n % 2 == 0 else ("xlsx", "csv")):
+            db = workdir / f"{kind}-{n}.db"
+            env = bench_env(db, workdir)
+            run = measure([*EXE, "import", "accounts", str(text if kind == "csv" else book)],
+                          env, sample=True)
+            if run.code not in (0, 1):
+                raise SystemExit(f"import of the {kind} failed ({run.code}): {run.stderr[-400:]}")
+            times[kind].append(run.seconds)
+            memory[kind].append(run.tree_mb or run.own_mb)
+            db.unlink()
+    csv_s, xlsx_s = statistics.median(times["csv"]), statistics.median(times["xlsx"])
+    for kind, label in (("csv", "CSV"), ("xlsx", "xlsx")):
+        print(f"import accounts, {label}: {statistics.median(times[kind]):.2f} s median of "
+              f"{runs} (runs {', '.join(f'{t:.2f}' for t in times[kind])}); peak memory "
+              f"{max(memory[kind]):.0f} MB")
+    print(f"xlsx / CSV: {xlsx_s / csv_s:.2f}x (target: within 2x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -286,6 +322,9 @@ def main() -> None:
     sim.add_argument("--html", default="simulation.html", help="the chart ('' for none)")
     sim.add_argument("--population", choices=("mixed", "rules", "both"), default="both")
     sim.add_argument("--prior-strength", help="learning.prior_strength (default: the config's)")
+    book = sub.add_parser("workbook", help="import accounts of an .xlsx beside the same CSV")
+    book.add_argument("--rows", type=int, default=100_000)
+    book.add_argument("--runs", type=int, default=3, help="runs of each (at least 3)")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep, aud):
@@ -312,6 +351,10 @@ def main() -> None:
 
         fuzz_main(args.files, args.seed, args.workers, args.timeout, args.only,
                   largest=not args.no_largest)
+        return
+    if args.scenario == "workbook":
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_workbook(args.rows, max(3, args.runs), Path(tmp))
         return
     if args.scenario == "run":
         from benchmarks.suite import main as run_suite

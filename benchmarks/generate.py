@@ -56,32 +56,59 @@ ACCOUNT_HEADER = ["account_id", "name", "amount_due", "days_past_due", "due_date
                   "notes"]
 
 
+def _account_rows(count: int, collectors: int, seed: int = 7) -> Iterator[list]:
+    """The rows of :func:`accounts_csv`'s list with typed values (an amount a Decimal, days
+    past due an int, the due date a date, a blank home phone None), as a workbook
+    holds them."""
+    rng = random.Random(seed)
+    names = collector_names(collectors)
+    as_of = date(2026, 12, 1)
+    for n in range(count):
+        dpd = rng.randint(1, 360)
+        due = as_of - timedelta(days=dpd)
+        mobile = f"09{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
+        home = (f"(02) {rng.randint(2000, 2999)}-{rng.randint(1000, 9999)}"
+                if rng.random() < 0.4 else None)
+        amount = Decimal(rng.randint(100_000, 50_000_000)) / 100
+        yield [
+            f"TW-{n:08d}", rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+            amount, dpd, due, mobile, home, rng.choice(("5", "10", "25")),
+            f"{rng.choice((7, 8, 9, 10)):02d}:{rng.choice((0, 30)):02d}", "Asia/Taipei",
+            names[n % collectors], rng.choice(("low", "medium", "high")),
+            "要求分期" if rng.random() < 0.1 else None,
+        ]
+
+
 def accounts_csv(path: Path, count: int, collectors: int, seed: int = 7) -> None:
     """A bank's account list of ``count`` rows, in the shapes real exports have: amounts
     with thousands separators, ROC and ISO dates, local phone numbers with dashes and
     brackets, a second phone on some rows, Chinese names and notes."""
-    rng = random.Random(seed)
-    names = collector_names(collectors)
-    as_of = date(2026, 12, 1)
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(ACCOUNT_HEADER)
-        for n in range(count):
-            dpd = rng.randint(1, 360)
-            due = as_of - timedelta(days=dpd)
-            due_text = (f"{due.year - 1911}/{due.month:02d}/{due.day:02d}" if n % 2
-                        else due.isoformat())
-            mobile = f"09{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
-            home = (f"(02) {rng.randint(2000, 2999)}-{rng.randint(1000, 9999)}"
-                    if rng.random() < 0.4 else "")
-            amount = Decimal(rng.randint(100_000, 50_000_000)) / 100
-            writer.writerow([
-                f"TW-{n:08d}", rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
-                f"{amount:,.2f}", dpd, due_text, mobile, home, rng.choice(("5", "10", "25")),
-                f"{rng.choice((7, 8, 9, 10)):02d}:{rng.choice((0, 30)):02d}", "Asia/Taipei",
-                names[n % collectors], rng.choice(("low", "medium", "high")),
-                "要求分期" if rng.random() < 0.1 else "",
-            ])
+        for n, row in enumerate(_account_rows(count, collectors, seed)):
+            due = row[4]
+            row[2] = f"{row[2]:,.2f}"
+            row[4] = (f"{due.year - 1911}/{due.month:02d}/{due.day:02d}" if n % 2
+                      else due.isoformat())
+            writer.writerow(["" if cell is None else cell for cell in row])
+
+
+def accounts_xlsx(path: Path, count: int, collectors: int, seed: int = 7) -> None:
+    """The list of :func:`accounts_csv` as an Excel workbook would hold it: amounts are
+    number cells (floats), days past due and paydays numbers, due dates date cells, a
+    title row above the header (needs openpyxl, in the test extra)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Accounts")
+    sheet.append(["Overdue accounts, 2026-12-01"])
+    sheet.append(ACCOUNT_HEADER)
+    for row in _account_rows(count, collectors, seed):
+        row[2] = float(row[2])
+        row[7] = int(row[7])
+        sheet.append(row)
+    book.save(path)
 
 
 def build_database(path: Path, count: int, collectors: int, seed: int = 7) -> None:

@@ -22,6 +22,7 @@ import itertools
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -155,7 +156,8 @@ def workbook_format(path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as archive:
                 return _zip_format(archive)
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
+                NotImplementedError, RuntimeError):
             return "zip"
     return None
 
@@ -407,9 +409,14 @@ def _may_hold_nul(piece: bytes) -> bool:
     return b"\x00" in piece or b"_x0000_" in piece or b"_X0000_" in piece
 
 
-_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\sr="[A-Z]{1,3}([0-9]{1,7})"')
+#: Cell references written first thing (``<c r="B7"``, as every common writer does) ...
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+#: ... and anywhere among the cell's attributes.
+_ANY_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
+_ANY_CELL_ROW = re.compile(rb'<c\b[^>]*?\sr="[A-Z]{1,3}([0-9]{1,7})"')
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
+_ROW_FIRST = re.compile(rb'<row r="([0-9]{1,7})"')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\st="e"[^>]*?)(?<!/)>(.*?)</c>', re.DOTALL)
 _ERROR_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _VALUE = re.compile(rb"<v>([^<]{1,32})</v>")
@@ -419,39 +426,104 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path
                      limits: WorkbookLimits) -> _Scan:
     """One pass over a sheet's XML, before python-calamine reads it: the rows and
     columns its cells span (python-calamine holds every cell of that area), its error
-    cells, whether a NUL may be in it."""
+    cells, whether a NUL may be in it.
+
+    Cells are found by their references (``<c r="B7"``). Reading each would cost more
+    than python-calamine's own reading, so a piece of the sheet is only searched for a
+    reference beyond the area found so far (the rows so far being those its ``<row>``
+    elements number), which finds nothing in the usual sheet, written row by row; the
+    references of a piece where one is found are read one by one."""
     scan = _Scan()
     last_row = last_column = -1
-    columns: set[bytes] = set()
     rows_seen = 0
+    beyond: re.Pattern[bytes] | None = None
     for piece in _pieces(archive, info, b"</row>", path, limits):
-        found = _CELL_COLUMN.findall(piece)
-        columns.update(found)
-        numbers = set(_CELL_ROW.findall(piece))
-        if numbers:
-            last_row = max(last_row, max(map(int, numbers)) - 1)
         rows_seen += piece.count(b"<row")
-        if len(found) < piece.count(b"<c ") + piece.count(b"<c>"):
-            # Cells without a reference are placed one after another, rows too (rare
-            # writers): a row's count of cells bounds its width, the rows their number.
-            widest = max(segment.count(b"<c ") + segment.count(b"<c>")
-                         for segment in piece.split(b"</row>"))
-            last_column = max(last_column, widest - 1)
-            numbers = set(_ROW_NUMBER.findall(piece))
-            last_row = max(last_row, rows_seen - 1,
-                           max(map(int, numbers)) - 1 if numbers else -1)
-        if not scan.nul and _may_hold_nul(piece):
-            scan.nul = True
-        if b't="e"' in piece:
-            for match in _ERROR_CELL.finditer(piece):
-                ref, value = _ERROR_REF.search(match[1]), _VALUE.search(match[2])
-                if ref is not None:  # else placed by count: blank, as calamine reads it
-                    _keep_error(scan.errors, int(ref[2]) - 1, _column_number(ref[1]),
-                                value[1] if value else b"#ERROR", path, limits)
-    if columns:
-        last_column = max(last_column, max(map(_column_number, columns)))
+        # Any tag of "c" (<cols> and <cfRule> too, outside the cells) other than a cell
+        # referenced first sends the piece down the slow, exact way.
+        if piece.count(b"<c") != piece.count(b'<c r="'):
+            cells = piece.count(b"<c ") + piece.count(b"<c>")
+            # References not first, or missing: cells without one are placed one after
+            # another, rows too (rare writers), so a row's count of cells bounds its
+            # width and the rows their number.
+            found = _ANY_CELL_COLUMN.findall(piece)
+            numbers = set(_ANY_CELL_ROW.findall(piece))
+            if len(found) < cells:
+                widest = max(segment.count(b"<c ") + segment.count(b"<c>")
+                             for segment in piece.split(b"</row>"))
+                last_column = max(last_column, widest - 1)
+                numbers.update(_ROW_NUMBER.findall(piece))
+                last_row = max(last_row, rows_seen - 1)
+            last_row, last_column = _extend(last_row, last_column, numbers, found)
+            beyond = None
+        else:
+            numbers = set(_ROW_FIRST.findall(piece))
+            if numbers:
+                row = max(map(int, numbers)) - 1
+                if row > last_row:
+                    last_row, beyond = row, None
+            if beyond is None:
+                beyond = _beyond(last_row, last_column)
+            if beyond.search(piece):
+                last_row, last_column = _extend(last_row, last_column,
+                                                set(_CELL_ROW.findall(piece)),
+                                                set(_CELL_COLUMN.findall(piece)))
+                beyond = None
+        _note_cells(piece, scan, path, limits)
     scan.rows, scan.columns = last_row + 1, last_column + 1
     return scan
+
+
+def _extend(last_row: int, last_column: int, rows, columns) -> tuple[int, int]:
+    """The area extended to cells in ``rows`` (1-based, as text) and ``columns``
+    (letters)."""
+    if rows:
+        last_row = max(last_row, max(map(int, rows)) - 1)
+    if columns:
+        last_column = max(last_column, max(map(_column_number, columns)))
+    return last_row, last_column
+
+
+def _letters(column: int) -> str:
+    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA`` ..."""
+    text = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def _greater(text: str, first: str, last: str) -> str:
+    """A regular expression for the strings as long as ``text``, of the characters
+    ``first``-``last``, that sort after it (``M``: ``[N-Z]``; ``12``:
+    ``1[3-9]|[2-9][0-9]``), and the longer ones."""
+    choices = [f"[{first}-{last}]{{{len(text) + 1},}}"]
+    for at, char in enumerate(text):
+        if char < last:
+            rest = len(text) - at - 1
+            choices.append(re.escape(text[:at]) + f"[{chr(ord(char) + 1)}-{last}]"
+                           + (f"[{first}-{last}]{{{rest}}}" if rest else ""))
+    return "|".join(choices)
+
+
+def _beyond(last_row: int, last_column: int) -> re.Pattern[bytes]:
+    """A cell reference outside rows 0..``last_row`` and columns 0..``last_column``."""
+    columns = "[A-Z]+" if last_column < 0 else _greater(_letters(last_column), "A", "Z")
+    rows = "[0-9]+" if last_row < 0 else _greater(str(last_row + 1), "0", "9")
+    return re.compile(f'<c r="(?:(?:{columns})[0-9]|[A-Z]+(?:{rows})")'.encode())
+
+
+def _note_cells(piece: bytes, scan: _Scan, path: Path, limits: WorkbookLimits) -> None:
+    """Note a piece's error cells, and whether it may hold a NUL."""
+    if not scan.nul and _may_hold_nul(piece):
+        scan.nul = True
+    if b't="e"' in piece:
+        for match in _ERROR_CELL.finditer(piece):
+            ref, value = _ERROR_REF.search(match[1]), _VALUE.search(match[2])
+            if ref is not None:  # else placed by count: blank, as calamine reads it
+                _keep_error(scan.errors, int(ref[2]) - 1, _column_number(ref[1]),
+                            value[1] if value else b"#ERROR", path, limits)
 
 
 def _keep_error(errors: dict[int, dict[int, str]], row: int, column: int, text: bytes,
@@ -638,7 +710,7 @@ def open_workbook(path: Path, kind: str, header: HeaderTest, sheet: str | None,
     if kind == "zip":
         try:
             archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             raise _damaged(path) from None
     try:
         if archive is not None:
@@ -666,7 +738,10 @@ def open_workbook(path: Path, kind: str, header: HeaderTest, sheet: str | None,
         except BaseException:
             _close(book)
             raise
-    except (zipfile.BadZipFile, EOFError, OSError):
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError,
+            RuntimeError):
+        # A member that does not inflate (or inflates to more than its header says), one
+        # compressed by a method zipfile lacks, one encrypted (zipfile's RuntimeError).
         raise _damaged(path) from None
     finally:
         if archive is not None:
