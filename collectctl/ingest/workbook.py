@@ -1,10 +1,13 @@
 """Reading workbooks (.xlsx, .xls, .ods): the sheet a list is on, its rows as text.
 
 python-calamine reads the three formats; it holds the chosen sheet's cells in memory
-(it has no streaming reader), so rows go to Python one at a time and, before it loads
-anything, a sheet whose cells would not fit :class:`WorkbookLimits` is refused: its XML
-is measured (and read once, fast, for the rows and columns its cells span) straight
-from the zip. An .xls file is bounded by its own format (65,536 rows of 256 cells).
+(it has no streaming reader: tafia/calamine#27), so rows go to Python one at a time
+(``iter_rows``), only the chosen sheet is loaded and, before it is, a sheet whose cells
+would not fit :class:`WorkbookLimits` is refused: its XML is measured straight from the
+zip, and read once, fast, for the rows and columns its cells span (python-calamine holds
+every cell of that area). An .ods is read whole when opened, so all of content.xml is
+measured first. An .xls is held to a file size; its format holds 65,536 rows of 256
+columns at most (a file crafted past that is not measured before it is read).
 
 Cells come as a person reads them, as text the importers already parse
 (:func:`cell_text`): ``912345678.0`` is ``912345678``, ``12345.6`` is ``12345.6``,
@@ -123,7 +126,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime):
         moment = value
         if moment.microsecond:  # a float's noise: 09:14:59.999999 is 09:15
-            moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+            with contextlib.suppress(OverflowError):  # 9999-12-31 23:59:59.9: kept
+                moment = moment + timedelta(microseconds=500_000)
+            moment = moment.replace(microsecond=0)
         if moment.time() == time(0, 0):
             return moment.date().isoformat()
         return f"{moment.date().isoformat()} {_clock(moment.time())}"

@@ -9,6 +9,8 @@ import json
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.ingest.workbooks import ods, xls, xlsx
 
@@ -316,3 +318,31 @@ def test_help_and_plan_never_load_the_workbook_reader(cli, tmp_path, make_csv, a
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "LOADED []" in out
+
+
+_XML_ILLEGAL = {*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF}
+_cell = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**16, 10**16),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31)),
+    st.times(), st.sampled_from(["#N/A", "#DIV/0!", "=1+1", "0912-345-678", "NT$8,800",
+                                 "113/05/01", "2026-02-30", "\u202eevil", "王小明", ""]),
+    st.text(st.characters(blacklist_categories=("Cs",),
+                          blacklist_characters=[chr(c) for c in _XML_ILLEGAL]), max_size=12),
+)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(_cell, max_size=10), max_size=8))
+def test_any_cells_are_imported_or_rejected_with_a_reason(cli, tmp_path, rows):
+    """Whatever the cells, every row read is inserted, updated, unchanged or rejected
+    with a reason, and the command ends with 0 or 1: never a traceback."""
+    path = xlsx(tmp_path / "any.xlsx", {"S": [HEADER, *rows]})
+    result = cli("import", "accounts", path, "--format", "json")
+    assert result.exit_code in (0, 1), (result.output, result.exception)
+    summary = json.loads(result.stdout)
+    assert summary["rows"] == (summary["inserted"] + summary["updated"]
+                               + summary["unchanged"] + len(summary["rejected"]))
+    assert all(r["reason"] for r in summary["rejected"])

@@ -72,6 +72,7 @@ def refused(path, matcher=accounts, sheet=None) -> str:
     (datetime(2026, 12, 1, 9, 15), "2026-12-01 09:15"),
     (datetime(2026, 12, 1, 9, 15, 30), "2026-12-01 09:15:30"),
     (datetime(2026, 12, 1, 9, 14, 59, 999_999), "2026-12-01 09:15"),  # a float's noise
+    (datetime(9999, 12, 31, 23, 59, 59, 900_000), "9999-12-31 23:59:59"),
     (time(9, 30), "09:30"),
     (time(9, 30, 15), "09:30:15"),
     (timedelta(hours=5, minutes=3), "05:03"),  # a duration cell ([h]:mm)
@@ -454,6 +455,30 @@ def test_cells_without_references_are_counted_by_their_rows(tmp_path, small):
     assert read(path)[3] == [(2, ["A-1", "5"])]
     small(cells=9)
     assert "cells span 10 cells" in refused(path)
+
+
+def test_a_reference_after_other_attributes_counts_too(tmp_path, small):
+    """The usual sheet has each cell's reference first (``<c r="B2" ...``); one written
+    otherwise is read reference by reference."""
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c s="0" r="ZZ2"')
+    small(cells=1000)
+    assert "cells span 1,404 cells" in refused(path)  # 2 rows of 702 columns
+    small(cells=1404)
+    assert read(path)[3] == [(2, ["A-1", *[""] * 700, "5"])]
+
+
+@pytest.mark.parametrize(("last_row", "last_column", "inside", "outside"), [
+    (0, 0, ['<c r="A1"'], ['<c r="B1"', '<c r="A2"', '<c r="AA1"', '<c r="A10"']),
+    (99_999, 12, ['<c r="M100000"', '<c r="A99999"', '<c r="L1"'],
+     ['<c r="N5"', '<c r="M100001"', '<c r="A1000000"', '<c r="AA1"', '<c r="A200000"']),
+    (1_048_575, 16_383, ['<c r="XFD1048576"', '<c r="ZZ1"'],
+     ['<c r="XFE1"', '<c r="A1048577"', '<c r="AAAA1"']),
+])
+def test_a_reference_beyond_the_area_is_found(last_row, last_column, inside, outside):
+    pattern = workbook._beyond(last_row, last_column)
+    assert [ref for ref in inside if pattern.search(ref.encode() + b'"')] == []
+    assert [ref for ref in outside if not pattern.search(ref.encode() + b'"')] == []
 
 
 def test_an_ods_whose_repeats_expand_past_the_limit_is_refused(tmp_path, small):
