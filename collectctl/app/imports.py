@@ -24,7 +24,7 @@ from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
 from collectctl.core import activity
 from collectctl.core import reasons as r
-from collectctl.core.accounts import merge_listed, same_listing
+from collectctl.core.accounts import keeps_lead_assignment, merge_listed, same_listing
 from collectctl.core.entries import check_payment
 from collectctl.core.models import Account, Call, ImportResult, Payment, RowError, RuleBreach
 from collectctl.errors import EntryError
@@ -210,8 +210,9 @@ def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
 #: method (workers get everything they need as arguments: no language, no globals).
 START_METHOD: str | None = None
 #: Part of every row's re-import key: a release that reads rows differently (2: the list's
-#: zone and country kept apart, phones' roles) reads each row again once.
-PARSER_VERSION = 2
+#: zone and country kept apart, phones' roles; 3: the debt itemised, the debtor's
+#: background, contact persons, who set the collector) reads each row again once.
+PARSER_VERSION = 3
 
 
 def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
@@ -283,8 +284,11 @@ class _AccountSink:
         self.id_index = columns.columns["account_id"]
         #: Whether some minute of the collector's shift is legal for an account.
         self.legal = None
+        #: Whether the file's collector column may meet a team lead's assignment.
+        self.counts_kept = "listed_collector" in ctx.listed and not ctx.assign_to
         # Everything besides the cells that decides what a row reads as.
         context = (PARSER_VERSION, sorted(columns.columns.items()), columns.phones,
+                   sorted(columns.summed.items()), columns.contacts,
                    sorted(ctx.listed),
                    ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
                    ctx.assign_to,
@@ -353,6 +357,8 @@ class _AccountSink:
                     and existing.status == "open"):
                 # The same raw row as last time: unchanged, without parsing.
                 result.unchanged += 1
+                if existing.lead_assigned and self.counts_kept:
+                    result.kept_assignment += 1
                 if not existing.has_valid_phone:
                     result.no_valid_phone.append(row[2])
             else:
@@ -405,11 +411,15 @@ class _AccountSink:
             else:
                 result.unchanged += 1
                 settled.append((account.account_id, raw))
+                if existing.lead_assigned and self.counts_kept:
+                    result.kept_assignment += 1
         stored = store.get_accounts([a.account_id for a, _h, _r in maybe])
         changed = []
         for account, digest, raw in maybe:
             before = stored[account.account_id]
             merged = merge_listed(before, account, self.ctx.listed)
+            if self.counts_kept and keeps_lead_assignment(merged):
+                result.kept_assignment += 1
             if before.status == "open" and same_listing(merged, before):
                 result.unchanged += 1
                 settled.append((account.account_id, raw))

@@ -283,7 +283,7 @@ class WorkSession:
             return False
         parsed = parse_phones(text, self.settings.phone_region, "other")
         if not parsed or not parsed[0].valid:
-            from collectctl.render.plan import mask_phone
+            from collectctl.render.redact import mask_phone
 
             self.term.show(_("{phone!r} is not a valid phone number for region {region}")
                            .format(phone=mask_phone("".join(text.split())),

@@ -205,6 +205,9 @@ class ImportResult:
     no_valid_phone: list[str] = field(default_factory=list)
     #: Accounts written whose zones came from their phones (no zone column, or none).
     timezone_from_phone: int = 0
+    #: Rows whose collector column names another collector than a team lead's
+    #: assignment, which stands (``core.accounts.assignment_after``).
+    kept_assignment: int = 0
     #: Accounts written whose candidate zones leave no legal minute in the shift this week.
     no_common_hours: list[str] = field(default_factory=list)
     #: The calling rules imported calls broke (recorded all the same).

@@ -103,6 +103,8 @@ LINE_TOO_LONG = "line_too_long"  # limit (characters)
 #: refused, the lines after it are read again as rows of their own.
 UNCLOSED_QUOTE = "unclosed_quote"  # lines
 TOO_MANY_CELLS = "too_many_cells"  # limit
+#: A list's principal, interest and fees adding up to more than its amount due.
+PARTS_EXCEED_AMOUNT = "parts_exceed_amount"
 UNKNOWN_ACCOUNT = "unknown_account"
 OVER_BALANCE = "over_balance"  # amount, balance
 #: A promise of more than the account's balance (``--allow-overpay`` accepts it).

@@ -394,6 +394,8 @@ _PROBLEM_TEXT = {
                                   "lines; the lines after it are read as rows").format(
         lines=p["lines"]),
     "too_many_cells": lambda p: _("more than {limit} cells").format(limit=p["limit"]),
+    "parts_exceed_amount": lambda p: _(
+        "principal, interest and fees add up to more than the amount due"),
     "unknown_account": lambda p: _("no such account"),
     "over_balance": lambda p: _("payment of {amount} is more than the balance of {balance} "
                                 "(--allow-overpay to accept)").format(

@@ -45,6 +45,8 @@ class Fingerprint(NamedTuple):
     status: str  # open | closed
     raw_hash: str | None  # of the raw row and its reading context (None: not yet known)
     has_valid_phone: bool
+    #: A team lead's collector over the one the account's list names (``assign``).
+    lead_assigned: bool = False
 
 
 class ListedAccount(NamedTuple):
@@ -272,6 +274,8 @@ class Store(Protocol):
     # -- the debtor's requests ---------------------------------------------------------
 
     def add_request(self, entry: RequestEntry) -> int: ...
+
+    def assignments_of(self, account_id: str) -> list[tuple]: ...
 
     def requests_of(self, account_id: str) -> list[RequestEntry]: ...
 

@@ -105,7 +105,7 @@ def test_update_keeps_history_and_collector_marks_on_phones(store):
     history = store.conn.execute(
         "SELECT amount_due_minor, replaced_by_batch FROM account_history").fetchall()
     assert history == [(123456, b2)]
-    assert store.account_fingerprints(["A1", "B"]) == {"A1": ("h2", "open", None, True)}
+    assert store.account_fingerprints(["A1", "B"]) == {"A1": ("h2", "open", None, True, False)}
 
 
 def test_transaction_rolls_back_on_error_and_on_request(store):
