@@ -208,11 +208,11 @@ class WorkSession:
         account = state.account
         try:
             if outcome.effect in ("promise", "payment") or "amount" in outcome.needs:
-                offered = W.amount_offered(outcome.effect, account.minimum_due, state.balance)
+                minimum = W.amount_offered(outcome.effect, account.minimum_due, state.balance)
                 amount = self._answer(
-                    _("Amount (minimum due)") if offered is not None
+                    _("Amount (minimum due)") if minimum is not None
                     else _("Amount (Enter twice cancels)"),
-                    f"{offered:.2f}" if offered is not None else None,
+                    f"{minimum:.2f}" if minimum is not None else None,
                     lambda text: self._amount(text, outcome, state))
             if outcome.effect == "promise" or "date" in outcome.needs:
                 offered = W.promise_date(account.paydays, today,
