@@ -74,6 +74,8 @@ class ImportOptions:
     before_commit: Callable[[ImportResult], None] | None = None
     #: Quote the refused cell (40 characters at most) in each rejection's words.
     show_values: bool = False
+    #: ``--yes``: ``--close-missing`` may close more than half of the open accounts.
+    yes: bool = False
 
 
 #: Called with (bytes read, total bytes) as the file is read.
@@ -244,6 +246,8 @@ def import_accounts(
         sink = _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options,
                             parallel)
         sink.legal = _legal_checker(settings, now.date())
+        if options.close_missing:  # counted before this file's rows open or move any
+            result.open_in_scope = store.count_open(options.assign_to)
         return sink
 
     return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
@@ -331,8 +335,24 @@ class _AccountSink:
             self._complete(self.inflight.popleft())
         self.close()
         if self.options.close_missing:
-            self.result.closed = self.store.close_missing(
-                self.seen, self.options.assign_to, self.batch_id, self.stamp)
+            self._close_missing()
+
+    def _close_missing(self) -> None:
+        """Close the open accounts the file leaves out, unless :mod:`core.closing`
+        refuses: raised (the import rolls back), or, for ``--dry-run``, told in the result."""
+        from collectctl.core.closing import close_missing_refusal
+        from collectctl.errors import ImportRefused
+
+        options, result = self.options, self.result
+        closing = 0 if result.rows == 0 else self.store.count_missing(self.seen,
+                                                                      options.assign_to)
+        refusal = close_missing_refusal(result.rows, closing, result.open_in_scope or 0,
+                                        options.yes, options.assign_to)
+        if refusal is not None and (refusal.code == r.NO_DATA_ROWS or not options.dry_run):
+            raise ImportRefused(refusal.code, Path(result.file).name, **refusal.detail)
+        result.needs_yes = refusal is not None
+        result.closed = self.store.close_missing(self.seen, options.assign_to, self.batch_id,
+                                                 self.stamp)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -218,6 +218,12 @@ class ImportResult:
     previous_batch: ImportBatch | None = None
     #: ``--show-values``: rejections quote the refused cell (else they never do).
     show_values: bool = False
+    #: ``--close-missing``: the open accounts in its scope (all, or ``--assign-to``'s)
+    #: before the import; None without it.
+    open_in_scope: int | None = None
+    #: ``--close-missing --dry-run``: a real run would close more than half of them, so it
+    #: needs ``--yes``.
+    needs_yes: bool = False
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,12 @@ NOT_ITS_PHONE = "not_its_phone"
 #: A callback asked for at a time no call is legal where the debtor may be.
 CALLBACK_NOT_LEGAL = "callback_not_legal"  # zone, rule (a reason code), hours
 
+# -- why an import is refused as a whole (``errors.ImportRefused``) ------------------------
+#: ``--close-missing`` with a file that has no data rows: it would close every open account.
+NO_DATA_ROWS = "no_data_rows"  # collector (or None)
+#: ``--close-missing`` would close more than half of the open accounts in its scope.
+CLOSE_NEEDS_YES = "close_needs_yes"  # closing, open, collector (or None)
+
 #: The factors of the score and the reason code each one gives the plan's "why" column.
 FACTOR_CODES = {
     "amount": AMOUNT, "days_past_due": DAYS_PAST_DUE, "promise_due": PROMISE_DUE,

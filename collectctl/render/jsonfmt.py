@@ -175,6 +175,8 @@ def _importresult(result: ImportResult) -> Any:
         "delimiter": result.delimiter,
         "dry_run": result.dry_run,
         "strict_aborted": result.strict_aborted,
+        "open_in_scope": result.open_in_scope,
+        "needs_yes": result.needs_yes,
     }
 
 

@@ -542,6 +542,12 @@ def _importresult(result: ImportResult) -> str:
         say(_("No legal minute in your shift this week in every zone the debtor may be in "
               "(see 'collectctl plan --explain ID'): {ids}").format(
             ids=", ".join(map(shown, result.no_common_hours))))
+    if result.needs_yes:
+        say(ngettext("A real run would close {closed} of the {open} open account: it needs "
+                     "--yes.",
+                     "A real run would close {closed} of the {open} open accounts: it needs "
+                     "--yes.", result.open_in_scope or 0).format(
+            closed=result.closed, open=result.open_in_scope))
     if result.strict_aborted:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:

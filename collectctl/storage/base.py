@@ -304,6 +304,22 @@ class SQLStore:
         self._exec(sql.CLEAR_SEEN)
         return closed
 
+    def count_missing(self, seen_ids: Iterable[str], collector: str | None) -> int:
+        """How many accounts :meth:`close_missing` would close now, closing none."""
+        self._exec(sql.CREATE_SEEN)
+        self._exec(sql.CLEAR_SEEN)
+        self._many(sql.INSERT_SEEN, ({"id": i} for i in seen_ids))
+        scope = "collector" if collector is not None else "all"
+        missing = self._exec(sql.COUNT_MISSING[scope], {"collector": collector}).fetchone()[0]
+        self._exec(sql.CLEAR_SEEN)
+        return missing
+
+    def count_open(self, collector: str | None) -> int:
+        """How many accounts are open (of ``collector``, or all): the scope of
+        :meth:`close_missing`."""
+        scope = "collector" if collector is not None else "all"
+        return self._exec(sql.COUNT_OPEN[scope], {"collector": collector}).fetchone()[0]
+
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
         """The accounts (with phones) among ``ids`` that exist, by account id."""
         found: dict[str, Account] = {}

@@ -135,6 +135,13 @@ CLOSE_MISSING = {
     k: f"UPDATE accounts SET status = 'closed', batch_id = :batch_id, updated_at = :now WHERE {w}"
     for k, w in _MISSING.items()
 }
+#: How many accounts ``CLOSE_MISSING`` would close (the same scopes), and how many are open
+#: in its scope: what ``import accounts --close-missing`` weighs before it closes any.
+COUNT_MISSING = {k: f"SELECT COUNT(*) FROM accounts WHERE {w}" for k, w in _MISSING.items()}
+COUNT_OPEN = {
+    "all": "SELECT COUNT(*) FROM accounts WHERE status = 'open'",
+    "collector": "SELECT COUNT(*) FROM accounts WHERE status = 'open' AND assigned_to = :collector",
+}
 
 SELECT_ACCOUNT = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id = :id"
 SELECT_PHONES = f"SELECT {PHONE_COLUMNS} FROM phones WHERE account_id = :id ORDER BY position"
