@@ -157,3 +157,18 @@ def test_the_payment_prompt_never_offers_the_minimum_due():
     with pytest.raises(_Cancelled):
         session(term)._ask_needs(outcome_book(Settings()).get("paid"), state(Decimal("1500")))
     assert term.prompts == ["Amount (Enter twice cancels)"] * 2
+
+
+def test_a_listed_minimum_due_is_the_promise_default_through_piped_keys(cli, make_csv):
+    """End to end: the list's 最低應繳金額 is stored and offered; Enter takes it."""
+    path = make_csv("min.csv", "account_id,name,amount_due,最低應繳金額,mobile,assigned_to,"
+                               "payday\nA,Debtor A,300000,\"1,500\",0912000001,alice,25\n")
+    assert cli("import", "accounts", path).exit_code == 0
+    out = work(cli, "5\n\n\nq\n")
+    assert "Amount (minimum due) [1500.00]: " in out
+    assert "Minimum due" in out.split("Amount (minimum due)")[0]  # the brief showed it
+    calls, payments, promises = written(cli)
+    assert calls == [("A", "ptp", 150000)] and (payments, promises) == (0, 1)
+    # The payment prompt still offers nothing.
+    out = work(cli, "6\n\n\nq\n")
+    assert "[1500.00]" not in out.split("Next:")[-1]
