@@ -62,6 +62,19 @@ class EntryError(UsageError):
         return f"{self.option}: {self.code}"
 
 
+class ImportRefused(UsageError):
+    """An import refused as a whole, nothing of it written: a reason code
+    (``core.reasons``: ``no_data_rows``, ``close_needs_yes``), the file's name and the
+    code's parameters. ``render.display.error_text`` words it."""
+
+    def __init__(self, code: str, file: str, **detail) -> None:
+        super().__init__(code, file)
+        self.code, self.file, self.detail = code, file, detail
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.code}"
+
+
 class InputFileError(CollectError):
     """An input file that cannot be used at all (missing, unreadable, no required column)."""
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from collectctl.config import Settings
-from collectctl.core.accounts import AccountView
+from collectctl.core.accounts import AccountView, AssignmentChange
 from collectctl.core.activity import Hold
 from collectctl.core.models import Call, Payment
 from collectctl.core.promises import PromiseView
@@ -23,7 +23,7 @@ def account_file(store: Store, settings: Settings, today: date, account_id: str)
     from collectctl.app.calls import require_account
     from collectctl.config import outcome_book
     from collectctl.core import activity
-    from collectctl.core.accounts import account_view
+    from collectctl.core.accounts import account_view, assignment_changes
     from collectctl.core.promises import select_promises
 
     account = require_account(store, account_id)
@@ -40,6 +40,7 @@ def account_file(store: Store, settings: Settings, today: date, account_id: str)
         hold=activity.hold_of(calls, outcome_book(settings)),
         zone=settings.timezone,
         requests=fold(store.requests_of(account_id)),
+        assignments=assignment_changes(store.assignments_of(account_id)),
     )
 
 
@@ -64,3 +65,5 @@ class Dossier:
     zone: str = "UTC"
     #: What the debtor asked: windows not to call in (their time), not at work.
     requests: Requests = NO_REQUESTS
+    #: The changes of collector, oldest first (what a list did, what a team lead did).
+    assignments: tuple[AssignmentChange, ...] = ()

@@ -24,7 +24,7 @@ from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
 from collectctl.core import activity
 from collectctl.core import reasons as r
-from collectctl.core.accounts import merge_listed, same_listing
+from collectctl.core.accounts import keeps_lead_assignment, merge_listed, same_listing
 from collectctl.core.entries import check_payment
 from collectctl.core.models import Account, Call, ImportResult, Payment, RowError, RuleBreach
 from collectctl.errors import EntryError
@@ -76,6 +76,8 @@ class ImportOptions:
     show_values: bool = False
     #: A workbook's sheet (name, or 1-based number); None: the first with a header.
     sheet: str | None = None
+    #: ``--yes``: ``--close-missing`` may close more than half of the open accounts.
+    yes: bool = False
 
 
 #: Called with (bytes read, total bytes) as the file is read.
@@ -216,8 +218,9 @@ def _cell(cells: list[str], columns: ColumnMap, name: str) -> str:
 #: method (workers get everything they need as arguments: no language, no globals).
 START_METHOD: str | None = None
 #: Part of every row's re-import key: a release that reads rows differently (2: the list's
-#: zone and country kept apart, phones' roles) reads each row again once.
-PARSER_VERSION = 2
+#: zone and country kept apart, phones' roles; 3: the debt itemised, the debtor's
+#: background, contact persons, who set the collector) reads each row again once.
+PARSER_VERSION = 3
 
 
 def _reject(result: ImportResult, line: int, account_id: str | None, code: str, cells,
@@ -249,6 +252,8 @@ def import_accounts(
         sink = _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options,
                             parallel)
         sink.legal = _legal_checker(settings, now.date())
+        if options.close_missing:  # counted before this file's rows open or move any
+            result.open_in_scope = store.count_open(options.assign_to)
         return sink
 
     return _run_import(store, path, ACCOUNTS, settings, now, options, progress, sink)
@@ -289,8 +294,11 @@ class _AccountSink:
         self.id_index = columns.columns["account_id"]
         #: Whether some minute of the collector's shift is legal for an account.
         self.legal = None
+        #: Whether the file's collector column may meet a team lead's assignment.
+        self.counts_kept = "listed_collector" in ctx.listed and not ctx.assign_to
         # Everything besides the cells that decides what a row reads as.
         context = (PARSER_VERSION, sorted(columns.columns.items()), columns.phones,
+                   sorted(columns.summed.items()), columns.contacts,
                    sorted(ctx.listed),
                    ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
                    ctx.assign_to,
@@ -333,8 +341,24 @@ class _AccountSink:
             self._complete(self.inflight.popleft())
         self.close()
         if self.options.close_missing:
-            self.result.closed = self.store.close_missing(
-                self.seen, self.options.assign_to, self.batch_id, self.stamp)
+            self._close_missing()
+
+    def _close_missing(self) -> None:
+        """Close the open accounts the file leaves out, unless :mod:`core.closing`
+        refuses: raised (the import rolls back), or, for ``--dry-run``, told in the result."""
+        from collectctl.core.closing import close_missing_refusal
+        from collectctl.errors import ImportRefused
+
+        options, result = self.options, self.result
+        closing = 0 if result.rows == 0 else self.store.count_missing(self.seen,
+                                                                      options.assign_to)
+        refusal = close_missing_refusal(result.rows, closing, result.open_in_scope or 0,
+                                        options.yes, options.assign_to)
+        if refusal is not None and (refusal.code == r.NO_DATA_ROWS or not options.dry_run):
+            raise ImportRefused(refusal.code, Path(result.file).name, **refusal.detail)
+        result.needs_yes = refusal is not None
+        result.closed = self.store.close_missing(self.seen, options.assign_to, self.batch_id,
+                                                 self.stamp)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -359,6 +383,8 @@ class _AccountSink:
                     and existing.status == "open"):
                 # The same raw row as last time: unchanged, without parsing.
                 result.unchanged += 1
+                if existing.lead_assigned and self.counts_kept:
+                    result.kept_assignment += 1
                 if not existing.has_valid_phone:
                     result.no_valid_phone.append(row[2])
             else:
@@ -411,11 +437,15 @@ class _AccountSink:
             else:
                 result.unchanged += 1
                 settled.append((account.account_id, raw))
+                if existing.lead_assigned and self.counts_kept:
+                    result.kept_assignment += 1
         stored = store.get_accounts([a.account_id for a, _h, _r in maybe])
         changed = []
         for account, digest, raw in maybe:
             before = stored[account.account_id]
             merged = merge_listed(before, account, self.ctx.listed)
+            if self.counts_kept and keeps_lead_assignment(merged):
+                result.kept_assignment += 1
             if before.status == "open" and same_listing(merged, before):
                 result.unchanged += 1
                 settled.append((account.account_id, raw))

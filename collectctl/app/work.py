@@ -46,6 +46,10 @@ class _EndOfInput(Exception):
     """The input ended while a value was asked for."""
 
 
+class _Cancelled(Exception):
+    """The collector left a value that has no default empty twice: nothing is logged."""
+
+
 @dataclass
 class WorkSession:
     store: Store
@@ -163,7 +167,11 @@ class WorkSession:
 
         outcome = outcome_book(self.settings).get(code)
         state = plan.states[call.account_id]
-        answers = self._ask_needs(outcome, state)
+        try:
+            answers = self._ask_needs(outcome, state)
+        except _Cancelled:
+            self.term.show(_("nothing logged"))
+            return False  # back at the key prompt
         if answers is None:
             return None
         amount, day, at = answers
@@ -187,7 +195,9 @@ class WorkSession:
 
     def _ask_needs(self, outcome, state):
         """(amount, date, time) as typed, with defaults, each read as it is given (a typo
-        is asked again at once); None at the end of input."""
+        is asked again at once); None at the end of input. The amount's default is
+        :func:`core.work.amount_offered`'s (a promise's minimum due, or none): without one
+        an empty answer asks again, and a second cancels (:class:`_Cancelled`)."""
         from zoneinfo import ZoneInfo
 
         from collectctl.core.entries import parse_day, parse_moment
@@ -198,8 +208,12 @@ class WorkSession:
         account = state.account
         try:
             if outcome.effect in ("promise", "payment") or "amount" in outcome.needs:
-                amount = self._answer(_("Amount"), f"{state.balance:.2f}",
-                                      lambda text: self._amount(text, outcome, state))
+                minimum = W.amount_offered(outcome.effect, account.minimum_due, state.balance)
+                amount = self._answer(
+                    _("Amount (minimum due)") if minimum is not None
+                    else _("Amount (Enter twice cancels)"),
+                    f"{minimum:.2f}" if minimum is not None else None,
+                    lambda text: self._amount(text, outcome, state))
             if outcome.effect == "promise" or "date" in outcome.needs:
                 offered = W.promise_date(account.paydays, today,
                                          self.settings.promise.max_days)
@@ -235,13 +249,22 @@ class WorkSession:
             check_payment(Payment(None, account.account_id, amount, today), today,
                           state.balance, account.currency, self.allow_overpay)
 
-    def _answer(self, prompt: str, default: str, read) -> str:
-        """An answer that ``read`` accepts (asked again until it does)."""
+    def _answer(self, prompt: str, default: str | None, read) -> str:
+        """An answer that ``read`` accepts (asked again until it does). Without a
+        ``default`` an empty answer asks again, and a second one in a row cancels."""
         from collectctl.ingest.fields import FieldError
+        empty = False
         while True:
             text = self.term.ask(prompt, default)
             if text is None:
                 raise _EndOfInput
+            if default is None and not text.strip():
+                if empty:
+                    raise _Cancelled
+                empty = True
+                self.term.show(_("nothing typed: type it, or press Enter again to log nothing"))
+                continue
+            empty = False
             try:
                 read(text)
                 return text
@@ -283,7 +306,7 @@ class WorkSession:
             return False
         parsed = parse_phones(text, self.settings.phone_region, "other")
         if not parsed or not parsed[0].valid:
-            from collectctl.render.plan import mask_phone
+            from collectctl.render.redact import mask_phone
 
             self.term.show(_("{phone!r} is not a valid phone number for region {region}")
                            .format(phone=mask_phone("".join(text.split())),

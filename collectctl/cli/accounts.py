@@ -49,11 +49,21 @@ def show(
     ctx: typer.Context,
     account_id: str = typer.Argument(..., metavar="ID", help=_("The account id.")),
     fmt: TextJson = format_option(TextJson.text),
+    redact: bool = typer.Option(False, "--redact", help=_(
+        "Mask the debtor's name, phones, notes, background and contact persons (for a "
+        "screen others can see, or a file that leaves the desk).")),
 ) -> None:
-    """Show one account's file: debtor, balance, phones, promises, payments and calls."""
+    """Show one account's file: the amount to confirm (balance, minimum due, the debt
+    itemised), the debtor's background and contact persons, phones, promises, payments,
+    calls and the changes of collector."""
     from collectctl.render import emit
 
-    emit(dossier(app_context(ctx), account_id), fmt.value)
+    found = dossier(app_context(ctx), account_id)
+    if redact:
+        from collectctl.render.redact import redact_dossier
+
+        found = redact_dossier(found)
+    emit(found, fmt.value)
 
 
 def dossier(state, account_id: str):

@@ -204,7 +204,7 @@ def contact_add(
     from collectctl.core.models import PHONE_LABELS
     from collectctl.ingest.fields import parse_phones
     from collectctl.render import emit
-    from collectctl.render.plan import mask_phone
+    from collectctl.render.redact import mask_phone
 
     if label not in PHONE_LABELS:
         raise UsageError(_("--label {label!r} is not one of {labels}").format(
@@ -242,7 +242,7 @@ def contact_invalid(
     from collectctl.errors import EntryError
     from collectctl.ingest.fields import parse_phones
     from collectctl.render import emit
-    from collectctl.render.plan import mask_phone
+    from collectctl.render.redact import mask_phone
 
     state = app_context(ctx)
     parsed = parse_phones(phone, state.settings.phone_region, "other")

@@ -172,6 +172,8 @@ def import_accounts_command(
                                                               "file to this collector.")),
     close_missing: bool = typer.Option(False, "--close-missing", help=_(
         "Close open accounts absent from the file (only that collector's with --assign-to).")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_(
+        "Let --close-missing close more than half of the open accounts (refused without it).")),
     strict: bool = STRICT,
     dry_run: bool = DRY_RUN,
     rejects: Path = REJECTS,
@@ -194,7 +196,7 @@ def import_accounts_command(
     options = ImportOptions(
         encoding=encoding, mapping=mapping, date_order=date_order.value if date_order else None,
         assign_to=assign_to, close_missing=close_missing, strict=strict, dry_run=dry_run,
-        show_values=show_values, sheet=sheet,
+        show_values=show_values, sheet=sheet, yes=yes,
     )
     _run(ctx, import_accounts, file, options, rejects, fmt, rejects_raw, force)
 

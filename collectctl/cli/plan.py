@@ -109,6 +109,9 @@ def next_call(
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Whose plan (default: me from the config).")),
     fmt: TextJson = format_option(TextJson.text),
+    redact: bool = typer.Option(False, "--redact", help=_(
+        "Mask the debtor's name, phones, notes, background and contact persons (for a "
+        "screen others can see).")),
 ) -> None:
     """The call due now, with the brief to read before dialling: the confirmed amount and
     its breakdown, every valid phone, the last outcomes, the open promise and the notes."""
@@ -117,7 +120,7 @@ def next_call(
 
     state = app_context(ctx)
     emit(due_now(state.store, state.settings, state.now, collector_for(state, collector)),
-         fmt.value)
+         fmt.value, redact=redact)
 
 
 @rules_app.command("check")

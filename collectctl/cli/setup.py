@@ -15,6 +15,8 @@ from collectctl.i18n import _
 
 DEMO_DB_NAME = "demo.db"
 DEMO_FILES = ("examples/accounts.csv", "examples/accounts_zh_big5.csv")
+#: Imported after the accounts: the bank's payments feed and a call history.
+DEMO_PAYMENTS, DEMO_CALLS = "examples/payments.csv", "examples/calls.csv"
 DEMO_COLLECTOR = "alice"
 
 
@@ -68,14 +70,14 @@ def init(
 
 
 def demo(ctx: typer.Context) -> None:
-    """Import the bundled example accounts into a separate demo database and show today's
-    plan for one of its collectors.
+    """Import the bundled example accounts, payments and call history into a separate
+    demo database and show today's plan for one of its collectors.
 
     Your own database is never touched: the demo uses demo.db in the app directory,
     recreated each time.
     """
     from collectctl.app import Message
-    from collectctl.app.imports import import_accounts
+    from collectctl.app.imports import import_accounts, import_calls, import_payments
     from collectctl.render import emit
     from collectctl.resources import bundled
 
@@ -88,6 +90,8 @@ def demo(ctx: typer.Context) -> None:
     store = state.use_store_at(target)
     for name in DEMO_FILES:
         emit(import_accounts(store, bundled(name), state.settings, state.now), "text")
+    for name, importer in ((DEMO_PAYMENTS, import_payments), (DEMO_CALLS, import_calls)):
+        emit(importer(store, bundled(name), state.settings, state.now), "text")
     from collectctl.app.plan import build_plan
 
     emit(Message(""), "text")

@@ -168,6 +168,8 @@ def work(
     Keys: 1 no answer, 2 busy, 3 voicemail, 4 right party, 5 promise, 6 paid,
     7 callback, 8 wrong number, 9 dispute or cease, o any other outcome; s set the
     account aside, n note, p add a phone, u undo the last entry, ? keys, q quit.
+    A promise's amount defaults to the minimum due when the list gives one; otherwise,
+    and for a payment, there is no default: Enter twice logs nothing.
     The plan is rebuilt after every entry, and every entry is saved before the next
     account appears. From a pipe, each answer is a line (an outcome code works too):
     printf '1\\n5\\n3000\\n\\nq\\n' | collectctl work

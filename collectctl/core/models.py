@@ -206,6 +206,9 @@ class ImportResult:
     no_valid_phone: list[str] = field(default_factory=list)
     #: Accounts written whose zones came from their phones (no zone column, or none).
     timezone_from_phone: int = 0
+    #: Rows whose collector column names another collector than a team lead's
+    #: assignment, which stands (``core.accounts.assignment_after``).
+    kept_assignment: int = 0
     #: Accounts written whose candidate zones leave no legal minute in the shift this week.
     no_common_hours: list[str] = field(default_factory=list)
     #: The calling rules imported calls broke (recorded all the same).
@@ -220,6 +223,12 @@ class ImportResult:
     format: str = "csv"
     #: The workbook's sheet the rows came from (their line numbers are its rows).
     sheet: str | None = None
+    #: ``--close-missing``: the open accounts in its scope (all, or ``--assign-to``'s)
+    #: before the import; None without it.
+    open_in_scope: int | None = None
+    #: ``--close-missing --dry-run``: a real run would close more than half of them, so it
+    #: needs ``--yes``.
+    needs_yes: bool = False
 
 
 @dataclass(frozen=True)

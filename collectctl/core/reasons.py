@@ -103,6 +103,8 @@ LINE_TOO_LONG = "line_too_long"  # limit (characters)
 #: refused, the lines after it are read again as rows of their own.
 UNCLOSED_QUOTE = "unclosed_quote"  # lines
 TOO_MANY_CELLS = "too_many_cells"  # limit
+#: A list's principal, interest and fees adding up to more than its amount due.
+PARTS_EXCEED_AMOUNT = "parts_exceed_amount"
 UNKNOWN_ACCOUNT = "unknown_account"
 OVER_BALANCE = "over_balance"  # amount, balance
 #: A promise of more than the account's balance (``--allow-overpay`` accepts it).
@@ -116,6 +118,12 @@ NO_PHONE_TO_MARK = "no_phone_to_mark"
 NOT_ITS_PHONE = "not_its_phone"
 #: A callback asked for at a time no call is legal where the debtor may be.
 CALLBACK_NOT_LEGAL = "callback_not_legal"  # zone, rule (a reason code), hours
+
+# -- why an import is refused as a whole (``errors.ImportRefused``) ------------------------
+#: ``--close-missing`` with a file that has no data rows: it would close every open account.
+NO_DATA_ROWS = "no_data_rows"  # collector (or None)
+#: ``--close-missing`` would close more than half of the open accounts in its scope.
+CLOSE_NEEDS_YES = "close_needs_yes"  # closing, open, collector (or None)
 
 #: The factors of the score and the reason code each one gives the plan's "why" column.
 FACTOR_CODES = {

@@ -69,6 +69,20 @@ def promise_date(paydays: tuple[int, ...], today: date, max_days: int) -> date:
     return today + timedelta(days=min(offset, max_days))
 
 
+def amount_offered(effect: str, minimum_due: Decimal | None,
+                   balance: Decimal) -> Decimal | None:
+    """The amount an empty answer takes at work mode's amount prompt, if any.
+
+    A promise (``effect`` ``promise``) is offered the account's minimum due when the list
+    gave one that is more than zero and within the ``balance``; a payment, and any other
+    outcome that asks for an amount, is offered none. Never the whole balance: a stray
+    Enter must not record a payoff.
+    """
+    if effect == "promise" and minimum_due is not None and 0 < minimum_due <= balance:
+        return minimum_due
+    return None
+
+
 def callback_time(now_local: datetime, minutes: int = 60) -> datetime:
     """The callback time offered: ``minutes`` from now, rounded up to the quarter hour."""
     moment = (now_local + timedelta(minutes=minutes)).replace(second=0, microsecond=0)

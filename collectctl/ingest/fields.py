@@ -84,7 +84,14 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     return _parse_amount_full(text)
 
 
-def _parse_amount_full(text: str) -> tuple[Decimal, str | None]:
+def parse_part(text: str) -> tuple[Decimal, str | None]:
+    """A part of a debt (principal, interest, fees), a minimum due or a credit limit: an
+    amount as :func:`parse_amount` reads one, except that zero is a value (no interest,
+    no fees)."""
+    return _parse_amount_full(text, allow_zero=True)
+
+
+def _parse_amount_full(text: str, allow_zero: bool = False) -> tuple[Decimal, str | None]:
     raw = normalize_text(text)
     if not raw:
         raise FieldError(r.EMPTY)
@@ -94,9 +101,9 @@ def _parse_amount_full(text: str) -> tuple[Decimal, str | None]:
     if len(whole) > MAX_AMOUNT_DIGITS:
         raise FieldError(r.TOO_LARGE)
     amount = Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
-    if amount == 0:
+    if amount == 0 and not allow_zero:
         raise FieldError(r.NOT_POSITIVE)
-    if negative:
+    if negative and amount:
         raise FieldError(r.NEGATIVE)
     return amount, currency
 

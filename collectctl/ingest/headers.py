@@ -8,6 +8,7 @@ wins over both.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
     "home_phone": ("home phone", "home", "住家電話", "住宅電話"),
     "work_phone": ("work phone", "office phone", "work", "公司電話", "辦公室電話"),
     "relative_phone": ("relative phone", "relative", "family phone", "親屬電話", "家屬電話"),
-    "reference_phone": ("reference phone", "reference", "contact person phone", "聯絡人電話"),
+    "reference_phone": ("reference phone", "reference", "contact person phone", "contact phone",
+                        "聯絡人電話"),
     "emergency_phone": ("emergency contact", "emergency phone", "emergency contact phone",
                         "緊急聯絡人電話", "緊急聯絡電話"),
     "work_start": ("work_start", "上班時間"),
@@ -43,6 +45,45 @@ ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
     "assigned_to": ("assigned_to", "collector", "催收員"),
     "risk": ("risk", "風險等級"),
     "notes": ("notes", "note", "備註"),
+    # The debt itemised (what the collector confirms before dialling).
+    "principal": ("principal", "principal due", "本金", "欠款本金", "應繳本金"),
+    "interest": ("interest", "interest due", "利息", "應繳利息"),
+    "fees": ("fees", "fee", "penalty", "penalties", "late fee", "late fees", "charges",
+             "違約金", "手續費", "費用", "滯納金"),
+    "minimum_due": ("minimum_due", "minimum due", "minimum payment", "min due",
+                    "minimum amount due", "最低應繳金額", "最低應繳", "最低繳款金額"),
+    "last_payment_date": ("last payment date", "last paid on", "last paid", "最後繳款日",
+                          "最後繳款日期", "上次繳款日"),
+    "last_payment_amount": ("last payment amount", "last payment", "最後繳款金額",
+                            "上次繳款金額"),
+    "credit_limit": ("credit_limit", "credit limit", "limit", "信用額度", "額度"),
+    # The debtor's background.
+    "employer": ("employer", "company", "company name", "workplace", "服務單位", "公司名稱",
+                 "任職公司", "公司"),
+    "mailing_address": ("address", "mailing address", "correspondence address",
+                        "contact address", "通訊地址", "聯絡地址", "地址"),
+    "registered_address": ("registered address", "permanent address", "household address",
+                           "戶籍地址"),
+    "occupation": ("occupation", "job", "job title", "職業", "職稱"),
+    # Contact persons: a name and a relation beside each contact phone (numbered headers,
+    # ``聯絡人2電話``, give the second and later ones).
+    "contact_name": ("contact name", "contact person", "contact person name",
+                     "reference name", "聯絡人姓名", "聯絡人"),
+    "contact_relation": ("contact relation", "contact relationship", "relationship",
+                         "relation", "聯絡人關係", "關係"),
+    "emergency_name": ("emergency contact name", "emergency name", "緊急聯絡人姓名",
+                       "緊急聯絡人"),
+    "emergency_relation": ("emergency contact relation", "emergency contact relationship",
+                           "emergency relation", "緊急聯絡人關係"),
+}
+
+#: The contact-person fields: (kind of contact, which part of it), for each field that is
+#: one (the phones are phone fields too).
+CONTACT_FIELDS: dict[str, tuple[str, str]] = {
+    "contact_name": ("reference", "name"), "contact_relation": ("reference", "relation"),
+    "reference_phone": ("reference", "phone"),
+    "emergency_name": ("emergency", "name"), "emergency_relation": ("emergency", "relation"),
+    "emergency_phone": ("emergency", "phone"),
 }
 
 PAYMENT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -78,6 +119,10 @@ class FileKind:
     required: tuple[str, ...]
     #: Fields that may come from several columns (each kept with its label).
     phone_fields: dict[str, str] = field(default_factory=dict)
+    #: Fields whose columns are added up when a file has several (違約金 and 手續費).
+    summed: tuple[str, ...] = ()
+    #: Fields that may come numbered (``聯絡人2電話``): :data:`CONTACT_FIELDS`.
+    numbered: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -89,6 +134,8 @@ ACCOUNTS = FileKind(
     {"phone": "phone", "mobile": "mobile", "home_phone": "home", "work_phone": "work",
      "relative_phone": "relative", "reference_phone": "reference",
      "emergency_phone": "emergency"},
+    summed=("fees",),
+    numbered=tuple(CONTACT_FIELDS),
 )
 PAYMENTS = FileKind("payments", PAYMENT_ALIASES, ("account_id", "amount", "paid_on"))
 CALLS = FileKind("calls", CALL_ALIASES, ("account_id", "called_at", "outcome"))
@@ -101,6 +148,10 @@ FIELD_LABELS = {
     "paid_on": "payment date",
     "called_at": "call time",
 }
+
+
+#: The number in a numbered header (``聯絡人2電話``: 2), after :func:`header_key`.
+_NUMBER = re.compile(r"[0-9]+")
 
 
 def header_key(text: str) -> str:
@@ -117,6 +168,11 @@ class ColumnMap:
     phones: tuple[tuple[int, str], ...]
     header: tuple[str, ...]
     ignored: tuple[str, ...] = field(default=())
+    #: Every column of a summed field (``FileKind.summed``), in file order.
+    summed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: The contact persons' columns: ``(kind, number, part, column index)``, part being
+    #: ``name``, ``relation`` or ``phone`` (:data:`CONTACT_FIELDS`), in file order.
+    contacts: tuple[tuple[str, int, str, int], ...] = field(default=())
 
     def header_of(self, field_name: str) -> str:
         """The file's header for a field, or the field's own name when the file has no
@@ -175,6 +231,17 @@ class HeaderMatcher:
         found = self._lookup.get(header_key(header))
         return found[1] if found else None
 
+    def _numbered(self, key: str) -> tuple[str, int] | None:
+        """A numbered contact header (``聯絡人2電話``, ``contact 2 phone``): its field and
+        number, when taking the number out leaves a contact field's header."""
+        digits = _NUMBER.search(key)
+        if digits is None or not self.kind.numbered:
+            return None
+        found = self._lookup.get(key[:digits.start()] + key[digits.end():])
+        if found is None or found[1] not in self.kind.numbered:
+            return None
+        return found[1], int(digits.group())
+
     def score(self, header: list[str]) -> int:
         """How many cells name a known field (used to tell encodings apart)."""
         return sum(1 for cell in header if header_key(cell) in self._lookup)
@@ -194,15 +261,29 @@ class HeaderMatcher:
         best: dict[str, tuple[int, int]] = {}
         phones: list[tuple[int, str]] = []
         ignored: list[str] = []
+        summed: dict[str, list[int]] = {}
+        contacts: list[tuple[str, int, str, int]] = []
         for index, cell in enumerate(header):
-            found = self._lookup.get(header_key(cell))
+            key = header_key(cell)
+            found = self._lookup.get(key)
+            number = 1
+            if found is None and (numbered := self._numbered(key)) is not None:
+                found, number = (0, numbered[0]), numbered[1]
             if found is None:
                 if cell.strip():
                     ignored.append(cell)
                 continue
             rank, target = found
+            if target in CONTACT_FIELDS:
+                contacts.append((*CONTACT_FIELDS[target][:1], number,
+                                 CONTACT_FIELDS[target][1], index))
+                if target not in self.kind.phone_fields:
+                    continue
             if target in self.kind.phone_fields:
                 phones.append((index, self.kind.phone_fields[target]))
+            elif target in self.kind.summed:
+                summed.setdefault(target, []).append(index)
+                best.setdefault(target, (rank, index))
             elif target not in best or rank < best[target][0]:
                 if target in best:
                     ignored.append(header[best[target][1]])
@@ -224,4 +305,6 @@ class HeaderMatcher:
             phones=tuple(phones),
             header=tuple(header),
             ignored=tuple(ignored),
+            summed={target: tuple(indexes) for target, indexes in summed.items()},
+            contacts=tuple(contacts),
         )

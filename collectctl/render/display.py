@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from collectctl.i18n import N_, _, current_language, current_locale, use_locale
+from collectctl.i18n import N_, _, current_language, current_locale, ngettext, use_locale
 
 #: Republic of China (Minguo) years: 1912 is year 1.
 ROC_OFFSET = 1911
@@ -394,6 +394,8 @@ _PROBLEM_TEXT = {
                                   "lines; the lines after it are read as rows").format(
         lines=p["lines"]),
     "too_many_cells": lambda p: _("more than {limit} cells").format(limit=p["limit"]),
+    "parts_exceed_amount": lambda p: _(
+        "principal, interest and fees add up to more than the amount due"),
     "unknown_account": lambda p: _("no such account"),
     "over_balance": lambda p: _("payment of {amount} is more than the balance of {balance} "
                                 "(--allow-overpay to accept)").format(
@@ -474,12 +476,36 @@ def in_english(words, *args) -> str:
 def error_text(error: BaseException) -> str:
     """The one line an error prints: an :class:`~collectctl.errors.EntryError` worded here
     (``--date: 2026-12-01 is in the past``), any other its own message."""
-    from collectctl.errors import EntryError
+    from collectctl.errors import EntryError, ImportRefused
 
     if isinstance(error, EntryError):
         return _("{option}: {problem}").format(option=error.option,
                                                problem=problem(error.code, error.detail))
+    if isinstance(error, ImportRefused):
+        return _("{file}: {problem}").format(file=error.file,
+                                             problem=import_refusal(error.code, error.detail))
     return str(error)
+
+
+def import_refusal(code: str, detail) -> str:
+    """Why an import was refused as a whole (``errors.ImportRefused``), in words."""
+    who = detail.get("collector")
+    if code == "no_data_rows":
+        return (_("no data rows under the header; --close-missing would close every open "
+                  "account of {who}, so nothing was imported").format(who=who) if who else
+                _("no data rows under the header; --close-missing would close every open "
+                  "account, so nothing was imported"))
+    if code == "close_needs_yes":
+        closing, open_ = detail["closing"], detail["open"]
+        counted = (ngettext("would close {closing} of {who}'s {open} open account",
+                            "would close {closing} of {who}'s {open} open accounts", open_)
+                   if who else
+                   ngettext("would close {closing} of {open} open account",
+                            "would close {closing} of {open} open accounts", open_))
+        return _("--close-missing {counted}; run again with --yes to close them (nothing "
+                 "was imported)").format(counted=counted.format(closing=closing, open=open_,
+                                                                who=who))
+    return code
 
 
 def chain_problem(check) -> str:

@@ -88,6 +88,7 @@ def _dossier(result: Dossier) -> Any:
         for p in result.payments
     ]
     data.update(requests_json(result.requests))
+    data["assignments"] = to_jsonable(result.assignments)
     return data
 
 
@@ -164,6 +165,7 @@ def _importresult(result: ImportResult) -> Any:
         "rejected": _Streamed(result.rejected, lambda r: _reject(r, result.show_values)),
         "no_valid_phone": result.no_valid_phone,
         "timezone_from_phone": result.timezone_from_phone,
+        "kept_assignment": result.kept_assignment,
         "no_common_hours": result.no_common_hours,
         "broke_rules": [_broke(b) for b in result.broke_rules],
         "encoding": result.encoding,
@@ -175,6 +177,8 @@ def _importresult(result: ImportResult) -> Any:
         "strict_aborted": result.strict_aborted,
         "format": result.format,
         "sheet": result.sheet,
+        "open_in_scope": result.open_in_scope,
+        "needs_yes": result.needs_yes,
     }
 
 

@@ -9,29 +9,12 @@ from collectctl.app.plan import Plan, PlannedCall, WhyNot
 from collectctl.core.reasons import Reason
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
+from collectctl.render.redact import mask_name, mask_phone
 from collectctl.render.safe import json_text, one_line, terminal_text
 from collectctl.render.width import pad, table_lines
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
-
-
-#: What ``--redact`` shows for a name, and before a phone's last two digits: the same
-#: whatever it hides, so neither initials nor lengths get through.
-MASK = "***"
-
-
-def mask_name(name: str | None) -> str:
-    """``王小明`` → ``***``; ``John Roe`` → ``***`` (any name: no initial, no length)."""
-    return MASK if name else ""
-
-
-def mask_phone(number: str | None) -> str:
-    """``+886912345678`` → ``***78``: the last two digits, enough to tell an account's
-    numbers apart, and nothing of the country code, the area prefix or the length."""
-    if not number:
-        return ""
-    return MASK + "".join(c for c in number if c.isdigit())[-2:]
 
 
 def detail_json(reason: Reason) -> dict:
@@ -474,12 +457,13 @@ def week_text(week) -> str:
     return "\n".join(lines)
 
 
-def next_header(call: PlannedCall, after) -> str:
+def next_header(call: PlannedCall, after, redact: bool = False) -> str:
     line = _("Next: {time} {id} ({window} window; {why})").format(
         time=call.start.strftime("%H:%M"), id=terminal_text(call.account_id),
         window=display.window(call.window), why=call_why(call) or "-")
     if call.phone:
-        line += "\n" + _("Dial {phone}").format(phone=terminal_text(call.phone))
+        line += "\n" + _("Dial {phone}").format(
+            phone=terminal_text(mask_phone(call.phone) if redact else call.phone))
     if after:
         line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
                                                     id=terminal_text(after[0].account_id))
@@ -610,7 +594,7 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
         _write(out, _dump(data) if as_json else explain_text(data, explain_why(result)),
                as_json)
     elif isinstance(result, app.NextCall):
-        _next(result, as_json, out)
+        _next(result, as_json, out, bool(redact))
     elif isinstance(result, app.RulesCheck):
         _write(out, _dump(rules_json(result)) if as_json else rules_text(result), as_json)
     else:
@@ -661,14 +645,20 @@ def _mode_csv(result, out) -> None:
     writer.writerows([[safe_cell(v) for v in row] for row in rows])
 
 
-def _next(result, as_json: bool, out) -> None:
+def _next(result, as_json: bool, out, redact: bool = False) -> None:
     plan = result.plan
+    if redact and result.brief is not None:
+        from dataclasses import replace
+
+        from collectctl.render.redact import redact_dossier
+
+        result = replace(result, brief=redact_dossier(result.brief))
     if as_json:
         from collectctl.render.jsonfmt import json_view
 
         call = plan.calls[0] if plan.calls else None
         out.write(_dump({
-            "call": call_json(call, False) if call else None,
+            "call": call_json(call, redact) if call else None,
             "account": json_view(result.brief) if result.brief is not None else None,
             "note": reason_json(plan.note) if plan.note else None,
         }))
@@ -678,7 +668,7 @@ def _next(result, as_json: bool, out) -> None:
         return
     from collectctl.render.text import render as text_render
 
-    _say(out, next_header(plan.calls[0], plan.calls[1:2]))
+    _say(out, next_header(plan.calls[0], plan.calls[1:2], redact))
     out.flush()
     text_render(result.brief, out)
 

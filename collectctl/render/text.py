@@ -141,23 +141,105 @@ def _accountlist(result: AccountList, console) -> None:
     )
 
 
-def _dossier_lines(a: AccountView) -> list[tuple[str, str]]:
+def _dossier_lines(a: AccountView, balance: Decimal | None = None) -> list[tuple[str, str]]:
+    """The dossier's label/value lines: the money first (amount due, balance, minimum due,
+    the debt itemised, the last payment), so the collector confirms the amount before
+    dialling; then the dates, the debtor's background and the account's settings. Lines
+    of what the list does not give are left out."""
     paydays = ", ".join(str(d) for d in a.paydays)
-    return [(label, shown(value)) for label, value in (
+    money = lambda v: format_money(v, a.currency)  # noqa: E731
+    lines: list[tuple[str, str | None]] = [
         (_("Debtor"), a.name or "-"),
-        (_("Amount due"), format_money(a.amount_due, a.currency)),
+        (_("Amount due"), money(a.amount_due)),
+    ]
+    if balance is not None and balance != a.amount_due:
+        lines.append((_("Balance"), money(balance)))
+    if a.minimum_due is not None:
+        lines.append((_("Minimum due"), money(a.minimum_due)))
+    if a.arrears:
+        lines.append((_("Itemised"), arrears_text(a)))
+    if a.last_payment:
+        lines.append((_("Last payment"), _last_payment_text(a)))
+    if a.credit_limit is not None:
+        lines.append((_("Credit limit"), money(a.credit_limit)))
+    lines += [
         (_("Days past due"), "-" if a.days_past_due is None else str(a.days_past_due)),
         (_("Due date"), display.plain_day(a.due_date) if a.due_date else "-"),
         (_("Work starts"), a.work_start or "-"),
         (_("Paydays"), paydays or "-"),
+        (_("Employer"), a.employer),
+        (_("Occupation"), a.occupation),
+        (_("Address"), a.mailing_address),
+        (_("Registered address"), a.registered_address),
         (_("Time zone"), _("{zones} ({source})").format(
             zones=", ".join(a.timezones or (a.timezone,)),
             source=display.zone_source(a.timezone_source))),
-        (_("Collector"), a.assigned_to or "-"),
+        (_("Collector"), _collector_text(a)),
         (_("Risk"), a.risk or "-"),
         (_("Status"), display.status(a.status)),
         (_("Notes"), a.notes or "-"),
-    )]
+    ]
+    return [(label, shown(value)) for label, value in lines if value is not None]
+
+
+def arrears_text(a: AccountView) -> str:
+    """``principal NT$8,000 · interest NT$1,500 · fees NT$500`` (the parts the list gives)."""
+    parts = [(_("principal {amount}"), a.arrears.principal),
+             (_("interest {amount}"), a.arrears.interest),
+             (_("fees {amount}"), a.arrears.fees)]
+    return " · ".join(text.format(amount=format_money(v, a.currency))
+                      for text, v in parts if v is not None)
+
+
+def _last_payment_text(a: AccountView) -> str:
+    paid = a.last_payment
+    if paid.amount is not None and paid.date is not None:
+        return _("{amount} on {day}").format(amount=format_money(paid.amount, a.currency),
+                                             day=display.plain_day(paid.date))
+    if paid.amount is not None:
+        return format_money(paid.amount, a.currency)
+    assert paid.date is not None
+    return display.plain_day(paid.date)
+
+
+def _collector_text(a: AccountView) -> str:
+    if not a.assigned_to:
+        return "-"
+    if a.assigned_by == "lead" and a.listed_collector and a.listed_collector != a.assigned_to:
+        return _("{collector} (assigned in collectctl; the list names {listed})").format(
+            collector=a.assigned_to, listed=a.listed_collector)
+    if a.assigned_by == "lead":
+        return _("{collector} (assigned in collectctl)").format(collector=a.assigned_to)
+    return a.assigned_to
+
+
+def assignment_line(change, zone: str) -> str:
+    """``2026-12-03 09:00  frank  by the bank's list (l3.csv)`` (in the collector's zone)."""
+    from datetime import datetime
+
+    when = _when(datetime.fromisoformat(change.at), zone) if change.at else "-"
+    who = shown(change.collector) if change.collector else _("nobody")
+    if change.by == "lead":
+        how = _("assigned in collectctl")
+    elif change.file:
+        how = _("by the bank's list ({file})").format(file=shown(change.file))
+    else:
+        how = _("by the bank's list")
+    return f"{when}  {who}  {how}"
+
+
+def _contact_line(c) -> str:
+    """``陳大同 (父)  +886912345678``: a contact person (``emergency contact`` after an
+    emergency contact's)."""
+    who = shown(c.name) if c.name else _("(no name)")
+    if c.relation:
+        who = _("{name} ({relation})").format(name=who, relation=shown(c.relation))
+    parts = [who]
+    if c.phone:
+        parts.append(shown(c.phone))
+    if c.kind == "emergency":
+        parts.append(_("emergency contact"))
+    return "  ".join(parts)
 
 
 _day = display.day
@@ -182,10 +264,8 @@ def _dossier(result: Dossier, console) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
-    for label, value in _dossier_lines(a):
+    for label, value in _dossier_lines(a, result.balance):
         grid.add_row(label, value)
-        if label == _("Amount due") and result.balance != a.amount_due:
-            grid.add_row(_("Balance"), shown(format_money(result.balance, a.currency)))
     if result.hold:
         grid.add_row(_("On hold"), _("{outcome} since {when}").format(
             outcome=shown(result.hold.outcome), when=_when(result.hold.since, result.zone)))
@@ -197,6 +277,15 @@ def _dossier(result: Dossier, console) -> None:
         console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
         console.print(f"  {_phone_text(p)}  {_labelled(p)}", markup=False)
+    if a.contacts:
+        console.print(_("Contact persons (third parties: never dialled by the plan)"),
+                      style="bold", markup=False)
+        for person in a.contacts:
+            console.print("  " + _contact_line(person), markup=False)
+    if result.assignments:
+        console.print(_("Collector changes"), style="bold", markup=False)
+        for change in result.assignments:
+            console.print("  " + assignment_line(change, result.zone), markup=False)
     if result.promises:
         console.print(_("Promises"), style="bold", markup=False)
         for promise in result.promises:
@@ -454,10 +543,22 @@ def _importresult(result: ImportResult) -> str:
                      "{n} accounts' time zones come from their phones (the list names none, "
                      "or one their phones contradict).", result.timezone_from_phone).format(
             n=result.timezone_from_phone))
+    if result.kept_assignment:
+        say(ngettext("{n} account kept the team lead's assignment (the list names another "
+                     "collector; it applies when a later list changes it).",
+                     "{n} accounts kept the team lead's assignment (the list names another "
+                     "collector; it applies when a later list changes it).",
+                     result.kept_assignment).format(n=result.kept_assignment))
     if result.no_common_hours:
         say(_("No legal minute in your shift this week in every zone the debtor may be in "
               "(see 'collectctl plan --explain ID'): {ids}").format(
             ids=", ".join(map(shown, result.no_common_hours))))
+    if result.needs_yes:
+        say(ngettext("A real run would close {closed} of the {open} open account: it needs "
+                     "--yes.",
+                     "A real run would close {closed} of the {open} open accounts: it needs "
+                     "--yes.", result.open_in_scope or 0).format(
+            closed=result.closed, open=result.open_in_scope))
     if result.strict_aborted:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:

@@ -234,8 +234,8 @@ class SQLStore:
         if not ids:
             return {}
         query = sql.SELECT_FINGERPRINTS.format(in_ids=sql.IN_IDS[self.engine])
-        return {account_id: Fingerprint(row_hash, status, raw_hash, bool(valid))
-                for account_id, row_hash, status, raw_hash, valid
+        return {account_id: Fingerprint(row_hash, status, raw_hash, bool(valid), bool(lead))
+                for account_id, row_hash, status, raw_hash, valid, lead
                 in self._exec(query, sql.ids_param(self.engine, ids))}
 
     def set_raw_hashes(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -303,6 +303,22 @@ class SQLStore:
         closed = self._exec(sql.CLOSE_MISSING[scope], params).rowcount
         self._exec(sql.CLEAR_SEEN)
         return closed
+
+    def count_missing(self, seen_ids: Iterable[str], collector: str | None) -> int:
+        """How many accounts :meth:`close_missing` would close now, closing none."""
+        self._exec(sql.CREATE_SEEN)
+        self._exec(sql.CLEAR_SEEN)
+        self._many(sql.INSERT_SEEN, ({"id": i} for i in seen_ids))
+        scope = "collector" if collector is not None else "all"
+        missing = self._exec(sql.COUNT_MISSING[scope], {"collector": collector}).fetchone()[0]
+        self._exec(sql.CLEAR_SEEN)
+        return missing
+
+    def count_open(self, collector: str | None) -> int:
+        """How many accounts are open (of ``collector``, or all): the scope of
+        :meth:`close_missing`."""
+        scope = "collector" if collector is not None else "all"
+        return self._exec(sql.COUNT_OPEN[scope], {"collector": collector}).fetchone()[0]
 
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
         """The accounts (with phones) among ``ids`` that exist, by account id."""
@@ -641,6 +657,15 @@ class SQLStore:
     def add_request(self, entry: RequestEntry) -> int:
         """Append an entry to the requests log (in the caller's transaction); its id."""
         return self._insert(sql.INSERT_REQUEST, codec.request_params(entry))
+
+    def assignments_of(self, account_id: str) -> list[tuple]:
+        """An account's versions as far as its collector goes, oldest first:
+        ``(replaced_at, file of the import that replaced it, collector, set by)``, the
+        last being the account as it is (``replaced_at`` None)."""
+        rows = self._exec(sql.SELECT_ASSIGNMENTS_OF, {"id": account_id}).fetchall()
+        # NULLs sort first in SQLite and last in PostgreSQL: the current version last.
+        rows.sort(key=lambda row: (row[4] is None, row[4] or 0))
+        return [tuple(row[:4]) for row in rows]
 
     def requests_of(self, account_id: str) -> list[RequestEntry]:
         """One account's requests log, oldest first."""

@@ -6,7 +6,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 
-from collectctl.core.models import LAST_DAY, Account, Call, ImportBatch, Payment, Phone, Promise
+from collectctl.core.models import (
+    LAST_DAY,
+    Account,
+    Call,
+    ContactPerson,
+    ImportBatch,
+    Payment,
+    Phone,
+    Promise,
+)
 from collectctl.core.zones import debtor_phones, locate, place_of
 
 CENT = Decimal("0.01")
@@ -53,6 +62,21 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
         "risk": account.risk,
         "notes": account.notes,
         "as_of": account.as_of.isoformat(),
+        "principal_minor": _minor(account.principal),
+        "interest_minor": _minor(account.interest),
+        "fees_minor": _minor(account.fees),
+        "minimum_due_minor": _minor(account.minimum_due),
+        "last_payment_on": account.last_payment_on.isoformat()
+        if account.last_payment_on else None,
+        "last_payment_minor": _minor(account.last_payment_amount),
+        "credit_limit_minor": _minor(account.credit_limit),
+        "employer": account.employer,
+        "mailing_address": account.mailing_address,
+        "registered_address": account.registered_address,
+        "occupation": account.occupation,
+        "contacts": contacts_to_text(account.contacts),
+        "listed_collector": account.listed_collector,
+        "assigned_by": account.assigned_by,
         "row_hash": row_hash,
         "batch_id": batch_id,
         "now": now,
@@ -64,7 +88,9 @@ def account_from_row(row, phones: list[Phone]) -> Account:
     from its list's columns and its phones, worked out as it is read, so a phone added
     or invalidated since the import counts at once."""
     (account_id, name, amount_minor, currency, since, due, work_start, paydays, zone, assigned,
-     risk, notes, status, as_of, listed_zone, listed_country) = row
+     risk, notes, status, as_of, listed_zone, listed_country, principal, interest, fees,
+     minimum_due, last_paid_on, last_paid, credit_limit, employer, mailing_address,
+     registered_address, occupation, contacts, listed_collector, assigned_by) = row
     where = locate(listed_zone, listed_country, debtor_phones(phones), zone)
     return Account(
         account_id=account_id,
@@ -87,7 +113,48 @@ def account_from_row(row, phones: list[Phone]) -> Account:
         timezones=where.zones,
         timezone_source=where.source,
         countries=where.countries,
+        principal=_major(principal),
+        interest=_major(interest),
+        fees=_major(fees),
+        minimum_due=_major(minimum_due),
+        last_payment_on=date.fromisoformat(last_paid_on) if last_paid_on else None,
+        last_payment_amount=_major(last_paid),
+        credit_limit=_major(credit_limit),
+        employer=employer,
+        mailing_address=mailing_address,
+        registered_address=registered_address,
+        occupation=occupation,
+        contacts=contacts_from_text(contacts),
+        listed_collector=listed_collector,
+        assigned_by=assigned_by or "list",
     )
+
+
+def _minor(amount: Decimal | None) -> int | None:
+    return None if amount is None else to_minor(amount)
+
+
+def _major(minor: int | None) -> Decimal | None:
+    return None if minor is None else from_minor(minor)
+
+
+def contacts_to_text(contacts: tuple[ContactPerson, ...]) -> str | None:
+    """Contact persons as stored: a JSON list of ``[kind, name, relation, phone]``."""
+    if not contacts:
+        return None
+    import json
+
+    return json.dumps([[c.kind, c.name, c.relation, c.phone] for c in contacts],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def contacts_from_text(text: str | None) -> tuple[ContactPerson, ...]:
+    if not text:
+        return ()
+    import json
+
+    return tuple(ContactPerson(name, relation, phone, kind)
+                 for kind, name, relation, phone in json.loads(text))
 
 
 def phone_params(account_id: str, phone: Phone, position: int, source: str, now: str) -> dict:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from collectctl.errors import StoreError, UsageError
 from collectctl.i18n import _
-from collectctl.storage import codec
+from collectctl.storage import codec, sql
 from collectctl.storage.base import SQLStore
 from collectctl.storage.migrations import SCHEMA, MigrationError, Migrations
 
@@ -404,6 +404,13 @@ class PostgresStore(SQLStore):
         self.conn.execute("SELECT COUNT(*) FROM accounts").fetchone()
         return self.schema_problems()
 
+    def assignments_of(self, account_id: str) -> list[tuple]:
+        """As on SQLite; for a collector, who may not read accounts' history, none."""
+        if not self._exec("SELECT pg_catalog.has_table_privilege('account_history', "
+                          "'SELECT')").fetchone()[0]:
+            return []
+        return super().assignments_of(account_id)
+
     def member_role(self) -> str | None:
         """The connected role's place in the team: collector, lead (when in both), or None
         (the owner or a role outside the team)."""
@@ -426,8 +433,6 @@ class PostgresStore(SQLStore):
                    batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Every row in key order through a server-side cursor (a big table is streamed,
         not held in memory)."""
-        from collectctl.storage import sql
-
         with self.transaction(), self.conn.cursor(name=f"rows_{table}") as cursor:
             cursor.execute(sql.select_table(table, columns))
             while rows := cursor.fetchmany(batch):
@@ -490,7 +495,6 @@ class PostgresStore(SQLStore):
 
     def after_load(self) -> None:
         """Identity columns continue after the ids that were copied in."""
-        from collectctl.storage import sql
 
         for table, columns, _money in sql.TABLES:
             if "id" in columns:
@@ -508,7 +512,8 @@ class PostgresStore(SQLStore):
         columns = ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                    "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                    "notes", "as_of", "row_hash", "batch_id", "raw_hash",
-                   "listed_timezone", "listed_country")
+                   "listed_timezone", "listed_country",
+                   *(c.strip() for c in sql.LISTED_MORE.split(",")))
         with self.conn.cursor() as cursor:
             # COPY into a temporary table, then INSERT ... SELECT: COPY straight into a
             # table with row-level security is refused for every role but its owner.

@@ -45,6 +45,8 @@ class Fingerprint(NamedTuple):
     status: str  # open | closed
     raw_hash: str | None  # of the raw row and its reading context (None: not yet known)
     has_valid_phone: bool
+    #: A team lead's collector over the one the account's list names (``assign``).
+    lead_assigned: bool = False
 
 
 class ListedAccount(NamedTuple):
@@ -188,6 +190,10 @@ class Store(Protocol):
     def close_missing(self, seen_ids: Iterable[str], collector: str | None,
                       batch_id: int | None, now: str) -> int: ...
 
+    def count_missing(self, seen_ids: Iterable[str], collector: str | None) -> int: ...
+
+    def count_open(self, collector: str | None) -> int: ...
+
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]: ...
 
     def get_account(self, account_id: str) -> Account | None: ...
@@ -272,6 +278,8 @@ class Store(Protocol):
     # -- the debtor's requests ---------------------------------------------------------
 
     def add_request(self, entry: RequestEntry) -> int: ...
+
+    def assignments_of(self, account_id: str) -> list[tuple]: ...
 
     def requests_of(self, account_id: str) -> list[RequestEntry]: ...
 

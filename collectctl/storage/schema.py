@@ -868,6 +868,29 @@ _PG_LEARN = [
 ]
 MIGRATIONS.append((11, "m011_learning_on_the_server", [{"postgresql": s} for s in _PG_LEARN]))
 
+#: What a bank's list says besides the amount due (issue 20): the debt itemised, the
+#: debtor's background, contact persons; and who set the collector (``list`` or ``lead``)
+#: with the collector the last list named, so a list does not undo a lead's ``assign``.
+_LISTED_MORE = (
+    ("principal_minor", "{bigint}"), ("interest_minor", "{bigint}"), ("fees_minor", "{bigint}"),
+    ("minimum_due_minor", "{bigint}"), ("last_payment_on", "TEXT"),
+    ("last_payment_minor", "{bigint}"), ("credit_limit_minor", "{bigint}"),
+    ("employer", "TEXT"), ("mailing_address", "TEXT"), ("registered_address", "TEXT"),
+    ("occupation", "TEXT"), ("contacts", "TEXT"), ("listed_collector", "TEXT"),
+)
+MIGRATIONS.append((12, "m012_itemised_background_assignment", [
+    *[f"ALTER TABLE {table} ADD COLUMN {name} {kind}"
+      for table in ("accounts", "account_history") for name, kind in _LISTED_MORE],
+    "ALTER TABLE accounts ADD COLUMN assigned_by TEXT NOT NULL DEFAULT 'list'",
+    "ALTER TABLE account_history ADD COLUMN assigned_by TEXT",
+    # An older release kept no difference: each collector is taken as the list's.
+    "UPDATE accounts SET listed_collector = assigned_to",
+    {"postgresql": "ALTER TABLE accounts ADD CONSTRAINT accounts_assigned_by"
+                   " CHECK (assigned_by IN ('list', 'lead'))"},
+    *[{"postgresql": f"ALTER TABLE accounts ALTER COLUMN {c} SET STATISTICS 0"}
+      for c in ("employer", "mailing_address", "registered_address", "contacts")],
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

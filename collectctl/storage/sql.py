@@ -11,9 +11,20 @@ from collections.abc import Sequence
 
 from collectctl.core.chain import LEDGER_FIELDS
 
+#: The columns of what a list says besides the amount due, and who set the collector
+#: (migration 12), in ``accounts`` and ``account_history`` alike.
+LISTED_MORE = (
+    "principal_minor, interest_minor, fees_minor, minimum_due_minor, last_payment_on, "
+    "last_payment_minor, credit_limit_minor, employer, mailing_address, registered_address, "
+    "occupation, contacts, listed_collector, assigned_by"
+)
+_LISTED_MORE_PARAMS = ", ".join(":" + c.strip() for c in LISTED_MORE.split(","))
+_LISTED_MORE_SET = ", ".join(f"{c.strip()} = :{c.strip()}" for c in LISTED_MORE.split(","))
+
 ACCOUNT_COLUMNS = (
     "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
-    "paydays, timezone, assigned_to, risk, notes, status, as_of, listed_timezone, listed_country"
+    "paydays, timezone, assigned_to, risk, notes, status, as_of, listed_timezone, listed_country, "
+    + LISTED_MORE
 )
 PHONE_COLUMNS = "account_id, number, label, valid, extension, region, zones"
 
@@ -46,7 +57,10 @@ ORDER BY id DESC LIMIT 1
 SELECT_FINGERPRINTS = """
 SELECT a.account_id, a.row_hash, a.status, a.raw_hash,
        CASE WHEN EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
-                         AND p.valid = 1) THEN 1 ELSE 0 END
+                         AND p.valid = 1) THEN 1 ELSE 0 END,
+       CASE WHEN a.assigned_by = 'lead'
+                 AND COALESCE(a.assigned_to, '') <> COALESCE(a.listed_collector, '')
+            THEN 1 ELSE 0 END
 FROM accounts a WHERE a.account_id {in_ids}
 """
 SET_RAW_HASH = "UPDATE accounts SET raw_hash = :raw_hash WHERE account_id = :account_id"
@@ -54,11 +68,11 @@ SET_RAW_HASH = "UPDATE accounts SET raw_hash = :raw_hash WHERE account_id = :acc
 INSERT_ACCOUNT = """
 INSERT INTO accounts (account_id, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, row_hash, batch_id,
-    created_at, updated_at, raw_hash, listed_timezone, listed_country)
+    created_at, updated_at, raw_hash, listed_timezone, listed_country, """ + LISTED_MORE + """)
 VALUES (:account_id, :name, :amount_due_minor, :currency, :past_due_since, :due_date,
     :work_start, :paydays, :timezone, :assigned_to, :risk, :notes, 'open', :as_of, :row_hash,
-    :batch_id, :now, :now, :raw_hash, :listed_timezone, :listed_country)
-"""
+    :batch_id, :now, :now, :raw_hash, :listed_timezone, :listed_country, """ \
+    + _LISTED_MORE_PARAMS + ")"
 
 UPDATE_ACCOUNT = """
 UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency = :currency,
@@ -66,17 +80,17 @@ UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency
     paydays = :paydays, timezone = :timezone, assigned_to = :assigned_to, risk = :risk,
     notes = :notes, status = 'open', as_of = :as_of, row_hash = :row_hash, batch_id = :batch_id,
     updated_at = :now, raw_hash = :raw_hash, listed_timezone = :listed_timezone,
-    listed_country = :listed_country
+    listed_country = :listed_country, """ + _LISTED_MORE_SET + """
 WHERE account_id = :account_id
 """
 
 _HISTORY_INSERT = """
 INSERT INTO account_history (account_id, replaced_by_batch, replaced_at, name, amount_due_minor,
     currency, past_due_since, due_date, work_start, paydays, timezone, assigned_to, risk, notes,
-    status, as_of, batch_id, listed_timezone, listed_country)
+    status, as_of, batch_id, listed_timezone, listed_country, """ + LISTED_MORE + """)
 SELECT account_id, :batch_id, :now, name, amount_due_minor, currency, past_due_since, due_date,
     work_start, paydays, timezone, assigned_to, risk, notes, status, as_of, batch_id,
-    listed_timezone, listed_country
+    listed_timezone, listed_country, """ + LISTED_MORE + """
 FROM accounts
 """
 
@@ -120,6 +134,13 @@ SAVE_HISTORY_MISSING = {k: f"{_HISTORY_INSERT} WHERE {w}" for k, w in _MISSING.i
 CLOSE_MISSING = {
     k: f"UPDATE accounts SET status = 'closed', batch_id = :batch_id, updated_at = :now WHERE {w}"
     for k, w in _MISSING.items()
+}
+#: How many accounts ``CLOSE_MISSING`` would close (the same scopes), and how many are open
+#: in its scope: what ``import accounts --close-missing`` weighs before it closes any.
+COUNT_MISSING = {k: f"SELECT COUNT(*) FROM accounts WHERE {w}" for k, w in _MISSING.items()}
+COUNT_OPEN = {
+    "all": "SELECT COUNT(*) FROM accounts WHERE status = 'open'",
+    "collector": "SELECT COUNT(*) FROM accounts WHERE status = 'open' AND assigned_to = :collector",
 }
 
 SELECT_ACCOUNT = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE account_id = :id"
@@ -442,8 +463,20 @@ GROUP BY substr(c.called_at, 1, 13), c.collector, c.outcome
 
 # -- assignment ----------------------------------------------------------------------------
 
+#: An account's versions, oldest first: each earlier one with when (and by which list's
+#: import, if one) it was replaced, then the account as it is (``replaced_at`` NULL).
+SELECT_ASSIGNMENTS_OF = """
+SELECT h.replaced_at, b.file_name, h.assigned_to, h.assigned_by, h.id
+FROM account_history h LEFT JOIN import_batches b ON b.id = h.replaced_by_batch
+WHERE h.account_id = :id
+UNION ALL
+SELECT NULL, NULL, a.assigned_to, a.assigned_by, NULL FROM accounts a WHERE a.account_id = :id
+ORDER BY 5
+"""
+
 ASSIGN_ACCOUNT = """
-UPDATE accounts SET assigned_to = :collector, updated_at = :now WHERE account_id = :id
+UPDATE accounts SET assigned_to = :collector, assigned_by = 'lead', updated_at = :now
+WHERE account_id = :id
 """
 
 # -- copying a whole database between engines ----------------------------------------------
@@ -487,12 +520,14 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("accounts", ("account_id", "name", "amount_due_minor", "currency", "past_due_since",
                   "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                   "notes", "status", "as_of", "row_hash", "batch_id", "created_at",
-                  "updated_at", "raw_hash", "listed_timezone", "listed_country"),
+                  "updated_at", "raw_hash", "listed_timezone", "listed_country",
+                  *(c.strip() for c in LISTED_MORE.split(","))),
      "amount_due_minor"),
     ("account_history", ("id", "account_id", "replaced_by_batch", "replaced_at", "name",
                          "amount_due_minor", "currency", "past_due_since", "due_date",
                          "work_start", "paydays", "timezone", "assigned_to", "risk", "notes",
-                         "status", "as_of", "batch_id", "listed_timezone", "listed_country"),
+                         "status", "as_of", "batch_id", "listed_timezone", "listed_country",
+                         *(c.strip() for c in LISTED_MORE.split(","))),
      "amount_due_minor"),
     ("phones", ("account_id", "number", "label", "valid", "extension", "position", "source",
                 "added_at", "region", "zones"), None),

@@ -61,6 +61,9 @@ class SQLiteStore(SQLStore):
             raise StoreError(
                 _("{path}: cannot open the database: {reason}").format(path=self.path, reason=error)
             ) from None
+        except UnicodeDecodeError:  # its schema's text is not text: scribbled over
+            raise StoreError(_("{path}: cannot open the database: the file is damaged (its "
+                               "schema cannot be read)").format(path=self.path)) from None
         except OSError as error:
             raise StoreError(
                 _("{path}: cannot create the database: {reason}").format(

@@ -45,3 +45,32 @@ def test_progress_bar_reports_bytes_when_stderr_is_a_terminal(monkeypatch):
     progress(50, 200)
     (task,) = bar.tasks
     assert (task.completed, task.total) == (50, 200)
+
+
+def test_the_example_payments_and_calls_import_cleanly_into_the_example_accounts(
+        cli, example_csv, example_big5):
+    """What the demo imports after the accounts: every row taken, no calling rule broken
+    (at legal hours in each debtor's zone, on no public holiday, within every cap)."""
+    from collectctl.resources import bundled
+
+    for accounts in (example_csv, example_big5):
+        assert cli("import", "accounts", accounts).exit_code == 0
+    result, payments = cli.json("import", "payments", bundled("examples/payments.csv"))
+    assert result.exit_code == 0, payments["rejected"]
+    assert (payments["inserted"], payments["rejected"]) == (7, [])
+    result, calls = cli.json("import", "calls", bundled("examples/calls.csv"))
+    assert result.exit_code == 0, calls["rejected"]
+    assert calls["rejected"] == [] and calls["broke_rules"] == []
+    assert calls["inserted"] == 16
+    outcomes = {o for (o,) in cli.sql("SELECT outcome FROM calls")}
+    assert {"no-answer", "rpc", "ptp", "paid", "wrong-number", "callback"} <= outcomes
+    # Payments in each account's currency; the promises they keep, and one part paid.
+    currencies = {c for (c,) in cli.sql(
+        "SELECT DISTINCT a.currency FROM payments p JOIN accounts a USING (account_id)")}
+    assert currencies == {"TWD", "USD", "GBP", "AUD"}
+    _, promises = cli.json("promises", "--due", "all")
+    assert sorted(p["status"] for p in promises) == ["broken"] + ["kept"] * 5
+    # Imported again, nothing changes.
+    assert cli.json("import", "calls", bundled("examples/calls.csv"))[1]["unchanged"] == 16
+    assert cli.json("import", "payments",
+                    bundled("examples/payments.csv"))[1]["unchanged"] == 7

@@ -327,7 +327,7 @@ def test_tomorrows_list_with_one_more_day_past_due_is_unchanged(cli, make_csv, d
 def test_a_closed_account_listed_again_is_reopened(cli, make_csv):
     cli("import", "accounts", make_csv("a.csv", HEADER + GOOD))
     cli("import", "accounts", make_csv("b.csv", HEADER + GOOD.splitlines()[0] + "\n"),
-        "--close-missing")
+        "--close-missing", "--yes")  # two of three: more than half
     result, summary = cli.json("import", "accounts", make_csv("c.csv", HEADER + GOOD))
     assert (summary["updated"], summary["unchanged"]) == (2, 1)
     _, open_ = cli.json("accounts", "--status", "open")

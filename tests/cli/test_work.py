@@ -86,7 +86,7 @@ def test_a_whole_morning_through_piped_keys(cli):
 
 
 def test_restarting_resumes_where_the_day_stands(cli):
-    work(cli, "1\n4\n5\n\n\n7\n\nq\n")
+    work(cli, "1\n4\n5\n50000\n\n7\n\nq\n")
     cli.now = "2026-12-04T09:10:00+08:00"
     out = work(cli, "q\n")
     assert offered(out) == ["E"]  # A waits for its retry; B, C are done; D calls back at 10
@@ -99,11 +99,11 @@ def test_restarting_resumes_where_the_day_stands(cli):
 
 
 def test_promise_date_defaults_to_the_next_payday(cli):
-    work(cli, "5\n\n\nq\n")
+    work(cli, "5\n1000\n\nq\n")
     (row,) = log_rows(cli)
     _, promises = cli.json("promises")
     assert promises[0]["due"] == "2026-12-25"  # A is paid on the 25th
-    assert promises[0]["amount"] == "300000.00"  # the balance is offered
+    assert promises[0]["amount"] == "1000.00"
     assert row[:2] == ("A", "ptp")
 
 

@@ -74,3 +74,19 @@ def test_day_status_counts_the_calls_made_into_the_days_plan():
     status = W.DayStatus(calls=12, remaining=36, right_party_contacts=3,
                          promised=Decimal(0), collected=Decimal(0))
     assert status.planned == 48
+
+
+def test_the_amount_offered_is_a_promises_minimum_due_and_never_the_balance():
+    balance = Decimal("300000")
+    cases = [
+        ("promise", Decimal("1500"), Decimal("1500")),
+        ("promise", None, None),                    # the list gave no minimum due
+        ("promise", Decimal("0"), None),
+        ("promise", Decimal("300000"), Decimal("300000")),  # the minimum is the balance
+        ("promise", Decimal("300000.01"), None),    # more than is still owed
+        ("payment", Decimal("1500"), None),         # a payment never has a default
+        ("payment", None, None),
+        ("none", Decimal("1500"), None),            # another outcome asking for an amount
+    ]
+    for effect, minimum_due, expected in cases:
+        assert W.amount_offered(effect, minimum_due, balance) == expected, (effect, minimum_due)

@@ -65,3 +65,36 @@ def test_bad_mapping_files(tmp_path, text, message):
     with pytest.raises(Exception, match=message) as error:
         load_mapping(path)
     assert str(path) in str(error.value)
+
+
+def test_numbered_contact_headers_group_by_their_number():
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(
+        ["帳號", "金額", "聯絡人姓名", "聯絡人電話", "聯絡人2姓名", "聯絡人2關係", "聯絡人2電話",
+         "Contact 3 name", "contact phone 3", "緊急聯絡人", "緊急聯絡人電話"], "x.csv")
+    assert columns.contacts == (
+        ("reference", 1, "name", 2), ("reference", 1, "phone", 3),
+        ("reference", 2, "name", 4), ("reference", 2, "relation", 5),
+        ("reference", 2, "phone", 6), ("reference", 3, "name", 7),
+        ("reference", 3, "phone", 8), ("emergency", 1, "name", 9),
+        ("emergency", 1, "phone", 10))
+    # Every contact phone is a phone column too (a third party's, never dialled).
+    assert columns.phones == ((3, "reference"), (6, "reference"), (8, "reference"),
+                              (10, "emergency"))
+    assert columns.ignored == ()
+
+
+def test_a_number_does_not_make_other_headers_match():
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(["帳號", "金額", "金額2", "phone2"], "x.csv")
+    assert columns.ignored == ("金額2", "phone2")
+
+
+def test_fee_columns_are_added_up():
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(["帳號", "金額", "違約金", "手續費"], "x.csv")
+    assert columns.summed == {"fees": (2, 3)}
+    assert columns.columns["fees"] == 2

@@ -4,6 +4,8 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from collectctl.core.models import LAST_DAY, RowError
 from collectctl.ingest.accounts import RowContext, fingerprint, normalize_account
@@ -110,3 +112,32 @@ def test_rejections_name_the_column_never_the_value(values, column):
     assert words.startswith(column + ":")
     value = next(iter(values.values()))
     assert not value or value not in words.removeprefix(column + ":")
+
+
+# -- the debt itemised (issue 20) ----------------------------------------------------------
+
+_ITEMISED = ["account_id", "amount_due", "principal", "interest", "違約金", "手續費"]
+
+
+def _itemised_row(amount, principal, interest, penalty, fee):
+    from collectctl.ingest.accounts import listed_groups
+
+    columns = HeaderMatcher().resolve(_ITEMISED, "x.csv")
+    ctx = RowContext("TW", "Asia/Taipei", "TWD", "ymd", date(2026, 12, 1),
+                     listed=listed_groups(columns, None))
+    cells = ["A-1", *(str(v) for v in (amount, principal, interest, penalty, fee))]
+    return normalize_account(2, cells, columns, ctx)
+
+
+_cents = st.integers(min_value=0, max_value=10**9).map(lambda c: Decimal(c) / 100)
+
+
+@given(amount=_cents.filter(bool), parts=st.lists(_cents, min_size=4, max_size=4))
+def test_parts_are_refused_exactly_when_they_add_up_to_more(amount, parts):
+    outcome = _itemised_row(amount, *parts)
+    if sum(parts) > amount:
+        assert isinstance(outcome, RowError) and outcome.reason == "parts_exceed_amount"
+    else:
+        account, _digest = outcome
+        assert account.fees == parts[2] + parts[3]
+        assert (account.principal, account.interest) == (parts[0], parts[1])

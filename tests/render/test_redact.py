@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectctl.render.plan import MASK, mask_name, mask_phone
+from collectctl.render.redact import MASK, mask_name, mask_phone
 
 
 @pytest.mark.parametrize(("number", "shown"), [

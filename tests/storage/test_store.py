@@ -105,7 +105,7 @@ def test_update_keeps_history_and_collector_marks_on_phones(store):
     history = store.conn.execute(
         "SELECT amount_due_minor, replaced_by_batch FROM account_history").fetchall()
     assert history == [(123456, b2)]
-    assert store.account_fingerprints(["A1", "B"]) == {"A1": ("h2", "open", None, True)}
+    assert store.account_fingerprints(["A1", "B"]) == {"A1": ("h2", "open", None, True, False)}
 
 
 def test_transaction_rolls_back_on_error_and_on_request(store):
@@ -129,6 +129,21 @@ def test_close_missing_scoped_to_a_collector(store):
         assert store.close_missing(["A1"], None, None, NOW) == 1
     assert [a.account_id for a in store.list_accounts(status="open")] == ["A1"]
     assert store.count("account_history") == 2
+
+
+def test_counting_what_close_missing_would_close_closes_nothing(store):
+    rows = [(account("A1", assigned_to="alice"), "h"), (account("A2", assigned_to="alice"), "h"),
+            (account("A3", assigned_to="alice"), "h"), (account("B1", assigned_to="bob"), "h")]
+    with store.transaction():
+        store.insert_accounts(rows, None, NOW)
+        assert (store.count_open(None), store.count_open("alice"),
+                store.count_open("nobody")) == (4, 3, 0)
+        assert store.count_missing(["A1"], "alice") == 2
+        assert store.count_missing(["A1"], None) == 3
+        assert store.count_missing([], None) == 4
+        assert store.close_missing(["A1", "A2"], "alice", None, NOW) == 1
+        assert store.count_open("alice") == 2 and store.count_missing(["A1"], "alice") == 1
+    assert store.count("account_history") == 1
 
 
 def test_list_filters(store):
