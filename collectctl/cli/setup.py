@@ -14,7 +14,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 DEMO_DB_NAME = "demo.db"
-DEMO_FILES = ("examples/accounts.csv", "examples/accounts_zh_big5.csv")
+DEMO_FILES = ("examples/accounts.csv", "examples/accounts_zh_big5.csv", "examples/accounts.xlsx")
 #: Imported after the accounts: the bank's payments feed and a call history.
 DEMO_PAYMENTS, DEMO_CALLS = "examples/payments.csv", "examples/calls.csv"
 DEMO_COLLECTOR = "alice"

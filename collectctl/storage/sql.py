@@ -21,6 +21,13 @@ LISTED_MORE = (
 _LISTED_MORE_PARAMS = ", ".join(":" + c.strip() for c in LISTED_MORE.split(","))
 _LISTED_MORE_SET = ", ".join(f"{c.strip()} = :{c.strip()}" for c in LISTED_MORE.split(","))
 
+#: A phone the plan may dial: valid, and the debtor's own or their workplace's by its label
+#: (``models.phone_role``; ``home: 2nd`` is a home phone): not a contact person's or a
+#: relative's, whose number is no way to reach the debtor.
+_DIALLABLE = ("p.valid = 1 AND (p.label IN ('mobile', 'home', 'phone', 'work')"
+              " OR p.label LIKE 'mobile:%' OR p.label LIKE 'home:%'"
+              " OR p.label LIKE 'phone:%' OR p.label LIKE 'work:%')")
+
 ACCOUNT_COLUMNS = (
     "account_id, name, amount_due_minor, currency, past_due_since, due_date, work_start, "
     "paydays, timezone, assigned_to, risk, notes, status, as_of, listed_timezone, listed_country, "
@@ -57,7 +64,7 @@ ORDER BY id DESC LIMIT 1
 SELECT_FINGERPRINTS = """
 SELECT a.account_id, a.row_hash, a.status, a.raw_hash,
        CASE WHEN EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
-                         AND p.valid = 1) THEN 1 ELSE 0 END,
+                         AND """ + _DIALLABLE + """) THEN 1 ELSE 0 END,
        CASE WHEN a.assigned_by = 'lead'
                  AND COALESCE(a.assigned_to, '') <> COALESCE(a.listed_collector, '')
             THEN 1 ELSE 0 END
@@ -115,7 +122,8 @@ ON CONFLICT (account_id, number) DO NOTHING
 WITHOUT_VALID_PHONE = """
 SELECT a.account_id FROM accounts a
 WHERE a.account_id IN ({ids})
-  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id AND p.valid = 1)
+  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
+                  AND """ + _DIALLABLE + """)
 ORDER BY a.account_id
 """
 
@@ -311,7 +319,8 @@ SELECT_PAYMENTS_IN = _STANDING_PAYMENTS + """
 SELECT_NO_VALID_PHONE = """
 SELECT a.account_id FROM accounts a
 WHERE a.status = 'open'
-  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id AND p.valid = 1)
+  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
+                  AND """ + _DIALLABLE + """)
 ORDER BY a.account_id
 """
 SELECT_LAST_OUTCOMES = """

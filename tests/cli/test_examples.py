@@ -74,3 +74,32 @@ def test_the_example_payments_and_calls_import_cleanly_into_the_example_accounts
     assert cli.json("import", "calls", bundled("examples/calls.csv"))[1]["unchanged"] == 16
     assert cli.json("import", "payments",
                     bundled("examples/payments.csv"))[1]["unchanged"] == 7
+
+
+def test_the_example_workbook_adds_what_the_csv_lacks(cli, example_csv):
+    """examples/accounts.xlsx: a bank's workbook (a merged title row, Chinese headers, a
+    notes sheet) with the debt itemised, the background and a contact person of six of the
+    CSV's accounts, at the same amounts."""
+    from collectctl.resources import bundled
+
+    cli("import", "accounts", example_csv)
+    _before, accounts = cli.json("accounts")
+    result, summary = cli.json("import", "accounts", bundled("examples/accounts.xlsx"))
+    assert result.exit_code == 0, summary["rejected"]
+    assert (summary["format"], summary["sheet"]) == ("xlsx", "逾期明細")
+    assert (summary["updated"], summary["rejected"], summary["inserted"]) == (6, [], 0)
+    _after, again = cli.json("accounts")
+    assert [a["amount_due"] for a in again] == [a["amount_due"] for a in accounts]
+    _result, shown = cli.json("show", "TW-100002")
+    assert shown["arrears"] == {"principal": "390000.00", "interest": "35010.00",
+                                "fees": "8000.00"}
+    assert shown["minimum_due"] == "43301.00" and shown["credit_limit"] == "450000.00"
+    assert shown["last_payment"] == {"date": "2026-09-15", "amount": "15000.00"}
+    assert shown["employer"] == "大安醫院"
+    # The contact phone was a number cell that lost its leading 0.
+    assert shown["contacts"] == [{"name": "李美玲", "relation": "姊",
+                                  "phone": "+886912000002", "kind": "reference"}]
+    assert shown["assigned_to"] == "bob"  # the workbook has no collector column
+    # A contact person's phone is no way to reach the debtor: still needs skip tracing.
+    _result, skip = cli.json("skip")
+    assert "TW-100006" in [a["account_id"] for a in skip]

@@ -45,9 +45,12 @@ def test_demo_uses_its_own_database(isolated, tmp_path):
     assert (app_dir() / "demo.db").exists()
     assert "inserted" in result.stdout and "alice · Fri 2026-12-04" in result.stdout
     assert "golden" in result.stdout
-    # The example payments and call history come after the accounts, every row taken.
+    # The bank's workbook adds its itemised debts to six accounts; the example payments
+    # and call history come after the accounts, every row taken.
     lines = result.stdout.splitlines()
-    assert lines[4:6] == ["payments.csv (utf-8): 7 inserted, 0 updated, 0 unchanged, 0 rejected",
+    assert lines[4] == ("sheet '逾期明細' of accounts.xlsx: 0 inserted, 6 updated, "
+                        "0 unchanged, 0 rejected")
+    assert lines[6:8] == ["payments.csv (utf-8): 7 inserted, 0 updated, 0 unchanged, 0 rejected",
                           "calls.csv (utf-8): 16 inserted, 0 updated, 0 unchanged, 0 rejected"]
     assert "broke a calling rule" not in result.stdout
     assert "broken promise" in result.stdout  # TW-500001 paid a third of what it promised
