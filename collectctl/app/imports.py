@@ -352,9 +352,11 @@ class _AccountSink:
         options, result = self.options, self.result
         closing = 0 if result.rows == 0 else self.store.count_missing(self.seen,
                                                                       options.assign_to)
+        accepted = result.inserted + result.updated + result.unchanged
         refusal = close_missing_refusal(result.rows, closing, result.open_in_scope or 0,
-                                        options.yes, options.assign_to)
-        if refusal is not None and (refusal.code == r.NO_DATA_ROWS or not options.dry_run):
+                                        options.yes, options.assign_to, accepted)
+        if refusal is not None and (refusal.code in (r.NO_DATA_ROWS, r.NO_ROWS_ACCEPTED)
+                                    or not options.dry_run):
             raise ImportRefused(refusal.code, Path(result.file).name, **refusal.detail)
         result.needs_yes = refusal is not None
         result.closed = self.store.close_missing(self.seen, options.assign_to, self.batch_id,

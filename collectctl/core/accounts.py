@@ -149,14 +149,16 @@ def assignment_after(existing: Account, listed: Account, has_column: bool) -> di
     ``import --assign-to`` is a team lead's choice and applies. Otherwise the list's
     collector column applies, except over a team lead's assignment (``assign``): that
     stands until the list names a different collector than its previous list did, and
-    then the bank's change applies."""
+    then the bank's change applies (a blank cell names nobody: the lead's stands)."""
     if listed.assigned_by == "lead":
         return {"assigned_to": listed.assigned_to, "assigned_by": "lead",
                 "listed_collector": listed.listed_collector if has_column
                 else existing.listed_collector}
-    if existing.assigned_by == "lead" and listed.listed_collector == existing.listed_collector:
+    if existing.assigned_by == "lead" and listed.listed_collector in (
+            existing.listed_collector, None):
+        # The list says what it said, or leaves the cell blank (naming nobody else).
         return {"assigned_to": existing.assigned_to, "assigned_by": "lead",
-                "listed_collector": listed.listed_collector}
+                "listed_collector": listed.listed_collector or existing.listed_collector}
     return {"assigned_to": listed.listed_collector, "assigned_by": "list",
             "listed_collector": listed.listed_collector}
 

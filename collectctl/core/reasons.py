@@ -122,6 +122,8 @@ CALLBACK_NOT_LEGAL = "callback_not_legal"  # zone, rule (a reason code), hours
 # -- why an import is refused as a whole (``errors.ImportRefused``) ------------------------
 #: ``--close-missing`` with a file that has no data rows: it would close every open account.
 NO_DATA_ROWS = "no_data_rows"  # collector (or None)
+#: ``--close-missing`` with a file whose every row was rejected.
+NO_ROWS_ACCEPTED = "no_rows_accepted"  # collector (or None)
 #: ``--close-missing`` would close more than half of the open accounts in its scope.
 CLOSE_NEEDS_YES = "close_needs_yes"  # closing, open, collector (or None)
 

@@ -87,8 +87,14 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
 def parse_part(text: str) -> tuple[Decimal, str | None]:
     """A part of a debt (principal, interest, fees), a minimum due or a credit limit: an
     amount as :func:`parse_amount` reads one, except that zero is a value (no interest,
-    no fees)."""
+    no fees), also as the lone dash a spreadsheet's accounting format shows for it."""
+    if normalize_text(text) in _ZERO_DASHES:
+        return Decimal("0.00"), None
     return _parse_amount_full(text, allow_zero=True)
+
+
+#: How a spreadsheet's accounting format writes zero (``-``, an en or em dash).
+_ZERO_DASHES = frozenset({"-", "\u2013", "\u2014", "－"})
 
 
 def _parse_amount_full(text: str, allow_zero: bool = False) -> tuple[Decimal, str | None]:

@@ -47,24 +47,24 @@ ACCOUNT_ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "備註"),
     # The debt itemised (what the collector confirms before dialling).
     "principal": ("principal", "principal due", "本金", "欠款本金", "應繳本金"),
-    "interest": ("interest", "interest due", "利息", "應繳利息"),
+    "interest": ("interest due", "interest amount", "accrued interest", "利息", "應繳利息"),
     "fees": ("fees", "fee", "penalty", "penalties", "late fee", "late fees", "charges",
              "違約金", "手續費", "費用", "滯納金"),
     "minimum_due": ("minimum_due", "minimum due", "minimum payment", "min due",
                     "minimum amount due", "最低應繳金額", "最低應繳", "最低繳款金額"),
     "last_payment_date": ("last payment date", "last paid on", "last paid", "最後繳款日",
                           "最後繳款日期", "上次繳款日"),
-    "last_payment_amount": ("last payment amount", "last payment", "最後繳款金額",
+    "last_payment_amount": ("last payment amount", "last paid amount", "最後繳款金額",
                             "上次繳款金額"),
-    "credit_limit": ("credit_limit", "credit limit", "limit", "信用額度", "額度"),
+    "credit_limit": ("credit_limit", "credit limit", "信用額度", "額度"),
     # The debtor's background.
-    "employer": ("employer", "company", "company name", "workplace", "服務單位", "公司名稱",
-                 "任職公司", "公司"),
+    "employer": ("employer", "employer name", "company name", "服務單位", "公司名稱",
+                 "任職公司"),
     "mailing_address": ("address", "mailing address", "correspondence address",
                         "contact address", "通訊地址", "聯絡地址", "地址"),
     "registered_address": ("registered address", "permanent address", "household address",
                            "戶籍地址"),
-    "occupation": ("occupation", "job", "job title", "職業", "職稱"),
+    "occupation": ("occupation", "job title", "職業", "職稱"),
     # Contact persons: a name and a relation beside each contact phone (numbered headers,
     # ``聯絡人2電話``, give the second and later ones).
     "contact_name": ("contact name", "contact person", "contact person name",
@@ -181,6 +181,24 @@ class ColumnMap:
         return self.header[index] if index is not None else field_name
 
 
+#: The plain headers that, right after a contact person's column, are that person's.
+_PLAIN_CONTACT_PARTS = {"phone": "phone", "contact_relation": "relation"}
+
+
+def _next_to(contacts: list[tuple[str, int, str, int]], index: int,
+             target: str) -> tuple[str, int] | None:
+    """The contact person (kind, number) a plain phone or relation column at ``index``
+    belongs to: the one of the column just before it, when that person has no such part
+    yet; else None."""
+    part = _PLAIN_CONTACT_PARTS.get(target)
+    if part is None or not contacts or contacts[-1][3] != index - 1:
+        return None
+    kind, number = contacts[-1][0], contacts[-1][1]
+    if any(c[:3] == (kind, number, part) for c in contacts):
+        return None
+    return kind, number
+
+
 def _describe_columns(header: Sequence[str], limit: int = 12, width: int = 30) -> str:
     """The columns of a header for an error line: quoted, shortened, at most ``limit``."""
     if not header:
@@ -274,6 +292,15 @@ class HeaderMatcher:
                     ignored.append(cell)
                 continue
             rank, target = found
+            group = _next_to(contacts, index, target)
+            if group is not None:
+                # 緊急聯絡人, 關係, 電話: a plain phone or relation right after a contact
+                # person's column is that person's (a relative's number is never dialled).
+                part = "phone" if target == "phone" else "relation"
+                contacts.append((*group, part, index))
+                if part == "phone":
+                    phones.append((index, group[0]))
+                continue
             if target in CONTACT_FIELDS:
                 contacts.append((*CONTACT_FIELDS[target][:1], number,
                                  CONTACT_FIELDS[target][1], index))

@@ -495,6 +495,12 @@ def import_refusal(code: str, detail) -> str:
                   "account of {who}, so nothing was imported").format(who=who) if who else
                 _("no data rows under the header; --close-missing would close every open "
                   "account, so nothing was imported"))
+    if code == "no_rows_accepted":
+        return (_("every row was rejected; --close-missing would close every open account "
+                  "of {who}, so nothing was imported (fix the rows and import again)").format(
+                    who=who) if who else
+                _("every row was rejected; --close-missing would close every open account, "
+                  "so nothing was imported (fix the rows and import again)"))
     if code == "close_needs_yes":
         closing, open_ = detail["closing"], detail["open"]
         counted = (ngettext("would close {closing} of {who}'s {open} open account",

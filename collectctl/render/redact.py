@@ -40,8 +40,8 @@ def redact_dossier(dossier):
         employer=_masked(a.employer), occupation=_masked(a.occupation),
         mailing_address=_masked(a.mailing_address),
         registered_address=_masked(a.registered_address),
-        contacts=tuple(replace(c, name=_masked(c.name), phone=mask_phone(c.phone) or None)
-                       for c in a.contacts),
+        contacts=tuple(replace(c, name=_masked(c.name), relation=_masked(c.relation),
+                               phone=mask_phone(c.phone) or None) for c in a.contacts),
     )
     calls = tuple(replace(c, phone=mask_phone(c.phone) or None, note=_masked(c.note),
                           invalidated_phone=mask_phone(c.invalidated_phone) or None)

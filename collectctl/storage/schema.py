@@ -878,17 +878,33 @@ _LISTED_MORE = (
     ("employer", "TEXT"), ("mailing_address", "TEXT"), ("registered_address", "TEXT"),
     ("occupation", "TEXT"), ("contacts", "TEXT"), ("listed_collector", "TEXT"),
 )
+#: The collector of an account's first version replaced by ``assign`` after its last
+#: import (no row: none was).
+_SINCE_IMPORT = (
+    "SELECT h.assigned_to FROM account_history h WHERE h.account_id = accounts.account_id"
+    " AND h.replaced_by_batch IS NULL AND NOT EXISTS (SELECT 1 FROM account_history l"
+    " WHERE l.account_id = h.account_id AND l.id > h.id AND l.replaced_by_batch IS NOT NULL)"
+    " ORDER BY h.id LIMIT 1"
+)
 MIGRATIONS.append((12, "m012_itemised_background_assignment", [
     *[f"ALTER TABLE {table} ADD COLUMN {name} {kind}"
       for table in ("accounts", "account_history") for name, kind in _LISTED_MORE],
     "ALTER TABLE accounts ADD COLUMN assigned_by TEXT NOT NULL DEFAULT 'list'",
     "ALTER TABLE account_history ADD COLUMN assigned_by TEXT",
-    # An older release kept no difference: each collector is taken as the list's.
+    # An older release kept no difference: each collector is taken as the list's ...
     "UPDATE accounts SET listed_collector = assigned_to",
+    # ... except where the account's last versions were replaced by `assign` (history
+    # rows of no import batch) after its last import: then the team lead set the
+    # collector, and the list had named the collector of the first of those versions.
+    f"UPDATE accounts SET assigned_by = 'lead', listed_collector = ({_SINCE_IMPORT})"
+    f" WHERE EXISTS ({_SINCE_IMPORT})",
+    "UPDATE accounts SET assigned_by = 'list'"
+    " WHERE assigned_by = 'lead' AND COALESCE(assigned_to, '') = COALESCE(listed_collector, '')",
     {"postgresql": "ALTER TABLE accounts ADD CONSTRAINT accounts_assigned_by"
                    " CHECK (assigned_by IN ('list', 'lead'))"},
     *[{"postgresql": f"ALTER TABLE accounts ALTER COLUMN {c} SET STATISTICS 0"}
-      for c in ("employer", "mailing_address", "registered_address", "contacts")],
+      for c in ("employer", "occupation", "mailing_address", "registered_address",
+                "contacts")],
 ]))
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -62,7 +62,7 @@ def test_a_list_without_the_columns_has_them_null(cli, example_csv):
 
 
 def test_parts_adding_up_to_more_than_the_amount_due_refuse_the_row(cli, make_csv):
-    path = make_csv("over.csv", "account_id,amount_due,principal,interest,fees\n"
+    path = make_csv("over.csv", "account_id,amount_due,principal,interest due,fees\n"
                                 "A-1,1000,800,100,100\n"  # exactly the amount: fine
                                 "A-2,1000,800,150,100\n"  # more: refused
                                 "A-3,1000,500,0,\n")  # less (other charges) and a zero
@@ -77,10 +77,10 @@ def test_parts_adding_up_to_more_than_the_amount_due_refuse_the_row(cli, make_cs
 
 
 def test_a_part_in_another_currency_refuses_the_row(cli, make_csv):
-    path = make_csv("ccy.csv", "account_id,amount_due,currency,interest\nA-1,1000,TWD,US$10\n")
+    path = make_csv("ccy.csv", "account_id,amount_due,currency,利息\nA-1,1000,TWD,US$10\n")
     result, summary = cli.json("import", "accounts", path)
     assert summary["rejected"][0]["reason"] == "several_currencies"
-    assert summary["rejected"][0]["column"] == "interest"
+    assert summary["rejected"][0]["column"] == "利息"
 
 
 def test_show_puts_the_amount_to_confirm_first(cli, make_csv):
@@ -111,7 +111,7 @@ def test_next_shows_the_breakdown_in_the_brief(cli, make_csv):
 
 
 PERSONAL = ("王小明", "台積電", "工程師", "信義路", "板橋區", "陳大同", "林美", "Amy Wang",
-            "912345678", "922333444", "955666777", "933111222")
+            "912345678", "922333444", "955666777", "933111222", "sister")
 
 
 @pytest.mark.parametrize("command", [("show", "TW-1"), ("next", "--collector", "dave")])
@@ -227,3 +227,31 @@ def test_history_of_assignment_on_the_server_needs_no_history_grant(cli, make_cs
     _result, data = cli.json("show", "A-1")
     assert data["assignments"] == []
     assert json.dumps(data)  # serialisable
+
+
+def test_a_dash_is_a_zero_part_as_spreadsheets_write_it(cli, make_csv):
+    path = make_csv("dash.csv", "帳號,逾期金額,本金,利息,違約金\nA-1,1000,900, - ,–\n")
+    result, summary = cli.json("import", "accounts", path)
+    assert summary["rejected"] == [], summary
+    assert _account(cli, "A-1")["arrears"] == {"principal": "900.00", "interest": "0.00",
+                                               "fees": "0.00"}
+
+
+def test_an_emergency_contacts_plain_phone_column_is_never_dialled(cli, make_csv):
+    path = make_csv("block.csv", "帳號,逾期金額,手機,緊急聯絡人,關係,電話,催收員\n"
+                                 "A-1,1000,0912000001,王大同,父,0912000009,dave\n")
+    cli("import", "accounts", path)
+    data = _account(cli, "A-1")
+    assert data["contacts"] == [{"name": "王大同", "relation": "父", "phone": "+886912000009",
+                                 "kind": "emergency"}]
+    _result, plan = cli.json("plan", "--collector", "dave")
+    assert [c["phone"] for c in plan["calls"]] == ["+886912000001"]
+
+
+def test_a_blank_collector_cell_keeps_the_lead_assignment(cli, make_csv):
+    first, _second, _third = _lists(make_csv)
+    cli("import", "accounts", first)
+    cli("assign", "--to", "erin", "--from", "dave")
+    blank = make_csv("blank.csv", LIST_HEADER + "A-1,900,,0912000001\n")
+    cli("import", "accounts", blank)
+    assert _owners(cli)["A-1"] == ("erin", "lead")

@@ -192,3 +192,21 @@ def test_the_rule(rows_, closing, open_, yes, code):
     assert (refusal.code if refusal else None) == code
     if code == "close_needs_yes":
         assert refusal == Reason(code, closing=closing, open=open_, collector="bob")
+
+
+def test_a_file_whose_every_row_is_rejected_is_refused_even_with_yes(cli, make_csv):
+    """A broken export (every amount unreadable) under a cron job that always passes -y."""
+    before = state(cli)
+    path = make_csv("broken.csv", HEADER + "A-1,Debtor,n/a,0912000001,alice\n"
+                                          "A-2,Debtor,n/a,0912000002,alice\n")
+    for extra in ([], ["--yes"], ["--dry-run"]):
+        result = cli("import", "accounts", path, "--close-missing", *extra)
+        assert result.exit_code == 2, result.output
+        assert "every row was rejected" in result.stderr
+    assert state(cli) == before and len(open_ids(cli)) == 10
+
+
+def test_the_rule_with_no_row_accepted():
+    assert close_missing_refusal(2, 8, 10, True, None, accepted=0) == Reason(
+        "no_rows_accepted", collector=None)
+    assert close_missing_refusal(2, 8, 10, True, None, accepted=1) is None

@@ -172,6 +172,9 @@ def test_contact_bad_input(cli, args, message):
 def test_skip_list_returns_when_a_number_is_found(cli):
     cli("log", "A-1", "wn")
     assert [a["account_id"] for a in cli.json("skip")[1]] == ["A-1"]
+    # A third party's number (the default label) is no way to reach the debtor.
     cli("contact", "add", "A-1", "0919 000 002")
+    assert [a["account_id"] for a in cli.json("skip")[1]] == ["A-1"]
+    cli("contact", "add", "A-1", "0919 000 003", "--label", "mobile")
     assert cli.json("skip")[1] == []
     assert "No account needs skip tracing." in cli("skip").stdout

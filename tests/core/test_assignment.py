@@ -32,6 +32,17 @@ def test_a_lead_assignment_stands_while_the_list_says_what_it_said():
         "assigned_to": "erin", "assigned_by": "lead", "listed_collector": "dave"}
 
 
+def test_a_blank_collector_cell_leaves_the_lead_assignment():
+    before = _account("erin", "lead", "dave")
+    assert assignment_after(before, _account(None, listed=None), True) == {
+        "assigned_to": "erin", "assigned_by": "lead", "listed_collector": "dave"}
+
+
+def test_a_blank_cell_unassigns_an_account_its_list_assigned():
+    before = _account("dave", "list", "dave")
+    assert assignment_after(before, _account(None, listed=None), True)["assigned_to"] is None
+
+
 def test_the_bank_reassigning_overrides_the_lead():
     before = _account("erin", "lead", "dave")
     assert assignment_after(before, _account("frank", listed="frank"), True)[
@@ -61,11 +72,12 @@ names = st.sampled_from(["dave", "erin", "frank", None])
 def test_only_a_change_in_the_list_moves_a_lead_assignment(lead, listed_before, listed_now):
     before = _account(lead, "lead", listed_before)
     after = assignment_after(before, _account(listed_now, listed=listed_now), True)
-    if listed_now == listed_before:
-        assert after["assigned_to"] == lead
+    if listed_now in (listed_before, None):
+        assert (after["assigned_to"], after["assigned_by"]) == (lead, "lead")
+        assert after["listed_collector"] == (listed_now or listed_before)
     else:
         assert (after["assigned_to"], after["assigned_by"]) == (listed_now, "list")
-    assert after["listed_collector"] == listed_now
+        assert after["listed_collector"] == listed_now
 
 
 def test_changes_are_the_versions_where_the_collector_differs():

@@ -98,3 +98,31 @@ def test_fee_columns_are_added_up():
     columns = HeaderMatcher().resolve(["帳號", "金額", "違約金", "手續費"], "x.csv")
     assert columns.summed == {"fees": (2, 3)}
     assert columns.columns["fees"] == 2
+
+
+def test_a_plain_phone_right_after_a_contact_person_is_theirs():
+    """緊急聯絡人, 關係, 電話: the 電話 is the emergency contact's, never the debtor's."""
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(["帳號", "金額", "手機", "緊急聯絡人", "關係", "電話"],
+                                      "x.csv")
+    assert columns.phones == ((2, "mobile"), (5, "emergency"))
+    assert columns.contacts == (("emergency", 1, "name", 3), ("emergency", 1, "relation", 4),
+                                ("emergency", 1, "phone", 5))
+
+
+def test_a_plain_phone_elsewhere_is_the_debtors():
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(["帳號", "電話", "金額", "聯絡人姓名", "聯絡人電話", "電話"],
+                                      "x.csv")
+    # The first 電話 is the debtor's; the last follows a contact who has a phone already.
+    assert columns.phones == ((1, "phone"), (4, "reference"), (5, "phone"))
+
+
+def test_generic_english_headers_that_mean_other_things_are_not_taken():
+    from collectctl.ingest.headers import HeaderMatcher
+
+    columns = HeaderMatcher().resolve(
+        ["account", "amount", "Interest", "Limit", "Company", "Last Payment", "Job"], "x.csv")
+    assert set(columns.columns) == {"account_id", "amount_due"}

@@ -116,7 +116,7 @@ def test_rejections_name_the_column_never_the_value(values, column):
 
 # -- the debt itemised (issue 20) ----------------------------------------------------------
 
-_ITEMISED = ["account_id", "amount_due", "principal", "interest", "違約金", "手續費"]
+_ITEMISED = ["account_id", "amount_due", "principal", "利息", "違約金", "手續費"]
 
 
 def _itemised_row(amount, principal, interest, penalty, fee):

@@ -87,3 +87,35 @@ def test_each_schema_version_upgrades_in_place_losing_nothing(cli, version, tmp_
     again = cli("db", "check")
     assert again.exit_code == 0 and "chain holds" in again.stdout
     assert cli.count("accounts") == 40
+
+
+def test_a_leads_assignment_made_before_the_upgrade_stands_after_it(cli, make_csv):
+    """Schema 12 learns who set each collector: an account whose last versions were
+    replaced by an older release's ``assign`` (history without an import batch) after its
+    last import keeps the team lead's collector when the next list names the old one."""
+    shutil.copyfile(FIXTURES / "schema-v11.db", cli.db)
+    conn = sqlite3.connect(cli.db)
+    columns = ("account_id, replaced_by_batch, replaced_at, name, amount_due_minor, currency, "
+               "past_due_since, due_date, work_start, paydays, timezone, assigned_to, risk, "
+               "notes, status, as_of, batch_id, listed_timezone, listed_country")
+    source = columns.replace("replaced_by_batch, replaced_at", "NULL, '2026-12-04T02:00:00'")
+    with conn:  # what 0.1.0's `assign --to erin` did to TW-100001 (bob's) and TW-100003
+        for account, to in (("TW-100001", "erin"), ("TW-100003", "alice")):
+            conn.execute(f"INSERT INTO account_history ({columns}) SELECT {source} "
+                         "FROM accounts WHERE account_id = ?", (account,))
+            conn.execute("UPDATE accounts SET assigned_to = ? WHERE account_id = ?",
+                         (to, account))
+    before = dict(conn.execute("SELECT account_id, assigned_to FROM accounts "
+                               "WHERE account_id IN ('TW-100001', 'TW-100003')"))
+    conn.close()
+    assert before == {"TW-100001": "erin", "TW-100003": "alice"}  # 100003 was alice's already
+    _result, listed = cli.json("accounts")
+    owners = {a["account_id"]: (a["assigned_to"], a["assigned_by"], a["listed_collector"])
+              for a in listed}
+    assert owners["TW-100001"] == ("erin", "lead", "bob")
+    assert owners["TW-100003"] == ("alice", "list", "alice")  # moved to whom it had: no change
+    assert owners["TW-100002"] == ("bob", "list", "bob")
+    day2 = make_csv("day2.csv", "account_id,amount_due,assigned_to\nTW-100001,1000,bob\n")
+    cli("import", "accounts", day2)
+    _result, shown = cli.json("show", "TW-100001")
+    assert (shown["assigned_to"], shown["amount_due"]) == ("erin", "1000.00")
