@@ -142,12 +142,12 @@ CALLS = FileKind("calls", CALL_ALIASES, ("account_id", "called_at", "outcome"))
 #: Every field any import knows (what ``import.aliases`` may name).
 ALL_FIELDS = tuple(dict.fromkeys(f for k in (ACCOUNTS, PAYMENTS, CALLS) for f in k.fields))
 
-FIELD_LABELS = {
-    "account_id": "account id",
-    "amount_due": "amount due",
-    "paid_on": "payment date",
-    "called_at": "call time",
-}
+def field_label(name: str) -> str:
+    """A required field as an error line names it, in the interface language."""
+    labels = {"account_id": _("account id"), "amount_due": _("amount due"),
+              "paid_on": _("payment date"), "called_at": _("call time"),
+              "amount": _("amount"), "outcome": _("outcome")}
+    return labels.get(name, name)
 
 
 #: The number in a numbered header (``聯絡人2電話``: 2), after :func:`header_key`.
@@ -272,7 +272,7 @@ class HeaderMatcher:
 
     def required_labels(self) -> str:
         """The required fields, as an error line names them (``account id, amount due``)."""
-        return ", ".join(FIELD_LABELS.get(name, name) for name in self.kind.required)
+        return ", ".join(field_label(name) for name in self.kind.required)
 
     def resolve(self, header: Sequence[str], file_name: str) -> ColumnMap:
         """Map each column to a field; fail (before anything is written) without a required one."""
@@ -323,7 +323,7 @@ class HeaderMatcher:
                 _("{file}: no column for {fields}; columns found: {found} "
                   "(name them in --mapping FILE or import.aliases)").format(
                     file=file_name,
-                    fields=", ".join(FIELD_LABELS.get(m, m) for m in missing),
+                    fields=", ".join(field_label(m) for m in missing),
                     found=_describe_columns(header),
                 )
             )
