@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Protocol
 from xml.etree import ElementTree
@@ -88,25 +88,34 @@ class HeaderTest(Protocol):
 
 # -- cells as text ---------------------------------------------------------------------------
 
-#: Integral numbers below this are written as integers (a phone number stored as a number,
-#: an id); Excel shows 15 significant digits, beyond which a float's digits are noise.
-_INTEGRAL_BELOW = 10**15
+#: Integral numbers up to this are written as integers (a phone number stored as a number,
+#: an id, a card number): a float holds every integer to 2**53 exactly.
+_INTEGRAL_UP_TO = 2**53
+#: A non-integral number is read to the cent, as a person sees it in Excel.
+_CENTS = Decimal("0.01")
 
 
 def number_text(value: float) -> str:
-    """A number cell as Excel shows it, without an exponent: an integral value as digits
-    (``912345678.0`` -> ``912345678``), any other rounded to 15 significant digits
-    (``0.30000000000000004`` -> ``0.3``, ``12345.6`` -> ``12345.6``)."""
+    """A number cell as Excel shows it, without an exponent: an integral value to 2**53
+    as its digits (``912345678.0`` -> ``912345678``, a 16-digit card number exactly), a
+    larger one to 15 significant digits, any other as the 15 significant digits Excel
+    keeps (``0.30000000000000004`` -> ``0.3``, ``12345.6`` -> ``12345.6``) rounded, when
+    they have more than two decimals, to two, half away from zero (a computed
+    ``5095.8904109589`` that Excel shows as 5,095.89 is ``5095.89``, ``2.675`` is
+    ``2.68``): a workbook's numbers are read as Excel shows them with two decimals, and
+    no field of a list takes more (amounts are to the cent)."""
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)  # nan, inf: no number the importers read
-    if value.is_integer() and -_INTEGRAL_BELOW < value < _INTEGRAL_BELOW:
+    if value.is_integer() and -_INTEGRAL_UP_TO <= value <= _INTEGRAL_UP_TO:
         return str(int(value))
-    text = f"{value:.15g}"
-    if "e" in text:
-        text = format(Decimal(text), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return text
+    # The 15-digit decimal is rounded, not the binary float (2.675 is stored just below).
+    shown = Decimal(f"{value:.15g}")
+    exponent = shown.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        shown = shown.quantize(_CENTS, rounding=ROUND_HALF_UP)
+        if not shown:
+            shown = abs(shown)  # -0.001 is 0.00
+    return format(shown, "f")
 
 
 def _clock(value: time) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -57,12 +57,20 @@ def refused(path, matcher=accounts, sheet=None) -> str:
     (7447000000.0, "7447000000"),
     (12345.6, "12345.6"),
     (0.1 + 0.2, "0.3"),  # 0.30000000000000004: Excel shows 15 significant digits
-    (1234567.891, "1234567.891"),
+    (1234567.891, "1234567.89"),  # to the cent, as Excel shows it with two decimals
+    (5095.8904109589, "5095.89"),  # a computed amount Excel shows as 5,095.89
+    (0.125, "0.13"),  # half away from zero
+    (2.675, "2.68"),  # the float is just below 2.675; Excel rounds its 15 digits
+    (-2.675, "-2.68"),
+    (-0.001, "0.00"),
+    (4311951234567891.0, "4311951234567891"),  # a 16-digit card number stored as a number
+    (4311951234567892.0, "4311951234567892"),  # ... and the next one: no collision
+    (2.0**53, "9007199254740992"),
     (-12.5, "-12.5"),
     (-0.0, "0"),
     (1e16, "10000000000000000"),
     (12345678901234567.0, "12345678901234600"),  # past 15 digits, as Excel shows it
-    (1e-7, "0.0000001"),  # never an exponent
+    (1e-7, "0.00"),  # never an exponent
     (float("nan"), "nan"),
     (42, "42"),
     (True, "TRUE"),
@@ -91,7 +99,18 @@ def test_a_float_amount_is_its_decimal_value_to_the_cent(amount):
     assert f.parse_amount(number_text(float(amount)))[0] == amount
 
 
-@given(st.integers(min_value=1, max_value=10**15 - 1))
+@given(st.decimals(min_value=Decimal("-99999999999.9999"),
+                   max_value=Decimal("99999999999.9999"), places=4, allow_nan=False,
+                   allow_infinity=False))
+def test_a_float_of_more_decimals_is_read_to_the_cent_as_excel_shows_it(number):
+    """A number of 15 significant digits or fewer and more than two decimals reads as
+    that decimal rounded half away from zero to the cent, whichever way its float
+    falls."""
+    expected = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert Decimal(number_text(float(number))) == expected
+
+
+@given(st.integers(min_value=-(2**53), max_value=2**53))
 def test_an_integral_float_is_its_digits(number):
     assert number_text(float(number)) == str(number)
 
