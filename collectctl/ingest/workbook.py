@@ -431,7 +431,9 @@ _CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
 _ROW_TAGS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
 #: Cell and row references written first thing (``<c r="B7"``, as every common writer
 #: does), whatever their value.
-_FIRST_REF = re.compile(rb'<c r="([A-Za-z]*)([0-9]*)([^"]*)"')
+_FIRST_REF_COLUMN = re.compile(rb'<c r="([A-Za-z]+)[0-9]')
+_FIRST_REF_ROW = re.compile(rb'<c r="[A-Za-z]+([0-9]+)"')
+_ODD_FIRST_REF = re.compile(rb'<c r="(?![A-Za-z]+[0-9]+")')
 _FIRST_ROW = re.compile(rb'<row r="([^"]*)"')
 #: Any start tag of a cell or a row (its attributes quoted as XML quotes them: a ``>``
 #: may be in a value), a row's end, and each attribute of a tag.
@@ -476,6 +478,18 @@ def _row_number(path: Path, value: bytes) -> int:
     if len(digits) > 7 or not 1 <= int(digits or b"0") <= _GRID_ROWS:
         raise _beyond_grid(path)
     return int(digits)
+
+
+def _last_row(path: Path, rows: list[bytes]) -> int:
+    """The greatest of rows' numbers (1-based), each held to Excel's grid."""
+    numbers = set(rows)
+    try:
+        values = list(map(int, numbers))  # (python-calamine refuses "+5", " 5", "5_0")
+    except ValueError:  # letters, or thousands of digits
+        return max(_row_number(path, number) for number in numbers)
+    if min(values) < 1 or max(values) > _GRID_ROWS:
+        raise _beyond_grid(path)
+    return max(values)
 
 
 def _cell_position(path: Path, letters: bytes, digits: bytes) -> tuple[int, int]:
@@ -534,13 +548,12 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path
                 "does not measure; open it in Excel and save it again, or save it as CSV "
                 "and import that").format(path=path.name))
         rows = _FIRST_ROW.findall(piece)
-        if (sum(map(piece.count, _CELL_TAGS)) != piece.count(b'<c r="')
-                or sum(map(piece.count, _ROW_TAGS)) != len(rows)):
+        if not _referenced_first(piece, len(rows)):
             _read_tags(piece, area, path)
             beyond = None
         else:
             if rows:
-                row = max(_row_number(path, number) for number in set(rows)) - 1
+                row = _last_row(path, rows) - 1
                 if row > area.last_row:
                     area.last_row, beyond = row, None
                 area.row, area.column = _row_number(path, rows[-1]), 0
@@ -556,13 +569,22 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path
     return scan
 
 
+def _referenced_first(piece: bytes, rows: int) -> bool:
+    """Whether every cell and row tag of a piece starts with its reference (``<c r="``,
+    ``<row r="``), of which it has ``rows``. (A tag of "c" or "row" is counted first,
+    and only when that differs, as <cols> and <rowBreaks> do, each cell or row tag.)"""
+    first = piece.count(b'<c r="')
+    return ((piece.count(b"<c") == first or sum(map(piece.count, _CELL_TAGS)) == first)
+            and (piece.count(b"<row") == rows or sum(map(piece.count, _ROW_TAGS)) == rows))
+
+
 def _read_first_refs(piece: bytes, area: _Area, path: Path) -> None:
     """The area extended to a piece's cells, each referenced first (``<c r="..."``)."""
-    refs = set(_FIRST_REF.findall(piece))
-    if any(rest or not letters or not digits for letters, digits, rest in refs):
-        raise _damaged(path)  # python-calamine refuses such a reference too
-    rows = {digits for _letters, digits, _rest in refs}
-    columns = {letters for letters, _digits, _rest in refs}
+    if _ODD_FIRST_REF.search(piece):
+        _read_tags(piece, area, path)
+        return
+    rows = set(_FIRST_REF_ROW.findall(piece))
+    columns = set(_FIRST_REF_COLUMN.findall(piece))
     if any(not digits.strip(b"0") for digits in rows):
         raise _beyond_grid(path)  # row 0
     last_row, _ = _cell_position(path, b"A", max(rows, key=lambda d: (len(d.lstrip(b"0")),
