@@ -10,8 +10,10 @@ measured first. An .xls is held to a file size; its format holds 65,536 rows of 
 columns at most (a file crafted past that is not measured before it is read).
 
 Cells come as a person reads them, as text the importers already parse
-(:func:`cell_text`): ``912345678.0`` is ``912345678``, ``12345.6`` is ``12345.6``,
-``0.1+0.2`` is ``0.3`` (15 significant digits, as Excel shows a number), a date cell is
+(:func:`cell_text`): ``912345678.0`` is ``912345678`` (an integral number exactly, to
+2**53), ``12345.6`` is ``12345.6``, ``0.1+0.2`` is ``0.3`` (15 significant digits, as
+Excel keeps a number), a computed ``5095.8904109589`` is ``5095.89`` (a number is read as
+Excel shows it with two decimals, half away from zero), a date cell is
 ``2026-12-01``, a date and time ``2026-12-01 09:15``, a time ``09:30``, TRUE/FALSE, an
 error cell (``#N/A``) its text, so the row is refused naming the column instead of
 reading blank.
