@@ -10,8 +10,10 @@ measured first. An .xls is held to a file size; its format holds 65,536 rows of 
 columns at most (a file crafted past that is not measured before it is read).
 
 Cells come as a person reads them, as text the importers already parse
-(:func:`cell_text`): ``912345678.0`` is ``912345678``, ``12345.6`` is ``12345.6``,
-``0.1+0.2`` is ``0.3`` (15 significant digits, as Excel shows a number), a date cell is
+(:func:`cell_text`): ``912345678.0`` is ``912345678`` (an integral number exactly, to
+2**53), ``12345.6`` is ``12345.6``, ``0.1+0.2`` is ``0.3`` (15 significant digits, as
+Excel keeps a number), a computed ``5095.8904109589`` is ``5095.89`` (a number is read as
+Excel shows it with two decimals, half away from zero), a date cell is
 ``2026-12-01``, a date and time ``2026-12-01 09:15``, a time ``09:30``, TRUE/FALSE, an
 error cell (``#N/A``) its text, so the row is refused naming the column instead of
 reading blank.
@@ -29,7 +31,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Protocol
 from xml.etree import ElementTree
@@ -88,25 +90,34 @@ class HeaderTest(Protocol):
 
 # -- cells as text ---------------------------------------------------------------------------
 
-#: Integral numbers below this are written as integers (a phone number stored as a number,
-#: an id); Excel shows 15 significant digits, beyond which a float's digits are noise.
-_INTEGRAL_BELOW = 10**15
+#: Integral numbers up to this are written as integers (a phone number stored as a number,
+#: an id, a card number): a float holds every integer to 2**53 exactly.
+_INTEGRAL_UP_TO = 2**53
+#: A non-integral number is read to the cent, as a person sees it in Excel.
+_CENTS = Decimal("0.01")
 
 
 def number_text(value: float) -> str:
-    """A number cell as Excel shows it, without an exponent: an integral value as digits
-    (``912345678.0`` -> ``912345678``), any other rounded to 15 significant digits
-    (``0.30000000000000004`` -> ``0.3``, ``12345.6`` -> ``12345.6``)."""
+    """A number cell as Excel shows it, without an exponent: an integral value to 2**53
+    as its digits (``912345678.0`` -> ``912345678``, a 16-digit card number exactly), a
+    larger one to 15 significant digits, any other as the 15 significant digits Excel
+    keeps (``0.30000000000000004`` -> ``0.3``, ``12345.6`` -> ``12345.6``) rounded, when
+    they have more than two decimals, to two, half away from zero (a computed
+    ``5095.8904109589`` that Excel shows as 5,095.89 is ``5095.89``, ``2.675`` is
+    ``2.68``): a workbook's numbers are read as Excel shows them with two decimals, and
+    no field of a list takes more (amounts are to the cent)."""
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)  # nan, inf: no number the importers read
-    if value.is_integer() and -_INTEGRAL_BELOW < value < _INTEGRAL_BELOW:
+    if value.is_integer() and -_INTEGRAL_UP_TO <= value <= _INTEGRAL_UP_TO:
         return str(int(value))
-    text = f"{value:.15g}"
-    if "e" in text:
-        text = format(Decimal(text), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return text
+    # The 15-digit decimal is rounded, not the binary float (2.675 is stored just below).
+    shown = Decimal(f"{value:.15g}")
+    exponent = shown.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        shown = shown.quantize(_CENTS, rounding=ROUND_HALF_UP)
+        if not shown:
+            shown = abs(shown)  # -0.001 is 0.00
+    return format(shown, "f")
 
 
 def _clock(value: time) -> str:
@@ -414,69 +425,205 @@ def _may_hold_nul(piece: bytes) -> bool:
     return b"\x00" in piece or b"_x0000_" in piece or b"_X0000_" in piece
 
 
-#: Cell references written first thing (``<c r="B7"``, as every common writer does) ...
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-#: ... and anywhere among the cell's attributes.
-_ANY_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
-_ANY_CELL_ROW = re.compile(rb'<c\b[^>]*?\sr="[A-Z]{1,3}([0-9]{1,7})"')
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
-_ROW_FIRST = re.compile(rb'<row r="([0-9]{1,7})"')
+#: Excel's grid: 1,048,576 rows of 16,384 columns (A to XFD). A reference past it is no
+#: sheet Excel wrote, and python-calamine would hold the area up to it.
+_GRID_ROWS, _GRID_COLUMNS = 1_048_576, 16_384
+#: The ways a cell's or a row's start tag begins (its name, then a space, ``>`` or ``/``).
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_ROW_TAGS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
+#: Cell and row references written first thing (``<c r="B7"``, as every common writer
+#: does), whatever their value.
+_FIRST_REF_COLUMN = re.compile(rb'<c r="([A-Za-z]+)[0-9]')
+_FIRST_REF_ROW = re.compile(rb'<c r="[A-Za-z]+([0-9]+)"')
+_ODD_FIRST_REF = re.compile(rb'<c r="(?![A-Za-z]+[0-9]+")')
+_FIRST_ROW = re.compile(rb'<row r="([^"]*)"')
+#: Any start tag of a cell or a row (its attributes quoted as XML quotes them: a ``>``
+#: may be in a value), a row's end, and each attribute of a tag.
+_TAG = re.compile(rb'<(c|row)(?=[\s/>])((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>|</row\s*>')
+_ATTRIBUTE = re.compile(rb'([^\s=/]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REFERENCE = re.compile(rb"([A-Za-z]+)([0-9]+)")
+_ROW_REFERENCE = re.compile(rb"[A-Za-z]*([0-9]+)")
+#: A cell or row of a namespace prefix other than the sheet's own (python-calamine reads
+#: elements by their local name).
+_PREFIXED = re.compile(rb"</?[^\s<>/:]+:(?:c|row)[\s/>]")
+#: A sheet's first element, which names its prefix (``<x:worksheet``).
+_FIRST_ELEMENT = re.compile(rb"<([^?!\s/>][^\s/>]*)")
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\st="e"[^>]*?)(?<!/)>(.*?)</c>', re.DOTALL)
 _ERROR_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _VALUE = re.compile(rb"<v>([^<]{1,32})</v>")
+
+
+def _beyond_grid(path: Path) -> InputFileError:
+    return InputFileError(_(
+        "{path}: a cell or row of the sheet lies beyond Excel's last row (1,048,576) or "
+        "column (XFD): the workbook is damaged or too big to read whole; save it as CSV "
+        "and import that").format(path=path.name))
+
+
+def _root_prefix(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: bytes) -> bytes:
+    """The namespace prefix of a member's root element ``root`` (``x`` for
+    ``<x:worksheet``, as the .NET OpenXML SDK writes it; empty for none)."""
+    with archive.open(info) as stream:
+        head = stream.read(1 << 16)
+    found = _FIRST_ELEMENT.search(head)
+    if found is not None and found[1].endswith(b":" + root):
+        return found[1][:-len(root) - 1]
+    return b""
+
+
+def _row_number(path: Path, value: bytes) -> int:
+    """A row's number (1-based) from its reference, held to Excel's grid."""
+    found = _ROW_REFERENCE.fullmatch(value)
+    if found is None:
+        raise _damaged(path)
+    digits = found[1].lstrip(b"0")
+    if len(digits) > 7 or not 1 <= int(digits or b"0") <= _GRID_ROWS:
+        raise _beyond_grid(path)
+    return int(digits)
+
+
+def _last_row(path: Path, rows: list[bytes]) -> int:
+    """The greatest of rows' numbers (1-based), each held to Excel's grid."""
+    numbers = set(rows)
+    try:
+        values = list(map(int, numbers))  # (python-calamine refuses "+5", " 5", "5_0")
+    except ValueError:  # letters, or thousands of digits
+        return max(_row_number(path, number) for number in numbers)
+    if min(values) < 1 or max(values) > _GRID_ROWS:
+        raise _beyond_grid(path)
+    return max(values)
+
+
+def _cell_position(path: Path, letters: bytes, digits: bytes) -> tuple[int, int]:
+    """A cell's 0-based row and column from its reference, held to Excel's grid."""
+    if len(letters) > 3:
+        raise _beyond_grid(path)
+    digits = digits.lstrip(b"0")
+    if len(digits) > 7:
+        raise _beyond_grid(path)
+    column, row = _column_number(letters.upper()), int(digits or b"0")
+    if not 1 <= row <= _GRID_ROWS or column >= _GRID_COLUMNS:
+        raise _beyond_grid(path)
+    return row - 1, column
+
+
+@dataclass
+class _Area:
+    """The rows and columns a sheet's cells span so far (0-based, -1: none), and where
+    python-calamine puts the next cell written without a reference."""
+
+    last_row: int = -1
+    last_column: int = -1
+    row: int = 0
+    column: int = 0
+
+    def cell(self, row: int, column: int) -> None:
+        self.last_row, self.last_column = max(self.last_row, row), max(self.last_column, column)
 
 
 def _scan_xlsx_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
                      limits: WorkbookLimits) -> _Scan:
     """One pass over a sheet's XML, before python-calamine reads it: the rows and
     columns its cells span (python-calamine holds every cell of that area), its error
-    cells, whether a NUL may be in it.
+    cells, whether a NUL may be in it. A reference beyond Excel's grid refuses it.
 
     Cells are found by their references (``<c r="B7"``). Reading each would cost more
-    than python-calamine's own reading, so a piece of the sheet is only searched for a
-    reference beyond the area found so far (the rows so far being those its ``<row>``
-    elements number), which finds nothing in the usual sheet, written row by row; the
-    references of a piece where one is found are read one by one."""
+    than python-calamine's own reading, so a piece of the sheet whose every cell and row
+    is referenced first, as ``[A-Z]{1,3}[0-9]{1,7}``, is only searched for a reference
+    beyond the area found so far (the rows so far being those its ``<row>`` elements
+    number), which finds nothing in the usual sheet, written row by row; the references
+    of a piece where one is found are read one by one, and any other piece is read tag
+    by tag, as python-calamine reads it. A sheet whose elements carry a namespace prefix
+    (``<x:row>``) is read without it."""
     scan = _Scan()
-    last_row = last_column = -1
-    rows_seen = 0
+    area = _Area()
+    prefix = _root_prefix(archive, info, b"worksheet")
+    end = b"</" + prefix + b":row>" if prefix else b"</row>"
     beyond: re.Pattern[bytes] | None = None
-    for piece in _pieces(archive, info, b"</row>", path, limits):
-        rows_seen += piece.count(b"<row")
-        # Any tag of "c" (<cols> and <cfRule> too, outside the cells) other than a cell
-        # referenced first sends the piece down the slow, exact way.
-        if piece.count(b"<c") != piece.count(b'<c r="'):
-            cells = piece.count(b"<c ") + piece.count(b"<c>")
-            # References not first, or missing: cells without one are placed one after
-            # another, rows too (rare writers), so a row's count of cells bounds its
-            # width and the rows their number.
-            found = _ANY_CELL_COLUMN.findall(piece)
-            numbers = set(_ANY_CELL_ROW.findall(piece))
-            if len(found) < cells:
-                widest = max(segment.count(b"<c ") + segment.count(b"<c>")
-                             for segment in piece.split(b"</row>"))
-                last_column = max(last_column, widest - 1)
-                numbers.update(_ROW_NUMBER.findall(piece))
-                last_row = max(last_row, rows_seen - 1)
-            last_row, last_column = _extend(last_row, last_column, numbers, found)
+    for piece in _pieces(archive, info, end, path, limits):
+        if prefix:
+            piece = piece.replace(b"<" + prefix + b":", b"<").replace(
+                b"</" + prefix + b":", b"</")
+        if (b":c" in piece or b":row" in piece) and _PREFIXED.search(piece):
+            raise InputFileError(_(
+                "{path}: the sheet's cells are written with namespace prefixes collectctl "
+                "does not measure; open it in Excel and save it again, or save it as CSV "
+                "and import that").format(path=path.name))
+        rows = _FIRST_ROW.findall(piece)
+        if not _referenced_first(piece, len(rows)):
+            _read_tags(piece, area, path)
             beyond = None
         else:
-            numbers = set(_ROW_FIRST.findall(piece))
-            if numbers:
-                row = max(map(int, numbers)) - 1
-                if row > last_row:
-                    last_row, beyond = row, None
+            if rows:
+                row = _last_row(path, rows) - 1
+                if row > area.last_row:
+                    area.last_row, beyond = row, None
+                area.row, area.column = _row_number(path, rows[-1]), 0
+            else:
+                area.row, area.column = area.row + piece.count(b"</row>"), 0
             if beyond is None:
-                beyond = _beyond(last_row, last_column)
+                beyond = _beyond(area.last_row, area.last_column)
             if beyond.search(piece):
-                last_row, last_column = _extend(last_row, last_column,
-                                                set(_CELL_ROW.findall(piece)),
-                                                set(_CELL_COLUMN.findall(piece)))
+                _read_first_refs(piece, area, path)
                 beyond = None
         _note_cells(piece, scan, path, limits)
-    scan.rows, scan.columns = last_row + 1, last_column + 1
+    scan.rows, scan.columns = area.last_row + 1, area.last_column + 1
     return scan
+
+
+def _referenced_first(piece: bytes, rows: int) -> bool:
+    """Whether every cell and row tag of a piece starts with its reference (``<c r="``,
+    ``<row r="``), of which it has ``rows``. (A tag of "c" or "row" is counted first,
+    and only when that differs, as <cols> and <rowBreaks> do, each cell or row tag.)"""
+    first = piece.count(b'<c r="')
+    return ((piece.count(b"<c") == first or sum(map(piece.count, _CELL_TAGS)) == first)
+            and (piece.count(b"<row") == rows or sum(map(piece.count, _ROW_TAGS)) == rows))
+
+
+def _read_first_refs(piece: bytes, area: _Area, path: Path) -> None:
+    """The area extended to a piece's cells, each referenced first (``<c r="..."``)."""
+    if _ODD_FIRST_REF.search(piece):
+        _read_tags(piece, area, path)
+        return
+    rows = set(_FIRST_REF_ROW.findall(piece))
+    columns = set(_FIRST_REF_COLUMN.findall(piece))
+    if any(not digits.strip(b"0") for digits in rows):
+        raise _beyond_grid(path)  # row 0
+    last_row, _ = _cell_position(path, b"A", max(rows, key=lambda d: (len(d.lstrip(b"0")),
+                                                                      d.lstrip(b"0"))))
+    longest = max(columns, key=lambda letters: (len(letters), letters.upper()))
+    _, last_column = _cell_position(path, longest, b"1")
+    area.cell(last_row, last_column)
+
+
+def _read_tags(piece: bytes, area: _Area, path: Path) -> None:
+    """The area extended to a piece's cells, read tag by tag as python-calamine places
+    them: by their reference, or else after the row's cell before (a row's number, or
+    the row after the row before)."""
+    for tag in _TAG.finditer(piece):
+        if tag[1] is None:  # a row ends
+            area.row, area.column = area.row + 1, 0
+            continue
+        ref = None
+        for attribute in _ATTRIBUTE.finditer(tag[2]):
+            if attribute[1] == b"r":
+                value = attribute[2] if attribute[2] is not None else attribute[3]
+                ref = value if ref is None else max(ref, value, key=len)
+        if tag[1] == b"row":
+            if ref is not None:
+                number = _row_number(path, ref) - 1
+                if not tag[2].endswith(b"/"):  # python-calamine skips an empty row
+                    area.row = number
+            continue
+        if ref is not None:
+            found = _REFERENCE.fullmatch(ref)
+            if found is None:
+                raise _damaged(path)  # python-calamine refuses such a reference too
+            row, area.column = _cell_position(path, found[1], found[2])
+            area.cell(row, area.column)
+        else:
+            area.cell(area.row, area.column)
+        area.column += 1
 
 
 def _extend(last_row: int, last_column: int, rows, columns) -> tuple[int, int]:
@@ -513,10 +660,12 @@ def _greater(text: str, first: str, last: str) -> str:
 
 
 def _beyond(last_row: int, last_column: int) -> re.Pattern[bytes]:
-    """A cell reference outside rows 0..``last_row`` and columns 0..``last_column``."""
+    """A cell reference outside rows 0..``last_row`` and columns 0..``last_column``, or
+    any but the strict kind (``[A-Z]{1,3}[1-9][0-9]{0,6}``), to be read as it is."""
     columns = "[A-Z]+" if last_column < 0 else _greater(_letters(last_column), "A", "Z")
     rows = "[0-9]+" if last_row < 0 else _greater(str(last_row + 1), "0", "9")
-    return re.compile(f'<c r="(?:(?:{columns})[0-9]|[A-Z]+(?:{rows})")'.encode())
+    return re.compile(f'<c r="(?:(?:{columns})[0-9]|[A-Z]+(?:{rows})"'
+                      f'|(?![A-Z]{{1,3}}[1-9][0-9]{{0,6}}"))'.encode())
 
 
 def _note_cells(piece: bytes, scan: _Scan, path: Path, limits: WorkbookLimits) -> None:
@@ -670,7 +819,9 @@ class _Sheets:
         # The shared strings are held with whichever sheet is read: their size counts
         # toward its size, and a NUL among them may be in any of its cells.
         self.strings_size = strings.file_size
-        for piece in _pieces(archive, strings, b"</si>", path, limits):
+        prefix = _root_prefix(archive, strings, b"sst")
+        end = b"</" + prefix + b":si>" if prefix else b"</si>"
+        for piece in _pieces(archive, strings, end, path, limits):
             if _may_hold_nul(piece):
                 self.strings_nul = True
                 break

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -24,6 +24,7 @@ from tests.ingest.workbooks import (
     OdsRepeat,
     ods,
     patch_xlsx,
+    prefix_xlsx,
     sheet_xml,
     xls,
     xlsx,
@@ -57,12 +58,20 @@ def refused(path, matcher=accounts, sheet=None) -> str:
     (7447000000.0, "7447000000"),
     (12345.6, "12345.6"),
     (0.1 + 0.2, "0.3"),  # 0.30000000000000004: Excel shows 15 significant digits
-    (1234567.891, "1234567.891"),
+    (1234567.891, "1234567.89"),  # to the cent, as Excel shows it with two decimals
+    (5095.8904109589, "5095.89"),  # a computed amount Excel shows as 5,095.89
+    (0.125, "0.13"),  # half away from zero
+    (2.675, "2.68"),  # the float is just below 2.675; Excel rounds its 15 digits
+    (-2.675, "-2.68"),
+    (-0.001, "0.00"),
+    (4311951234567891.0, "4311951234567891"),  # a 16-digit card number stored as a number
+    (4311951234567892.0, "4311951234567892"),  # ... and the next one: no collision
+    (2.0**53, "9007199254740992"),
     (-12.5, "-12.5"),
     (-0.0, "0"),
     (1e16, "10000000000000000"),
     (12345678901234567.0, "12345678901234600"),  # past 15 digits, as Excel shows it
-    (1e-7, "0.0000001"),  # never an exponent
+    (1e-7, "0.00"),  # never an exponent
     (float("nan"), "nan"),
     (42, "42"),
     (True, "TRUE"),
@@ -91,7 +100,18 @@ def test_a_float_amount_is_its_decimal_value_to_the_cent(amount):
     assert f.parse_amount(number_text(float(amount)))[0] == amount
 
 
-@given(st.integers(min_value=1, max_value=10**15 - 1))
+@given(st.decimals(min_value=Decimal("-99999999999.9999"),
+                   max_value=Decimal("99999999999.9999"), places=4, allow_nan=False,
+                   allow_infinity=False))
+def test_a_float_of_more_decimals_is_read_to_the_cent_as_excel_shows_it(number):
+    """A number of 15 significant digits or fewer and more than two decimals reads as
+    that decimal rounded half away from zero to the cent, whichever way its float
+    falls."""
+    expected = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert Decimal(number_text(float(number))) == expected
+
+
+@given(st.integers(min_value=-(2**53), max_value=2**53))
 def test_an_integral_float_is_its_digits(number):
     assert number_text(float(number)) == str(number)
 
@@ -466,6 +486,143 @@ def test_a_reference_after_other_attributes_counts_too(tmp_path, small):
     assert "cells span 1,404 cells" in refused(path)  # 2 rows of 702 columns
     small(cells=1404)
     assert read(path)[3] == [(2, ["A-1", *[""] * 700, "5"])]
+
+
+@pytest.fixture
+def unloaded(monkeypatch):
+    """The sheets python-calamine was asked to load (none, for a file refused first)."""
+    loaded: list[int] = []
+    load = workbook._load
+
+    class Spy:
+        def __init__(self, book) -> None:
+            self.book = book
+
+        def __getattr__(self, name):
+            return getattr(self.book, name)
+
+        def get_sheet_by_index(self, index):
+            loaded.append(index)
+            return self.book.get_sheet_by_index(index)
+
+    monkeypatch.setattr(workbook, "_load", lambda p: Spy(load(p)))
+    return loaded
+
+
+@pytest.mark.parametrize("ref", [
+    b'r="ZZZZZ99999999"',  # python-calamine aborts the process on this one
+    b'r="A10000000"',  # 8 digits: 10,000,000 rows, past Excel's grid
+    b'r="A1048577"', b'r="XFE2"', b'r="xfe2"', b'r="A0"',
+    b'r="A' + b"9" * 5000 + b'"',
+    b"r = 'ZZZZ2'",  # quoted otherwise, spaces around =
+    b's="0" r="AAAA2"',
+])
+def test_a_reference_beyond_excels_grid_refuses_the_file_before_it_is_read(
+        tmp_path, unloaded, ref):
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", "S3CRET-VALUE"]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b'<c r="B2"', b"<c " + ref)
+    message = refused(path)
+    assert message.startswith("b.xlsx: a cell or row of the sheet lies beyond Excel's")
+    assert "save it as CSV" in message and "S3CRET" not in message
+    assert unloaded == []
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (b'<row r="2"', b'<row r="2000000"'),
+    (b'<row r="2"', b'<row r="99999999"'),
+    (b'<row r="2"', b"<row spans='1:2' r='1048577'"),
+])
+def test_a_row_beyond_excels_grid_refuses_the_file(tmp_path, unloaded, old, new):
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", old, new)
+    assert "lies beyond Excel's last row (1,048,576)" in refused(path)
+    assert unloaded == []
+
+
+@pytest.mark.parametrize("ref", [b'r="zz5000"', b"r='ZZ5000'", b'r = "ZZ5000"',
+                                 b'r="ZZ0005000"'])
+def test_a_reference_written_otherwise_is_measured(tmp_path, small, ref):
+    """References python-calamine reads (lower case, either quote, spaces around ``=``,
+    leading zeros) count as the ones Excel writes."""
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b'<c r="B2"', b"<c " + ref)
+    small(cells=1_000_000)
+    assert "cells span 3,510,000 cells" in refused(path)  # 5000 rows of 702 columns
+
+
+def test_a_malformed_reference_is_a_damaged_workbook(tmp_path, unloaded):
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="$B$2"')
+    assert "b.xlsx: the workbook is damaged" in refused(path)
+    assert unloaded == []
+
+
+def test_cells_without_references_below_a_numbered_row_count_from_it(tmp_path, small):
+    """python-calamine puts a cell without a reference in its row's numbered place."""
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b'<row r="2"><c r="A2"',
+               b'<row r="900000"><c')
+    small(cells=1_000_000)
+    assert "cells span 4,500,000 cells" in refused(path)  # 900,000 rows of 5
+
+
+def test_a_sheet_written_with_a_namespace_prefix_reads_as_any(tmp_path, small):
+    """The .NET OpenXML SDK writes ``<x:worksheet ...><x:sheetData><x:row r="1">``."""
+    rows = [ACCOUNTS_HEADER, *[[f"A-{n}", n + 1, "0912345678"] for n in range(300)]]
+    path = prefix_xlsx(xlsx(tmp_path / "b.xlsx", {"S": rows}))
+    assert b"<x:row" in sheet_xml(path) and b"<row" not in sheet_xml(path)
+    records = read(path)[3]
+    assert len(records) == 300 and records[-1] == (301, ["A-299", "300", "0912345678"])
+    small(cells=301 * 5 - 1)  # 301 rows of 5 columns (the header's)
+    assert "cells span 1,505 cells" in refused(path)
+
+
+def test_a_long_sheet_with_a_namespace_prefix_is_cut_at_its_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "_CHUNK", 4096)
+    monkeypatch.setattr(workbook, "_ROW_BYTES", 20_000)
+    rows = [ACCOUNTS_HEADER, *[[f"A-{n}", n + 1] for n in range(2000)]]
+    path = prefix_xlsx(xlsx(tmp_path / "b.xlsx", {"S": rows}))
+    assert len(read(path)[3]) == 2000
+
+
+def test_a_far_cell_of_a_prefixed_sheet_is_refused(tmp_path, small, unloaded):
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", b"</sheetData>",
+               b'<row r="5000"><c r="ZZ5000" t="n"><v>1</v></c></row></sheetData>')
+    prefix_xlsx(path)
+    small(cells=1_000_000)
+    assert refused(path).startswith("b.xlsx: the sheet's cells span 3,510,000 cells")
+    assert unloaded == []
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (b'<c r="B2"', b'<y:c xmlns:y="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                   b'main" r="ZZZZZ99999999"'),
+    (b"</row></sheetData>", b"</row><y:row r='99999999'/></sheetData>"),
+])
+def test_cells_of_another_namespace_prefix_are_refused(tmp_path, unloaded, old, new):
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    if old == b'<c r="B2"':
+        patch_xlsx(path, "xl/worksheets/sheet1.xml", b"</c></row></sheetData>",
+                   b"</y:c></row></sheetData>")
+    patch_xlsx(path, "xl/worksheets/sheet1.xml", old, new)
+    message = refused(path)
+    assert message.startswith("b.xlsx: the sheet's cells are written with namespace")
+    assert "save it as CSV" in message and unloaded == []
+
+
+def test_prefixed_shared_strings_are_cut_at_their_strings(tmp_path, monkeypatch):
+    """The shared strings are read for a NUL before the sheet, in pieces of whole
+    strings (``</x:si>`` when they are written with a prefix)."""
+    monkeypatch.setattr(workbook, "_CHUNK", 4096)
+    monkeypatch.setattr(workbook, "_ROW_BYTES", 20_000)
+    path = xlsx(tmp_path / "b.xlsx", {"S": [ACCOUNTS_HEADER, ["A-1", 5]]})
+    strings = "".join(f"<x:si><x:t>text {n}</x:t></x:si>" for n in range(2000))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><x:sst xmlns:x="http://schemas.'
+            f'openxmlformats.org/spreadsheetml/2006/main" count="2000">{strings}</x:sst>'))
+    assert read(path)[3] == [(2, ["A-1", "5"])]
 
 
 @pytest.mark.parametrize(("last_row", "last_column", "inside", "outside"), [

@@ -181,3 +181,24 @@ def ods_bytes(sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
 def ods(path: Path, sheets: dict[str, list[list]], **options) -> Path:
     path.write_bytes(ods_bytes(sheets, **options))
     return path
+
+
+def prefix_xlsx(path: Path, prefix: str = "x", member: str = "xl/worksheets/sheet1.xml"
+                ) -> Path:
+    """Rewrite a member of the .xlsx at ``path`` with every element of its namespace
+    under ``prefix`` (``<x:worksheet xmlns:x="..."><x:sheetData><x:row>``), as the .NET
+    OpenXML SDK writes a sheet."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    tag = prefix.encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == member:
+                data = re.sub(rb"<(/?)([A-Za-z]+)(?=[\s/>])", rb"<\1" + tag + rb":\2", data)
+                data = data.replace(b' xmlns="', b" xmlns:" + tag + b'="', 1)
+            target.writestr(info, data)
+    path.write_bytes(out.getvalue())
+    return path
