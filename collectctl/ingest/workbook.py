@@ -85,6 +85,8 @@ class HeaderTest(Protocol):
 
     def has_required(self, header: Sequence[str]) -> bool: ...
 
+    def score(self, header: list[str]) -> int: ...
+
     def required_labels(self) -> str: ...
 
 
@@ -1065,6 +1067,14 @@ class _Reading:
                 found = next(((n, c) for n, c in rows if any(x.strip() for x in c)), None)
                 if found is None:
                     return None
+            if not self.header.score([cell.strip() for cell in found[1]]):
+                # No cell of it names a known column: a title or a data row, whose cells
+                # (a debtor's name and number) an error line must not quote.
+                raise InputFileError(_(
+                    "{path}, sheet {sheet}: none of its first {n} rows names the columns "
+                    "{fields} (name them in --mapping FILE or import.aliases)").format(
+                    path=self.path.name, sheet=quoted(name), n=HEADER_ROWS,
+                    fields=self.header.required_labels()))
         number, cells = found
         if len(cells) > self.cells_limit:
             self.check_header((number, _too_many(self.cells_limit)))

@@ -187,6 +187,17 @@ def test_a_chosen_sheet_without_the_columns_says_which_it_lacks(cli, tmp_path):
     assert "notes.xlsx, sheet 'Notes': no column for amount due" in result.stderr
 
 
+def test_a_chosen_sheet_of_data_only_quotes_none_of_its_cells(cli, tmp_path):
+    """--sheet on a sheet whose first row is a debtor's (no header at all): the error
+    names the columns it needs, never the row's cells."""
+    path = xlsx(tmp_path / "data.xlsx", {"Data": [["A-1", "王小明", "0912-345-678", 1000]]})
+    result = cli("import", "accounts", path, "--sheet", "Data")
+    assert result.exit_code == 2
+    assert result.stderr == ("collectctl: error: data.xlsx, sheet 'Data': none of its first "
+                             "20 rows names the columns account id, amount due (name them "
+                             "in --mapping FILE or import.aliases)\n")
+
+
 def test_a_mapping_names_a_workbooks_columns(cli, tmp_path):
     mapping = tmp_path / "bank.yaml"
     mapping.write_text("Cust Ref: account_id\nOwed: amount_due\n")
