@@ -55,6 +55,10 @@ def plan(
     explore: bool = typer.Option(False, "--explore", help=_(
         "Try hours tried too little: a share of the accounts (learning.explore_share) "
         "get hours drawn from what is known of them instead of the best estimate.")),
+    raw: bool = typer.Option(False, "--raw", "--for-dialer", help=_(
+        "With --format csv: write cells as they are, for a machine such as a dialer "
+        "(+886912345678, not '+886912345678). Unsafe to open in a spreadsheet: a cell "
+        "starting with = + - @ runs there as a formula.")),
 ) -> None:
     """Today's calls in time order: who to call, at what minute, and why.
 
@@ -66,23 +70,26 @@ def plan(
     from collectctl.app import plan as use
     from collectctl.render import emit
 
+    if raw and fmt is not PlanFormat.csv:
+        raise UsageError(_("--raw writes CSV for a machine: use it with --format csv"))
     state = app_context(ctx)
     first = _plan_day(state, day)
     if everyone:
-        emit(_all_plans(state, first, fmt.value, redact), fmt.value)
+        emit(_all_plans(state, first, fmt.value, redact), fmt.value, raw=raw)
         return
     who = collector_for(state, collector)
     if week:
-        emit(use.build_week(state.store, state.settings, state.now, who, first), fmt.value)
+        emit(use.build_week(state.store, state.settings, state.now, who, first), fmt.value,
+             raw=raw)
         return
     result = use.build_plan(state.store, state.settings, state.now, who, first, limit,
                             explore=explore)
     if why_not:
-        emit(use.why_not_planned(result, why_not), fmt.value)
+        emit(use.why_not_planned(result, why_not), fmt.value, raw=raw)
     elif explain:
-        emit(use.explain(state.store, state.settings, result, explain), fmt.value)
+        emit(use.explain(state.store, state.settings, result, explain), fmt.value, raw=raw)
     else:
-        emit(result, fmt.value, redact=redact)
+        emit(result, fmt.value, redact=redact, raw=raw)
 
 
 def _all_plans(state, first: date, fmt: str, redact: bool | None):

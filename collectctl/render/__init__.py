@@ -21,16 +21,18 @@ _FAMILIES = {
 }
 
 
-def emit(result: Any, fmt: str, out=None, *, redact: bool | None = None) -> None:
+def emit(result: Any, fmt: str, out=None, *, redact: bool | None = None,
+         **options: Any) -> None:
     """Write ``result`` to ``out`` (stdout) in format ``fmt`` (``redact``: mask debtors'
     names and phones, where the view shows them; None: the view's default, which masks
-    them only in a calendar file)."""
+    them only in a calendar file). ``options`` go to a family's renderer (the plan's
+    ``raw``)."""
     out = out or sys.stdout
     family = _FAMILIES.get(type(result).__module__)
     if family is not None:
         import importlib
 
-        importlib.import_module(family).render(result, fmt, out, redact=redact)
+        importlib.import_module(family).render(result, fmt, out, redact=redact, **options)
         return
     if fmt == "json":
         from collectctl.render.jsonfmt import render

@@ -45,6 +45,9 @@ def call_json(call: PlannedCall, redact: bool) -> dict:
         "reasons": list(call.reasons),
         "window": call.window,
         "name": mask_name(call.name) if redact else call.name,
+        "balance": f"{call.balance:.2f}",
+        "currency": call.currency,
+        "days_past_due": call.days_past_due,
     }
     if call.callback_at is not None:
         data["callback_at"] = call.callback_at.isoformat()
@@ -124,11 +127,13 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
     console.print(summary, markup=False)
 
 
-def plan_csv(plan: Plan, redact: bool, out) -> None:
+def plan_csv(plan: Plan, redact: bool, out, raw: bool = False) -> None:
+    """The plan as CSV; ``raw``: every cell as it is, no formula guard (for a dialer)."""
     import csv
 
-    from collectctl.render.safe import csv_cell as text
-    from collectctl.render.safe import number_cell as number
+    from collectctl.render.safe import csv_cell, number_cell, raw_cell
+
+    text, number = (raw_cell, raw_cell) if raw else (csv_cell, number_cell)
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["start", "end", "account_id", "name", "balance", "currency",
@@ -549,10 +554,11 @@ def _dump(data) -> str:
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-def render(result, fmt: str, out, redact: bool | None = None) -> None:
+def render(result, fmt: str, out, redact: bool | None = None, raw: bool = False) -> None:
     """Write one of the plan's results (a plan, a week, every plan, why-not, explain,
     next, rules check) to ``out`` in ``fmt``; a format the result has no view in is a
-    usage error. ``redact`` None: the format's default (:func:`masks`)."""
+    usage error. ``redact`` None: the format's default (:func:`masks`). ``raw``: CSV
+    cells without the formula guard (``plan --raw``)."""
     from collectctl.app import plan as app
 
     if isinstance(result, Plan):
@@ -560,7 +566,7 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
         if fmt == "json":
             out.write(_dump(plan_json(result, redact)))
         elif fmt == "csv":
-            plan_csv(result, redact, out)
+            plan_csv(result, redact, out, raw)
         elif fmt == "ics":
             plan_ics(result, out, redact)
         else:
@@ -570,7 +576,7 @@ def render(result, fmt: str, out, redact: bool | None = None) -> None:
                 plan_table(result, redact, console)
         return
     if fmt == "csv" and not isinstance(result, app.NextCall | app.RulesCheck):
-        _mode_csv(result, out)
+        _mode_csv(result, out, raw)
         return
     if fmt not in ("json", "table", "text"):
         from collectctl.errors import UsageError
@@ -615,12 +621,16 @@ def _write(out, text: str, as_json: bool) -> None:
         _say(out, text)
 
 
-def _mode_csv(result, out) -> None:
-    """``plan --all``, ``--week``, ``--why-not`` and ``--explain`` as CSV rows."""
+def _mode_csv(result, out, raw: bool = False) -> None:
+    """``plan --all``, ``--week``, ``--why-not`` and ``--explain`` as CSV rows (``raw``:
+    without the formula guard)."""
     import csv
 
     from collectctl.app import plan as app
     from collectctl.render.csvfmt import safe_cell
+    from collectctl.render.safe import raw_cell
+
+    cell = raw_cell if raw else safe_cell
 
     writer = csv.writer(out, lineterminator="\n")
     rows: list[list[object]]
@@ -642,7 +652,7 @@ def _mode_csv(result, out) -> None:
         rows = [["account_id", "factor", "measure", "coefficient", "contribution"]]
         rows += [[data["account_id"], f["name"], f["measure"], f["coefficient"],
                   f["contribution"]] for f in data["factors"]]
-    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    writer.writerows([[cell(v) for v in row] for row in rows])
 
 
 def _next(result, as_json: bool, out, redact: bool = False) -> None:

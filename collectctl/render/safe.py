@@ -99,6 +99,14 @@ def csv_cell(value: Any) -> str:
     return formula_safe(terminal_text(value, multiline=True))
 
 
+def raw_cell(value: Any) -> str:
+    """A cell for a machine (a dialer's import, ``plan --format csv --raw``): the value as
+    it is, with no formula guard (``+886912345678``, not ``'+886912345678``), so a file
+    unsafe to open in a spreadsheet; control characters are still escaped as
+    :func:`terminal_text` does (the file may be shown on a terminal)."""
+    return terminal_text(value, multiline=True)
+
+
 # -- markdown ------------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\|`*_\[\]])")

@@ -289,6 +289,42 @@ def test_table_and_csv(cli, make_csv):
     assert ",'=cmd," in csv_out[1]
 
 
+@pytest.mark.parametrize("flag", ["--raw", "--for-dialer"])
+def test_csv_raw_writes_cells_as_they_are_for_a_dialer(cli, make_csv, flag):
+    load(cli, make_csv, "A,=cmd,1000,0912345678,09:00,,alice,\nB,@x,5,0922333444,,,alice,\n")
+    safe = cli("plan", "--format", "csv").stdout.splitlines()
+    raw = cli("plan", "--format", "csv", flag).stdout.splitlines()
+    assert ",'+886912345678," in safe[1] and ",'=cmd," in safe[1]
+    assert raw[0] == safe[0]
+    rows = {r.split(",")[2]: r for r in raw[1:]}
+    assert ",=cmd,1000.00,TWD," in rows["A"] and ",+886912345678," in rows["A"]
+    assert ",@x,5.00,TWD," in rows["B"] and ",+886922333444," in rows["B"]
+    assert "'" not in "".join(raw)
+    week = cli("plan", "--week", "--format", "csv", flag)
+    assert week.exit_code == 0 and week.stdout.startswith("date,calls,")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "ics"])
+def test_raw_is_only_for_csv(cli, make_csv, fmt):
+    load(cli, make_csv, "A,D,1000,0912345678,,,alice,\n")
+    result = cli("plan", "--format", fmt, "--raw")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--raw" in result.stderr and "--format csv" in result.stderr
+    assert cli("plan", "--raw").exit_code == 2  # the table, by default
+
+
+def test_json_calls_carry_the_csvs_balance_currency_and_dpd(cli, make_csv):
+    load(cli, make_csv, "A,D,1234.5,0912345678,,,alice,\n")
+    assert cli("pay", "A", "234.50").exit_code == 0  # a payment, not a call: still planned
+    (call,) = plan(cli)["calls"]
+    assert call["balance"] == "1000.00" and call["currency"] == "TWD"
+    assert call["days_past_due"] is None  # the list gives none
+    assert {"account_id", "start", "end", "score", "phone", "reasons", "window", "name",
+            "outside_shift"} <= set(call)
+    (row,) = cli("plan", "--format", "csv").stdout.splitlines()[1:]
+    assert ",1000.00,TWD,," in row
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--collector", "zed"], "no open accounts assigned to 'zed'"),
     (["--date", "someday"], "--date"),
