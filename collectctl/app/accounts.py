@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,11 +45,34 @@ def account_file(store: Store, settings: Settings, today: date, account_id: str)
     )
 
 
+def list_accounts(store: Store, today: date, collector: str | None = None,
+                  status: str | None = None, min_balance: Decimal | None = None
+                  ) -> AccountList:
+    """The accounts matching every filter, by account id, each with its balance (the
+    list's amount less the payments since); ``min_balance``: only those owing at least
+    that much. Two reads of the store (accounts, then their payments), whatever the count."""
+    from collectctl.core import activity
+    from collectctl.core.accounts import account_view
+    from collectctl.storage.codec import to_minor
+
+    # A balance is never above the list's amount (payments are positive), so the store
+    # narrows by the amount and the balance is checked here.
+    minimum = to_minor(min_balance) if min_balance is not None else None
+    accounts = store.list_accounts(collector, status, minimum)
+    owed = activity.balances(accounts, store.payments_for([a.account_id for a in accounts]))
+    if min_balance is not None:
+        accounts = [a for a in accounts if owed[a.account_id] >= min_balance]
+    return AccountList(tuple(account_view(a, today) for a in accounts),
+                       {a.account_id: owed[a.account_id] for a in accounts})
+
+
 @dataclass(frozen=True)
 class AccountList:
-    """The accounts a listing selected, in order."""
+    """The accounts a listing selected, in order, and their balances by account id (the
+    list's amount less the payments since: what the debtor owes today)."""
 
     accounts: tuple[AccountView, ...]
+    balances: Mapping[str, Decimal]
 
 
 @dataclass(frozen=True)

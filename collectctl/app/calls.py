@@ -7,6 +7,7 @@ the entry with its promise, payment or phone mark, all or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -282,9 +283,11 @@ class PromiseList:
 
 @dataclass(frozen=True)
 class SkipList:
-    """Accounts that need skip tracing (no valid phone, or logged as skip)."""
+    """Accounts that need skip tracing (no valid phone, or logged as skip), and their
+    balances by account id."""
 
     accounts: tuple[AccountView, ...]
+    balances: Mapping[str, Decimal]
 
 
 @dataclass(frozen=True)

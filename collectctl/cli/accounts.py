@@ -21,17 +21,14 @@ def list_accounts(
                                                                 "this much.")),
     fmt: TableJsonCsv = format_option(TableJsonCsv.table),
 ) -> None:
-    """List accounts, ordered by account id."""
-    from collectctl.app.accounts import AccountList
-    from collectctl.core.accounts import account_view
+    """List accounts, ordered by account id, with the balance each owes today."""
+    from collectctl.app.accounts import list_accounts as listing
     from collectctl.render import emit
-    from collectctl.storage.codec import to_minor
 
     state = app_context(ctx)
-    minimum = to_minor(_parse_min_amount(min_amount)) if min_amount else None
-    accounts = state.store.list_accounts(collector, status.value if status else None, minimum)
-    today = state.now.date()
-    emit(AccountList(tuple(account_view(a, today) for a in accounts)), fmt.value)
+    minimum = _parse_min_amount(min_amount) if min_amount else None
+    emit(listing(state.store, state.now.date(), collector, status.value if status else None,
+                 minimum), fmt.value)
 
 
 def _parse_min_amount(text: str) -> Decimal:

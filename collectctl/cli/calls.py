@@ -175,6 +175,7 @@ def skip(
     from collectctl.app.calls import SkipList
     from collectctl.config import outcome_book
     from collectctl.core.accounts import account_view
+    from collectctl.core.activity import balances
     from collectctl.render import emit
 
     state = app_context(ctx)
@@ -182,7 +183,8 @@ def skip(
     ids = state.store.skip_list(codes)
     accounts = state.store.get_accounts(ids)
     today = state.now.date()
-    emit(SkipList(tuple(account_view(accounts[i], today) for i in ids)), fmt.value)
+    owed = balances(accounts.values(), state.store.payments_for(ids))
+    emit(SkipList(tuple(account_view(accounts[i], today) for i in ids), owed), fmt.value)
 
 
 @contact_app.command("add")

@@ -72,6 +72,17 @@ def balance(account: Account, payments: Iterable[Payment]) -> Decimal:
     return account.amount_due - paid
 
 
+def balances(accounts: Iterable[Account], payments: Iterable[Payment]) -> dict[str, Decimal]:
+    """:func:`balance` of each account, by account id, from one read of their payments
+    (any order, other accounts' ignored): a listing's balances without a read per account."""
+    paid: dict[str, list[Payment]] = {}
+    for payment in payments:
+        paid.setdefault(payment.account_id, []).append(payment)
+    # Most accounts of a listing have no payment: their balance is the list's amount.
+    return {a.account_id: balance(a, paid[a.account_id]) if a.account_id in paid
+            else a.amount_due for a in accounts}
+
+
 def _effect(book: OutcomeBook, code: str) -> str:
     outcome = book.find(code)  # None: a code removed from the config since it was logged
     return outcome.effect if outcome else "none"

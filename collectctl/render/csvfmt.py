@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from functools import singledispatch
 from typing import Any
 
@@ -18,19 +19,20 @@ safe_cell = csv_cell
 
 
 #: The account columns that hold collectctl's own numbers, written as numbers.
-ACCOUNT_NUMBERS = frozenset({"amount_due", "days_past_due"})
+ACCOUNT_NUMBERS = frozenset({"balance", "days_past_due"})
 
+#: ``balance``: what the debtor owes today (the list's amount less payments since).
 ACCOUNT_HEADER = (
-    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "phones",
+    "account_id", "name", "balance", "currency", "days_past_due", "due_date", "phones",
     "work_start", "paydays", "timezone", "assigned_to", "risk", "status", "notes",
 )
 
 
-def _account_row(a: AccountView) -> list[Any]:
+def _account_row(a: AccountView, balance: Decimal) -> list[Any]:
     phones = ";".join(p.number + (f" ext {p.extension}" if p.extension else "")
                       + ("" if p.valid else " (invalid)") for p in a.phones)
     return [
-        a.account_id, a.name, money(a.amount_due), a.currency, a.days_past_due,
+        a.account_id, a.name, money(balance), a.currency, a.days_past_due,
         a.due_date.isoformat() if a.due_date else None, phones, a.work_start,
         ",".join(str(d) for d in a.paydays), a.timezone, a.assigned_to, a.risk, a.status, a.notes,
     ]
@@ -43,12 +45,13 @@ def csv_rows(result: Any) -> tuple[tuple[str, ...], list[list[Any]]]:
 
 @csv_rows.register
 def _accountlist(result: AccountList):
-    return ACCOUNT_HEADER, [_account_row(a) for a in result.accounts]
+    return ACCOUNT_HEADER, [_account_row(a, result.balances[a.account_id])
+                            for a in result.accounts]
 
 
 @csv_rows.register
 def _dossier(result: Dossier):
-    return ACCOUNT_HEADER, [_account_row(result.account)]
+    return ACCOUNT_HEADER, [_account_row(result.account, result.balance)]
 
 
 def render(result: Any, out) -> None:

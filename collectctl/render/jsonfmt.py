@@ -45,14 +45,22 @@ def json_view(result: Any) -> Any:
     return to_jsonable(result)
 
 
+def _listed(account, balance: Decimal) -> dict:
+    """An account of a listing: ``show``'s keys, ``amount_due`` the list's, and
+    ``balance`` what is owed today."""
+    data = to_jsonable(account)
+    data["balance"] = money(balance)
+    return data
+
+
 @json_view.register
 def _accountlist(result: AccountList) -> Any:
-    return [to_jsonable(a) for a in result.accounts]
+    return [_listed(a, result.balances[a.account_id]) for a in result.accounts]
 
 
 @json_view.register
 def _skiplist(result: SkipList) -> Any:
-    return [to_jsonable(a) for a in result.accounts]
+    return [_listed(a, result.balances[a.account_id]) for a in result.accounts]
 
 
 @json_view.register

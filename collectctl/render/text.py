@@ -117,7 +117,7 @@ def _accountlist(result: AccountList, console) -> None:
     table = Table(box=None, pad_edge=False, header_style="bold")
     justify: JustifyMethod
     for title, justify in (
-        (_("Account"), "left"), (_("Debtor"), "left"), (_("Amount due"), "right"),
+        (_("Account"), "left"), (_("Debtor"), "left"), (_("Balance"), "right"),
         (_("DPD"), "right"), (_("Phone"), "left"), (_("Collector"), "left"),
         (_("Status"), "left"),
     ):
@@ -125,13 +125,14 @@ def _accountlist(result: AccountList, console) -> None:
     total: dict[str, Decimal] = {}
     for a in result.accounts:
         phone = best_phone(a)
+        owed = result.balances[a.account_id]
         table.add_row(
-            shown(a.account_id), shown(a.name), shown(format_money(a.amount_due, a.currency)),
+            shown(a.account_id), shown(a.name), shown(format_money(owed, a.currency)),
             "" if a.days_past_due is None else str(a.days_past_due),
             _phone_text(phone) if phone else _("no valid phone"),
             shown(a.assigned_to), shown(display.status(a.status)),
         )
-        total[a.currency] = total.get(a.currency, 0) + a.amount_due
+        total[a.currency] = total.get(a.currency, 0) + owed
     console.print(table)
     sums = ", ".join(shown(format_money(v, k)) for k, v in sorted(total.items()))
     console.print(
@@ -390,7 +391,7 @@ def _skiplist(result: SkipList, console) -> None:
         return
     from collectctl.app.accounts import AccountList
 
-    _accountlist(AccountList(result.accounts), console)
+    _accountlist(AccountList(result.accounts, result.balances), console)
 
 
 @render_text.register
