@@ -116,11 +116,11 @@ def log_call(
         call, flipped = write_entry(store, planned, now)
         learner.record(store, settings, account, call)
         valid = tuple(p.number for p in require_account(store, account_id).phones if p.valid)
+        if planned.payment:  # derived again, as pay does: one dated before the list's day
+            owed = activity.balance(account, store.payments_of(account_id))  # is in it
         return account, owed, planned, call, flipped, valid, before, asked
 
     account, owed, planned, call, flipped, valid, before, asked = store.atomically(work)
-    if planned.payment:
-        owed -= planned.payment.amount
     return Logged(call, outcome, account, planned, flipped, valid, owed,
                   tuple(call_breaches(settings, account, before, call, in_force(asked, call))),
                   outside_shift(settings, call.callback_at))

@@ -124,6 +124,7 @@ def pay(
         "The bank's reference; the same reference is recorded once.")),
     allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
         "Accept a payment larger than the balance.")),
+    fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Record a payment on an account."""
     from collectctl.app.calls import record_payment
@@ -141,7 +142,8 @@ def pay(
     today = state.now.date()
     paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
     payment = Payment(None, account_id, value, paid_on, reference, "pay")
-    emit(record_payment(state.store, state.settings, state.now, payment, allow_overpay), "text")
+    emit(record_payment(state.store, state.settings, state.now, payment, allow_overpay),
+         fmt.value)
 
 
 def promises(

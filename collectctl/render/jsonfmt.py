@@ -10,7 +10,7 @@ from functools import singledispatch
 from typing import Any
 
 from collectctl.app.accounts import AccountList, Dossier
-from collectctl.app.calls import Contacts, PromiseList, SkipList
+from collectctl.app.calls import Contacts, Paid, PromiseList, SkipList
 from collectctl.app.requests import AccountRequests
 from collectctl.app.team import Assignment, CopyResult, TeamList
 from collectctl.core.models import Call, ImportResult, RowError
@@ -70,6 +70,16 @@ def _promiselist(result: PromiseList) -> Any:
          "status": p.status, "paid": money(p.paid), "made_on": p.made_on.isoformat()}
         for p in result.promises
     ]
+
+
+@json_view.register
+def _paid(result: Paid) -> Any:
+    """``pay --format json``: the payment, whether it was new, and the balance after it."""
+    p = result.payment
+    return {"account_id": p.account_id, "amount": money(p.amount),
+            "paid_on": p.paid_on.isoformat(), "reference": p.reference,
+            "currency": result.currency, "recorded": result.recorded,
+            "balance": money(result.balance)}
 
 
 @json_view.register

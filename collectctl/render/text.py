@@ -414,8 +414,10 @@ def payment_words(payment, currency: str, balance) -> str:
 @plain_text.register
 def _paid_plain(result: Paid) -> str:
     if not result.recorded:
-        return _("{id}: payment {ref} was already recorded; nothing changed").format(
-            id=shown(result.payment.account_id), ref=shown(result.payment.reference))
+        return _("{id}: payment {ref} was already recorded; nothing changed (balance "
+                 "{balance})").format(id=shown(result.payment.account_id),
+                                      ref=shown(result.payment.reference),
+                                      balance=format_money(result.balance, result.currency))
     return _("{id}: {what}").format(id=shown(result.payment.account_id),
                                     what=payment_words(result.payment, result.currency,
                                                        result.balance))

@@ -30,6 +30,36 @@ def test_pay_records_once_per_reference(cli):
     assert cli.json("show", "A-1")[1]["balance"] == "9500.00"
 
 
+def test_pay_and_log_paid_confirm_in_the_same_words(cli):
+    paid = cli("pay", "A-2", "100").stdout
+    logged = cli("log", "A-2", "paid", "--amount", "100").stdout
+    assert paid == "A-2: payment of 100.00 TWD on 2026-12-04 recorded; balance now 4,900.00 TWD\n"
+    assert logged == ("A-2 (entry 1): payment of 100.00 TWD on 2026-12-04 recorded; "
+                      "balance now 4,800.00 TWD\n")
+
+
+def test_log_paid_dated_before_the_list_says_the_balance_pay_would(cli):
+    """The list's amount already holds a payment dated before its day: log paid says the
+    balance unchanged, as pay does (it used to subtract the payment)."""
+    logged = cli("log", "A-2", "paid", "--amount", "100", "--date", "2026-12-01").stdout
+    assert logged.endswith("recorded; balance now 5,000.00 TWD\n")
+    paid = cli("pay", "A-2", "100", "--date", "2026-12-01").stdout
+    assert paid.endswith("recorded; balance now 5,000.00 TWD\n")
+    assert cli.json("show", "A-2")[1]["balance"] == "5000.00"
+
+
+def test_pay_json_and_a_repeated_reference_says_the_balance(cli):
+    result, data = cli.json("pay", "A-1", "250", "--reference", "TX1")
+    assert result.exit_code == 0 and data == {
+        "account_id": "A-1", "amount": "250.00", "paid_on": "2026-12-04", "reference": "TX1",
+        "currency": "TWD", "recorded": True, "balance": "9750.00"}
+    _, again = cli.json("pay", "A-1", "250", "--reference", "TX1")
+    assert again["recorded"] is False and again["balance"] == "9750.00"
+    text = cli("pay", "A-1", "250", "--reference", "TX1").stdout
+    assert text == ("A-1: payment TX1 was already recorded; nothing changed "
+                    "(balance 9,750.00 TWD)\n")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["NOPE", "100"], "no account 'NOPE'"),
     (["A-1", "abc"], "AMOUNT"),
