@@ -34,6 +34,9 @@ SCREENS = {
     "progress": ["progress", "--collector", "alice", "--period", "month"],
     "report": ["report"],
     "report-markdown": ["report", "--format", "markdown"],
+    # TW-500025 paid 1,000 this morning: its balance, not the list's amount.
+    "accounts": ["accounts", "--collector", "alice"],
+    "pay": ["pay", "TW-500025", "500"],
 }
 
 

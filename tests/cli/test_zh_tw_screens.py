@@ -53,6 +53,18 @@ def test_audit(zh):
     check("audit", result.stdout)
 
 
+def test_accounts(zh):
+    result = zh("accounts", "--collector", "alice")
+    assert result.exit_code == 0, result.stderr
+    check("accounts", result.stdout)
+
+
+def test_pay(zh):
+    result = zh("pay", "TW-500025", "500")
+    assert result.exit_code == 0, result.stderr
+    check("pay", result.stdout)
+
+
 def test_account_file(zh):
     result = zh("show", "TW-500003")
     assert result.exit_code == 0, result.stderr
