@@ -157,7 +157,7 @@ def test_every_csv_output_neutralises_debtor_text(team):
     assert {a["name"] for a in accounts} == {"'=HYPERLINK(1)"}
     assert sorted(a["assigned_to"] for a in accounts) == neutralised(COLLECTORS)
     assert sorted(a["notes"] for a in accounts) == sorted("'" + n for n in NOTES)
-    assert {a["amount_due"] for a in accounts} == {"1000.00"}
+    assert {a["balance"] for a in accounts} == {"987.50"}  # 1,000 less the 12.50 paid
 
 
 def test_the_plan_csv_neutralises_debtor_text_and_keeps_numbers(cli, make_csv):
