@@ -511,8 +511,8 @@ def _importresult(result: ImportResult) -> str:
     say = lines.append
     counts = _(
         "{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"
-    ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
-             rejected=len(result.rejected))
+    ).format(inserted=f"{result.inserted:,}", updated=f"{result.updated:,}",
+             unchanged=f"{result.unchanged:,}", rejected=f"{len(result.rejected):,}")
     say(_import_source(result, counts))
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
@@ -563,12 +563,13 @@ def _importresult(result: ImportResult) -> str:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:
         say(_("Dry run: nothing was written."))
+    elif result.rows == 0:
+        say(_("No data rows under the header: nothing was imported."))
     elif result.inserted == result.updated == result.closed == 0 and not result.rejected:
         previous = result.previous_batch
         if previous is not None:
             say(_("Nothing changed: this file was already imported on {when} (batch {batch})."
-                  ).format(when=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
-                           batch=previous.id))
+                  ).format(when=_when(previous.imported_at, result.zone), batch=previous.id))
         else:
             say(_("Nothing changed."))
     return "\n".join(lines)
