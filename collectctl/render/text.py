@@ -93,18 +93,25 @@ def _message_plain(result: Message) -> str:
     return result.text
 
 
-def _phone_text(p) -> str:
-    text = (_("{number} ext {extension}").format(number=shown(p.number),
+def _number_text(p) -> str:
+    return (_("{number} ext {extension}").format(number=shown(p.number),
                                                  extension=shown(p.extension))
             if p.extension else shown(p.number))
+
+
+def _phone_text(p) -> str:
+    text = _number_text(p)
     return text if p.valid else text + " " + _("(invalid)")
 
 
 def _labelled(p) -> str:
+    """``(mobile)``, ``(mobile, invalid)``, ``(relative; a third party's: …)``."""
+    label = shown(display.phone_label(p.label))
+    if not p.valid:
+        label = _("{label}, invalid").format(label=label)
     if getattr(p, "role", "debtor") == "third_party":
-        return _("({label}; a third party's: never dialled by the plan)").format(
-            label=shown(display.phone_label(p.label)))
-    return _("({label})").format(label=shown(display.phone_label(p.label)))
+        return _("({label}; a third party's: never dialled by the plan)").format(label=label)
+    return _("({label})").format(label=label)
 
 
 @_later(render_text, "collectctl.app.accounts", "AccountList")
@@ -276,7 +283,7 @@ def _dossier(result: Dossier, console) -> None:
     if not any(p.valid for p in a.phones):
         console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
-        console.print(f"  {_phone_text(p)}  {_labelled(p)}", markup=False)
+        console.print(f"  {_number_text(p)}  {_labelled(p)}", markup=False)
     if a.contacts:
         console.print(_("Contact persons (third parties: never dialled by the plan)"),
                       style="bold", markup=False)
@@ -399,7 +406,7 @@ def _contacts(result: Contacts, console) -> None:
         console.print(_("{id} has no phone numbers.").format(
             id=shown(result.account.account_id)), markup=False)
     for p in result.account.phones:
-        console.print(f"{_phone_text(p)}  {_labelled(p)}", markup=False)
+        console.print(f"{_number_text(p)}  {_labelled(p)}", markup=False)
 
 
 def payment_words(payment, currency: str, balance) -> str:

@@ -27,3 +27,20 @@ def test_a_header_only_file_says_it_has_no_data_rows(cli, make_csv):
     assert result.stdout.splitlines()[-1] == (
         "No data rows under the header: nothing was imported.")
     assert "Nothing changed" not in result.stdout
+
+
+def test_a_bad_target_value_says_what_the_metric_takes(cli):
+    for pair, said in (("calls=abc", "'calls=abc': calls takes a whole number"),
+                       ("collected=lots", "'collected=lots': collected takes an amount"),
+                       ("contact_rate=2", "'contact_rate=2': contact_rate takes a share")):
+        result = cli("target", "set", pair, "--period", "day", "--team")
+        assert result.exit_code == 2 and said in result.stderr, result.stderr
+
+
+def test_an_invalid_phone_says_so_inside_its_label(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", "account_id,amount_due,mobile,home_phone\n"
+                                               "A-1,1000,0912345678,12345\n"))
+    lines = cli("contact", "list", "A-1").stdout.splitlines()
+    assert "+886912345678  (mobile)" in lines
+    assert "12345  (home, invalid)" in lines
+    assert "(invalid)  (" not in "\n".join(lines)
