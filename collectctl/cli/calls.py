@@ -127,7 +127,7 @@ def pay(
 ) -> None:
     """Record a payment on an account."""
     from collectctl.app.calls import record_payment
-    from collectctl.core.entries import parse_day
+    from collectctl.core.entries import LAST, parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
     from collectctl.render import display, emit
@@ -139,7 +139,7 @@ def pay(
         raise UsageError(_("AMOUNT: {reason}").format(
             reason=display.problem(error.code, error.detail))) from None
     today = state.now.date()
-    paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
+    paid_on = parse_day(day, today, state.settings.import_.date_order, LAST) if day else today
     payment = Payment(None, account_id, value, paid_on, reference, "pay")
     emit(record_payment(state.store, state.settings, state.now, payment, allow_overpay), "text")
 

@@ -18,9 +18,9 @@ rules_app = typer.Typer(help=_("The legal calling rules (rule packs) in force.")
 def _plan_day(state, text: str | None) -> date:
     if not text:
         return state.now.date()
-    from collectctl.core.entries import parse_day
+    from collectctl.core.entries import NEXT, parse_day
 
-    return parse_day(text, state.now.date(), state.settings.import_.date_order)
+    return parse_day(text, state.now.date(), state.settings.import_.date_order, NEXT)
 
 
 def collector_for(state, given: str | None) -> str:
