@@ -117,6 +117,7 @@ def _run_import(
                 file=str(path), encoding=table.encoding, delimiter=table.delimiter,
                 header=tuple(table.header), dry_run=options.dry_run,
                 show_values=options.show_values, rejected=Rejections(),
+                zone=settings.timezone,
                 format=table.format, sheet=table.sheet,
             )
             stamp = to_utc_iso(now)

@@ -200,7 +200,7 @@ class WorkSession:
         an empty answer asks again, and a second cancels (:class:`_Cancelled`)."""
         from zoneinfo import ZoneInfo
 
-        from collectctl.core.entries import parse_day, parse_moment
+        from collectctl.core.entries import LAST, NEXT, parse_day, parse_moment
 
         now = self.clock()
         today, order = now.date(), self.settings.import_.date_order
@@ -217,11 +217,13 @@ class WorkSession:
             if outcome.effect == "promise" or "date" in outcome.needs:
                 offered = W.promise_date(account.paydays, today,
                                          self.settings.promise.max_days)
-                day = self._answer(_("Promise date"), offered.isoformat(),
-                                   lambda text: parse_day(text, today, order))
+                # The default as dates are shown in the interface language (2026/12/25 in
+                # zh_TW), which parse_day reads back in any date order.
+                day = self._answer(_("Promise date"), display.plain_day(offered),
+                                   lambda text: parse_day(text, today, order, NEXT))
             elif outcome.effect == "payment":
-                day = self._answer(_("Paid on"), today.isoformat(),
-                                   lambda text: parse_day(text, today, order))
+                day = self._answer(_("Paid on"), display.plain_day(today),
+                                   lambda text: parse_day(text, today, order, LAST))
             if outcome.effect == "callback" or "time" in outcome.needs:
                 local = now.astimezone(ZoneInfo(account.timezone))
                 offered = W.callback_time(local)

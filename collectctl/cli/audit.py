@@ -42,8 +42,8 @@ def audit(
     if week or month:
         start, end = audit_days("week" if week else "month", state.now.date())
     else:
-        start = typed_day(state, day or first, "--from" if first else "--date")
-        end = typed_day(state, day or last, "--to" if last else "--date")
+        start = typed_day(state, day or first, "--from" if first else "--date", "last")
+        end = typed_day(state, day or last, "--to" if last else "--date", "last")
     result = build_audit(state.store, state.settings, start, end, collector)
     emit(result, fmt.value)
     if fail and result.violations:

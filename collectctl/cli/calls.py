@@ -23,7 +23,8 @@ def log(
         "What happened, a code or one of its aliases: {outcomes}.")),
     amount: str = typer.Option(None, "--amount", "-a", help=_("Amount promised or paid.")),
     day: str = typer.Option(None, "--date", "-d", help=_(
-        "Promise date (or payment date): 2026-12-10, 115/12/10, +7, fri.")),
+        "Promise date (or payment date): 2026-12-10, 115/12/10, 12/10 (the next one; a "
+        "payment's: the last), +7, fri.")),
     at: str = typer.Option(None, "--at", help=_("Callback time in the debtor's time zone: "
                                                 "15:30 (today or --date) or 2026-12-10T15:30.")),
     phone: str = typer.Option(None, "--phone", "-p", help=_("The number dialled (default: "
@@ -119,7 +120,8 @@ def pay(
     account_id: str = typer.Argument(..., metavar="ID", help=_(
         "The account the payment is for.")),
     amount: str = typer.Argument(..., metavar="AMOUNT", help=_("The amount paid.")),
-    day: str = typer.Option(None, "--date", "-d", help=_("When it was paid (default today).")),
+    day: str = typer.Option(None, "--date", "-d", help=_(
+        "When it was paid (default today): 2026-12-03, 12/03 (the last one), yesterday.")),
     reference: str = typer.Option(None, "--reference", "-r", help=_(
         "The bank's reference; the same reference is recorded once.")),
     allow_overpay: bool = typer.Option(False, "--allow-overpay", help=_(
@@ -128,7 +130,7 @@ def pay(
 ) -> None:
     """Record a payment on an account."""
     from collectctl.app.calls import record_payment
-    from collectctl.core.entries import parse_day
+    from collectctl.core.entries import LAST, parse_day
     from collectctl.core.models import Payment
     from collectctl.ingest.fields import FieldError, parse_amount
     from collectctl.render import display, emit
@@ -140,7 +142,7 @@ def pay(
         raise UsageError(_("AMOUNT: {reason}").format(
             reason=display.problem(error.code, error.detail))) from None
     today = state.now.date()
-    paid_on = parse_day(day, today, state.settings.import_.date_order) if day else today
+    paid_on = parse_day(day, today, state.settings.import_.date_order, LAST) if day else today
     payment = Payment(None, account_id, value, paid_on, reference, "pay")
     emit(record_payment(state.store, state.settings, state.now, payment, allow_overpay),
          fmt.value)

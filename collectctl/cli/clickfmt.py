@@ -10,6 +10,8 @@ come from :mod:`collectctl.cli.framework`, the one module that touches Typer's i
 
 from __future__ import annotations
 
+import re
+
 from collectctl.cli.framework import (
     BadParameter,
     Context,
@@ -143,6 +145,10 @@ class CollectContext(Context):
     formatter_class = Formatter
 
 
+#: What Typer appends to "No such command" when a command is close: ". Did you mean 'plan'?"
+_SUGGESTION = re.compile(r"\.? Did you mean (?P<names>.+)\?$")
+
+
 def _message(error: UsageError) -> str:
     """The error's message, its frame in the interface language (the value's own
     complaint, from click or Typer, stays as they word it)."""
@@ -168,7 +174,13 @@ def _message(error: UsageError) -> str:
     if isinstance(error, BadParameter) and error.param is not None:
         return _("invalid value for {hint}: {message}").format(hint=hint(error.param),
                                                                message=error.message)
-    return error.format_message()
+    message = error.format_message()
+    suggested = _SUGGESTION.search(message)
+    if suggested:  # Typer adds its suggestion in English to the (translated) message
+        return message[:suggested.start()].rstrip("。.") + " " + _(
+            "(did you mean {names}?)").format(
+            names=suggested["names"])
+    return message
 
 
 class LocalUsageError(UsageError):

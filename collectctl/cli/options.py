@@ -105,15 +105,16 @@ def outcome_list() -> str:
 HELP_FIELDS = {"{outcomes}": outcome_list}
 
 
-def typed_day(state, text: str | None, flag: str):
-    """A day as typed after ``flag`` (``2026-12-04``, ``yesterday``, ``115/12/04``); today
-    when none. A bad one is an error naming ``flag``."""
+def typed_day(state, text: str | None, flag: str, yearless: str = "next"):
+    """A day as typed after ``flag`` (``2026-12-04``, ``yesterday``, ``115/12/04``, ``12/04``);
+    today when none. A date without a year is the next such day (``yearless="next"``) or
+    the last (``"last"``: a report's days). A bad one is an error naming ``flag``."""
     from collectctl.core.entries import parse_day
     from collectctl.errors import EntryError
 
     if not text:
         return state.now.date()
     try:
-        return parse_day(text, state.now.date(), state.settings.import_.date_order)
+        return parse_day(text, state.now.date(), state.settings.import_.date_order, yearless)
     except EntryError as error:
         raise EntryError(error.code, error.field, flag, **error.detail) from None

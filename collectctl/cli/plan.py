@@ -18,9 +18,9 @@ rules_app = typer.Typer(help=_("The legal calling rules (rule packs) in force.")
 def _plan_day(state, text: str | None) -> date:
     if not text:
         return state.now.date()
-    from collectctl.core.entries import parse_day
+    from collectctl.core.entries import NEXT, parse_day
 
-    return parse_day(text, state.now.date(), state.settings.import_.date_order)
+    return parse_day(text, state.now.date(), state.settings.import_.date_order, NEXT)
 
 
 def collector_for(state, given: str | None) -> str:
@@ -35,7 +35,8 @@ def collector_for(state, given: str | None) -> str:
 def plan(
     ctx: typer.Context,
     day: str = typer.Option(None, "--date", "-d", help=_("The day to plan (default today): "
-                                                         "2026-12-04, tomorrow, fri.")),
+                                                         "2026-12-04, 12/04 (the next one), "
+                                                         "tomorrow, fri.")),
     collector: str = typer.Option(None, "--collector", "-c", help=_(
         "Whose plan (default: me from the config).")),
     limit: int = typer.Option(None, "--limit", "-l", help=_("Plan at most this many calls.")),

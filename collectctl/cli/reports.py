@@ -53,8 +53,8 @@ def report(
     if day and (first or last):
         raise UsageError(_("say --date or --from/--to, not both"))
     thresholds = parse_assignments(fail_under) if fail_under else {}
-    start = typed_day(state, day or first, "--from" if first else "--date")
-    end = typed_day(state, day or last, "--to" if last else "--date")
+    start = typed_day(state, day or first, "--from" if first else "--date", "last")
+    end = typed_day(state, day or last, "--to" if last else "--date", "last")
     target = _output_target(state, output, force)
     result = build_report(state.store, state.settings, state.now, start, end, collector)
     _write(result, fmt.value, target)

@@ -34,6 +34,7 @@ class EntryInput:
     phone: str | None = None
     note: str | None = None
     called_at: datetime | None = None
+    #: ``log`` (typed: by ``log`` or in work mode) or ``import`` (a dialer file's row).
     source: str = "log"
 
 
@@ -57,11 +58,22 @@ class PlannedEntry:
     invalidate_phone: str | None = None
 
 
-def parse_day(text: str, today: date, order: str) -> date:
+#: How a date typed without a year (``12/10``) is read: the next such day on or after
+#: today (a promise, a plan, a callback) or the last one on or before it (a payment made,
+#: a report's days). ``None``: refused, as in a file (a bank's file carries years).
+NEXT, LAST = "next", "last"
+#: How far a yearless date may be from today, in days (a year, leap or not).
+YEARLESS_REACH = 365
+
+
+def parse_day(text: str, today: date, order: str, yearless: str | None = None) -> date:
     """A day as a collector types it: ``2026-12-10``, ``115/12/10``, ``today``, ``tomorrow``,
     ``yesterday`` (a report run after midnight),
-    ``+7`` (days from today) or a weekday (``fri``: the next Friday after today)."""
-    from collectctl.ingest.fields import FieldError, parse_date
+    ``+7`` (days from today) or a weekday (``fri``: the next Friday after today).
+    With ``yearless`` (:data:`NEXT` or :data:`LAST`) also a month and day without a year
+    (``12/10``, ``12-10``, ``12月10日``; month or day first as ``order`` says), read by
+    :func:`yearless_day`."""
+    from collectctl.ingest.fields import FieldError, parse_date, parse_month_day
 
     word = text.strip().lower()
     if word in ("today", "今天"):
@@ -78,7 +90,36 @@ def parse_day(text: str, today: date, order: str) -> date:
     try:
         return parse_date(text, order)
     except FieldError as error:
+        if yearless is None or error.code != r.NOT_A_DATE:
+            raise EntryError(error.code, "date", **error.detail) from None
+    try:
+        month, day = parse_month_day(text, order)
+    except FieldError as error:
         raise EntryError(error.code, "date", **error.detail) from None
+    return yearless_day(month, day, today, ahead=yearless == NEXT)
+
+
+def yearless_day(month: int, day: int, today: date, ahead: bool = True) -> date:
+    """The date a month and day without a year mean: the first on or after ``today``
+    (``ahead``; today itself counts) or the last on or before it, never more than
+    :data:`YEARLESS_REACH` days away. A 29 February further away than that (the next
+    leap year is not the coming one) is refused, ``not_within_a_year``, rather than
+    read as a date years off: the collector types the year."""
+    step = 1 if ahead else -1
+    nearest = None
+    for year in range(today.year, today.year + 9 * step, step):  # leap years: 8 apart at most
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue  # 29 February in a common year (or past the calendar's ends)
+        if (candidate >= today) if ahead else (candidate <= today):
+            nearest = candidate
+            break
+    if nearest is None:
+        raise EntryError(r.NO_SUCH_DATE, "date")
+    if abs((nearest - today).days) > YEARLESS_REACH:
+        raise EntryError(r.NOT_WITHIN_A_YEAR, "date", day=nearest, ahead=ahead)
+    return nearest
 
 
 def parse_moment(text: str, day: date, zone: str) -> datetime:
@@ -148,7 +189,10 @@ def plan_entry(entry: EntryInput, rules: EntryRules, balance: Decimal) -> Planne
     called_at = entry.called_at or entry.now
     debtor_now = called_at.astimezone(ZoneInfo(account.timezone))
     today = called_at.date()
-    day = parse_day(entry.day, today, rules.date_order) if entry.day else None
+    # Typed (log, work mode): a date without a year is the next one, or for a payment
+    # the last one; a file's (import calls) must carry its year.
+    yearless = None if entry.source != "log" else LAST if outcome.effect == "payment" else NEXT
+    day = parse_day(entry.day, today, rules.date_order, yearless) if entry.day else None
     needs = {*outcome.needs, *EFFECT_NEEDS.get(outcome.effect, ())}
     amount = _amount(entry.amount, outcome) if "amount" in needs or entry.amount else None
     if "date" in needs and day is None:

@@ -219,6 +219,8 @@ class ImportResult:
     previous_batch: ImportBatch | None = None
     #: ``--show-values``: rejections quote the refused cell (else they never do).
     show_values: bool = False
+    #: The collector's time zone, for saying when an earlier import was.
+    zone: str = "UTC"
     #: ``csv``, or the workbook's: ``xlsx``, ``xls``, ``ods``.
     format: str = "csv"
     #: The workbook's sheet the rows came from (their line numbers are its rows).

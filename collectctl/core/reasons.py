@@ -93,6 +93,9 @@ IMPLAUSIBLE_DATE = "implausible_date"
 IN_THE_FUTURE = "in_the_future"  # day
 IN_THE_PAST = "in_the_past"  # day (or at)
 TOO_FAR_AHEAD = "too_far_ahead"  # day, days
+#: A date typed without a year whose month and day come round only after more than a
+#: year (29 February): the year must be typed.
+NOT_WITHIN_A_YEAR = "not_within_a_year"  # day (the nearest such date), ahead (bool)
 DUPLICATE_ID = "duplicate_id"  # first (line)
 UNDECODABLE = "undecodable"
 #: A NUL byte in a cell (PostgreSQL cannot store one; the row is refused on both engines).

@@ -77,8 +77,14 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
                         raise ValueError
                     value = Decimal(int(value))
         except (FieldError, ValueError, ArithmeticError):
-            raise UsageError(_("{pair!r}: {value!r} is not a valid {metric}").format(
-                pair=pair, value=text, metric=name)) from None
+            if name in RATE_METRICS:
+                expected = _("a share from 0 to 1 (0.25 is 25%)")
+            elif name in AMOUNT_METRICS:
+                expected = _("an amount (500000, 2000AUD)")
+            else:
+                expected = _("a whole number")
+            raise UsageError(_("{pair!r}: {metric} takes {expected}").format(
+                pair=pair, metric=name, expected=expected)) from None
         out[name] = value
     if not out:
         raise UsageError(_("no METRIC=VALUE given"))

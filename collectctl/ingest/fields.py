@@ -297,6 +297,41 @@ def _textual_date(value: str, order: str, text: str) -> date:
     return one.date()
 
 
+#: A month and a day as people type them without a year: ``12/10``, ``12-10``, ``12.10``.
+_MONTH_DAY = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})")
+#: ``12月10日`` (always month first, as Chinese writes it).
+_CJK_MONTH_DAY = re.compile(r"([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?[日號号]?")
+
+
+def parse_month_day(text: str, order: str = "YMD") -> tuple[int, int]:
+    """(month, day) of a date typed without a year: ``12/10``, ``12-10``, ``12月10日``.
+
+    ``order`` says which comes first in ``12/10``: the month with ``YMD`` and ``MDY``, the
+    day with ``DMY``; with ``YMD`` a first number above 12 is read as the day (``25/12``),
+    as :func:`parse_date` reads a whole date whichever way is the only possible one.
+    ``12月10日`` is month first whatever the order. A month and day no year has (``2/30``,
+    ``13/01``) is ``no_such_date``; ``2/29`` is a month and day (leap years have it).
+    Anything else is ``not_a_date``. Which year is meant is the caller's to say.
+    """
+    order = order.upper()
+    if order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {DATE_ORDERS}, not {order!r}")
+    value = _WEEKDAY_PART.sub("", normalize_text(text))
+    if m := _CJK_MONTH_DAY.fullmatch(value):
+        month, day = int(m[1]), int(m[2])
+    elif m := _MONTH_DAY.fullmatch(value):
+        first, second = int(m[1]), int(m[3])
+        day_first = order == "DMY" or (order == "YMD" and first > 12 >= second)
+        month, day = (second, first) if day_first else (first, second)
+    else:
+        raise _not_a_date(text)
+    try:
+        date(2000, month, day)  # a leap year: every month and day there is
+    except ValueError:
+        raise FieldError(r.NO_SUCH_DATE) from None
+    return month, day
+
+
 # -- days past due, work start, paydays ---------------------------------------------------
 
 #: More days past due than this (100 years) is a mistake in the file, not a debt.

@@ -384,6 +384,10 @@ _PROBLEM_TEXT = {
         day=plain_day(p["day"]) if "day" in p else day_time(p["at"])),
     "too_far_ahead": lambda p: _("{day} is more than {n} days ahead (promise.max_days)").format(
         day=plain_day(p["day"]), n=p["days"]),
+    "not_within_a_year": lambda p: (
+        _("the next {day} is more than a year ahead; type the year") if p["ahead"] else
+        _("the last {day} is more than a year ago; type the year")).format(
+        day=plain_day(p["day"])),
     "duplicate_id": lambda p: _("duplicate account id: already on line {first}").format(
         first=p["first"]),
     "undecodable": lambda p: _("bytes that are not valid in the file's encoding"),

@@ -93,18 +93,25 @@ def _message_plain(result: Message) -> str:
     return result.text
 
 
-def _phone_text(p) -> str:
-    text = (_("{number} ext {extension}").format(number=shown(p.number),
+def _number_text(p) -> str:
+    return (_("{number} ext {extension}").format(number=shown(p.number),
                                                  extension=shown(p.extension))
             if p.extension else shown(p.number))
+
+
+def _phone_text(p) -> str:
+    text = _number_text(p)
     return text if p.valid else text + " " + _("(invalid)")
 
 
 def _labelled(p) -> str:
+    """``(mobile)``, ``(mobile, invalid)``, ``(relative; a third party's: …)``."""
+    label = shown(display.phone_label(p.label))
+    if not p.valid:
+        label = _("{label}, invalid").format(label=label)
     if getattr(p, "role", "debtor") == "third_party":
-        return _("({label}; a third party's: never dialled by the plan)").format(
-            label=shown(display.phone_label(p.label)))
-    return _("({label})").format(label=shown(display.phone_label(p.label)))
+        return _("({label}; a third party's: never dialled by the plan)").format(label=label)
+    return _("({label})").format(label=label)
 
 
 @_later(render_text, "collectctl.app.accounts", "AccountList")
@@ -277,7 +284,7 @@ def _dossier(result: Dossier, console) -> None:
     if not any(p.valid for p in a.phones):
         console.print("  " + _("no valid phone: needs skip tracing"), markup=False)
     for p in a.phones:
-        console.print(f"  {_phone_text(p)}  {_labelled(p)}", markup=False)
+        console.print(f"  {_number_text(p)}  {_labelled(p)}", markup=False)
     if a.contacts:
         console.print(_("Contact persons (third parties: never dialled by the plan)"),
                       style="bold", markup=False)
@@ -400,7 +407,7 @@ def _contacts(result: Contacts, console) -> None:
         console.print(_("{id} has no phone numbers.").format(
             id=shown(result.account.account_id)), markup=False)
     for p in result.account.phones:
-        console.print(f"{_phone_text(p)}  {_labelled(p)}", markup=False)
+        console.print(f"{_number_text(p)}  {_labelled(p)}", markup=False)
 
 
 def payment_words(payment, currency: str, balance) -> str:
@@ -514,8 +521,8 @@ def _importresult(result: ImportResult) -> str:
     say = lines.append
     counts = _(
         "{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"
-    ).format(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
-             rejected=len(result.rejected))
+    ).format(inserted=f"{result.inserted:,}", updated=f"{result.updated:,}",
+             unchanged=f"{result.unchanged:,}", rejected=f"{len(result.rejected):,}")
     say(_import_source(result, counts))
     if result.closed:
         say(ngettext("{n} account closed (not in the file).",
@@ -566,12 +573,13 @@ def _importresult(result: ImportResult) -> str:
         say(_("--strict: nothing was imported because rows were rejected."))
     elif result.dry_run:
         say(_("Dry run: nothing was written."))
+    elif result.rows == 0:
+        say(_("No data rows under the header: nothing was imported."))
     elif result.inserted == result.updated == result.closed == 0 and not result.rejected:
         previous = result.previous_batch
         if previous is not None:
             say(_("Nothing changed: this file was already imported on {when} (batch {batch})."
-                  ).format(when=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
-                           batch=previous.id))
+                  ).format(when=_when(previous.imported_at, result.zone), batch=previous.id))
         else:
             say(_("Nothing changed."))
     return "\n".join(lines)

@@ -120,3 +120,16 @@ def test_phone_extensions_and_labels_in_chinese(cli, make_csv):
     assert cli("import", "accounts", path).exit_code == 0
     assert "+886223456789 ext 123  (home)" in cli("show", "E-1").stdout
     assert "+886223456789 分機 123  （住家）" in cli("--lang", "zh_TW", "show", "E-1").stdout
+
+
+def test_a_mistyped_command_is_wholly_in_traditional_chinese():
+    """Typer appends "Did you mean ...?" in English to the translated message."""
+    from typer.testing import CliRunner
+
+    from collectctl.cli.root import app
+
+    result = CliRunner().invoke(app, ["--lang", "zh_TW", "plna"])
+    assert result.exit_code == 2
+    last = result.output.strip().splitlines()[-1]
+    assert last == "錯誤：沒有 'plna' 這個指令 （您是指 'plan' 嗎？）"
+    assert "Did you mean" not in result.output

@@ -133,7 +133,7 @@ def test_fail_under_exits_3_and_still_writes(day, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--fail-under", "money=5"], "METRIC=VALUE"),
-    (["--fail-under", "calls=1.5"], "not a valid calls"),
+    (["--fail-under", "calls=1.5"], "calls takes a whole number"),
     (["--from", "2026-12-05", "--to", "2026-12-01"], "is before --from"),
     (["--date", "someday"], "--date"),
     (["--collector", "zed"], "no collector 'zed'"),
