@@ -91,7 +91,7 @@ def kill_imports(what: str, kills: int, rows: int, work: Path, seed: int) -> str
     env = {**os.environ, "COLLECTCTL_DB": str(db), "COLLECTCTL_NOW": NOW}
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    _run(["db", "check"], env)
+    _run(["db", "migrate"], env)  # made afresh (a read command makes no database)
     accounts = work / "accounts.csv"
     if not accounts.exists():
         accounts_csv(accounts, rows, 50, seed=seed)

@@ -291,7 +291,7 @@ class Worker:
         os.environ["XDG_CACHE_HOME"] = str(workdir.resolve() / "cache")
         self.watch = _Watch()
         self.watch.allowed = (str(workdir.resolve()) + os.sep,)
-        self._invoke(["db", "check"])
+        self._invoke(["db", "migrate"])  # the database, made (a read command makes none)
 
     def _invoke(self, args: list[str]):
         return self.runner.invoke(self.app, ["--db", str(self.db), "--now", NOW, *args],

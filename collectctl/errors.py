@@ -99,6 +99,21 @@ class StoreError(CollectError):
     """The database cannot be used (newer schema, locked, not a database)."""
 
 
+class NoDatabase(StoreError):
+    """A command that does not bring data in found no database file at its path (a typo
+    in ``--db`` or $COLLECTCTL_DB): it creates none (worded when shown)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+    def __str__(self) -> str:
+        from collectctl.i18n import _
+
+        return _("no database at {path} — run 'collectctl init', or check --db").format(
+            path=self.path)
+
+
 class DiskFull(StoreError):
     """The database's disk (or its temporary files') is full: the transaction was rolled
     back, nothing of it was written."""

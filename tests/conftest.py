@@ -208,9 +208,15 @@ def engine(request) -> str:
 
 @pytest.fixture
 def db(engine, tmp_path, request):
-    """The test's database: an SQLite file, or the session's PostgreSQL database emptied."""
+    """The test's database, there and empty on both engines: an SQLite file made as
+    ``collectctl init`` makes it (commands that only read never create one), or the
+    session's PostgreSQL database emptied."""
     if engine == "sqlite":
-        return tmp_path / "test.db"
+        from collectctl.storage import open_store
+
+        path = tmp_path / "test.db"
+        open_store(path).close()
+        return path
     url = request.getfixturevalue("pg_database")
     _admin_sql(url, f"TRUNCATE {', '.join(TEAM_TABLES + SERVER_TABLES)}, chain_key RESTART"
                " IDENTITY CASCADE",

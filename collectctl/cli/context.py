@@ -81,12 +81,29 @@ class AppContext:
         explicit = self._db or os.environ.get(ENV_DB) or self._loaded.database
         return explicit or str(app_dir() / DB_FILE_NAME)
 
+    #: Whether this command may create the database (one that brings data in: init,
+    #: import, demo); any other finds it there or fails (:meth:`store`).
+    _creates = False
+    #: Whether a database created is said on stderr (not ``demo``'s own).
+    _say_created = True
+
     @property
     def store(self) -> Store:
+        """The database, opened (and migrated) on first use. A file that is not there is
+        :class:`~collectctl.errors.NoDatabase`, and nothing is created, unless the command
+        asked for :meth:`creating_store`."""
         if self._store is None:
             from collectctl.storage import open_store
 
-            self._store = open_store(self.db_target())
+            target = self.db_target()
+            new = not self.db_exists()
+            if new and not self._creates:
+                from collectctl.errors import NoDatabase
+
+                raise NoDatabase(target)
+            self._store = open_store(target)
+            if new and self._say_created:
+                say_created(target)
             self._store.chain_key = self.chain_key()
             if self._store.upgraded_from is not None:
                 from collectctl.app.learn import after_upgrade
@@ -106,20 +123,37 @@ class AppContext:
         target = self.db_target()
         return "://" in target or Path(target).exists()
 
+    def creating_store(self, say: bool = True) -> Store:
+        """The database for a command that brings data in: created (and migrated) when
+        the file is not there yet, which stderr says unless ``say`` is False."""
+        if self._store is None:
+            self._creates, self._say_created = True, say
+        return self.store
+
     def open_store(self) -> None:
-        """Create (and migrate) the database now."""
-        _ = self.store
+        """Create (and migrate) the database now (``init``)."""
+        self.creating_store()
 
     def use_store_at(self, target: str | Path) -> Store:
-        """Switch to another database for this invocation (``demo``)."""
+        """Switch to another database for this invocation, created without a word
+        (``demo``: its own database, recreated each time)."""
         self.close()
         self._db = str(target)
-        return self.store
+        return self.creating_store(say=False)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def say_created(target: str | Path) -> None:
+    """Tell stderr a new database was made (stdout stays the command's own output)."""
+    from collectctl.i18n import _
+    from collectctl.render.safe import terminal_text
+
+    typer.echo(_("created a new database at {path}").format(path=terminal_text(str(target))),
+               err=True)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
     _check_workbook_options(file, options.encoding, rejects_raw)
     state = app_context(ctx)
     pending = _rejects_file(state, rejects, force, file, options.mapping)
-    with pending or nullcontext():
+    with pending or nullcontext(), _import_store(state, file, options.dry_run) as store:
         if pending is not None:
             options = replace(options, before_commit=_rejects_writer(pending, rejects_raw,
                                                                      file))
@@ -85,7 +85,7 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
         if bar:
             bar.start()
         try:
-            result = importer(state.store, file, state.settings, state.now, options, progress)
+            result = importer(store, file, state.settings, state.now, options, progress)
         except OutputFileError as error:  # the rejects could not be written: rolled back
             raise _not_imported(error) from None
         except DiskFull:
@@ -105,6 +105,31 @@ def _run(ctx: typer.Context, importer, file: Path, options, rejects: Path | None
     emit(result, fmt.value)
     if result.rejected:
         raise typer.Exit(EXIT_ROWS_REJECTED)
+
+
+@contextmanager
+def _import_store(state, file: Path, dry_run: bool):
+    """The database to import into, created when it is not there yet (and stderr says
+    so). Not for a file that is not there (a typo in its name leaves no empty database
+    behind) nor for ``--dry-run``, which compares against an empty database of its own,
+    removed afterwards."""
+    if not file.exists():
+        from collectctl.errors import InputFileError
+
+        raise InputFileError(_("{path}: no such file").format(path=file))
+    if not dry_run or state.db_exists():
+        yield state.creating_store()
+        return
+    import tempfile
+
+    from collectctl.storage import open_store
+
+    with tempfile.TemporaryDirectory(prefix="collectctl-dry-run-") as scratch:
+        store = open_store(Path(scratch) / "dry-run.db")
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 def _check_workbook_options(file: Path, encoding: str | None, rejects_raw: bool) -> None:

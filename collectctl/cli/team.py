@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import typer
 
-from collectctl.cli.context import app_context
+from collectctl.cli.context import app_context, say_created
 from collectctl.cli.options import TextJson, format_option
-from collectctl.errors import UsageError
+from collectctl.errors import NoDatabase, UsageError
 from collectctl.i18n import _
 
 db_app = typer.Typer(help=_("The database: schema, status, copying between engines."),
@@ -30,7 +31,10 @@ def db_migrate(ctx: typer.Context) -> None:
 
     state = app_context(ctx)
     target = state.db_target()
+    new = not state.db_exists()
     store = open_store(target, migrate=True)
+    if new:
+        say_created(target)
     try:
         from collectctl.app.learn import after_upgrade
         from collectctl.app.team import set_chain_key
@@ -129,13 +133,18 @@ def db_copy(
         raise UsageError(_("say --to URL (copy this database there) or --from URL (copy "
                            "that one here)"))
     here = state.db_target()
+    if to and not state.db_exists():  # --db names the source: a typo's hint, not a copy
+        raise NoDatabase(here)
     src_target, dst_target = (here, to) if to else (source, here)
     new_file = to is not None and not is_postgres(to)
     if new_file:
         from collectctl.private_files import check_target, refuse_live_sqlite
 
         refuse_live_sqlite(check_target(to, force, here))
+    created = not is_postgres(dst_target) and not Path(dst_target).exists()
     result = copy_database(src_target, dst_target, new_file, state.settings)
+    if created:
+        say_created(dst_target)
     emit(replace(result, source=_shown(src_target), target=_shown(dst_target)), fmt.value)
 
 

@@ -88,18 +88,23 @@ def test_common_errors(en):
 
 
 def test_setup_errors(tmp_path, monkeypatch):
-    """A config file that is not there, or not YAML; a database file that is not one, or
-    cannot be made; a --now that is not a time."""
+    """A config file that is not there, or not YAML; a database file that is not one, is
+    not there (a command that reads creates none), or cannot be made; a --now that is not
+    a time."""
     monkeypatch.setenv("COLUMNS", "120")
     (tmp_path / "broken.yaml").write_text("timezone: [Asia/Taipei\n", encoding="utf-8")
     (tmp_path / "notes.db").write_text("not a database, a shopping list\n" * 100,
                                        encoding="utf-8")
+    from collectctl.storage import open_store
+
+    open_store(tmp_path / "made.db").close()
     lines = []
     for args in (["--config", "missing.yaml", "accounts"],
                  ["--config", "broken.yaml", "accounts"],
                  ["--db", "notes.db", "accounts"],
-                 ["--db", "notes.db/x.db", "accounts"],  # a database under a file
-                 ["--now", "tomorrow", "accounts"]):
+                 ["--db", "typo.db", "accounts"],
+                 ["--db", "notes.db/x.db", "init"],  # a database under a file
+                 ["--db", "made.db", "--now", "tomorrow", "accounts"]):
         now = [] if "--now" in args else ["--now", NOW]
         result = CliRunner().invoke(app, [*now, *args])
         assert result.exit_code == 2, (args, result.output)

@@ -269,10 +269,12 @@ def test_a_full_disk_while_writing_rejects_rolls_the_import_back(cli, make_csv, 
     assert cli("db", "status").exit_code == 0
     path = make_csv("in.csv", HEADER + ROWS + BAD)
     rejects = _old_file(tmp_path / "r.csv")
-    _fill_the_disk(monkeypatch, code, after)
-    result = cli("import", "accounts", path, "--rejects", rejects, "--force")
+    # Only the full disk is undone after: undoing the test's every patch would give the
+    # next commands the real HOME, and so the real app directory.
+    with pytest.MonkeyPatch.context() as full:
+        _fill_the_disk(full, code, after)
+        result = cli("import", "accounts", path, "--rejects", rejects, "--force")
     _one_line_exit_2(result, "r.csv: the disk is full; nothing was imported")
-    monkeypatch.undo()
     assert cli.count("accounts") == 0 and cli.count("import_batches") == 0
     assert rejects.read_text() == "old\n"  # the old file as it was, nothing half written
     assert _leftovers(tmp_path) == []

@@ -95,6 +95,7 @@ def test_init_refuses_a_timezone_yaml_reads_as_a_date(isolated):
 
 
 def test_bad_now_is_a_usage_error(isolated):
+    assert runner.invoke(app, ["init"]).exit_code == 0  # a database to read: the --now is wrong
     result = runner.invoke(app, ["--now", "noon", "accounts"])
     assert result.exit_code == 2 and "--now" in result.stderr
 

@@ -39,8 +39,10 @@ def test_a_postgresql_database_without_psycopg_names_the_team_extra(no_psycopg, 
 
 
 def test_the_sqlite_file_needs_no_psycopg(no_psycopg, tmp_path):
-    result = CliRunner().invoke(app, ["--db", str(tmp_path / "c.db"), "db", "check"])
-    assert result.exit_code == 0, result.output
+    db = str(tmp_path / "c.db")
+    for command in (["db", "migrate"], ["db", "check"]):  # made, then read
+        result = CliRunner().invoke(app, ["--db", db, *command])
+        assert result.exit_code == 0, result.output
 
 
 def test_psycopg_is_the_team_extra_and_ci_installs_it():

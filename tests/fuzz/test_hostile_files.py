@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from collectctl.cli import app
+from collectctl.storage import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's benchmarks/
 from benchmarks import fuzz  # noqa: E402
@@ -53,16 +54,16 @@ def no_escape(result) -> None:
 def _run(path: Path, kind: str, encoding_bytes: bytes | None = None):
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "f.db"
+        open_store(db).close()  # made before: stderr is the file's, not "created a new database"
         result = CliRunner().invoke(app, ["--db", str(db), "--now", NOW, "import", kind,
                                           str(path), "--format", "json"])
         no_escape(result)
         assert "Traceback" not in result.output
-        if db.exists():
-            conn = sqlite3.connect(db)
-            try:
-                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            finally:
-                conn.close()
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
         return result
 
 

@@ -137,7 +137,11 @@ MEASURE = textwrap.dedent("""
 
 
 def _import_measured(tmp_path, path) -> tuple[int, int, str, int]:
-    """(exit code, peak memory in MB, stderr, rejections) of an import of ``path``."""
+    """(exit code, peak memory in MB, stderr, rejections) of an import of ``path``, into a
+    database made before (stderr is the file's, not "created a new database")."""
+    from collectctl.storage import open_store
+
+    open_store(tmp_path / "m.db").close()
     out = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / "m.db"), str(path)],
                          capture_output=True, text=True, check=True).stdout.split(" ", 2)
     code, peak, rest = out
