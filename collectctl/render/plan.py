@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
-from collectctl.core.reasons import Reason
+from collectctl.core.reasons import NO_SLOTS_ON_DAY, Reason
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.redact import mask_name, mask_phone
@@ -103,6 +103,8 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         console.print(display.reason(plan.note), markup=False)
     if not plan.calls:
         console.print(_("No calls planned."), markup=False)
+        if plan.note is not None and plan.note.code == NO_SLOTS_ON_DAY:
+            console.print(_("Tomorrow's plan: collectctl plan --date tomorrow"), markup=False)
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     justify: JustifyMethod
@@ -121,9 +123,13 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
             call_why(c),
         )
     console.print(table)
-    summary = _("{n} calls in {slots} slots; {over} more in the overflow; {out} not callable "
-                "today (--why-not ID)").format(n=len(plan.calls), slots=plan.slots,
-                                                over=len(plan.overflow), out=len(plan.excluded))
+    if any(c.pinned for c in plan.calls):
+        console.print(_("* a callback the debtor asked for, pinned to its time"), markup=False)
+    summary = _("{calls} in {slots}; {over} more in the overflow; {out} not callable "
+                "today (--why-not ID)").format(
+        calls=ngettext("{n} call", "{n} calls", len(plan.calls)).format(n=len(plan.calls)),
+        slots=ngettext("{n} slot", "{n} slots", plan.slots).format(n=plan.slots),
+        over=len(plan.overflow), out=len(plan.excluded))
     console.print(summary, markup=False)
 
 

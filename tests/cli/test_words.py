@@ -44,3 +44,31 @@ def test_an_invalid_phone_says_so_inside_its_label(cli, make_csv):
     assert "+886912345678  (mobile)" in lines
     assert "12345  (home, invalid)" in lines
     assert "(invalid)  (" not in "\n".join(lines)
+
+
+def _loaded(cli, make_csv):
+    cli("import", "accounts", make_csv("a.csv", "account_id,name,amount_due,mobile,assigned_to\n"
+                                                "A-1,Ann,1000,0912000001,alice\n"
+                                                "A-2,Bob,2000,0912000002,alice\n"))
+
+
+def test_one_call_in_one_slot_is_singular(cli, make_csv):
+    _loaded(cli, make_csv)
+    last = cli("plan", "-c", "alice", "--limit", "1").stdout.splitlines()[-1]
+    assert last.startswith("1 call in 1 slot; 1 more in the overflow")
+
+
+def test_after_hours_the_plan_offers_tomorrows(cli, make_csv):
+    _loaded(cli, make_csv)
+    cli.now = "2026-12-04T20:30:00+08:00"
+    lines = cli("plan", "-c", "alice").stdout.splitlines()
+    assert lines[-2:] == ["No calls planned.",
+                          "Tomorrow's plan: collectctl plan --date tomorrow"]
+
+
+def test_a_pinned_callback_is_explained_under_the_table(cli, make_csv):
+    _loaded(cli, make_csv)
+    cli("log", "A-1", "callback", "--at", "11:00", "-c", "alice")
+    out = cli("plan", "-c", "alice").stdout
+    assert " *" in out
+    assert "* a callback the debtor asked for, pinned to its time" in out
