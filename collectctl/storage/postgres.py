@@ -513,7 +513,7 @@ class PostgresStore(SQLStore):
                    "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                    "notes", "as_of", "row_hash", "batch_id", "raw_hash",
                    "listed_timezone", "listed_country",
-                   *(c.strip() for c in sql.LISTED_MORE.split(",")))
+                   *sql.LISTED_MORE_COLUMNS)
         with self.conn.cursor() as cursor:
             # COPY into a temporary table, then INSERT ... SELECT: COPY straight into a
             # table with row-level security is refused for every role but its owner.

@@ -13,13 +13,14 @@ from collectctl.core.chain import LEDGER_FIELDS
 
 #: The columns of what a list says besides the amount due, and who set the collector
 #: (migration 12), in ``accounts`` and ``account_history`` alike.
-LISTED_MORE = (
-    "principal_minor, interest_minor, fees_minor, minimum_due_minor, last_payment_on, "
-    "last_payment_minor, credit_limit_minor, employer, mailing_address, registered_address, "
-    "occupation, contacts, listed_collector, assigned_by"
+LISTED_MORE_COLUMNS = (
+    "principal_minor", "interest_minor", "fees_minor", "minimum_due_minor", "last_payment_on",
+    "last_payment_minor", "credit_limit_minor", "employer", "mailing_address",
+    "registered_address", "occupation", "contacts", "listed_collector", "assigned_by",
 )
-_LISTED_MORE_PARAMS = ", ".join(":" + c.strip() for c in LISTED_MORE.split(","))
-_LISTED_MORE_SET = ", ".join(f"{c.strip()} = :{c.strip()}" for c in LISTED_MORE.split(","))
+LISTED_MORE = ", ".join(LISTED_MORE_COLUMNS)
+_LISTED_MORE_PARAMS = ", ".join(f":{c}" for c in LISTED_MORE_COLUMNS)
+_LISTED_MORE_SET = ", ".join(f"{c} = :{c}" for c in LISTED_MORE_COLUMNS)
 
 #: A phone the plan may dial: valid, and the debtor's own or their workplace's by its label
 #: (``models.phone_role``; ``home: 2nd`` is a home phone): not a contact person's or a
@@ -530,13 +531,13 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                   "due_date", "work_start", "paydays", "timezone", "assigned_to", "risk",
                   "notes", "status", "as_of", "row_hash", "batch_id", "created_at",
                   "updated_at", "raw_hash", "listed_timezone", "listed_country",
-                  *(c.strip() for c in LISTED_MORE.split(","))),
+                  *LISTED_MORE_COLUMNS),
      "amount_due_minor"),
     ("account_history", ("id", "account_id", "replaced_by_batch", "replaced_at", "name",
                          "amount_due_minor", "currency", "past_due_since", "due_date",
                          "work_start", "paydays", "timezone", "assigned_to", "risk", "notes",
                          "status", "as_of", "batch_id", "listed_timezone", "listed_country",
-                         *(c.strip() for c in LISTED_MORE.split(","))),
+                         *LISTED_MORE_COLUMNS),
      "amount_due_minor"),
     ("phones", ("account_id", "number", "label", "valid", "extension", "position", "source",
                 "added_at", "region", "zones"), None),
