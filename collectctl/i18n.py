@@ -248,13 +248,16 @@ def _unquote(text: str, number: int) -> str:
 @dataclass(frozen=True)
 class Locale:
     """Everything a renderer needs to know of the person reading: the interface language
-    (a shipped catalog's code, None for English) and whether years are Republic of China
-    years. One frozen value, decided once per run and handed on explicitly (renderers,
-    worker processes); :meth:`active` makes it the one ``_()`` and ``render.display``
-    use for a block of code, in this thread or task only."""
+    (a shipped catalog's code, None for English), whether years are Republic of China
+    years, and the collector's phone region (numbers in it shown as dialled there, in its
+    national format; None: every number in E.164). One frozen value, decided once per
+    run and handed on explicitly (renderers, worker processes); :meth:`active` makes it
+    the one ``_()`` and ``render.display`` use for a block of code, in this thread or
+    task only."""
 
     language: str | None = None
     roc_years: bool = False
+    phone_region: str | None = None
 
     @contextmanager
     def active(self) -> Iterator[Locale]:

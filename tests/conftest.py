@@ -105,10 +105,10 @@ def isolated(tmp_path, monkeypatch, catalog_cache):
     monkeypatch.chdir(tmp_path)
     yield tmp_path
     from collectctl.i18n import set_language
-    from collectctl.render.display import set_roc_years
+    from collectctl.render.display import set_written_forms
 
     set_language(None)  # a test that ran a command in Chinese leaves English behind
-    set_roc_years(False)
+    set_written_forms(False)
 
 
 # -- the two engines ---------------------------------------------------------------------

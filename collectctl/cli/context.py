@@ -44,9 +44,10 @@ class AppContext:
 
     @staticmethod
     def _displayed(settings: Settings) -> Settings:
-        from collectctl.render.display import set_roc_years
+        from collectctl.render.display import set_written_forms
 
-        set_roc_years(settings.roc_years)  # how dates are written comes with the settings
+        # How dates and numbers are written comes with the settings.
+        set_written_forms(settings.roc_years, settings.phone_region)
         return settings
 
     @cached_property

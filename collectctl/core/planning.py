@@ -254,7 +254,9 @@ class PlannedCall:
     """One call of the plan. ``start``/``end`` are in the collector's zone; ``reasons`` are
     codes (``core.reasons``); ``callback_at`` is a pinned callback's time in the debtor's
     zone; ``outside_shift``: a callback at its own time, in none of the shift's slots
-    (after the shift, before it, in a break, or its slot taken by another callback)."""
+    (after the shift, before it, in a break, or its slot taken by another callback);
+    ``zones``: the zones the debtor may be in (``Account.zones``, the first the one their
+    dates are shown in), for the debtor's own time beside the collector's."""
 
     account_id: str
     start: datetime
@@ -270,6 +272,7 @@ class PlannedCall:
     pinned: bool = False
     callback_at: datetime | None = None
     outside_shift: bool = False
+    zones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -585,6 +588,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             balance=state.balance, currency=account.currency,
             days_past_due=state.days_past_due,
             pinned=candidates[index].pinned is not None, callback_at=callback,
+            zones=account.zones,
         ))
     planned.extend(_callbacks_at_their_time(candidates, keys, assignment, by_id, states,
                                             scores, packs, settings, now, excluded))
@@ -765,7 +769,7 @@ def _callbacks_at_their_time(candidates, keys, assignment, by_id, states, scores
             window=WINDOW_NAMES.get(quality, "normal"), name=account.name,
             balance=state.balance, currency=account.currency,
             days_past_due=state.days_past_due, pinned=True, callback_at=local,
-            outside_shift=True,
+            outside_shift=True, zones=account.zones,
         ))
     return calls
 

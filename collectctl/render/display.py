@@ -13,6 +13,7 @@ and CSV; these functions give their labels for tables and messages.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -47,12 +48,14 @@ STATUS_LABELS = {"open": N_("open"), "closed": N_("closed"), "kept": N_("kept"),
                  "broken": N_("broken"), "pending": N_("pending")}
 
 
-def set_roc_years(on: bool) -> None:
-    """Write years as Republic of China years in Traditional Chinese (``roc_years:``), in
-    the locale in force."""
+def set_written_forms(roc_years: bool, phone_region: str | None = None) -> None:
+    """How the settings have dates and numbers written, in the locale in force: years as
+    Republic of China years in Traditional Chinese (``roc_years:``), numbers in
+    ``phone_region`` as dialled there (``phone_region:``)."""
     from dataclasses import replace
 
-    use_locale(replace(current_locale(), roc_years=bool(on)))
+    use_locale(replace(current_locale(), roc_years=bool(roc_years),
+                       phone_region=phone_region))
 
 
 def _chinese() -> bool:
@@ -182,6 +185,77 @@ def plan_reasons(codes, callback_at: datetime | None = None) -> str:
         else:
             words.append(label(REASON_LABELS, code))
     return _(", ").join(words)
+
+
+def phone(number: str | None, region: str | None = None) -> str:
+    """A number as a collector in ``region`` (default: the locale's ``phone_region``)
+    dials it: ``+886918566195`` → ``0918 566 195`` (phonenumbers' national format) when
+    it is in that region's country; E.164 as it is otherwise, or when it does not parse
+    (it is shown, never dropped)."""
+    region = region or current_locale().phone_region
+    if not number or not region:
+        return number or ""
+    return _national(number, region)
+
+
+@functools.lru_cache(maxsize=4096)
+def _national(number: str, region: str) -> str:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    if parsed.country_code != phonenumbers.country_code_for_region(region):
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _short_day(d: date) -> str:
+    """``Tue`` / ``週二``."""
+    return ("週" + _WEEKDAYS_ZH[d.weekday()]) if _chinese() else _DAY_ABBR[d.weekday()]
+
+
+def debtor_times(moment: datetime, zones) -> list[datetime]:
+    """The debtor's wall clock at ``moment`` in each zone they may be in, earliest first,
+    one per distinct time; empty when every one of them reads as ``moment``'s own."""
+    from zoneinfo import ZoneInfo
+
+    own = moment.replace(tzinfo=None)
+    seen: dict[datetime, datetime] = {}
+    for zone in zones:
+        local = moment.astimezone(ZoneInfo(zone))
+        seen.setdefault(local.replace(tzinfo=None), local)
+    if all(wall == own for wall in seen):
+        return []
+    return [seen[wall] for wall in sorted(seen)]
+
+
+def debtor_time(moment: datetime, zones) -> str:
+    """The debtor's own time at ``moment`` (the collector's), where it differs: ``20:45``,
+    ``Tue 20:45`` on another day than the collector's, ``14:45–20:45`` for a debtor who
+    may be in several zones (the earliest and the latest clock); "" where it does not."""
+    times = debtor_times(moment, zones)
+    if not times:
+        return ""
+
+    def one(local: datetime, with_day: bool) -> str:
+        clock = _clock(local)
+        return f"{_short_day(local.date())} {clock}" if with_day else clock
+
+    first, last = times[0], times[-1]
+    if first.date() == last.date():
+        text = one(first, first.date() != moment.date())
+        return text if len(times) == 1 else f"{text}–{_clock(last)}"
+    return f"{one(first, True)}–{one(last, True)}"
+
+
+def debtor_places(zones) -> str:
+    """``America/New_York``; ``6 zones`` for a debtor who may be in more than two."""
+    zones = tuple(zones)
+    if len(zones) > 2:
+        return ngettext("{n} zone", "{n} zones", len(zones)).format(n=len(zones))
+    return _(", ").join(zones)
 
 
 def _weekday_key(key: str) -> str:

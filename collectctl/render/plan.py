@@ -52,7 +52,18 @@ def call_json(call: PlannedCall, redact: bool) -> dict:
     if call.callback_at is not None:
         data["callback_at"] = call.callback_at.isoformat()
     data["outside_shift"] = call.outside_shift
+    if call.zones:
+        data["debtor_local"] = debtor_local(call, call.zones[0]).isoformat()
+        data["debtor_zones"] = [{"zone": zone, "local": debtor_local(call, zone).isoformat()}
+                                for zone in call.zones]
     return data
+
+
+def debtor_local(call: PlannedCall, zone: str) -> datetime:
+    """The call's start on the debtor's clock in ``zone``."""
+    from zoneinfo import ZoneInfo
+
+    return call.start.astimezone(ZoneInfo(zone))
 
 
 def call_why(call: PlannedCall) -> str:
@@ -94,7 +105,90 @@ def plan_json_text(plan: Plan, redact: bool = False) -> str:
                                 separators=(",", ":")))
 
 
+#: The Why column keeps at least this many cells before the debtor's name is cut, and
+#: before the columns a narrow terminal goes without (:data:`NARROW_DROPS`) are left out.
+WHY_MIN = 20
+#: The debtor's name is cut to no fewer than this many cells.
+NAME_MIN = 8
+#: The least a Why column is cut to, once nothing else can give way.
+WHY_LAST = 8
+#: The columns a terminal too narrow for every one leaves out, in this order (the
+#: window and the days past due are in ``--format json`` and ``--explain``).
+NARROW_DROPS = ("window", "dpd")
+
+
+def fit(widths: list[int], total: int, cuts: list[tuple[int, int]]) -> tuple[list[int], int]:
+    """Column widths that fit ``total`` cells, and how many cells they still overrun it
+    by (0 when they fit): ``widths`` are the columns' natural widths, two cells apart;
+    ``cuts`` the columns that may be cut, in order, each down to its minimum before the
+    next one is cut."""
+    fitted = list(widths)
+    over = sum(widths) + 2 * (len(widths) - 1) - total
+    for index, least in cuts:
+        if over <= 0:
+            break
+        cut = min(over, max(fitted[index] - least, 0))
+        fitted[index] -= cut
+        over -= cut
+    return fitted, max(over, 0)
+
+
+def _plan_columns(plan: Plan, redact: bool) -> list[tuple[str, str, JustifyMethod, list[str]]]:
+    """The plan table's columns: key, heading, alignment, cells (each one line)."""
+    calls = plan.calls
+    theirs = [display.debtor_time(c.start, c.zones) for c in calls]
+    columns: list[tuple[str, str, JustifyMethod, list[str]]] = [
+        ("time", _("Time"), "left",
+         [c.start.strftime("%H:%M") + ("*" if c.pinned else "") for c in calls])]
+    if any(theirs):
+        columns.append(("theirs", _("Their time"), "left", theirs))
+    columns += [
+        ("account", _("Account"), "left", [c.account_id for c in calls]),
+        ("name", _("Debtor"), "left",
+         [mask_name(c.name) if redact else (c.name or "") for c in calls]),
+        ("balance", _("Balance"), "right",
+         [display.money(c.balance, c.currency) for c in calls]),
+        ("dpd", _("DPD"), "right",
+         ["" if c.days_past_due is None else str(c.days_past_due) for c in calls]),
+        ("phone", _("Phone"), "left",
+         [(mask_phone(c.phone) if redact else display.phone(c.phone)) or _("no phone")
+          for c in calls]),
+        ("window", _("Window"), "left", [display.window(c.window) for c in calls]),
+        ("why", _("Why"), "left", [call_why(c) for c in calls]),
+    ]
+    return [(key, head, justify, [terminal_text(cell) for cell in cells])
+            for key, head, justify, cells in columns]
+
+
+def fit_columns(columns, total: int) -> list[tuple[tuple, int]]:
+    """The columns a table ``total`` cells wide shows, each with its width: the Why cut
+    first (to :data:`WHY_MIN`), then the name (to :data:`NAME_MIN`), then the columns of
+    :data:`NARROW_DROPS` left out one by one, then the Why cut to :data:`WHY_LAST`."""
+    from rich.cells import cell_len
+
+    def attempt(shown, last: bool):
+        widths = [max(cell_len(text) for text in [head, *cells])
+                  for _key, head, _justify, cells in shown]
+        keys = [column[0] for column in shown]
+        why, name = keys.index("why"), keys.index("name")
+        cuts = [(why, WHY_MIN), (name, NAME_MIN)] + ([(why, WHY_LAST)] if last else [])
+        return fit(widths, total, cuts)
+
+    shown = list(columns)
+    for drop in (None, *NARROW_DROPS):
+        shown = [c for c in shown if c[0] != drop]
+        widths, over = attempt(shown, last=False)
+        if not over:
+            return list(zip(shown, widths, strict=True))
+    widths, _over = attempt(shown, last=True)
+    return list(zip(shown, widths, strict=True))
+
+
 def plan_table(plan: Plan, redact: bool, console) -> None:
+    """The day's calls in a table that fits the terminal (:func:`fit_columns`): every
+    cell on one line, the Why and the debtor's name ending in an ellipsis when the room
+    runs out (``--explain ID`` has every reason). The debtor's own time is a column when
+    any debtor's clock reads other than yours; a pinned callback's time is marked ``*``."""
     from rich.table import Table
 
     title = f"{plan.collector} · {display.day(plan.date)}"
@@ -106,26 +200,17 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         if plan.note is not None and plan.note.code == NO_SLOTS_ON_DAY:
             console.print(_("Tomorrow's plan: collectctl plan --date tomorrow"), markup=False)
         return
+    shown = fit_columns(_plan_columns(plan, redact), console.width)
     table = Table(box=None, pad_edge=False, header_style="bold")
-    justify: JustifyMethod
-    for head, justify in ((_("Time"), "left"), (_("Account"), "left"), (_("Debtor"), "left"),
-                          (_("Balance"), "right"), (_("DPD"), "right"), (_("Phone"), "left"),
-                          (_("Window"), "left"), (_("Why"), "left")):
-        table.add_column(head, justify=justify, no_wrap=head != _("Why"))
-    for c in plan.calls:
-        table.add_row(
-            c.start.strftime("%H:%M"), c.account_id,
-            mask_name(c.name) if redact else (c.name or ""),
-            display.money(c.balance, c.currency),
-            "" if c.days_past_due is None else str(c.days_past_due),
-            (mask_phone(c.phone) if redact else c.phone) or _("no phone"),
-            display.window(c.window) + (" *" if c.pinned else ""),
-            call_why(c),
-        )
+    for (_key, head, justify, _cells), width in shown:
+        table.add_column(head, justify=justify, no_wrap=True, overflow="ellipsis",
+                         max_width=width)
+    for row in zip(*(cells for (_k, _h, _j, cells), _w in shown), strict=True):
+        table.add_row(*row)
     console.print(table)
     if any(c.pinned for c in plan.calls):
         console.print(_("* a callback the debtor asked for, pinned to its time"), markup=False)
-    summary = _("{calls} in {slots}; {over} more in the overflow; {out} not callable "
+    summary = _("{calls} in {slots}; {over} in the overflow; {out} not callable "
                 "today (--why-not ID)").format(
         calls=ngettext("{n} call", "{n} calls", len(plan.calls)).format(n=len(plan.calls)),
         slots=ngettext("{n} slot", "{n} slots", plan.slots).format(n=plan.slots),
@@ -469,12 +554,19 @@ def week_text(week) -> str:
 
 
 def next_header(call: PlannedCall, after, redact: bool = False) -> str:
+    """``next``'s and work mode's lines above the brief: the call, the debtor's own time
+    where it is not yours, the number as you dial it (the locale's phone region)."""
     line = _("Next: {time} {id} ({window} window; {why})").format(
         time=call.start.strftime("%H:%M"), id=terminal_text(call.account_id),
         window=display.window(call.window), why=call_why(call) or "-")
+    their = display.debtor_time(call.start, call.zones)
+    if their:
+        line += "\n" + _("Their time: {time} ({where})").format(
+            time=their, where=display.debtor_places(call.zones))
     if call.phone:
         line += "\n" + _("Dial {phone}").format(
-            phone=terminal_text(mask_phone(call.phone) if redact else call.phone))
+            phone=terminal_text(mask_phone(call.phone) if redact
+                                else display.phone(call.phone)))
     if after:
         line += "\n" + _("Then: {time} {id}").format(time=after[0].start.strftime("%H:%M"),
                                                     id=terminal_text(after[0].account_id))

@@ -49,8 +49,17 @@ def _safe_console():
     return SafeConsole
 
 
+def pipe_width() -> int:
+    """The width of a table in a pipe: ``COLUMNS`` when it is set (``COLUMNS=80 collectctl
+    plan | less``), otherwise :data:`PIPE_WIDTH`."""
+    import os
+
+    text = os.environ.get("COLUMNS", "")
+    return int(text) if text.isdigit() and int(text) >= 20 else PIPE_WIDTH
+
+
 def _console(out, is_tty: bool):
-    return _safe_console()(file=out, width=None if is_tty else PIPE_WIDTH, highlight=False,
+    return _safe_console()(file=out, width=None if is_tty else pipe_width(), highlight=False,
                            soft_wrap=not is_tty, markup=False, emoji=False)
 
 
@@ -94,9 +103,10 @@ def _message_plain(result: Message) -> str:
 
 
 def _number_text(p) -> str:
-    return (_("{number} ext {extension}").format(number=shown(p.number),
-                                                 extension=shown(p.extension))
-            if p.extension else shown(p.number))
+    """The number as the collector dials it (``display.phone``), with its extension."""
+    number = shown(display.phone(p.number))
+    return (_("{number} ext {extension}").format(number=number, extension=shown(p.extension))
+            if p.extension else number)
 
 
 def _phone_text(p) -> str:

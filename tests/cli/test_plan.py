@@ -361,7 +361,7 @@ def test_next_is_the_call_due_now_with_its_brief(cli, make_csv):
     out = cli("next").stdout
     assert out.startswith("Next: 09:05 B (golden window")
     # A answered at 15:00 yesterday: the hours learned from the log put it there today.
-    assert "Dial +886922333444" in out and "Then: 15:00 A" in out
+    assert "Dial 0922 333 444" in out and "Then: 15:00 A" in out
     assert "Amount due     90,000.00 TWD" in out
     _, data = cli.json("next")
     assert data["call"]["account_id"] == "B" and data["account"]["account_id"] == "B"

@@ -22,7 +22,7 @@ def chinese():
     i18n.set_language("zh_TW")
     yield
     i18n.set_language(None)
-    display.set_roc_years(False)
+    display.set_written_forms(False)
 
 
 def test_english_dates_and_amounts_keep_the_iso_forms():
@@ -38,18 +38,18 @@ def test_chinese_dates_with_the_weekday_and_roc_years(chinese):
     assert display.day(date(2026, 12, 6)) == "2026/12/06 (日)"
     assert display.plain_day(FRIDAY) == "2026/12/04"
     assert display.day_time(datetime(2026, 12, 4, 14, 30)) == "2026/12/04 (五) 14:30"
-    display.set_roc_years(True)
+    display.set_written_forms(True)
     assert display.day(FRIDAY) == "115/12/04 (五)"
     assert display.plain_day(date(1999, 1, 1)) == "088/01/01"
     assert display.plain_day(date(1911, 6, 1)) == "民前1/06/01"
 
 
 def test_roc_years_are_for_chinese_only():
-    display.set_roc_years(True)
+    display.set_written_forms(True)
     try:
         assert display.day(FRIDAY) == "Fri 2026-12-04"
     finally:
-        display.set_roc_years(False)
+        display.set_written_forms(False)
 
 
 @pytest.mark.parametrize("amount,currency,shown", [
