@@ -254,7 +254,7 @@ def _contact_line(c) -> str:
         who = _("{name} ({relation})").format(name=who, relation=shown(c.relation))
     parts = [who]
     if c.phone:
-        parts.append(shown(c.phone))
+        parts.append(shown(display.phone(c.phone)))
     if c.kind == "emergency":
         parts.append(_("emergency contact"))
     return "  ".join(parts)
@@ -338,7 +338,7 @@ def _call_line(c, zone: str, currency: str | None = None) -> str:
     if c.callback_at:
         parts.append(_("call back {when}").format(when=_when(c.callback_at, zone)))
     if c.phone:
-        parts.append(shown(c.phone))
+        parts.append(shown(display.phone(c.phone)))
     if c.collector:
         parts.append(shown(c.collector))
     if c.note:

@@ -124,7 +124,7 @@ def test_balances_are_read_in_bulk_not_per_account(loaded, monkeypatch):
 
 def test_show_text_is_a_dossier(loaded):
     out = loaded("show", "A-1").stdout
-    assert "Account A-1" in out and "+886912345678" in out and "500.00 TWD" in out
+    assert "Account A-1" in out and "0912 345 678" in out and "500.00 TWD" in out
 
 
 def test_empty_list_says_so(cli):
@@ -144,9 +144,9 @@ def test_bad_input_exits_2_with_one_line(loaded, args, message):
 
 def test_whole_table_output(loaded):
     assert loaded("accounts", "--collector", "alice").stdout == (
-        "Account  Debtor                       Balance  DPD  Phone          Collector  Status\n"
-        "A-1      Alice Debtor              500.00 TWD   10  +886912345678  alice      open\n"
-        "A-2      =HYPERLINK(\"http://x\")  1,500.00 TWD   40  +886922333444  alice      open\n"
+        "Account  Debtor                       Balance  DPD  Phone         Collector  Status\n"
+        "A-1      Alice Debtor              500.00 TWD   10  0912 345 678  alice      open\n"
+        "A-2      =HYPERLINK(\"http://x\")  1,500.00 TWD   40  0922 333 444  alice      open\n"
         "2 accounts, 2,000.00 TWD\n"
     )
 
@@ -166,7 +166,7 @@ def test_whole_dossier_output(loaded):
         "Status         open\n"
         "Notes          -\n"
         "Phones\n"
-        "  +886912345678  (mobile)\n"
+        "  0912 345 678  (mobile)\n"
     )
 
 

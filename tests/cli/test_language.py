@@ -118,8 +118,8 @@ def test_the_commands_of_a_group_are_in_chinese_too(cli):
 def test_phone_extensions_and_labels_in_chinese(cli, make_csv):
     path = make_csv("e.csv", "account_id,amount_due,home_phone\nE-1,100,(02) 2345-6789 分機 123\n")
     assert cli("import", "accounts", path).exit_code == 0
-    assert "+886223456789 ext 123  (home)" in cli("show", "E-1").stdout
-    assert "+886223456789 分機 123  （住家）" in cli("--lang", "zh_TW", "show", "E-1").stdout
+    assert "02 2345 6789 ext 123  (home)" in cli("show", "E-1").stdout
+    assert "02 2345 6789 分機 123  （住家）" in cli("--lang", "zh_TW", "show", "E-1").stdout
 
 
 def test_a_mistyped_command_is_wholly_in_traditional_chinese():

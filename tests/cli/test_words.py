@@ -41,7 +41,7 @@ def test_an_invalid_phone_says_so_inside_its_label(cli, make_csv):
     cli("import", "accounts", make_csv("a.csv", "account_id,amount_due,mobile,home_phone\n"
                                                "A-1,1000,0912345678,12345\n"))
     lines = cli("contact", "list", "A-1").stdout.splitlines()
-    assert "+886912345678  (mobile)" in lines
+    assert "0912 345 678  (mobile)" in lines
     assert "12345  (home, invalid)" in lines
     assert "(invalid)  (" not in "\n".join(lines)
 
