@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from collectctl.config import Settings, outcome_book
 from collectctl.core import work as W
 from collectctl.errors import UsageError
-from collectctl.i18n import _
+from collectctl.i18n import _, ngettext
 from collectctl.render import display  # work mode draws its own screen
 
 if TYPE_CHECKING:
@@ -95,8 +95,11 @@ class WorkSession:
                     break
         except KeyboardInterrupt:  # Ctrl-C: everything confirmed is already committed
             self.term.show("")
-        self.term.show(_("{n} entries logged this session; 'collectctl work' carries on from "
-                         "where the day stands.").format(n=self.logged))
+        self.term.show(ngettext(
+            "{n} entry logged this session; 'collectctl work' carries on from where the day "
+            "stands.",
+            "{n} entries logged this session; 'collectctl work' carries on from where the "
+            "day stands.", self.logged).format(n=self.logged))
         return self.logged
 
     def _wait(self, first) -> bool:

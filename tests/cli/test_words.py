@@ -72,3 +72,9 @@ def test_a_pinned_callback_is_explained_under_the_table(cli, make_csv):
     out = cli("plan", "-c", "alice").stdout
     assert "11:00*" in out  # on the time it is pinned to
     assert "* a callback the debtor asked for, pinned to its time" in out
+
+
+def test_one_entry_logged_in_work_mode_is_singular(cli, make_csv):
+    _loaded(cli, make_csv)
+    out = cli("work", "-c", "alice", input="1\nq\n").stdout
+    assert "1 entry logged this session" in out
