@@ -43,6 +43,15 @@ METRIC_LABELS = {
     "rpc_rate": N_("RPC rate"),
 }
 PERIOD_LABELS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
+RISK_LABELS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+#: The score's factors (``priority:`` keys; ``plan --explain``), as its lines name them.
+FACTOR_LABELS = {
+    "amount": N_("amount"), "days_past_due": N_("days past due"),
+    "promise_due": N_("promise due today"), "broken_promise": N_("broken promise"),
+    "callback_due": N_("callback due"), "payday": N_("before payday"),
+    "weekday": N_("weekday weight"), "never_contacted": N_("never reached"),
+    "attempts": N_("calls in 7 days"), "risk": N_("risk"),
+}
 STATUS_LABELS = {"open": N_("open"), "closed": N_("closed"), "kept": N_("kept"),
                  "broken": N_("broken"), "pending": N_("pending")}
 
@@ -70,6 +79,13 @@ def _ymd(d: date) -> str:
 def plain_day(d: date) -> str:
     """A date alone: ``2026-12-04`` / ``2026/12/04`` / ``115/12/04``."""
     return _ymd(d) if _chinese() else d.isoformat()
+
+
+def span(first: date, last: date) -> str:
+    """A period's days: ``2026-12-01 – 2026-12-31``; one day once: ``2026-12-04``."""
+    if first == last:
+        return plain_day(first)
+    return f"{plain_day(first)} – {plain_day(last)}"
 
 
 def weekday(d: date) -> str:
@@ -103,6 +119,13 @@ def money(amount, currency: str | None = None) -> str:
     if symbol is None:
         return f"{text} {currency}"
     return ("-" + symbol + text[1:]) if text.startswith("-") else symbol + text
+
+
+def money_totals(totals) -> str:
+    """Amounts in several currencies (``{currency: amount}``), in the order of their codes,
+    as one list the interface's way: ``15,893.18 GBP, 125,160.00 TWD`` /
+    ``£15,893.18、NT$125,160``."""
+    return _(", ").join(money(amount, currency) for currency, amount in sorted(totals.items()))
 
 
 def label(table: dict[str, str], code: str | None) -> str:
@@ -141,6 +164,17 @@ def phone_label(text: str) -> str:
 def outcome(o) -> str:
     """An outcome's label (a config's own label passes through untranslated)."""
     return _(o.label) if o.label else o.code
+
+
+def risk(code: str | None) -> str:
+    """An account's risk level (``low``, ``medium``, ``high``); ``-`` when the list gives
+    none."""
+    return label(RISK_LABELS, code) if code else "-"
+
+
+def factor(name: str) -> str:
+    """A factor of the score (``days_past_due``) in words (``days past due``)."""
+    return label(FACTOR_LABELS, name)
 
 
 def status(code: str) -> str:
