@@ -81,6 +81,15 @@ def plain_day(d: date) -> str:
     return _ymd(d) if _chinese() else d.isoformat()
 
 
+def month(text: str) -> str:
+    """A month given as ``YYYY-MM`` (a reason's detail): ``2026-12`` / ``2026/12`` /
+    ``115/12``."""
+    if not _chinese():
+        return text
+    year, _sep, number = text.partition("-")
+    return _ymd(date(int(year), int(number), 1))[:-3]
+
+
 def span(first: date, last: date) -> str:
     """A period's days: ``2026-12-01 – 2026-12-31``; one day once: ``2026-12-04``."""
     if first == last:
@@ -305,7 +314,7 @@ _REASON_TEXT = {
     "cap_contacts_7_days": lambda p: _("cap: {n} contacts in the last 7 days").format(
         n=p["contacts"]),
     "cap_contacts_month": lambda p: _("cap: {n} contacts in {month}").format(
-        n=p["contacts"], month=p["month"]),
+        n=p["contacts"], month=month(p["month"])),
     "reached_today": lambda p: _("reached today at {time}").format(time=_clock(p["at"])),
     "conversation_hold": lambda p: _(
         "hold: conversation on {day} ({n}-day hold after a conversation)").format(
