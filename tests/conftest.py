@@ -97,7 +97,8 @@ def isolated(tmp_path, monkeypatch, catalog_cache):
     """Each test gets its own app directory and no COLLECTCTL_* settings (nor a locale:
     messages are English unless a test asks) from the outside."""
     for key in list(os.environ):
-        if key.startswith("COLLECTCTL_") or key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        # COLUMNS too: output in a pipe takes its width (render.text.pipe_width).
+        if key.startswith("COLLECTCTL_") or key in ("LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(catalog_cache))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,8 @@ class Undone:
     reversal: Call
     original: Call
     phone_restored: bool = False
+    #: The outcome the original entry logged (None: a code the configuration no longer has).
+    outcome: Outcome | None = None
 
 
 def entry_rules(settings: Settings, allow_overpay: bool = False) -> EntryRules:
@@ -202,7 +204,7 @@ def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = 
         return reversal, target, restored
 
     reversal, target, restored = store.atomically(work)
-    return Undone(reversal, target, restored)
+    return Undone(reversal, target, restored, outcome_book(settings).find(target.outcome))
 
 
 def resume(store: Store, settings: Settings, now: datetime, account_id: str,
@@ -230,6 +232,9 @@ class Paid:
     currency: str
     recorded: bool
     balance: Decimal
+    #: The day of the account's list when the payment is dated before it: the list's
+    #: amount already counts it, so the balance is not lowered (None otherwise).
+    list_day: date | None = None
 
 
 def record_payment(store: Store, settings: Settings, now: datetime, payment: Payment,
@@ -245,7 +250,9 @@ def record_payment(store: Store, settings: Settings, now: datetime, payment: Pay
         # Derived again, not subtracted: a payment dated before the list's as-of day is
         # already in the list's amount.
         after = activity.balance(account, store.payments_of(payment.account_id))
-        return Paid(payment, account.currency, recorded, after)
+        before_list = recorded and activity.in_list_amount(account, payment)
+        return Paid(payment, account.currency, recorded, after,
+                    account.as_of if before_list else None)
 
     return store.atomically(work)
 

@@ -131,10 +131,6 @@ class AppContext:
             self._creates, self._say_created = True, say
         return self.store
 
-    def open_store(self) -> None:
-        """Create (and migrate) the database now (``init``)."""
-        self.creating_store()
-
     def use_store_at(self, target: str | Path) -> Store:
         """Switch to another database for this invocation, created without a word
         (``demo``: its own database, recreated each time)."""

@@ -62,10 +62,13 @@ def init(
         with private_output(path, force=True) as out:  # 0600: it may hold a server's URL
             out.write(starter_config(me, timezone))
         lines.append(_("Wrote config {path}.").format(path=path))
-    state.open_store()
+    new = not state.db_exists()
+    state.creating_store(say=False)  # said here, on stdout, once
     from collectctl.storage.postgres import redact_url
 
-    lines.append(_("Database {path} is ready.").format(path=redact_url(state.db_target())))
+    target = redact_url(state.db_target())
+    lines.append((_("Created a new database at {path}.") if new
+                  else _("Database {path} is ready.")).format(path=target))
     emit(Message("\n".join(lines)), "text")
 
 

@@ -66,9 +66,16 @@ def marked_for_skip(calls: Sequence[Call], book: OutcomeBook) -> bool:
     return bool(entries) and _effect(book, entries[-1].outcome) == "skip"
 
 
+def in_list_amount(account: Account, payment: Payment) -> bool:
+    """Whether the list's amount already counts ``payment``: it is dated before the day
+    of the list (``as_of``), so :func:`balance` does not subtract it."""
+    return payment.paid_on < account.as_of
+
+
 def balance(account: Account, payments: Iterable[Payment]) -> Decimal:
     """The amount still owed: the list's amount less payments dated on or after its day."""
-    paid = sum((p.amount for p in payments if p.paid_on >= account.as_of), Decimal("0.00"))
+    paid = sum((p.amount for p in payments if not in_list_amount(account, p)),
+               Decimal("0.00"))
     return account.amount_due - paid
 
 

@@ -44,6 +44,15 @@ METRIC_LABELS = {
     "rpc_rate": N_("RPC rate"),
 }
 PERIOD_LABELS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
+RISK_LABELS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+#: The score's factors (``priority:`` keys; ``plan --explain``), as its lines name them.
+FACTOR_LABELS = {
+    "amount": N_("amount"), "days_past_due": N_("days past due"),
+    "promise_due": N_("promise due today"), "broken_promise": N_("broken promise"),
+    "callback_due": N_("callback due"), "payday": N_("before payday"),
+    "weekday": N_("weekday weight"), "never_contacted": N_("never reached"),
+    "attempts": N_("calls in 7 days"), "risk": N_("risk"),
+}
 STATUS_LABELS = {"open": N_("open"), "closed": N_("closed"), "kept": N_("kept"),
                  "broken": N_("broken"), "pending": N_("pending")}
 
@@ -73,6 +82,22 @@ def _ymd(d: date) -> str:
 def plain_day(d: date) -> str:
     """A date alone: ``2026-12-04`` / ``2026/12/04`` / ``115/12/04``."""
     return _ymd(d) if _chinese() else d.isoformat()
+
+
+def month(text: str) -> str:
+    """A month given as ``YYYY-MM`` (a reason's detail): ``2026-12`` / ``2026/12`` /
+    ``115/12``."""
+    if not _chinese():
+        return text
+    year, _sep, number = text.partition("-")
+    return _ymd(date(int(year), int(number), 1))[:-3]
+
+
+def span(first: date, last: date) -> str:
+    """A period's days: ``2026-12-01 – 2026-12-31``; one day once: ``2026-12-04``."""
+    if first == last:
+        return plain_day(first)
+    return f"{plain_day(first)} – {plain_day(last)}"
 
 
 def weekday(d: date) -> str:
@@ -106,6 +131,13 @@ def money(amount, currency: str | None = None) -> str:
     if symbol is None:
         return f"{text} {currency}"
     return ("-" + symbol + text[1:]) if text.startswith("-") else symbol + text
+
+
+def money_totals(totals) -> str:
+    """Amounts in several currencies (``{currency: amount}``), in the order of their codes,
+    as one list the interface's way: ``15,893.18 GBP, 125,160.00 TWD`` /
+    ``£15,893.18、NT$125,160``."""
+    return _(", ").join(money(amount, currency) for currency, amount in sorted(totals.items()))
 
 
 def label(table: dict[str, str], code: str | None) -> str:
@@ -144,6 +176,17 @@ def phone_label(text: str) -> str:
 def outcome(o) -> str:
     """An outcome's label (a config's own label passes through untranslated)."""
     return _(o.label) if o.label else o.code
+
+
+def risk(code: str | None) -> str:
+    """An account's risk level (``low``, ``medium``, ``high``); ``-`` when the list gives
+    none."""
+    return label(RISK_LABELS, code) if code else "-"
+
+
+def factor(name: str) -> str:
+    """A factor of the score (``days_past_due``) in words (``days past due``)."""
+    return label(FACTOR_LABELS, name)
 
 
 def status(code: str) -> str:
@@ -345,7 +388,7 @@ _REASON_TEXT = {
     "cap_contacts_7_days": lambda p: _("cap: {n} contacts in the last 7 days").format(
         n=p["contacts"]),
     "cap_contacts_month": lambda p: _("cap: {n} contacts in {month}").format(
-        n=p["contacts"], month=p["month"]),
+        n=p["contacts"], month=month(p["month"])),
     "reached_today": lambda p: _("reached today at {time}").format(time=_clock(p["at"])),
     "conversation_hold": lambda p: _(
         "hold: conversation on {day} ({n}-day hold after a conversation)").format(

@@ -11,7 +11,7 @@ from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.redact import mask_name, mask_phone
 from collectctl.render.safe import json_text, one_line, terminal_text
-from collectctl.render.width import pad, table_lines
+from collectctl.render.width import columns, pad, table_lines
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
@@ -456,9 +456,10 @@ def explain_why(explanation) -> str:
 def explain_text(data: dict, why: str) -> str:
     lines = [_("{id}: score {score}").format(id=terminal_text(data["account_id"]),
                                              score=f"{data['score']:g}")]
-    width = max(len(f["name"]) for f in data["factors"])
-    for f in data["factors"]:
-        lines.append(f"  {f['name']:<{width}}  {f['measure']:>10.4f} x {f['coefficient']:>6g}"
+    names = [display.factor(f["name"]) for f in data["factors"]]
+    width = max(map(columns, names))
+    for name, f in zip(names, data["factors"], strict=True):
+        lines.append(f"  {pad(name, width)}  {f['measure']:>10.4f} x {f['coefficient']:>6g}"
                      f" = {f['contribution']:>9.4f}")
     w = data["window"]
     lines.append(_("window: {why}").format(why=why))

@@ -13,7 +13,7 @@ from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
 from collectctl.render.safe import json_text, markdown_text, number_cell, terminal_text
-from collectctl.render.width import table_lines
+from collectctl.render.width import columns, table_lines
 
 #: Columns of the text and markdown tables (the json has every metric).
 TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party_contacts",
@@ -67,10 +67,9 @@ def _rows(report: Report) -> list[list[str]]:
 
 
 def _title(report: Report) -> str:
-    first, last = display.plain_day(report.first), display.plain_day(report.last)
-    span = first if report.first == report.last else f"{first} – {last}"
     who = terminal_text(report.scope) if report.scope else _("team")
-    return _("Collection report, {span} ({who})").format(span=span, who=who)
+    return _("Collection report, {span} ({who})").format(
+        span=display.span(report.first, report.last), who=who)
 
 
 def _head() -> list[str]:
@@ -241,31 +240,67 @@ def progress_json(p) -> str:
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-def progress_text(p, console) -> None:
-    """A bar per metric on a terminal (rich); the same lines as plain text in a pipe."""
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
+#: A progress bar's width on a terminal: as wide as this when the screen has room, and
+#: none (the percentage instead) when less than the narrowest is left beside the text.
+BAR_WIDTH, NARROWEST_BAR = 20, 6
+#: The colour of a metric's bar and its words, by whether it is ahead of its pace.
+PACE_STYLE = {True: "green", False: "red"}
 
-    who = p.collector or _("team")
-    console.print(_("{who}: {period} {first} – {last}").format(
-        who=who, period=display.period(p.period),
-        first=display.plain_day(p.first), last=display.plain_day(p.last)),
-        style="bold", markup=False)
-    table = Table(box=None, pad_edge=False, show_header=False)
-    for _i in range(5):
-        table.add_column()
+
+#: A metric's row of ``progress``: its name, actual (/ target), percentage, pace, state
+#: words, and whether it is ahead of its pace (None without a target).
+ProgressRow = tuple[str, str, str, str, str, bool | None]
+
+
+def progress_rows(p) -> list[ProgressRow]:
+    """Each metric's cells (:data:`ProgressRow`)."""
+    rows: list[ProgressRow] = []
     for m in p.metrics:
         if m.target is None:
-            table.add_row(display.metric(m.name), cell(m.name, m.actual), "", "",
-                          _("no target"))
+            rows.append((display.metric(m.name), cell(m.name, m.actual), "", "",
+                         _("no target"), None))
             continue
-        done = min(float(m.percent or 0), 1.0)
-        bar = ProgressBar(total=100, completed=done * 100, width=20)
-        state = _("ahead") if m.ahead else _("behind")
-        table.add_row(display.metric(m.name),
-                      f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
-                      bar if console.is_terminal else f"{float(m.percent or 0) * 100:.0f}%",
-                      _("pace {pace}").format(pace=cell(m.name, m.pace)), state)
+        rows.append((display.metric(m.name),
+                     f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
+                     f"{float(m.percent or 0) * 100:.0f}%",
+                     _("pace {pace}").format(pace=cell(m.name, m.pace)),
+                     _("ahead") if m.ahead else _("behind"), bool(m.ahead)))
+    return rows
+
+
+def bar_width(rows, width: int, gap: int = 2) -> int:
+    """How wide the bars may be beside the rows' text in ``width`` terminal columns (0:
+    no room for a bar; the percentage is shown instead)."""
+    text = sum(max((columns(r[i]) for r in rows), default=0) for i in (0, 1, 3, 4))
+    room = width - text - 4 * gap
+    return min(BAR_WIDTH, room) if room >= NARROWEST_BAR else 0
+
+
+def progress_text(p, console) -> None:
+    """A bar per metric on a terminal (rich), coloured as its words say (ahead, behind);
+    the percentage instead in a pipe, or where the screen leaves no room for a bar. One
+    row a metric at any width: the text columns never wrap."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    who = p.collector or _("team")
+    console.print(_("{who}: {period} {span}").format(
+        who=who, period=display.period(p.period), span=display.span(p.first, p.last)),
+        style="bold", markup=False)
+    rows = progress_rows(p)
+    bars = bar_width(rows, console.width) if console.is_terminal else 0
+    table = Table(box=None, pad_edge=False, show_header=False)
+    for _i in range(5):
+        table.add_column(no_wrap=True)
+    for (name, amounts, percent, pace, state, ahead), m in zip(rows, p.metrics, strict=True):
+        style = PACE_STYLE[ahead] if ahead is not None else ""
+        shown: str | ProgressBar = percent
+        if bars and ahead is not None:
+            done = min(float(m.percent or 0), 1.0)
+            shown = ProgressBar(total=100, completed=done * 100, width=bars,
+                                complete_style=style, finished_style=style)
+        table.add_row(name, amounts, shown, pace, Text(state, style=style))
     console.print(table)
     if p.plan_remaining is not None:
         console.print(_("{n} calls left in today's plan").format(n=p.plan_remaining),

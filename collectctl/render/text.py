@@ -16,7 +16,7 @@ from collectctl.core.models import ImportResult
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.safe import terminal_text
-from collectctl.render.width import table_lines
+from collectctl.render.width import columns, fill_parts, table_lines
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
+
+
+def pipe_width() -> int:
+    """The width of output that is not a terminal: ``$COLUMNS`` when it is set (a script,
+    ``watch`` or a test asking for a width), else :data:`PIPE_WIDTH`."""
+    import os
+
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) >= 20 else PIPE_WIDTH
 
 
 format_money = display.money
@@ -49,18 +58,32 @@ def _safe_console():
     return SafeConsole
 
 
-def pipe_width() -> int:
-    """The width of a table in a pipe: ``COLUMNS`` when it is set (``COLUMNS=80 collectctl
-    plan | less``), otherwise :data:`PIPE_WIDTH`."""
-    import os
-
-    text = os.environ.get("COLUMNS", "")
-    return int(text) if text.isdigit() and int(text) >= 20 else PIPE_WIDTH
-
-
 def _console(out, is_tty: bool):
     return _safe_console()(file=out, width=None if is_tty else pipe_width(), highlight=False,
                            soft_wrap=not is_tty, markup=False, emoji=False)
+
+
+def shrinks_first(table, index: int) -> None:
+    """Make column ``index`` of a rich ``table`` (all ``no_wrap``) the one that gives up
+    its room when the table is wider than the screen: rich narrows only the columns that
+    may wrap, and this one's cells (made by :func:`cut`) end in an ellipsis instead of
+    wrapping. The other columns keep their whole text; at a width the table fits, nothing
+    changes."""
+    column = table.columns[index]
+    column.no_wrap = False
+    column.header = cut(str(column.header))
+    column.min_width = min(MIN_CUT, columns(str(column.header.plain)))
+
+
+#: The narrowest a cut column is made (terminal columns), its header's width if less.
+MIN_CUT = 8
+
+
+def cut(text: str):
+    """A table cell that ends in ``…`` rather than wrap when its column is narrowed."""
+    from rich.text import Text
+
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 @singledispatch
@@ -139,19 +162,20 @@ def _accountlist(result: AccountList, console) -> None:
         (_("Status"), "left"),
     ):
         table.add_column(title, justify=justify, no_wrap=True)
+    shrinks_first(table, 1)  # the debtor's name: the account id says who it is
     total: dict[str, Decimal] = {}
     for a in result.accounts:
         phone = best_phone(a)
         owed = result.balances[a.account_id]
         table.add_row(
-            shown(a.account_id), shown(a.name), shown(format_money(owed, a.currency)),
+            shown(a.account_id), cut(shown(a.name)), shown(format_money(owed, a.currency)),
             "" if a.days_past_due is None else str(a.days_past_due),
             _phone_text(phone) if phone else _("no valid phone"),
             shown(a.assigned_to), shown(display.status(a.status)),
         )
         total[a.currency] = total.get(a.currency, 0) + owed
     console.print(table)
-    sums = ", ".join(shown(format_money(v, k)) for k, v in sorted(total.items()))
+    sums = shown(display.money_totals(total))
     console.print(
         ngettext("{n} account, {total}", "{n} accounts, {total}", len(result.accounts)).format(
             n=len(result.accounts), total=sums),
@@ -193,7 +217,7 @@ def _dossier_lines(a: AccountView, balance: Decimal | None = None) -> list[tuple
             zones=", ".join(a.timezones or (a.timezone,)),
             source=display.zone_source(a.timezone_source))),
         (_("Collector"), _collector_text(a)),
-        (_("Risk"), a.risk or "-"),
+        (_("Risk"), display.risk(a.risk)),
         (_("Status"), display.status(a.status)),
         (_("Notes"), a.notes or "-"),
     ]
@@ -317,8 +341,26 @@ def _dossier(result: Dossier, console) -> None:
     if result.calls:
         console.print(_("Calls (latest {n})").format(n=min(DOSSIER_CALLS, len(result.calls))),
                       style="bold", markup=False)
-        for c in result.calls[-DOSSIER_CALLS:]:
-            console.print("  " + _call_line(c, result.zone, a.currency), markup=False)
+        _print_calls(console, [_call_parts(c, result.zone, a.currency)
+                               for c in result.calls[-DOSSIER_CALLS:]])
+
+
+def _print_calls(console, calls: list[list[str]]) -> None:
+    """The dossier's log entries, a line each where the screen has room; where it has not,
+    an entry goes on under itself, after its number (its parts whole, a long note
+    wrapped in that column): ``#12  Fri 2026-12-04 09:00  ptp  50,000.00 TWD`` /
+    ``     due Fri 2026-12-11  +886918566195  alice``."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    number = max(columns(parts[0]) for parts in calls)
+    room = console.width - 2 - number - 2
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for first, *rest in calls:
+        grid.add_row(first, "\n".join(fill_parts(rest, room)))
+    console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
 def _promise_line(p, currency: str) -> str:
@@ -327,7 +369,9 @@ def _promise_line(p, currency: str) -> str:
         paid=format_money(p.paid, currency)))
 
 
-def _call_line(c, zone: str, currency: str | None = None) -> str:
+def _call_parts(c, zone: str, currency: str | None = None) -> list[str]:
+    """A log entry's parts as the dossier shows them: ``#12``, when, the outcome, then
+    what it recorded, the phone, the collector and the note."""
     parts = [f"#{c.id}", _when(c.called_at, zone), shown(c.outcome)]
     if c.reverses:
         parts.append(_("(undoes #{id})").format(id=c.reverses))
@@ -345,7 +389,7 @@ def _call_line(c, zone: str, currency: str | None = None) -> str:
         parts.append(f"“{shown(c.note)}”")
     if c.reversed_by:
         parts.append(_("[undone by #{id}]").format(id=c.reversed_by))
-    return "  ".join(parts)
+    return parts
 
 
 @_later(plain_text, "collectctl.app.requests", "AccountRequests")
@@ -420,12 +464,26 @@ def _contacts(result: Contacts, console) -> None:
         console.print(f"{_number_text(p)}  {_labelled(p)}", markup=False)
 
 
-def payment_words(payment, currency: str, balance) -> str:
-    """``payment of NT$1,000 on 2026/12/04 recorded; balance now NT$9,000``: the same
-    words for ``log paid`` and ``pay``."""
-    return _("payment of {amount} on {day} recorded; balance now {balance}").format(
+def payment_words(payment, currency: str, balance, list_day=None) -> str:
+    """``1,000.00 TWD paid on 2026-12-04; balance now 9,000.00 TWD``: the same words for
+    ``log paid`` and ``pay``; with ``list_day`` (the payment is dated before the account's
+    list: :func:`~collectctl.core.activity.in_list_amount`) a second line says why the
+    balance did not move."""
+    words = _("{amount} paid on {day}; balance now {balance}").format(
         amount=format_money(payment.amount, currency), day=display.plain_day(payment.paid_on),
         balance=format_money(balance, currency))
+    if list_day is not None:
+        words += "\n  " + _("not subtracted: dated before the list of {day}, whose amount "
+                             "counts it").format(day=display.plain_day(list_day))
+    return words
+
+
+def _list_day(account, payment):
+    """The account list's day when ``payment`` is dated before it (already in the list's
+    amount), else None."""
+    from collectctl.core.activity import in_list_amount
+
+    return account.as_of if in_list_amount(account, payment) else None
 
 
 @plain_text.register
@@ -437,7 +495,7 @@ def _paid_plain(result: Paid) -> str:
                                       balance=format_money(result.balance, result.currency))
     return _("{id}: {what}").format(id=shown(result.payment.account_id),
                                     what=payment_words(result.payment, result.currency,
-                                                       result.balance))
+                                                       result.balance, result.list_day))
 
 
 @plain_text.register
@@ -470,7 +528,8 @@ def logged_line(result: Logged) -> str:
         tail = _("promise of {amount} due {due} recorded; no calls until then").format(
             amount=format_money(planned.promise.amount, currency), due=_day(planned.promise.due))
     elif planned.payment:
-        tail = payment_words(planned.payment, currency, result.balance)
+        tail = payment_words(planned.payment, currency, result.balance,
+                             _list_day(result.account, planned.payment))
     elif call.callback_at:
         tail = _("callback at {when} ({zone}, the debtor's time) pinned in that day's plan").format(
             when=display.day_time(call.callback_at), zone=result.account.timezone)
@@ -496,8 +555,9 @@ def logged_line(result: Logged) -> str:
 @plain_text.register
 def _undone_plain(result: Undone) -> str:
     original = result.original
+    outcome = display.outcome(result.outcome) if result.outcome else original.outcome
     line = _("entry {n} ({outcome} on {id}) undone by entry {m}").format(
-        n=original.id, outcome=shown(original.outcome), id=shown(original.account_id),
+        n=original.id, outcome=shown(outcome), id=shown(original.account_id),
         m=result.reversal.id)
     if original.promise_date:
         line += _("; its promise is withdrawn")

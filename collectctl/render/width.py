@@ -52,3 +52,16 @@ def table_lines(head: list[str], rows: list[list[str]], left: int = 1,
     return [(indent + "  ".join(pad(str(c), w) if i < left else rjust(str(c), w)
                                 for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              ).rstrip() for r in [head, *rows]]
+
+
+def fill_parts(parts: list[str], width: int, gap: str = "  ") -> list[str]:
+    """``parts`` joined by ``gap`` on as few lines of at most ``width`` terminal columns as
+    they take, in order, none split: a part wider than ``width`` has a line of its own
+    (the caller's renderer wraps it)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and columns(lines[-1]) + columns(gap) + columns(part) <= width:
+            lines[-1] += gap + part
+        else:
+            lines.append(part)
+    return lines

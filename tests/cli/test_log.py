@@ -83,7 +83,7 @@ def test_promise_dates_as_collectors_type_them(cli, day):
 
 def test_payment_lowers_the_balance_and_undo_restores_it(cli):
     line = log(cli, "A-1", "paid", "--amount", "2500")
-    assert "payment of 2,500.00 TWD on 2026-12-04 recorded; balance now 7,500.00 TWD" in line
+    assert "2,500.00 TWD paid on 2026-12-04; balance now 7,500.00 TWD" in line
     assert show(cli)["balance"] == "7500.00"
     assert show(cli)["payments"][0]["amount"] == "2500.00"
     cli("undo")
@@ -129,7 +129,7 @@ def test_undo_walks_back_one_entry_at_a_time_and_never_deletes(cli):
     log(cli, "A-1", "na")
     log(cli, "A-1", "busy")
     assert "entry 2 (busy on A-1) undone by entry 3" in cli("undo").stdout
-    assert "entry 1 (no-answer on A-1) undone by entry 4" in cli("undo").stdout
+    assert "entry 1 (no answer on A-1) undone by entry 4" in cli("undo").stdout
     assert cli.count("calls") == 4
     result = cli("undo")
     assert result.exit_code == 2 and "nothing to undo" in result.stderr

@@ -180,14 +180,18 @@ def test_a_dry_run_into_a_new_path_creates_nothing(isolated):
     assert tree(isolated) == before
 
 
-def test_init_says_it_created_the_database(isolated):
+def test_init_says_once_that_it_created_the_database(isolated):
+    """init's own answer says it made the database (not stderr as well: the same thing
+    twice); run again, it says the database is there."""
     db = isolated / "first.db"
     result = run("init", db=db)
     assert result.exit_code == 0
-    assert result.stderr == created_message(db)
-    assert f"Database {db} is ready." in result.stdout
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1] == f"Created a new database at {db}."
+    assert "is ready" not in result.stdout
     again = run("init", db=db)
     assert again.exit_code == 0 and again.stderr == ""
+    assert again.stdout.splitlines()[-1] == f"Database {db} is ready."
 
 
 def test_db_migrate_creates_and_says_so(isolated):

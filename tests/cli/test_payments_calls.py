@@ -19,9 +19,11 @@ def cli(cli, make_csv, monkeypatch):
 
 def test_pay_records_once_per_reference(cli):
     first = cli("pay", "A-1", "1,500", "--reference", "TX9", "--date", "2026-12-03")
-    # The same words as log paid, with the currency and the balance after it.
+    # The same words as log paid, with the currency and the balance after it; dated
+    # before the list, it says why the balance did not move.
     assert first.exit_code == 0 and first.stdout == (
-        "A-1: payment of 1,500.00 TWD on 2026-12-03 recorded; balance now 10,000.00 TWD\n")
+        "A-1: 1,500.00 TWD paid on 2026-12-03; balance now 10,000.00 TWD\n"
+        "  not subtracted: dated before the list of 2026-12-04, whose amount counts it\n")
     again = cli("pay", "A-1", "1500", "--reference", "TX9")
     assert again.exit_code == 0 and "already recorded" in again.stdout
     # Dated before the account list was imported: the list's amount already reflects it.
@@ -33,18 +35,18 @@ def test_pay_records_once_per_reference(cli):
 def test_pay_and_log_paid_confirm_in_the_same_words(cli):
     paid = cli("pay", "A-2", "100").stdout
     logged = cli("log", "A-2", "paid", "--amount", "100").stdout
-    assert paid == "A-2: payment of 100.00 TWD on 2026-12-04 recorded; balance now 4,900.00 TWD\n"
-    assert logged == ("A-2 (entry 1): payment of 100.00 TWD on 2026-12-04 recorded; "
-                      "balance now 4,800.00 TWD\n")
+    assert paid == "A-2: 100.00 TWD paid on 2026-12-04; balance now 4,900.00 TWD\n"
+    assert logged == "A-2 (entry 1): 100.00 TWD paid on 2026-12-04; balance now 4,800.00 TWD\n"
 
 
 def test_log_paid_dated_before_the_list_says_the_balance_pay_would(cli):
     """The list's amount already holds a payment dated before its day: log paid says the
     balance unchanged, as pay does (it used to subtract the payment)."""
+    why = "  not subtracted: dated before the list of 2026-12-04, whose amount counts it\n"
     logged = cli("log", "A-2", "paid", "--amount", "100", "--date", "2026-12-01").stdout
-    assert logged.endswith("recorded; balance now 5,000.00 TWD\n")
+    assert logged.endswith("; balance now 5,000.00 TWD\n" + why)
     paid = cli("pay", "A-2", "100", "--date", "2026-12-01").stdout
-    assert paid.endswith("recorded; balance now 5,000.00 TWD\n")
+    assert paid.endswith("; balance now 5,000.00 TWD\n" + why)
     assert cli.json("show", "A-2")[1]["balance"] == "5000.00"
 
 

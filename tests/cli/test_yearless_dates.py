@@ -87,7 +87,7 @@ def test_a_payment_date_without_a_year_is_the_last_one(cli, command):
     """A payment was made on or before today: 12/1 is this past Monday, not next year's."""
     result = cli(*command, "-d", "12/1")
     assert result.exit_code == 0, result.output
-    assert "on 2026-12-01 recorded" in result.stdout
+    assert "paid on 2026-12-01;" in result.stdout
     assert [p["paid_on"] for p in cli.json("show", "A")[1]["payments"]] == ["2026-12-01"]
 
 
