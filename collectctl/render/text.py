@@ -538,9 +538,10 @@ def logged_line(result: Logged) -> str:
             label=display.outcome(outcome), id=shown(call.account_id))
     elif planned.invalidate_phone:
         tail = _("{label}: {phone} marked invalid").format(
-            label=display.outcome(outcome), phone=shown(planned.invalidate_phone))
+            label=display.outcome(outcome), phone=shown(display.phone(planned.invalidate_phone)))
         if result.valid_phones:
-            tail += _("; next call goes to {phone}").format(phone=shown(result.valid_phones[0]))
+            tail += _("; next call goes to {phone}").format(
+                phone=shown(display.phone(result.valid_phones[0])))
         else:
             tail += _("; no valid phone left: the account is on the skip-trace list")
     elif outcome.effect == "skip":
@@ -564,7 +565,8 @@ def _undone_plain(result: Undone) -> str:
     if original.amount is not None and original.promise_date is None:
         line += _("; its payment is withdrawn")
     if result.phone_restored:
-        line += _("; {phone} is valid again").format(phone=shown(original.invalidated_phone))
+        line += _("; {phone} is valid again").format(
+            phone=shown(display.phone(original.invalidated_phone)))
     return line
 
 

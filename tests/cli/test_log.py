@@ -38,13 +38,13 @@ def test_no_answer_is_appended_to_the_log(cli):
 
 def test_wrong_number_moves_to_the_next_phone_and_undo_restores_it(cli):
     line = log(cli, "A-1", "wn")
-    assert "+886912345678 marked invalid; next call goes to +886223456789" in line
+    assert "0912 345 678 marked invalid; next call goes to 02 2345 6789" in line
     phones = show(cli)["phones"]
     assert [(p["number"], p["valid"]) for p in phones] == [
         ("+886912345678", False), ("+886223456789", True)]
     assert show(cli)["calls"][-1]["phone"] == "+886912345678"
     undo = cli("undo")
-    assert "+886912345678 is valid again" in undo.stdout
+    assert "0912 345 678 is valid again" in undo.stdout
     assert all(p["valid"] for p in show(cli)["phones"])
 
 
@@ -237,7 +237,7 @@ def test_the_file_lists_promises_payments_and_calls(cli):
     assert "Balance        9,000.00 TWD" in out
     assert "3,000.00 TWD due Thu 2026-12-10: pending (paid 1,000.00 TWD)" in out
     assert "2026-12-04  1,000.00 TWD  TX1" in out
-    assert ("#2  Fri 2026-12-04 09:00  ptp  3,000.00 TWD  due Thu 2026-12-10  +886912345678  alice"
+    assert ("#2  Fri 2026-12-04 09:00  ptp  3,000.00 TWD  due Thu 2026-12-10  0912 345 678  alice"
             "  “salary on the 10th”") in out
 
 

@@ -150,7 +150,7 @@ def test_nine_asks_which_hold(cli):
 
 def test_wrong_number_marks_the_dialled_phone(cli):
     out = work(cli, "8\nq\n")
-    assert "+886912000001 marked invalid" in out
+    assert "0912 000 001 marked invalid" in out
     assert log_rows(cli)[0][:2] == ("A", "wrong-number")
 
 
