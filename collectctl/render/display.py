@@ -232,9 +232,11 @@ def plan_reasons(codes, callback_at: datetime | None = None) -> str:
 
 def phone(number: str | None, region: str | None = None) -> str:
     """A number as a collector in ``region`` (default: the locale's ``phone_region``)
-    dials it: ``+886918566195`` → ``0918 566 195`` (phonenumbers' national format) when
-    it is in that region's country; E.164 as it is otherwise, or when it does not parse
-    (it is shown, never dropped)."""
+    dials it when it shares the region's country code: ``+886918566195`` → ``0918 566
+    195``; ``+14165550123`` → ``1 (416) 555-0123`` in the US (Canada: a long-distance
+    call, not a local one). E.164 as it is for another country code, and for a number
+    phonenumbers does not hold valid (``+88612`` is not ``12``): it is shown, never
+    dropped or made to look like something it is not."""
     region = region or current_locale().phone_region
     if not number or not region:
         return number or ""
@@ -249,9 +251,14 @@ def _national(number: str, region: str) -> str:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return number
-    if parsed.country_code != phonenumbers.country_code_for_region(region):
+    if (parsed.country_code != phonenumbers.country_code_for_region(region)
+            or not phonenumbers.is_valid_number(parsed)):
         return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if phonenumbers.region_code_for_number(parsed) == region:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Another region of the same country code (Canada for a US collector): as dialled
+    # from the collector's region (``1 (416) 555-0123``; Jersey from Britain: ``07797…``).
+    return phonenumbers.format_out_of_country_calling_number(parsed, region)
 
 
 def _short_day(d: date) -> str:

@@ -11,6 +11,7 @@ from collectctl.i18n import _, ngettext
 from collectctl.render import display
 from collectctl.render.redact import mask_name, mask_phone
 from collectctl.render.safe import json_text, one_line, terminal_text
+from collectctl.render.text import NAME_MIN
 from collectctl.render.width import columns, pad, table_lines
 
 if TYPE_CHECKING:
@@ -108,29 +109,11 @@ def plan_json_text(plan: Plan, redact: bool = False) -> str:
 #: The Why column keeps at least this many cells before the debtor's name is cut, and
 #: before the columns a narrow terminal goes without (:data:`NARROW_DROPS`) are left out.
 WHY_MIN = 20
-#: The debtor's name is cut to no fewer than this many cells.
-NAME_MIN = 8
-#: The least a Why column is cut to, once nothing else can give way.
+#: The least a Why column is cut to, before it is left out too.
 WHY_LAST = 8
 #: The columns a terminal too narrow for every one leaves out, in this order (the
 #: window and the days past due are in ``--format json`` and ``--explain``).
 NARROW_DROPS = ("window", "dpd")
-
-
-def fit(widths: list[int], total: int, cuts: list[tuple[int, int]]) -> tuple[list[int], int]:
-    """Column widths that fit ``total`` cells, and how many cells they still overrun it
-    by (0 when they fit): ``widths`` are the columns' natural widths, two cells apart;
-    ``cuts`` the columns that may be cut, in order, each down to its minimum before the
-    next one is cut."""
-    fitted = list(widths)
-    over = sum(widths) + 2 * (len(widths) - 1) - total
-    for index, least in cuts:
-        if over <= 0:
-            break
-        cut = min(over, max(fitted[index] - least, 0))
-        fitted[index] -= cut
-        over -= cut
-    return fitted, max(over, 0)
 
 
 def _plan_columns(plan: Plan, redact: bool) -> list[tuple[str, str, JustifyMethod, list[str]]]:
@@ -160,28 +143,35 @@ def _plan_columns(plan: Plan, redact: bool) -> list[tuple[str, str, JustifyMetho
             for key, head, justify, cells in columns]
 
 
-def fit_columns(columns, total: int) -> list[tuple[tuple, int]]:
-    """The columns a table ``total`` cells wide shows, each with its width: the Why cut
-    first (to :data:`WHY_MIN`), then the name (to :data:`NAME_MIN`), then the columns of
-    :data:`NARROW_DROPS` left out one by one, then the Why cut to :data:`WHY_LAST`."""
-    from rich.cells import cell_len
+#: How a plan table gives way, stage by stage, until it fits: the columns left out, and
+#: the columns cut (each to its minimum, in order). The time, the account, the balance,
+#: the phone and the debtor's own time are never cut: a table that does not fit even
+#: without the rest is shown whole, wider than the screen, rather than with a number cut.
+FIT_STAGES: tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...] = (
+    ((), (("why", WHY_MIN), ("name", NAME_MIN))),
+    (NARROW_DROPS[:1], (("why", WHY_MIN), ("name", NAME_MIN))),
+    (NARROW_DROPS, (("why", WHY_MIN), ("name", NAME_MIN))),
+    (NARROW_DROPS, (("why", WHY_LAST), ("name", NAME_MIN))),
+    ((*NARROW_DROPS, "why"), (("name", NAME_MIN),)),
+)
 
-    def attempt(shown, last: bool):
-        widths = [max(cell_len(text) for text in [head, *cells])
+
+def fit_columns(columns, total: int) -> list[tuple[tuple, int]]:
+    """The columns a table ``total`` cells wide shows, each with its width, by the first
+    of :data:`FIT_STAGES` that fits (the last one when none does)."""
+    from collectctl.render.width import columns as cells_of
+    from collectctl.render.width import fit
+
+    for dropped, cuts in FIT_STAGES:
+        shown = [c for c in columns if c[0] not in dropped]
+        widths = [max(cells_of(text) for text in [head, *cells])
                   for _key, head, _justify, cells in shown]
         keys = [column[0] for column in shown]
-        why, name = keys.index("why"), keys.index("name")
-        cuts = [(why, WHY_MIN), (name, NAME_MIN)] + ([(why, WHY_LAST)] if last else [])
-        return fit(widths, total, cuts)
-
-    shown = list(columns)
-    for drop in (None, *NARROW_DROPS):
-        shown = [c for c in shown if c[0] != drop]
-        widths, over = attempt(shown, last=False)
+        fitted, over = fit(widths, total, [(keys.index(key), least) for key, least in cuts
+                                           if key in keys])
         if not over:
-            return list(zip(shown, widths, strict=True))
-    widths, _over = attempt(shown, last=True)
-    return list(zip(shown, widths, strict=True))
+            break
+    return list(zip(shown, fitted, strict=True))
 
 
 def plan_table(plan: Plan, redact: bool, console) -> None:
@@ -189,7 +179,6 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
     cell on one line, the Why and the debtor's name ending in an ellipsis when the room
     runs out (``--explain ID`` has every reason). The debtor's own time is a column when
     any debtor's clock reads other than yours; a pinned callback's time is marked ``*``."""
-    from rich.table import Table
 
     title = f"{plan.collector} · {display.day(plan.date)}"
     console.print(title, style="bold", markup=False)
@@ -200,14 +189,18 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         if plan.note is not None and plan.note.code == NO_SLOTS_ON_DAY:
             console.print(_("Tomorrow's plan: collectctl plan --date tomorrow"), markup=False)
         return
+    from collectctl.render.width import fitted_lines
+
     shown = fit_columns(_plan_columns(plan, redact), console.width)
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for (_key, head, justify, _cells), width in shown:
-        table.add_column(head, justify=justify, no_wrap=True, overflow="ellipsis",
-                         max_width=width)
-    for row in zip(*(cells for (_k, _h, _j, cells), _w in shown), strict=True):
-        table.add_row(*row)
-    console.print(table)
+    lines = fitted_lines([head for (_k, head, _j, _c), _w in shown],
+                         [list(row) for row in zip(*(cells for (_k, _h, _j, cells), _w in shown),
+                                                   strict=True)],
+                         [width for _column, width in shown],
+                         frozenset(i for i, ((_k, _h, justify, _c), _w) in enumerate(shown)
+                                   if justify == "right"))
+    console.print(lines[0], style="bold", markup=False, crop=False, soft_wrap=True)
+    for line in lines[1:]:
+        console.print(line, markup=False, crop=False, soft_wrap=True)
     if any(c.pinned for c in plan.calls):
         console.print(_("* a callback the debtor asked for, pinned to its time"), markup=False)
     summary = _("{calls} in {slots}; {over} in the overflow; {out} not callable "

@@ -13,7 +13,7 @@ from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
 from collectctl.render.safe import json_text, markdown_text, number_cell, terminal_text
-from collectctl.render.width import columns, table_lines
+from collectctl.render.width import columns, pad, table_lines
 
 #: Columns of the text and markdown tables (the json has every metric).
 TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party_contacts",
@@ -279,17 +279,53 @@ def bar_width(rows, width: int, gap: int = 2) -> int:
 def progress_text(p, console) -> None:
     """A bar per metric on a terminal (rich), coloured as its words say (ahead, behind);
     the percentage instead in a pipe, or where the screen leaves no room for a bar. One
-    row a metric at any width: the text columns never wrap."""
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
-    from rich.text import Text
-
+    row a metric at any width: the text columns never wrap, nor are they cut."""
     who = p.collector or _("team")
     console.print(_("{who}: {period} {span}").format(
         who=who, period=display.period(p.period), span=display.span(p.first, p.last)),
         style="bold", markup=False)
     rows = progress_rows(p)
     bars = bar_width(rows, console.width) if console.is_terminal else 0
+    if not bars:
+        _progress_lines(rows, console)
+    else:
+        _progress_bars(rows, p, bars, console)
+    if p.plan_remaining is not None:
+        console.print(_("{n} calls left in today's plan").format(n=p.plan_remaining),
+                      markup=False)
+
+
+def _progress_lines(rows: list[ProgressRow], console) -> None:
+    """The rows as text, the percentage in place of a bar, every cell whole. A screen
+    too narrow for them goes without the pace, then the percentage (the words still say
+    ahead or behind; JSON has both); narrower still, the rows are printed wider than it
+    rather than with a figure cut."""
+    from rich.text import Text
+
+    def width_of(shown: tuple[int, ...]) -> int:
+        return sum(max(columns(str(r[i])) for r in rows) + 2 for i in shown) + max(
+            columns(r[4]) for r in rows)
+
+    shown: tuple[int, ...] = (0, 1, 2, 3)
+    for narrower in ((0, 1, 2), (0, 1)):
+        if width_of(shown) <= console.width:
+            break
+        shown = narrower
+    widths = {i: max(columns(str(r[i])) for r in rows) for i in shown}
+    for row in rows:
+        line = Text("".join(pad(str(row[i]), widths[i]) + "  " for i in shown))
+        ahead = row[5]
+        line.append(row[4], style=PACE_STYLE[ahead] if ahead is not None else "")
+        line.rstrip()
+        console.print(line, crop=False, soft_wrap=True)
+
+
+def _progress_bars(rows: list[ProgressRow], p, bars: int, console) -> None:
+    """The rows with a bar each, ``bars`` cells wide (:func:`bar_width` left room)."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, pad_edge=False, show_header=False)
     for _i in range(5):
         table.add_column(no_wrap=True)
@@ -302,9 +338,6 @@ def progress_text(p, console) -> None:
                                 complete_style=style, finished_style=style)
         table.add_row(name, amounts, shown, pace, Text(state, style=style))
     console.print(table)
-    if p.plan_remaining is not None:
-        console.print(_("{n} calls left in today's plan").format(n=p.plan_remaining),
-                      markup=False)
 
 
 def render(result, fmt: str, out, redact: bool = False) -> None:

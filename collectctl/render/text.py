@@ -19,12 +19,14 @@ from collectctl.render.safe import terminal_text
 from collectctl.render.width import columns, fill_parts, table_lines
 
 if TYPE_CHECKING:
-    from rich.console import JustifyMethod
     from rich.text import Text
 
     from collectctl.app.accounts import AccountList, Dossier
     from collectctl.app.requests import AccountRequests
     from collectctl.app.team import Assignment, CopyResult, DbStatus, TeamList
+
+#: A debtor's name in a table is cut (with …) to no fewer than this many cells.
+NAME_MIN = 8
 
 #: Width used when output is not a terminal, so piped tables don't wrap at 80 columns.
 PIPE_WIDTH = 160
@@ -61,29 +63,6 @@ def _safe_console():
 def _console(out, is_tty: bool):
     return _safe_console()(file=out, width=None if is_tty else pipe_width(), highlight=False,
                            soft_wrap=not is_tty, markup=False, emoji=False)
-
-
-def shrinks_first(table, index: int) -> None:
-    """Make column ``index`` of a rich ``table`` (all ``no_wrap``) the one that gives up
-    its room when the table is wider than the screen: rich narrows only the columns that
-    may wrap, and this one's cells (made by :func:`cut`) end in an ellipsis instead of
-    wrapping. The other columns keep their whole text; at a width the table fits, nothing
-    changes."""
-    column = table.columns[index]
-    column.no_wrap = False
-    column.header = cut(str(column.header))
-    column.min_width = min(MIN_CUT, columns(str(column.header.plain)))
-
-
-#: The narrowest a cut column is made (terminal columns), its header's width if less.
-MIN_CUT = 8
-
-
-def cut(text: str):
-    """A table cell that ends in ``…`` rather than wrap when its column is narrowed."""
-    from rich.text import Text
-
-    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 @singledispatch
@@ -149,32 +128,33 @@ def _labelled(p) -> str:
 
 @_later(render_text, "collectctl.app.accounts", "AccountList")
 def _accountlist(result: AccountList, console) -> None:
-    from rich.table import Table
+    from collectctl.render.width import fit, fitted_lines
 
     if not result.accounts:
         console.print(_("No accounts match."), markup=False)
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    justify: JustifyMethod
-    for title, justify in (
-        (_("Account"), "left"), (_("Debtor"), "left"), (_("Balance"), "right"),
-        (_("DPD"), "right"), (_("Phone"), "left"), (_("Collector"), "left"),
-        (_("Status"), "left"),
-    ):
-        table.add_column(title, justify=justify, no_wrap=True)
-    shrinks_first(table, 1)  # the debtor's name: the account id says who it is
+    head = [_("Account"), _("Debtor"), _("Balance"), _("DPD"), _("Phone"), _("Collector"),
+            _("Status")]
+    rows = []
     total: dict[str, Decimal] = {}
     for a in result.accounts:
         phone = best_phone(a)
         owed = result.balances[a.account_id]
-        table.add_row(
-            shown(a.account_id), cut(shown(a.name)), shown(format_money(owed, a.currency)),
+        rows.append([
+            shown(a.account_id), shown(a.name), shown(format_money(owed, a.currency)),
             "" if a.days_past_due is None else str(a.days_past_due),
             _phone_text(phone) if phone else _("no valid phone"),
             shown(a.assigned_to), shown(display.status(a.status)),
-        )
+        ])
         total[a.currency] = total.get(a.currency, 0) + owed
-    console.print(table)
+    # Only the debtor's name gives way (the account id says who it is), down to
+    # NAME_MIN; a screen narrower still gets the table whole, never a cut number.
+    widths, _over = fit([max(columns(r[i]) for r in [head, *rows]) for i in range(len(head))],
+                        console.width, [(1, NAME_MIN)])
+    lines = fitted_lines(head, rows, widths, frozenset({2, 3}))
+    console.print(lines[0], style="bold", markup=False, crop=False, soft_wrap=True)
+    for line in lines[1:]:
+        console.print(line, markup=False, crop=False, soft_wrap=True)
     sums = shown(display.money_totals(total))
     console.print(
         ngettext("{n} account, {total}", "{n} accounts, {total}", len(result.accounts)).format(
@@ -429,20 +409,20 @@ def _request_line(entry, zone: str) -> str:
 
 @render_text.register
 def _promiselist(result: PromiseList, console) -> None:
-    from rich.table import Table
+    from collectctl.render.width import fitted_lines
 
     if not result.promises:
         console.print(_("No promises match."), markup=False)
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    justify: JustifyMethod
-    for title, justify in ((_("Account"), "left"), (_("Amount"), "right"), (_("Due"), "left"),
-                           (_("Status"), "left"), (_("Paid"), "right")):
-        table.add_column(title, justify=justify, no_wrap=True)
-    for p in result.promises:
-        table.add_row(shown(p.account_id), format_money(p.amount), _day(p.due),
-                      shown(display.status(p.status)), format_money(p.paid))
-    console.print(table)
+    head = [_("Account"), _("Amount"), _("Due"), _("Status"), _("Paid")]
+    rows = [[shown(p.account_id), format_money(p.amount), _day(p.due),
+             shown(display.status(p.status)), format_money(p.paid)] for p in result.promises]
+    # Nothing here is cut: a narrow screen gets the table whole, wider than itself.
+    widths = [max(columns(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = fitted_lines(head, rows, widths, frozenset({1, 4}))
+    console.print(lines[0], style="bold", markup=False, crop=False, soft_wrap=True)
+    for line in lines[1:]:
+        console.print(line, markup=False, crop=False, soft_wrap=True)
 
 
 @render_text.register

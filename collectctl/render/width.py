@@ -65,3 +65,50 @@ def fill_parts(parts: list[str], width: int, gap: str = "  ") -> list[str]:
         else:
             lines.append(part)
     return lines
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal columns, ending in ``…`` when it had to be
+    cut (a wide character that would straddle the edge is left out whole)."""
+    if columns(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        size = columns(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
+
+
+def fitted_lines(head: list[str], rows: list[list[str]], widths: list[int],
+                 right: frozenset[int] = frozenset()) -> list[str]:
+    """A plain-text table whose columns are ``widths`` wide, two spaces apart: a cell
+    longer than its column is cut with ``…`` (:func:`cut`), the columns in ``right``
+    right-aligned, the rest left-aligned. Whatever the widths add up to: a table wider
+    than the screen is printed whole, never cut by the terminal's renderer."""
+    def line(cells: list[str]) -> str:
+        return "  ".join((rjust if i in right else pad)(cut(str(c), w), w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(head)] + [line(row) for row in rows]
+
+
+def fit(widths: list[int], total: int, cuts: list[tuple[int, int]]) -> tuple[list[int], int]:
+    """Column widths that fit ``total`` cells, and how many cells they still overrun it
+    by (0 when they fit): ``widths`` are the columns' natural widths, two cells apart;
+    ``cuts`` the columns that may be cut, in order, each down to its minimum before the
+    next one is cut."""
+    fitted = list(widths)
+    over = sum(widths) + 2 * (len(widths) - 1) - total
+    for index, least in cuts:
+        if over <= 0:
+            break
+        step = min(over, max(fitted[index] - least, 0))
+        fitted[index] -= step
+        over -= step
+    return fitted, max(over, 0)

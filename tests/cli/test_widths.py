@@ -168,6 +168,7 @@ def test_progress_keeps_one_row_a_metric_on_a_terminal(width, language):
     lines = plain(on_terminal(MONTH, width, language)).splitlines()
     assert len(lines) == 1 + 3 + 1, lines  # the title, a row a metric, the plan's calls
     assert all(cell_len(line) <= width for line in lines), lines
+    assert not any("…" in line for line in lines)  # no figure cut to fit
     if width >= 80:
         bars = [line for line in lines[1:4] if "━" in line]
         assert len(bars) == 2  # the two metrics with a target

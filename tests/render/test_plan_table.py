@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from collectctl import i18n
 from collectctl.render import display
-from collectctl.render.plan import NARROW_DROPS, fit, fit_columns
+from collectctl.render.plan import NARROW_DROPS, fit_columns
+from collectctl.render.width import cut, fit, fitted_lines
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 AT = datetime(2026, 12, 4, 9, 15, tzinfo=TAIPEI)  # Fri 09:15 in Taipei
@@ -30,6 +32,18 @@ def test_a_number_abroad_stays_in_e164():
 def test_a_uk_number_is_national_in_gb_whatever_its_island():
     # phonenumbers maps +44 7911 to Guernsey; a collector in GB still dials 07911.
     assert display.phone("+447911123456", "GB") == "07911 123456"
+
+
+def test_another_country_sharing_the_code_is_dialled_as_from_your_region():
+    assert display.phone("+14165550123", "US") == "1 (416) 555-0123"  # Canada
+    assert display.phone("+18765550123", "US") == "1 (876) 555-0123"  # Jamaica
+    assert display.phone("+447797123456", "GB") == "07797 123456"      # Jersey
+
+
+def test_a_number_that_is_not_valid_keeps_its_country_code():
+    assert display.phone("+88612", "TW") == "+88612"
+    assert display.phone("+886212345", "TW") == "+886212345"
+    assert display.phone("+8869123456789", "TW") == "+8869123456789"
 
 
 def test_no_region_or_no_number_or_garbage_is_left_as_it_is():
@@ -121,3 +135,34 @@ def test_a_narrow_terminal_cuts_the_why_then_the_name_then_leaves_out_window_and
     widths = dict((c[0], w) for c, w in fit_columns(columns, 40))
     assert not set(NARROW_DROPS) & set(widths)
     assert sum(widths.values()) + 2 * (len(widths) - 1) <= 40
+
+
+def test_a_cut_cell_ends_in_an_ellipsis_and_never_splits_a_wide_character():
+    assert cut("never reached, amount", 9) == "never re…"
+    assert cut("從未接通、風險", 6) == "從未…"  # 4 cells and the ellipsis; no half character
+    assert cut("short", 9) == "short"
+    assert cut("abc", 0) == ""
+
+
+def test_fitted_lines_cut_only_what_is_too_long_and_align_right_columns():
+    lines = fitted_lines(["A", "Amount"], [["王小明明", "1.00"], ["x", "1,000.00"]], [5, 8],
+                         frozenset({1}))
+    assert lines == ["A        Amount", "王小…      1.00", "x      1,000.00"]
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80])
+def test_the_time_account_balance_and_phone_are_never_cut(width):
+    columns = [("time", "Time", "left", ["09:00"]),
+               ("theirs", "Their time", "left", ["Thu 15:05–20:05"]),
+               ("account", "Account", "left", ["TW-100005"]),
+               ("name", "Debtor", "left", ["Dana Demo Longname"]),
+               ("balance", "Balance", "right", ["264,350.00 TWD"]),
+               ("dpd", "DPD", "right", ["90"]),
+               ("phone", "Phone", "left", ["+18005550199"]),
+               ("window", "Window", "left", ["golden"]),
+               ("why", "Why", "left", ["never reached, risk, amount"])]
+    widths = {c[0]: w for c, w in fit_columns(columns, width)}
+    for key, text in (("time", "09:00"), ("theirs", "Thu 15:05–20:05"),
+                      ("account", "TW-100005"), ("balance", "264,350.00 TWD"),
+                      ("phone", "+18005550199")):
+        assert widths[key] >= len(text), (key, widths)
