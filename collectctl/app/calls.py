@@ -45,6 +45,9 @@ class Logged:
     breaches: tuple = ()
     #: A callback asked for outside the collector's shift (shown at its own time).
     callback_outside_shift: bool = False
+    #: The account list's day, when the payment logged is dated before it (so it is in
+    #: the list's amount, not subtracted from it); as :class:`Paid`'s.
+    list_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,12 @@ def log_call(
         return account, owed, planned, call, flipped, valid, before, asked
 
     account, owed, planned, call, flipped, valid, before, asked = store.atomically(work)
+    before_list = planned.payment is not None and activity.in_list_amount(account,
+                                                                           planned.payment)
     return Logged(call, outcome, account, planned, flipped, valid, owed,
                   tuple(call_breaches(settings, account, before, call, in_force(asked, call))),
-                  outside_shift(settings, call.callback_at))
+                  outside_shift(settings, call.callback_at),
+                  account.as_of if before_list else None)
 
 
 def in_force(entries, call: Call):

@@ -458,14 +458,6 @@ def payment_words(payment, currency: str, balance, list_day=None) -> str:
     return words
 
 
-def _list_day(account, payment):
-    """The account list's day when ``payment`` is dated before it (already in the list's
-    amount), else None."""
-    from collectctl.core.activity import in_list_amount
-
-    return account.as_of if in_list_amount(account, payment) else None
-
-
 @plain_text.register
 def _paid_plain(result: Paid) -> str:
     if not result.recorded:
@@ -508,8 +500,7 @@ def logged_line(result: Logged) -> str:
         tail = _("promise of {amount} due {due} recorded; no calls until then").format(
             amount=format_money(planned.promise.amount, currency), due=_day(planned.promise.due))
     elif planned.payment:
-        tail = payment_words(planned.payment, currency, result.balance,
-                             _list_day(result.account, planned.payment))
+        tail = payment_words(planned.payment, currency, result.balance, result.list_day)
     elif call.callback_at:
         tail = _("callback at {when} ({zone}, the debtor's time) pinned in that day's plan").format(
             when=display.day_time(call.callback_at), zone=result.account.timezone)
