@@ -82,7 +82,7 @@ def cut(text: str, width: int) -> str:
             break
         kept.append(char)
         used += size
-    return "".join(kept) + "…"
+    return "".join(kept).rstrip() + "…"
 
 
 def fitted_lines(head: list[str], rows: list[list[str]], widths: list[int],

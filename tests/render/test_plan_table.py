@@ -166,3 +166,7 @@ def test_the_time_account_balance_and_phone_are_never_cut(width):
                       ("account", "TW-100005"), ("balance", "264,350.00 TWD"),
                       ("phone", "+18005550199")):
         assert widths[key] >= len(text), (key, widths)
+
+
+def test_a_cut_at_a_space_does_not_leave_the_space_before_the_ellipsis():
+    assert cut("before payday, never reached", 8) == "before…"
