@@ -145,6 +145,16 @@ class PendingFile:
         except OSError as error:
             raise os_error(self.path, error) from None
 
+    def write_bytes(self, data: bytes) -> None:
+        """The temporary file's whole content: ``data`` (a workbook), flushed to the disk."""
+        try:
+            with open(self.tmp, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as error:
+            raise os_error(self.path, error) from None
+
     def commit(self) -> Path:
         """Put the whole file in place (one rename: readers see the old file or the new)."""
         try:

@@ -46,6 +46,7 @@ class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
     html = "html"
+    xlsx = "xlsx"
 
 
 class Period(StrEnum):

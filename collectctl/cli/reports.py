@@ -29,7 +29,8 @@ def report(
     collector: str = typer.Option(None, "--collector", "-c", help=_("One collector's report.")),
     team: bool = typer.Option(False, "--team", help=_("The whole team (the default).")),
     fmt: ReportFormat = typer.Option(ReportFormat.text.value, "--format", "-f", help=_(
-        "text, markdown, json, csv or html.")),
+        "text, markdown, json, csv, html or xlsx (an Excel workbook: with --output, or "
+        "redirected to a file).")),
     output: str = typer.Option(None, "--output", "-o", help=_("Write to this file (mode "
                                                               "0600) instead of stdout.")),
     force: bool = typer.Option(False, "--force", help=_("Replace the --output file if it "
@@ -56,6 +57,9 @@ def report(
     start = typed_day(state, day or first, "--from" if first else "--date", "last")
     end = typed_day(state, day or last, "--to" if last else "--date", "last")
     target = _output_target(state, output, force)
+    if fmt is ReportFormat.xlsx and target is None and _stdout_is_terminal():
+        raise UsageError(_("--format xlsx writes a workbook, not text for a screen: name "
+                           "the file with --output FILE.xlsx (or redirect to one)"))
     result = build_report(state.store, state.settings, state.now, start, end, collector)
     _write(result, fmt.value, target)
     below = [name for name, value in thresholds.items() if result.team.value(name) < value]
@@ -81,6 +85,9 @@ def _write(result, fmt: str, output) -> None:
     data): the file appears whole or not at all."""
     from collectctl.render import emit
 
+    if fmt == ReportFormat.xlsx.value:
+        _write_workbook(result, output)
+        return
     if not output:
         emit(result, fmt)
         return
@@ -89,6 +96,32 @@ def _write(result, fmt: str, output) -> None:
     with PendingFile(output) as pending:
         with pending.writing() as out:
             emit(result, fmt, out)
+        pending.commit()
+
+
+def _stdout_is_terminal() -> bool:
+    import sys
+
+    return sys.stdout.isatty()
+
+
+def _write_workbook(result, output) -> None:
+    """The report as a workbook: to the ``--output`` file (whole or not at all, 0600), or
+    as bytes to a redirected stdout."""
+    import sys
+
+    from collectctl.render.report_xlsx import report_xlsx
+
+    data = report_xlsx(result)
+    if not output:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from collectctl.private_files import PendingFile
+
+    with PendingFile(output) as pending:
+        pending.write_bytes(data)
         pending.commit()
 
 

@@ -133,6 +133,18 @@ def money(amount, currency: str | None = None) -> str:
     return ("-" + symbol + text[1:]) if text.startswith("-") else symbol + text
 
 
+def currency_symbol(currency: str) -> str | None:
+    """The symbol an amount in ``currency`` is written with (``NT$``), as :func:`money`
+    writes it: in Traditional Chinese, for the currencies that have one; None otherwise
+    (the ISO code follows the number)."""
+    return _SYMBOLS.get(currency) if _chinese() else None
+
+
+def whole_currency(currency: str) -> bool:
+    """Whether :func:`money` writes a whole amount in ``currency`` without cents."""
+    return _chinese() and currency in _WHOLE
+
+
 def money_totals(totals) -> str:
     """Amounts in several currencies (``{currency: amount}``), in the order of their codes,
     as one list the interface's way: ``15,893.18 GBP, 125,160.00 TWD`` /
