@@ -61,8 +61,8 @@ ROW = 20  # a legend row's height
 class Words:
     """A chart's words, translated by the caller: its ``title`` (the accessible name),
     ``summary`` (its figures in a sentence or two: the ``<desc>``), the titles of the x
-    axis, the left y axis and the right one, and the legend's entries (each chart says
-    which, in which order)."""
+    axis, the left y axis and the right one, the legend's entries (each chart says
+    which, in which order), and what the plot says when it has nothing to show."""
 
     title: str
     summary: str
@@ -70,6 +70,7 @@ class Words:
     y: str
     series: tuple[str, ...]
     y2: str = ""
+    empty: str = ""
 
 
 # -- scales --------------------------------------------------------------------------------
@@ -150,9 +151,10 @@ class _Chart:
     def add(self, part: str) -> None:
         self.parts.append(part)
 
-    def left_axis(self, ticks: Sequence[Decimal], label) -> None:
-        """Grid lines at the ticks, their labels to the left of the plot."""
-        for t in ticks:
+    def left_axis(self, ticks: Sequence[Decimal], label, empty: bool = False) -> None:
+        """Grid lines at the ticks, their labels to the left of the plot (only 0's when
+        the chart is ``empty``: a scale of nothing would be made up)."""
+        for t in ticks[:1] if empty else ticks:
             y = self.y(t, ticks[-1])
             self.add(f'<line class="grid" x1="{_num(self.x0)}" x2="{_num(self.x1)}" '
                      f'y1="{_num(y)}" y2="{_num(y)}" stroke="{GRID}"/>')
@@ -164,6 +166,13 @@ class _Chart:
             y = self.y(t, ticks[-1])
             self.add(f'<text class="tick" x="{_num(self.x1 + 6)}" y="{_num(y)}" dy="0.35em" '
                      f'fill="{colour}">{_text(label(t))}</text>')
+
+    def nothing(self) -> None:
+        """The words for an empty plot, in its middle."""
+        if self.words.empty:
+            self.add(f'<text class="empty" x="{_num((self.x0 + self.x1) / 2)}" '
+                     f'y="{_num((self.top + self.base) / 2)}" text-anchor="middle" '
+                     f'fill="{MUTED}">{_text(self.words.empty)}</text>')
 
     def x_label(self, x: float, text: str, row: int = 0) -> None:
         y = self.base + 8 + FONT + row * (FONT + 4)
@@ -257,7 +266,10 @@ def collected_chart(ident: str, days: Sequence[date], collected: Sequence[Decima
         chart.add(f'<rect class="day-off" x="{_num(chart.x0 + i * band)}" '
                   f'y="{_num(chart.top)}" width="{_num(band)}" '
                   f'height="{_num(chart.base - chart.top)}" fill="{DAY_OFF}"/>')
-    chart.left_axis(ticks, lambda t: display.money_tick(t, currency))
+    empty = not known and not any(collected)
+    chart.left_axis(ticks, lambda t: display.money_tick(t, currency), empty)
+    if empty:
+        chart.nothing()
     bar = min(band * 0.7, 56)
     for i, (day, amount, target) in enumerate(zip(days, collected, targets, strict=True)):
         middle = chart.x0 + (i + 0.5) * band
@@ -274,7 +286,7 @@ def collected_chart(ident: str, days: Sequence[date], collected: Sequence[Decima
         chart.add(f'<rect class="bar {status}" x="{_num(middle - bar / 2)}" y="{_num(y)}" '
                   f'width="{_num(bar)}" height="{_num(height)}" fill="{colour}">'
                   f"<title>{_text(tip)}</title></rect>")
-        if n <= 3:
+        if n <= 3 and not empty:
             chart.add(f'<text class="value" x="{_num(middle)}" y="{_num(y - 6)}" '
                       f'text-anchor="middle"{HALO}>{_text(display.money(amount, currency))}'
                       "</text>")
@@ -341,8 +353,11 @@ def hourly_chart(ident: str, hours: Sequence[tuple[int, int, int]], words: Words
     labels = [str(t) for t in ticks]
     legend: list[Entry] = [(("box", NEUTRAL), words.series[0]), (("dot", RATE), words.series[1])]
     chart = _Chart(words, legend, _left_margin(labels), _width("100%") + 12, 170)
-    chart.left_axis(ticks, str)
+    empty = not any(c for c, _k in by_hour.values())
+    chart.left_axis(ticks, str, empty)
     chart.right_axis(rates, lambda p: f"{p}%", RATE)
+    if empty:
+        chart.nothing()
     band = (chart.x1 - chart.x0) / len(span)
     bar = min(band * 0.7, 40)
     points: list[list[str]] = [[]]
@@ -429,7 +444,10 @@ def buckets_chart(ident: str, buckets: Sequence[tuple[str, Decimal]], currency: 
     labels = [display.money_tick(t, currency) for t in ticks]
     legend: list[Entry] = [(("box", BUCKET_RAMP[2]), words.series[0])]
     chart = _Chart(words, legend, _left_margin(labels), 14, 170)
-    chart.left_axis(ticks, lambda t: display.money_tick(t, currency))
+    empty = not any(b for _k, b in buckets)
+    chart.left_axis(ticks, lambda t: display.money_tick(t, currency), empty)
+    if empty:
+        chart.nothing()
     band = (chart.x1 - chart.x0) / max(len(buckets), 1)
     bar = min(band * 0.7, 56)
     for i, (bucket, balance) in enumerate(buckets):
@@ -454,6 +472,8 @@ def roll_rates_chart(ident: str, rates: Sequence[tuple[str, Decimal | None, Deci
     legend: list[Entry] = [(("box", BEHIND), words.series[0]), (("box", AHEAD), words.series[1])]
     chart = _Chart(words, legend, _left_margin(["100%"]), 14, 170)
     chart.left_axis(ticks, lambda p: f"{p}%")
+    if all(r is None and c is None for _b, r, c in rates):
+        chart.nothing()
     band = (chart.x1 - chart.x0) / max(len(rates), 1)
     bar = min(band * 0.34, 28)
     for i, (bucket, roll, cure) in enumerate(rates):

@@ -85,7 +85,19 @@ td:first-child,th:first-child{position:static}
 
 
 def _percent(rate) -> str:
+    """``62.5%``; a rate without a denominator (None) is ``—``; rates by currency
+    (a mapping) are each named: ``AUD 1.0%, TWD 3.6%``."""
+    if rate is None:
+        return "—"
+    if isinstance(rate, Mapping):
+        return ", ".join(f"{c} {_percent(r)}" for c, r in sorted(rate.items())) or "—"
     return f"{Decimal(rate) * 100:.1f}%"
+
+
+def _rate(rate, denominator) -> str:
+    """A rate of the team's figures: ``—`` when there was nothing to divide by (today's
+    metrics say 0 then)."""
+    return _percent(rate) if denominator else "—"
 
 
 def _amounts(parts: Mapping[str, Decimal]) -> str:
@@ -134,15 +146,16 @@ def _kpis(report) -> str:
     outstanding = _amounts(money_parts(m.outstanding_at_start, currency))
     cards = [
         _kpi(_("Collected"), _amounts(collected), more, lead_cls),
-        _kpi(_("Recovery rate"), _percent(m.recovery_rate),
+        _kpi(_("Recovery rate"), _rate(m.recovery_rate, any(
+            money_parts(m.outstanding_at_start, currency).values())),
              escape(_("of {amount} outstanding at the start").format(amount=outstanding))),
         _kpi(_("Calls"), str(m.calls), escape(_("contacts {n} · contact rate {rate}").format(
-            n=m.contacts, rate=_percent(m.contact_rate)))),
+            n=m.contacts, rate=_rate(m.contact_rate, m.calls)))),
         _kpi(_("Right-party contacts"), str(m.right_party_contacts),
-             escape(_("RPC rate {rate}").format(rate=_percent(m.rpc_rate)))),
+             escape(_("RPC rate {rate}").format(rate=_rate(m.rpc_rate, m.calls)))),
         _kpi(_("Promises made"), str(m.promises), escape(_amounts(
             money_parts(m.promised_amount, currency)))),
-        _kpi(_("Kept rate"), _percent(m.kept_rate) if due else "—",
+        _kpi(_("Kept rate"), _rate(m.kept_rate, due),
              escape(_("kept {kept}, broken {broken}, of {due} due").format(
                  kept=m.promises_kept, broken=m.promises_broken, due=due)) if due
              else escape(_("no promise fell due"))),
@@ -182,7 +195,7 @@ def collected_figures(days: Sequence[tuple[date, object, object]], currency: str
             _("collected ({symbol})").format(
                 symbol=display.currency_symbol(code) or "—"),
             (_("collected"), _("ahead of target"), _("behind target"), _("target"),
-             _("day off")))
+             _("day off")), empty=_("nothing collected"))
         out.append((caption, charts.collected_chart(f"collected-{c or 'money'}", dates,
                                                     collected, targets, code, words)))
     return out
@@ -225,7 +238,8 @@ def hourly_figure(hours: Sequence[tuple[int, int, int]]) -> tuple[str, str]:
     else:
         summary = _("No calls in the period.")
     words = charts.Words(caption, summary, _("hour of day"), _("calls"),
-                         (_("calls"), _("contact rate")), y2=_("contact rate (%)"))
+                         (_("calls"), _("contact rate")), y2=_("contact rate (%)"),
+                         empty=_("no calls made"))
     return caption, charts.hourly_chart("hourly", hours, words)
 
 
@@ -267,7 +281,8 @@ def portfolio_figures(buckets: Sequence[tuple[str, object]],
             summary += " " + "; ".join(f"{terminal_text(b)} {display.money(v, code)} "
                                        f"({_percent(v / total)})" for b, v in parts) + "."
         words = charts.Words(caption, summary, _("days past due"), _("balance ({symbol})").format(
-            symbol=display.currency_symbol(code) or "—"), (_("open balance"),))
+            symbol=display.currency_symbol(code) or "—"), (_("open balance"),),
+            empty=_("no open balance"))
         out.append((caption, charts.buckets_chart(f"buckets-{c or 'money'}", parts, code,
                                                   words)))
     by_currency: dict[str, list[tuple[str, Decimal | None, Decimal | None]]] = {}
@@ -285,7 +300,8 @@ def portfolio_figures(buckets: Sequence[tuple[str, object]],
                 cure=_percent(k) if k is not None else "—")
             for b, r, k in by_currency[c]) + "."
         words = charts.Words(caption, summary, _("bucket at the period's start"),
-                             _("share of the balance (%)"), (_("roll rate"), _("cure rate")))
+                             _("share of the balance (%)"), (_("roll rate"), _("cure rate")),
+                             empty=_("no accounts in these buckets at the start"))
         out.append((caption, charts.roll_rates_chart(f"rolls-{c or 'money'}", by_currency[c],
                                                      words)))
     return out

@@ -199,3 +199,14 @@ def test_chinese_words_in_a_chart():
     assert "NT$2萬" in texts(root, "tick")
     with ENGLISH.active():
         assert display.money_tick(D(20000), "TWD") == "NT$20k"
+
+
+def test_an_empty_chart_says_so_and_makes_up_no_scale():
+    words = charts.Words("Collected", "Nothing.", "day", "collected (NT$)", WORDS.series,
+                         empty="nothing collected")
+    root = parsed(charts.collected_chart("c", [date(2026, 12, 4)], [D(0)], [None], "TWD",
+                                         words))
+    assert texts(root, "empty") == ["nothing collected"]
+    assert [t for t in texts(root, "tick") if t.startswith("NT$")] == ["NT$0"]
+    calls = charts.Words("Calls", "None.", "hour", "calls", ("calls", "rate"), empty="no calls")
+    assert texts(parsed(charts.hourly_chart("h", [], calls)), "empty") == ["no calls"]

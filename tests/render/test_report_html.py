@@ -61,3 +61,15 @@ def test_the_page_leads_with_the_status_and_escapes_names():
     assert '<span class="status ahead">ahead</span>' in page
     assert "150.0% of the target 20,000.00 TWD" in page
     assert page.count("<svg") == 5 and "<h2>Portfolio</h2>" in page
+
+
+def test_rates_without_a_denominator_are_a_dash_not_zero():
+    quiet = Metrics()
+    report = Report(date(2026, 12, 4), date(2026, 12, 4), quiet, (("alice", quiet),),
+                    daily=((date(2026, 12, 4), D("0.00"), None),), currency="TWD")
+    page = report_html.page(report, "Collection report", ["collector"], [["alice"]])
+    assert "contacts 0 · contact rate —" in page and "RPC rate —" in page
+    assert '<div class="name">Kept rate</div><div class="value">—</div>' in page
+    assert '<div class="name">Recovery rate</div><div class="value">—</div>' in page
+    assert "nothing collected" in page and "no calls made" in page
+    assert "no target for the period" in page
