@@ -72,9 +72,9 @@ tr.team td{font-weight:700;border-top:2px solid #444}
 .kpis{grid-template-columns:1fr 1fr;gap:8px}.kpi.lead{grid-column:1/-1}
 .kpi .value{font-size:1.2rem}figure{padding:8px}table{font-size:.85rem}}
 @page{size:A4 portrait;margin:14mm 12mm}
-@media print{body{padding:0;max-width:none;font-size:10pt}
+@media print{html{font-size:11px}body{padding:0;max-width:none}
 .charts{grid-template-columns:1fr 1fr;gap:10px}
-.kpis{grid-template-columns:repeat(4,1fr);gap:6px}
+.kpis{grid-template-columns:repeat(5,1fr);gap:6px}.kpi{padding:6px 10px}
 figure,.kpi,tr{break-inside:avoid;page-break-inside:avoid}
 h2{break-after:avoid;page-break-after:avoid}
 .wide{overflow:visible}table{font-size:7.5pt}td,th{padding:2px 4px}

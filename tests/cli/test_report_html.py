@@ -232,3 +232,29 @@ def test_the_chinese_report_is_in_chinese_with_cjk_fonts(examples, cli):
     assert "NT$10萬" in [t for k, t in found[0]["texts"] if k == "tick"]
     assert "'Noto Sans TC'" in page and "'Microsoft JhengHei'" in page
     assert '<span class="status behind">落後</span>' in page
+
+
+def test_only_the_html_report_loads_the_charts(cli, make_csv):
+    """The charts and the page are imported when an html report is made, and by no
+    other command or format (``progress``, the text report: they start as before)."""
+    import subprocess
+    import sys
+
+    assert cli("import", "accounts", make_csv("a.csv", HEADER + "A-1,A,100,0912345678,"
+                                               "alice\n")).exit_code == 0
+    code = (
+        "import sys\n"
+        f"sys.argv = ['collectctl', '--db', {str(cli.db)!r}, '--now', {cli.now!r}] + "
+        "sys.argv[1:]\n"
+        "from collectctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('LOADED', [m for m in ('collectctl.render.charts',"
+        " 'collectctl.render.report_html') if m in sys.modules])\n"
+    )
+    for args, loaded in ((["report"], "[]"), (["progress", "--team"], "[]"),
+                         (["report", "-f", "json"], "[]"),
+                         (["report", "-f", "html"], "['collectctl.render.charts', "
+                                                    "'collectctl.render.report_html']")):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, check=True).stdout
+        assert out.rstrip().endswith(f"LOADED {loaded}"), (args, out[-300:])
