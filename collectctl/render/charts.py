@@ -181,6 +181,7 @@ class _Chart:
 
     def svg(self, ident: str, y2_colour: str = INK) -> str:
         w = self.words
+        ident = escape(ident)
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{ident}" '
                f'viewBox="0 0 {WIDTH} {_num(self.height)}" width="{WIDTH}" '
                f'height="{_num(self.height)}" role="img" aria-label="{_text(w.title)}" '
