@@ -35,6 +35,9 @@ class Report:
     hourly: tuple[tuple[int, int, int], ...] = ()
     #: Rules broken by the period's calls (``audit``), per collector who logged them.
     violations: dict[str, int] = field(default_factory=dict)
+    #: The currency of the figures above (the settings' ``currency:``), for the html
+    #: report's money axes until money is kept per currency.
+    currency: str | None = None
 
     def violations_of(self, collector: str | None) -> int:
         """The count for one collector, or the team's (None)."""
@@ -84,13 +87,14 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     else:
         team, rows = metrics(combine(tallies.values()), book), tuple(ranked(by_collector))
     if not charts:
-        return Report(first, last, team, rows, collector)
+        return Report(first, last, team, rows, collector, currency=settings.currency)
     daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(by_hour, settings, collector, book)
     from collectctl.app.audit import build_audit
 
     violations = build_audit(store, settings, first, last).by_collector()
-    return Report(first, last, team, rows, collector, daily, hourly, violations)
+    return Report(first, last, team, rows, collector, daily, hourly, violations,
+                  currency=settings.currency)
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):

@@ -100,6 +100,11 @@ def span(first: date, last: date) -> str:
     return f"{plain_day(first)} – {plain_day(last)}"
 
 
+def month_day(d: date) -> str:
+    """A date without its year, for a chart's axis: ``11-30`` / ``11/30``."""
+    return f"{d.month}/{d.day}" if _chinese() else f"{d.month:02d}-{d.day:02d}"
+
+
 def weekday(d: date) -> str:
     """``Fri`` / ``五``."""
     return _WEEKDAYS_ZH[d.weekday()] if _chinese() else d.strftime("%a")
@@ -150,6 +155,34 @@ def money_totals(totals) -> str:
     as one list the interface's way: ``15,893.18 GBP, 125,160.00 TWD`` /
     ``£15,893.18、NT$125,160``."""
     return _(", ").join(money(amount, currency) for currency, amount in sorted(totals.items()))
+
+
+def axis_symbol(currency: str | None) -> str:
+    """The symbol a money axis is labelled with: ``NT$``, ``A$``, ``£`` (in every
+    language, the forms of :func:`money`); a currency without one keeps its code."""
+    if not currency:
+        return ""
+    return _SYMBOLS.get(currency, currency)
+
+
+def money_tick(amount, currency: str | None = None) -> str:
+    """A round amount on a chart's axis, short: ``NT$150k``, ``£2.5k``, ``US$1.2M``; in
+    Traditional Chinese by 萬 and 億 (``NT$15萬``). No currency: the number alone."""
+    value = Decimal(amount)
+    if _chinese():
+        steps = ((Decimal(100_000_000), "億"), (Decimal(10_000), "萬"))
+    else:
+        steps = ((Decimal(1_000_000), "M"), (Decimal(1_000), "k"))
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    for size, word in steps:
+        if abs(value) >= size:
+            short = (value / size).quantize(Decimal("0.01")).normalize()
+            text = f"{short:f}{word}"
+            break
+    symbol = axis_symbol(currency)
+    if symbol and not symbol[-1].isalpha():
+        return ("-" + symbol + text[1:]) if text.startswith("-") else symbol + text
+    return f"{symbol} {text}" if symbol else text
 
 
 def label(table: dict[str, str], code: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The report in each format: text, markdown, json, csv (html follows)."""
+"""The report in each format: text, markdown, json, csv, and html (its page and charts in
+``report_html`` and ``charts``)."""
 
 from __future__ import annotations
 
@@ -91,122 +92,12 @@ def report_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-CSS = (
-    # Traditional Chinese fonts named, so a machine with several CJK fonts picks the
-    # Taiwanese glyphs rather than Japanese or Simplified ones.
-    "body{font-family:system-ui,\"PingFang TC\",\"Noto Sans TC\",\"Microsoft JhengHei\",sans-serif;"
-    "margin:2em;color:#222}"
-    "table{border-collapse:collapse;margin:1em 0}.wide{overflow-x:auto}"
-    "td,th{padding:3px 10px;text-align:right;border-bottom:1px solid #ddd}"
-    "td:first-child,th:first-child{text-align:left}"
-    "tr.team td{font-weight:bold;border-top:2px solid #444}"
-    "figure{display:inline-block;margin:1em 2em 1em 0;vertical-align:top}"
-    "figcaption{font-weight:bold;margin-bottom:.3em}"
-    "svg text{font-size:11px;fill:#444}"
-)
-BAR, LINE, BAD = "#3b7dd8", "#d8573b", "#b33"
-
-
-def _svg(width: int, height: int, body: str, label: str) -> str:
-    from html import escape
-
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-            f"{body}</svg>")
-
-
-def _collected_chart(report: Report) -> str:
-    """Bars: collected per day; line: the day's target."""
-    days = report.daily
-    width, height, pad = max(240, 28 * len(days) + 60), 200, 40
-    top = max([float(c) for _d, c, _t in days] + [float(t) for _d, _c, t in days if t] + [1.0])
-    step = (width - pad - 10) / max(len(days), 1)
-    scale = (height - 2 * pad) / top
-    parts, points = [], []
-    for i, (day, collected, target) in enumerate(days):
-        x = pad + i * step
-        h = float(collected) * scale
-        parts.append(f'<rect class="collected" x="{x + 2:.1f}" y="{height - pad - h:.1f}" '
-                     f'width="{max(step - 4, 1):.1f}" height="{h:.1f}" fill="{BAR}">'
-                     f"<title>{day.isoformat()}: {cell('collected', collected)}</title></rect>")
-        parts.append(f'<text x="{x + step / 2:.1f}" y="{height - pad + 14}" '
-                     f'text-anchor="middle">{day.day}</text>')
-        if target is not None:
-            points.append(f"{x + step / 2:.1f},{height - pad - float(target) * scale:.1f}")
-    if points:
-        parts.append(f'<polyline class="target" points="{" ".join(points)}" fill="none" '
-                     f'stroke="{LINE}" stroke-width="2"/>')
-    parts.append(f'<text x="{pad}" y="14">{cell("collected", top)}</text>')
-    return _svg(width, height, "".join(parts), _("collected per day against the target"))
-
-
-def _hourly_chart(report: Report) -> str:
-    """Bars: calls by hour of day; line: the contact rate (contacts / calls) that hour."""
-    hours = {h: (c, k) for h, c, k in report.hourly}
-    span = range(min(hours, default=8), max(hours, default=20) + 1)
-    width, height, pad = max(240, 24 * len(span) + 60), 200, 40
-    top = max([c for c, _k in hours.values()] + [1])
-    step = (width - pad - 10) / len(span)
-    parts, points = [], []
-    for i, hour in enumerate(span):
-        calls, contacts = hours.get(hour, (0, 0))
-        x = pad + i * step
-        h = calls * (height - 2 * pad) / top
-        parts.append(f'<rect class="calls" x="{x + 2:.1f}" y="{height - pad - h:.1f}" '
-                     f'width="{max(step - 4, 1):.1f}" height="{h:.1f}" fill="{BAR}">'
-                     f"<title>{hour:02d}:00 "
-                     + _("{calls} calls, {contacts} contacts").format(calls=calls,
-                                                                     contacts=contacts)
-                     + "</title></rect>")
-        parts.append(f'<text x="{x + step / 2:.1f}" y="{height - pad + 14}" '
-                     f'text-anchor="middle">{hour}</text>')
-        if calls:
-            rate = contacts / calls
-            points.append(f"{x + step / 2:.1f},{height - pad - rate * (height - 2 * pad):.1f}")
-    if points:
-        parts.append(f'<polyline class="contact-rate" points="{" ".join(points)}" '
-                     f'fill="none" stroke="{LINE}" stroke-width="2"/>')
-    return _svg(width, height, "".join(parts), _("calls and contact rate by hour of day"))
-
-
-def _promises_chart(report: Report) -> str:
-    kept, broken = report.team.promises_kept, report.team.promises_broken
-    width, height, pad = 240, 200, 40
-    top = max(kept, broken, 1)
-    parts = []
-    for i, (label, value, colour) in enumerate(((_("kept"), kept, BAR),
-                                                (_("broken"), broken, BAD))):
-        h = value * (height - 2 * pad) / top
-        x = pad + i * 90
-        parts.append(f'<rect class="promises-{i}" x="{x}" y="{height - pad - h:.1f}" width="60" '
-                     f'height="{h:.1f}" fill="{colour}"><title>{value}</title></rect>'
-                     f'<text x="{x + 30}" y="{height - pad + 14}" text-anchor="middle">'
-                     f"{label} {value}</text>")
-    return _svg(width, height, "".join(parts), _("promises kept and broken"))
-
-
 def report_html(report: Report) -> str:
-    """One self-contained page: inline CSS and SVG charts, no scripts, every field escaped."""
-    from html import escape
+    """One self-contained page (:mod:`collectctl.render.report_html`): the figures, the
+    charts and this table, no scripts, every field escaped."""
+    from collectctl.render.report_html import page
 
-    head = _head()
-    rows = _rows(report)
-    body_rows = []
-    for n, r in enumerate(rows):
-        team_row = report.scope is None and n == len(rows) - 1
-        cls = ' class="team"' if team_row else ""
-        body_rows.append(f"<tr{cls}>" + "".join(f"<td>{escape(str(c))}</td>" for c in r)
-                         + "</tr>")
-    figures = [(_("Collected per day against the target"), _collected_chart(report)),
-               (_("Calls and contact rate by hour"), _hourly_chart(report)),
-               (_("Promises due: kept and broken"), _promises_chart(report))]
-    charts = "".join(f"<figure><figcaption>{escape(caption)}</figcaption>{svg}</figure>"
-                     for caption, svg in figures)
-    return (f"<!DOCTYPE html>\n<html lang=\"{display.html_lang()}\"><head><meta charset=\"utf-8\">"
-            f"<title>{escape(_title(report))}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(_title(report))}</h1>{charts}<div class=\"wide\"><table><thead><tr>"
-            + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
-            + "".join(body_rows) + "</tbody></table></div></body></html>\n")
+    return page(report, _title(report), _head(), _rows(report))
 
 
 def report_csv(report: Report) -> str:

@@ -76,9 +76,9 @@ def test_the_html_report_in_chinese(cli, make_csv):
     cli("log", "A-1", "rpc", "--collector", "alice")
     page = cli("--lang", "zh_TW", "report", "--format", "html").stdout
     assert '<html lang="zh-Hant-TW">' in page
-    assert "<th>回收率</th>" in page and "催收報表" in page
+    assert "<th scope=\"col\">回收率</th>" in page and "催收報表" in page
     english = cli("report", "--format", "html").stdout
-    assert '<html lang="en">' in english and "<th>recovery rate</th>" in english
+    assert '<html lang="en">' in english and '<th scope="col">recovery rate</th>' in english
 
 
 def test_click_words_in_chinese_and_unchanged_in_english(cli):
