@@ -669,3 +669,68 @@ def any_of(column: str, values: Sequence[str], prefix: str) -> tuple[str, dict[s
     if not params:
         return "1 = 0", {}
     return " OR ".join(f"{column} = :{name}" for name in params), params
+
+# -- the report's portfolio and supervisor's lists (core.portfolio, app/portfolio.py) -------
+
+#: The open accounts owing on their list as they are now, by currency, days past due's
+#: anchor and risk; then by collector and currency. Each is one scan of a covering index
+#: (``accounts_portfolio``, ``accounts_balance``) in its own order: no sort, a few
+#: thousand rows out of a million accounts.
+PORTFOLIO_BY_SINCE = """
+SELECT a.currency, a.past_due_since, a.risk, COUNT(*), SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.amount_due_minor > 0 {accounts_of}
+GROUP BY a.currency, a.past_due_since, a.risk
+"""
+PORTFOLIO_BY_COLLECTOR = """
+SELECT a.assigned_to, a.currency, COUNT(*), SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.amount_due_minor > 0 {accounts_of}
+GROUP BY a.assigned_to, a.currency
+"""
+#: The accounts the aggregates do not tell whole (core.portfolio.Trail): written (listed,
+#: assigned, closed) at or after ``:start_at``, or with a standing payment dated from
+#: their list's day to ``:last``; as they are now.
+PORTFOLIO_TRAILS = """
+SELECT a.account_id, a.assigned_to, a.created_at, a.amount_due_minor, a.currency,
+       a.past_due_since, a.risk, a.status, a.as_of
+FROM accounts a
+WHERE a.account_id IN (
+    SELECT u.account_id FROM accounts u WHERE u.updated_at >= :start_at
+    UNION
+    SELECT y.account_id FROM payments y JOIN accounts p ON p.account_id = y.account_id
+    WHERE y.paid_on <= :last AND y.paid_on >= p.as_of
+      AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+) {accounts_of}
+"""
+#: Their earlier versions replaced at or after ``:start_at``, oldest first.
+PORTFOLIO_TRAIL_HISTORY = """
+SELECT h.account_id, h.replaced_at, h.amount_due_minor, h.currency, h.past_due_since, h.risk,
+       h.status, h.as_of
+FROM account_history h
+WHERE h.account_id {in_ids} AND h.replaced_at >= :start_at
+ORDER BY h.account_id, h.id
+"""
+#: Their standing payments dated up to ``:last``.
+PORTFOLIO_TRAIL_PAYMENTS = """
+SELECT y.account_id, y.paid_on, y.amount_minor FROM payments y
+WHERE y.account_id {in_ids} AND y.paid_on <= :last
+  AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+ORDER BY y.account_id, y.paid_on, y.id
+"""
+#: Standing promises due in ``:first`` .. ``:last`` or on ``:today``, with the collector
+#: who took each (as the metrics count them) and the account's currency.
+PROMISES_DUE_LISTED = f"""
+SELECT c.collector, p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id,
+       a.currency
+FROM promises p JOIN calls c ON c.id = p.call_id JOIN accounts a ON a.account_id = p.account_id
+WHERE ((p.due_date >= :first AND p.due_date <= :last) OR p.due_date = :today)
+  AND {_STANDING_CALL} {{calls_of}}
+ORDER BY p.due_date, p.account_id, p.id
+"""
+#: Standing entries of some outcomes (``{codes}``: an :func:`any_of` on ``c.outcome``)
+#: logged in [``:start``, ``:end``).
+CALLS_WITH_OUTCOMES = f"""
+SELECT c.account_id, c.collector, c.called_at, c.outcome FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end AND ({{codes}}) AND {_STANDING_CALL}
+  {{calls_of}}
+ORDER BY c.called_at, c.id
+"""
