@@ -335,11 +335,11 @@ def _check_buckets(value: dict[str, int | None]) -> str | None:
         "bucket_name": _("{bucket!r} cannot name a bucket").format(bucket=bucket),
         "bucket_open_before_last": _("only the last bucket may have no end (null), not "
                                      "{bucket!r}").format(bucket=bucket),
-        "bucket_not_after_previous": _("{bucket!r} must end after {previous} days past due "
-                                       "(the bucket before it ends there)").format(
+        "bucket_not_after_previous": _("{bucket!r} must be more than {previous} days past "
+                                       "due (where the bucket before it ends)").format(
             bucket=bucket, previous=detail.get("previous")),
-        "bucket_last_has_end": _("the last bucket, {bucket!r}, must have no end (null): it "
-                                 "holds every account past the one before it").format(
+        "bucket_last_has_end": _("the last bucket, {bucket!r}, must be open-ended (null): "
+                                 "it holds every account past the one before it").format(
             bucket=bucket),
     }[code]
 

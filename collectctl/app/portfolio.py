@@ -40,9 +40,10 @@ def build_portfolio(store: Store, settings: Settings, first: date, last: date, t
     start_at = datetime.combine(first, time(0), zone)
     end_at = datetime.combine(as_of + timedelta(days=1), time(0), zone)
     groups, collectors = store.portfolio_groups(collector)
+    changed = store.portfolio_changed(start_at, end_at, collector)
     trails = store.portfolio_trails(start_at, as_of, collector)
-    return summarize(groups, collectors, trails, buckets_from(settings.report.buckets),
-                     first, as_of, start_at, end_at)
+    return summarize(groups, collectors, changed, trails,
+                     buckets_from(settings.report.buckets), first, as_of, start_at, end_at)
 
 
 @dataclass(frozen=True)

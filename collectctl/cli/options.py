@@ -48,6 +48,14 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+class ReportTable(StrEnum):
+    """The report's table in a CSV file (one table a file)."""
+
+    collectors = "collectors"
+    portfolio = "portfolio"
+    lists = "lists"
+
+
 class Period(StrEnum):
     day = "day"
     week = "week"

@@ -20,11 +20,12 @@ A balance is the list's amount less the payments dated on or after the list's da
   bucket has no later one: its roll rate is None. A rate is None in a currency without
   a balance in the bucket, and wholly None for a bucket empty at the start.
 
-The store reads the open accounts in aggregates (:class:`SinceGroup`,
-:class:`CollectorGroup`: a portfolio has a million accounts) and, one by one, only the
-accounts whose aggregate is not the whole story (:class:`Trail`: changed since the
-period's start, or paid since their list's day); :func:`summarize` takes each trail out
-of the aggregates and puts it back as it really stood.
+The store reads the accounts in aggregates, whatever the portfolio's size: the open
+accounts as they are now (:class:`SinceGroup`, :class:`CollectorGroup`), and the
+accounts written since the period's start, as they stood then and at the end
+(:class:`ChangedPart`), all as if no payment had been made since their lists' days. The
+few accounts with such payments come one by one (:class:`Trail`): :func:`summarize`
+takes each out as the aggregates counted it and puts it back as it really stood.
 """
 
 from __future__ import annotations
@@ -131,6 +132,33 @@ class CollectorGroup:
     currency: str
     accounts: int
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class ChangedPart:
+    """One aggregate of the accounts written since the period's start (payments aside):
+
+    * ``naive`` (by currency, ``since``, risk ``label``) and ``naive_collector`` (by
+      currency and collector ``label``): their rows as they are now, open and owing,
+      which :class:`SinceGroup` and :class:`CollectorGroup` counted;
+    * ``bucket`` (by currency and ``since``), ``risk`` and ``collector`` (by ``label``):
+      how they stood at the end, open and owing on their list (these and the naive ones
+      only for the accounts that stood otherwise at the end than now: the rest cancel);
+    * ``move`` (by the start's currency and ``since``): those open and owing at the
+      start, their lists' amounts then, by how they ended: ``end`` ``paid`` (their list
+      owes nothing), ``closed`` or ``open`` (then ``end_since``, and
+      ``listed_current``: a later list gave them no days past due on its day).
+    """
+
+    part: str
+    currency: str
+    accounts: int
+    amount: Decimal
+    since: date | None = None
+    label: str | None = None
+    end: str | None = None
+    end_since: date | None = None
+    listed_current: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,81 +282,117 @@ class _Tally:
 
 
 def summarize(groups: Iterable[SinceGroup], collector_groups: Iterable[CollectorGroup],
-              trails: Iterable[Trail], buckets: Sequence[Bucket], first: date, as_of: date,
-              start_at: datetime, end_at: datetime) -> PortfolioSummary:
+              changed: Iterable[ChangedPart], trails: Iterable[Trail],
+              buckets: Sequence[Bucket], first: date, as_of: date, start_at: datetime,
+              end_at: datetime) -> PortfolioSummary:
     """The portfolio on ``as_of`` (the accounts as they stood at ``end_at``, the end of
     that day) and the roll and cure rates since ``start_at`` (the start of ``first``).
 
-    ``groups`` and ``collector_groups`` are the open accounts as they are now; ``trails``
-    every account changed at or after ``start_at`` or paid on or after its list's day up
-    to ``as_of``. Every other account stood then as it is now, owing its list's amount.
+    ``groups`` and ``collector_groups`` are the open accounts as they are now; every one
+    not written since ``start_at`` stood then as it is now. ``changed`` aggregates those
+    written since; both as if their lists' amounts were owed still. ``trails`` are the
+    accounts paid from the day of a list in force in the period to ``as_of``.
     """
-    by_bucket, by_risk, by_collector = _Tally(), _Tally(), _Tally()
-    moves = _Tally()  # (start bucket, end bucket or "cured", currency)
+    t = _Tallies(buckets, first, as_of)
     for g in groups:
-        end = bucket_index(days_past_due(g.since, as_of), buckets)
-        start = bucket_index(days_past_due(g.since, first), buckets)
-        by_bucket.add(end, g.currency, g.amount, g.accounts)
-        by_risk.add(g.risk, g.currency, g.amount, g.accounts)
-        moves.add((start, end), g.currency, g.amount, g.accounts)
+        t.group(g, 1)
     for c in collector_groups:
-        by_collector.add(c.collector, c.currency, c.amount, c.accounts)
+        t.by_collector.add(c.collector, c.currency, c.amount, c.accounts)
+    for part in changed:
+        t.changed(part)
     for trail in trails:
-        _place(trail, buckets, first, as_of, start_at, end_at, by_bucket, by_risk,
-               by_collector, moves)
+        for sign, paid in ((-1, False), (1, True)):
+            _place(trail, t, start_at, end_at, sign, paid)
     names = [CURRENT, *(b.name for b in buckets)]
     return PortfolioSummary(
         first, as_of,
-        tuple(Line(names[n], by_bucket.count(n), by_bucket.balance(n))
+        tuple(Line(names[n], t.by_bucket.count(n), t.by_bucket.balance(n))
               for n in range(len(names))),
-        tuple(Line(k, by_risk.count(k), by_risk.balance(k))
-              for k in sorted(by_risk.present(), key=_risk_order)),
-        tuple(Line(k, by_collector.count(k), by_collector.balance(k))
-              for k in sorted(by_collector.present(), key=lambda k: (k is None, k or ""))),
-        _rolls(moves, buckets),
+        tuple(Line(k, t.by_risk.count(k), t.by_risk.balance(k))
+              for k in sorted(t.by_risk.present(), key=_risk_order)),
+        tuple(Line(k, t.by_collector.count(k), t.by_collector.balance(k))
+              for k in sorted(t.by_collector.present(), key=lambda k: (k is None, k or ""))),
+        _rolls(t.moves, buckets),
     )
 
 
-def _place(trail: Trail, buckets, first, as_of, start_at, end_at, by_bucket, by_risk,
-           by_collector, moves) -> None:
-    """Take ``trail``'s account out of the aggregates (as it is now, if open and owing on
-    its list) and put it back as it stood on ``as_of`` and moved since ``first``."""
-    now = trail.versions[-1]
-    if now.status == "open" and now.amount > 0:
-        naive_end = bucket_index(days_past_due(now.since, as_of), buckets)
-        naive_start = bucket_index(days_past_due(now.since, first), buckets)
-        by_bucket.add(naive_end, now.currency, -now.amount, -1)
-        by_risk.add(now.risk, now.currency, -now.amount, -1)
-        by_collector.add(trail.collector, now.currency, -now.amount, -1)
-        moves.add((naive_start, naive_end), now.currency, -now.amount, -1)
+class _Tallies:
+    """The portfolio's counts as they add up: by bucket on the day, risk, collector, and
+    the moves (start bucket, end bucket or ``cured`` or ``closed``)."""
+
+    def __init__(self, buckets: Sequence[Bucket], first: date, as_of: date) -> None:
+        self.buckets, self.first, self.as_of = buckets, first, as_of
+        self.by_bucket, self.by_risk, self.by_collector = _Tally(), _Tally(), _Tally()
+        self.moves = _Tally()
+
+    def bucket_on(self, since: date | None, day: date) -> int:
+        return bucket_index(days_past_due(since, day), self.buckets)
+
+    def group(self, g: SinceGroup, sign: int) -> None:
+        """Open accounts that stood as they are from the start to the end."""
+        amount, n = sign * g.amount, sign * g.accounts
+        end = self.bucket_on(g.since, self.as_of)
+        self.by_bucket.add(end, g.currency, amount, n)
+        self.by_risk.add(g.risk, g.currency, amount, n)
+        self.moves.add((self.bucket_on(g.since, self.first), end), g.currency, amount, n)
+
+    def changed(self, part: ChangedPart) -> None:
+        if part.part == "naive":
+            self.group(SinceGroup(part.currency, part.since, part.label, part.accounts,
+                                  part.amount), -1)
+        elif part.part == "naive_collector":
+            self.by_collector.add(part.label, part.currency, -part.amount, -part.accounts)
+        elif part.part == "bucket":
+            self.by_bucket.add(self.bucket_on(part.since, self.as_of), part.currency,
+                               part.amount, part.accounts)
+        elif part.part == "risk":
+            self.by_risk.add(part.label, part.currency, part.amount, part.accounts)
+        elif part.part == "collector":
+            self.by_collector.add(part.label, part.currency, part.amount, part.accounts)
+        elif part.part == "move":
+            outcome = _outcome(part.end or "open", part.listed_current,
+                               self.bucket_on(part.end_since, self.as_of))
+            self.moves.add((self.bucket_on(part.since, self.first), outcome), part.currency,
+                           part.amount, part.accounts)
+
+
+def _outcome(end: str, listed_current: bool, end_bucket: int) -> int | str:
+    """How an account open and owing at the start ended: ``cured`` (paid to zero, or a
+    later list gave it no days past due on its day), ``closed`` owing, or its bucket."""
+    if end == "paid":
+        return "cured"
+    if end == "closed":
+        return "closed"
+    return "cured" if listed_current else end_bucket
+
+
+def _place(trail: Trail, t: _Tallies, start_at: datetime, end_at: datetime, sign: int,
+           paid: bool) -> None:
+    """Count ``trail``'s account (``sign`` -1: take it out) as it stood on the day and
+    moved since the start: with its payments (``paid``), or as the aggregates counted it,
+    its lists' amounts owed still."""
     ended = trail.version_at(end_at)
-    owed_end = trail.balance(ended, _next_day(as_of)) if ended is not None else None
-    end = 0
-    if ended is not None and owed_end is not None and ended.status == "open":
-        end = bucket_index(days_past_due(ended.since, as_of), buckets)
-        if owed_end > 0:
-            by_bucket.add(end, ended.currency, owed_end)
-            by_risk.add(ended.risk, ended.currency, owed_end)
-            by_collector.add(trail.collector, ended.currency, owed_end)
+    if ended is not None:
+        owed_end = trail.balance(ended, _next_day(t.as_of)) if paid else ended.amount
+        if ended.status == "open" and owed_end > 0:
+            t.by_bucket.add(t.bucket_on(ended.since, t.as_of), ended.currency,
+                            sign * owed_end, sign)
+            t.by_risk.add(ended.risk, ended.currency, sign * owed_end, sign)
+            t.by_collector.add(trail.collector, ended.currency, sign * owed_end, sign)
     started = trail.version_at(start_at)
     if started is None or started.status != "open":
         return
-    owed_start = trail.balance(started, first)
+    owed_start = trail.balance(started, t.first) if paid else started.amount
     if owed_start <= 0:
         return
-    start = bucket_index(days_past_due(started.since, first), buckets)
-    outcome: int | str
-    if ended is None or owed_end is None:
-        outcome = "closed"
-    elif owed_end <= 0:
-        outcome = "cured"  # paid to zero (open still, or closed)
-    elif ended.status != "open":
-        outcome = "closed"
-    elif ended.as_of > started.as_of and (ended.since is None or ended.since >= ended.as_of):
-        outcome = "cured"  # a later list: not past due on its day
-    else:
-        outcome = end
-    moves.add((start, outcome), started.currency, owed_start)
+    outcome: int | str = "closed"
+    if ended is not None:
+        end = ("paid" if owed_end <= 0 else "open" if ended.status == "open" else "closed")
+        listed = ended.as_of > started.as_of and (ended.since is None
+                                                  or ended.since >= ended.as_of)
+        outcome = _outcome(end, listed, t.bucket_on(ended.since, t.as_of))
+    t.moves.add((t.bucket_on(started.since, t.first), outcome), started.currency,
+                sign * owed_start, sign)
 
 
 def _next_day(day: date) -> date:

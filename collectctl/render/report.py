@@ -221,7 +221,6 @@ def report_csv(report: Report) -> str:
         values = metric_json(m)
         writer.writerow([safe_cell(name), *(number_cell(values[k]) for k in METRIC_NAMES),
                          report.violations_of(name)])
-    supervisor_csv(report, writer)
     return out.getvalue()
 
 
@@ -345,9 +344,10 @@ def _progress_bars(rows: list[ProgressRow], p, bars: int, console) -> None:
     console.print(table)
 
 
-def render(result, fmt: str, out, redact: bool = False) -> None:
+def render(result, fmt: str, out, redact: bool = False, table: str = "collectors") -> None:
     """Write a report (text, markdown, json, csv, html) or a progress view (text, json) to
-    ``out``; a format the result has no view in is a usage error."""
+    ``out``; a format the result has no view in is a usage error. ``table``: which of the
+    report's tables a CSV file holds (collectors, portfolio, lists)."""
     from collectctl.app.reports import Progress, TargetList, TargetsCleared
 
     if isinstance(result, TargetList | TargetsCleared):
@@ -365,7 +365,7 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
             _unknown(fmt, "text, json")
         return
     views = {"text": report_text, "markdown": report_markdown, "json": report_json,
-             "csv": report_csv, "html": report_html}
+             "csv": CSV_TABLES.get(table, report_csv), "html": report_html}
     if fmt not in views:
         _unknown(fmt, ", ".join(views))
     text = views[fmt](result)
@@ -597,33 +597,44 @@ LISTS_CSV_HEADER = ("list", "account_id", "collector", "currency", "amount", "du
                     "status", "at", "rule")
 
 
-def supervisor_csv(report: Report, writer) -> None:
-    """The portfolio, then the lists, each a table of its own after a blank line: one
-    row per currency, so that every number stays a number."""
-    p, lists = report.portfolio, report.lists
-    if p is not None:
-        writer.writerow([])
-        writer.writerow(PORTFOLIO_CSV_HEADER)
-        for section, lines in (("bucket", p.buckets), ("risk", p.risk),
-                               ("collector", p.collectors)):
-            for line in lines:
-                for currency, amount in (line.balance.items() or [("", None)]):
-                    writer.writerow([section, safe_cell(line.key or ""), line.accounts,
-                                     currency, "" if amount is None else f"{amount:.2f}",
-                                     "", ""])
-        for r in p.roll_rates:
-            roll, cure = r.roll_rate or {}, r.cure_rate or {}
-            for currency, amount in (r.balance.items() or [("", None)]):
-                writer.writerow(["roll_rates", safe_cell(r.bucket), r.accounts, currency,
-                                 "" if amount is None else f"{amount:.2f}",
-                                 _csv_rate(roll.get(currency)), _csv_rate(cure.get(currency))])
+def portfolio_csv(report: Report) -> str:
+    """``report --format csv --table portfolio``: by bucket, risk and collector, then the
+    roll rates (the balance at the start), one row per currency so that every number
+    stays a number; a row without a currency for an empty bucket."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PORTFOLIO_CSV_HEADER)
+    p = report.portfolio
+    if p is None:
+        return out.getvalue()
+    for section, lines in (("bucket", p.buckets), ("risk", p.risk),
+                           ("collector", p.collectors)):
+        for line in lines:
+            for currency, amount in (line.balance.items() or [("", None)]):
+                writer.writerow([section, safe_cell(line.key or ""), line.accounts, currency,
+                                 "" if amount is None else f"{amount:.2f}", "", ""])
+    for r in p.roll_rates:
+        roll, cure = r.roll_rate or {}, r.cure_rate or {}
+        for currency, amount in (r.balance.items() or [("", None)]):
+            writer.writerow(["roll_rates", safe_cell(r.bucket), r.accounts, currency,
+                             "" if amount is None else f"{amount:.2f}",
+                             _csv_rate(roll.get(currency)), _csv_rate(cure.get(currency))])
+    return out.getvalue()
+
+
+def lists_csv(report: Report) -> str:
+    """``report --format csv --table lists``: promises due today and broken (one row per
+    currency of the amount), complaints and violations, one row each; times in the
+    collector's zone."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LISTS_CSV_HEADER)
+    lists = report.lists
     if lists is None:
-        return
+        return out.getvalue()
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(lists.zone)
-    writer.writerow([])
-    writer.writerow(LISTS_CSV_HEADER)
     for name, found in (("promise_due_today", lists.promises_due_today),
                         ("promise_broken", lists.promises_broken)):
         for promise in found:
@@ -639,6 +650,11 @@ def supervisor_csv(report: Report, writer) -> None:
         for v in violations:
             writer.writerow(["violation", safe_cell(v.account_id), safe_cell(who), "", "", "",
                              "", v.called_at.astimezone(zone).isoformat(), v.reason.code])
+    return out.getvalue()
+
+
+#: ``--table`` in a CSV file: the other tables than the collectors' KPIs.
+CSV_TABLES = {"portfolio": portfolio_csv, "lists": lists_csv}
 
 
 def _csv_rate(rate) -> str:

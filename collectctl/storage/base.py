@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck, Head
     from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
-    from collectctl.core.portfolio import CollectorGroup, SinceGroup, Trail
+    from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
     from collectctl.storage.migrations import Migrations
     from collectctl.storage.protocol import (
@@ -817,11 +817,32 @@ class SQLStore:
                           sql.PORTFOLIO_BY_COLLECTOR.format(**narrow), who)]
         return since, collectors
 
+    def portfolio_changed(self, start_at: datetime, end_at: datetime,
+                          collector: str | None = None) -> list[ChangedPart]:
+        """The accounts (only ``collector``'s when given) written after ``start_at``, in
+        aggregates of how they stand now and stood at ``start_at`` and ``end_at``
+        (:class:`core.portfolio.ChangedPart`), payments aside."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.core.portfolio import ChangedPart
+
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        params: dict[str, Any] = {"start_at": to_utc_iso(start_at), "end_at": to_utc_iso(end_at)}
+        if collector is not None:
+            params["collector"] = collector
+
+        def day(text: str | None) -> date | None:
+            return date.fromisoformat(text) if text else None
+
+        return [ChangedPart(part, currency, n, codec.from_minor(amount), day(since),
+                            label or None, kind, day(end_since), bool(listed))
+                for part, currency, since, label, kind, end_since, listed, n, amount
+                in self._exec(sql.PORTFOLIO_CHANGED.format(**narrow), params)]
+
     def portfolio_trails(self, start_at: datetime, last: date,
                          collector: str | None = None) -> list[Trail]:
-        """The accounts (only ``collector``'s when given) written at or after ``start_at``
-        or paid from their list's day to ``last``, each with its versions since
-        ``start_at`` and its payments up to ``last`` (:class:`core.portfolio.Trail`)."""
+        """The accounts (only ``collector``'s when given) paid from the day of a list in
+        force since ``start_at`` to ``last``, each with its versions since ``start_at``
+        and its payments up to ``last`` (:class:`core.portfolio.Trail`)."""
         from collectctl.clock import to_utc_iso
         from collectctl.core.portfolio import Trail, Version
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
-    from collectctl.core.portfolio import CollectorGroup, SinceGroup, Trail
+    from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
     from collectctl.core.targets import Target
 
@@ -314,6 +314,9 @@ class Store(Protocol):
 
     def portfolio_groups(self, collector: str | None = None
                          ) -> tuple[list[SinceGroup], list[CollectorGroup]]: ...
+
+    def portfolio_changed(self, start_at: datetime, end_at: datetime,
+                          collector: str | None = None) -> list[ChangedPart]: ...
 
     def portfolio_trails(self, start_at: datetime, last: date,
                          collector: str | None = None) -> list[Trail]: ...

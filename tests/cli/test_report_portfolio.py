@@ -120,7 +120,7 @@ def test_bad_buckets_name_the_key(book, tmp_path, monkeypatch):
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
     result = book("report")
     assert result.exit_code == 2
-    assert "report.buckets" in result.stderr and "'M2' must end after 30" in result.stderr
+    assert "report.buckets" in result.stderr and "'M2' must be more than 30 days" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -168,16 +168,27 @@ def test_every_format_has_the_portfolio_and_the_lists(book):
     html = run(book, "report", *span, "--format", "html").stdout
     assert '<table class="supervisor"><caption>By risk</caption>' in html
     assert "<td>S-1</td>" in html and "王小明" not in html
-    tables = run(book, "report", *span, "--format", "csv").stdout.split("\n\n")
-    assert len(tables) == 3
-    portfolio = list(csv.DictReader(io.StringIO(tables[1])))
+    assert run(book, "report", *span, "--format", "csv").stdout.startswith("collector,")
+    portfolio = list(csv.DictReader(io.StringIO(run(
+        book, "report", *span, "--format", "csv", "--table", "portfolio").stdout)))
     assert {"section": "roll_rates", "key": "M1", "accounts": "4", "currency": "USD",
             "balance": "500.00", "roll_rate": "1.0000", "cure_rate": "0.0000"} in portfolio
     assert {"section": "bucket", "key": "current", "accounts": "1", "currency": "TWD",
             "balance": "4000.00", "roll_rate": "", "cure_rate": ""} in portfolio
-    lists = list(csv.DictReader(io.StringIO(tables[2])))
+    assert {"section": "bucket", "key": "M3", "accounts": "0", "currency": "",
+            "balance": "", "roll_rate": "", "cure_rate": ""} in portfolio
+    lists = list(csv.DictReader(io.StringIO(run(
+        book, "report", *span, "--format", "csv", "--table", "lists").stdout)))
     assert [row["list"] for row in lists] == ["promise_due_today", "promise_broken",
                                               "complaint", "violation"]
+    assert lists[0] == {"list": "promise_due_today", "account_id": "U-1",
+                        "collector": "alice", "currency": "USD", "amount": "200.00",
+                        "due": "2026-12-04", "status": "pending", "at": "", "rule": ""}
+
+
+def test_table_is_for_csv(book):
+    result = book("report", "--table", "portfolio")
+    assert result.exit_code == 2 and "--table is for --format csv" in result.stderr
 
 
 def test_redact_leaves_the_report_as_it_is(book):

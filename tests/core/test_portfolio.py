@@ -11,6 +11,7 @@ import pytest
 from collectctl.core.money import Amounts
 from collectctl.core.portfolio import (
     DEFAULT_BUCKETS,
+    ChangedPart,
     CollectorGroup,
     SinceGroup,
     Trail,
@@ -87,25 +88,33 @@ COLLECTORS = [
     CollectorGroup("bob", "TWD", 2, D("27000.00")),
     CollectorGroup("bob", "USD", 1, D("250.00")),
 ]
+#: 3 and 5 were paid since their lists' days: one by one, with their payments.
 TRAILS = [
     Trail("3", "alice", at("2026-11-01T01:00:00"),
           (Version(D("5000.00"), "TWD", date(2026, 11, 10), "high", "open",
                    date(2026, 11, 1)),),
           ((date(2026, 12, 5), D("5000.00")),)),
-    Trail("4", "bob", at("2026-11-15T01:00:00"), (
-        Version(D("300.00"), "USD", date(2026, 11, 15), "medium", "open", date(2026, 11, 15),
-                until=at("2026-12-05T02:00:00")),
-        Version(D("250.00"), "USD", date(2026, 12, 25), None, "open", date(2026, 12, 5)))),
     Trail("5", "alice", at("2026-11-02T01:00:00"),
           (Version(D("1200.00"), "USD", date(2026, 11, 2), "low", "open", date(2026, 11, 2)),),
           ((date(2026, 11, 20), D("300.00")), (date(2026, 12, 3), D("100.00")))),
-    Trail("6", "bob", at("2026-12-03T01:00:00"),
-          (Version(D("7000.00"), "TWD", date(2026, 9, 1), "high", "open", date(2026, 12, 3)),)),
-    Trail("7", "bob", at("2026-10-15T01:00:00"), (
-        Version(D("8000.00"), "TWD", date(2026, 10, 15), "low", "open", date(2026, 10, 15),
-                until=at("2026-12-06T01:00:00")),
-        Version(D("8000.00"), "TWD", date(2026, 10, 15), "low", "closed",
-                date(2026, 10, 15)))),
+]
+#: 4, 6 and 7 were written since the start: their rows now (counted in GROUPS), how they
+#: stood at the end, and how they moved.
+CHANGED = [
+    ChangedPart("naive", "USD", 1, D("250.00"), date(2026, 12, 25)),
+    ChangedPart("naive", "TWD", 1, D("7000.00"), date(2026, 9, 1), "high"),
+    ChangedPart("naive_collector", "USD", 1, D("250.00"), label="bob"),
+    ChangedPart("naive_collector", "TWD", 1, D("7000.00"), label="bob"),
+    ChangedPart("bucket", "USD", 1, D("250.00"), date(2026, 12, 25)),
+    ChangedPart("bucket", "TWD", 1, D("7000.00"), date(2026, 9, 1)),
+    ChangedPart("risk", "USD", 1, D("250.00")),
+    ChangedPart("risk", "TWD", 1, D("7000.00"), label="high"),
+    ChangedPart("collector", "USD", 1, D("250.00"), label="bob"),
+    ChangedPart("collector", "TWD", 1, D("7000.00"), label="bob"),
+    ChangedPart("move", "USD", 1, D("300.00"), date(2026, 11, 15), end="open",
+                end_since=date(2026, 12, 25), listed_current=True),
+    ChangedPart("move", "TWD", 1, D("8000.00"), date(2026, 10, 15), end="closed",
+                end_since=date(2026, 10, 15)),
 ]
 
 
@@ -115,7 +124,7 @@ def money(**parts) -> Amounts:
 
 @pytest.fixture
 def portfolio():
-    return summarize(GROUPS, COLLECTORS, TRAILS, BUCKETS, FIRST, AS_OF, START, END)
+    return summarize(GROUPS, COLLECTORS, CHANGED, TRAILS, BUCKETS, FIRST, AS_OF, START, END)
 
 
 def test_the_accounts_owing_on_the_day_by_bucket(portfolio):
@@ -169,8 +178,8 @@ def test_the_last_bucket_cannot_roll_but_can_cure():
     paid = Trail("p", None, at("2026-01-01T00:00:00"),
                  (Version(D("300.00"), "TWD", date(2026, 2, 1), None, "open",
                           date(2026, 2, 1)),), ((date(2026, 12, 2), D("300.00")),))
-    p = summarize(old, [CollectorGroup(None, "TWD", 2, D("400.00"))], [paid], BUCKETS, FIRST,
-                  AS_OF, START, END)
+    p = summarize(old, [CollectorGroup(None, "TWD", 2, D("400.00"))], [], [paid], BUCKETS,
+                  FIRST, AS_OF, START, END)
     last = p.roll_rates[-1]
     assert (last.bucket, last.accounts, last.roll_rate, last.cure_rate) == (
         "M7+", 2, None, {"TWD": D("0.75")})
@@ -189,16 +198,16 @@ def test_a_currency_without_a_balance_has_no_rate():
 
 
 def test_an_empty_portfolio():
-    p = summarize([], [], [], BUCKETS, FIRST, AS_OF, START, END)
+    p = summarize([], [], [], [], BUCKETS, FIRST, AS_OF, START, END)
     assert [b.accounts for b in p.buckets] == [0] * 8
     assert (p.risk, p.collectors) == ((), ())
     assert all(r.roll_rate is None and r.cure_rate is None for r in p.roll_rates)
 
 
 def test_a_later_list_that_leaves_the_account_past_due_does_not_cure_it():
-    """A list on 12-05 still 20 days past due on its day (since 11-15): M1 at the start,
-    M1 on 12-10 (25 days): neither rolled nor cured; and an assign (a new version of the
-    same list) brings nothing current."""
+    """Paid 10 on 12-06 after a list of 12-05 that still gave it 20 days past due on its
+    day (since 11-15): M1 at the start, M1 on 12-10 (25 days): neither rolled nor cured;
+    an assign after it (the same list, a new version) brings nothing current."""
     versions = (
         Version(D("300.00"), "TWD", date(2026, 11, 15), None, "open", date(2026, 11, 15),
                 until=at("2026-12-05T02:00:00")),
@@ -206,10 +215,33 @@ def test_a_later_list_that_leaves_the_account_past_due_does_not_cure_it():
                 until=at("2026-12-06T02:00:00")),
         Version(D("300.00"), "TWD", date(2026, 11, 15), None, "open", date(2026, 12, 5)),
     )
-    trail = Trail("x", "alice", at("2026-11-15T01:00:00"), versions)
+    trail = Trail("x", "alice", at("2026-11-15T01:00:00"), versions,
+                  ((date(2026, 12, 6), D("10.00")),))
+    now = [ChangedPart(part, "TWD", 1, D("300.00"), date(2026, 11, 15), label)
+           for part, label in (("naive", None), ("bucket", None), ("risk", None))]
+    changed = [*now, ChangedPart("naive_collector", "TWD", 1, D("300.00"), label="alice"),
+               ChangedPart("collector", "TWD", 1, D("300.00"), label="alice"),
+               ChangedPart("move", "TWD", 1, D("300.00"), date(2026, 11, 15), end="open",
+                           end_since=date(2026, 11, 15))]
     p = summarize([SinceGroup("TWD", date(2026, 11, 15), None, 1, D("300.00"))],
-                  [CollectorGroup("alice", "TWD", 1, D("300.00"))], [trail], BUCKETS, FIRST,
-                  AS_OF, START, END)
+                  [CollectorGroup("alice", "TWD", 1, D("300.00"))], changed, [trail],
+                  BUCKETS, FIRST, AS_OF, START, END)
     m1 = p.roll_rates[0]
     assert (m1.accounts, m1.roll_rate, m1.cure_rate) == (1, {"TWD": D("0")}, {"TWD": D("0")})
-    assert p.buckets[1].accounts == 1
+    assert (p.buckets[1].accounts, p.buckets[1].balance) == (1, money(TWD="290"))
+    assert [(c.key, c.balance) for c in p.collectors] == [("alice", money(TWD="290"))]
+
+
+def test_a_trail_counts_once_whatever_the_aggregates_said():
+    """A trail is taken out as the aggregates counted it (its lists' amounts) and put
+    back paid: an account paid in part stays in its bucket with what it still owes."""
+    trail = Trail("y", "bob", at("2026-10-01T00:00:00"),
+                  (Version(D("100.00"), "AUD", date(2026, 11, 20), None, "open",
+                           date(2026, 11, 20)),), ((date(2026, 11, 25), D("40.00")),))
+    p = summarize([SinceGroup("AUD", date(2026, 11, 20), None, 1, D("100.00"))],
+                  [CollectorGroup("bob", "AUD", 1, D("100.00"))], [], [trail], BUCKETS,
+                  FIRST, AS_OF, START, END)
+    assert [(b.key, b.accounts, b.balance) for b in p.buckets if b.accounts] == [
+        ("M1", 1, money(AUD="60"))]
+    m1 = p.roll_rates[0]
+    assert (m1.accounts, m1.balance, m1.roll_rate) == (1, money(AUD="60"), {"AUD": D("0")})
