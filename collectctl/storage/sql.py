@@ -692,10 +692,12 @@ GROUP BY a.assigned_to, a.currency
 #: takes them (:class:`~collectctl.core.portfolio.ChangedPart`): their rows as they are
 #: now (``naive``, ``naive_collector``: counted in the aggregates above, to take out) and
 #: as they stood at the end (``bucket``, ``risk``, ``collector``), both only for those
-#: that stood otherwise at the end than now (written after it: a past period), and each
-#: move from the start to the end (``move``). Payments are not looked at (the trails do). One pass,
-#: through the index on the time of the last write: a day's report reads the few
-#: accounts written that day; a month's over a month's list reads them all once.
+#: that stood otherwise at the end than now (written after it: a past period; the
+#: ``naive`` rows of the others, ``now``, take out only the move they were counted with),
+#: and each move from the start to the end (``move``). Payments are not looked at (the
+#: trails do). One pass, through the index on the time of the last write: a day's report
+#: reads the few accounts written that day; a month's over a month's list reads them all
+#: once.
 PORTFOLIO_CHANGED = """
 WITH v AS (
     SELECT a.assigned_to AS collector, a.amount_due_minor AS amount, a.currency,
@@ -726,9 +728,10 @@ WITH v AS (
     FROM v LEFT JOIN account_history s ON s.id = v.s_id
     LEFT JOIN account_history e ON e.id = v.e_id
 )
-SELECT 'naive' AS part, currency, since, risk AS label, NULL AS kind, NULL AS end_since,
-       0 AS listed, COUNT(*) AS n, SUM(amount) AS amount
-FROM w WHERE e_now = 0 AND status = 'open' AND amount > 0 GROUP BY currency, since, risk
+SELECT 'naive' AS part, currency, since, risk AS label,
+       CASE WHEN e_now = 1 THEN 'now' END AS kind, NULL AS end_since, 0 AS listed,
+       COUNT(*) AS n, SUM(amount) AS amount
+FROM w WHERE status = 'open' AND amount > 0 GROUP BY currency, since, risk, e_now
 UNION ALL
 SELECT 'naive_collector', currency, NULL, collector, NULL, NULL, 0, COUNT(*), SUM(amount)
 FROM w WHERE e_now = 0 AND status = 'open' AND amount > 0 GROUP BY collector, currency

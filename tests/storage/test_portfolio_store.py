@@ -3,7 +3,8 @@ whole (changed since a moment, or paid since their list's day), each on its inde
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -128,3 +129,103 @@ def test_the_portfolio_queries_use_their_index(store, name, narrow, index):
             assert "TEMP B-TREE" not in plan, plan
     else:
         assert "Seq Scan" not in plan, plan
+
+
+# -- the aggregates against every account one by one, on random histories ----------------
+
+def _random_history(store, rng):
+    """Accounts listed on 11-10, then 40 events to 12-10 (lists that change amounts and
+    days past due, bring accounts current or close them, a lead's assignments, payments
+    dated before and after their list's day), through the store; and the same history as
+    :class:`Trail` values, every version and payment, for the reference."""
+    from collectctl.clock import to_utc_iso
+    from collectctl.core.portfolio import Trail, Version
+
+    zone_day = lambda moment: (moment + timedelta(hours=8)).date()  # noqa: E731 (Taipei)
+    state: dict[str, dict] = {}
+    t0 = datetime(2026, 11, 10, 1, tzinfo=UTC)
+    listed = []
+    for n in range(12):
+        account = Account(f"X{n}", Decimal(rng.choice([0, 100, 250, 400, 1000])),
+                          rng.choice(["TWD", "USD"]), "Asia/Taipei", zone_day(t0),
+                          past_due_since=rng.choice([None, date(2026, 9, 20),
+                                                     date(2026, 10, 25), date(2026, 11, 5),
+                                                     date(2026, 11, 28)]),
+                          assigned_to=rng.choice(["alice", "bob", None]),
+                          risk=rng.choice(["high", "low", None]))
+        listed.append(ListedAccount(account, "h"))
+        state[account.account_id] = {"account": account, "created": t0, "versions": [],
+                                     "payments": []}
+    with store.transaction():
+        store.insert_accounts(listed, None, to_utc_iso(t0))
+    moment = datetime(2026, 11, 20, 1, tzinfo=UTC)
+    for _n in range(40):
+        moment += timedelta(hours=rng.choice([3, 9, 20]))
+        s = rng.choice(sorted(state))
+        entry, now = state[s], to_utc_iso(moment)
+        a = entry["account"]
+        kind = rng.choice(["list", "list", "assign", "close", "pay", "pay"])
+        with store.transaction():
+            if kind == "pay":
+                day = zone_day(moment) - timedelta(days=rng.choice([0, 2, 15]))
+                amount = Decimal(rng.choice([50, 100, 250]))
+                store.add_payment(Payment(None, s, amount, day, reference=f"r{_n}"), now)
+                entry["payments"].append((day, amount))
+                continue
+            if kind == "list":
+                new = replace(a, amount_due=Decimal(rng.choice([0, 80, 250, 900])),
+                              past_due_since=rng.choice([None, a.past_due_since,
+                                                         zone_day(moment),
+                                                         date(2026, 12, 25)]),
+                              as_of=zone_day(moment), risk=rng.choice(["high", "low"]),
+                              status="open")
+                store.update_accounts([ListedAccount(new, "h")], None, now)
+            elif kind == "assign":
+                new = replace(a, assigned_to=rng.choice(["alice", "bob"]))
+                store.assign([(s, new.assigned_to)], now)
+            else:
+                new = replace(a, status="closed")
+                store.close_missing([o for o in state if o != s], None, None, now)
+        entry["versions"].append((a, moment))
+        entry["account"] = new
+
+    def version(a: Account, until=None) -> Version:
+        return Version(a.amount_due.quantize(Decimal("0.01")), a.currency, a.past_due_since,
+                       a.risk, a.status, a.as_of, until)
+
+    return [Trail(s, e["account"].assigned_to, e["created"],
+                  (*(version(a, until) for a, until in e["versions"]),
+                   version(e["account"])), tuple(sorted(e["payments"])))
+            for s, e in state.items()]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_aggregates_add_up_to_every_account_one_by_one(store, seed):
+    import random
+
+    from collectctl.app.portfolio import build_portfolio, portfolio_day
+    from collectctl.config import Settings
+    from collectctl.core.portfolio import DEFAULT_BUCKETS, buckets_from, one_by_one
+
+    trails = _random_history(store, random.Random(seed))
+    settings = Settings()
+    for first, last, today in ((date(2026, 11, 25), date(2026, 12, 10), date(2026, 12, 10)),
+                               (date(2026, 12, 1), date(2026, 12, 4), date(2026, 12, 12)),
+                               (date(2026, 11, 21), date(2026, 11, 21), date(2026, 12, 12)),
+                               (date(2026, 12, 5), date(2026, 12, 31), date(2026, 12, 8))):
+        as_of = portfolio_day(first, last, today)
+        start_at = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(
+            hours=8)
+        end_at = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC) + timedelta(
+            hours=16)
+        # the reference knows only payments up to the day, as the store reads them
+        known = [replace(t, payments=tuple(p for p in t.payments if p[0] <= as_of))
+                 for t in trails]
+        expected = one_by_one(known, buckets_from(DEFAULT_BUCKETS), first, as_of, start_at,
+                              end_at)
+        got = build_portfolio(store, settings, first, last, today)
+        assert got == expected, (seed, first, last, today)
+        for who in ("alice", "bob"):
+            mine = [t for t in known if t.collector == who]
+            assert build_portfolio(store, settings, first, last, today, who) == one_by_one(
+                mine, buckets_from(DEFAULT_BUCKETS), first, as_of, start_at, end_at)
