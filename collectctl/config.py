@@ -322,6 +322,42 @@ class TargetSettings:
     extra_days_off: tuple[date, ...] = _opt(tuple)
 
 
+def _check_buckets(value: dict[str, int | None]) -> str | None:
+    from collectctl.core.portfolio import buckets_problem
+
+    problem = buckets_problem(value)
+    if problem is None:
+        return None
+    code, detail = problem
+    bucket = _short(detail.get("bucket", ""))
+    return {
+        "buckets_empty": _("needs at least one bucket"),
+        "bucket_name": _("{bucket!r} cannot name a bucket").format(bucket=bucket),
+        "bucket_open_before_last": _("only the last bucket may have no end (null), not "
+                                     "{bucket!r}").format(bucket=bucket),
+        "bucket_not_after_previous": _("{bucket!r} must be more than {previous} days past "
+                                       "due (where the bucket before it ends)").format(
+            bucket=bucket, previous=detail.get("previous")),
+        "bucket_last_has_end": _("the last bucket, {bucket!r}, must be open-ended (null): "
+                                 "it holds every account past the one before it").format(
+            bucket=bucket),
+    }[code]
+
+
+def _default_buckets() -> dict[str, int | None]:
+    from collectctl.core.portfolio import DEFAULT_BUCKETS
+
+    return dict(DEFAULT_BUCKETS)
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """``report:`` the portfolio's days-past-due buckets: each name with its last day past
+    due (the first is the day after the previous bucket's last); the last has none."""
+
+    buckets: dict[str, int | None] = _opt(_default_buckets, _check_buckets)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
@@ -349,6 +385,7 @@ class Settings:
     #: the plan and targets follow (default: phone_region); see ``core.workdays``.
     country: str | None = _opt(None, _check_region)
     targets: TargetSettings = _opt(TargetSettings)
+    report: ReportSettings = _opt(ReportSettings)
 
     @property
     def holiday_country(self) -> str:

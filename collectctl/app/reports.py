@@ -15,6 +15,8 @@ from collectctl.errors import UsageError
 from collectctl.i18n import _
 
 if TYPE_CHECKING:
+    from collectctl.app.portfolio import SupervisorLists
+    from collectctl.core.portfolio import PortfolioSummary
     from collectctl.storage.protocol import Store
 
 SCHEMA = "collectctl.report/1"
@@ -35,6 +37,11 @@ class Report:
     hourly: tuple[tuple[int, int, int], ...] = ()
     #: Rules broken by the period's calls (``audit``), per collector who logged them.
     violations: dict[str, int] = field(default_factory=dict)
+    #: The portfolio by bucket, risk and collector, with roll and cure rates
+    #: (``app.portfolio``); None where not built (``progress``).
+    portfolio: PortfolioSummary | None = None
+    #: Promises due today and broken, complaints, violations per collector.
+    lists: SupervisorLists | None = None
     #: The currency of the figures above (the settings' ``currency:``), for the html
     #: report's money axes until money is kept per currency.
     currency: str | None = None
@@ -92,9 +99,28 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     hourly = _hourly(by_hour, settings, collector, book)
     from collectctl.app.audit import build_audit
 
-    violations = build_audit(store, settings, first, last).by_collector()
-    return Report(first, last, team, rows, collector, daily, hourly, violations,
-                  currency=settings.currency)
+    audit = build_audit(store, settings, first, last)
+    portfolio, lists = _supervisor(store, settings, now, first, last, collector, by_hour,
+                                   book, audit)
+    return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
+                  portfolio, lists, currency=settings.currency)
+
+
+def _supervisor(store: Store, settings: Settings, now: datetime, first: date, last: date,
+                collector: str | None, by_hour, book, audit):
+    """The portfolio section and the supervisor's lists (``app.portfolio``); the codes of
+    the complaints logged are read off the period's counts by hour."""
+    from collectctl.app.portfolio import build_lists, build_portfolio
+
+    start, end = period_bounds(first, last, settings.timezone)
+    complaint_codes = tuple(sorted({
+        code for _hour, who, code, n in by_hour or ()
+        if n and (collector is None or who == collector)
+        and (outcome := book.find(code)) is not None and outcome.complaint}))
+    portfolio = build_portfolio(store, settings, first, last, now.date(), collector)
+    lists = build_lists(store, settings, book, start, end, first, last, now.date(), audit,
+                        collector, complaint_codes if by_hour is not None else None)
+    return portfolio, lists
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):

@@ -49,6 +49,14 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class ReportTable(StrEnum):
+    """The report's table in a CSV file (one table a file)."""
+
+    collectors = "collectors"
+    portfolio = "portfolio"
+    lists = "lists"
+
+
 class Period(StrEnum):
     day = "day"
     week = "week"

@@ -8,6 +8,7 @@ from collectctl.cli.context import app_context
 from collectctl.cli.options import (
     Period,
     ReportFormat,
+    ReportTable,
     SplitBy,
     TextJson,
     format_option,
@@ -36,6 +37,10 @@ def report(
     force: bool = typer.Option(False, "--force", help=_("Replace the --output file if it "
                                                         "exists.")),
     redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
+    table: ReportTable = typer.Option(ReportTable.collectors.value, "--table", help=_(
+        "With --format csv, the table: collectors (the KPIs), portfolio (by bucket, risk "
+        "and collector, roll and cure rates) or lists (promises due today and broken, "
+        "complaints, violations).")),
     fail_under: list[str] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE", help=_(
         "Exit 3 when the team (or --collector) is below this, e.g. collected=100000.")),
 ) -> None:
@@ -53,6 +58,9 @@ def report(
         raise UsageError(_("say --collector NAME or --team, not both"))
     if day and (first or last):
         raise UsageError(_("say --date or --from/--to, not both"))
+    if table is not ReportTable.collectors and fmt is not ReportFormat.csv:
+        raise UsageError(_("--table is for --format csv (the other formats hold every "
+                           "table)"))
     thresholds = parse_assignments(fail_under) if fail_under else {}
     start = typed_day(state, day or first, "--from" if first else "--date", "last")
     end = typed_day(state, day or last, "--to" if last else "--date", "last")
@@ -61,7 +69,7 @@ def report(
         raise UsageError(_("--format xlsx writes a workbook, not text for a screen: name "
                            "the file with --output FILE.xlsx (or redirect to one)"))
     result = build_report(state.store, state.settings, state.now, start, end, collector)
-    _write(result, fmt.value, target)
+    _write(result, fmt.value, target, table=table.value)
     below = [name for name, value in thresholds.items() if result.team.value(name) < value]
     if below:
         typer.echo(_("below target: {metrics}").format(metrics=", ".join(
@@ -80,22 +88,22 @@ def _output_target(state, output: str | None, force: bool):
     return check_target(output, force, state.db_target())
 
 
-def _write(result, fmt: str, output) -> None:
+def _write(result, fmt: str, output, **options) -> None:
     """To stdout, or atomically to a file only its owner can read (reports hold personal
-    data): the file appears whole or not at all."""
+    data): the file appears whole or not at all. ``options`` go to the renderer."""
     from collectctl.render import emit
 
     if fmt == ReportFormat.xlsx.value:
         _write_workbook(result, output)
         return
     if not output:
-        emit(result, fmt)
+        emit(result, fmt, **options)
         return
     from collectctl.private_files import PendingFile
 
     with PendingFile(output) as pending:
         with pending.writing() as out:
-            emit(result, fmt, out)
+            emit(result, fmt, out, **options)
         pending.commit()
 
 

@@ -44,6 +44,7 @@ def report_json(report: Report) -> str:
         "collectors": [{"name": name, **metric_json(m),
                         "violations": report.violations_of(name)}
                        for name, m in report.collectors],
+        **supervisor_json(report),
     }
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
@@ -78,7 +79,8 @@ def _head() -> list[str]:
 
 
 def report_text(report: Report) -> str:
-    return "\n".join([_title(report), "", *table_lines(_head(), _rows(report))]) + "\n"
+    return "\n".join([_title(report), "", *table_lines(_head(), _rows(report)),
+                      *supervisor_text(report)]) + "\n"
 
 
 def report_markdown(report: Report) -> str:
@@ -89,6 +91,7 @@ def report_markdown(report: Report) -> str:
              "|" + "|".join(["---"] + ["---:"] * (len(TABLE_METRICS) + 1)) + "|"]
     for name, *numbers in _rows(report):
         lines.append("| " + " | ".join([markdown_text(name), *numbers]) + " |")
+    lines += supervisor_markdown(report)
     return "\n".join(lines) + "\n"
 
 
@@ -97,7 +100,9 @@ def report_html(report: Report) -> str:
     charts and this table, no scripts, every field escaped."""
     from collectctl.render.report_html import page
 
-    return page(report, _title(report), _head(), _rows(report))
+    # The portfolio and the supervisor's lists as tables after the collectors' (their
+    # charts, render/charts.py's buckets and roll rates, are to be wired to this data).
+    return page(report, _title(report), _head(), _rows(report), extra=portfolio_html(report))
 
 
 def report_csv(report: Report) -> str:
@@ -231,9 +236,10 @@ def _progress_bars(rows: list[ProgressRow], p, bars: int, console) -> None:
     console.print(table)
 
 
-def render(result, fmt: str, out, redact: bool = False) -> None:
+def render(result, fmt: str, out, redact: bool = False, table: str = "collectors") -> None:
     """Write a report (text, markdown, json, csv, html) or a progress view (text, json) to
-    ``out``; a format the result has no view in is a usage error."""
+    ``out``; a format the result has no view in is a usage error. ``table``: which of the
+    report's tables a CSV file holds (collectors, portfolio, lists)."""
     from collectctl.app.reports import Progress, TargetList, TargetsCleared
 
     if isinstance(result, TargetList | TargetsCleared):
@@ -251,7 +257,7 @@ def render(result, fmt: str, out, redact: bool = False) -> None:
             _unknown(fmt, "text, json")
         return
     views = {"text": report_text, "markdown": report_markdown, "json": report_json,
-             "csv": report_csv, "html": report_html}
+             "csv": CSV_TABLES.get(table, report_csv), "html": report_html}
     if fmt not in views:
         _unknown(fmt, ", ".join(views))
     text = views[fmt](result)
@@ -286,3 +292,262 @@ def _targets_text(result) -> str:
         _("{who}: {metric} {value} for the {period} from {start}").format(
             who=terminal_text(t.collector) or _("team"), metric=t.metric, value=t.value,
             period=t.period, start=t.start.isoformat()) for t in result.targets)
+
+
+# -- the portfolio and the supervisor's lists (app.portfolio) --------------------------------
+#
+# Each view is a list of tables, (caption, head, rows, text columns): every format shows
+# the same cells, text columns (accounts, collectors, buckets, risks: names from lists and
+# configs) made safe the format's way, the rest collectctl's own numbers and words.
+
+#: A table of the portfolio or a list: caption, head, rows of cells, and how many leading
+#: columns hold text from outside (escaped by each format).
+ViewTable = tuple[str, list[str], list[list[str]], int]
+
+NONE_SHOWN = "—"
+
+
+def _rates_json(rates) -> dict[str, float | None] | None:
+    if rates is None:
+        return None
+    return {c: float(r) if r is not None else None for c, r in rates.items()}
+
+
+def portfolio_json(p) -> dict:
+    """The ``portfolio`` object of the report's JSON."""
+    def line(key: str, row) -> dict:
+        return {key: row.key, "accounts": row.accounts, "balance": row.balance.json()}
+
+    return {
+        "as_of": p.as_of.isoformat(),
+        "buckets": [line("bucket", b) for b in p.buckets],
+        "risk": [line("risk", r) for r in p.risk],
+        "collectors": [line("collector", c) for c in p.collectors],
+        "roll_rates": [{"bucket": r.bucket, "accounts": r.accounts,
+                        "roll_rate": _rates_json(r.roll_rate),
+                        "cure_rate": _rates_json(r.cure_rate)} for r in p.roll_rates],
+    }
+
+
+def lists_json(lists) -> dict:
+    """The ``lists`` object of the report's JSON: accounts by id, amounts by currency,
+    times in the collector's zone, violations as ``audit --format json`` gives them."""
+    from zoneinfo import ZoneInfo
+
+    from collectctl.render.audit import violation_json
+
+    zone = ZoneInfo(lists.zone)
+
+    def promise(p) -> dict:
+        return {"account_id": p.account_id, "collector": p.collector,
+                "amount": p.amount.json(), "due": p.due.isoformat(), "status": p.status}
+
+    return {
+        "today": lists.today.isoformat(),
+        "promises_due_today": [promise(p) for p in lists.promises_due_today],
+        "promises_broken": [promise(p) for p in lists.promises_broken],
+        "complaints": [{"account_id": c.account_id, "collector": c.collector,
+                        "at": c.at.astimezone(zone).isoformat()} for c in lists.complaints],
+        "violations": [{"collector": who or None, "count": len(found),
+                        "violations": [violation_json(v, zone) for v in found]}
+                       for who, found in lists.violations],
+    }
+
+
+def supervisor_json(report: Report) -> dict:
+    """The report's ``portfolio`` and ``lists`` (those it has)."""
+    out: dict = {}
+    if report.portfolio is not None:
+        out["portfolio"] = portfolio_json(report.portfolio)
+    if report.lists is not None:
+        out["lists"] = lists_json(report.lists)
+    return out
+
+
+def _balance_cell(amounts) -> str:
+    return display.money_totals(amounts) if amounts else NONE_SHOWN
+
+
+def _rate_cell(rates) -> str:
+    """``TWD 25.00%`` per currency; ``—`` without a denominator."""
+    if not rates:
+        return NONE_SHOWN
+    return _(", ").join(f"{c} {r * 100:.2f}%" if r is not None else f"{c} {NONE_SHOWN}"
+                        for c, r in rates.items())
+
+
+def portfolio_view(report: Report) -> list[ViewTable]:
+    """The portfolio's tables (by bucket, risk, collector; roll and cure rates), for the
+    text, markdown and html views alike; none without a portfolio."""
+    p = report.portfolio
+    if p is None:
+        return []
+    head = [_("accounts"), _("balance")]
+
+    def rows(lines, word) -> list[list[str]]:
+        return [[word(line.key), str(line.accounts), _balance_cell(line.balance)]
+                for line in lines]
+
+    def bucket(name):
+        return _("current") if name == "current" else name
+
+    return [
+        (_("Portfolio on {day} by days past due").format(day=display.plain_day(p.as_of)),
+         [_("bucket"), *head], rows(p.buckets, bucket), 1),
+        (_("By risk"), [_("risk"), *head], rows(p.risk, display.risk), 1),
+        (_("By collector"), [_("collector"), *head],
+         rows(p.collectors, lambda who: who or _("unassigned")), 1),
+        (_("Roll and cure rates, {span}").format(span=display.span(p.first, p.as_of)),
+         [_("bucket"), _("accounts at the start"), _("roll rate"), _("cure rate")],
+         [[r.bucket, str(r.accounts), _rate_cell(r.roll_rate), _rate_cell(r.cure_rate)]
+          for r in p.roll_rates], 1),
+    ]
+
+
+def lists_view(report: Report) -> list[ViewTable]:
+    """The supervisor's lists as tables (promises due today, promises broken, complaints,
+    violations per collector); none without lists."""
+    lists = report.lists
+    if lists is None:
+        return []
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(lists.zone)
+
+    def promise_rows(found) -> list[list[str]]:
+        return [[p.account_id, p.collector or "-", display.money_totals(p.amount),
+                 display.plain_day(p.due), display.status(p.status)] for p in found]
+
+    promise_head = [_("account"), _("collector"), _("amount"), _("due"), _("status")]
+    return [
+        (_("Promises due today ({day})").format(day=display.plain_day(lists.today)),
+         promise_head, promise_rows(lists.promises_due_today), 2),
+        (_("Promises broken, due {span}").format(span=display.span(report.first,
+                                                                    report.last)),
+         promise_head, promise_rows(lists.promises_broken), 2),
+        (_("Complaints"), [_("account"), _("collector"), _("when")],
+         [[c.account_id, c.collector or "-", display.day_time(c.at.astimezone(zone))]
+          for c in lists.complaints], 2),
+        (_("Rule violations by collector"),
+         [_("collector"), _("account"), _("when"), _("rule")],
+         [[who or "-", v.account_id, display.day_time(v.called_at.astimezone(zone)),
+           display.breach(v.reason)] for who, found in lists.violations for v in found], 2),
+    ]
+
+
+def _view_text(tables: list[ViewTable]) -> list[str]:
+    lines: list[str] = []
+    for caption, head, rows, text in tables:
+        lines += ["", caption]
+        if not rows:
+            lines.append("  " + _("none"))
+            continue
+        shown = [[terminal_text(c) if i < text else c for i, c in enumerate(r)] for r in rows]
+        lines += table_lines(head, shown, left=text, indent="  ")
+    return lines
+
+
+def supervisor_text(report: Report) -> list[str]:
+    """The portfolio and the lists as text, after the KPI table."""
+    return _view_text(portfolio_view(report) + lists_view(report))
+
+
+def supervisor_markdown(report: Report) -> list[str]:
+    lines: list[str] = []
+    for caption, head, rows, text in portfolio_view(report) + lists_view(report):
+        lines += ["", f"### {markdown_text(caption)}", ""]
+        if not rows:
+            lines.append(_("none"))
+            continue
+        lines += ["| " + " | ".join(head) + " |",
+                  "|" + "|".join(["---"] * text + ["---:"] * (len(head) - text)) + "|"]
+        lines += ["| " + " | ".join(markdown_text(c) if i < text else c
+                                   for i, c in enumerate(r)) + " |" for r in rows]
+    return lines
+
+
+def portfolio_html(report: Report) -> str:
+    """The portfolio and the lists as plain html tables (one section each), every cell
+    escaped: the html report places this where it likes."""
+    from html import escape
+
+    parts = []
+    for caption, head, rows, _text in portfolio_view(report) + lists_view(report):
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
+        ) or f'<tr><td colspan="{len(head)}">{escape(_("none"))}</td></tr>'
+        parts.append(f'<div class="wide"><table class="supervisor"><caption>{escape(caption)}'
+                     "</caption><thead><tr>"
+                     + "".join(f"<th>{escape(h)}</th>" for h in head)
+                     + f"</tr></thead><tbody>{body}</tbody></table></div>")
+    return "".join(parts)
+
+
+PORTFOLIO_CSV_HEADER = ("section", "key", "accounts", "currency", "balance", "roll_rate",
+                        "cure_rate")
+LISTS_CSV_HEADER = ("list", "account_id", "collector", "currency", "amount", "due",
+                    "status", "at", "rule")
+
+
+def portfolio_csv(report: Report) -> str:
+    """``report --format csv --table portfolio``: by bucket, risk and collector, then the
+    roll rates (the balance at the start), one row per currency so that every number
+    stays a number; a row without a currency for an empty bucket."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PORTFOLIO_CSV_HEADER)
+    p = report.portfolio
+    if p is None:
+        return out.getvalue()
+    for section, lines in (("bucket", p.buckets), ("risk", p.risk),
+                           ("collector", p.collectors)):
+        for line in lines:
+            for currency, amount in (line.balance.items() or [("", None)]):
+                writer.writerow([section, safe_cell(line.key or ""), line.accounts, currency,
+                                 "" if amount is None else f"{amount:.2f}", "", ""])
+    for r in p.roll_rates:
+        roll, cure = r.roll_rate or {}, r.cure_rate or {}
+        for currency, amount in (r.balance.items() or [("", None)]):
+            writer.writerow(["roll_rates", safe_cell(r.bucket), r.accounts, currency,
+                             "" if amount is None else f"{amount:.2f}",
+                             _csv_rate(roll.get(currency)), _csv_rate(cure.get(currency))])
+    return out.getvalue()
+
+
+def lists_csv(report: Report) -> str:
+    """``report --format csv --table lists``: promises due today and broken (one row per
+    currency of the amount), complaints and violations, one row each; times in the
+    collector's zone."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LISTS_CSV_HEADER)
+    lists = report.lists
+    if lists is None:
+        return out.getvalue()
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(lists.zone)
+    for name, found in (("promise_due_today", lists.promises_due_today),
+                        ("promise_broken", lists.promises_broken)):
+        for promise in found:
+            for currency, amount in promise.amount.items():
+                writer.writerow([name, safe_cell(promise.account_id),
+                                 safe_cell(promise.collector or ""), currency,
+                                 f"{amount:.2f}", promise.due.isoformat(), promise.status,
+                                 "", ""])
+    for c in lists.complaints:
+        writer.writerow(["complaint", safe_cell(c.account_id), safe_cell(c.collector or ""),
+                         "", "", "", "", c.at.astimezone(zone).isoformat(), ""])
+    for who, violations in lists.violations:
+        for v in violations:
+            writer.writerow(["violation", safe_cell(v.account_id), safe_cell(who), "", "", "",
+                             "", v.called_at.astimezone(zone).isoformat(), v.reason.code])
+    return out.getvalue()
+
+
+#: ``--table`` in a CSV file: the other tables than the collectors' KPIs.
+CSV_TABLES = {"portfolio": portfolio_csv, "lists": lists_csv}
+
+
+def _csv_rate(rate) -> str:
+    return "" if rate is None else f"{rate}"

@@ -314,10 +314,11 @@ def _figures(figures: Sequence[tuple[str, str]]) -> str:
 
 def page(report, title: str, head: Sequence[str], rows: Sequence[Sequence[str]],
          buckets: Sequence[tuple[str, object]] = (),
-         rolls: Sequence[tuple[str, object, object]] = ()) -> str:
+         rolls: Sequence[tuple[str, object, object]] = (), extra: str = "") -> str:
     """The page: ``title``, the period's figures, the charts (the portfolio's when
     ``buckets`` or ``rolls`` are given), then the table (``head``, ``rows``: the text
-    report's cells; the last row the team's when the report is the team's)."""
+    report's cells; the last row the team's when the report is the team's), then
+    ``extra`` (html already escaped: the portfolio's and the lists' tables)."""
     promise_rows = [(name, m.promises_kept, m.promises_broken) for name, m in report.collectors]
     figures = [*collected_figures(report.daily, report.currency),
                hourly_figure(report.hourly), promises_figure(promise_rows)]
@@ -345,6 +346,7 @@ def page(report, title: str, head: Sequence[str], rows: Sequence[Sequence[str]],
         '<div class="wide"><table><thead><tr>'
         + "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
         + "</tr></thead><tbody>" + "".join(body_rows) + "</tbody></table></div>",
+        extra,
     ]
     return (f'<!DOCTYPE html>\n<html lang="{display.html_lang()}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

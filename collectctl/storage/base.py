@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collectctl.core.chain import ChainCheck, Head
     from collectctl.core.learning import Counts
     from collectctl.core.planning import Portfolio
+    from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
     from collectctl.storage.migrations import Migrations
     from collectctl.storage.protocol import (
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
         Fingerprint,
         HourCalls,
         ListedAccount,
+        ListedPromise,
+        LoggedOutcome,
         Params,
         StatsRows,
         Store,
@@ -793,6 +796,120 @@ class SQLStore:
 
     def balances_by_collector(self) -> dict[str, Decimal]:
         return {c: codec.from_minor(m) for c, m in self._exec(sql.BALANCE_BY_COLLECTOR)}
+
+    # -- the report's portfolio and supervisor's lists ----------------------------------
+
+    def portfolio_groups(self, collector: str | None = None
+                         ) -> tuple[list[SinceGroup], list[CollectorGroup]]:
+        """The open accounts owing on their list, as they are now (only ``collector``'s
+        when given): by currency, ``past_due_since`` and risk, and by collector and
+        currency. Two aggregates, whatever the portfolio's size."""
+        from collectctl.core.portfolio import CollectorGroup, SinceGroup
+
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        who = {"collector": collector} if collector is not None else {}
+        since = [SinceGroup(currency, date.fromisoformat(s) if s else None, risk or None, n,
+                            codec.from_minor(m))
+                 for currency, s, risk, n, m in self._exec(
+                     sql.PORTFOLIO_BY_SINCE.format(**narrow), who)]
+        collectors = [CollectorGroup(c or None, currency, n, codec.from_minor(m))
+                      for c, currency, n, m in self._exec(
+                          sql.PORTFOLIO_BY_COLLECTOR.format(**narrow), who)]
+        return since, collectors
+
+    def portfolio_changed(self, start_at: datetime, end_at: datetime,
+                          collector: str | None = None) -> list[ChangedPart]:
+        """The accounts (only ``collector``'s when given) written after ``start_at``, in
+        aggregates of how they stand now and stood at ``start_at`` and ``end_at``
+        (:class:`core.portfolio.ChangedPart`), payments aside."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.core.portfolio import ChangedPart
+
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        params: dict[str, Any] = {"start_at": to_utc_iso(start_at), "end_at": to_utc_iso(end_at)}
+        if collector is not None:
+            params["collector"] = collector
+
+        def day(text: str | None) -> date | None:
+            return date.fromisoformat(text) if text else None
+
+        return [ChangedPart(part, currency, n, codec.from_minor(amount), day(since),
+                            label or None, kind, day(end_since), bool(listed))
+                for part, currency, since, label, kind, end_since, listed, n, amount
+                in self._exec(sql.PORTFOLIO_CHANGED.format(**narrow), params)]
+
+    def portfolio_trails(self, start_at: datetime, last: date,
+                         collector: str | None = None) -> list[Trail]:
+        """The accounts (only ``collector``'s when given) paid from the day of a list in
+        force since ``start_at`` to ``last``, each with its versions since ``start_at``
+        and its payments up to ``last`` (:class:`core.portfolio.Trail`)."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.core.portfolio import Trail, Version
+
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        params: dict[str, Any] = {"start_at": to_utc_iso(start_at), "last": last.isoformat()}
+        if collector is not None:
+            params["collector"] = collector
+        rows = self._exec(sql.PORTFOLIO_TRAILS.format(**narrow), params).fetchall()
+        if not rows:
+            return []
+
+        def version(amount, currency, since, risk, status, as_of, until=None) -> Version:
+            return Version(codec.from_minor(amount), currency,
+                           date.fromisoformat(since) if since else None, risk or None, status,
+                           date.fromisoformat(as_of),
+                           datetime.fromisoformat(until) if until else None)
+
+        ids = [row[0] for row in rows]
+        in_ids = {"in_ids": sql.IN_IDS[self.engine]}
+        each = {**sql.ids_param(self.engine, ids), **params}
+        earlier: dict[str, list[Version]] = {}
+        for account_id, until, amount, currency, since, risk, status, as_of in self._exec(
+                sql.PORTFOLIO_TRAIL_HISTORY.format(**in_ids), each):
+            earlier.setdefault(account_id, []).append(
+                version(amount, currency, since, risk, status, as_of, until))
+        paid: dict[str, list[tuple[date, Decimal]]] = {}
+        for account_id, day, amount in self._exec(
+                sql.PORTFOLIO_TRAIL_PAYMENTS.format(**in_ids), each):
+            paid.setdefault(account_id, []).append((date.fromisoformat(day),
+                                                    codec.from_minor(amount)))
+        return [Trail(account_id, who or None, datetime.fromisoformat(created),
+                      (*earlier.get(account_id, ()), version(*now)),
+                      tuple(paid.get(account_id, ())))
+                for account_id, who, created, *now in rows]
+
+    def promises_due_listed(self, first: date, last: date, today: date,
+                            collector: str | None = None) -> list[ListedPromise]:
+        """Standing promises due from ``first`` to ``last`` or on ``today`` (taken by
+        ``collector`` when given), each with who took it and the account's currency."""
+        from collectctl.storage.protocol import ListedPromise
+
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        params = {"first": first.isoformat(), "last": last.isoformat(),
+                  "today": today.isoformat()}
+        if collector is not None:
+            params["collector"] = collector
+        return [ListedPromise(who or None, codec.promise_from_row(row), currency)
+                for who, *row, currency in self._exec(
+                    sql.PROMISES_DUE_LISTED.format(**narrow), params)]
+
+    def calls_with_outcomes(self, start: datetime, end: datetime, codes: Sequence[str],
+                            collector: str | None = None) -> list[LoggedOutcome]:
+        """Standing entries logged in [start, end) whose outcome is one of ``codes`` (by
+        ``collector`` when given), in time order."""
+        from collectctl.clock import to_utc_iso
+        from collectctl.storage.protocol import LoggedOutcome
+
+        if not codes:
+            return []
+        narrow = sql.ONE_COLLECTOR if collector is not None else sql.ALL_COLLECTORS
+        test, params = sql.any_of("c.outcome", codes, "o")
+        params.update({"start": to_utc_iso(start), "end": to_utc_iso(end)})
+        if collector is not None:
+            params["collector"] = collector
+        query = sql.CALLS_WITH_OUTCOMES.format(codes=test, **narrow)
+        return [LoggedOutcome(account_id, who or None, datetime.fromisoformat(at), outcome)
+                for account_id, who, at, outcome in self._exec(query, params)]
 
     def skip_list(self, skip_codes: Sequence[str]) -> list[str]:
         """Open accounts with no valid phone, or whose latest standing entry is a skip code."""

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
     from collectctl.core.planning import Portfolio
+    from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
     from collectctl.core.targets import Target
 
@@ -71,6 +72,24 @@ class DayCollected(NamedTuple):
     day: date
     collector: str  # "" for unassigned accounts
     amount: Decimal
+
+
+class ListedPromise(NamedTuple):
+    """A promise for the supervisor's lists: who took it (None: no collector named) and
+    the currency of its account."""
+
+    collector: str | None
+    promise: Promise
+    currency: str
+
+
+class LoggedOutcome(NamedTuple):
+    """One standing log entry: its account, collector, time (UTC) and outcome code."""
+
+    account_id: str
+    collector: str | None
+    called_at: datetime
+    outcome: str
 
 
 class HourCalls(NamedTuple):
@@ -292,6 +311,21 @@ class Store(Protocol):
                 counts: dict[str, dict[str, int]] | None = None) -> dict[str, Tally]: ...
 
     def collected_by_day(self, first: date, last: date) -> list[DayCollected]: ...
+
+    def portfolio_groups(self, collector: str | None = None
+                         ) -> tuple[list[SinceGroup], list[CollectorGroup]]: ...
+
+    def portfolio_changed(self, start_at: datetime, end_at: datetime,
+                          collector: str | None = None) -> list[ChangedPart]: ...
+
+    def portfolio_trails(self, start_at: datetime, last: date,
+                         collector: str | None = None) -> list[Trail]: ...
+
+    def promises_due_listed(self, first: date, last: date, today: date,
+                            collector: str | None = None) -> list[ListedPromise]: ...
+
+    def calls_with_outcomes(self, start: datetime, end: datetime, codes: Sequence[str],
+                            collector: str | None = None) -> list[LoggedOutcome]: ...
 
     def calls_by_hour(self, start: datetime, end: datetime,
                       collector: str | None = None) -> list[HourCalls]: ...

@@ -907,6 +907,31 @@ MIGRATIONS.append((12, "m012_itemised_background_assignment", [
                 "contacts")],
 ]))
 
+#: The report's portfolio (core.portfolio): the open accounts by currency, days past due
+#: and risk, and by collector and currency, each from a covering index (a million
+#: accounts in two index scans, not two table scans); the accounts written since a
+#: moment by their last write; the period's entries of some outcomes (complaints). The
+#: balance index gains the currency (the collector's balance is per currency), and
+#: serves the queries it served before. A collector reads the history of their own
+#: accounts, only the columns that place them in a bucket: how their accounts stood at
+#: the start of a period.
+_HISTORY_READ = ("id", "account_id", "replaced_at", "amount_due_minor", "currency",
+                 "past_due_since", "risk", "status", "as_of")
+MIGRATIONS.append((13, "m013_portfolio", [
+    "CREATE INDEX accounts_portfolio ON accounts"
+    " (status, currency, past_due_since, risk, amount_due_minor)",
+    "DROP INDEX accounts_balance",
+    "CREATE INDEX accounts_balance ON accounts (status, assigned_to, currency, amount_due_minor)",
+    "CREATE INDEX accounts_updated ON accounts (updated_at)",
+    # The supervisor's lists: the complaints logged in a period, without reading the
+    # period's every call (a day of a large team is 330,000 of them).
+    "CREATE INDEX calls_outcome ON calls (outcome, called_at, collector, account_id)",
+    {"postgresql": f"GRANT SELECT ({', '.join(_HISTORY_READ)}) ON account_history"
+                   " TO collectctl_collector"},
+    {"postgresql": "CREATE POLICY own_read ON account_history FOR SELECT"
+                   f" TO collectctl_collector USING ({_OWN})"},
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -669,3 +669,142 @@ def any_of(column: str, values: Sequence[str], prefix: str) -> tuple[str, dict[s
     if not params:
         return "1 = 0", {}
     return " OR ".join(f"{column} = :{name}" for name in params), params
+
+# -- the report's portfolio and supervisor's lists (core.portfolio, app/portfolio.py) -------
+
+#: The open accounts owing on their list as they are now, by currency, days past due's
+#: anchor and risk; then by collector and currency. Each is one scan of a covering index
+#: (``accounts_portfolio``, ``accounts_balance``) in its own order: no sort, a few
+#: thousand rows out of a million accounts.
+PORTFOLIO_BY_SINCE = """
+SELECT a.currency, a.past_due_since, a.risk, COUNT(*), SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.amount_due_minor > 0 {accounts_of}
+GROUP BY a.currency, a.past_due_since, a.risk
+"""
+PORTFOLIO_BY_COLLECTOR = """
+SELECT a.assigned_to, a.currency, COUNT(*), SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.amount_due_minor > 0 {accounts_of}
+GROUP BY a.assigned_to, a.currency
+"""
+#: The accounts written (listed, assigned, closed) after ``:start_at``: how each stood at
+#: ``:start_at`` and at ``:end_at`` (a version from the history where it was replaced
+#: after that moment, else the account as it is), aggregated as ``core.portfolio``
+#: takes them (:class:`~collectctl.core.portfolio.ChangedPart`): their rows as they are
+#: now (``naive``, ``naive_collector``: counted in the aggregates above, to take out) and
+#: as they stood at the end (``bucket``, ``risk``, ``collector``), both only for those
+#: that stood otherwise at the end than now (written after it: a past period; the
+#: ``naive`` rows of the others, ``now``, take out only the move they were counted with),
+#: and each move from the start to the end (``move``). Payments are not looked at (the
+#: trails do). One pass, through the index on the time of the last write: a day's report
+#: reads the few accounts written that day; a month's over a month's list reads them all
+#: once.
+PORTFOLIO_CHANGED = """
+WITH v AS (
+    SELECT a.assigned_to AS collector, a.amount_due_minor AS amount, a.currency,
+           a.past_due_since AS since, a.risk, a.status, a.as_of,
+           CASE WHEN a.created_at <= :start_at THEN COALESCE(
+               (SELECT MIN(h.id) FROM account_history h
+                WHERE h.account_id = a.account_id AND h.replaced_at > :start_at), 0) END AS s_id,
+           CASE WHEN a.updated_at > :end_at THEN
+               (SELECT MIN(h.id) FROM account_history h
+                WHERE h.account_id = a.account_id AND h.replaced_at > :end_at) END AS e_id,
+           CASE WHEN a.created_at <= :end_at THEN 1 ELSE 0 END AS e_exists
+    FROM accounts a WHERE a.updated_at > :start_at {accounts_of}
+), w AS (
+    SELECT v.collector, v.amount, v.currency, v.since, v.risk, v.status, v.e_exists,
+           CASE WHEN v.e_id IS NULL AND v.e_exists = 1 THEN 1 ELSE 0 END AS e_now,
+           CASE WHEN v.s_id IS NULL THEN 0 ELSE 1 END AS s_exists,
+           CASE WHEN v.s_id > 0 THEN s.amount_due_minor ELSE v.amount END AS s_amount,
+           CASE WHEN v.s_id > 0 THEN s.currency ELSE v.currency END AS s_currency,
+           CASE WHEN v.s_id > 0 THEN s.past_due_since ELSE v.since END AS s_since,
+           CASE WHEN v.s_id > 0 THEN s.status ELSE v.status END AS s_status,
+           CASE WHEN v.s_id > 0 THEN s.as_of ELSE v.as_of END AS s_as_of,
+           CASE WHEN e.id IS NULL THEN v.amount ELSE e.amount_due_minor END AS e_amount,
+           CASE WHEN e.id IS NULL THEN v.currency ELSE e.currency END AS e_currency,
+           CASE WHEN e.id IS NULL THEN v.since ELSE e.past_due_since END AS e_since,
+           CASE WHEN e.id IS NULL THEN v.risk ELSE e.risk END AS e_risk,
+           CASE WHEN e.id IS NULL THEN v.status ELSE e.status END AS e_status,
+           CASE WHEN e.id IS NULL THEN v.as_of ELSE e.as_of END AS e_as_of
+    FROM v LEFT JOIN account_history s ON s.id = v.s_id
+    LEFT JOIN account_history e ON e.id = v.e_id
+)
+SELECT 'naive' AS part, currency, since, risk AS label,
+       CASE WHEN e_now = 1 THEN 'now' END AS kind, NULL AS end_since, 0 AS listed,
+       COUNT(*) AS n, SUM(amount) AS amount
+FROM w WHERE status = 'open' AND amount > 0 GROUP BY currency, since, risk, e_now
+UNION ALL
+SELECT 'naive_collector', currency, NULL, collector, NULL, NULL, 0, COUNT(*), SUM(amount)
+FROM w WHERE e_now = 0 AND status = 'open' AND amount > 0 GROUP BY collector, currency
+UNION ALL
+SELECT 'bucket', e_currency, e_since, NULL, NULL, NULL, 0, COUNT(*), SUM(e_amount)
+FROM w WHERE e_now = 0 AND e_exists = 1 AND e_status = 'open' AND e_amount > 0
+GROUP BY e_currency, e_since
+UNION ALL
+SELECT 'risk', e_currency, NULL, e_risk, NULL, NULL, 0, COUNT(*), SUM(e_amount)
+FROM w WHERE e_now = 0 AND e_exists = 1 AND e_status = 'open' AND e_amount > 0
+GROUP BY e_risk, e_currency
+UNION ALL
+SELECT 'collector', e_currency, NULL, collector, NULL, NULL, 0, COUNT(*), SUM(e_amount)
+FROM w WHERE e_now = 0 AND e_exists = 1 AND e_status = 'open' AND e_amount > 0
+GROUP BY collector, e_currency
+UNION ALL
+SELECT 'move', s_currency, s_since, NULL, m.kind, m.e_since, m.listed, COUNT(*), SUM(s_amount)
+FROM (SELECT s_currency, s_since, s_amount, e_since,
+             CASE WHEN e_amount <= 0 THEN 'paid' WHEN e_status <> 'open' THEN 'closed'
+                  ELSE 'open' END AS kind,
+             CASE WHEN e_status = 'open' AND e_as_of > s_as_of
+                       AND (e_since IS NULL OR e_since >= e_as_of) THEN 1 ELSE 0 END AS listed
+      FROM w WHERE s_exists = 1 AND s_status = 'open' AND s_amount > 0) m
+GROUP BY s_currency, s_since, m.kind, m.e_since, m.listed
+"""
+#: The accounts whose payments the aggregates leave out (core.portfolio.Trail): a
+#: standing payment dated up to ``:last`` and on or after the day of a list in force
+#: since ``:start_at`` (the account's list now, or one replaced after ``:start_at``); as
+#: they are now.
+PORTFOLIO_TRAILS = """
+SELECT a.account_id, a.assigned_to, a.created_at, a.amount_due_minor, a.currency,
+       a.past_due_since, a.risk, a.status, a.as_of
+FROM accounts a
+WHERE a.account_id IN (
+    SELECT y.account_id FROM payments y JOIN accounts p ON p.account_id = y.account_id
+    WHERE y.paid_on <= :last
+      AND y.paid_on >= CASE WHEN p.updated_at > :start_at THEN COALESCE(
+          (SELECT MIN(h.as_of) FROM account_history h
+           WHERE h.account_id = p.account_id AND h.replaced_at > :start_at), p.as_of)
+          ELSE p.as_of END
+      AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+) {accounts_of}
+"""
+#: Their earlier versions replaced after ``:start_at``, oldest first.
+PORTFOLIO_TRAIL_HISTORY = """
+SELECT h.account_id, h.replaced_at, h.amount_due_minor, h.currency, h.past_due_since, h.risk,
+       h.status, h.as_of
+FROM account_history h
+WHERE h.account_id {in_ids} AND h.replaced_at > :start_at
+ORDER BY h.account_id, h.id
+"""
+#: Their standing payments dated up to ``:last``.
+PORTFOLIO_TRAIL_PAYMENTS = """
+SELECT y.account_id, y.paid_on, y.amount_minor FROM payments y
+WHERE y.account_id {in_ids} AND y.paid_on <= :last
+  AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+ORDER BY y.account_id, y.paid_on, y.id
+"""
+#: Standing promises due in ``:first`` .. ``:last`` or on ``:today``, with the collector
+#: who took each (as the metrics count them) and the account's currency.
+PROMISES_DUE_LISTED = f"""
+SELECT c.collector, p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id,
+       a.currency
+FROM promises p JOIN calls c ON c.id = p.call_id JOIN accounts a ON a.account_id = p.account_id
+WHERE ((p.due_date >= :first AND p.due_date <= :last) OR p.due_date = :today)
+  AND {_STANDING_CALL} {{calls_of}}
+ORDER BY p.due_date, p.account_id, p.id
+"""
+#: Standing entries of some outcomes (``{codes}``: an :func:`any_of` on ``c.outcome``)
+#: logged in [``:start``, ``:end``).
+CALLS_WITH_OUTCOMES = f"""
+SELECT c.account_id, c.collector, c.called_at, c.outcome FROM calls c
+WHERE c.called_at >= :start AND c.called_at < :end AND ({{codes}}) AND {_STANDING_CALL}
+  {{calls_of}}
+ORDER BY c.called_at, c.id
+"""

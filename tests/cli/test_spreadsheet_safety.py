@@ -180,10 +180,15 @@ def test_the_plan_csv_neutralises_debtor_text_and_keeps_numbers(cli, make_csv):
 def test_the_markdown_report_escapes_names(team):
     result = team("report", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    rows = result.stdout.splitlines()[4:]
+    kpis = result.stdout.split("\n\n### ")[0].splitlines()  # the KPIs; the portfolio after
+    rows = kpis[4:]
     names = sorted(row.split(" | ")[0][2:] for row in rows)
     assert names == sorted(["'=1+1", "'@SUM(A1)", "'-1+1", "'+1", "ok\\|&lt;b&gt;&amp;",
                             "team"])
     assert all(" | 12.50 | " in row for row in rows[:-1])
     # The table keeps its columns: no name adds a cell.
-    assert len({row.replace("\\|", "").count("|") for row in result.stdout.splitlines()[2:]}) == 1
+    assert len({row.replace("\\|", "").count("|") for row in kpis[2:]}) == 1
+    # The portfolio by collector escapes them the same way.
+    table = result.stdout.split("### By collector\n\n")[1].split("\n\n")[0].splitlines()
+    assert sorted(row.split(" | ")[0][2:] for row in table[2:]) == names[:-1]
+    assert len({row.replace("\\|", "").count("|") for row in table}) == 1
