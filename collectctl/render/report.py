@@ -376,6 +376,20 @@ def _rate_cell(rates) -> str:
                         for c, r in rates.items())
 
 
+def portfolio_data(report: Report) -> dict | None:
+    """The portfolio as numbers, for the html view's charts: ``as_of``, ``buckets`` and
+    ``roll_rates`` as (bucket, accounts, {currency: Decimal}) and (bucket, accounts at
+    the start, roll rate, cure rate) with the rates per currency (None: no denominator,
+    or no later bucket); None without a portfolio."""
+    p = report.portfolio
+    if p is None:
+        return None
+    return {"as_of": p.as_of,
+            "buckets": [(b.key, b.accounts, dict(b.balance)) for b in p.buckets],
+            "roll_rates": [(r.bucket, r.accounts, r.roll_rate, r.cure_rate)
+                           for r in p.roll_rates]}
+
+
 def portfolio_view(report: Report) -> list[ViewTable]:
     """The portfolio's tables (by bucket, risk, collector; roll and cure rates), for the
     text, markdown and html views alike; none without a portfolio."""

@@ -217,3 +217,27 @@ def test_a_collectors_portfolio_on_the_team_server_is_theirs(book, engine):
                                        "-c", "bob")["portfolio"]
     assert [c["collector"] for c in data["portfolio"]["collectors"]] == ["bob"]
     assert {p["account_id"] for p in data["lists"]["promises_broken"]} == {"S-1"}
+
+
+def test_the_html_views_data_is_the_portfolios_numbers(book):
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from collectctl.app.reports import build_report
+    from collectctl.config import Settings
+    from collectctl.render.report import portfolio_data
+    from collectctl.storage import open_store
+
+    store = open_store(book.db)
+    try:
+        report = build_report(store, Settings(), datetime.fromisoformat(book.now),
+                              date(2026, 12, 1), date(2026, 12, 4))
+    finally:
+        store.close()
+    data = portfolio_data(report)
+    assert data["as_of"] == date(2026, 12, 4)
+    assert data["buckets"][2] == ("M2", 3, {"TWD": Decimal("30000.00"),
+                                            "USD": Decimal("500.00")})
+    assert data["roll_rates"][0] == ("M1", 4, {"TWD": Decimal("0.5"), "USD": Decimal("1")},
+                                     {"TWD": Decimal("0.5"), "USD": Decimal("0")})
+    assert data["roll_rates"][-1] == ("M7+", 0, None, None)

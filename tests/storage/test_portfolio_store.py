@@ -84,7 +84,8 @@ def test_the_accounts_written_since_in_aggregates(stocked):
         stocked.close_missing(["B", "C", "Z"], None, None, "2026-12-03T02:00:00+00:00")
     parts = {(p.part, p.currency, p.since, p.label, p.end, p.end_since, p.listed_current,
               p.accounts, p.amount) for p in stocked.portfolio_changed(start, end)}
-    assert parts == {  # as they are now at the end: only how they moved
+    assert parts == {  # as they are now at the end: how they moved, and C's row now
+        ("naive", "USD", date(2026, 12, 20), "low", "now", None, False, 1, Decimal("250.00")),
         ("move", "USD", None, None, "open", date(2026, 12, 20), True, 1, Decimal("300.00")),
         ("move", "TWD", date(2026, 11, 1), None, "closed", date(2026, 11, 1), False, 1,
          Decimal("100.00")),
