@@ -29,7 +29,12 @@ from collectctl.render import display
 #: Headings of the report's own fields that are not metrics (those have display.metric).
 FIELD_LABELS = {"name": N_("collector"), "schema": N_("schema"), "from": N_("from"),
                 "to": N_("to"), "violations": N_("violations"), "team": N_("team"),
-                "collectors": N_("collectors")}
+                "collectors": N_("collectors"), "portfolio": N_("portfolio"),
+                "buckets": N_("buckets"), "risk": N_("risk"), "roll_rates": N_("roll rates"),
+                "lists": N_("lists"), "promises_due_today": N_("promises due today"),
+                "promises_broken": N_("promises broken"), "complaints": N_("complaints"),
+                "bucket": N_("bucket"), "accounts": N_("accounts"), "balance": N_("balance"),
+                "as_of": N_("as of"), "today": N_("today")}
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")

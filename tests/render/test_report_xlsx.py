@@ -91,3 +91,12 @@ def test_headings_and_formats_in_chinese():
     assert twd.number_format == '"NT$"#,##0;-"NT$"#,##0'
     summary = book["摘要"]
     assert summary["C5"].number_format == "yyyy/mm/dd"
+
+
+def test_the_report_sections_sheets_are_named_in_chinese():
+    i18n.set_language("zh_TW")
+    try:
+        book = _book()
+    finally:
+        i18n.set_language(None)
+    assert book.sheetnames[2] == "帳戶組合 逾期級距"
