@@ -13,14 +13,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's
 from benchmarks import measure  # noqa: E402
 
 # Both fill their blocks (bytearray zeroes every page, so it is resident); the worker
-# says so and holds its block a moment while the parent waits.
+# says so and holds its block while the parent waits: a whole second, because under a
+# loaded CI machine the sampling thread once went 0.3 s without a turn and saw only one.
 PARENT = """
 import subprocess, sys
 block = bytearray(40 * 2**20)
 worker = subprocess.Popen([sys.executable, "-c", "import sys, time\\n"
                            "block = bytearray(80 * 2**20)\\n"
                            "print('full', flush=True)\\n"
-                           "time.sleep(0.3)"], stdout=subprocess.PIPE)
+                           "time.sleep(1.0)"], stdout=subprocess.PIPE)
 assert worker.stdout.readline() == b"full\\n"
 worker.wait()
 """
