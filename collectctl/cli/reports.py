@@ -36,14 +36,15 @@ def report(
                                                         "exists.")),
     redact: bool = typer.Option(False, "--redact", help=_("Mask debtors' names and phones.")),
     fail_under: list[str] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE", help=_(
-        "Exit 3 when the team (or --collector) is below this, e.g. collected=100000.")),
+        "Exit 3 when the team (or --collector) is below this, e.g. collected=100000 (in "
+        "the config's currency; collected=2000AUD for another).")),
 ) -> None:
     """The summary for cron and e-mail: KPIs per collector, ranked, and the team total.
 
     The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
     arguments; 3 below a --fail-under threshold.
     """
-    from collectctl.app.reports import build_report
+    from collectctl.app.reports import below_thresholds, build_report
     from collectctl.core.targets import parse_assignments
     from collectctl.render import report as view
 
@@ -52,17 +53,16 @@ def report(
         raise UsageError(_("say --collector NAME or --team, not both"))
     if day and (first or last):
         raise UsageError(_("say --date or --from/--to, not both"))
-    thresholds = parse_assignments(fail_under) if fail_under else {}
+    thresholds = parse_assignments(fail_under, state.settings.currency) if fail_under else {}
     start = typed_day(state, day or first, "--from" if first else "--date", "last")
     end = typed_day(state, day or last, "--to" if last else "--date", "last")
     target = _output_target(state, output, force)
     result = build_report(state.store, state.settings, state.now, start, end, collector)
     _write(result, fmt.value, target)
-    below = [name for name, value in thresholds.items() if result.team.value(name) < value]
+    below = below_thresholds(result.team, thresholds)
     if below:
         typer.echo(_("below target: {metrics}").format(metrics=", ".join(
-            f"{n} {view.cell(n, result.team.value(n))} < {view.cell(n, thresholds[n])}"
-            for n in below)), err=True)
+            view.threshold_text(n, result.team, thresholds[n]) for n in below)), err=True)
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
@@ -102,7 +102,12 @@ def target_set(
     collector: str = typer.Option(None, "--collector", "-c", help=_("Whose target.")),
     team: bool = typer.Option(False, "--team", help=_("The team's target.")),
 ) -> None:
-    """Set targets for a collector (default: me) or the team for a day, week or month."""
+    """Set targets for a collector (default: me) or the team for a day, week or month.
+
+    A money target is in one currency: the config's currency: unless the amount names
+    another (collected=2000AUD). Progress compares it with what was collected in that
+    currency, and shows the other currencies beside it.
+    """
     from collectctl.app.reports import set_targets
     from collectctl.core.targets import parse_assignments
     from collectctl.render import emit
@@ -114,16 +119,17 @@ def target_set(
     if not team and not who:
         raise UsageError(_("whose target? --collector NAME or --team"))
     emit(set_targets(state.store, state.now, who, period.value, typed_day(state, start, "--start"),
-                     parse_assignments(assignments)), "text")
+                     parse_assignments(assignments, state.settings.currency)), "text")
 
 
 @target_app.command("list")
 def target_list(ctx: typer.Context) -> None:
     """List the targets set."""
-    from collectctl.app.reports import TargetList
+    from collectctl.app.reports import list_targets
     from collectctl.render import emit
 
-    emit(TargetList(tuple(app_context(ctx).store.targets()), listing=True), "text")
+    state = app_context(ctx)
+    emit(list_targets(state.store, state.settings), "text")
 
 
 @target_app.command("clear")
@@ -152,8 +158,8 @@ def target_split(
     from collectctl.render import emit
 
     state = app_context(ctx)
-    ((metric, total),) = parse_assignments([team_total]).items()
-    emit(split_target(state.store, state.now, metric, total, period.value,
+    ((metric, goal),) = parse_assignments([team_total], state.settings.currency).items()
+    emit(split_target(state.store, state.settings, state.now, metric, goal, period.value,
                       typed_day(state, start, "--start"), by.value), "text")
 
 
@@ -165,7 +171,8 @@ def progress(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Where you stand: actual against target for each metric, and whether you are ahead
-    of the pace (the target x the share of working time gone by).
+    of the pace (the target x the share of working time gone by: the shift less its
+    breaks). Money is per currency; a money target is in one.
 
     For one collector it also counts the calls left in today's plan (plan_remaining in
     JSON), which means building that plan: on a large portfolio, most of the time taken.

@@ -907,6 +907,15 @@ MIGRATIONS.append((12, "m012_itemised_background_assignment", [
                 "contacts")],
 ]))
 
+#: Money per currency (issue 21): a money target is in one currency (NULL: a target set
+#: before, in the config's ``currency:`` as it always was; counts and rates have none), and
+#: the report's outstanding balances are summed per collector and currency from the index.
+MIGRATIONS.append((13, "m013_targets_currency", [
+    "ALTER TABLE targets ADD COLUMN currency TEXT",
+    "DROP INDEX accounts_balance",
+    "CREATE INDEX accounts_balance ON accounts (status, assigned_to, currency, amount_due_minor)",
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

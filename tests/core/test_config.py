@@ -175,7 +175,7 @@ def test_a_huge_settings_file_is_refused(tmp_path):
 
 #: A key each mapping of the settings may have, to reach the values inside it.
 MAP_KEYS = {"weekday_weights": "mon", "rules.by_country": "TW", "import.aliases": "amount",
-            "rules.packs": "x", "outcomes": "x"}
+            "rules.packs": "x", "outcomes": "x", "fx.rates": "USD"}
 
 
 def _leaf_keys(cls=None, prefix=""):
