@@ -59,8 +59,9 @@ def _money_against(actual, goal) -> str:
 
 
 def status_line(status: DayStatus, on_account: timedelta) -> str:
-    """``calls 12/48 · right party 3 · promised 12,000/30,000 · collected 5,000 ·
-    2:15 on this account ›`` (a target, where one is set, after the slash)."""
+    """``calls 12/48 · right party 3 · promised 12,000.00 TWD/30,000.00 TWD · collected
+    5,000.00 TWD, 100.00 AUD · 2:15 on this account ›`` (a target, where one is set, after
+    the slash; money per currency, the target's first)."""
     calls = f"{status.calls}/{status.planned}"
     if status.calls_target is not None:
         calls += " " + _("(target {n})").format(n=_amount(status.calls_target))

@@ -80,6 +80,8 @@ def test_the_text_markdown_csv_and_html_show_each_currency(two):
     html = run(two, "report", "--date", "2026-12-04", "-f", "html").stdout
     assert "<td>100.00 AUD, 20,000.00 TWD</td>" in html and "<td>—</td>" in html
     assert "20,100" not in html
+    # The chart of collected per day is in one currency (no target: the config's).
+    assert "<title>2026-12-04: 20,000.00 TWD</title>" in html
 
 
 def test_zh_tw_writes_each_currency_with_its_symbol(two, monkeypatch):
@@ -105,6 +107,8 @@ def test_fail_under_compares_in_the_thresholds_currency(two):
                "collected=50AUD").exit_code == 0
     aud = two("report", "--date", "2026-12-04", "--fail-under", "collected=200AUD")
     assert aud.exit_code == 3 and "collected 100.00 AUD < 200.00 AUD" in aud.stderr
+    rate = two("report", "--date", "2026-12-04", "--fail-under", "recovery_rate=0.2")
+    assert rate.exit_code == 3 and "recovery_rate TWD 12.50% < 20.00%" in rate.stderr
     # A rate without a denominator is unknown, so below no threshold.
     assert two("report", "--date", "2026-12-04", "--fail-under",
                "kept_rate=0.9").exit_code == 0
