@@ -358,6 +358,33 @@ class ReportSettings:
     buckets: dict[str, int | None] = _opt(_default_buckets, _check_buckets)
 
 
+def _check_rates(value: dict[str, Decimal]) -> str | None:
+    for currency, rate in value.items():
+        problem = _check_currency(currency)
+        if problem:
+            return problem
+        if rate <= 0:
+            return _("the rate of {currency} must be more than zero").format(currency=currency)
+    return None
+
+
+@dataclass(frozen=True)
+class FxSettings:
+    """``fx:`` exchange rates for one converted total beside the per-currency figures:
+    one unit of each currency of ``rates`` is that many of ``base`` (None: ``currency:``),
+    as of ``as_of`` (required: a converted figure is always labelled with its date)."""
+
+    base: str | None = _opt(None, _check_currency)
+    as_of: date | None = _opt(None)
+    rates: dict[str, Decimal] = _opt(dict, _check_rates)
+
+
+def _check_fx(value: FxSettings) -> str | None:
+    if value.as_of is None:
+        return _("as_of must be given: the date of the rates (e.g. 2026-11-30)")
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole configuration. Field names are the YAML keys (``import_`` is ``import``)."""
@@ -386,6 +413,8 @@ class Settings:
     country: str | None = _opt(None, _check_region)
     targets: TargetSettings = _opt(TargetSettings)
     report: ReportSettings = _opt(ReportSettings)
+    #: Exchange rates for a converted total (None: money is only ever per currency).
+    fx: FxSettings | None = _opt(None, _check_fx)
 
     @property
     def holiday_country(self) -> str:

@@ -31,7 +31,8 @@ def account_file(store: Store, settings: Settings, today: date, account_id: str)
     calls = store.calls_of(account_id)
     payments = store.payments_of(account_id)
     promises = select_promises(store.promises_of(account_id), payments, today,
-                               settings.promise.grace_days)
+                               settings.promise.grace_days,
+                               currencies={account_id: account.currency})
     return Dossier(
         account=account_view(account, today),
         balance=activity.balance(account, payments),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,8 +10,16 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
-from collectctl.core.metrics import Metrics, combine, metrics, ranked
-from collectctl.core.targets import Target, elapsed_share, pace, period_range, target_for
+from collectctl.core.metrics import PER_CURRENCY, Metrics, combine, metrics, ranked
+from collectctl.core.money import Amounts
+from collectctl.core.targets import (
+    Goal,
+    Target,
+    elapsed_share,
+    goal_for,
+    pace,
+    period_range,
+)
 from collectctl.errors import UsageError
 from collectctl.i18n import _
 
@@ -19,7 +28,30 @@ if TYPE_CHECKING:
     from collectctl.core.portfolio import PortfolioSummary
     from collectctl.storage.protocol import Store
 
-SCHEMA = "collectctl.report/1"
+SCHEMA = "collectctl.report/2"
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Money in several currencies as one total in ``currency`` at the ``fx:`` rates of
+    ``as_of``; ``missing`` names the currencies without a rate (left out, never guessed)."""
+
+    currency: str
+    as_of: date
+    amount: Decimal
+    missing: tuple[str, ...]
+
+
+def convert(amounts: Amounts, settings: Settings) -> Converted | None:
+    """``amounts`` at the config's ``fx:`` rates; None without an ``fx:``."""
+    from collectctl.core.money import Rates, converted
+
+    fx = settings.fx
+    if fx is None or fx.as_of is None:
+        return None
+    base = fx.base or settings.currency
+    amount, missing = converted(amounts, Rates(base, fx.as_of, fx.rates))
+    return Converted(base, fx.as_of, amount, missing)
 
 
 @dataclass(frozen=True)
@@ -31,7 +63,8 @@ class Report:
     team: Metrics
     collectors: tuple[tuple[str, Metrics], ...]
     scope: str | None = None  # a collector's name, or None for the team
-    #: (day, collected, target or None) for each day of the period, for the charts.
+    #: (day, collected, target or None) for each day of the period, for the charts, in
+    #: ``daily_currency``: the currency of the collected target, else the config's.
     daily: tuple[tuple[date, Decimal, Decimal | None], ...] = ()
     #: (local hour, calls, contacts) for each hour of the day with calls.
     hourly: tuple[tuple[int, int, int], ...] = ()
@@ -42,9 +75,12 @@ class Report:
     portfolio: PortfolioSummary | None = None
     #: Promises due today and broken, complaints, violations per collector.
     lists: SupervisorLists | None = None
-    #: The currency of the figures above (the settings' ``currency:``), for the html
-    #: report's money axes until money is kept per currency.
+    #: The config's ``currency:``: the html report's money for a figure kept without one.
     currency: str | None = None
+    #: The currency of ``daily`` (the collected target's, else the config's).
+    daily_currency: str = ""
+    #: The team's collected at the ``fx:`` rates (None without ``fx:``).
+    converted: Converted | None = None
 
     def violations_of(self, collector: str | None) -> int:
         """The count for one collector, or the team's (None)."""
@@ -92,10 +128,13 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
         mine = by_collector.get(collector, metrics(combine([]), book))
         team, rows = mine, ((collector, mine),)
     else:
-        team, rows = metrics(combine(tallies.values()), book), tuple(ranked(by_collector))
+        team = metrics(combine(tallies.values()), book)
+        rows = tuple(ranked(by_collector, settings.currency))
+    converted = convert(team.collected, settings)
     if not charts:
-        return Report(first, last, team, rows, collector, currency=settings.currency)
-    daily = _daily(store, settings, first, last, collector)
+        return Report(first, last, team, rows, collector, currency=settings.currency,
+                      converted=converted)
+    daily_currency, daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(by_hour, settings, collector, book)
     from collectctl.app.audit import build_audit
 
@@ -103,7 +142,8 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     portfolio, lists = _supervisor(store, settings, now, first, last, collector, by_hour,
                                    book, audit)
     return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
-                  portfolio, lists, currency=settings.currency)
+                  portfolio, lists, currency=settings.currency,
+                  daily_currency=daily_currency, converted=converted)
 
 
 def _supervisor(store: Store, settings: Settings, now: datetime, first: date, last: date,
@@ -124,24 +164,32 @@ def _supervisor(store: Store, settings: Settings, now: datetime, first: date, la
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):
-    """Collected per day and the day's target (the scope's, else the collectors' summed)."""
-
-    collected: dict[date, Decimal] = {}
-    for day, who, amount in store.collected_by_day(first, last):
-        if collector is None or who == collector:
-            collected[day] = collected.get(day, Decimal("0.00")) + amount
+    """The chart's currency, and collected per day in it with the day's target (the
+    scope's, else the collectors' summed): the currency of the collected target, else
+    the config's; the other currencies' payments are not in this chart (they cannot be
+    added to it)."""
     targets = store.targets()
     names = [collector] if collector is not None else [None]
     if collector is None and not any(t.collector is None for t in targets):
         names = sorted({t.collector for t in targets if t.collector})
+    goals = {(who, day): goal_for(targets, who, "collected", day, day, settings)
+             for who in names for day in _days(first, last)}
+    currency = next((g.currency for g in goals.values() if g is not None and g.currency),
+                    settings.currency)
+    collected: dict[date, Decimal] = {}
+    for row in store.collected_by_day(first, last):
+        if (collector is None or row.collector == collector) and row.currency == currency:
+            collected[row.day] = collected.get(row.day, Decimal("0.00")) + row.amount
     out = []
-    day = first
-    while day <= last:
-        parts = [target_for(targets, who, "collected", day, day, settings) for who in names]
-        known = [p for p in parts if p is not None]
+    for day in _days(first, last):
+        known = [g.value for who in names
+                 if (g := goals[who, day]) is not None and g.currency == currency]
         out.append((day, collected.get(day, Decimal("0.00")), sum(known) if known else None))
-        day += timedelta(days=1)
-    return tuple(out)
+    return currency, tuple(out)
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _hourly(by_hour, settings: Settings, collector, book):
@@ -164,17 +212,32 @@ ALWAYS = ("calls", "right_party_contacts", "promises", "collected")
 
 @dataclass(frozen=True)
 class MetricProgress:
+    """A metric's actual against its target. A per-currency metric (money, the recovery
+    rate) has its target in one ``currency``, and ``actual``, ``target``, ``percent`` and
+    ``pace`` are in it; ``by_currency`` holds its actual in every currency (the others
+    are shown beside it, without a target). ``actual`` is None for a rate without a
+    denominator."""
+
     name: str
-    actual: Decimal
+    actual: Decimal | None
     target: Decimal | None
     percent: Decimal | None
     pace: Decimal | None
+    #: The target's currency (None: a count or a rate, or no target).
+    currency: str | None = None
+    #: A per-currency metric's actual by currency code (None for other metrics).
+    by_currency: Mapping[str, Decimal | None] | None = None
 
     @property
     def ahead(self) -> bool | None:
-        if self.pace is None:
+        if self.pace is None or self.actual is None:
             return None
         return self.actual >= self.pace
+
+    @property
+    def others(self) -> dict[str, Decimal | None]:
+        """The actual in the currencies other than the target's (all, without a target)."""
+        return {c: v for c, v in (self.by_currency or {}).items() if c != self.currency}
 
 
 @dataclass(frozen=True)
@@ -187,6 +250,24 @@ class Progress:
     plan_remaining: int | None = None
 
 
+def metric_progress(name: str, actual: Metrics, goal: Goal | None,
+                    share: Decimal) -> MetricProgress:
+    """One metric's row: its actual (in the goal's currency for a per-currency metric),
+    the goal, the percentage and the pace at ``share`` of the working time."""
+    by_currency = getattr(actual, name) if name in PER_CURRENCY else None
+    currency = goal.currency if goal is not None else None
+    if name in PER_CURRENCY:
+        value = actual.value(name, currency) if currency is not None else None
+    else:
+        value = actual.value(name)
+    target = goal.value if goal is not None else None
+    percent = ((value / target).quantize(Decimal("0.0001"))
+               if target and value is not None else None)
+    return MetricProgress(name, value, target, percent,
+                          pace(target, share, name) if target is not None else None,
+                          currency, dict(by_currency) if by_currency is not None else None)
+
+
 def build_progress(store: Store, settings: Settings, now: datetime, period: str,
                    collector: str | None, with_plan: bool = True) -> Progress:
     """Actual against target per metric; with ``with_plan``, also how many calls are left
@@ -196,16 +277,10 @@ def build_progress(store: Store, settings: Settings, now: datetime, period: str,
     actual: Metrics = report.team
     targets = store.targets()
     share = elapsed_share(first, last, now, settings)
-    rows = []
     named = [t.metric for t in targets if t.collector == collector]
-    for name in dict.fromkeys([*ALWAYS, *named]):
-        target = target_for(targets, collector, name, first, last, settings)
-        value = actual.value(name)
-        rows.append(MetricProgress(
-            name, value, target,
-            (value / target).quantize(Decimal("0.0001")) if target else None,
-            pace(target, share, name) if target is not None else None,
-        ))
+    rows = [metric_progress(name, actual,
+                            goal_for(targets, collector, name, first, last, settings), share)
+            for name in dict.fromkeys([*ALWAYS, *named])]
     remaining = None
     if collector is not None and with_plan:
         from collectctl.app.plan import build_plan
@@ -234,33 +309,64 @@ class TargetsCleared:
 
 
 def set_targets(store: Store, now: datetime, who: str | None, period: str, day: date,
-                values: dict[str, Decimal]) -> TargetList:
-    """Set ``who``'s (None: the team's) targets for the period holding ``day``."""
+                values: dict[str, Goal]) -> TargetList:
+    """Set ``who``'s (None: the team's) targets for the period holding ``day``; a money
+    target in its goal's currency."""
     from collectctl.clock import to_utc_iso
 
     first, _last = period_range(period, day)
-    targets = tuple(Target(who, period, first, m, v) for m, v in values.items())
+    targets = tuple(Target(who, period, first, m, g.value, g.currency) for m, g in values.items())
     store.atomically(lambda _tx: store.set_targets(list(targets), to_utc_iso(now)))
     return TargetList(targets)
+
+
+def list_targets(store: Store, settings: Settings) -> TargetList:
+    """``target list``: every target, a money target with its currency (the config's
+    ``currency:`` for one set before targets had their own)."""
+    from dataclasses import replace
+
+    return TargetList(tuple(replace(t, currency=t.currency_in(settings.currency))
+                            for t in store.targets()), listing=True)
+
+
+def below_thresholds(metrics: Metrics, thresholds: dict[str, Goal]) -> list[str]:
+    """The metrics of ``thresholds`` (``--fail-under``) that ``metrics`` is below: a
+    per-currency one in its goal's currency. A rate without a denominator is below no
+    threshold (it is unknown, not 0)."""
+    below = []
+    for name, goal in thresholds.items():
+        value = metrics.value(name, goal.currency) if name in PER_CURRENCY else metrics.value(name)
+        if value is not None and value < goal.value:
+            below.append(name)
+    return below
 
 
 def clear_targets(store: Store) -> TargetsCleared:
     return TargetsCleared(store.atomically(lambda _tx: store.clear_targets()))
 
 
-def split_target(store: Store, now: datetime, metric: str, total: Decimal, period: str,
-                 day: date, by: str) -> TargetList:
+def split_target(store: Store, settings: Settings, now: datetime, metric: str, goal: Goal,
+                 period: str, day: date, by: str) -> TargetList:
     """Divide a team total among the collectors with open accounts, by their assigned
-    balance or evenly; the parts add up to the total exactly."""
+    balance or evenly; the parts add up to the total exactly. By balance, a total in one
+    currency is weighed by the balances in that currency (of a per-currency metric: its
+    currency; else the config's), and split among the collectors who hold some: balances
+    in other currencies are not added to them."""
     from collectctl.clock import to_utc_iso
     from collectctl.core.targets import split_exactly
 
     balances = store.balances_by_collector()
     if not balances:
         raise UsageError(_("no collector has open accounts to split among"))
-    weights = balances if by == "balance" else {c: Decimal(1) for c in balances}
-    parts = split_exactly(total, weights, metric)
+    weights: dict[str, Decimal] = {c: Decimal(1) for c in balances}
+    if by == "balance":
+        currency = goal.currency or settings.currency
+        weights = {c: b.amount(currency) for c, b in balances.items() if b.amount(currency) > 0}
+        if not weights:
+            raise UsageError(_("no collector has open accounts in {currency} to split "
+                               "among").format(currency=currency))
+    parts = split_exactly(goal.value, weights, metric)
     first, _last = period_range(period, day)
-    split = tuple(Target(c, period, first, metric, v) for c, v in parts.items())
+    split = tuple(Target(c, period, first, metric, v, goal.currency) for c, v in parts.items())
     store.atomically(lambda _tx: store.set_targets(list(split), to_utc_iso(now)))
     return TargetList(split, sum(parts.values(), Decimal(0)))

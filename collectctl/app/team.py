@@ -47,11 +47,11 @@ def assign(store: Store, now: datetime, to: list[str], by: str = "balance",
             balance = activity.balance(account, payments.get(account.account_id, ()))
             if account.assigned_to == source and _within(
                     days_past_due_on(account, today), min_dpd, max_dpd):
-                pool.append((account.account_id, balance))
+                pool.append((account.account_id, balance, account.currency))
             elif account.assigned_to in loads:
                 load = loads[account.assigned_to]
                 loads[account.assigned_to] = Load(load.collector, load.accounts + 1,
-                                                  load.balance + balance)
+                                                  load.balance.plus(account.currency, balance))
         chosen, after = distribute(pool, list(loads.values()), by)
         moves = [(aid, who) for aid, who in sorted(chosen.items())]
         if dry_run:

@@ -347,7 +347,7 @@ class WorkSession:
     def day_status(self, remaining: int) -> W.DayStatus:
         """Today's numbers for the status line (the collector's own, as in ``progress``)."""
         from collectctl.app.reports import build_report
-        from collectctl.core.targets import target_for
+        from collectctl.core.targets import goal_for
 
         now = self.clock()
         today = now.date()
@@ -356,14 +356,18 @@ class WorkSession:
         targets = self.store.targets()
 
         def target(metric: str):
-            return target_for(targets, self.collector, metric, today, today, self.settings)
+            return goal_for(targets, self.collector, metric, today, today, self.settings)
+
+        def count(metric: str):
+            goal = target(metric)
+            return goal.value if goal is not None else None
 
         return W.DayStatus(
             calls=mine.calls, remaining=remaining,
             right_party_contacts=mine.right_party_contacts,
             promised=mine.promised_amount, collected=mine.collected,
-            calls_target=target("calls"),
-            right_party_target=target("right_party_contacts"),
+            calls_target=count("calls"),
+            right_party_target=count("right_party_contacts"),
             promised_target=target("promised_amount"),
             collected_target=target("collected"),
         )

@@ -164,10 +164,11 @@ def promises(
 
     state = app_context(ctx)
     found = state.store.promises(collector)
-    payments = state.store.payments_for(sorted({p.account_id for p in found}))
+    ids = sorted({p.account_id for p in found})
+    payments = state.store.payments_for(ids)
     views = select_promises(found, payments, state.now.date(),
                             state.settings.promise.grace_days, due.value,
-                            status.value if status else None)
+                            status.value if status else None, state.store.currencies_of(ids))
     emit(PromiseList(tuple(views)), fmt.value)
 
 

@@ -42,14 +42,15 @@ def report(
         "and collector, roll and cure rates) or lists (promises due today and broken, "
         "complaints, violations).")),
     fail_under: list[str] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE", help=_(
-        "Exit 3 when the team (or --collector) is below this, e.g. collected=100000.")),
+        "Exit 3 when the team (or --collector) is below this, e.g. collected=100000 (in "
+        "the config's currency; collected=2000AUD for another).")),
 ) -> None:
     """The summary for cron and e-mail: KPIs per collector, ranked, and the team total.
 
     The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
     arguments; 3 below a --fail-under threshold.
     """
-    from collectctl.app.reports import build_report
+    from collectctl.app.reports import below_thresholds, build_report
     from collectctl.core.targets import parse_assignments
     from collectctl.render import report as view
 
@@ -61,7 +62,7 @@ def report(
     if table is not ReportTable.collectors and fmt is not ReportFormat.csv:
         raise UsageError(_("--table is for --format csv (the other formats hold every "
                            "table)"))
-    thresholds = parse_assignments(fail_under) if fail_under else {}
+    thresholds = parse_assignments(fail_under, state.settings.currency) if fail_under else {}
     start = typed_day(state, day or first, "--from" if first else "--date", "last")
     end = typed_day(state, day or last, "--to" if last else "--date", "last")
     target = _output_target(state, output, force)
@@ -70,11 +71,10 @@ def report(
                            "the file with --output FILE.xlsx (or redirect to one)"))
     result = build_report(state.store, state.settings, state.now, start, end, collector)
     _write(result, fmt.value, target, table=table.value)
-    below = [name for name, value in thresholds.items() if result.team.value(name) < value]
+    below = below_thresholds(result.team, thresholds)
     if below:
         typer.echo(_("below target: {metrics}").format(metrics=", ".join(
-            f"{n} {view.cell(n, result.team.value(n))} < {view.cell(n, thresholds[n])}"
-            for n in below)), err=True)
+            view.threshold_text(n, result.team, thresholds[n]) for n in below)), err=True)
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
@@ -143,7 +143,12 @@ def target_set(
     collector: str = typer.Option(None, "--collector", "-c", help=_("Whose target.")),
     team: bool = typer.Option(False, "--team", help=_("The team's target.")),
 ) -> None:
-    """Set targets for a collector (default: me) or the team for a day, week or month."""
+    """Set targets for a collector (default: me) or the team for a day, week or month.
+
+    A money target is in one currency: the config's currency: unless the amount names
+    another (collected=2000AUD). Progress compares it with what was collected in that
+    currency, and shows the other currencies beside it.
+    """
     from collectctl.app.reports import set_targets
     from collectctl.core.targets import parse_assignments
     from collectctl.render import emit
@@ -155,16 +160,17 @@ def target_set(
     if not team and not who:
         raise UsageError(_("whose target? --collector NAME or --team"))
     emit(set_targets(state.store, state.now, who, period.value, typed_day(state, start, "--start"),
-                     parse_assignments(assignments)), "text")
+                     parse_assignments(assignments, state.settings.currency)), "text")
 
 
 @target_app.command("list")
 def target_list(ctx: typer.Context) -> None:
     """List the targets set."""
-    from collectctl.app.reports import TargetList
+    from collectctl.app.reports import list_targets
     from collectctl.render import emit
 
-    emit(TargetList(tuple(app_context(ctx).store.targets()), listing=True), "text")
+    state = app_context(ctx)
+    emit(list_targets(state.store, state.settings), "text")
 
 
 @target_app.command("clear")
@@ -193,8 +199,8 @@ def target_split(
     from collectctl.render import emit
 
     state = app_context(ctx)
-    ((metric, total),) = parse_assignments([team_total]).items()
-    emit(split_target(state.store, state.now, metric, total, period.value,
+    ((metric, goal),) = parse_assignments([team_total], state.settings.currency).items()
+    emit(split_target(state.store, state.settings, state.now, metric, goal, period.value,
                       typed_day(state, start, "--start"), by.value), "text")
 
 
@@ -206,7 +212,8 @@ def progress(
     fmt: TextJson = format_option(TextJson.text),
 ) -> None:
     """Where you stand: actual against target for each metric, and whether you are ahead
-    of the pace (the target x the share of working time gone by).
+    of the pace (the target x the share of working time gone by: the shift less its
+    breaks). Money is per currency; a money target is in one.
 
     For one collector it also counts the calls left in today's plan (plan_remaining in
     JSON), which means building that plan: on a large portfolio, most of the time taken.

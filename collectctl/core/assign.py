@@ -1,49 +1,61 @@
-"""Sharing accounts among collectors: greedy, largest first, into the lightest portfolio."""
+"""Sharing accounts among collectors: greedy, largest first, into the lightest portfolio,
+one currency at a time (balances in different currencies are never added)."""
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from collectctl.core.money import Amounts
 
 
 @dataclass(frozen=True)
 class Load:
-    """A collector's portfolio as the distribution sees it."""
+    """A collector's portfolio as the distribution sees it: its balance per currency."""
 
     collector: str
     accounts: int = 0
-    balance: Decimal = Decimal("0.00")
+    balance: Amounts = field(default_factory=Amounts)
     added: int = 0
 
 
-def distribute(pool: list[tuple[str, Decimal]], loads: list[Load], by: str = "balance"
+def distribute(pool: list[tuple[str, Decimal, str]], loads: list[Load], by: str = "balance"
                ) -> tuple[dict[str, str], list[Load]]:
-    """Give each account of ``pool`` (``(account_id, balance)``) to a collector of
-    ``loads`` (their portfolios before): the largest balance first, each to the collector
-    whose portfolio is lightest by ``by`` (``balance`` or ``count``), ties to the one with
-    fewer accounts, then by name. Returns ``{account_id: collector}`` and the loads after.
+    """Give each account of ``pool`` (``(account_id, balance, currency)``) to a collector
+    of ``loads`` (their portfolios before), one currency at a time (by code): in each, the
+    largest balance first, each to the collector whose portfolio is lightest by ``by``:
+    ``balance`` (in that currency), ties to the one with fewer accounts, then by name; or
+    ``count`` (accounts), ties to the lighter balance in that currency, then by name.
+    Returns ``{account_id: collector}`` and the loads after.
 
-    Largest-first greedy keeps the heaviest and the lightest portfolio within one
-    account's balance of each other (the classic LPT bound for a given starting load).
+    Largest-first greedy keeps, in each currency, the heaviest and the lightest portfolio
+    within one account's balance of each other (the classic LPT bound for a given
+    starting load); a total across currencies is never weighed, as there is none.
     """
     if not loads:
         return {}, []
     if by not in ("balance", "count"):
         raise ValueError(by)
-
-    def key(load: Load):
-        first = load.balance if by == "balance" else Decimal(load.accounts)
-        second = load.accounts if by == "balance" else load.balance
-        return (first, second, load.collector)
-
-    heap = [(key(load), load) for load in loads]
-    heapq.heapify(heap)
+    current = {load.collector: load for load in loads}
     chosen: dict[str, str] = {}
-    for account_id, balance in sorted(pool, key=lambda item: (-item[1], item[0])):
-        _k, load = heapq.heappop(heap)
-        chosen[account_id] = load.collector
-        load = Load(load.collector, load.accounts + 1, load.balance + balance, load.added + 1)
-        heapq.heappush(heap, (key(load), load))
-    after = sorted((load for _k, load in heap), key=lambda load: load.collector)
+    for currency in sorted({c for _a, _b, c in pool}):
+
+        def key(load: Load, currency: str = currency):
+            money = load.balance.amount(currency)
+            if by == "balance":
+                return (money, load.accounts, load.collector)
+            return (Decimal(load.accounts), money, load.collector)
+
+        heap = [(key(load), load) for load in current.values()]
+        heapq.heapify(heap)
+        accounts = [(a, b) for a, b, c in pool if c == currency]
+        for account_id, balance in sorted(accounts, key=lambda item: (-item[1], item[0])):
+            _k, load = heapq.heappop(heap)
+            chosen[account_id] = load.collector
+            load = Load(load.collector, load.accounts + 1, load.balance.plus(currency, balance),
+                        load.added + 1)
+            heapq.heappush(heap, (key(load), load))
+        current = {load.collector: load for _k, load in heap}
+    after = sorted(current.values(), key=lambda load: load.collector)
     return chosen, after

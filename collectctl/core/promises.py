@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,6 +22,8 @@ class PromiseView:
     status: str
     paid: Decimal
     made_on: date
+    #: The account's currency (the promise is in its debt's); None where not looked up.
+    currency: str | None = None
 
 
 def paid_towards(promise: Promise, payments: Iterable[Payment], grace_days: int) -> Decimal:
@@ -57,9 +59,10 @@ def holds_calls(view: PromiseView, today: date) -> bool:
 
 def select_promises(
     promises: Iterable[Promise], payments: Sequence[Payment], today: date, grace_days: int,
-    due: str = "all", status: str | None = None,
+    due: str = "all", status: str | None = None, currencies: Mapping[str, str] | None = None,
 ) -> list[PromiseView]:
-    """Promises with their status, filtered: ``due`` today / overdue (past due, not kept) / all."""
+    """Promises with their status, filtered: ``due`` today / overdue (past due, not kept) /
+    all; each in its account's currency of ``currencies`` (account id → code) where given."""
     by_account: dict[str, list[Payment]] = {}
     for payment in payments:
         by_account.setdefault(payment.account_id, []).append(payment)
@@ -72,5 +75,7 @@ def select_promises(
             continue
         if status and view.status != status:
             continue
+        if currencies is not None:
+            view = replace(view, currency=currencies.get(view.account_id))
         views.append(view)
     return views

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from collectctl.core import workdays
-from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS
+from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, PER_CURRENCY, RATE_METRICS
 from collectctl.core.workdays import MON_TO_FRI
 from collectctl.errors import UsageError
 from collectctl.i18n import _
@@ -30,6 +30,25 @@ class Target:
     start: date
     metric: str
     value: Decimal
+    #: The currency of a money (or recovery rate) target; None for counts and rates, and
+    #: for a money target set before targets had one: it is in the config's currency.
+    currency: str | None = None
+
+    def currency_in(self, home: str) -> str | None:
+        """The target's currency, ``home`` (the config's ``currency:``) where it names
+        none; None for a metric that has no currency."""
+        if self.metric not in PER_CURRENCY:
+            return None
+        return self.currency or home
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A value given for a metric (``target set``, ``--fail-under``), or the target of a
+    period: ``currency`` for a per-currency metric (money, the recovery rate), else None."""
+
+    value: Decimal
+    currency: str | None = None
 
 
 def period_range(period: str, day: date) -> tuple[date, date]:
@@ -54,25 +73,32 @@ def working_days(first: date, last: date, country: str | None,
     return workdays.working_days(first, last, country, extra_days_off, shift_days)
 
 
-def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
-    """``["collected=500000", "calls=2000"]`` → ``{metric: value}``; errors name the pair."""
+def parse_assignments(pairs: Iterable[str], currency: str) -> dict[str, Goal]:
+    """``["collected=500000", "calls=2000"]`` → ``{metric: Goal}``; errors name the pair.
+
+    An amount is in ``currency`` (the config's ``currency:``) unless it names another
+    (``collected=2000AUD``, ``US$300``); a recovery rate target is in ``currency``; counts
+    and rates have none."""
     from collectctl.ingest.fields import FieldError, parse_amount
 
-    out: dict[str, Decimal] = {}
+    out: dict[str, Goal] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep or name not in METRIC_NAMES:
             raise UsageError(_("{pair!r}: say METRIC=VALUE with a metric of {names}").format(
                 pair=pair, names=", ".join(METRIC_NAMES)))
+        named: str | None = None
         try:
             if name in RATE_METRICS:
                 value = Decimal(text.strip())
                 if not Decimal(0) <= value <= Decimal(1):
                     raise ValueError
             else:
-                value = parse_amount(text)[0]
+                value, named = parse_amount(text)
                 if name not in AMOUNT_METRICS:
+                    if named is not None:
+                        raise ValueError
                     if value != value.to_integral_value():
                         raise ValueError
                     value = Decimal(int(value))
@@ -85,7 +111,7 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, Decimal]:
                 expected = _("a whole number")
             raise UsageError(_("{pair!r}: {metric} takes {expected}").format(
                 pair=pair, metric=name, expected=expected)) from None
-        out[name] = value
+        out[name] = Goal(value, (named or currency) if name in PER_CURRENCY else None)
     if not out:
         raise UsageError(_("no METRIC=VALUE given"))
     return out
@@ -139,35 +165,89 @@ def pace(target: Decimal, elapsed: Decimal, metric: str) -> Decimal:
     if metric in RATE_METRICS:
         return target
     value = target * elapsed
-    return value.quantize(CENT) if metric in AMOUNT_METRICS else value.quantize(Decimal(1))
+    if metric in AMOUNT_METRICS:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def target_for(targets: list[Target], who: str | None, metric: str, first: date, last: date,
                settings: Settings) -> Decimal | None:
-    """The target for ``first``..``last``: the sum of its days' shares of the most specific
-    target set (day, else week, else month); rates take the most specific value."""
+    """The target's value for ``first``..``last`` (:func:`goal_for`), or None."""
+    goal = goal_for(targets, who, metric, first, last, settings)
+    return goal.value if goal is not None else None
+
+
+def goal_for(targets: list[Target], who: str | None, metric: str, first: date, last: date,
+             settings: Settings) -> Goal | None:
+    """The target for ``first``..``last``, in its currency for a per-currency metric.
+
+    The most specific target whose period holds the whole span decides it (a month's
+    target is the month's, whatever day targets it holds; a day's target is that day's):
+    the sum of its days' shares in the span. A span no one target holds (a ``--from
+    --to`` over two months, a month of weekly targets) adds up its days' shares of the
+    most specific target set for each day (day, else week, else month), in the currency
+    of the first: a target in another currency never adds to it. Rates take the value
+    of the most specific target."""
     mine = [t for t in targets if t.collector == who and t.metric == metric]
     if not mine:
         return None
-    by_specificity = sorted(mine, key=lambda t: ("day", "week", "month").index(t.period))
-    total, found = Decimal(0), False
-    day = first
-    while day <= last:
-        for t in by_specificity:
-            t_first, t_last = period_range(t.period, t.start)
-            if t_first <= day <= t_last:
-                if metric in RATE_METRICS:
-                    return t.value
-                total += daily_share(t, day, settings.holiday_country,
-                                     settings.targets.extra_days_off, settings.shift.days)
-                found = True
-                break
-        day += timedelta(days=1)
-    return total if found else None
+    by_specificity = sorted(mine, key=lambda t: PERIODS.index(t.period))
+    home = settings.currency
+
+    def holds(t: Target, a: date, b: date) -> bool:
+        t_first, t_last = period_range(t.period, t.start)
+        return t_first <= a and b <= t_last
+
+    def share(t: Target, day: date) -> Decimal:
+        return daily_share(t, day, settings.holiday_country, settings.targets.extra_days_off,
+                           settings.shift.days)
+
+    whole = next((t for t in by_specificity if holds(t, first, last)), None)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if whole is not None:
+        if metric in RATE_METRICS:
+            return Goal(whole.value, whole.currency_in(home))
+        return Goal(sum((share(whole, d) for d in days), Decimal(0)), whole.currency_in(home))
+    total, currency, found = Decimal(0), None, False
+    for day in days:
+        t = next((t for t in by_specificity if holds(t, day, day)), None)
+        if t is None:
+            continue
+        if metric in RATE_METRICS:
+            return Goal(t.value, t.currency_in(home))
+        if found and t.currency_in(home) != currency:
+            continue
+        currency, found = t.currency_in(home), True
+        total += share(t, day)
+    return Goal(total, currency) if found else None
+
+
+def working_seconds(day: date, zone, settings: Settings,
+                    until: datetime | None = None) -> Decimal:
+    """Seconds of ``day``'s shift (``shift.start``..``shift.end``, wall times in ``zone``)
+    worked by ``until`` (default: the whole shift), less the breaks (``shift.breaks``):
+    the lunch break is no working time. Counted as instants: on a day the clocks change,
+    wall times are an hour off."""
+
+    def at(moment) -> datetime:
+        return datetime.combine(day, moment, zone).astimezone(UTC)
+
+    start, end = at(settings.shift.start), at(settings.shift.end)
+    stop = end if until is None else min(max(until.astimezone(UTC), start), end)
+    if stop <= start:
+        return Decimal(0)
+    seconds = Decimal(str((stop - start).total_seconds()))
+    for b_start, b_end in settings.shift.breaks:
+        lo, hi = max(at(b_start), start), min(at(b_end), stop)
+        if hi > lo:
+            seconds -= Decimal(str((hi - lo).total_seconds()))
+    return max(seconds, Decimal(0))
 
 
 def elapsed_share(first: date, last: date, now: datetime, settings: Settings) -> Decimal:
-    """The share of the period's working time (working days x shift) already past."""
+    """The share of the period's working time already past: working days x the shift less
+    its breaks; today counts the part of its working time gone by. Not rounded (the pace
+    is rounded once, in cents or whole units)."""
     days = working_days(first, last, settings.holiday_country, settings.targets.extra_days_off,
                         settings.shift.days)
     if not days:
@@ -175,11 +255,7 @@ def elapsed_share(first: date, last: date, now: datetime, settings: Settings) ->
     today = now.date()
     done = Decimal(sum(1 for d in days if d < today))
     if today in days:
-        # As instants: on a day the clocks change, wall times are an hour off.
-        start = datetime.combine(today, settings.shift.start, now.tzinfo).astimezone(UTC)
-        end = datetime.combine(today, settings.shift.end, now.tzinfo).astimezone(UTC)
-        span = (end - start).total_seconds()
+        span = working_seconds(today, now.tzinfo, settings)
         if span > 0:
-            part = min(max((now.astimezone(UTC) - start).total_seconds() / span, 0), 1)
-            done += Decimal(str(round(part, 4)))
-    return (done / len(days)).quantize(Decimal("0.0001"))
+            done += working_seconds(today, now.tzinfo, settings, now) / span
+    return done / len(days)

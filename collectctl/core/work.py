@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from collectctl.core.money import Amounts
 from collectctl.core.planning import days_to_payday
+from collectctl.core.targets import Goal
 
 #: Outcome keys: one keystroke logs the outcome (codes of the default outcome set).
 OUTCOME_KEYS: tuple[tuple[str, str], ...] = (
@@ -105,12 +107,14 @@ class DayStatus:
     calls: int
     remaining: int
     right_party_contacts: int
-    promised: Decimal
-    collected: Decimal
+    #: Money per currency (never added across currencies).
+    promised: Amounts
+    collected: Amounts
     calls_target: Decimal | None = None
     right_party_target: Decimal | None = None
-    promised_target: Decimal | None = None
-    collected_target: Decimal | None = None
+    #: A money target is in one currency (``Goal.currency``).
+    promised_target: Goal | None = None
+    collected_target: Goal | None = None
 
     @property
     def planned(self) -> int:

@@ -66,8 +66,9 @@ def _skiplist(result: SkipList) -> Any:
 @json_view.register
 def _promiselist(result: PromiseList) -> Any:
     return [
-        {"account_id": p.account_id, "amount": money(p.amount), "due": p.due.isoformat(),
-         "status": p.status, "paid": money(p.paid), "made_on": p.made_on.isoformat()}
+        {"account_id": p.account_id, "amount": money(p.amount), "currency": p.currency,
+         "due": p.due.isoformat(), "status": p.status, "paid": money(p.paid),
+         "made_on": p.made_on.isoformat()}
         for p in result.promises
     ]
 
@@ -215,7 +216,8 @@ def _assignment(result: Assignment) -> Any:
         "dry_run": result.dry_run,
         "assigned": len(result.chosen),
         "collectors": [{"collector": lo.collector, "accounts": lo.accounts,
-                        "added": lo.added, "balance": money(lo.balance)} for lo in result.loads],
+                        "added": lo.added, "balance": lo.balance.json()}
+                       for lo in result.loads],
         "accounts": dict(sorted(result.chosen.items())),
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 
 from collectctl.app.reports import SCHEMA, Report
@@ -22,17 +23,34 @@ TABLE_METRICS = ("collected", "recovery_rate", "calls", "contacts", "right_party
                  "complaints")
 
 
-def metric_json(m: Metrics) -> dict[str, str | float | int]:
-    out: dict[str, str | float | int] = {}
+def _rate_json(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def metric_json(m: Metrics) -> dict:
+    """A collector's or the team's metrics in JSON: money as an object keyed by currency
+    code (``{"TWD": "20000.00", "AUD": "100.00"}``, ``{}`` for none), a rate as a number or
+    null (no denominator), the recovery rate one per currency."""
+    out: dict = {}
     for name in METRIC_NAMES:
         value = getattr(m, name)
         if name in AMOUNT_METRICS:
-            out[name] = f"{value:.2f}"
+            out[name] = value.json()
+        elif name == "recovery_rate":
+            out[name] = {c: _rate_json(r) for c, r in value.items()}
         elif name in RATE_METRICS:
-            out[name] = float(value)
+            out[name] = _rate_json(value)
         else:
             out[name] = int(value)
     return out
+
+
+def converted_json(converted) -> dict | None:
+    """``{"currency", "as_of", "amount", "missing"}``, or None without ``fx:``."""
+    if converted is None:
+        return None
+    return {"currency": converted.currency, "as_of": converted.as_of.isoformat(),
+            "amount": f"{converted.amount:.2f}", "missing": list(converted.missing)}
 
 
 def report_json(report: Report) -> str:
@@ -45,16 +63,72 @@ def report_json(report: Report) -> str:
                         "violations": report.violations_of(name)}
                        for name, m in report.collectors],
         **supervisor_json(report),
+        "converted": converted_json(report.converted),
     }
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-def cell(name: str, value) -> str:
+#: A rate without a denominator, in text, markdown and html.
+NO_RATE = "—"
+
+
+def rate_text(value) -> str:
+    """``12.50%``; ``—`` for a rate without a denominator."""
+    return NO_RATE if value is None else f"{Decimal(value) * 100:.2f}%"
+
+
+def amounts_text(amounts) -> str:
+    """Money in each of its currencies, with their symbols (``display.money_totals``);
+    ``0`` when there is none at all."""
+    if not amounts:
+        return "0"
+    return display.money_totals(amounts)
+
+
+def rates_text(rates) -> str:
+    """A rate per currency: ``TWD 5.00%, AUD —``; ``—`` with no currency at all."""
+    if not rates:
+        return NO_RATE
+    return _(", ").join(f"{c} {rate_text(r)}" for c, r in sorted(rates.items()))
+
+
+def cell(name: str, value, currency: str | None = None) -> str:
+    """A metric's value as the tables show it: money with its currencies (``currency``
+    for one amount), a rate as a percentage or ``—``, a count as it is."""
     if name in AMOUNT_METRICS:
-        return display.money(Decimal(value))
+        if isinstance(value, Mapping):
+            return amounts_text(value)
+        return display.money(Decimal(value), currency)
+    if name == "recovery_rate" and isinstance(value, Mapping):
+        return rates_text(value)
     if name in RATE_METRICS:
-        return f"{Decimal(value) * 100:.2f}%"
+        return rate_text(value)
     return str(value)
+
+
+def threshold_text(name: str, m: Metrics, goal) -> str:
+    """``collected 3,000.00 TWD < 5,000.00 TWD`` (``--fail-under``'s message)."""
+    from collectctl.core.metrics import PER_CURRENCY
+
+    actual = m.value(name, goal.currency) if name in PER_CURRENCY else m.value(name)
+    if name == "recovery_rate":
+        return f"{name} {goal.currency} {rate_text(actual)} < {rate_text(goal.value)}"
+    return f"{name} {cell(name, actual, goal.currency)} < {cell(name, goal.value, goal.currency)}"
+
+
+def converted_text(report: Report) -> str | None:
+    """``collected ≈ NT$1,234,567 at rates of 2026-11-30 (no rate for GBP)``; None
+    without ``fx:``."""
+    c = report.converted
+    if c is None:
+        return None
+    line = _("{metric} ≈ {amount} at rates of {day}").format(
+        metric=display.metric("collected"), amount=display.money(c.amount, c.currency),
+        day=display.plain_day(c.as_of))
+    if c.missing:
+        line += " " + _("(no rate for {currencies}: left out)").format(
+            currencies=_(", ").join(c.missing))
+    return line
 
 
 def _rows(report: Report) -> list[list[str]]:
@@ -79,7 +153,9 @@ def _head() -> list[str]:
 
 
 def report_text(report: Report) -> str:
+    converted = converted_text(report)
     return "\n".join([_title(report), "", *table_lines(_head(), _rows(report)),
+                      *(["", converted] if converted else []),
                       *supervisor_text(report)]) + "\n"
 
 
@@ -91,6 +167,9 @@ def report_markdown(report: Report) -> str:
              "|" + "|".join(["---"] + ["---:"] * (len(TABLE_METRICS) + 1)) + "|"]
     for name, *numbers in _rows(report):
         lines.append("| " + " | ".join([markdown_text(name), *numbers]) + " |")
+    converted = converted_text(report)
+    if converted:
+        lines += ["", markdown_text(converted)]
     lines += supervisor_markdown(report)
     return "\n".join(lines) + "\n"
 
@@ -102,21 +181,61 @@ def report_html(report: Report) -> str:
 
     # The portfolio and the supervisor's lists as tables after the collectors' (their
     # charts, render/charts.py's buckets and roll rates, are to be wired to this data).
-    return page(report, _title(report), _head(), _rows(report), extra=portfolio_html(report))
+    return page(report, _title(report), _head(), _rows(report),
+                extra=_converted_html(report) + portfolio_html(report))
+
+
+def _converted_html(report: Report) -> str:
+    from html import escape
+
+    converted = converted_text(report)
+    return f'<p class="converted">{escape(converted)}</p>' if converted else ""
+
+
+def _currencies(report: Report) -> list[str]:
+    """Every currency of the report's money (collected, promised, outstanding), by code."""
+    team = report.team
+    return sorted({*team.collected, *team.promised_amount, *team.outstanding_at_start,
+                   *(c for _n, m in report.collectors
+                     for c in (*m.collected, *m.promised_amount, *m.outstanding_at_start))})
 
 
 def report_csv(report: Report) -> str:
+    """One row a collector, one column a metric; a per-currency metric has a column per
+    currency of the report (``collected_TWD``, ``collected_AUD``, ``recovery_rate_TWD``),
+    so each stays a column of numbers a spreadsheet sorts, filters and sums (0.00 where a
+    collector has none in it; an empty cell for a rate without a denominator)."""
+    from collectctl.core.metrics import PER_CURRENCY
+
+    currencies = _currencies(report)
+    head = []
+    for name in METRIC_NAMES:
+        head += ([f"{name}_{c}" for c in currencies] if name in PER_CURRENCY else [name])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["collector", *METRIC_NAMES, "violations"])
+    writer.writerow(["collector", *head, "violations"])
     for name, m in report.collectors:
-        values = metric_json(m)
-        writer.writerow([safe_cell(name), *(number_cell(values[k]) for k in METRIC_NAMES),
+        values: list = []
+        for metric in METRIC_NAMES:
+            value = getattr(m, metric)
+            if metric in AMOUNT_METRICS:
+                values += [f"{value.amount(c):.2f}" for c in currencies]
+            elif metric == "recovery_rate":
+                values += [_rate_json(value.get(c)) for c in currencies]
+            elif metric in RATE_METRICS:
+                values.append(_rate_json(value))
+            else:
+                values.append(int(value))
+        writer.writerow([safe_cell(name), *(number_cell(v) for v in values),
                          report.violations_of(name)])
     return out.getvalue()
 
 
 def progress_json(p) -> str:
+    """``progress --format json``: a money metric's ``actual`` is an object keyed by
+    currency (every currency), its ``target`` and ``pace`` an object of the target's one
+    currency (or null); a rate is a number or null (no denominator), the recovery rate one
+    per currency likewise."""
     def number(name, value):
         if value is None:
             return None
@@ -124,13 +243,22 @@ def progress_json(p) -> str:
             return f"{value:.2f}"
         return float(value) if name in RATE_METRICS else int(value)
 
+    def metric(m) -> dict:
+        if m.by_currency is None:
+            actual, target, pace = (number(m.name, m.actual), number(m.name, m.target),
+                                    number(m.name, m.pace))
+        else:
+            actual = {c: number(m.name, v) for c, v in m.by_currency.items()}
+            target = {m.currency: number(m.name, m.target)} if m.target is not None else None
+            pace = {m.currency: number(m.name, m.pace)} if m.pace is not None else None
+        return {"name": m.name, "actual": actual, "target": target,
+                "percent": float(m.percent) if m.percent is not None else None,
+                "pace": pace}
+
     data = {
         "period": p.period, "from": p.first.isoformat(), "to": p.last.isoformat(),
         "collector": p.collector,
-        "metrics": [{"name": m.name, "actual": number(m.name, m.actual),
-                     "target": number(m.name, m.target),
-                     "percent": float(m.percent) if m.percent is not None else None,
-                     "pace": number(m.name, m.pace)} for m in p.metrics],
+        "metrics": [metric(m) for m in p.metrics],
         "plan_remaining": p.plan_remaining,
     }
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
@@ -144,8 +272,27 @@ PACE_STYLE = {True: "green", False: "red"}
 
 
 #: A metric's row of ``progress``: its name, actual (/ target), percentage, pace, state
-#: words, and whether it is ahead of its pace (None without a target).
-ProgressRow = tuple[str, str, str, str, str, bool | None]
+#: words, whether it is ahead of its pace (None without a target, or without a figure),
+#: and a per-currency metric's other currencies (``(also 100.00 AUD)``, or "").
+ProgressRow = tuple[str, str, str, str, str, bool | None, str]
+
+
+def _progress_value(m, value) -> str:
+    if m.by_currency is not None and m.currency is None:  # no target: every currency
+        return cell(m.name, m.by_currency)
+    if m.name == "recovery_rate" and m.currency is not None:
+        return f"{m.currency} {rate_text(value)}"
+    return cell(m.name, value, m.currency)
+
+
+def _beside(m) -> str:
+    """A per-currency metric's other currencies, shown beside its target's, without one:
+    ``(also 100.00 AUD)``."""
+    others = m.others if m.currency is not None else {}
+    if not others:
+        return ""
+    shown = rates_text(others) if m.name == "recovery_rate" else amounts_text(others)
+    return _("(also {amounts})").format(amounts=shown)
 
 
 def progress_rows(p) -> list[ProgressRow]:
@@ -153,21 +300,29 @@ def progress_rows(p) -> list[ProgressRow]:
     rows: list[ProgressRow] = []
     for m in p.metrics:
         if m.target is None:
-            rows.append((display.metric(m.name), cell(m.name, m.actual), "", "",
-                         _("no target"), None))
+            rows.append((display.metric(m.name), _progress_value(m, m.actual), "", "",
+                         _("no target"), None, ""))
             continue
+        ahead = m.ahead
         rows.append((display.metric(m.name),
-                     f"{cell(m.name, m.actual)} / {cell(m.name, m.target)}",
-                     f"{float(m.percent or 0) * 100:.0f}%",
-                     _("pace {pace}").format(pace=cell(m.name, m.pace)),
-                     _("ahead") if m.ahead else _("behind"), bool(m.ahead)))
+                     f"{_progress_value(m, m.actual)} / {_progress_value(m, m.target)}",
+                     f"{float(m.percent) * 100:.0f}%" if m.percent is not None else NO_RATE,
+                     _("pace {pace}").format(pace=_progress_value(m, m.pace)),
+                     "" if ahead is None else _("ahead") if ahead else _("behind"), ahead,
+                     _beside(m)))
     return rows
+
+
+def _last(row: ProgressRow) -> str:
+    """A row's last cell as printed: the state words, then the other currencies."""
+    return "  ".join(part for part in (row[4], row[6]) if part)
 
 
 def bar_width(rows, width: int, gap: int = 2) -> int:
     """How wide the bars may be beside the rows' text in ``width`` terminal columns (0:
     no room for a bar; the percentage is shown instead)."""
-    text = sum(max((columns(r[i]) for r in rows), default=0) for i in (0, 1, 3, 4))
+    text = sum(max((columns(r[i]) for r in rows), default=0) for i in (0, 1, 3)) + max(
+        (columns(_last(r)) for r in rows), default=0)
     room = width - text - 4 * gap
     return min(BAR_WIDTH, room) if room >= NARROWEST_BAR else 0
 
@@ -200,7 +355,7 @@ def _progress_lines(rows: list[ProgressRow], console) -> None:
 
     def width_of(shown: tuple[int, ...]) -> int:
         return sum(max(columns(str(r[i])) for r in rows) + 2 for i in shown) + max(
-            columns(r[4]) for r in rows)
+            columns(_last(r)) for r in rows)
 
     shown: tuple[int, ...] = (0, 1, 2, 3)
     for narrower in ((0, 1, 2), (0, 1)):
@@ -212,6 +367,8 @@ def _progress_lines(rows: list[ProgressRow], console) -> None:
         line = Text("".join(pad(str(row[i]), widths[i]) + "  " for i in shown))
         ahead = row[5]
         line.append(row[4], style=PACE_STYLE[ahead] if ahead is not None else "")
+        if row[6]:
+            line.append(("  " if row[4] else "") + row[6])
         line.rstrip()
         console.print(line, crop=False, soft_wrap=True)
 
@@ -225,14 +382,18 @@ def _progress_bars(rows: list[ProgressRow], p, bars: int, console) -> None:
     table = Table(box=None, pad_edge=False, show_header=False)
     for _i in range(5):
         table.add_column(no_wrap=True)
-    for (name, amounts, percent, pace, state, ahead), m in zip(rows, p.metrics, strict=True):
+    for (name, amounts, percent, pace, state, ahead, beside), m in zip(rows, p.metrics,
+                                                                        strict=True):
         style = PACE_STYLE[ahead] if ahead is not None else ""
         shown: str | ProgressBar = percent
         if bars and ahead is not None:
             done = min(float(m.percent or 0), 1.0)
             shown = ProgressBar(total=100, completed=done * 100, width=bars,
                                 complete_style=style, finished_style=style)
-        table.add_row(name, amounts, shown, pace, Text(state, style=style))
+        words = Text(state, style=style)
+        if beside:
+            words.append(("  " if state else "") + beside)
+        table.add_row(name, amounts, shown, pace, words)
     console.print(table)
 
 
@@ -282,15 +443,17 @@ def _targets_text(result) -> str:
         return _("No targets set.")
     if result.listing:
         return "\n".join(f"{terminal_text(t.collector) or _('team')}  {t.period}  "
-                         f"{t.start.isoformat()}  {t.metric}={t.value}" for t in result.targets)
+                         f"{t.start.isoformat()}  {t.metric}={_goal(t)}"
+                         for t in result.targets)
     if result.total is not None:  # a split: each collector's part, then what they add to
-        metric = result.targets[0].metric
-        lines = [f"{terminal_text(t.collector)}  {metric}={t.value}" for t in result.targets]
-        lines.append(_("total {metric}={total}").format(metric=metric, total=result.total))
+        metric, first = result.targets[0].metric, result.targets[0]
+        lines = [f"{terminal_text(t.collector)}  {metric}={_goal(t)}" for t in result.targets]
+        lines.append(_("total {metric}={total}").format(
+            metric=metric, total=_goal(first, result.total)))
         return "\n".join(lines)
     return "\n".join(
         _("{who}: {metric} {value} for the {period} from {start}").format(
-            who=terminal_text(t.collector) or _("team"), metric=t.metric, value=t.value,
+            who=terminal_text(t.collector) or _("team"), metric=t.metric, value=_goal(t),
             period=t.period, start=t.start.isoformat()) for t in result.targets)
 
 
@@ -565,3 +728,10 @@ CSV_TABLES = {"portfolio": portfolio_csv, "lists": lists_csv}
 
 def _csv_rate(rate) -> str:
     return "" if rate is None else f"{rate}"
+
+
+def _goal(t, value=None) -> str:
+    """A target's value as ``target set`` takes it: ``500000.00TWD`` for one in a
+    currency, ``2000`` for a count."""
+    shown = t.value if value is None else value
+    return f"{shown}{t.currency}" if t.currency else f"{shown}"

@@ -415,8 +415,9 @@ def _promiselist(result: PromiseList, console) -> None:
         console.print(_("No promises match."), markup=False)
         return
     head = [_("Account"), _("Amount"), _("Due"), _("Status"), _("Paid")]
-    rows = [[shown(p.account_id), format_money(p.amount), _day(p.due),
-             shown(display.status(p.status)), format_money(p.paid)] for p in result.promises]
+    rows = [[shown(p.account_id), format_money(p.amount, p.currency), _day(p.due),
+             shown(display.status(p.status)), format_money(p.paid, p.currency)]
+            for p in result.promises]
     # Nothing here is cut: a narrow screen gets the table whole, wider than itself.
     widths = [max(columns(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = fitted_lines(head, rows, widths, frozenset({1, 4}))
@@ -716,7 +717,8 @@ def _assignment_plain(result: Assignment) -> str:
     head = (_("Dry run: {n} accounts would be assigned") if result.dry_run
             else _("{n} accounts assigned")).format(n=len(result.chosen))
     rows = [[shown(load.collector), f"{load.accounts}", f"(+{load.added})",
-             format_money(load.balance)] for load in result.loads]
+             display.money_totals(load.balance) if load.balance else "0"]
+            for load in result.loads]
     lines = [head, *table_lines([_("collector"), _("accounts"), _("(added)"), _("balance")],
                                 rows)]
     return "\n".join(lines)

@@ -45,9 +45,23 @@ def _against(actual, target) -> str:
     return f"{_amount(Decimal(actual))}/{_amount(target)}"
 
 
+def _money_against(actual, goal) -> str:
+    """Money per currency, with its symbol: the target's currency first, ``actual/target``
+    (``NT$5,000/NT$20,000``), then the other currencies without one (``A$100``); ``0``
+    with neither."""
+    if goal is None:
+        return display.money_totals(actual) if actual else "0"
+    currency = goal.currency
+    shown = (f"{display.money(actual.amount(currency), currency)}/"
+             f"{display.money(goal.value, currency)}")
+    others = {c: a for c, a in actual.items() if c != currency}
+    return _(", ").join([shown, display.money_totals(others)]) if others else shown
+
+
 def status_line(status: DayStatus, on_account: timedelta) -> str:
-    """``calls 12/48 · right party 3 · promised 12,000/30,000 · collected 5,000 ·
-    2:15 on this account ›`` (a target, where one is set, after the slash)."""
+    """``calls 12/48 · right party 3 · promised 12,000.00 TWD/30,000.00 TWD · collected
+    5,000.00 TWD, 100.00 AUD · 2:15 on this account ›`` (a target, where one is set, after
+    the slash; money per currency, the target's first)."""
     calls = f"{status.calls}/{status.planned}"
     if status.calls_target is not None:
         calls += " " + _("(target {n})").format(n=_amount(status.calls_target))
@@ -55,9 +69,10 @@ def status_line(status: DayStatus, on_account: timedelta) -> str:
         _("calls {made}").format(made=calls),
         _("right party {n}").format(n=_against(status.right_party_contacts,
                                                status.right_party_target)),
-        _("promised {amount}").format(amount=_against(status.promised, status.promised_target)),
-        _("collected {amount}").format(amount=_against(status.collected,
-                                                       status.collected_target)),
+        _("promised {amount}").format(amount=_money_against(status.promised,
+                                                            status.promised_target)),
+        _("collected {amount}").format(amount=_money_against(status.collected,
+                                                             status.collected_target)),
         _("{time} on this account").format(time=W.clock_text(on_account)),
     ]
     return " · ".join(parts) + " › "

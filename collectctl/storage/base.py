@@ -14,8 +14,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from collectctl.core.metrics import ZERO, Tally
+from collectctl.core.metrics import Tally
 from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
+from collectctl.core.money import Amounts
 from collectctl.core.targets import Target
 from collectctl.storage import codec, sql
 
@@ -47,6 +48,15 @@ T = TypeVar("T")
 
 #: Host parameters in one statement, kept well below every engine's limit.
 _CHUNK = 500
+
+
+def _per_currency(rows: Iterable[tuple[str | None, str, int | None]]) -> dict[str, Amounts]:
+    """``(collector, currency, minor units)`` rows → the collector's amounts by currency
+    (a collector of no name is "")."""
+    out: dict[str, Amounts] = {}
+    for who, currency, minor in rows:
+        out[who or ""] = out.get(who or "", Amounts()).plus(currency, codec.from_minor(minor or 0))
+    return out
 
 
 class Cursor(Protocol):
@@ -655,6 +665,14 @@ class SQLStore:
             out.extend(codec.payment_from_row(r) for r in rows)
         return out
 
+    def currencies_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The currency of each of the accounts ``ids`` (account id → code)."""
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), _CHUNK):
+            marks, params = sql.in_list(ids[start : start + _CHUNK])
+            out.update(self._exec(sql.SELECT_CURRENCIES_IN.format(ids=marks), params))
+        return out
+
     # -- the debtor's requests -------------------------------------------------------
 
     def add_request(self, entry: RequestEntry) -> int:
@@ -726,8 +744,11 @@ class SQLStore:
             for name, outcome, n in self._exec(sql.OUTCOME_COUNTS.format(**narrow),
                                                       span):
                 counts.setdefault(name or "", {})[outcome] = n
-        made = {c or "": (n, codec.from_minor(m or 0)) for c, n, m in self._exec(
-            sql.PROMISES_MADE.format(**narrow), {**span, **days})}
+        made: dict[str, tuple[int, Amounts]] = {}
+        for c, currency, n, m in self._exec(sql.PROMISES_MADE.format(**narrow),
+                                            {**span, **days}):
+            count, amounts = made.get(c or "", (0, Amounts()))
+            made[c or ""] = (count + n, amounts.plus(currency, codec.from_minor(m or 0)))
         due = [(c or "", codec.promise_from_row(row))
                for c, *row in self._exec(sql.PROMISES_DUE.format(**narrow), days)]
         payments: dict[str, list[Payment]] = {}
@@ -738,21 +759,20 @@ class SQLStore:
             view = promise_status(promise, payments.get(promise.account_id, ()), today,
                                   grace_days)
             judged.setdefault(collector, []).append(view.status)
-        collected = {c or "": codec.from_minor(m or 0)
-                     for c, m in self._exec(sql.COLLECTED.format(**narrow), days)}
+        collected = _per_currency(self._exec(sql.COLLECTED.format(**narrow), days))
         window = {**days, "start": span["start"]}
-        outstanding: dict[str, Decimal] = {}
-        for c, m in self._exec(sql.LISTED_AMOUNTS.format(**narrow), window):
-            outstanding[c or ""] = outstanding.get(c or "", ZERO) + codec.from_minor(m or 0)
-        for c, m in self._exec(sql.PAID_BEFORE.format(**narrow), window):
-            outstanding[c or ""] = outstanding.get(c or "", ZERO) - codec.from_minor(m or 0)
+        outstanding = _per_currency(self._exec(sql.LISTED_AMOUNTS.format(**narrow), window))
+        for c, amounts in _per_currency(self._exec(sql.PAID_BEFORE.format(**narrow),
+                                                   window)).items():
+            outstanding[c] = outstanding.get(c, Amounts()) - amounts
         names = set(counts) | set(made) | set(judged) | set(collected) | set(outstanding)
         names.discard("")
         return {
             name: Tally(
-                counts.get(name, {}), made.get(name, (0, ZERO))[0], made.get(name, (0, ZERO))[1],
+                counts.get(name, {}), made.get(name, (0, Amounts()))[0],
+                made.get(name, (0, Amounts()))[1],
                 judged.get(name, []).count(KEPT), judged.get(name, []).count(BROKEN),
-                collected.get(name, ZERO), outstanding.get(name, ZERO),
+                collected.get(name, Amounts()), outstanding.get(name, Amounts()),
             )
             for name in sorted(names)
         }
@@ -762,8 +782,8 @@ class SQLStore:
         from collectctl.storage.protocol import DayCollected
 
         days = {"first": first.isoformat(), "last": last.isoformat()}
-        return [DayCollected(date.fromisoformat(d), c or "", codec.from_minor(m))
-                for d, c, m in self._exec(sql.COLLECTED_BY_DAY, days)]
+        return [DayCollected(date.fromisoformat(d), c or "", codec.from_minor(m), currency)
+                for d, c, m, currency in self._exec(sql.COLLECTED_BY_DAY, days)]
 
     def calls_by_hour(
         self, start: datetime, end: datetime, collector: str | None = None
@@ -785,17 +805,20 @@ class SQLStore:
         self._many(sql.UPSERT_TARGET, [
             {"collector": t.collector or "", "period": t.period,
              "start_date": t.start.isoformat(), "metric": t.metric, "value": str(t.value),
-             "now": now} for t in targets])
+             "currency": t.currency, "now": now} for t in targets])
 
     def targets(self) -> list[Target]:
-        return [Target(c or None, p, date.fromisoformat(s), m, Decimal(v))
-                for c, p, s, m, v in self._exec(sql.SELECT_TARGETS)]
+        """Every target; a money target's ``currency`` is None when it was set before
+        targets had one (it is in the config's ``currency:``)."""
+        return [Target(c or None, p, date.fromisoformat(s), m, Decimal(v), currency or None)
+                for c, p, s, m, v, currency in self._exec(sql.SELECT_TARGETS)]
 
     def clear_targets(self) -> int:
         return self._exec(sql.DELETE_TARGETS).rowcount
 
-    def balances_by_collector(self) -> dict[str, Decimal]:
-        return {c: codec.from_minor(m) for c, m in self._exec(sql.BALANCE_BY_COLLECTOR)}
+    def balances_by_collector(self) -> dict[str, Amounts]:
+        """The open accounts' listed amounts per collector, per currency."""
+        return _per_currency(self._exec(sql.BALANCE_BY_COLLECTOR))
 
     # -- the report's portfolio and supervisor's lists ----------------------------------
 

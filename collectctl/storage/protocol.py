@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collectctl.core.learning import Counts, ShapeRules
     from collectctl.core.metrics import Tally
     from collectctl.core.models import Account, Call, ImportBatch, Payment, Phone, Promise
+    from collectctl.core.money import Amounts
     from collectctl.core.planning import Portfolio
     from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
@@ -72,6 +73,7 @@ class DayCollected(NamedTuple):
     day: date
     collector: str  # "" for unassigned accounts
     amount: Decimal
+    currency: str = ""  # the accounts' currency (one row per day, collector and currency)
 
 
 class ListedPromise(NamedTuple):
@@ -336,7 +338,9 @@ class Store(Protocol):
 
     def clear_targets(self) -> int: ...
 
-    def balances_by_collector(self) -> dict[str, Decimal]: ...
+    def balances_by_collector(self) -> dict[str, Amounts]: ...
+
+    def currencies_of(self, ids: Sequence[str]) -> dict[str, str]: ...
 
     def skip_list(self, skip_codes: Sequence[str]) -> list[str]: ...
 

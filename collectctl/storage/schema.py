@@ -932,6 +932,13 @@ MIGRATIONS.append((13, "m013_portfolio", [
                    f" TO collectctl_collector USING ({_OWN})"},
 ]))
 
+#: Money per currency (issue 21): a money target is in one currency (NULL: a target set
+#: before, in the config's ``currency:`` as it always was; counts and rates have none); the
+#: balances per collector and currency come from migration 13's index.
+MIGRATIONS.append((14, "m014_targets_currency", [
+    "ALTER TABLE targets ADD COLUMN currency TEXT",
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -399,11 +399,13 @@ SELECT c.collector, c.outcome, COUNT(*) FROM calls c
 WHERE c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
 GROUP BY c.collector, c.outcome
 """
+#: Per collector and currency (the account's: a promise is in its debt's currency).
 PROMISES_MADE = f"""
-SELECT c.collector, COUNT(*), SUM(p.amount_minor) FROM promises p JOIN calls c ON c.id = p.call_id
+SELECT c.collector, a.currency, COUNT(*), SUM(p.amount_minor) FROM promises p
+  JOIN calls c ON c.id = p.call_id JOIN accounts a ON a.account_id = p.account_id
 WHERE p.made_on >= :first AND p.made_on <= :last
   AND c.called_at >= :start AND c.called_at < :end AND {_STANDING_CALL} {{calls_of}}
-GROUP BY c.collector
+GROUP BY c.collector, a.currency
 """
 PROMISES_DUE = f"""
 SELECT c.collector, p.id, p.account_id, p.amount_minor, p.due_date, p.made_on, p.call_id
@@ -411,59 +413,63 @@ FROM promises p JOIN calls c ON c.id = p.call_id
 WHERE p.due_date >= :first AND p.due_date <= :last AND {_STANDING_CALL} {{calls_of}}
 """
 COLLECTED = """
-SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+SELECT a.assigned_to, a.currency, SUM(y.amount_minor) FROM payments y JOIN accounts a
   ON a.account_id = y.account_id
 WHERE y.paid_on >= :first AND y.paid_on <= :last
   AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
   {accounts_of}
-GROUP BY a.assigned_to
+GROUP BY a.assigned_to, a.currency
 """
 #: Outstanding at the start of a period = the lists' amounts (accounts open, or closed
 #: during the period) less the payments made between each list's day and that start.
 #: Two aggregates rather than a subquery per account: a portfolio has a million accounts.
+#: Per collector and currency (the index accounts_balance covers the open accounts' part).
 LISTED_AMOUNTS = """
-SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
-WHERE a.status = 'open' {accounts_of} GROUP BY a.assigned_to
+SELECT a.assigned_to, a.currency, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' {accounts_of} GROUP BY a.assigned_to, a.currency
 UNION ALL
-SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
-WHERE a.status = 'closed' AND a.updated_at >= :start {accounts_of} GROUP BY a.assigned_to
+SELECT a.assigned_to, a.currency, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'closed' AND a.updated_at >= :start {accounts_of}
+GROUP BY a.assigned_to, a.currency
 """
 PAID_BEFORE = """
-SELECT a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+SELECT a.assigned_to, a.currency, SUM(y.amount_minor) FROM payments y JOIN accounts a
   ON a.account_id = y.account_id
 WHERE y.paid_on < :first AND y.paid_on >= a.as_of
   AND (a.status = 'open' OR a.updated_at >= :start) {accounts_of}
   AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
-GROUP BY a.assigned_to
+GROUP BY a.assigned_to, a.currency
 """
+
+SELECT_CURRENCIES_IN = "SELECT account_id, currency FROM accounts WHERE account_id IN ({ids})"
 
 #: Fixed clauses that narrow the metric queries to one collector.
 ONE_COLLECTOR = {"calls_of": "AND c.collector = :collector",
                  "accounts_of": "AND a.assigned_to = :collector"}
 ALL_COLLECTORS = {"calls_of": "", "accounts_of": ""}
 BALANCE_BY_COLLECTOR = """
-SELECT a.assigned_to, SUM(a.amount_due_minor) FROM accounts a
-WHERE a.status = 'open' AND a.assigned_to IS NOT NULL GROUP BY a.assigned_to
+SELECT a.assigned_to, a.currency, SUM(a.amount_due_minor) FROM accounts a
+WHERE a.status = 'open' AND a.assigned_to IS NOT NULL GROUP BY a.assigned_to, a.currency
 """
 
 UPSERT_TARGET = """
-INSERT INTO targets (collector, period, start_date, metric, value, set_at)
-VALUES (:collector, :period, :start_date, :metric, :value, :now)
+INSERT INTO targets (collector, period, start_date, metric, value, currency, set_at)
+VALUES (:collector, :period, :start_date, :metric, :value, :currency, :now)
 ON CONFLICT (collector, period, start_date, metric) DO UPDATE SET value = excluded.value,
-    set_at = excluded.set_at
+    currency = excluded.currency, set_at = excluded.set_at
 """
 SELECT_TARGETS = """
-SELECT collector, period, start_date, metric, value FROM targets
+SELECT collector, period, start_date, metric, value, currency FROM targets
 ORDER BY COALESCE(collector, ''), period, start_date, metric
 """
 DELETE_TARGETS = "DELETE FROM targets"
 
 COLLECTED_BY_DAY = """
-SELECT y.paid_on, a.assigned_to, SUM(y.amount_minor) FROM payments y JOIN accounts a
+SELECT y.paid_on, a.assigned_to, SUM(y.amount_minor), a.currency FROM payments y JOIN accounts a
   ON a.account_id = y.account_id
 WHERE y.paid_on >= :first AND y.paid_on <= :last
   AND (y.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
-GROUP BY y.paid_on, a.assigned_to
+GROUP BY y.paid_on, a.assigned_to, a.currency
 """
 CALLS_BY_UTC_HOUR = f"""
 SELECT substr(c.called_at, 1, 13), c.collector, c.outcome, COUNT(*) FROM calls c
@@ -548,8 +554,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                   "chain", "seq"), "amount_minor"),
     ("payments", ("id", "account_id", "amount_minor", "paid_on", "reference", "source",
                   "call_id", "batch_id", "recorded_at", "chain", "seq"), "amount_minor"),
-    ("targets", ("id", "collector", "period", "start_date", "metric", "value", "set_at"),
-     None),
+    ("targets", ("id", "collector", "period", "start_date", "metric", "value", "set_at",
+                 "currency"), None),
     ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts", "exposure"),
      None),
     ("debtor_requests", ("id", "account_id", "kind", "from_minute", "to_minute", "days",

@@ -68,8 +68,9 @@ def test_promise_holds_and_its_undo_withdraws_it(cli):
     assert line == ("A-1 (entry 1): promise of 5,000.00 TWD due Thu 2026-12-10 recorded; "
                     "no calls until then")
     _, promises = cli.json("promises")
-    assert promises == [{"account_id": "A-1", "amount": "5000.00", "due": "2026-12-10",
-                         "status": "pending", "paid": "0.00", "made_on": "2026-12-04"}]
+    assert promises == [{"account_id": "A-1", "amount": "5000.00", "currency": "TWD",
+                         "due": "2026-12-10", "status": "pending", "paid": "0.00",
+                         "made_on": "2026-12-04"}]
     cli("undo")
     assert cli.json("promises")[1] == []
     assert show(cli)["calls"][0]["reversed_by"] == 2

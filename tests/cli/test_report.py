@@ -54,32 +54,36 @@ def report(cli, *args):
 
 def test_every_metric_on_a_hand_computed_day(day):
     data = report(day, "--date", "2026-12-04")
-    assert data["schema"] == "collectctl.report/1"
+    assert data["schema"] == "collectctl.report/2"
     assert (data["from"], data["to"]) == ("2026-12-04", "2026-12-04")
     alice, bob = (next(c for c in data["collectors"] if c["name"] == n) for n in ("alice", "bob"))
     assert alice == {
         "name": "alice", "calls": 6, "contacts": 4, "right_party_contacts": 3, "promises": 0,
-        "promised_amount": "0.00", "promises_kept": 1, "promises_broken": 1, "kept_rate": 0.5,
-        "collected": "1000.00", "recovery_rate": round(1000 / 39500, 4), "complaints": 1,
+        "promised_amount": {}, "promises_kept": 1, "promises_broken": 1, "kept_rate": 0.5,
+        "collected": {"TWD": "1000.00"}, "recovery_rate": {"TWD": round(1000 / 39500, 4)},
+        "complaints": 1,
         "contact_rate": round(4 / 6, 4), "rpc_rate": 0.5, "violations": 0,
     }
     assert bob == {
         "name": "bob", "calls": 1, "contacts": 1, "right_party_contacts": 1, "promises": 1,
-        "promised_amount": "6000.00", "promises_kept": 0, "promises_broken": 0,
-        "kept_rate": 0.0, "collected": "2000.00", "recovery_rate": round(2000 / 60000, 4),
+        "promised_amount": {"TWD": "6000.00"}, "promises_kept": 0, "promises_broken": 0,
+        "kept_rate": None,  # no promise of bob's fell due: no denominator
+        "collected": {"TWD": "2000.00"}, "recovery_rate": {"TWD": round(2000 / 60000, 4)},
         "complaints": 0, "contact_rate": 1.0, "rpc_rate": 1.0, "violations": 0,
     }
     team = data["team"]
-    assert (team["calls"], team["collected"], team["promises_kept"]) == (7, "3000.00", 1)
-    assert team["recovery_rate"] == round(3000 / 99500, 4)
+    assert (team["calls"], team["collected"], team["promises_kept"]) == (
+        7, {"TWD": "3000.00"}, 1)
+    assert team["recovery_rate"] == {"TWD": round(3000 / 99500, 4)}
+    assert data["converted"] is None  # no fx: in the config
     assert [c["name"] for c in data["collectors"]] == ["bob", "alice"]  # by collected
 
 
 def test_a_range_counts_the_promises_made_and_payments_in_it(day):
     data = report(day, "--from", "2026-12-01", "--to", "2026-12-04")
     alice = next(c for c in data["collectors"] if c["name"] == "alice")
-    assert alice["promises"] == 2 and alice["promised_amount"] == "4000.00"
-    assert alice["collected"] == "1500.00"  # the 12-03 payment is in the range now
+    assert alice["promises"] == 2 and alice["promised_amount"] == {"TWD": "4000.00"}
+    assert alice["collected"] == {"TWD": "1500.00"}  # the 12-03 payment is in the range now
 
 
 def test_yesterday_for_a_report_run_after_midnight(day):
@@ -89,14 +93,18 @@ def test_yesterday_for_a_report_run_after_midnight(day):
 
 def test_an_empty_period_is_a_report_of_zeros(day):
     data = report(day, "--date", "2026-11-01")
-    assert data["team"]["calls"] == 0 and data["team"]["collected"] == "0.00"
-    assert data["team"]["contact_rate"] == 0.0
+    assert data["team"]["calls"] == 0 and data["team"]["collected"] == {}
+    # Rates without a denominator are unknown, not 0; the recovery rate is 0 in TWD (the
+    # balance outstanding at the start), and nothing was promised.
+    team = data["team"]
+    assert (team["contact_rate"], team["rpc_rate"], team["kept_rate"]) == (None, None, None)
+    assert team["recovery_rate"] == {"TWD": 0.0} and team["promised_amount"] == {}
 
 
 def test_one_collector(day):
     data = report(day, "--date", "2026-12-04", "--collector", "bob")
     assert [c["name"] for c in data["collectors"]] == ["bob"]
-    assert data["team"]["collected"] == "2000.00"
+    assert data["team"]["collected"] == {"TWD": "2000.00"}
 
 
 def test_text_markdown_csv_and_byte_identical_output(day):
@@ -124,8 +132,8 @@ def test_fail_under_exits_3_and_still_writes(day, tmp_path):
     out = tmp_path / "r.json"
     result = day("report", "--date", "2026-12-04", "-f", "json", "-o", out,
                  "--fail-under", "collected=5000")
-    assert result.exit_code == 3 and "collected 3,000.00 < 5,000.00" in result.stderr
-    assert json.loads(out.read_text())["team"]["collected"] == "3000.00"
+    assert result.exit_code == 3 and "collected 3,000.00 TWD < 5,000.00 TWD" in result.stderr
+    assert json.loads(out.read_text())["team"]["collected"] == {"TWD": "3000.00"}
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     ok = day("report", "--date", "2026-12-04", "--fail-under", "collected=3000",
              "--fail-under", "contact_rate=0.5")
@@ -148,9 +156,10 @@ def test_bad_arguments_exit_2(day, args, message):
 def test_target_split_adds_up_exactly(day):
     out = run(day, "target", "split", "--team-total", "collected=100000.01", "--by", "balance")
     lines = dict(line.split("  ") for line in out.stdout.strip().splitlines()[:-1])
-    values = [float(v.split("=")[1]) for v in lines.values()]
+    assert all(v.endswith("TWD") for v in lines.values())  # in the config's currency
+    values = [float(v.split("=")[1].removesuffix("TWD")) for v in lines.values()]
     assert round(sum(values), 2) == 100000.01
-    assert "total collected=100000.01" in out.stdout
+    assert "total collected=100000.01TWD" in out.stdout
     even = run(day, "target", "split", "--team-total", "calls=100", "--by", "even").stdout
     assert "alice  calls=50" in even and "bob  calls=50" in even
     listed = run(day, "target", "list").stdout
@@ -168,17 +177,20 @@ def test_target_set_for_the_team_and_a_collector(day):
 
 
 def test_progress_against_a_monthly_target_and_the_pace(day):
-    day.now = "2026-12-04T13:30:00+08:00"   # Friday, halfway through a 09:00-18:00 shift
+    # Friday 13:30 of a 09:00-18:00 shift with lunch 12:00-13:00 (the default): 3.5 of
+    # its 8 working hours gone by (the lunch hour is not working time).
+    day.now = "2026-12-04T13:30:00+08:00"
     run(day, "target", "set", "collected=22000", "calls=220", "--period", "month",
         "--collector", "alice")
     _, data = day.json("progress", "--collector", "alice")
     assert (data["period"], data["from"], data["to"]) == ("day", "2026-12-04", "2026-12-04")
     by_name = {m["name"]: m for m in data["metrics"]}
     # December 2026 has 22 working days in Taiwan: 1,000.00 and 10 calls a day.
-    assert by_name["collected"] == {"name": "collected", "actual": "1000.00",
-                                    "target": "1000.00", "percent": 1.0, "pace": "500.00"}
+    assert by_name["collected"] == {"name": "collected", "actual": {"TWD": "1000.00"},
+                                    "target": {"TWD": "1000.00"}, "percent": 1.0,
+                                    "pace": {"TWD": "437.50"}}   # 1,000 x 3.5 / 8
     assert by_name["calls"]["target"] == 10 and by_name["calls"]["actual"] == 6
-    assert by_name["calls"]["pace"] == 5
+    assert by_name["calls"]["pace"] == 4                           # 10 x 3.5 / 8 = 4.375
     assert by_name["right_party_contacts"]["target"] is None
     # The calls left in today's plan, in JSON as in the text.
     assert data["plan_remaining"] == len(day.json("plan", "--collector", "alice")[1]["calls"])

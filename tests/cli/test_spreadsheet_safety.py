@@ -148,8 +148,9 @@ def test_the_csv_report_neutralises_names_and_keeps_numbers(team):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sorted(r["collector"] for r in rows) == neutralised(COLLECTORS)
-    assert {r["collected"] for r in rows} == {"12.50"}
-    assert {r["calls"] for r in rows} == {"1"} and {r["kept_rate"] for r in rows} == {"0.0"}
+    assert {r["collected_TWD"] for r in rows} == {"12.50"}
+    # No promise fell due: the kept rate has no denominator (an empty cell, not 0).
+    assert {r["calls"] for r in rows} == {"1"} and {r["kept_rate"] for r in rows} == {""}
 
 
 def test_every_csv_output_neutralises_debtor_text(team):
@@ -185,7 +186,7 @@ def test_the_markdown_report_escapes_names(team):
     names = sorted(row.split(" | ")[0][2:] for row in rows)
     assert names == sorted(["'=1+1", "'@SUM(A1)", "'-1+1", "'+1", "ok\\|&lt;b&gt;&amp;",
                             "team"])
-    assert all(" | 12.50 | " in row for row in rows[:-1])
+    assert all(" | 12.50 TWD | " in row for row in rows[:-1])
     # The table keeps its columns: no name adds a cell.
     assert len({row.replace("\\|", "").count("|") for row in kpis[2:]}) == 1
     # The portfolio by collector escapes them the same way.

@@ -121,8 +121,9 @@ def test_assign_shares_the_unassigned_by_balance(loaded):
     assert got["U4"] == "alice"
     rows = {c["collector"]: c for c in data["collectors"]}
     assert rows["alice"] == {"collector": "alice", "accounts": 4, "added": 2,
-                             "balance": "8000.00"}
-    assert rows["bob"]["balance"] == "8000.00" and rows["carol"]["balance"] == "9000.00"
+                             "balance": {"TWD": "8000.00"}}
+    assert rows["bob"]["balance"] == {"TWD": "8000.00"}
+    assert rows["carol"]["balance"] == {"TWD": "9000.00"}
     _, history = loaded.json("show", "U1")
     assert history["assigned_to"] == "carol"
     assert loaded.count("account_history") == 4  # each change keeps the version before

@@ -75,11 +75,13 @@ def test_a_whole_morning_through_piped_keys(cli):
     assert shown["balance"] == "15000.00"
     assert log_rows(cli)[3][6].startswith("2026-12-04T02:00")  # 10:00 Taipei, in UTC
     statuses = status_lines(out)
-    assert statuses[0].startswith("calls 0/5 (target 40) · right party 0 · promised 0/10,000 "
-                                  "· collected 0/20,000 · 0:00 on this account")
+    assert statuses[0].startswith("calls 0/5 (target 40) · right party 0 · promised 0.00 TWD/"
+                                  "10,000.00 TWD · collected 0.00 TWD/20,000.00 TWD · 0:00 on "
+                                  "this account")
     # Before E: four calls made, A (retry after 11:00), D (callback) and E still to come.
     assert statuses[4].startswith("calls 4/7 (target 40) · right party 3 · promised "
-                                  "3,000/10,000 · collected 0/20,000")
+                                  "3,000.00 TWD/10,000.00 TWD · collected 0.00 TWD/"
+                                  "20,000.00 TWD")
     # Only the callback and A's retry are left, both later: the screen says what is next.
     assert "Nothing to call now. Next: 10:00 D (callback 10:00" in out
     assert "5 entries logged this session" in out

@@ -175,7 +175,8 @@ def test_a_huge_settings_file_is_refused(tmp_path):
 
 #: A key each mapping of the settings may have, to reach the values inside it.
 MAP_KEYS = {"weekday_weights": "mon", "rules.by_country": "TW", "import.aliases": "amount",
-            "rules.packs": "x", "outcomes": "x", "report.buckets": "M1"}
+            "rules.packs": "x", "outcomes": "x", "report.buckets": "M1",
+            "fx.rates": "USD"}
 
 
 def _leaf_keys(cls=None, prefix=""):

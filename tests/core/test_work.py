@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collectctl.core import work as W
+from collectctl.core.money import Amounts
 from collectctl.core.outcomes import OutcomeBook
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -72,7 +73,7 @@ def test_the_next_call_is_the_first_the_plan_allows_now():
 
 def test_day_status_counts_the_calls_made_into_the_days_plan():
     status = W.DayStatus(calls=12, remaining=36, right_party_contacts=3,
-                         promised=Decimal(0), collected=Decimal(0))
+                         promised=Amounts(), collected=Amounts())
     assert status.planned == 48
 
 

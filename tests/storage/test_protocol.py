@@ -65,7 +65,7 @@ def test_reads_for_plans_reports_and_copies_are_named(store):
     assert [p.amount for p in portfolio.payments["A1"]] == [Decimal("100.00")]
 
     assert store.collected_by_day(date(2026, 12, 1), date(2026, 12, 31)) == [
-        DayCollected(date(2026, 12, 4), "alice", Decimal("100.00"))]
+        DayCollected(date(2026, 12, 4), "alice", Decimal("100.00"), "TWD")]
     start, end = datetime(2026, 12, 4, tzinfo=UTC), datetime(2026, 12, 5,
                                                                     tzinfo=UTC)
     assert store.calls_by_hour(start, end) == [

@@ -119,3 +119,21 @@ def test_a_leads_assignment_made_before_the_upgrade_stands_after_it(cli, make_cs
     cli("import", "accounts", day2)
     _result, shown = cli.json("show", "TW-100001")
     assert (shown["assigned_to"], shown["amount_due"]) == ("erin", "1000.00")
+
+
+def test_a_money_target_set_before_targets_had_a_currency_is_in_the_configs(cli):
+    """Schema 14 gives a money target its currency: one set before (NULL) is in the
+    config's ``currency:``, as it always was; one set since keeps its own (AUD)."""
+    shutil.copyfile(FIXTURES / "schema-v13.db", cli.db)
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        conn.execute("INSERT INTO targets (collector, period, start_date, metric, value, "
+                     "set_at) VALUES ('', 'month', '2026-12-01', 'collected', '500000.00', "
+                     "'2026-12-01T00:00:00+00:00')")
+    conn.close()
+    assert "team  month  2026-12-01  collected=500000.00TWD" in cli("target", "list").stdout
+    assert cli.sql("SELECT currency FROM targets") == [(None,)]
+    shutil.copyfile(FIXTURES / "schema-v14.db", cli.db)
+    listed = cli("target", "list").stdout
+    assert "alice  month  2026-12-01  collected=2000.00AUD" in listed
+    assert "team  month  2026-12-01  calls=2000" in listed
