@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from collectctl.config import Settings, outcome_book
-from collectctl.core.metrics import PER_CURRENCY, Metrics, combine, metrics, ranked
+from collectctl.core.metrics import (
+    PER_CURRENCY,
+    RATE_METRICS,
+    Metrics,
+    combine,
+    metrics,
+    ranked,
+)
 from collectctl.core.money import Amounts
 from collectctl.core.targets import (
+    Attained,
     Goal,
     Target,
+    attainment,
     elapsed_share,
-    goal_for,
     pace,
     period_range,
+    scope_goal,
 )
 from collectctl.errors import UsageError
 from collectctl.i18n import _
@@ -55,6 +64,17 @@ def convert(amounts: Amounts, settings: Settings) -> Converted | None:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The period just before the report's (``core.periods.previous_period``): the same
+    metrics, team and collectors (rule violations are the report's period's only)."""
+
+    first: date
+    last: date
+    team: Metrics
+    collectors: tuple[tuple[str, Metrics], ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """KPIs for ``first``..``last`` (dates in the collector's zone), team and collectors."""
 
@@ -81,6 +101,12 @@ class Report:
     daily_currency: str = ""
     #: The team's collected at the ``fx:`` rates (None without ``fx:``).
     converted: Converted | None = None
+    #: The period's kind (:data:`collectctl.core.periods.KINDS`), which decides the previous.
+    period: str = "range"
+    #: The same metrics for the period just before (None where not built: ``progress``).
+    previous: Previous | None = None
+    #: Each collector's (and, under None, the team's) targets for the period, attained.
+    attainment: dict[str | None, tuple[Attained, ...]] = field(default_factory=dict)
 
     def violations_of(self, collector: str | None) -> int:
         """The count for one collector, or the team's (None)."""
@@ -97,12 +123,34 @@ def period_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetim
 
 
 def build_report(store: Store, settings: Settings, now: datetime, first: date, last: date,
-                 collector: str | None = None, charts: bool = True) -> Report:
+                 collector: str | None = None, charts: bool = True,
+                 period: str = "range") -> Report:
+    """The report for ``first``..``last``; with ``charts`` (the ``report`` command) also
+    the charts' figures, the portfolio, the supervisor's lists, the targets attained and
+    the previous ``period`` (its kind: day, week, month or range) beside it."""
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
     with store.snapshot():  # every figure from the same moment, whatever is being logged
-        return _build_report(store, settings, now, first, last, collector, charts)
+        report = _build_report(store, settings, now, first, last, collector, charts)
+        if not charts:
+            return report
+        from dataclasses import replace
+
+        from collectctl.core.periods import previous_period
+
+        before_first, before_last = previous_period(period, first, last)
+        before = _build_report(store, settings, now, before_first, before_last, collector,
+                               charts=False)
+        targets = store.targets()
+        attained: dict[str | None, tuple[Attained, ...]] = {
+            name: attainment(targets, name, m, first, last, settings)
+            for name, m in report.collectors}
+        if collector is None:
+            attained[None] = attainment(targets, None, report.team, first, last, settings)
+        return replace(report, period=period, attainment=attained,
+                       previous=Previous(before_first, before_last, before.team,
+                                         before.collectors))
 
 
 def _build_report(store: Store, settings: Settings, now: datetime, first: date, last: date,
@@ -164,16 +212,13 @@ def _supervisor(store: Store, settings: Settings, now: datetime, first: date, la
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):
-    """The chart's currency, and collected per day in it with the day's target (the
-    scope's, else the collectors' summed): the currency of the collected target, else
-    the config's; the other currencies' payments are not in this chart (they cannot be
-    added to it)."""
+    """The chart's currency, and collected per day in it with the day's target
+    (:func:`~collectctl.core.targets.scope_goal`: the scope's, the team's its own or its
+    collectors' summed): the currency of the collected target, else the config's; the
+    other currencies' payments are not in this chart (they cannot be added to it)."""
     targets = store.targets()
-    names = [collector] if collector is not None else [None]
-    if collector is None and not any(t.collector is None for t in targets):
-        names = sorted({t.collector for t in targets if t.collector})
-    goals = {(who, day): goal_for(targets, who, "collected", day, day, settings)
-             for who in names for day in _days(first, last)}
+    goals = {day: scope_goal(targets, collector, "collected", day, day, settings)
+             for day in _days(first, last)}
     currency = next((g.currency for g in goals.values() if g is not None and g.currency),
                     settings.currency)
     collected: dict[date, Decimal] = {}
@@ -182,9 +227,9 @@ def _daily(store: Store, settings: Settings, first: date, last: date, collector:
             collected[row.day] = collected.get(row.day, Decimal("0.00")) + row.amount
     out = []
     for day in _days(first, last):
-        known = [g.value for who in names
-                 if (g := goals[who, day]) is not None and g.currency == currency]
-        out.append((day, collected.get(day, Decimal("0.00")), sum(known) if known else None))
+        goal = goals[day]
+        target = goal.value if goal is not None and goal.currency == currency else None
+        out.append((day, collected.get(day, Decimal("0.00")), target))
     return currency, tuple(out)
 
 
@@ -277,9 +322,10 @@ def build_progress(store: Store, settings: Settings, now: datetime, period: str,
     actual: Metrics = report.team
     targets = store.targets()
     share = elapsed_share(first, last, now, settings)
-    named = [t.metric for t in targets if t.collector == collector]
+    named = [t.metric for t in targets if t.collector == collector
+             or (collector is None and t.metric not in RATE_METRICS)]
     rows = [metric_progress(name, actual,
-                            goal_for(targets, collector, name, first, last, settings), share)
+                            scope_goal(targets, collector, name, first, last, settings), share)
             for name in dict.fromkeys([*ALWAYS, *named])]
     remaining = None
     if collector is not None and with_plan:
@@ -348,7 +394,9 @@ def clear_targets(store: Store) -> TargetsCleared:
 def split_target(store: Store, settings: Settings, now: datetime, metric: str, goal: Goal,
                  period: str, day: date, by: str) -> TargetList:
     """Divide a team total among the collectors with open accounts, by their assigned
-    balance or evenly; the parts add up to the total exactly. By balance, a total in one
+    balance or evenly; the parts add up to the total exactly, which becomes the team's
+    target, and they replace every collector's target of the metric for the period (one
+    who has no open accounts now has none). By balance, a total in one
     currency is weighed by the balances in that currency (of a per-currency metric: its
     currency; else the config's), and split among the collectors who hold some: balances
     in other currencies are not added to them."""
@@ -368,5 +416,6 @@ def split_target(store: Store, settings: Settings, now: datetime, metric: str, g
     parts = split_exactly(goal.value, weights, metric)
     first, _last = period_range(period, day)
     split = tuple(Target(c, period, first, metric, v, goal.currency) for c, v in parts.items())
-    store.atomically(lambda _tx: store.set_targets(list(split), to_utc_iso(now)))
+    team = Target(None, period, first, metric, goal.value, goal.currency)
+    store.atomically(lambda _tx: store.replace_split([team, *split], to_utc_iso(now)))
     return TargetList(split, sum(parts.values(), Decimal(0)))

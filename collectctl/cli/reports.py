@@ -24,7 +24,15 @@ target_app = typer.Typer(help=_("Collection targets per collector or for the tea
 
 def report(
     ctx: typer.Context,
-    day: str = typer.Option(None, "--date", "-d", help=_("One day (default today).")),
+    day: str = typer.Option(None, "--date", "-d", help=_("One day (default today); with "
+                                                       "--week or --month, the last day.")),
+    week: bool = typer.Option(False, "--week", help=_(
+        "This week to --date (default today), from its Monday; beside the same days a "
+        "week before.")),
+    month: bool = typer.Option(False, "--month", help=_(
+        "This month to --date (default today), from its first day; beside the same days "
+        "of the month before (the whole month before when --date is a month's last "
+        "day).")),
     first: str = typer.Option(None, "--from", help=_("First day of a range.")),
     last: str = typer.Option(None, "--to", help=_("Last day of a range (default today).")),
     collector: str = typer.Option(None, "--collector", "-c", help=_("One collector's report.")),
@@ -59,6 +67,10 @@ def report(
         raise UsageError(_("say --collector NAME or --team, not both"))
     if day and (first or last):
         raise UsageError(_("say --date or --from/--to, not both"))
+    if week and month:
+        raise UsageError(_("say --week or --month, not both"))
+    if (week or month) and (first or last):
+        raise UsageError(_("say --week or --month (with --date), or --from/--to, not both"))
     if table is not ReportTable.collectors and fmt is not ReportFormat.csv:
         raise UsageError(_("--table is for --format csv (the other formats hold every "
                            "table)"))
@@ -69,7 +81,13 @@ def report(
     if fmt is ReportFormat.xlsx and target is None and _stdout_is_terminal():
         raise UsageError(_("--format xlsx writes a workbook, not text for a screen: name "
                            "the file with --output FILE.xlsx (or redirect to one)"))
-    result = build_report(state.store, state.settings, state.now, start, end, collector)
+    kind = "week" if week else "month" if month else "range" if first or last else "day"
+    if kind in ("week", "month"):
+        from collectctl.core.periods import period_to
+
+        start, end = period_to(kind, end)
+    result = build_report(state.store, state.settings, state.now, start, end, collector,
+                          period=kind)
     _write(result, fmt.value, target, table=table.value)
     below = below_thresholds(result.team, thresholds)
     if below:

@@ -16,6 +16,7 @@ from collectctl.i18n import _
 
 if TYPE_CHECKING:
     from collectctl.config import Settings
+    from collectctl.core.metrics import Metrics
 
 PERIODS = ("day", "week", "month")
 CENT = Decimal("0.01")
@@ -220,6 +221,73 @@ def goal_for(targets: list[Target], who: str | None, metric: str, first: date, l
         currency, found = t.currency_in(home), True
         total += share(t, day)
     return Goal(total, currency) if found else None
+
+
+def scope_goal(targets: list[Target], who: str | None, metric: str, first: date, last: date,
+               settings: Settings) -> Goal | None:
+    """The target of a collector (:func:`goal_for`), or of the team (``who=None``): its
+    own, else what its collectors' targets add up to (in the currency of the first named,
+    by name; a target in another currency never adds to it), and that sum too where the
+    team's target was split among them. A rate has no sum: without a team rate target
+    the team has none. ``progress --team``, the report's attainment
+    and its chart of collected per day all take the team's target from here."""
+    goal = goal_for(targets, who, metric, first, last, settings)
+    if who is not None or metric in RATE_METRICS or (goal is not None
+                                                     and not _is_split(targets, metric)):
+        return goal
+    names = sorted({t.collector for t in targets if t.collector and t.metric == metric})
+    goals = [g for name in names
+             if (g := goal_for(targets, name, metric, first, last, settings)) is not None]
+    if not goals:
+        return goal
+    currency = goals[0].currency
+    return Goal(sum((g.value for g in goals if g.currency == currency), Decimal(0)), currency)
+
+
+def _is_split(targets: list[Target], metric: str) -> bool:
+    """Whether the team's ``metric`` targets are each exactly the sum of its collectors'
+    for the same period (``target split``): then the team's target for a part of the
+    period is its collectors' parts added, so the two never differ by a rounded cent."""
+    team = [t for t in targets if t.collector is None and t.metric == metric]
+    for t in team:
+        parts = [p for p in targets if p.collector and p.metric == metric
+                 and (p.period, p.start) == (t.period, t.start)]
+        if not parts or any(p.currency != t.currency for p in parts) \
+                or sum((p.value for p in parts), Decimal(0)) != t.value:
+            return False
+    return bool(team)
+
+
+@dataclass(frozen=True)
+class Attained:
+    """One metric's target for a period, the actual (in the target's currency for a
+    per-currency metric) and their share (None without an actual or with a 0 target)."""
+
+    metric: str
+    target: Decimal
+    actual: Decimal | None
+    attained: Decimal | None
+    currency: str | None = None
+
+
+def attainment(targets: list[Target], who: str | None, actual: Metrics, first: date,
+               last: date, settings: Settings) -> tuple[Attained, ...]:
+    """``who``'s (None: the team's, :func:`scope_goal`) targets for ``first``..``last``
+    against ``actual``, in the order of :data:`METRIC_NAMES`."""
+    named = {t.metric for t in targets if t.collector == who or who is None}
+    out = []
+    for name in METRIC_NAMES:
+        if name not in named:
+            continue
+        goal = scope_goal(targets, who, name, first, last, settings)
+        if goal is None:
+            continue
+        value = (actual.value(name, goal.currency) if name in PER_CURRENCY
+                 else actual.value(name))
+        share = (value / goal.value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) \
+            if value is not None and goal.value else None
+        out.append(Attained(name, goal.value, value, share, goal.currency))
+    return tuple(out)
 
 
 def working_seconds(day: date, zone, settings: Settings,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from collectctl.app.reports import SCHEMA, Report
 from collectctl.core.metrics import AMOUNT_METRICS, METRIC_NAMES, RATE_METRICS, Metrics
+from collectctl.core.money import Amounts
 from collectctl.i18n import _
 from collectctl.render import display
 from collectctl.render.csvfmt import safe_cell
@@ -58,14 +59,54 @@ def report_json(report: Report) -> str:
         "schema": SCHEMA,
         "from": report.first.isoformat(),
         "to": report.last.isoformat(),
-        "team": {**metric_json(report.team), "violations": report.violations_of(None)},
+        "period": report.period,
+        "team": {**metric_json(report.team), "violations": report.violations_of(None),
+                 **_targets_key(report, None)},
         "collectors": [{"name": name, **metric_json(m),
-                        "violations": report.violations_of(name)}
+                        "violations": report.violations_of(name),
+                        **_targets_key(report, name)}
                        for name, m in report.collectors],
         **supervisor_json(report),
         "converted": converted_json(report.converted),
+        "previous": previous_json(report.previous),
     }
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _figure_json(name: str, value, currency: str | None):
+    """One figure of a target: money as ``{currency: "0.00"}``, a rate as a number or
+    null, the recovery rate ``{currency: rate}``, a count as an integer."""
+    if name in AMOUNT_METRICS:
+        return Amounts.of(currency, value).json() if currency else {}
+    if name == "recovery_rate":
+        return {currency: _rate_json(value)} if currency else {}
+    if name in RATE_METRICS:
+        return _rate_json(value)
+    return None if value is None else int(value)
+
+
+def targets_json(attained) -> dict:
+    """``{metric: {"target", "actual", "attained"}}``: ``attained`` the actual's share of
+    the target (null with a 0 target or a rate without a denominator)."""
+    return {a.metric: {"target": _figure_json(a.metric, a.target, a.currency),
+                       "actual": _figure_json(a.metric, a.actual, a.currency),
+                       "attained": _rate_json(a.attained)} for a in attained}
+
+
+def _targets_key(report: Report, who: str | None) -> dict:
+    """A record's ``targets`` (the report command's; ``progress`` builds none)."""
+    if report.previous is None:
+        return {}
+    return {"targets": targets_json(report.attainment.get(who, ()))}
+
+
+def previous_json(previous) -> dict | None:
+    """``{"from", "to", "team", "collectors"}``: the previous period's metrics."""
+    if previous is None:
+        return None
+    return {"from": previous.first.isoformat(), "to": previous.last.isoformat(),
+            "team": metric_json(previous.team),
+            "collectors": [{"name": name, **metric_json(m)} for name, m in previous.collectors]}
 
 
 #: A rate without a denominator, in text, markdown and html.
@@ -581,6 +622,91 @@ def portfolio_view(report: Report) -> list[ViewTable]:
     ]
 
 
+def _signed(value: Decimal, shown: str) -> str:
+    """``shown`` (the magnitude as the tables write it) with the change's sign."""
+    if not value:
+        return "0"
+    return ("+" if value > 0 else "-") + shown
+
+
+def _points(now, before) -> str:
+    """A rate's change in percentage points (``+2.50 pp``); ``—`` if either is unknown."""
+    if now is None or before is None:
+        return NO_RATE
+    d = (Decimal(now) - Decimal(before)) * 100
+    return _("{points} pp").format(points=_signed(d, f"{abs(d):.2f}"))
+
+
+def change_text(name: str, now, before) -> str:
+    """How a metric moved from the previous period: money per currency (``+1,000.00
+    TWD, -50.00 AUD``), a rate in percentage points, a count as ``+4``; ``0`` unchanged."""
+    if name in AMOUNT_METRICS:
+        currencies = sorted({*now, *before})
+        moved = [(c, now.amount(c) - before.amount(c)) for c in currencies]
+        moved = [(c, d) for c, d in moved if d]
+        if not moved:
+            return "0"
+        return _(", ").join(_signed(d, display.money(abs(d), c)) for c, d in moved)
+    if name == "recovery_rate":
+        currencies = sorted({*now, *before})
+        if not currencies:
+            return NO_RATE
+        return _(", ").join(f"{c} {_points(now.get(c), before.get(c))}" for c in currencies)
+    if name in RATE_METRICS:
+        return _points(now, before)
+    d = Decimal(now) - Decimal(before)
+    return _signed(d, f"{abs(d):,}")
+
+
+def comparison_view(report: Report) -> list[ViewTable]:
+    """The team's (or the collector's) metrics beside the previous period's, with the
+    change; none without a previous period."""
+    p = report.previous
+    if p is None:
+        return []
+    now = report.team if report.scope is None else dict(report.collectors).get(
+        report.scope, report.team)
+    before = p.team
+    rows = [[display.metric(k), cell(k, getattr(now, k)), cell(k, getattr(before, k)),
+             change_text(k, getattr(now, k), getattr(before, k))] for k in TABLE_METRICS]
+    return [(_("Beside the previous period, {span}").format(span=display.span(p.first, p.last)),
+             [_("metric"), display.span(report.first, report.last), display.span(p.first, p.last),
+              _("change")], rows, 1)]
+
+
+def _target_cell(a, value) -> str:
+    if a.metric == "recovery_rate":
+        return f"{a.currency} {rate_text(value)}"
+    if value is None:
+        return NO_RATE
+    return cell(a.metric, value, a.currency)
+
+
+def targets_view(report: Report) -> list[ViewTable]:
+    """Each collector's targets for the period (and the team's), with the actual and the
+    share attained; none without a report's targets (``progress`` builds none)."""
+    if report.previous is None:
+        return []
+    rows = []
+    names: list[str | None] = [name for name, _m in report.collectors]
+    if report.scope is None:
+        names.append(None)
+    for who in names:
+        for a in report.attainment.get(who, ()):
+            rows.append([terminal_text(who) if who is not None else _("team"),
+                         display.metric(a.metric), _target_cell(a, a.target),
+                         _target_cell(a, a.actual), rate_text(a.attained)])
+    return [(_("Targets, {span}").format(span=display.span(report.first, report.last)),
+             [_("collector"), _("metric"), _("target"), _("actual"), _("attained")], rows, 2)]
+
+
+def report_views(report: Report) -> list[ViewTable]:
+    """Every table after the collectors' KPIs, in the order each format shows them: the
+    previous period, the targets, the portfolio, the supervisor's lists."""
+    return comparison_view(report) + targets_view(report) + portfolio_view(report) \
+        + lists_view(report)
+
+
 def lists_view(report: Report) -> list[ViewTable]:
     """The supervisor's lists as tables (promises due today, promises broken, complaints,
     violations per collector); none without lists."""
@@ -625,13 +751,13 @@ def _view_text(tables: list[ViewTable]) -> list[str]:
 
 
 def supervisor_text(report: Report) -> list[str]:
-    """The portfolio and the lists as text, after the KPI table."""
-    return _view_text(portfolio_view(report) + lists_view(report))
+    """The tables after the KPI table (:func:`report_views`), as text."""
+    return _view_text(report_views(report))
 
 
 def supervisor_markdown(report: Report) -> list[str]:
     lines: list[str] = []
-    for caption, head, rows, text in portfolio_view(report) + lists_view(report):
+    for caption, head, rows, text in report_views(report):
         lines += ["", f"### {markdown_text(caption)}", ""]
         if not rows:
             lines.append(_("none"))
@@ -649,7 +775,7 @@ def portfolio_html(report: Report) -> str:
     from html import escape
 
     parts = []
-    for caption, head, rows, _text in portfolio_view(report) + lists_view(report):
+    for caption, head, rows, _text in report_views(report):
         body = "".join(
             "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
         ) or f'<tr><td colspan="{len(head)}">{escape(_("none"))}</td></tr>'

@@ -816,6 +816,14 @@ class SQLStore:
     def clear_targets(self) -> int:
         return self._exec(sql.DELETE_TARGETS).rowcount
 
+    def replace_split(self, targets: Sequence[Target], now: str) -> None:
+        """A split (``target split``): the team's target and its collectors' parts, in
+        place of every collector's target of the same metric and period."""
+        for t in {(t.period, t.start, t.metric) for t in targets}:
+            self._exec(sql.DELETE_COLLECTORS_TARGET, {"period": t[0], "start_date":
+                                                      t[1].isoformat(), "metric": t[2]})
+        self.set_targets(targets, now)
+
     def balances_by_collector(self) -> dict[str, Amounts]:
         """The open accounts' listed amounts per collector, per currency."""
         return _per_currency(self._exec(sql.BALANCE_BY_COLLECTOR))

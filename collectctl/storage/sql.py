@@ -463,6 +463,12 @@ SELECT collector, period, start_date, metric, value, currency FROM targets
 ORDER BY COALESCE(collector, ''), period, start_date, metric
 """
 DELETE_TARGETS = "DELETE FROM targets"
+#: A split replaces the collectors' targets of its metric and period (a collector with no
+#: open accounts left keeps none).
+DELETE_COLLECTORS_TARGET = """
+DELETE FROM targets WHERE collector <> '' AND period = :period AND start_date = :start_date
+  AND metric = :metric
+"""
 
 COLLECTED_BY_DAY = """
 SELECT y.paid_on, a.assigned_to, SUM(y.amount_minor), a.currency FROM payments y JOIN accounts a

@@ -62,14 +62,14 @@ def test_every_metric_on_a_hand_computed_day(day):
         "promised_amount": {}, "promises_kept": 1, "promises_broken": 1, "kept_rate": 0.5,
         "collected": {"TWD": "1000.00"}, "recovery_rate": {"TWD": round(1000 / 39500, 4)},
         "complaints": 1,
-        "contact_rate": round(4 / 6, 4), "rpc_rate": 0.5, "violations": 0,
+        "contact_rate": round(4 / 6, 4), "rpc_rate": 0.5, "violations": 0, "targets": {},
     }
     assert bob == {
         "name": "bob", "calls": 1, "contacts": 1, "right_party_contacts": 1, "promises": 1,
         "promised_amount": {"TWD": "6000.00"}, "promises_kept": 0, "promises_broken": 0,
         "kept_rate": None,  # no promise of bob's fell due: no denominator
         "collected": {"TWD": "2000.00"}, "recovery_rate": {"TWD": round(2000 / 60000, 4)},
-        "complaints": 0, "contact_rate": 1.0, "rpc_rate": 1.0, "violations": 0,
+        "complaints": 0, "contact_rate": 1.0, "rpc_rate": 1.0, "violations": 0, "targets": {},
     }
     team = data["team"]
     assert (team["calls"], team["collected"], team["promises_kept"]) == (

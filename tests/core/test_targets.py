@@ -172,3 +172,23 @@ def test_the_month_pace_is_not_rounded_before_it_is_multiplied():
     share = elapsed_share(date(2026, 12, 1), date(2026, 12, 31), now, settings)
     assert share == Decimal(2) / 22
     assert pace(Decimal("500000.00"), share, "collected") == Decimal("45454.55")
+
+
+def test_a_team_target_of_its_own_is_not_replaced_by_its_collectors_sum():
+    """Only a split (the team's target exactly its collectors' parts) makes the team's
+    target their sum; a team target set apart stands, and a rate is never summed."""
+    from collectctl.core.targets import scope_goal
+
+    settings = Settings()
+    day = date(2026, 12, 1)
+    own = [Target(None, "month", day, "calls", Decimal(100)),
+           Target("alice", "month", day, "calls", Decimal(30)),
+           Target("bob", "month", day, "calls", Decimal(30))]
+    whole = (date(2026, 12, 1), date(2026, 12, 31))
+    assert scope_goal(own, None, "calls", *whole, settings).value == 100
+    split = [*own[1:], Target(None, "month", day, "calls", Decimal(60))]
+    assert scope_goal(split, None, "calls", *whole, settings).value == 60
+    alone = own[1:]
+    assert scope_goal(alone, None, "calls", *whole, settings).value == 60
+    rates = [Target("alice", "month", day, "kept_rate", Decimal("0.8"))]
+    assert scope_goal(rates, None, "kept_rate", *whole, settings) is None
