@@ -34,7 +34,10 @@ FIELD_LABELS = {"name": N_("collector"), "schema": N_("schema"), "from": N_("fro
                 "lists": N_("lists"), "promises_due_today": N_("promises due today"),
                 "promises_broken": N_("promises broken"), "complaints": N_("complaints"),
                 "bucket": N_("bucket"), "accounts": N_("accounts"), "balance": N_("balance"),
-                "as_of": N_("as of"), "today": N_("today")}
+                "as_of": N_("as of"), "today": N_("today"), "period": N_("period"),
+                "previous": N_("previous period"), "targets": N_("targets"),
+                "target": N_("target"), "actual": N_("actual"), "attained": N_("attained"),
+                "metric": N_("metric"), "currency": N_("currency")}
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -134,7 +137,7 @@ def _write(sheet, row: int, col: int, key: str, value: Any, formats: _Formats,
     elif isinstance(value, int):
         sheet.write_number(row, col, value, formats.get("count"))
     elif isinstance(value, float):
-        kind = "rate" if key.endswith("rate") else "decimal"
+        kind = "rate" if key.endswith("rate") or key.endswith("attained") else "decimal"
         sheet.write_number(row, col, value, formats.get(kind))
     elif isinstance(value, str) and currency is not None and _decimal(value) is not None:
         sheet.write_number(row, col, float(Decimal(value)), formats.get("money", currency))
@@ -229,4 +232,27 @@ def report_xlsx(report) -> bytes:
     """The report (:class:`collectctl.app.reports.Report`) as a workbook."""
     from collectctl.render.report import _title, report_json
 
-    return workbook(json.loads(report_json(report)), _title(report))
+    doc = json.loads(report_json(report))
+    doc["targets"] = _attainment_records(doc)
+    return workbook(doc, _title(report))
+
+
+def _attainment_records(doc: dict) -> list[dict]:
+    """The collectors' and the team's ``targets`` as one sheet's records: collector,
+    metric (in words), currency, target, actual, attained (a money figure its amount in
+    the currency column)."""
+
+    def one(figure):
+        if isinstance(figure, dict):
+            return next(iter(figure.values()), None)
+        return figure
+
+    records = []
+    for who, record in [*((c["name"], c) for c in doc.get("collectors", [])),
+                        (_("team"), doc.get("team", {}))]:
+        for metric, t in record.get("targets", {}).items():
+            currency = next(iter(t["target"]), None) if isinstance(t["target"], dict) else None
+            records.append({"name": who, "metric": display.metric(metric),
+                            "currency": currency, "target": one(t["target"]),
+                            "actual": one(t["actual"]), "attained": t["attained"]})
+    return records

@@ -57,3 +57,21 @@ def test_a_terminal_is_not_sent_a_workbook(reported, monkeypatch):
     result = reported("report", "--format", "xlsx")
     assert result.exit_code == 2
     assert "--output FILE.xlsx" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_targets_attained_and_the_previous_period_have_their_sheets(reported, tmp_path):
+    assert reported("target", "set", "collected=1000", "calls=10", "--period", "day",
+                    "--collector", "alice").exit_code == 0
+    path = tmp_path / "report.xlsx"
+    assert reported("report", "--format", "xlsx", "--output", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    assert {"targets", "previous period collectors"} <= set(book.sheetnames)
+    rows = list(book["targets"].iter_rows(values_only=True))
+    assert rows[0] == ("collector", "metric", "currency", "target", "actual", "attained")
+    assert rows[1:] == [("alice", "calls", None, 10, 1, 0.1),
+                        ("alice", "collected", "TWD", 1000, 200, 0.2),
+                        ("team", "calls", None, 10, 1, 0.1),
+                        ("team", "collected", "TWD", 1000, 200, 0.2)]
+    assert book["targets"]["F2"].number_format == "0.00%"
+    summary = {r[0]: r[2] for r in book["summary"].iter_rows(min_row=4, values_only=True)}
+    assert summary["previous period.from"] is not None
