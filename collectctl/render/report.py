@@ -220,9 +220,12 @@ def report_html(report: Report) -> str:
     charts and this table, no scripts, every field escaped."""
     from collectctl.render.report_html import page
 
-    # The portfolio and the supervisor's lists as tables after the collectors' (their
-    # charts, render/charts.py's buckets and roll rates, are to be wired to this data).
-    return page(report, _title(report), _head(), _rows(report),
+    # The portfolio's charts beside the period's; its tables, the previous period, the
+    # targets and the supervisor's lists after the collectors'.
+    data = portfolio_data(report)
+    buckets = [(b, balance) for b, _n, balance in data["buckets"]] if data else []
+    rolls = [(b, roll, cure) for b, _n, roll, cure in data["roll_rates"]] if data else []
+    return page(report, _title(report), _head(), _rows(report), buckets=buckets, rolls=rolls,
                 extra=_converted_html(report) + portfolio_html(report))
 
 

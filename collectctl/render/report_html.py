@@ -264,10 +264,13 @@ def portfolio_figures(buckets: Sequence[tuple[str, object]],
     for each currency: ``buckets`` (bucket, balance), ``rolls`` (bucket, roll rate, cure
     rate); balances and rates as the report holds them (:func:`money_parts`,
     :func:`rate_parts`)."""
-    balances: dict[str, list[tuple[str, Decimal]]] = {}
-    for bucket, balance in buckets:
-        for c, value in money_parts(balance, currency).items():
-            balances.setdefault(c, []).append((bucket, value))
+    parts_of = [(bucket, money_parts(balance, currency)) for bucket, balance in buckets]
+    # Every bucket on each currency's axis, at 0 where it holds none of that currency.
+    balances: dict[str, list[tuple[str, Decimal]]] = {
+        c: [(bucket, parts.get(c, Decimal(0))) for bucket, parts in parts_of]
+        for c in sorted({c for _b, parts in parts_of for c in parts})}
+    if parts_of and not balances:  # nothing open: the buckets at 0, saying so
+        balances = {currency or "": [(bucket, Decimal(0)) for bucket, _p in parts_of]}
     out = []
     for c in sorted(balances):
         code = c or None
@@ -276,7 +279,8 @@ def portfolio_figures(buckets: Sequence[tuple[str, object]],
             caption += f" ({c})"
         parts = balances[c]
         total = sum((v for _b, v in parts), Decimal(0))
-        summary = _("{total} open.").format(total=display.money(total, code))
+        summary = (_("{total} open.").format(total=display.money(total, code)) if total
+                   else _("No account owes anything in these buckets."))
         if total:
             summary += " " + "; ".join(f"{terminal_text(b)} {display.money(v, code)} "
                                        f"({_percent(v / total)})" for b, v in parts) + "."

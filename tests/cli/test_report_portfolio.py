@@ -241,3 +241,20 @@ def test_the_html_views_data_is_the_portfolios_numbers(book):
     assert data["roll_rates"][0] == ("M1", 4, {"TWD": Decimal("0.5"), "USD": Decimal("1")},
                                      {"TWD": Decimal("0.5"), "USD": Decimal("0")})
     assert data["roll_rates"][-1] == ("M7+", 0, None, None)
+
+
+def test_the_html_report_charts_the_portfolio_per_currency(book):
+    html = run(book, "report", "--from", "2026-12-01", "--to", "2026-12-04", "--format",
+               "html").stdout
+    charts = html.split("<h2>Portfolio</h2>")[1].split("<h2>")[0]
+    captions = [part.split("</figcaption>")[0] for part in charts.split("<figcaption>")[1:]]
+    assert captions == ["Open balance by days past due (TWD)",
+                        "Open balance by days past due (USD)",
+                        "Roll and cure rates by bucket (TWD)",
+                        "Roll and cure rates by bucket (USD)"]
+    # Each chart's text alternative holds its numbers, in its own currency only.
+    assert "34,000.00 TWD open. current 4,000.00 TWD (11.8%); M1 0.00 TWD (0.0%); " \
+           "M2 30,000.00 TWD (88.2%)" in charts
+    assert "M1: rolled 50.0%, cured 50.0%; M2: rolled 0.0%, cured 0.0%" in charts
+    assert "M1: rolled 100.0%, cured 0.0%" in charts
+    assert charts.count('role="img"') == 4
