@@ -97,7 +97,8 @@ def _targets_key(report: Report, who: str | None) -> dict:
     """A record's ``targets`` (the report command's; ``progress`` builds none)."""
     if report.previous is None:
         return {}
-    return {"targets": targets_json(report.attainment.get(who, ()))}
+    # A collector's report: its ``team`` record is the collector's, targets too.
+    return {"targets": targets_json(report.attainment.get(who or report.scope, ()))}
 
 
 def previous_json(previous) -> dict | None:

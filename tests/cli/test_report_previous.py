@@ -182,3 +182,14 @@ def test_a_collector_left_without_accounts_has_no_split_target(days):
     data = report(days, "--month", "--date", "2026-12-31")
     assert _target_sum(data) == (Decimal("100000.00"), Decimal("100000.00"))
     assert all(c["targets"] == {} for c in data["collectors"] if c["name"] == "carol")
+
+
+def test_a_collectors_report_has_their_targets_and_their_previous_period(days):
+    run(days, "target", "set", "calls=40", "--period", "month", "--collector", "alice")
+    data = report(days, "--month", "--date", "2026-12-31", "--collector", "alice")
+    assert data["team"]["targets"] == {"calls": {"target": 40, "actual": 2, "attained": 0.05}}
+    assert data["collectors"][0]["targets"] == data["team"]["targets"]
+    assert [c["name"] for c in data["previous"]["collectors"]] == ["alice"]
+    text = run(days, "report", "--month", "--date", "2026-12-31", "-c", "alice").stdout
+    assert _section(text, "Targets, 2026-12-01 – 2026-12-31") == [
+        ["alice", "calls", "40", "2", "5.00%"]]
