@@ -55,6 +55,10 @@ def report(
 ) -> None:
     """The summary for cron and e-mail: KPIs per collector, ranked, and the team total.
 
+    Beside them the previous period (and the change), the targets attained, the
+    portfolio by days past due and risk with its roll and cure rates, and the lists a
+    supervisor acts on. Money is per currency, never added across currencies.
+
     The same data always gives byte-identical output. Exit codes: 0 written; 2 bad
     arguments; 3 below a --fail-under threshold.
     """
