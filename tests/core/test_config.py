@@ -222,6 +222,9 @@ def _document(key: str, value: str, listed: bool = False) -> str:
     text = f"{last}: [{value}]" if listed else f"{last}: {value}"
     for name in reversed(outer):
         text = f"{name}: {{{text}}}"
+    if key.startswith("fx.") and key != "fx.as_of":
+        # fx: needs the rates' date (else that is the error, naming fx): given here.
+        text = text.replace("fx: {", "fx: {as_of: 2026-11-30, ", 1)
     return text + "\n"
 
 

@@ -79,8 +79,8 @@ WRITES = [
      "SELECT COUNT(*) FROM phones WHERE account_id = 'ACC1' AND valid = 0", 1),
     (["target", "set", "--period", "month", "--team", "calls=2000", "collected=500000"],
      "SELECT COUNT(*) FROM targets", 2),
-    (["target", "split", "--team-total", "calls=1000"],
-     "SELECT COUNT(*) FROM targets", 2),
+    (["target", "split", "--team-total", "calls=1000"],  # two collectors' parts, the team's
+     "SELECT COUNT(*) FROM targets", 3),
     (["target", "clear"], "SELECT COUNT(*) FROM targets", 0),
     (["assign", "--to", "carol", "--from", "bob"],
      "SELECT COUNT(*) FROM accounts WHERE assigned_to = 'carol'", 5),
