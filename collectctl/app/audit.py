@@ -102,6 +102,41 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
                 collector: str | None = None, exhaustive: bool = False) -> Audit:
     """Check every call logged from ``first`` to ``last`` (the collector's dates), by
     ``collector`` only when given, against the rules as they stood when it was made."""
+    with store.snapshot():  # the whole log as of one moment
+        return begin_audit(store, settings, first, last, collector, exhaustive).result()
+
+
+class PendingAudit:
+    """An audit begun (:func:`begin_audit`): its long reads of the log run on connections
+    of their own meanwhile; :meth:`result` checks the rest on the store's connection, in
+    the thread that began it, inside the same snapshot, and gives the :class:`Audit`."""
+
+    def __init__(self, store: Store, settings: Settings, first: date, last: date,
+                 collector: str | None, finish) -> None:
+        self._store, self._settings, self._collector = store, settings, collector
+        self._first, self._last, self._finish = first, last, finish
+        self._audit: Audit | None = None
+
+    def result(self) -> Audit:
+        if self._audit is None:
+            store, collector = self._store, self._collector
+            checked, found = self._finish()
+            if collector is not None and not checked and collector not in store.collectors():
+                raise UsageError(_("no collector {who!r} (collectors: {known})").format(
+                    who=collector, known=", ".join(store.collectors()) or _("none")))
+            found.sort(key=lambda v: (v.called_at, v.call_id))
+            self._audit = Audit(self._first, self._last, self._settings.timezone, checked,
+                                tuple(found), collector)
+        return self._audit
+
+
+def begin_audit(store: Store, settings: Settings, first: date, last: date,
+                collector: str | None = None, exhaustive: bool = False) -> PendingAudit:
+    """:func:`build_audit`, begun: the reads of the whole log (the busy accounts, the
+    census) start on connections of their own, and the caller does other reads on the
+    store's meanwhile, in the snapshot it holds (``store.snapshot()``, from before this
+    call until the result is taken: the other connections read the log up to the entry
+    this one saw last)."""
     if last < first:
         raise UsageError(_("--to {last} is before --from {first}").format(
             last=last.isoformat(), first=first.isoformat()))
@@ -109,16 +144,12 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
     start = datetime.combine(first, time(0), zone)
     end = datetime.combine(last + timedelta(days=1), time(0), zone)
     book = outcome_book(settings)
-    with store.snapshot():  # the whole log as of one moment
-        if exhaustive or _caps_below_one(settings):
-            checked, found = _every_call(store, settings, book, start, end, collector)
-        else:
-            checked, found = _narrowed(store, settings, book, start, end, collector)
-    if collector is not None and not checked and collector not in store.collectors():
-        raise UsageError(_("no collector {who!r} (collectors: {known})").format(
-            who=collector, known=", ".join(store.collectors()) or _("none")))
-    found.sort(key=lambda v: (v.called_at, v.call_id))
-    return Audit(first, last, settings.timezone, checked, tuple(found), collector)
+    if exhaustive or _caps_below_one(settings):
+        def finish():
+            return _every_call(store, settings, book, start, end, collector)
+    else:
+        finish = _narrowed(store, settings, book, start, end, collector)
+    return PendingAudit(store, settings, first, last, collector, finish)
 
 
 # -- checking one account's calls exactly -------------------------------------------------
@@ -245,32 +276,48 @@ def _everywhere(places: AuditPlaces, settings: Settings) -> _Where:
 
 
 def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
-              end: datetime, collector: str | None) -> tuple[int, list[Violation]]:
+              end: datetime, collector: str | None):
+    """The narrowed audit, begun: the busy accounts and the census are being read on
+    connections of their own; the function returned does the rest (the calls checked,
+    the violations)."""
     holds = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
     attempts = _names(book, lambda o: o.attempt)
     last = store.last_call_id()
-    # Three reads at once: the busy accounts and the pass over the whole log (for holds)
-    # on connections of their own, reading the log up to the same entry (it only grows),
-    # and where the debtors may be on this one, in its snapshot (a phone may change).
+    # Three reads at once: the busy accounts and the census (the holds, the period's
+    # other entries) on connections of their own, reading the log up to the same entry
+    # (it only grows), and where the debtors may be on this one, in its snapshot (a phone
+    # may change), when the caller asks for the result.
+    pool = ThreadPoolExecutor(max_workers=2)
+    reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
+        other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
+    counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
+        start, end, collector, attempts, holds, last))
+    pool.shutdown(wait=False)  # the two run on; their results are waited for
+
+    def finish() -> tuple[int, list[Violation]]:
+        return _narrowed_rest(store, settings, book, start, end, collector, last,
+                              reading, counted)
+
+    return finish
+
+
+def _narrowed_rest(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
+                   end: datetime, collector: str | None, last: int, reading, counted
+                   ) -> tuple[int, list[Violation]]:
     checker = _Checker(settings, book, start, end, collector, {})
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
-            other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
-        counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
-            start, end, collector, attempts, holds, last))
-        where = _everywhere(store.audit_places(), settings)
-        judge = _CapJudge(where, start, end)
-        busy = reading.result()
-        if judge.wider:  # clocks that move by hours: read further back, here
-            busy = list(_busy(store, settings, start, end, judge.day, judge.week, last))
-        over_caps = {account_id: moments for account_id, times in busy
-                     if (moments := judge.moments(times))}
-        del busy
-        # While the log is still being read for holds: the accounts that can be over a cap
-        # only, at those calls only (an account with a hold entry is checked again below).
-        found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
-                                                 in over_caps.items()}, where, book, set())
-        census = counted.result()
+    where = _everywhere(store.audit_places(), settings)
+    judge = _CapJudge(where, start, end)
+    busy = reading.result()
+    if judge.wider:  # clocks that move by hours: read further back, here
+        busy = list(_busy(store, settings, start, end, judge.day, judge.week, last))
+    over_caps = {account_id: moments for account_id, times in busy
+                 if (moments := judge.moments(times))}
+    del busy
+    # While the census may still be read: the accounts that can be over a cap only,
+    # at those calls only (an account with a hold entry is checked again below).
+    found = _check_accounts(store, checker, {a: _Suspect(moments=m) for a, m
+                                             in over_caps.items()}, where, book, set())
+    census = counted.result()
     checked = census.entries - sum(
         1 for e in census.odd
         if start <= e.called_at < end and (collector is None or e.collector == collector)

@@ -157,6 +157,11 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
                   collector: str | None, charts: bool) -> Report:
     start, end = period_bounds(first, last, settings.timezone)
     book = outcome_book(settings)
+    pending = None
+    if charts:  # the audit's reads of the whole log run beside the figures' (see _supervisor)
+        from collectctl.app.audit import begin_audit
+
+        pending = begin_audit(store, settings, first, last)
     by_hour = store.calls_by_hour(start, end, collector) if charts else None
     counts: dict[str, dict[str, int]] | None = None
     if by_hour is not None:  # one pass over the period's calls serves counts and charts
@@ -184,20 +189,18 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
                       converted=converted)
     daily_currency, daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(by_hour, settings, collector, book)
-    from collectctl.app.audit import build_audit
-
-    audit = build_audit(store, settings, first, last)
-    portfolio, lists = _supervisor(store, settings, now, first, last, collector, by_hour,
-                                   book, audit)
+    portfolio, lists, audit = _supervisor(store, settings, now, first, last, collector,
+                                          by_hour, book, pending)
     return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
                   portfolio, lists, currency=settings.currency,
                   daily_currency=daily_currency, converted=converted)
 
 
 def _supervisor(store: Store, settings: Settings, now: datetime, first: date, last: date,
-                collector: str | None, by_hour, book, audit):
-    """The portfolio section and the supervisor's lists (``app.portfolio``); the codes of
-    the complaints logged are read off the period's counts by hour."""
+                collector: str | None, by_hour, book, pending):
+    """The portfolio section, the audit (``pending``'s result: taken after the portfolio,
+    its reads of the log meanwhile run on) and the supervisor's lists (``app.portfolio``);
+    the codes of the complaints logged are read off the period's counts by hour."""
     from collectctl.app.portfolio import build_lists, build_portfolio
 
     start, end = period_bounds(first, last, settings.timezone)
@@ -206,9 +209,10 @@ def _supervisor(store: Store, settings: Settings, now: datetime, first: date, la
         if n and (collector is None or who == collector)
         and (outcome := book.find(code)) is not None and outcome.complaint}))
     portfolio = build_portfolio(store, settings, first, last, now.date(), collector)
+    audit = pending.result()
     lists = build_lists(store, settings, book, start, end, first, last, now.date(), audit,
                         collector, complaint_codes if by_hour is not None else None)
-    return portfolio, lists
+    return portfolio, lists, audit
 
 
 def _daily(store: Store, settings: Settings, first: date, last: date, collector: str | None):

@@ -993,9 +993,10 @@ class SQLStore:
             span["collector"], narrow = collector, sql.ONE_COLLECTOR
         entries = self._exec(sql.AUDIT_PERIOD_ENTRIES.format(**narrow), span).fetchone()[0]
         is_hold, hold_params = sql.any_of("c.outcome", holds, "h")
-        is_attempt, attempt_params = sql.any_of("c.outcome", attempts, "a")
-        query = sql.AUDIT_ODD_ENTRIES.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
-                                             is_hold=is_hold, is_attempt=is_attempt)
+        is_attempt, attempt_params = sql.any_of("logged.outcome", attempts, "a")
+        query = sql.AUDIT_ODD_ENTRIES.format(
+            is_hold=is_hold, was_hold=sql.any_of("logged.outcome", holds, "h")[0],
+            was_attempt=is_attempt)
         odd = [LogEntry(a, c, datetime.fromisoformat(t), o) for a, c, t, o
                in self._exec(query, {**span, **hold_params, **attempt_params})]
         undone = [(c, o) for c, o in self._exec(sql.AUDIT_UNDONE, span)]
