@@ -158,7 +158,10 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     start, end = period_bounds(first, last, settings.timezone)
     book = outcome_book(settings)
     pending = None
-    if charts:  # the audit's reads of the whole log run beside the figures' (see _supervisor)
+    # The audit's reads of the whole log run beside the figures' (see _supervisor); for a
+    # name no account is assigned to, only once the check below has found it (a typo
+    # should not wait for reads of the whole log before its error exits).
+    if charts and (collector is None or collector in store.collectors()):
         from collectctl.app.audit import begin_audit
 
         pending = begin_audit(store, settings, first, last)
@@ -187,6 +190,10 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
     if not charts:
         return Report(first, last, team, rows, collector, currency=settings.currency,
                       converted=converted)
+    if pending is None:  # a collector with calls but no accounts now
+        from collectctl.app.audit import begin_audit
+
+        pending = begin_audit(store, settings, first, last)
     daily_currency, daily = _daily(store, settings, first, last, collector)
     hourly = _hourly(by_hour, settings, collector, book)
     portfolio, lists, audit = _supervisor(store, settings, now, first, last, collector,
@@ -407,6 +414,10 @@ def split_target(store: Store, settings: Settings, now: datetime, metric: str, g
     from collectctl.clock import to_utc_iso
     from collectctl.core.targets import split_exactly
 
+    if metric in RATE_METRICS:
+        raise UsageError(_("{metric} is a rate: it is not divided among collectors; set it "
+                           "with 'target set' for the team or for each collector").format(
+            metric=metric))
     balances = store.balances_by_collector()
     if not balances:
         raise UsageError(_("no collector has open accounts to split among"))

@@ -226,29 +226,34 @@ def goal_for(targets: list[Target], who: str | None, metric: str, first: date, l
 def scope_goal(targets: list[Target], who: str | None, metric: str, first: date, last: date,
                settings: Settings) -> Goal | None:
     """The target of a collector (:func:`goal_for`), or of the team (``who=None``): its
-    own, else what its collectors' targets add up to (in the currency of the first named,
-    by name; a target in another currency never adds to it), and that sum too where the
-    team's target was split among them. A rate has no sum: without a team rate target
-    the team has none. ``progress --team``, the report's attainment
-    and its chart of collected per day all take the team's target from here."""
+    own, else what its collectors' targets add up to (in the config's currency where one
+    of theirs is in it, else the first named's; a target in another currency never adds
+    to it), and that sum too where the team's target was split among them. A rate has no
+    sum: without a team rate target the team has none. ``progress --team``, the report's
+    attainment and its chart of collected per day all take the team's target from here."""
     goal = goal_for(targets, who, metric, first, last, settings)
-    if who is not None or metric in RATE_METRICS or (goal is not None
-                                                     and not _is_split(targets, metric)):
+    if who is not None or metric in RATE_METRICS or (
+            goal is not None and not _is_split(targets, metric, first, last)):
         return goal
     names = sorted({t.collector for t in targets if t.collector and t.metric == metric})
     goals = [g for name in names
              if (g := goal_for(targets, name, metric, first, last, settings)) is not None]
     if not goals:
         return goal
-    currency = goals[0].currency
+    # One currency: the config's where a collector's target is in it, else the first's.
+    currencies = [g.currency for g in goals]
+    currency = settings.currency if settings.currency in currencies else currencies[0]
     return Goal(sum((g.value for g in goals if g.currency == currency), Decimal(0)), currency)
 
 
-def _is_split(targets: list[Target], metric: str) -> bool:
-    """Whether the team's ``metric`` targets are each exactly the sum of its collectors'
-    for the same period (``target split``): then the team's target for a part of the
-    period is its collectors' parts added, so the two never differ by a rounded cent."""
-    team = [t for t in targets if t.collector is None and t.metric == metric]
+def _is_split(targets: list[Target], metric: str, first: date, last: date) -> bool:
+    """Whether the team's ``metric`` targets over ``first``..``last`` are each exactly the
+    sum of its collectors' for the same period (``target split``, and no part changed
+    since): then the team's target for a part of the period is its collectors' parts
+    added, so the two never differ by a rounded cent."""
+    team = [t for t in targets if t.collector is None and t.metric == metric
+            and period_range(t.period, t.start)[0] <= last
+            and first <= period_range(t.period, t.start)[1]]
     for t in team:
         parts = [p for p in targets if p.collector and p.metric == metric
                  and (p.period, p.start) == (t.period, t.start)]

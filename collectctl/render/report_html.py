@@ -129,7 +129,8 @@ def _kpi(name: str, value: str, more: str = "", cls: str = "") -> str:
 def _kpis(report) -> str:
     m, currency = report.team, report.currency
     collected = money_parts(m.collected, currency)
-    targets = _targets(report, currency)
+    # The daily figures (and so their targets) are in the collected target's currency.
+    targets = _targets(report, report.daily_currency or currency)
     lead_cls, more = "lead", ""
     if targets:
         c, target = next(iter(targets.items()))
@@ -324,7 +325,7 @@ def page(report, title: str, head: Sequence[str], rows: Sequence[Sequence[str]],
     report's cells; the last row the team's when the report is the team's), then
     ``extra`` (html already escaped: the portfolio's and the lists' tables)."""
     promise_rows = [(name, m.promises_kept, m.promises_broken) for name, m in report.collectors]
-    figures = [*collected_figures(report.daily, report.currency),
+    figures = [*collected_figures(report.daily, report.daily_currency or report.currency),
                hourly_figure(report.hourly), promises_figure(promise_rows)]
     portfolio = portfolio_figures(buckets, rolls, report.currency) if buckets or rolls else []
     body_rows = []

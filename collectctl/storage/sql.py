@@ -397,8 +397,10 @@ _STANDING_CALL = (
 #: The log's distinct outcome codes, one seek each in ``calls_outcome`` (outcome, called_at,
 #: collector, account_id): a loose index scan, which SQLite does not do by itself. Joined to
 #: ``calls`` (``LOGGED_CALLS``), a period's entries of the whole team are each outcome's range
-#: of times in that covering index: no table row read (a day of a large team is 330,000
-#: calls among 10,000,000; through the index on time alone each would be a row read).
+#: of times in that covering index: no table row read on SQLite (a day of a large team is
+#: 330,000 calls among 10,000,000; through the index on time alone each would be a row
+#: read). PostgreSQL's planner may join the codes to its own choice of scan instead: the
+#: results are the same, its plan is its own.
 LOGGED_OUTCOMES = """
 WITH RECURSIVE logged (outcome) AS (
   SELECT MIN(outcome) FROM calls

@@ -193,3 +193,56 @@ def test_a_collectors_report_has_their_targets_and_their_previous_period(days):
     text = run(days, "report", "--month", "--date", "2026-12-31", "-c", "alice").stdout
     assert _section(text, "Targets, 2026-12-01 – 2026-12-31") == [
         ["alice", "calls", "40", "2", "5.00%"]]
+
+
+def test_a_rate_is_not_split(days):
+    result = days("target", "split", "--team-total", "kept_rate=0.8")
+    assert result.exit_code == 2
+    assert "kept_rate is a rate: it is not divided among collectors" in result.stderr
+    assert run(days, "target", "list").stdout.strip() == "No targets set."
+
+
+def test_the_teams_summed_target_is_in_the_configs_currency_whoever_sorts_first(days):
+    # alice's target in AUD sorts first; bob's in TWD is in the config's currency.
+    run(days, "target", "set", "collected=2000AUD", "--period", "month", "--collector",
+        "alice")
+    run(days, "target", "set", "collected=100000", "--period", "month", "--collector", "bob")
+    data = report(days, "--month", "--date", "2026-12-31")
+    assert data["team"]["targets"]["collected"]["target"] == {"TWD": "100000.00"}
+    alice = next(c for c in data["collectors"] if c["name"] == "alice")
+    assert alice["targets"]["collected"] == {"target": {"AUD": "2000.00"},
+                                             "actual": {"AUD": "0.00"}, "attained": 0.0}
+
+
+def test_the_html_compares_collected_with_a_target_in_its_own_currency(days):
+    run(days, "target", "set", "collected=2000AUD", "--period", "month", "--team")
+    html = run(days, "report", "--month", "--date", "2026-12-31", "-f", "html").stdout
+    # 20,000 TWD collected is not measured against an AUD target: 0 AUD of 2,000 AUD.
+    assert "0.0% of the target 2,000.00 AUD" in html
+    assert "2,000.00 TWD" not in html
+
+
+def test_a_part_changed_after_a_split_leaves_the_team_its_own_target(days):
+    run(days, "target", "split", "--team-total", "collected=100000", "--period", "month")
+    run(days, "target", "set", "collected=80000", "--period", "month", "--collector", "alice")
+    data = report(days, "--month", "--date", "2026-12-31")
+    # The parts now add up to 130,000: the team's target is its own, 100,000.
+    assert _target_sum(data) == (Decimal("130000.00"), Decimal("100000.00"))
+
+
+def test_a_split_stays_one_beside_a_team_target_of_another_month(days):
+    run(days, "target", "set", "collected=5", "--period", "month", "--start", "2026-11-01",
+        "--team")  # November's, not split
+    run(days, "target", "split", "--team-total", "collected=100000", "--period", "month")
+    parts, team = _target_sum(report(days, "--date", "2026-12-04"))
+    assert parts == team
+
+
+def test_a_mistyped_collector_starts_no_read_of_the_whole_log(days, monkeypatch):
+    import collectctl.app.audit as audit
+
+    begun = []
+    monkeypatch.setattr(audit, "begin_audit", lambda *a, **k: begun.append(a))
+    result = days("report", "--collector", "nobdy")
+    assert result.exit_code == 2 and "no collector 'nobdy'" in result.stderr
+    assert begun == []
