@@ -405,7 +405,8 @@ def clear_targets(store: Store) -> TargetsCleared:
 def split_target(store: Store, settings: Settings, now: datetime, metric: str, goal: Goal,
                  period: str, day: date, by: str) -> TargetList:
     """Divide a team total among the collectors with open accounts, by their assigned
-    balance or evenly; the parts add up to the total exactly, which becomes the team's
+    balance (a count: by their open accounts) or evenly; the parts add up to the total
+    exactly, which becomes the team's
     target, and they replace every collector's target of the metric for the period (one
     who has no open accounts now has none). By balance, a total in one
     currency is weighed by the balances in that currency (of a per-currency metric: its
@@ -422,7 +423,15 @@ def split_target(store: Store, settings: Settings, now: datetime, metric: str, g
     if not balances:
         raise UsageError(_("no collector has open accounts to split among"))
     weights: dict[str, Decimal] = {c: Decimal(1) for c in balances}
-    if by == "balance":
+    if by == "balance" and metric not in PER_CURRENCY:
+        # A count (calls, contacts) is work, not money: weighed by the open accounts each
+        # holds, whatever their currencies (balances in several cannot be added).
+        _since, groups = store.portfolio_groups()
+        weights = {}
+        for g in groups:
+            if g.collector in balances:
+                weights[g.collector] = weights.get(g.collector, Decimal(0)) + g.accounts
+    elif by == "balance":
         currency = goal.currency or settings.currency
         weights = {c: b.amount(currency) for c, b in balances.items() if b.amount(currency) > 0}
         if not weights:

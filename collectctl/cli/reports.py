@@ -212,7 +212,8 @@ def target_split(
     period: Period = typer.Option(Period.month.value, "--period", help=_(
         "day, week or month.")),
     by: SplitBy = typer.Option(SplitBy.balance.value, "--by", help=_(
-        "balance: in proportion to each collector's assigned balance; even: equal parts.")),
+        "balance: in proportion to each collector's assigned balance in the target's "
+        "currency (a count, such as calls: to their open accounts); even: equal parts.")),
     start: str = typer.Option(None, "--start", help=_("A day in the period (default today).")),
 ) -> None:
     """Divide a team total among the collectors; the parts add up to it exactly."""

@@ -229,3 +229,13 @@ def test_the_status_line_of_work_mode_keeps_currencies_apart(two):
 def test_json_is_valid_and_never_sums_currencies(two):
     text = run(two, "report", "--date", "2026-12-04", "-f", "json").stdout
     assert "20100" not in text and json.loads(text)["team"]["collected"]["TWD"] == "20000.00"
+
+
+def test_a_count_split_by_balance_is_weighed_by_open_accounts_in_every_currency(cli, make_csv):
+    """Calls are work, not money: a collector whose accounts are all in AUD gets their
+    share (by TWD balances alone they would get none and lose an earlier part)."""
+    rows = ("T-1,A,100000,TWD,0912-345-678,alice\nT-2,B,900000,TWD,0933-111-222,alice\n"
+            "A-1,C,50,AUD,0922-333-444,bob\nA-2,D,60,AUD,0944-555-666,bob\n")
+    run(cli, "import", "accounts", make_csv("a.csv", HEADER + rows))
+    out = run(cli, "target", "split", "--team-total", "calls=1000").stdout
+    assert out.splitlines() == ["alice  calls=500", "bob  calls=500", "total calls=1000"]
