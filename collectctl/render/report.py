@@ -224,7 +224,8 @@ def report_html(report: Report) -> str:
     # The portfolio's charts beside the period's; its tables, the previous period, the
     # targets and the supervisor's lists after the collectors'.
     data = portfolio_data(report)
-    buckets = [(b, balance) for b, _n, balance in data["buckets"]] if data else []
+    buckets = [(_("current") if b == "current" else b, balance)
+               for b, _n, balance in data["buckets"]] if data else []
     rolls = [(b, roll, cure) for b, _n, roll, cure in data["roll_rates"]] if data else []
     return page(report, _title(report), _head(), _rows(report), buckets=buckets, rolls=rolls,
                 extra=_converted_html(report) + portfolio_html(report))

@@ -100,8 +100,12 @@ def _rate(rate, denominator) -> str:
     return _percent(rate) if denominator else "—"
 
 
-def _amounts(parts: Mapping[str, Decimal]) -> str:
-    return display.money_totals({c or None: a for c, a in parts.items()}) if parts else "—"
+def _amounts(parts: Mapping[str, Decimal], currency: str | None = None) -> str:
+    """Money per currency; none at all is 0 in ``currency`` where one is known (nothing
+    was collected), else ``—``."""
+    if parts:
+        return display.money_totals({c or None: a for c, a in parts.items()})
+    return display.money(Decimal(0), currency) if currency else "—"
 
 
 def _status(ahead: bool) -> tuple[str, str]:
@@ -146,7 +150,8 @@ def _kpis(report) -> str:
     due = m.promises_kept + m.promises_broken
     outstanding = _amounts(money_parts(m.outstanding_at_start, currency))
     cards = [
-        _kpi(_("Collected"), _amounts(collected), more, lead_cls),
+        _kpi(_("Collected"), _amounts(collected, report.daily_currency or currency), more,
+             lead_cls),
         _kpi(_("Recovery rate"), _rate(m.recovery_rate, any(
             money_parts(m.outstanding_at_start, currency).values())),
              escape(_("of {amount} outstanding at the start").format(amount=outstanding))),

@@ -246,3 +246,12 @@ def test_a_mistyped_collector_starts_no_read_of_the_whole_log(days, monkeypatch)
     result = days("report", "--collector", "nobdy")
     assert result.exit_code == 2 and "no collector 'nobdy'" in result.stderr
     assert begun == []
+
+
+def test_the_html_says_nothing_collected_as_0_and_its_buckets_in_words(days, monkeypatch):
+    run(days, "target", "set", "collected=1000", "--period", "day", "--team")
+    monkeypatch.setenv("COLLECTCTL_LANG", "zh_TW")
+    html = run(days, "report", "--date", "2026-12-05", "-f", "html").stdout
+    assert '<div class="name">回收金額</div><div class="value">NT$0</div>' in html
+    portfolio = html.split("<h2>帳戶組合</h2>")[1].split("<h2>")[0]
+    assert ">未逾期<" in portfolio and ">current<" not in portfolio
