@@ -358,6 +358,9 @@ class TargetList:
     total: Decimal | None = None
     #: ``target list``: every target, one compact line each.
     listing: bool = False
+    #: The team's targets a ``target set`` of a collector's part took out of step with
+    #: its split: (the team's target, what the collectors' now add up to).
+    unsplit: tuple[tuple[Target, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -373,8 +376,30 @@ def set_targets(store: Store, now: datetime, who: str | None, period: str, day: 
 
     first, _last = period_range(period, day)
     targets = tuple(Target(who, period, first, m, g.value, g.currency) for m, g in values.items())
-    store.atomically(lambda _tx: store.set_targets(list(targets), to_utc_iso(now)))
-    return TargetList(targets)
+
+    def change(_tx) -> tuple[tuple[Target, Decimal], ...]:
+        before = store.targets()
+        store.set_targets(list(targets), to_utc_iso(now))
+        return _unsplit(before, store.targets(), targets) if who is not None else ()
+
+    return TargetList(targets, unsplit=store.atomically(change))
+
+
+def _unsplit(before: list[Target], after: list[Target], changed: tuple[Target, ...]
+             ) -> tuple[tuple[Target, Decimal], ...]:
+    """The team's targets that were their collectors' parts added (a split) before
+    ``changed`` and no longer are, each with what the parts now add up to."""
+    def parts(targets: list[Target], team: Target) -> Decimal:
+        return sum((t.value for t in targets if t.collector and t.metric == team.metric
+                    and (t.period, t.start) == (team.period, team.start)), Decimal(0))
+
+    out = []
+    for t in changed:
+        team = next((x for x in after if x.collector is None and x.metric == t.metric
+                     and (x.period, x.start) == (t.period, t.start)), None)
+        if team is not None and parts(before, team) == team.value != parts(after, team):
+            out.append((team, parts(after, team)))
+    return tuple(out)
 
 
 def list_targets(store: Store, settings: Settings) -> TargetList:

@@ -497,10 +497,14 @@ def _targets_text(result) -> str:
         lines.append(_("total {metric}={total}").format(
             metric=metric, total=_goal(first, result.total)))
         return "\n".join(lines)
-    return "\n".join(
-        _("{who}: {metric} {value} for the {period} from {start}").format(
-            who=terminal_text(t.collector) or _("team"), metric=t.metric, value=_goal(t),
-            period=t.period, start=t.start.isoformat()) for t in result.targets)
+    lines = [_("{who}: {metric} {value} for the {period} from {start}").format(
+        who=terminal_text(t.collector) or _("team"), metric=t.metric, value=_goal(t),
+        period=t.period, start=t.start.isoformat()) for t in result.targets]
+    lines += [_("note: the team's {metric} target ({team}) is no longer what its collectors' "
+                "add up to ({parts}); 'target split' again, or 'target set --team'").format(
+        metric=team.metric, team=_goal(team), parts=_goal(team, parts))
+        for team, parts in result.unsplit]
+    return "\n".join(lines)
 
 
 # -- the portfolio and the supervisor's lists (app.portfolio) --------------------------------

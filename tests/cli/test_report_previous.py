@@ -255,3 +255,16 @@ def test_the_html_says_nothing_collected_as_0_and_its_buckets_in_words(days, mon
     assert '<div class="name">回收金額</div><div class="value">NT$0</div>' in html
     portfolio = html.split("<h2>帳戶組合</h2>")[1].split("<h2>")[0]
     assert ">未逾期<" in portfolio and ">current<" not in portfolio
+
+
+def test_changing_a_part_of_a_split_says_the_team_is_out_of_step(days):
+    run(days, "target", "split", "--team-total", "collected=100000", "--period", "month")
+    out = run(days, "target", "set", "collected=80000", "--period", "month", "--collector",
+              "alice").stdout
+    assert out.splitlines()[1] == (
+        "note: the team's collected target (100000.00TWD) is no longer what its collectors' "
+        "add up to (130000.00TWD); 'target split' again, or 'target set --team'")
+    # Said once: a second change of an unsplit team says nothing more.
+    again = run(days, "target", "set", "collected=70000", "--period", "month",
+                "--collector", "alice").stdout
+    assert "note:" not in again
