@@ -417,7 +417,7 @@ def below_thresholds(metrics: Metrics, thresholds: dict[str, Goal]) -> list[str]
     threshold (it is unknown, not 0)."""
     below = []
     for name, goal in thresholds.items():
-        value = metrics.value(name, goal.currency) if name in PER_CURRENCY else metrics.value(name)
+        value = metrics.value(name, goal.currency)  # a count's goal has no currency
         if value is not None and value < goal.value:
             below.append(name)
     return below

@@ -287,8 +287,7 @@ def attainment(targets: list[Target], who: str | None, actual: Metrics, first: d
         goal = scope_goal(targets, who, name, first, last, settings)
         if goal is None:
             continue
-        value = (actual.value(name, goal.currency) if name in PER_CURRENCY
-                 else actual.value(name))
+        value = actual.value(name, goal.currency)  # a count's goal has no currency
         share = (value / goal.value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) \
             if value is not None and goal.value else None
         out.append(Attained(name, goal.value, value, share, goal.currency))

@@ -150,9 +150,7 @@ def cell(name: str, value, currency: str | None = None) -> str:
 
 def threshold_text(name: str, m: Metrics, goal) -> str:
     """``collected 3,000.00 TWD < 5,000.00 TWD`` (``--fail-under``'s message)."""
-    from collectctl.core.metrics import PER_CURRENCY
-
-    actual = m.value(name, goal.currency) if name in PER_CURRENCY else m.value(name)
+    actual = m.value(name, goal.currency)  # a count's goal has no currency
     if name == "recovery_rate":
         return f"{name} {goal.currency} {rate_text(actual)} < {rate_text(goal.value)}"
     return f"{name} {cell(name, actual, goal.currency)} < {cell(name, goal.value, goal.currency)}"
@@ -581,14 +579,6 @@ def _balance_cell(amounts) -> str:
     return display.money_totals(amounts) if amounts else NONE_SHOWN
 
 
-def _rate_cell(rates) -> str:
-    """``TWD 25.00%`` per currency; ``—`` without a denominator."""
-    if not rates:
-        return NONE_SHOWN
-    return _(", ").join(f"{c} {r * 100:.2f}%" if r is not None else f"{c} {NONE_SHOWN}"
-                        for c, r in rates.items())
-
-
 def portfolio_data(report: Report) -> dict | None:
     """The portfolio as numbers, for the html view's charts: ``as_of``, ``buckets`` and
     ``roll_rates`` as (bucket, accounts, {currency: Decimal}) and (bucket, accounts at
@@ -626,7 +616,7 @@ def portfolio_view(report: Report) -> list[ViewTable]:
          rows(p.collectors, lambda who: who or _("unassigned")), 1),
         (_("Roll and cure rates, {span}").format(span=display.span(p.first, p.as_of)),
          [_("bucket"), _("accounts at the start"), _("roll rate"), _("cure rate")],
-         [[r.bucket, str(r.accounts), _rate_cell(r.roll_rate), _rate_cell(r.cure_rate)]
+         [[r.bucket, str(r.accounts), rates_text(r.roll_rate), rates_text(r.cure_rate)]
           for r in p.roll_rates], 1),
     ]
 
