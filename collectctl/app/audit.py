@@ -479,7 +479,7 @@ def _busy(store: Store, settings: Settings, start: datetime, end: datetime,
     floor_day, floor_week, _contacts, _month = lowest.caps
     if floor_day is None and floor_week is None:
         return ()
-    return store.busy_accounts(start - week_back, start - day_back, end,
+    return store.busy_accounts(start - week_back, start - day_back, start, end,
                                floor_day + 1 if floor_day is not None else _NEVER,
                                floor_week + 1 if floor_week is not None else _NEVER,
                                up_to=last)
@@ -518,7 +518,7 @@ def _over_contact_caps(store: Store, book: OutcomeBook, where: _Where, start: da
         return set()
     spans = cap_spans(where.zones, start - timedelta(days=40), end + timedelta(days=1))
     since = start - timedelta(seconds=spans.month if per_month else spans.week)
-    busy = store.busy_accounts(since, start - timedelta(seconds=spans.week), end,
+    busy = store.busy_accounts(since, start - timedelta(seconds=spans.week), start, end,
                                per_week or _NEVER, per_month or _NEVER,
                                _names(book, lambda o: o.contact))
     return {account_id for account_id, times in busy

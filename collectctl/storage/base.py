@@ -1015,14 +1015,15 @@ class SQLStore:
         return [codec.call_from_row(r)
                 for r in self._exec(sql.AUDIT_CALLS_BETWEEN.format(**narrow), span)]
 
-    def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
-                      day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
+    def busy_accounts(self, since: datetime, day_since: datetime, start: datetime,
+                      end: datetime, day_min: int, week_min: int,
+                      outcomes: Sequence[str] | None = None,
                       up_to: int | None = None) -> Iterator[tuple[str, list[datetime]]]:
-        """Accounts with at least ``day_min`` entries in [day_since, end) or ``week_min`` in
-        [since, end) (of ``outcomes`` only, when given), each with the times of its entries
-        in [since, end), sorted, as they are read: the only accounts that can be over a cap
-        then. Only entries up to id ``up_to`` count, when given (as for
-        :meth:`audit_census`)."""
+        """Accounts with an entry in the period [start, end) and at least ``day_min``
+        entries in [day_since, end) or ``week_min`` in [since, end) (of ``outcomes`` only,
+        when given), each with the times of its entries in [since, end), sorted, as they
+        are read: the only accounts a call of the period can be over a cap of. Only entries
+        up to id ``up_to`` count, when given (as for :meth:`audit_census`)."""
         from collectctl.clock import to_utc_iso
 
         only = only_again = ""
@@ -1030,13 +1031,14 @@ class SQLStore:
         scan = sql.AUDIT_BY_ACCOUNT[self.engine].format(a="c")
         if outcomes is not None:
             clause, params = sql.any_of("c.outcome", outcomes, "o")
-            only, scan = f"AND ({clause})", sql.AUDIT_SCAN[self.engine].format(a="c")
+            only, scan = f"AND ({clause})", sql.AUDIT_BY_OUTCOME[self.engine].format(a="c")
             only_again = "AND (" + sql.any_of("t.outcome", outcomes, "o")[0] + ")"
         query = sql.AUDIT_BUSY.format(times=sql.AUDIT_TIMES[self.engine], scan=scan,
                                       only=only, only_again=only_again,
                                       scan_again=sql.AUDIT_BY_ACCOUNT[self.engine].format(a="t"))
         rows = self._stream(query, {"since": to_utc_iso(since),
-                                    "day_since": to_utc_iso(day_since), "end": to_utc_iso(end),
+                                    "day_since": to_utc_iso(day_since),
+                                    "start": to_utc_iso(start), "end": to_utc_iso(end),
                                     "day_min": day_min, "week_min": week_min,
                                     "last": up_to if up_to is not None else 2**62, **params})
         for account, times in rows:
@@ -1048,7 +1050,7 @@ class SQLStore:
         from collectctl.clock import to_utc_iso
 
         clause, params = sql.any_of("c.outcome", outcomes, "o")
-        query = sql.AUDIT_ACCOUNTS_WITH.format(scan=sql.AUDIT_SCAN[self.engine].format(a="c"),
+        query = sql.AUDIT_ACCOUNTS_WITH.format(scan=sql.AUDIT_BY_OUTCOME[self.engine].format(a="c"),
                                                outcomes=clause)
         return {r[0] for r in self._exec(query, {"since": to_utc_iso(since),
                                                  "end": to_utc_iso(end), **params})}

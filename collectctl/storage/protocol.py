@@ -361,8 +361,9 @@ class Store(Protocol):
     def calls_between(self, start: datetime, end: datetime,
                       collector: str | None = None) -> list[Call]: ...
 
-    def busy_accounts(self, since: datetime, day_since: datetime, end: datetime,
-                      day_min: int, week_min: int, outcomes: Sequence[str] | None = None,
+    def busy_accounts(self, since: datetime, day_since: datetime, start: datetime,
+                      end: datetime, day_min: int, week_min: int,
+                      outcomes: Sequence[str] | None = None,
                       up_to: int | None = None) -> Iterator[tuple[str, list[datetime]]]: ...
 
     def accounts_with(self, outcomes: Sequence[str], since: datetime,
