@@ -81,7 +81,9 @@ def _run(args: list[str], env: dict) -> None:
 
 
 def _restore(template: Path, db: Path) -> None:
-    for suffix in ("-wal", "-shm"):
+    # A first load writes through a rollback journal: a hot one is rolled back by the
+    # state() before this, and never left beside a copy it does not belong to.
+    for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, db)
 

@@ -12,6 +12,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -98,12 +99,15 @@ class RowSink(Protocol):
 def _run_import(
     store: Store, path: Path, kind: FileKind, settings: Settings, now: datetime,
     options: ImportOptions, progress: Progress | None,
-    make_sink: Callable[[ColumnMap, int, ImportResult], RowSink],
+    make_sink: Callable[[ColumnMap, int, ImportResult, bool], RowSink],
 ) -> ImportResult:
     """Read ``path`` as a ``kind`` file and feed its rows to a sink, all in one transaction.
 
     A missing required column fails before anything is written; ``--dry-run`` and
-    ``--strict`` with rejected rows roll the transaction back.
+    ``--strict`` with rejected rows roll the transaction back. An account list into an
+    empty accounts table is a first load (``Store.first_load``, ``Store.load_journal``):
+    the sink is told, and the store loads it in bulk; the rows, rejections and database
+    are the same as any import's.
     """
     mapping = load_mapping(options.mapping, kind) if options.mapping else None
     matcher = HeaderMatcher(settings.import_.aliases, mapping, kind)
@@ -124,22 +128,23 @@ def _run_import(
             # A workbook's batch records its format where a CSV's records its encoding.
             batch_id = store.begin_batch(kind.name, path.name, table.encoding or table.format,
                                          stamp)
-            sink = make_sink(columns, batch_id, result)
-            try:
-                for count, (line, cells) in enumerate(table.records(), start=1):
-                    result.rows = count
-                    refused = _refused(line, cells, columns, table)
-                    if refused is not None:
-                        sink.reject(refused)
-                        continue
-                    assert not isinstance(cells, RecordProblem)
-                    sink.row(line, cells)
-                    if progress and count % CHUNK_ROWS == 0:
-                        progress(table.bytes_read, table.size)
-                sink.finish()
-            finally:
-                if hasattr(sink, "close"):
-                    sink.close()  # worker processes end with the import, however it ends
+            with store.first_load() if kind is ACCOUNTS else nullcontext(False) as first:
+                sink = make_sink(columns, batch_id, result, first)
+                try:
+                    for count, (line, cells) in enumerate(table.records(), start=1):
+                        result.rows = count
+                        refused = _refused(line, cells, columns, table)
+                        if refused is not None:
+                            sink.reject(refused)
+                            continue
+                        assert not isinstance(cells, RecordProblem)
+                        sink.row(line, cells)
+                        if progress and count % CHUNK_ROWS == 0:
+                            progress(table.bytes_read, table.size)
+                    sink.finish()
+                finally:
+                    if hasattr(sink, "close"):
+                        sink.close()  # worker processes end with the import, however it ends
             if progress:
                 progress(table.size, table.size)
             sha256 = table.sha256()
@@ -158,7 +163,8 @@ def _run_import(
                 result.batch = batch_id
             return result
 
-    result = store.atomically(work)
+    with store.load_journal() if kind is ACCOUNTS else nullcontext(False):
+        result = store.atomically(work)
     result.no_valid_phone.sort()
     result.no_common_hours.sort()
     return result
@@ -241,7 +247,8 @@ def import_accounts(
 ) -> ImportResult:
     """Import an account list into ``store``; return what happened (nothing raised for bad rows)."""
 
-    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult,
+             first: bool) -> RowSink:
         ctx = RowContext(
             phone_region=settings.phone_region, timezone=settings.timezone,
             currency=settings.currency,
@@ -251,7 +258,7 @@ def import_accounts(
         )
         parallel = path.stat().st_size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
         sink = _AccountSink(store, columns, ctx, batch_id, to_utc_iso(now), result, options,
-                            parallel)
+                            parallel, first)
         sink.legal = _legal_checker(settings, now.date())
         if options.close_missing:  # counted before this file's rows open or move any
             result.open_in_scope = store.count_open(options.assign_to)
@@ -282,8 +289,12 @@ class _AccountSink:
     """
 
     def __init__(self, store: Store, columns, ctx, batch_id, stamp, result, options,
-                 parallel: bool = False) -> None:
+                 parallel: bool = False, first: bool = False) -> None:
         self.store, self.columns, self.ctx = store, columns, ctx
+        #: A first load (``Store.first_load``): no account is stored before this file's,
+        #: so none is looked up for a chunk; those without a phone are asked once, at the
+        #: end.
+        self.first = first
         self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
         self.seen: dict[str, int] = {}
         #: Rows waiting for a chunk: (line, cells, account id, raw hash), or a row refused
@@ -341,6 +352,8 @@ class _AccountSink:
         while self.inflight:
             self._complete(self.inflight.popleft())
         self.close()
+        if self.first:
+            self.result.no_valid_phone.extend(self.store.accounts_without_valid_phone_all())
         if self.options.close_missing:
             self._close_missing()
 
@@ -374,7 +387,7 @@ class _AccountSink:
         pending, self.pending = self.pending, []
         if not pending:
             return
-        known = self.store.account_fingerprints(
+        known = {} if self.first else self.store.account_fingerprints(
             [row[2] for row in pending if row[2] and len(row) == 4])
         result, work = self.result, []
         for row in pending:
@@ -468,6 +481,8 @@ class _AccountSink:
                 result.no_common_hours.append(written_account.account_id)
         # Phones as they are now: asked again for the accounts this chunk wrote; the
         # others' were read with their fingerprints.
+        if self.first:  # asked once, of the whole table, when the file is read
+            return
         written = {a.account_id for a, _h, _r in new} | {a.account_id for a, _h, _r in changed}
         result.no_valid_phone.extend(store.accounts_without_valid_phone(sorted(written)))
         result.no_valid_phone.extend(
@@ -512,7 +527,8 @@ def import_payments(
     stamp = to_utc_iso(now)
     accounts = _Accounts(store)
 
-    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult,
+             _first: bool) -> RowSink:
         def row(line: int, cells: list[str]) -> None:
             account_id = f.normalize_text(_cell(cells, columns, "account_id")) or None
             try:
@@ -581,7 +597,8 @@ def import_calls(
     order = options.date_order or settings.import_.date_order
     accounts = _Accounts(store)
 
-    def sink(columns: ColumnMap, batch_id: int, result: ImportResult) -> RowSink:
+    def sink(columns: ColumnMap, batch_id: int, result: ImportResult,
+             _first: bool) -> RowSink:
         def row(line: int, cells: list[str]) -> None:
             get = lambda name: _cell(cells, columns, name) or None  # noqa: E731
             account_id = f.normalize_text(get("account_id") or "") or None

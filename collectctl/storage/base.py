@@ -251,6 +251,25 @@ class SQLStore:
                 for account_id, row_hash, status, raw_hash, valid, lead
                 in self._exec(query, sql.ids_param(self.engine, ids))}
 
+    @contextmanager
+    def first_load(self) -> Iterator[bool]:
+        """Inside an ``import accounts`` transaction: True when it is the first load into
+        an empty accounts table and the engine loads it in bulk (no account to look up
+        for each chunk; SQLite builds the table's plain indexes once loaded). Here, on
+        the team server, never: a collector's view of the table can be empty when the
+        table is not, and the server's COPY is its bulk path."""
+        yield False
+
+    @contextmanager
+    def load_journal(self) -> Iterator[bool]:
+        """Around a first load's transaction: SQLite writes it through a rollback journal
+        when no other connection has the file open (True). Here: as any write (False)."""
+        yield False
+
+    def accounts_without_valid_phone_all(self) -> list[str]:
+        """Every account with no phone to dial, by id (after a first load: its own)."""
+        return [row[0] for row in self._exec(sql.WITHOUT_VALID_PHONE_ALL)]
+
     def set_raw_hashes(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Remember the raw row of accounts a list left unchanged."""
         self._many(sql.SET_RAW_HASH, [{"account_id": a, "raw_hash": r} for a, r in pairs])

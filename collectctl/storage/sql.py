@@ -128,6 +128,25 @@ WHERE a.account_id IN ({ids})
 ORDER BY a.account_id
 """
 
+#: Every account without a phone to dial (after a first load: all of them are its).
+WITHOUT_VALID_PHONE_ALL = """
+SELECT a.account_id FROM accounts a
+WHERE NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
+                  AND """ + _DIALLABLE + """)
+ORDER BY a.account_id
+"""
+#: Whether the accounts table holds a row (a first load is into an empty one).
+ANY_ACCOUNT = "SELECT EXISTS (SELECT 1 FROM accounts)"
+#: SQLite: a table's indexes that enforce nothing (not a key's, not UNIQUE), with the
+#: statement that made each: what a first load drops and builds again once loaded.
+SQLITE_PLAIN_INDEXES = """
+SELECT m.name, m.sql FROM sqlite_master m
+WHERE m.type = 'index' AND m.tbl_name = :table AND m.sql IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pragma_index_list(:table) l
+                  WHERE l.name = m.name AND l."unique" = 1)
+ORDER BY m.name
+"""
+
 CREATE_SEEN = "CREATE TEMP TABLE IF NOT EXISTS seen_ids (account_id TEXT PRIMARY KEY)"
 CLEAR_SEEN = "DELETE FROM seen_ids"
 INSERT_SEEN = "INSERT INTO seen_ids (account_id) VALUES (:id) ON CONFLICT DO NOTHING"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from collectctl.storage.protocol import Params
 
 BUSY_TIMEOUT_MS = 10_000
+#: The page cache of a first load, in KiB (negative: SQLite's way of saying KiB).
+LOAD_CACHE_KIB = -32768
 
 
 def _cannot_write(error: sqlite3.Error) -> bool:
@@ -38,6 +40,13 @@ def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+
+
+def _locked(error: sqlite3.DatabaseError) -> bool:
+    """Whether opening failed because another connection holds the file's lock (a first
+    load's rollback journal keeps others out until it commits)."""
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or (
+        "database is locked" in str(error))
 
 
 class SQLiteStore(SQLStore):
@@ -58,6 +67,11 @@ class SQLiteStore(SQLStore):
             self.conn = self._connect()
             version = migrations.version(self)
         except sqlite3.DatabaseError as error:
+            if _locked(error):
+                raise StoreError(_(
+                    "{path} is busy: another command is writing it (a first import loads a "
+                    "new database alone); run this again when it has finished").format(
+                        path=self.path)) from None
             raise StoreError(
                 _("{path}: cannot open the database: {reason}").format(path=self.path, reason=error)
             ) from None
@@ -218,6 +232,63 @@ class SQLiteStore(SQLStore):
         """How SQLite would run ``query`` (EXPLAIN QUERY PLAN), for tests and tuning."""
         return " ".join(row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query,
                                                            params))
+
+    # -- a first load (``import accounts`` into an empty table) --------------------------
+
+    @contextmanager
+    def load_journal(self) -> Iterator[bool]:
+        """Around a first load's transaction, when the accounts table is empty and no other
+        connection has the file open: a rollback journal with ``synchronous = FULL``, WAL
+        again after (True). A new database's pages are written once, where WAL writes
+        each twice (to the log, then to the file); a crash at any moment leaves the hot
+        journal that rolls the load back on the next open, as WAL's would. Another
+        connection waits for the load (its own open asks for WAL), and the file is never
+        taken from one that has it open: then the load runs in WAL (False)."""
+        conn = self.conn
+        if (self.read_only or self._in_transaction
+                or conn.execute(sql.ANY_ACCOUNT).fetchone()[0]):
+            yield False
+            return
+        conn.execute("PRAGMA busy_timeout = 0")  # held by another: WAL, at once
+        try:
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError:
+            mode = None
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if mode != "delete":
+            yield False
+            return
+        conn.execute("PRAGMA synchronous = FULL")
+        try:
+            yield True
+        finally:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            with suppress(sqlite3.OperationalError):  # else the next open sets it
+                conn.execute("PRAGMA journal_mode = WAL")
+
+    @contextmanager
+    def first_load(self) -> Iterator[bool]:
+        """Inside an ``import accounts`` transaction, into an empty accounts table (True):
+        the table's plain indexes (those that enforce nothing) are dropped and built again
+        by the same statements once the rows are in, so each is built once from sorted
+        keys, not kept up to date row by row in random order; the page cache is larger
+        for the load. An error rolls the drop back with the rest."""
+        conn = self.conn
+        if conn.execute(sql.ANY_ACCOUNT).fetchone()[0]:
+            yield False
+            return
+        indexes = list(conn.execute(sql.SQLITE_PLAIN_INDEXES, {"table": "accounts"}))
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
+        try:
+            for name, _create in indexes:
+                conn.execute(f'DROP INDEX "{name}"')
+            yield True
+            for _name, create in indexes:
+                conn.execute(create)
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache}")
 
     def sibling(self) -> SQLiteStore:
         """Another connection to this file (WAL: it reads beside this one)."""

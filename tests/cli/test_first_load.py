@@ -1,0 +1,264 @@
+"""A first ``import accounts`` into an empty table is loaded in bulk (issue 23): no account
+looked up for each chunk, the table's plain indexes built once the rows are in, and on
+SQLite a rollback journal when nobody else has the file open. None of it may change what
+is written: the database, the summary and the rejects file are those of the ordinary
+path, held to it here on messy lists, inline and in worker processes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from collectctl.app import imports as importer
+from collectctl.cli import app
+from collectctl.storage import open_store
+from collectctl.storage.base import SQLStore
+from collectctl.storage.sqlite import SQLiteStore
+from tests.conftest import NOW, bundled
+
+pytestmark = pytest.mark.sqlite_only("SQLite's bulk path (the team server COPYs)")
+
+HEADER = ("account_id,name,amount_due,days_past_due,due_date,mobile,home_phone,payday,"
+          "work_start,timezone,assigned_to,risk,notes\n")
+
+
+def messy_rows(count: int) -> str:
+    """Every shape the importer accepts or refuses, repeated: ROC and ISO dates, amounts
+    with separators and symbols, phones local, international, invalid and missing, ids
+    repeated (duplicates), rows refused for their amount, date or id, quotes, Chinese."""
+    shapes = [
+        'T-{n},王小明,"12,345.67",30,,0912-345-{m:03d},(02) 2345-6789,"5,20",08:30,,alice,high,\n',
+        "T-{n},林美玲,NT$8800,,115/11/01,0922-333-{m:03d},,last,9:00,Asia/Taipei,bob,low,"
+        '"call after 6, ""not"" before"\n',
+        "U-{n},John Roe,$1234.50,12,,+1 212 736 {m:04d},,15,0830,America/New_York,,medium,\n",
+        "S-{n},Skip,100,,,12345,,,,,,,\n",  # no valid phone
+        "B-{n},Bad amount,abc,,,0912345678,,,,,,,\n",  # refused
+        "D-{n},Bad date,100,,2026-02-30,0912345678,,,,,,,\n",  # refused
+        ",No id,100,,,0912345678,,,,,,,\n",  # refused
+        "T-{d},Again,100,,,0912345678,,,,,alice,,\n",  # a duplicate of an earlier id
+        "W-{n},張 三,0,5,,+886 2 2322 6221,0912 000 {m:03d},25,,,carol,low,欠款\n",
+        "X-{n},Tab\tname,1.5,,2026/1/2,0912-345-678,0912-345-678,,,,,,\n",  # one number twice
+    ]
+    rows = []
+    for n in range(count):
+        shape = shapes[n % len(shapes)]
+        rows.append(shape.format(n=n, m=n % 1000, d=max(0, n - 10)))
+    return HEADER + "".join(rows)
+
+
+def dump(db: Path) -> dict:
+    """Every row of every table in rowid order, and the schema (the order of
+    ``sqlite_master`` aside: an index built again is listed last; and when the database's
+    migrations ran)."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        out = {name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
+               for name in tables if not name.startswith("sqlite_")}
+        # When each migration was applied: the clock's, not the import's.
+        out["collectctl_schema"] = [row[:-1] for row in out["collectctl_schema"]]
+        out["schema"] = sorted(conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
+        out["user_version"] = conn.execute("PRAGMA user_version").fetchone()
+        out["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()
+        return out
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _as_any_import(self):
+    yield False
+
+
+def run_import(tmp_path: Path, name: str, csv: Path, *extra: str):
+    db = tmp_path / f"{name}.db"
+    open_store(db).close()
+    rejects = tmp_path / f"{name}-rejects.csv"
+    result = CliRunner().invoke(app, ["--db", str(db), "--now", NOW, "import", "accounts",
+                                      str(csv), "--rejects", str(rejects), "--format", "json",
+                                      *extra])
+    assert result.exit_code in (0, 1), result.output
+    return db, json.loads(result.stdout), rejects.read_bytes() if rejects.exists() else b""
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "workers"])
+def test_a_first_load_writes_what_the_ordinary_path_writes(tmp_path, monkeypatch, parallel):
+    csv = tmp_path / "messy.csv"
+    csv.write_text(messy_rows(1200), encoding="utf-8")
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 100)  # many chunks, some in flight
+    if parallel:
+        monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+    bulk_db, bulk, bulk_rejects = run_import(tmp_path, "bulk", csv)
+    with monkeypatch.context() as m:
+        m.setattr(SQLiteStore, "first_load", _as_any_import)
+        m.setattr(SQLiteStore, "load_journal", _as_any_import)
+        plain_db, plain, plain_rejects = run_import(tmp_path, "plain", csv)
+    assert bulk["inserted"] > 600 and bulk["rejected"] and bulk["no_valid_phone"]
+    bulk.pop("file"), plain.pop("file")
+    assert bulk == plain
+    assert bulk_rejects == plain_rejects and bulk_rejects
+    assert dump(bulk_db) == dump(plain_db)
+
+
+@pytest.mark.parametrize("example", ["examples/accounts.csv", "examples/accounts_zh_big5.csv",
+                                     "examples/accounts.xlsx"])
+def test_the_bundled_lists_load_as_they_import(tmp_path, monkeypatch, example):
+    csv = bundled(example)
+    bulk_db, bulk, _ = run_import(tmp_path, "bulk", csv)
+    with monkeypatch.context() as m:
+        m.setattr(SQLiteStore, "first_load", _as_any_import)
+        m.setattr(SQLiteStore, "load_journal", _as_any_import)
+        plain_db, plain, _ = run_import(tmp_path, "plain", csv)
+    assert bulk == plain and dump(bulk_db) == dump(plain_db)
+
+
+def test_the_load_runs_through_a_rollback_journal_and_builds_the_indexes_after(tmp_path,
+                                                                             monkeypatch):
+    """While the rows go in, the file is in rollback-journal mode with FULL syncs and the
+    accounts' plain indexes are not there; at the commit they are, and WAL is back."""
+    csv = tmp_path / "a.csv"
+    csv.write_text(messy_rows(60), encoding="utf-8")
+    seen = {}
+    real = importer._AccountSink._complete
+
+    def spy(self, item):
+        conn = self.store.conn
+        seen["mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        seen["sync"] = conn.execute("PRAGMA synchronous").fetchone()[0]
+        seen["indexes"] = {n for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'accounts'")}
+        seen["first"] = self.first
+        return real(self, item)
+
+    looked_up = []
+    fingerprints = SQLStore.account_fingerprints
+
+    def count_lookups(self, ids):
+        looked_up.extend(ids)
+        return fingerprints(self, ids)
+
+    monkeypatch.setattr(importer._AccountSink, "_complete", spy)
+    monkeypatch.setattr(SQLStore, "account_fingerprints", count_lookups)
+    db, summary, _ = run_import(tmp_path, "t", csv)
+    assert seen == {"mode": "delete", "sync": 2, "first": True,
+                    "indexes": {"sqlite_autoindex_accounts_1"}}
+    assert looked_up == []  # nothing to look up in an empty table
+    conn = sqlite3.connect(db)
+    indexes = {n for (n,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'accounts'")}
+    assert {"accounts_assigned_to", "accounts_portfolio", "accounts_balance",
+            "accounts_updated"} <= indexes
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # The next list is an ordinary import: there are accounts to look up now.
+    seen.clear()
+    again = CliRunner().invoke(app, ["--db", str(db), "--now", NOW, "import", "accounts",
+                                     str(csv), "--format", "json"])
+    assert json.loads(again.stdout)["unchanged"] == summary["inserted"]
+    assert seen.get("first") in (None, False) and seen.get("mode") in (None, "wal")
+    assert len(looked_up) >= summary["inserted"]
+
+
+def test_a_file_another_connection_has_open_is_loaded_in_wal(tmp_path, monkeypatch):
+    """The journal is never changed under another connection: the load stays in WAL (its
+    indexes are still built after), and the reader goes on reading."""
+    csv = tmp_path / "a.csv"
+    csv.write_text(messy_rows(60), encoding="utf-8")
+    db = tmp_path / "shared.db"
+    open_store(db).close()
+    other = sqlite3.connect(db)
+    assert other.execute("SELECT COUNT(*) FROM accounts").fetchone() == (0,)
+    modes = []
+    real = importer._AccountSink._complete
+
+    def spy(self, item):
+        modes.append((self.store.conn.execute("PRAGMA journal_mode").fetchone()[0],
+                      self.first))
+        return real(self, item)
+
+    monkeypatch.setattr(importer._AccountSink, "_complete", spy)
+    result = CliRunner().invoke(app, ["--db", str(db), "--now", NOW, "import", "accounts",
+                                      str(csv), "--format", "json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["inserted"] > 30
+    assert set(modes) == {("wal", True)}
+    assert other.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] > 30
+    other.close()
+
+
+def test_a_load_that_fails_leaves_the_empty_database_as_it_was(tmp_path, monkeypatch):
+    """An error in the middle of a first load rolls back the rows and the dropped indexes
+    with them: the schema, the journal mode and the empty tables are as before."""
+    csv = tmp_path / "a.csv"
+    csv.write_text(messy_rows(600), encoding="utf-8")
+    db = tmp_path / "t.db"
+    open_store(db).close()
+    before = dump(db)
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 100)
+    calls = {"n": 0}
+    real = importer._AccountSink._complete
+
+    def fail_late(self, item):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the disk went away")
+        return real(self, item)
+
+    monkeypatch.setattr(importer._AccountSink, "_complete", fail_late)
+    with pytest.raises(RuntimeError):
+        store = open_store(db)
+        try:
+            from collectctl.app.imports import ImportOptions
+            from collectctl.config import Settings
+
+            importer.import_accounts(store, csv, Settings(), _now(), ImportOptions())
+        finally:
+            store.close()
+    assert dump(db) == before
+
+
+def test_the_team_server_is_never_loaded_in_bulk():
+    """A collector's view of the accounts can be empty when the table is not: on
+    PostgreSQL every import looks its accounts up (and COPY is its bulk path)."""
+    from collectctl.storage.postgres import PostgresStore
+
+    assert PostgresStore.first_load is SQLStore.first_load
+    assert PostgresStore.load_journal is SQLStore.load_journal
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime.fromisoformat(NOW)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_TW"])
+def test_a_command_meeting_a_load_in_progress_says_the_database_is_busy(tmp_path,
+                                                                      monkeypatch, lang):
+    """While a first load holds the file (its rollback journal), another command is
+    refused with one line saying why and what to do, exit 2, no traceback."""
+    from collectctl.storage import sqlite as engine
+
+    db = tmp_path / "t.db"
+    open_store(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
+    try:
+        result = CliRunner().invoke(app, ["--lang", lang, "--db", str(db), "--now", NOW,
+                                          "accounts"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in result.output
+    assert {"en": "is busy: another command is writing it",
+            "zh_TW": "忙碌中"}[lang] in message
