@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from collectctl.storage.protocol import Params
 
 BUSY_TIMEOUT_MS = 10_000
-#: The page cache of a first load, in KiB (negative: SQLite's way of saying KiB).
-LOAD_CACHE_KIB = -32768
 
 
 def _cannot_write(error: sqlite3.Error) -> bool:
@@ -272,23 +270,19 @@ class SQLiteStore(SQLStore):
         """Inside an ``import accounts`` transaction, into an empty accounts table (True):
         the table's plain indexes (those that enforce nothing) are dropped and built again
         by the same statements once the rows are in, so each is built once from sorted
-        keys, not kept up to date row by row in random order; the page cache is larger
-        for the load. An error rolls the drop back with the rest."""
+        keys, not kept up to date row by row in random order. An error rolls the drop back
+        with the rest. (A larger page cache for the load is left out: memory, not time, is
+        what a million-row import is short of.)"""
         conn = self.conn
         if conn.execute(sql.ANY_ACCOUNT).fetchone()[0]:
             yield False
             return
         indexes = list(conn.execute(sql.SQLITE_PLAIN_INDEXES, {"table": "accounts"}))
-        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
-        try:
-            for name, _create in indexes:
-                conn.execute(f'DROP INDEX "{name}"')
-            yield True
-            for _name, create in indexes:
-                conn.execute(create)
-        finally:
-            conn.execute(f"PRAGMA cache_size = {cache}")
+        for name, _create in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        yield True
+        for _name, create in indexes:
+            conn.execute(create)
 
     def sibling(self) -> SQLiteStore:
         """Another connection to this file (WAL: it reads beside this one)."""
