@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -74,12 +75,17 @@ def working_days(first: date, last: date, country: str | None,
     return workdays.working_days(first, last, country, extra_days_off, shift_days)
 
 
+#: A rate in a currency: ``0.2AUD``, ``0.2 aud``.
+_RATE_IN = re.compile(r"(.*?\S)\s*([A-Za-z]{3})")
+
+
 def parse_assignments(pairs: Iterable[str], currency: str) -> dict[str, Goal]:
     """``["collected=500000", "calls=2000"]`` → ``{metric: Goal}``; errors name the pair.
 
     An amount is in ``currency`` (the config's ``currency:``) unless it names another
-    (``collected=2000AUD``, ``US$300``); a recovery rate target is in ``currency``; counts
-    and rates have none."""
+    (``collected=2000AUD``, ``US$300``); so is a recovery rate (``recovery_rate=0.2AUD``:
+    the AUD accounts' rate; ``target list`` writes it so); counts and other rates have
+    none."""
     from collectctl.ingest.fields import FieldError, parse_amount
 
     out: dict[str, Goal] = {}
@@ -92,7 +98,10 @@ def parse_assignments(pairs: Iterable[str], currency: str) -> dict[str, Goal]:
         named: str | None = None
         try:
             if name in RATE_METRICS:
-                value = Decimal(text.strip())
+                number = text.strip()
+                if name in PER_CURRENCY and (marked := _RATE_IN.fullmatch(number)):
+                    number, named = marked[1], marked[2].upper()
+                value = Decimal(number)
                 if not Decimal(0) <= value <= Decimal(1):
                     raise ValueError
             else:

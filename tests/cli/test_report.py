@@ -176,6 +176,31 @@ def test_target_set_for_the_team_and_a_collector(day):
     assert "bob  day  2026-12-07  calls=300" in listed
 
 
+def test_a_recovery_rate_target_names_its_currency_and_types_back_as_listed(day):
+    """A recovery rate is per currency: ``0.25AUD`` is the AUD accounts' rate, a bare
+    share the config's currency's; ``target list`` writes each the way ``target set``
+    takes it (it wrote ``0.1TWD``, which ``target set`` refused)."""
+    run(day, "target", "set", "recovery_rate=0.1", "--period", "month", "--team")
+    run(day, "target", "set", "recovery_rate=0.25 aud", "--period", "month",
+        "--collector", "alice")
+    listed = run(day, "target", "list").stdout
+    assert "team  month  2026-12-01  recovery_rate=0.1TWD" in listed
+    assert "alice  month  2026-12-01  recovery_rate=0.25AUD" in listed
+    for line in listed.splitlines():  # each typed back as it is listed
+        who, period, _start, pair = line.split()
+        scope = ["--team"] if who == "team" else ["--collector", who]
+        run(day, "target", "set", pair, "--period", period, *scope)
+    assert run(day, "target", "list").stdout == listed
+    _, data = day.json("report", "--date", "2026-12-04")
+    assert data["team"]["targets"]["recovery_rate"]["target"] == {"TWD": 0.1}
+    alice = next(c for c in data["collectors"] if c["name"] == "alice")
+    # alice has no AUD accounts: AUD's rate has no denominator, the target nothing to judge
+    assert alice["targets"]["recovery_rate"] == {"target": {"AUD": 0.25},
+                                                 "actual": {"AUD": None}, "attained": None}
+    bad = day("target", "set", "recovery_rate=0.1TWDX", "--period", "month", "--team")
+    assert bad.exit_code == 2 and "takes a share from 0 to 1" in bad.output
+
+
 def test_progress_against_a_monthly_target_and_the_pace(day):
     # Friday 13:30 of a 09:00-18:00 shift with lunch 12:00-13:00 (the default): 3.5 of
     # its 8 working hours gone by (the lunch hour is not working time).
