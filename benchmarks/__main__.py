@@ -325,12 +325,20 @@ def main() -> None:
     book = sub.add_parser("workbook", help="import accounts of an .xlsx beside the same CSV")
     book.add_argument("--rows", type=int, default=100_000)
     book.add_argument("--runs", type=int, default=3, help="runs of each (at least 3)")
+    stages = sub.add_parser("stages", help="a first import's µs a row, stage by stage")
+    stages.add_argument("--rows", type=int, default=200_000)
+    stages.add_argument("--runs", type=int, default=3, help="runs of each stage (at least 3)")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep, aud):
         each.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
         each.add_argument("--pg-url", help="admin URL of the PostgreSQL server to use")
     args = parser.parse_args()
+    if args.scenario == "stages":
+        from benchmarks.stages import main as stages_main
+
+        stages_main(args.rows, max(3, args.runs))
+        return
     if args.scenario == "crash":
         from benchmarks.crash import main as crash_main
 
