@@ -240,8 +240,9 @@ class SQLiteStore(SQLStore):
         again after (True). A new database's pages are written once, where WAL writes
         each twice (to the log, then to the file); a crash at any moment leaves the hot
         journal that rolls the load back on the next open, as WAL's would. Another
-        connection waits for the load (its own open asks for WAL), and the file is never
-        taken from one that has it open: then the load runs in WAL (False)."""
+        command opening the file meanwhile waits for it up to its busy timeout, then is
+        told the file is busy (its own open asks for WAL); and the file is never taken
+        from a connection that has it open: then the load runs in WAL (False)."""
         conn = self.conn
         if (self.read_only or self._in_transaction
                 or conn.execute(sql.ANY_ACCOUNT).fetchone()[0]):
