@@ -29,6 +29,7 @@ violation, on both engines (``tests/storage/test_audit.py``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -103,7 +104,12 @@ def build_audit(store: Store, settings: Settings, first: date, last: date,
     """Check every call logged from ``first`` to ``last`` (the collector's dates), by
     ``collector`` only when given, against the rules as they stood when it was made."""
     with store.snapshot():  # the whole log as of one moment
-        return begin_audit(store, settings, first, last, collector, exhaustive).result()
+        pending = begin_audit(store, settings, first, last, collector, exhaustive)
+        try:
+            return pending.result()
+        except BaseException:
+            pending.stop()
+            raise
 
 
 class PendingAudit:
@@ -116,6 +122,13 @@ class PendingAudit:
         self._store, self._settings, self._collector = store, settings, collector
         self._first, self._last, self._finish = first, last, finish
         self._audit: Audit | None = None
+
+    def stop(self) -> None:
+        """Stop the long reads begun (the command is ending without the result: Ctrl-C,
+        an error): their threads end at once rather than read to the end."""
+        stop = getattr(self._finish, "stop", None)
+        if stop is not None:
+            stop()
 
     def result(self) -> Audit:
         if self._audit is None:
@@ -288,9 +301,10 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
     # (it only grows), and where the debtors may be on this one, in its snapshot (a phone
     # may change), when the caller asks for the result.
     pool = ThreadPoolExecutor(max_workers=2)
-    reading = pool.submit(_on_sibling, store, lambda other: list(_busy(
+    siblings = _Siblings()
+    reading = pool.submit(siblings.run, store, lambda other: list(_busy(
         other, settings, start, end, _DAY_BACK, _WEEK_BACK, last)))
-    counted = pool.submit(_on_sibling, store, lambda other: other.audit_census(
+    counted = pool.submit(siblings.run, store, lambda other: other.audit_census(
         start, end, collector, attempts, holds, last))
     pool.shutdown(wait=False)  # the two run on; their results are waited for
 
@@ -298,6 +312,7 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
         return _narrowed_rest(store, settings, book, start, end, collector, last,
                               reading, counted)
 
+    finish.stop = siblings.stop  # type: ignore[attr-defined]
     return finish
 
 
@@ -376,14 +391,38 @@ class _Suspect:
         return None if left else self.moments
 
 
-def _on_sibling(store: Store, read):
-    """``read(other)`` on another connection to ``store``'s database (in a worker
-    thread: a connection stays in the thread that opened it)."""
-    other = store.sibling()
-    try:
-        return read(other)
-    finally:
-        other.close()
+class _Siblings:
+    """The other connections the audit's long reads run on (each in a worker thread: a
+    connection stays in the thread that opened it), so that a command interrupted
+    (Ctrl-C, an error) stops them: a worker thread would otherwise read to the end before
+    the process can exit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[Store] = []
+        self._stopped = False
+
+    def run(self, store: Store, read):
+        """``read(other)`` on another connection to ``store``'s database."""
+        other = store.sibling()
+        with self._lock:
+            if self._stopped:
+                other.close()
+                raise RuntimeError("the audit was stopped")
+            self._open.append(other)
+        try:
+            return read(other)
+        finally:
+            with self._lock:
+                self._open.remove(other)
+            other.close()
+
+    def stop(self) -> None:
+        """Stop every read running, and any not begun yet."""
+        with self._lock:
+            self._stopped = True
+            for other in self._open:
+                other.interrupt()
 
 
 def _attempt(book: OutcomeBook, code: str) -> bool:

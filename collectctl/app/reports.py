@@ -165,42 +165,47 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
         from collectctl.app.audit import begin_audit
 
         pending = begin_audit(store, settings, first, last)
-    by_hour = store.calls_by_hour(start, end, collector) if charts else None
-    counts: dict[str, dict[str, int]] | None = None
-    if by_hour is not None:  # one pass over the period's calls serves counts and charts
-        counts = {}
-        for _hour, who, code, n in by_hour:
-            if collector is None or who == collector:
-                per = counts.setdefault(who, {})
-                per[code] = per.get(code, 0) + n
-    tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
-                            collector, counts)
-    by_collector = {name: metrics(t, book) for name, t in tallies.items()}
-    rows: tuple[tuple[str, Metrics], ...]
-    if collector is not None:
-        if collector not in by_collector and collector not in store.collectors():
-            raise UsageError(_("no collector {who!r} (collectors: {known})").format(
-                who=collector, known=", ".join(store.collectors()) or _("none")))
-        mine = by_collector.get(collector, metrics(combine([]), book))
-        team, rows = mine, ((collector, mine),)
-    else:
-        team = metrics(combine(tallies.values()), book)
-        rows = tuple(ranked(by_collector, settings.currency))
-    converted = convert(team.collected, settings)
-    if not charts:
-        return Report(first, last, team, rows, collector, currency=settings.currency,
-                      converted=converted)
-    if pending is None:  # a collector with calls but no accounts now
-        from collectctl.app.audit import begin_audit
+    try:
+        by_hour = store.calls_by_hour(start, end, collector) if charts else None
+        counts: dict[str, dict[str, int]] | None = None
+        if by_hour is not None:  # one pass over the period's calls serves counts and charts
+            counts = {}
+            for _hour, who, code, n in by_hour:
+                if collector is None or who == collector:
+                    per = counts.setdefault(who, {})
+                    per[code] = per.get(code, 0) + n
+        tallies = store.tallies(start, end, first, last, now.date(), settings.promise.grace_days,
+                                collector, counts)
+        by_collector = {name: metrics(t, book) for name, t in tallies.items()}
+        rows: tuple[tuple[str, Metrics], ...]
+        if collector is not None:
+            if collector not in by_collector and collector not in store.collectors():
+                raise UsageError(_("no collector {who!r} (collectors: {known})").format(
+                    who=collector, known=", ".join(store.collectors()) or _("none")))
+            mine = by_collector.get(collector, metrics(combine([]), book))
+            team, rows = mine, ((collector, mine),)
+        else:
+            team = metrics(combine(tallies.values()), book)
+            rows = tuple(ranked(by_collector, settings.currency))
+        converted = convert(team.collected, settings)
+        if not charts:
+            return Report(first, last, team, rows, collector, currency=settings.currency,
+                          converted=converted)
+        if pending is None:  # a collector with calls but no accounts now
+            from collectctl.app.audit import begin_audit
 
-        pending = begin_audit(store, settings, first, last)
-    daily_currency, daily = _daily(store, settings, first, last, collector)
-    hourly = _hourly(by_hour, settings, collector, book)
-    portfolio, lists, audit = _supervisor(store, settings, now, first, last, collector,
-                                          by_hour, book, pending)
-    return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
-                  portfolio, lists, currency=settings.currency,
-                  daily_currency=daily_currency, converted=converted)
+            pending = begin_audit(store, settings, first, last)
+        daily_currency, daily = _daily(store, settings, first, last, collector)
+        hourly = _hourly(by_hour, settings, collector, book)
+        portfolio, lists, audit = _supervisor(store, settings, now, first, last, collector,
+                                              by_hour, book, pending)
+        return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
+                      portfolio, lists, currency=settings.currency,
+                      daily_currency=daily_currency, converted=converted)
+    except BaseException:
+        if pending is not None:  # ending without the audit: stop its reads too
+            pending.stop()
+        raise
 
 
 def _supervisor(store: Store, settings: Settings, now: datetime, first: date, last: date,

@@ -162,6 +162,11 @@ class PostgresStore(SQLStore):
         self.conn.execute("SELECT pg_catalog.set_config('lock_timeout', %s, false)",
                           (self.LOCK_TIMEOUT,))
 
+    def interrupt(self) -> None:
+        """Ask the server to cancel the statement this connection is running (called from
+        another thread: it raises ``canceling statement`` there)."""
+        self.conn.cancel()
+
     def sibling(self) -> PostgresStore:
         """Another connection to this database, as the same role."""
         return PostgresStore(self.url, migrations=self.migrations)

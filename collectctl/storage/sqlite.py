@@ -285,9 +285,22 @@ class SQLiteStore(SQLStore):
         for _name, create in indexes:
             conn.execute(create)
 
+    #: Set by :meth:`interrupt`: a sibling's statements stop (its progress handler).
+    _stopped = False
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection is running, and on a :meth:`sibling` any it
+        starts after (called from another thread: each raises ``interrupted`` there)."""
+        self._stopped = True
+        self.conn.interrupt()
+
     def sibling(self) -> SQLiteStore:
-        """Another connection to this file (WAL: it reads beside this one)."""
-        return SQLiteStore(self.path, migrate=False, migrations=self.migrations)
+        """Another connection to this file (WAL: it reads beside this one), for the thread
+        that calls this; :meth:`interrupt` stops every statement it runs after (a
+        connection's progress handler can only be set in its own thread)."""
+        other = SQLiteStore(self.path, migrate=False, migrations=self.migrations)
+        other.conn.set_progress_handler(lambda: other._stopped, 10_000)
+        return other
 
     def _exec(self, query: str, params: Params | None = None) -> Cursor:
         return self.conn.execute(query, params or {})

@@ -339,3 +339,49 @@ def test_the_report_begins_the_audits_reads_of_the_log_before_its_own_figures(st
     assert order[0] == ("begin_audit", True)
     assert ("busy_accounts", False) in order and ("audit_census", False) in order
     assert order.index(("calls_by_hour", True)) > 0
+
+
+@pytest.mark.parametrize("command", ["report", "audit"])
+def test_a_command_stopped_midway_stops_the_audits_reads_too(store, monkeypatch, command):
+    """Ctrl-C (or an error) while the audit's long reads run on their own connections:
+    those reads are stopped (SQLite interrupted, PostgreSQL cancelled), so their threads
+    end at once and the process can exit, not after reading the whole log."""
+    import threading
+    import time
+
+    import collectctl.app.audit as use
+    from collectctl.app.reports import build_report
+    from collectctl.storage.base import SQLStore
+
+    random_log(store, random.Random(3), date(2026, 11, 28), 3, countries=("TW",))
+    endless = {"sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                         "WHERE i < 200000000) SELECT COUNT(*) FROM n",
+               "postgresql": "SELECT COUNT(*) FROM generate_series(1, 200000000)"}
+    started = threading.Event()
+
+    def slow(other, *_args):  # a read of a log far too long to finish during the test
+        started.set()
+        other._exec(endless[other.engine]).fetchone()
+        return ()
+
+    monkeypatch.setattr(use, "_busy", slow)
+
+    def pressed(*_args, **_kwargs):  # the collector presses Ctrl-C
+        assert started.wait(10)
+        time.sleep(0.2)  # the read is well under way
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SQLStore, "portfolio_groups" if command == "report"
+                        else "audit_places", pressed)
+    before = set(threading.enumerate())
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        if command == "report":
+            build_report(store, Settings(), datetime(2026, 12, 1, 2, tzinfo=UTC),
+                         date(2026, 11, 30), date(2026, 11, 30))
+        else:
+            build_audit(store, Settings(), date(2026, 11, 28), date(2026, 11, 30))
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=5)
+        assert not thread.is_alive(), "a read of the audit outlived its command"
+    assert time.monotonic() - began < 8
