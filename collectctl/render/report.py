@@ -497,7 +497,8 @@ def _targets_text(result) -> str:
         return "\n".join(lines)
     lines = [_("{who}: {metric} {value} for the {period} from {start}").format(
         who=terminal_text(t.collector) or _("team"), metric=t.metric, value=_goal(t),
-        period=t.period, start=t.start.isoformat()) for t in result.targets]
+        period=_(display.PERIOD_LABELS[t.period]), start=t.start.isoformat())
+        for t in result.targets]
     lines += [_("note: the team's {metric} target ({team}) is no longer what its collectors' "
                 "add up to ({parts}); 'target split' again, or 'target set --team'").format(
         metric=team.metric, team=_goal(team), parts=_goal(team, parts))

@@ -201,6 +201,15 @@ def test_a_recovery_rate_target_names_its_currency_and_types_back_as_listed(day)
     assert bad.exit_code == 2 and "takes a share from 0 to 1" in bad.output
 
 
+@pytest.mark.parametrize(("period", "word"), [("day", "日"), ("week", "週"), ("month", "月")])
+def test_target_set_says_its_period_in_the_collectors_language(day, period, word):
+    said = run(day, "--lang", "zh_TW", "target", "set", "calls=30", "--period", period,
+               "--team").stdout
+    assert f"（{word}目標，自 " in said and period not in said
+    assert f"for the {period} from " in run(day, "target", "set", "calls=30", "--period",
+                                            period, "--team").stdout
+
+
 def test_progress_against_a_monthly_target_and_the_pace(day):
     # Friday 13:30 of a 09:00-18:00 shift with lunch 12:00-13:00 (the default): 3.5 of
     # its 8 working hours gone by (the lunch hour is not working time).
