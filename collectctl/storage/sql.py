@@ -120,21 +120,18 @@ VALUES (:account_id, :number, :label, :valid, :extension, :position, :source, :n
 ON CONFLICT (account_id, number) DO NOTHING
 """
 
-WITHOUT_VALID_PHONE = """
+#: The accounts (``{accounts_of}``: some ids, or all) without a phone to dial.
+_WITHOUT_VALID_PHONE = """
 SELECT a.account_id FROM accounts a
-WHERE a.account_id IN ({ids})
-  AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
-                  AND """ + _DIALLABLE + """)
+WHERE {accounts_of} NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
+                                AND """ + _DIALLABLE + """)
 ORDER BY a.account_id
 """
-
+WITHOUT_VALID_PHONE = _WITHOUT_VALID_PHONE.replace("{accounts_of}",
+                                                  "a.account_id IN ({ids}) AND")
 #: Every account without a phone to dial (after a first load: all of them are its).
-WITHOUT_VALID_PHONE_ALL = """
-SELECT a.account_id FROM accounts a
-WHERE NOT EXISTS (SELECT 1 FROM phones p WHERE p.account_id = a.account_id
-                  AND """ + _DIALLABLE + """)
-ORDER BY a.account_id
-"""
+WITHOUT_VALID_PHONE_ALL = _WITHOUT_VALID_PHONE.replace("{accounts_of}", "")
+
 #: Whether the accounts table holds a row (a first load is into an empty one).
 ANY_ACCOUNT = "SELECT EXISTS (SELECT 1 FROM accounts)"
 #: SQLite: a table's indexes that enforce nothing (not a key's, not UNIQUE), with the

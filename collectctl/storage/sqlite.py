@@ -40,13 +40,6 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _locked(error: sqlite3.DatabaseError) -> bool:
-    """Whether opening failed because another connection holds the file's lock (a first
-    load's rollback journal keeps others out until it commits)."""
-    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or (
-        "database is locked" in str(error))
-
-
 class SQLiteStore(SQLStore):
     """A collectctl database in one SQLite file."""
 
@@ -65,7 +58,7 @@ class SQLiteStore(SQLStore):
             self.conn = self._connect()
             version = migrations.version(self)
         except sqlite3.DatabaseError as error:
-            if _locked(error):
+            if self.retryable(error):  # held by another (a first load keeps others out)
                 raise StoreError(_(
                     "{path} is busy: another command is writing it (a first import loads a "
                     "new database alone); run this again when it has finished").format(
