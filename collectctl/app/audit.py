@@ -118,17 +118,17 @@ class PendingAudit:
     the thread that began it, inside the same snapshot, and gives the :class:`Audit`."""
 
     def __init__(self, store: Store, settings: Settings, first: date, last: date,
-                 collector: str | None, finish) -> None:
+                 collector: str | None, finish, stop=None) -> None:
         self._store, self._settings, self._collector = store, settings, collector
         self._first, self._last, self._finish = first, last, finish
+        self._stop = stop
         self._audit: Audit | None = None
 
     def stop(self) -> None:
         """Stop the long reads begun (the command is ending without the result: Ctrl-C,
         an error): their threads end at once rather than read to the end."""
-        stop = getattr(self._finish, "stop", None)
-        if stop is not None:
-            stop()
+        if self._stop is not None:
+            self._stop()
 
     def result(self) -> Audit:
         if self._audit is None:
@@ -160,9 +160,10 @@ def begin_audit(store: Store, settings: Settings, first: date, last: date,
     if exhaustive or _caps_below_one(settings):
         def finish():
             return _every_call(store, settings, book, start, end, collector)
-    else:
-        finish = _narrowed(store, settings, book, start, end, collector)
-    return PendingAudit(store, settings, first, last, collector, finish)
+
+        return PendingAudit(store, settings, first, last, collector, finish)
+    finish, stop = _narrowed(store, settings, book, start, end, collector)
+    return PendingAudit(store, settings, first, last, collector, finish, stop)
 
 
 # -- checking one account's calls exactly -------------------------------------------------
@@ -291,8 +292,8 @@ def _everywhere(places: AuditPlaces, settings: Settings) -> _Where:
 def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
               end: datetime, collector: str | None):
     """The narrowed audit, begun: the busy accounts and the census are being read on
-    connections of their own; the function returned does the rest (the calls checked,
-    the violations)."""
+    connections of their own; of the two functions returned, the first does the rest
+    (the calls checked, the violations), the second stops those reads."""
     holds = [*_names(book, lambda o: o.effect == "hold"), activity.RESUME]
     attempts = _names(book, lambda o: o.attempt)
     last = store.last_call_id()
@@ -312,8 +313,7 @@ def _narrowed(store: Store, settings: Settings, book: OutcomeBook, start: dateti
         return _narrowed_rest(store, settings, book, start, end, collector, last,
                               reading, counted)
 
-    finish.stop = siblings.stop  # type: ignore[attr-defined]
-    return finish
+    return finish, siblings.stop
 
 
 def _narrowed_rest(store: Store, settings: Settings, book: OutcomeBook, start: datetime,
