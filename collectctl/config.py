@@ -204,6 +204,19 @@ class LearningSettings:
     prior_rate: Decimal = _opt(Decimal("0.35"), _open_fraction)
     #: The share of accounts whose hours are a Thompson sample in ``plan --explore``.
     explore_share: Decimal = _opt(Decimal("0.1"), _fraction)
+    #: Whether the plan also learns who pays when reached (``core.paying``); off, it
+    #: learns contact hours only (the trials are kept either way).
+    pay_enabled: bool = _opt(True)
+    #: P(a payment within ``pay_window_days`` | right-party contact) by the rules: the
+    #: prior of who pays when reached (``core.paying``).
+    pay_prior: Decimal = _opt(Decimal("0.2"), _open_fraction)
+    #: The share of the balance a payment makes, by the rules.
+    pay_share: Decimal = _opt(Decimal("0.3"), _open_fraction)
+    #: How many right-party contacts the rules' pay estimate is worth.
+    pay_strength: Decimal = _opt(Decimal("6"), _not_negative)
+    #: The days after a right-party contact a payment counts for it (a promise falling
+    #: later: its due day plus ``promise.grace_days``).
+    pay_window_days: int = _opt(7, _positive_int)
 
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -120,6 +120,8 @@ def log_call(
         asked = store.requests_of(account_id)
         call, flipped = write_entry(store, planned, now)
         learner.record(store, settings, account, call)
+        if outcome.right_party or planned.payment:
+            learner.derive_pay(store, settings, [account_id])
         valid = tuple(p.number for p in require_account(store, account_id).phones if p.valid)
         if planned.payment:  # derived again, as pay does: one dated before the list's day
             owed = activity.balance(account, store.payments_of(account_id))  # is in it
@@ -204,6 +206,7 @@ def undo(store: Store, settings: Settings, now: datetime, call_id: int | None = 
         reversal = replace(reversal, id=store.add_call(reversal, to_utc_iso(now)))
         learner.record(store, settings, require_account(store, target.account_id), target,
                        sign=-1)
+        learner.derive_pay(store, settings, [target.account_id])
         restored = False
         if target.invalidated_phone:
             restored = store.set_phone_valid(target.account_id, target.invalidated_phone, True)
@@ -253,6 +256,8 @@ def record_payment(store: Store, settings: Settings, now: datetime, payment: Pay
         owed = activity.balance(account, store.payments_of(payment.account_id))
         check_payment(payment, now.date(), owed, account.currency, allow_overpay)
         recorded = store.add_payment(payment, to_utc_iso(now))
+        if recorded:
+            learner.derive_paid(store, settings, [payment.account_id])
         # Derived again, not subtracted: a payment dated before the list's as-of day is
         # already in the list's amount.
         after = activity.balance(account, store.payments_of(payment.account_id))

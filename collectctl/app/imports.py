@@ -523,6 +523,8 @@ def import_payments(
 ) -> ImportResult:
     """Import the bank's payments feed; a reference already recorded on the account is
     unchanged, so the same feed can be imported twice."""
+    from collectctl.app.learn import derive_paid
+
     order = options.date_order or settings.import_.date_order
     stamp = to_utc_iso(now)
     accounts = _Accounts(store)
@@ -554,10 +556,17 @@ def import_payments(
             if store.add_payment(payment, stamp, batch_id=batch_id):
                 result.inserted += 1
                 accounts.paid(payment.account_id, payment.amount)
+                paid.add(payment.account_id)
             else:
                 result.unchanged += 1
 
-        return _FunctionSink(result, row)
+        def finish() -> None:
+            derive_paid(store, settings, paid)
+            paid.clear()
+
+        return _FunctionSink(result, row, finish)
+
+    paid: set[str] = set()
 
     return _run_import(store, path, PAYMENTS, settings, now, options, progress, sink)
 
@@ -588,7 +597,7 @@ def import_calls(
     """Import a dialer's or spreadsheet's call results, each checked and applied as ``log``
     would; a row already in the log (same account, time and outcome) is unchanged."""
     from collectctl.app.calls import entry_rules, write_entry
-    from collectctl.app.learn import Tally
+    from collectctl.app.learn import Tally, derive_pay
     from collectctl.config import outcome_book
     from collectctl.core.entries import EntryInput, plan_entry
 
@@ -639,6 +648,8 @@ def import_calls(
                 return
             call, _flipped = write_entry(store, planned, now, batch_id)
             tally.add(account, call)
+            if outcome.right_party or planned.payment:
+                touched.add(account.account_id)
             written.append((line, account, call))
             result.inserted += 1
             if planned.payment:
@@ -646,9 +657,15 @@ def import_calls(
             if planned.invalidate_phone:
                 accounts.forget(account.account_id)
 
-        return _FunctionSink(result, row, lambda: tally.write(store))
+        def finish() -> None:
+            tally.write(store)
+            derive_pay(store, settings, touched)
+            touched.clear()
+
+        return _FunctionSink(result, row, finish)
 
     tally = Tally(settings)
+    touched: set[str] = set()
     written: list[tuple[int, Account, Call]] = []
     result = _run_import(store, path, CALLS, settings, now, options, progress, sink)
     if result.batch is not None:

@@ -12,11 +12,12 @@ each entry as it is inserted, with the outcome book and rules a lead published
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from collectctl.config import Settings, outcome_book
-from collectctl.core import learning
+from collectctl.core import learning, paying
 from collectctl.core.models import Account, Call
 
 if TYPE_CHECKING:
@@ -72,6 +73,32 @@ def record(store: Store, settings: Settings, account: Account, call: Call, sign:
     tally = Tally(settings)
     tally.add(account, call, sign)
     tally.write(store)
+
+
+# -- who pays when reached (core.paying) ------------------------------------------------
+
+def derive_pay(store: Store, settings: Settings, account_ids: Iterable[str]) -> None:
+    """Derive the pay trials of these accounts again from their whole logs, in the caller's
+    transaction: what ``learn rebuild`` would make of them (nothing on a team server,
+    whose own trigger derives them)."""
+    if store.counts_on_server:
+        return
+    book = outcome_book(settings)
+    window, grace = settings.learning.pay_window_days, settings.promise.grace_days
+    for account_id in sorted(set(account_ids)):
+        account = store.get_account(account_id)
+        if account is None:
+            continue
+        store.replace_pay_trials(account_id, paying.trials(
+            account, store.calls_of(account_id), store.payments_of(account_id), book,
+            window, grace, store.list_versions(account_id)))
+
+
+def derive_paid(store: Store, settings: Settings, account_ids: Iterable[str]) -> None:
+    """After payments: only the accounts with trials can change."""
+    wanted = sorted(set(account_ids))
+    if wanted and not store.counts_on_server:
+        derive_pay(store, settings, store.with_pay_trials(wanted))
 
 
 @dataclass(frozen=True)
@@ -134,10 +161,36 @@ def rebuild(store: Store, settings: Settings) -> Rebuilt:
 
         rows = learning.rebuild(pairs(), book, shape_for(settings))
         store.replace_contact_stats(rows)
+        _rebuild_pay(store, settings)
         return rows
 
     rows = store.atomically(work)
     return _rebuilt(seen["calls"], rows)
+
+
+def _rebuild_pay(store: Store, settings: Settings) -> None:
+    """Every account's pay trials again from the log (in the caller's transaction)."""
+    book = outcome_book(settings)
+    window, grace = settings.learning.pay_window_days, settings.promise.grace_days
+    store.clear_pay()
+    group: list[tuple[Account, list[Call]]] = []
+
+    def flush() -> None:
+        paid: dict[str, list] = {}
+        for payment in store.payments_for([a.account_id for a, _calls in group]):
+            paid.setdefault(payment.account_id, []).append(payment)
+        for account, calls in group:
+            derived = paying.trials(account, calls, paid.get(account.account_id, ()), book,
+                                    window, grace, store.list_versions(account.account_id))
+            if derived:
+                store.replace_pay_trials(account.account_id, derived)
+        group.clear()
+
+    for pair in store.calls_by_account():
+        group.append(pair)
+        if len(group) >= 2000:
+            flush()
+    flush()
 
 
 def _rebuild_on_server(store: TeamStore, settings: Settings) -> Rebuilt:

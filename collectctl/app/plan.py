@@ -32,6 +32,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import Locale, _
 
 if TYPE_CHECKING:
+    from collectctl.core.paying import LearnedPay
     from collectctl.storage.protocol import Store
 
 #: How ``build_all`` starts its worker processes: None is the platform's default (fork on
@@ -67,8 +68,28 @@ def build_plan(store: Store, settings: Settings, now: datetime, collector: str, 
             raise UsageError(_("no open accounts assigned to {who!r} (collectors: {known})")
                              .format(who=collector, known=", ".join(known) or _("none")))
     learned = _learned(store, settings, collector, day, explore, segments)
-    made = plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned)
+    pay = _learned_pay(store, settings, collector, day, portfolio.accounts, explore)
+    made = plan_day(portfolio, settings, now, collector, day, limit, leave_out, learned, pay)
     return replace(made, made_at=now)
+
+
+def _learned_pay(store: Store, settings: Settings, collector: str, day: date, accounts,
+                 explore: bool = False) -> LearnedPay | None:
+    """Who pays when reached, for the collector's accounts (None with learning off): their
+    own trials and the counts of the segments they are in on the debtor's day."""
+    from collectctl.core.learning import segment_of
+    from collectctl.core.paying import LearnedPay, pay_settings
+
+    if not settings.learning.enabled or not settings.learning.pay_enabled:
+        return None
+    with store.snapshot():
+        feed = store.pay_feed()
+        own = store.pay_trials(collector) if feed else {}
+        keys = {segment_of(a, debtor_day(settings, day, a.timezone)) for a in accounts}
+        segments = store.pay_segments(keys) if feed else {}
+    seed = f"{day.isoformat()}|{collector}" if explore else None
+    return LearnedPay(pay_settings(settings), day, own, segments, feed, seed,
+                      float(settings.learning.explore_share))
 
 
 def _portfolio(store: Store, collector: str):
@@ -124,7 +145,7 @@ def _plans_for(target: str, settings: Settings, now: datetime, day: date,
 
 def _lean(plan: Plan) -> Plan:
     """The plan without the per-account working data (states, scores), to send it back."""
-    return replace(plan, scores={}, states={}, qualities={}, packs={}, requests={})
+    return replace(plan, scores={}, states={}, qualities={}, packs={}, requests={}, pay={})
 
 
 def build_all(target: str, collectors: list[str], settings: Settings, now: datetime,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -23,7 +23,16 @@ from collectctl.core import rules as R
 from collectctl.core.accounts import days_past_due_on
 from collectctl.core.learning import LearnedContact
 from collectctl.core.models import LAST_DAY, Account, Call, Payment, Phone, Promise
+from collectctl.core.money import Amounts, summed
 from collectctl.core.outcomes import OutcomeBook
+from collectctl.core.paying import (
+    PLACES,
+    LearnedPay,
+    PayEstimate,
+    expected,
+    neutral,
+    pay_settings,
+)
 from collectctl.core.promises import BROKEN, PENDING, PromiseView, holds_calls, select_promises
 from collectctl.core.reasons import FACTOR_CODES, Reason
 from collectctl.core.requests import Requests, avoided, avoided_slots, span_of, window_detail
@@ -273,6 +282,10 @@ class PlannedCall:
     callback_at: datetime | None = None
     outside_shift: bool = False
     zones: tuple[str, ...] = ()
+    #: The money the call is expected to bring (``core.paying.expected``), in
+    #: ``currency``, and the chance of reaching the debtor in its slot it assumes.
+    expected: Decimal = Decimal("0.00")
+    p_contact: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -302,6 +315,15 @@ class Plan:
     made_at: datetime | None = None
     #: The debtor's own requests, by account id (those that have any).
     requests: Mapping[str, Requests] = field(default_factory=dict)
+    #: Each callable account's pay estimate (``core.paying``): learned, or the rules'.
+    pay: Mapping[str, PayEstimate] = field(default_factory=dict)
+    #: Where the pay estimates came from: ``learned``; ``no_payments`` (learning on, but
+    #: no payment was ever credited to a contact: the rules'); ``off`` (learning off).
+    pay_source: str = "off"
+
+    def expected(self) -> Amounts:
+        """The day's expected collections, per currency (the calls' own, summed)."""
+        return summed((c.currency, c.expected) for c in self.calls)
 
 
 @dataclass(frozen=True)
@@ -444,7 +466,7 @@ def debtor_day(settings: Settings, day: date, timezone: str) -> date:
 
 def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector: str,
              day: date, limit: int | None = None, leave_out: frozenset[str] = frozenset(),
-             learned: LearnedContact | None = None) -> Plan:
+             learned: LearnedContact | None = None, pay: LearnedPay | None = None) -> Plan:
     """The plan for ``collector`` on ``day`` (a date in the collector's zone), from the
     portfolio alone: each account's state, whether it may be called (a reason code if
     not), its score, the contact quality of every slot in the debtor's zone (the rules',
@@ -471,6 +493,9 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
     avoid_cache: dict = {}
     candidates: list[Candidate] = []
     keys: list[str] = []
+    rules_pay = neutral(pay_settings(settings))
+    estimates: dict[str, PayEstimate] = {}
+    rate = float(settings.learning.prior_rate)
 
     def local_slots(zone_name: str) -> list[tuple[datetime, datetime]]:
         if zone_name not in local_cache:
@@ -569,7 +594,10 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
                 off or Reason(r.NO_SLOTS_LEFT))
             continue
         dialled[aid] = _phone.number if _phone is not None else None
-        weight = max(float(scores[aid].total), MIN_WEIGHT)
+        estimates[aid] = pay.of(account, local_day) if pay is not None else rules_pay
+        # Learned pay moves the rules' priority by the account's lift (1 when nothing is
+        # known, or with learning off): ``core.paying``.
+        weight = max(float(scores[aid].total), MIN_WEIGHT) * estimates[aid].lift
         candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
     assignment = schedule(candidates, len(slot_starts), limit)
@@ -581,6 +609,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         start = slot_starts[slot]
         callback = (state.callback_at.astimezone(ZoneInfo(account.timezone))
                     if state.callback_at is not None else None)
+        p_contact = round(min(candidates[index].quality[slot] * rate, 1.0), PLACES)
         planned.append(PlannedCall(
             account_id=aid, start=start, end=after(start, step), score=scores[aid].total,
             phone=dialled[aid], reasons=tuple(_reasons(state, scores[aid])),
@@ -588,10 +617,14 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             balance=state.balance, currency=account.currency,
             days_past_due=state.days_past_due,
             pinned=candidates[index].pinned is not None, callback_at=callback,
-            zones=account.zones,
+            zones=account.zones, p_contact=p_contact,
+            expected=expected(state.balance, p_contact, estimates[aid]),
         ))
-    planned.extend(_callbacks_at_their_time(candidates, keys, assignment, by_id, states,
-                                            scores, packs, settings, now, excluded))
+    planned.extend(replace(c, p_contact=round(rate, PLACES),
+                           expected=expected(c.balance, rate, estimates[c.account_id]))
+                   for c in _callbacks_at_their_time(candidates, keys, assignment, by_id,
+                                                     states, scores, packs, settings, now,
+                                                     excluded))
     planned.sort(key=lambda call: call.start.astimezone(UTC))
     ranked = sorted((aid for aid in keys if aid not in excluded),
                     key=lambda aid: (-scores[aid].total, aid))
@@ -609,7 +642,8 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         note = off or Reason(r.NO_SLOTS_ON_DAY, day=day)
     return Plan(day, collector, tuple(planned), overflow, slots, note, excluded,
                 scores, states, tuple(slot_starts), qualities, packs,
-                requests=portfolio.requests)
+                requests=portfolio.requests, pay=estimates,
+                pay_source="off" if pay is None else "learned" if pay.feed else "no_payments")
 
 
 def may_call_now(plan: Plan, settings: Settings, account_id: str, now: datetime) -> bool:

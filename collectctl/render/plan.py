@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
+from collectctl.core.planning import MIN_WEIGHT
 from collectctl.core.reasons import NO_SLOTS_ON_DAY, Reason
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
@@ -49,6 +50,7 @@ def call_json(call: PlannedCall, redact: bool) -> dict:
         "balance": f"{call.balance:.2f}",
         "currency": call.currency,
         "days_past_due": call.days_past_due,
+        "expected": f"{call.expected:.2f}",
     }
     if call.callback_at is not None:
         data["callback_at"] = call.callback_at.isoformat()
@@ -95,6 +97,7 @@ def plan_json(plan: Plan, redact: bool = False) -> dict:
                      for o in plan.overflow],
         "slots": plan.slots,
         "note": reason_json(plan.note) if plan.note else None,
+        "expected": plan.expected().json(),
     }
 
 
@@ -209,6 +212,8 @@ def plan_table(plan: Plan, redact: bool, console) -> None:
         slots=ngettext("{n} slot", "{n} slots", plan.slots).format(n=plan.slots),
         over=len(plan.overflow), out=len(plan.excluded))
     console.print(summary, markup=False)
+    console.print(_("Expected collections: {amounts}").format(
+        amounts=display.money_totals(plan.expected())), markup=False)
 
 
 def plan_csv(plan: Plan, redact: bool, out, raw: bool = False) -> None:
@@ -410,6 +415,29 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
             "why": {**reason_json(why), "text": english(why)},
         },
         "contact": curve_json(curve),
+        "pay": pay_json(plan, account_id, planned),
+    }
+
+
+def pay_json(plan: Plan, account_id: str, planned) -> dict | None:
+    """What the plan expects of the account: its pay estimate with the counts behind it,
+    the weight the schedule gave it (score x lift) and the slot's expected amount
+    (balance x P(contact) x P(pay) x share)."""
+    est = plan.pay.get(account_id)
+    if est is None:
+        return None
+    score = plan.scores[account_id].total
+    return {
+        "source": plan.pay_source,
+        "p_pay": est.p_pay, "share": est.share, "lift": est.lift,
+        "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
+        "own": {"decided": est.own.decided, "paid": est.own.paid},
+        "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
+        "weight": round(max(float(score), MIN_WEIGHT) * est.lift, 4),
+        "balance": f"{plan.states[account_id].balance:.2f}",
+        "currency": plan.states[account_id].account.currency,
+        "p_contact": planned.p_contact if planned else None,
+        "expected": f"{planned.expected:.2f}" if planned else None,
     }
 
 
@@ -470,7 +498,33 @@ def explain_text(data: dict, why: str) -> str:
         zones=", ".join(w["timezones"]), source=display.zone_source(w["timezone_source"]),
         packs="+".join(w["rule_packs"]), window=window))
     lines.extend(curve_text(data.get("contact")))
+    lines.extend(pay_text(data.get("pay")))
     return "\n".join(lines)
+
+
+def pay_text(pay: dict | None) -> list[str]:
+    if pay is None:
+        return []
+    lines = [_("pay when reached: P(pay) {p} x share {share} = lift {lift}, weight "
+               "{weight}").format(p=f"{pay['p_pay']:.4f}", share=f"{pay['share']:.4f}",
+                                  lift=f"{pay['lift']:.4f}", weight=f"{pay['weight']:g}")]
+    if pay["source"] == "learned":
+        lines.append(_("  learned: {paid} paid of {decided} decided contacts; its segment's "
+                       "others {segment_paid} of {segment}").format(
+            paid=pay["own"]["paid"], decided=pay["own"]["decided"],
+            segment_paid=pay["segment"]["paid"], segment=pay["segment"]["decided"]))
+    elif pay["source"] == "no_payments":
+        lines.append(_("  the rules' estimate: no payment has been credited to a contact yet"))
+    else:
+        lines.append(_("  the rules' estimate: learning who pays is off"))
+    if pay["expected"] is not None:
+        lines.append(_("  expected {amount}: balance {balance} x P(contact) {contact} x "
+                       "P(pay) {p} x share {share}").format(
+            amount=display.money(pay["expected"], pay["currency"]),
+            balance=display.money(pay["balance"], pay["currency"]),
+            contact=f"{pay['p_contact']:.4f}", p=f"{pay['p_pay']:.4f}",
+            share=f"{pay['share']:.4f}"))
+    return lines
 
 
 def pack_line(name: str, pack) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     # about 1 ms, which `log` need not pay.
     from collectctl.core.chain import ChainCheck, Head
     from collectctl.core.learning import Counts
+    from collectctl.core.paying import ListVersion, Trial
     from collectctl.core.planning import Portfolio
     from collectctl.core.portfolio import ChangedPart, CollectorGroup, SinceGroup, Trail
     from collectctl.core.requests import RequestEntry
@@ -611,6 +612,105 @@ class SQLStore:
         return {(scope, key, hour, bool(weekend)): [tries, contacts, exposure]
                 for scope, key, hour, weekend, tries, contacts, exposure
                 in self._exec(sql.SELECT_ALL_CONTACT_STATS)}
+
+    # -- who pays when reached (core.paying) -------------------------------------------
+
+    @staticmethod
+    def _trial(row) -> Trial:
+        from collectctl.core.paying import Trial
+
+        call_id, account_id, segment, day, end, balance, paid, counted = row
+        return Trial(int(call_id), account_id, segment, date.fromisoformat(day),
+                     date.fromisoformat(end), codec.from_minor(balance),
+                     codec.from_minor(paid), bool(counted))
+
+    def pay_trials_of(self, account_id: str) -> list[Trial]:
+        return [self._trial(r) for r in self._exec(sql.SELECT_PAY_TRIALS_OF, {"id": account_id})]
+
+    def pay_trials(self, collector: str) -> dict[str, list[Trial]]:
+        """The trials of a collector's open accounts, by account."""
+        out: dict[str, list[Trial]] = {}
+        for row in self._exec(sql.SELECT_PAY_TRIALS_FOR_COLLECTOR, {"collector": collector}):
+            trial = self._trial(row)
+            out.setdefault(trial.account_id, []).append(trial)
+        return out
+
+    def all_pay_trials(self) -> list[Trial]:
+        return [self._trial(r) for r in self._exec(sql.SELECT_ALL_PAY_TRIALS)]
+
+    def replace_pay_trials(self, account_id: str, trials: Sequence[Trial]) -> None:
+        """The account's trials as derived from its log now, and its segments' counts moved
+        by the difference (in the caller's transaction)."""
+        from collectctl.core.paying import merge, stats_delta
+
+        old = self.pay_trials_of(account_id)
+        if old == list(trials):
+            return
+        self._exec(sql.DELETE_PAY_TRIALS_OF, {"id": account_id})
+        if trials:
+            self._many(sql.INSERT_PAY_TRIAL, [
+                {"call_id": t.call_id, "account_id": t.account_id, "segment": t.segment,
+                 "day": t.day.isoformat(), "window_end": t.window_end.isoformat(),
+                 "balance_minor": codec.to_minor(t.balance),
+                 "paid_minor": codec.to_minor(t.paid), "counted": int(t.counted)}
+                for t in trials])
+        self.bump_pay_stats(merge(stats_delta(old, -1), stats_delta(trials)))
+
+    def bump_pay_stats(self, delta) -> None:
+        """Add ``(segment, window_end) -> [trials, paid, share_milli]`` (sorted, so
+        concurrent writers lock rows in one order)."""
+        if not delta:
+            return
+        self._many(sql.BUMP_PAY_STATS, [
+            {"segment": segment, "window_end": end.isoformat(), "trials": n, "paid": k,
+             "share_milli": share}
+            for (segment, end), (n, k, share) in sorted(delta.items())])
+        self._exec(sql.DELETE_EMPTY_PAY_STATS)
+
+    def clear_pay(self) -> None:
+        """No trials and no counts (``learn rebuild`` derives them again)."""
+        self._exec(sql.DELETE_PAY_TRIALS)
+        self._exec(sql.DELETE_PAY_STATS)
+
+    def pay_segments(self, keys: Iterable[str]) -> dict[str, list[tuple[date, int, int, int]]]:
+        """The counts of the segments ``keys``: ``{segment: [(window_end, trials, paid,
+        share_milli)]}``."""
+        wanted = sorted(set(keys))
+        out: dict[str, list[tuple[date, int, int, int]]] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            marks, params = sql.in_list(wanted[start : start + _CHUNK])
+            for segment, end, n, k, share in self._exec(
+                    sql.SELECT_PAY_STATS_IN.format(keys=marks), params):
+                out.setdefault(segment, []).append((date.fromisoformat(end), int(n), int(k),
+                                                    int(share)))
+        return out
+
+    def all_pay_stats(self) -> dict[tuple[str, date], list[int]]:
+        return {(segment, date.fromisoformat(end)): [int(n), int(k), int(share)]
+                for segment, end, n, k, share in self._exec(sql.SELECT_ALL_PAY_STATS)}
+
+    def pay_feed(self) -> bool:
+        """Whether any payment was ever credited to a trial."""
+        return self._exec(sql.SELECT_PAY_FEED).fetchone() is not None
+
+    def with_pay_trials(self, ids: Sequence[str]) -> set[str]:
+        """Those of ``ids`` with trials."""
+        out: set[str] = set()
+        for start in range(0, len(ids), _CHUNK):
+            marks, params = sql.in_list(ids[start : start + _CHUNK])
+            out.update(r[0] for r in self._exec(sql.SELECT_PAY_ACCOUNTS_IN.format(ids=marks),
+                                                params))
+        return out
+
+    def list_versions(self, account_id: str) -> list[ListVersion]:
+        """The account's earlier lists, oldest first (what each said until replaced)."""
+        from collectctl.core.paying import ListVersion
+
+        return [ListVersion(datetime.fromisoformat(at), codec.from_minor(amount), risk,
+                            date.fromisoformat(since) if since else None,
+                            time.fromisoformat(start) if start else None)
+                for at, amount, risk, since, start
+                in self._exec(sql.SELECT_LIST_VERSIONS_OF, {"id": account_id})]
 
     def calls_by_account(self, group: int = 2000) -> Iterator[tuple[Account, list[Call]]]:
         """``(account, [calls])`` for every account with calls, the log read once in

@@ -939,6 +939,47 @@ MIGRATIONS.append((14, "m014_targets_currency", [
     "ALTER TABLE targets ADD COLUMN currency TEXT",
 ]))
 
+#: Who pays when reached (``core.paying``): each standing right-party contact as a trial,
+#: with the payments credited to it, and each segment's counted trials by the day their
+#: window ends (a trial decided unpaid counts only once its window has ended, so the
+#: counts are read against a day, not kept as of one). An account's trials are derived
+#: again from its whole log whenever an entry or payment of it is written, in the same
+#: transaction, so the table is always what ``learn rebuild`` would make. On PostgreSQL a
+#: collector reads the trials of their own accounts and every segment's counts, and
+#: writes neither.
+MIGRATIONS.append((15, "m015_pay_learning", [
+    """
+    CREATE TABLE pay_trials (
+        call_id {bigint} PRIMARY KEY REFERENCES calls (id),
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        segment TEXT NOT NULL,
+        day TEXT NOT NULL,
+        window_end TEXT NOT NULL,
+        balance_minor {bigint} NOT NULL,
+        paid_minor {bigint} NOT NULL,
+        counted INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX pay_trials_account ON pay_trials (account_id, day)",
+    """
+    CREATE TABLE pay_stats (
+        segment TEXT NOT NULL,
+        window_end TEXT NOT NULL,
+        trials {bigint} NOT NULL,
+        paid {bigint} NOT NULL,
+        share_milli {bigint} NOT NULL,
+        PRIMARY KEY (segment, window_end)
+    )
+    """,
+    {"postgresql": "GRANT SELECT ON pay_trials, pay_stats"
+                   " TO collectctl_collector, collectctl_lead"},
+    {"postgresql": "ALTER TABLE pay_trials ENABLE ROW LEVEL SECURITY"},
+    {"postgresql": "CREATE POLICY lead_all ON pay_trials FOR SELECT TO collectctl_lead"
+                   " USING (true)"},
+    {"postgresql": "CREATE POLICY own_read ON pay_trials FOR SELECT"
+                   f" TO collectctl_collector USING ({_OWN})"},
+]))
+
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 #: The dialect words; ``timestamp`` and ``now`` are only for the migrations record

@@ -578,6 +578,54 @@ SELECT_ALL_CONTACT_STATS = """
 """
 SELECT_ALL_CALLS_BY_ACCOUNT = f"SELECT {CALL_COLUMNS} FROM calls c ORDER BY c.account_id, c.id"
 
+# -- who pays when reached (core.paying) --------------------------------------------------
+
+PAY_TRIAL_COLUMNS = ("call_id, account_id, segment, day, window_end, balance_minor,"
+                     " paid_minor, counted")
+SELECT_PAY_TRIALS_OF = f"""
+    SELECT {PAY_TRIAL_COLUMNS} FROM pay_trials WHERE account_id = :id ORDER BY day, call_id
+"""
+SELECT_PAY_TRIALS_FOR_COLLECTOR = f"""
+    SELECT {PAY_TRIAL_COLUMNS} FROM pay_trials WHERE account_id IN ({_OPEN_OF})
+    ORDER BY account_id, day, call_id
+"""
+SELECT_ALL_PAY_TRIALS = f"SELECT {PAY_TRIAL_COLUMNS} FROM pay_trials ORDER BY call_id"
+DELETE_PAY_TRIALS_OF = "DELETE FROM pay_trials WHERE account_id = :id"
+INSERT_PAY_TRIAL = """
+    INSERT INTO pay_trials (call_id, account_id, segment, day, window_end, balance_minor,
+                            paid_minor, counted)
+    VALUES (:call_id, :account_id, :segment, :day, :window_end, :balance_minor,
+            :paid_minor, :counted)
+"""
+BUMP_PAY_STATS = """
+    INSERT INTO pay_stats (segment, window_end, trials, paid, share_milli)
+    VALUES (:segment, :window_end, :trials, :paid, :share_milli)
+    ON CONFLICT (segment, window_end) DO UPDATE
+    SET trials = pay_stats.trials + excluded.trials, paid = pay_stats.paid + excluded.paid,
+        share_milli = pay_stats.share_milli + excluded.share_milli
+"""
+DELETE_EMPTY_PAY_STATS = """
+    DELETE FROM pay_stats WHERE trials = 0 AND paid = 0 AND share_milli = 0
+"""
+SELECT_PAY_STATS_IN = """
+    SELECT segment, window_end, trials, paid, share_milli FROM pay_stats
+    WHERE segment IN ({keys}) ORDER BY segment, window_end
+"""
+SELECT_ALL_PAY_STATS = """
+    SELECT segment, window_end, trials, paid, share_milli FROM pay_stats
+    WHERE trials <> 0 OR paid <> 0 OR share_milli <> 0 ORDER BY segment, window_end
+"""
+SELECT_PAY_FEED = "SELECT 1 FROM pay_stats WHERE paid > 0 LIMIT 1"
+DELETE_PAY_TRIALS = "DELETE FROM pay_trials"
+DELETE_PAY_STATS = "DELETE FROM pay_stats"
+SELECT_PAY_ACCOUNTS_IN = """
+    SELECT DISTINCT account_id FROM pay_trials WHERE account_id IN ({ids})
+"""
+SELECT_LIST_VERSIONS_OF = """
+    SELECT replaced_at, amount_due_minor, risk, past_due_since, work_start
+    FROM account_history WHERE account_id = :id ORDER BY id
+"""
+
 TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("import_batches", ("id", "kind", "file_name", "sha256", "imported_at", "encoding",
                         "inserted", "updated", "unchanged", "rejected", "closed"), None),
@@ -606,6 +654,9 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
                  "currency"), None),
     ("contact_stats", ("scope", "key", "hour", "weekend", "tries", "contacts", "exposure"),
      None),
+    ("pay_trials", ("call_id", "account_id", "segment", "day", "window_end", "balance_minor",
+                    "paid_minor", "counted"), None),
+    ("pay_stats", ("segment", "window_end", "trials", "paid", "share_milli"), None),
     ("debtor_requests", ("id", "account_id", "kind", "from_minute", "to_minute", "days",
                          "note", "set_by", "set_at"), None),
     ("chain_head", ("id", "entries", "head", "legacy_calls", "legacy_unchained",
@@ -617,7 +668,10 @@ def select_table(table: str, columns: tuple[str, ...]) -> str:
     """All rows of one of :data:`TABLES`, in key order (names from that fixed list only)."""
     key = "id" if "id" in columns else ("account_id, number" if table == "phones"
                                         else "scope, key, hour, weekend"
-                                        if table == "contact_stats" else "account_id")
+                                        if table == "contact_stats"
+                                        else "call_id" if table == "pay_trials"
+                                        else "segment, window_end" if table == "pay_stats"
+                                        else "account_id")
     return f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}"
 
 

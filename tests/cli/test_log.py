@@ -242,9 +242,11 @@ def test_the_file_lists_promises_payments_and_calls(cli):
             "  “salary on the 10th”") in out
 
 
-def test_log_starts_lean(cli, make_csv):
+@pytest.mark.parametrize("entry", [("na",), ("rpc",), ("ptp", "-a", "50", "-d", "2026-12-10")])
+def test_log_starts_lean(cli, make_csv, entry):
     """``log`` runs dozens of times a day: it must not import pydantic (Typer's coercion),
-    rich, the workbook reader, or the other commands' modules."""
+    rich, the workbook reader, or the other commands' modules; nor does a contact, whose
+    pay trials are derived again (``core.paying``)."""
     import subprocess
     import sys
 
@@ -253,7 +255,7 @@ def test_log_starts_lean(cli, make_csv):
     code = (
         "import sys\n"
         f"sys.argv = ['collectctl', '--db', {str(cli.db)!r}, '--now', {cli.now!r}, "
-        "'log', 'A', 'na', '--collector', 'alice']\n"
+        f"'log', 'A', {', '.join(map(repr, entry))}, '--collector', 'alice']\n"
         "from collectctl.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "heavy = [m for m in ('pydantic', 'rich', 'collectctl.cli.plan', 'collectctl.app.plan',"
@@ -263,7 +265,7 @@ def test_log_starts_lean(cli, make_csv):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert "(entry 1): no answer logged" in out
+    assert "(entry 1):" in out
     assert "HEAVY []" in out
 
 

@@ -1,0 +1,193 @@
+"""Who pays when reached: trials from the log, payments credited to them, decided counts,
+the Beta estimate with its segment prior, the lift and the expected amount."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectctl.core import paying as P
+from collectctl.core.models import Account, Call, Payment
+from collectctl.core.outcomes import OutcomeBook
+
+BOOK = OutcomeBook()
+PS = P.PaySettings(prior=0.2, share=0.3, strength=6.0, window_days=7)
+DAY = date(2026, 12, 1)
+
+
+def account(aid="A1", amount="1000", risk="high") -> Account:
+    return Account(aid, Decimal(amount), "TWD", "Asia/Taipei", date(2026, 11, 1), "Name",
+                   past_due_since=date(2026, 10, 1), work_start=time(9, 0), risk=risk)
+
+
+def at(day: date, hour: int = 2) -> datetime:  # 02:00 UTC is 10:00 in Taipei
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def call(cid: int, outcome: str, day: date, reverses: int | None = None,
+         promise: date | None = None) -> Call:
+    return Call(cid, "A1", "alice", at(day), outcome, reverses=reverses, promise_date=promise)
+
+
+def paid(day: date, amount: str) -> Payment:
+    return Payment(None, "A1", Decimal(amount), day)
+
+
+def trials(calls, payments=(), versions=()):
+    return P.trials(account(), calls, payments, BOOK, 7, 2, versions)
+
+
+# -- trials from the log -----------------------------------------------------------------
+
+def test_each_standing_right_party_contact_is_a_trial_and_nothing_else_is():
+    got = trials([call(1, "rpc", DAY), call(2, "na", DAY), call(3, "ptp", DAY,
+                                                                  promise=DAY + timedelta(3)),
+                  call(4, "tp", DAY), call(5, "rpc", DAY), call(6, "undo", DAY, reverses=5)])
+    assert [t.call_id for t in got] == [1, 3]
+    assert got[0].window_end == DAY + timedelta(7)
+    assert got[0].segment == "high|M3|Asia/Taipei|09"
+    assert got[0].balance == Decimal("1000")
+
+
+def test_a_promise_falling_later_than_the_window_holds_it_open_to_its_due_day_plus_grace():
+    due = DAY + timedelta(20)
+    (t,) = trials([call(1, "ptp", DAY, promise=due)])
+    assert t.window_end == due + timedelta(2)
+    (far,) = trials([call(1, "ptp", DAY, promise=DAY + timedelta(400))])
+    assert far.window_end == DAY + timedelta(P.MAX_WINDOW)
+
+
+def test_a_payment_is_credited_to_the_latest_trial_whose_window_holds_it_once():
+    got = trials([call(1, "rpc", DAY), call(2, "rpc", DAY + timedelta(3))],
+                 [paid(DAY + timedelta(4), "250"), paid(DAY + timedelta(1), "100"),
+                  paid(DAY + timedelta(30), "999"), paid(DAY - timedelta(1), "5")])
+    assert [(t.call_id, t.paid) for t in got] == [(1, Decimal("100")), (2, Decimal("250"))]
+    assert [t.share_milli for t in got] == [100, 250]
+
+
+def test_the_share_is_of_the_list_in_force_at_the_call():
+    later = datetime(2026, 12, 10, tzinfo=UTC)
+    old = P.ListVersion(later, Decimal("4000"), "low", date(2026, 10, 1), time(8, 0))
+    (t,) = trials([call(1, "rpc", DAY)], [paid(DAY, "1000")], [old])
+    assert (t.balance, t.share_milli, t.segment) == (Decimal("4000"), 250,
+                                                     "low|M3|Asia/Taipei|08")
+    # a call after that list was replaced takes today's
+    (now,) = trials([call(1, "rpc", date(2026, 12, 11))], [], [old])
+    assert now.balance == Decimal("1000")
+
+
+def test_only_the_latest_trials_count_for_the_segment():
+    got = trials([call(n, "rpc", DAY + timedelta(n)) for n in range(1, 16)])
+    assert [t.counted for t in got] == [False] * 5 + [True] * 10
+
+
+def test_the_trials_are_a_function_of_the_log_whatever_its_order():
+    log = [call(1, "rpc", DAY), call(2, "ptp", DAY + timedelta(2), promise=DAY + timedelta(9)),
+           call(3, "undo", DAY, reverses=1), call(4, "rpc", DAY + timedelta(5))]
+    pays = [paid(DAY + timedelta(6), "10"), paid(DAY + timedelta(3), "20")]
+    assert trials(log, pays) == trials(list(reversed(log)), list(reversed(pays)))
+
+
+# -- counts ----------------------------------------------------------------------------------
+
+def t(end: date, paid_: str = "0", counted=True, cid=1, segment="S") -> P.Trial:
+    return P.Trial(cid, "A1", segment, end - timedelta(7), end, Decimal("1000"),
+                   Decimal(paid_), counted)
+
+
+def test_a_trial_is_decided_when_paid_at_once_or_unpaid_only_after_its_window():
+    today = DAY
+    assert P.own_counts([t(today + timedelta(3))], today) == P.Counts(0, 0, 0)  # open
+    assert P.own_counts([t(today + timedelta(3), "500")], today) == P.Counts(1, 1, 500)
+    assert P.own_counts([t(today - timedelta(1))], today) == P.Counts(1, 0, 0)  # broken
+    assert P.own_counts([t(today)], today) == P.Counts(0, 0, 0)  # its last day: still open
+
+
+def test_segment_rows_decide_as_the_trials_do():
+    rows = [(DAY - timedelta(1), 5, 2, 600), (DAY + timedelta(2), 4, 1, 300)]
+    # ended: all 5; still open: only the paid one
+    assert P.segment_counts(rows, DAY) == P.Counts(6, 3, 900)
+    trial_rows = [t(DAY - timedelta(1), "100", cid=n) for n in range(2)] + \
+        [t(DAY - timedelta(1), cid=n) for n in range(2, 5)] + \
+        [t(DAY + timedelta(2), "300", cid=5)] + [t(DAY + timedelta(2), cid=n) for n in range(6, 9)]
+    delta = P.stats_delta(trial_rows)
+    as_rows = [(end, *v) for (_s, end), v in sorted(delta.items())]
+    assert P.segment_counts(as_rows, DAY) == P.own_counts(trial_rows, DAY)
+
+
+def test_the_stats_of_taken_back_trials_cancel():
+    rows = [t(DAY, "100"), t(DAY + timedelta(1), cid=2)]
+    assert P.merge(P.stats_delta(rows), P.stats_delta(rows, -1)) == {}
+
+
+# -- the estimate ----------------------------------------------------------------------------
+
+def test_nothing_known_is_the_rules_estimate_with_lift_one():
+    e = P.estimate(PS, P.Counts())
+    assert (e.p_pay, e.share, e.lift) == pytest.approx((0.2, 0.3, 1.0))
+
+
+def test_the_hand_computed_estimate():
+    # the segment's others: 10 decided, 4 paid, shares 0.5 + 0.5 + 1.0 + 0.2 = 2.2
+    seg = P.Counts(10, 4, 2200)
+    own = P.Counts(3, 2, 1400)  # 3 decided, 2 paid (0.6 and 0.8)
+    e = P.estimate(PS, own, seg)
+    m_seg = (6 * 0.2 + 4) / (6 + 10)
+    s_seg = (6 * 0.3 + 2.2) / (6 + 4)
+    p = (6 * m_seg + 2) / (6 + 3)
+    share = (6 * s_seg + 1.4) / (6 + 2)
+    assert (e.segment_p, e.segment_share) == pytest.approx((m_seg, s_seg))
+    # P(pay), the share and the lift to four places: the figures --explain shows
+    assert (e.p_pay, e.share) == (round(p, 4), round(share, 4))
+    assert e.lift == round(round(p, 4) * round(share, 4) / 0.06, 4)
+    assert (e.alpha, e.beta) == pytest.approx((6 * m_seg + 2, 6 * (1 - m_seg) + 1))
+
+
+def test_the_lift_is_clamped():
+    never = P.estimate(P.PaySettings(0.2, 0.3, 1.0, 7), P.Counts(100, 0, 0))
+    always = P.estimate(P.PaySettings(0.2, 0.3, 1.0, 7), P.Counts(100, 100, 100_000))
+    assert (never.lift, always.lift) == (P.LIFT_MIN, P.LIFT_MAX)
+
+
+def test_learned_pay_leaves_the_account_out_of_its_segment_and_holds_without_a_feed():
+    acct = account()
+    key = P.trials(acct, [call(1, "rpc", DAY)], [], BOOK, 7, 2)[0].segment
+    mine = [P.Trial(1, "A1", key, DAY - timedelta(10), DAY - timedelta(3), Decimal(1000),
+                    Decimal(0), True)]
+    rows = {key: [(DAY - timedelta(3), 5, 4, 2000)]}  # includes the account's own broken one
+    learned = P.LearnedPay(PS, DAY, {"A1": mine}, rows, feed=True)
+    e = learned.of(acct, DAY)
+    assert e.segment == P.Counts(4, 4, 2000) and e.own == P.Counts(1, 0, 0)
+    assert P.LearnedPay(PS, DAY, {"A1": mine}, rows, feed=False).of(acct, DAY).lift == 1.0
+
+
+counts = st.builds(P.Counts, st.integers(0, 50), st.integers(0, 50),
+                   st.integers(0, 50_000)).filter(lambda c: c.paid <= c.decided
+                                                  and c.share_milli <= c.paid * 1000)
+
+
+@given(own=counts, segment=counts, more=st.integers(1, 30),
+       strength=st.floats(0.5, 50), prior=st.floats(0.01, 0.99))
+def test_more_broken_promises_never_raise_the_learned_chance_of_paying(own, segment, more,
+                                                                        strength, prior):
+    ps = P.PaySettings(prior, 0.3, strength, 7)
+    broken_more = P.Counts(own.decided + more, own.paid, own.share_milli)
+    a, b = P.estimate(ps, own, segment), P.estimate(ps, broken_more, segment)
+    assert b.p_pay <= a.p_pay + 1e-12
+    assert b.lift <= a.lift + 1e-12
+
+
+@given(n=st.integers(0, 40), k=st.integers(0, 40))
+def test_the_estimate_is_a_probability(n, k):
+    e = P.estimate(PS, P.Counts(max(n, k), k, k * 1000), P.Counts(n, min(n, k), 0))
+    assert 0 <= e.p_pay <= 1 and 0 <= e.share <= 1 and P.LIFT_MIN <= e.lift <= P.LIFT_MAX
+
+
+def test_the_expected_amount_is_balance_contact_pay_and_share_to_the_cent():
+    e = P.estimate(PS, P.Counts())
+    assert P.expected(Decimal("1000.00"), 0.35, e) == Decimal("21.00")  # 1000*.35*.2*.3
+    assert P.expected(Decimal("0"), 0.35, e) == Decimal("0.00")
