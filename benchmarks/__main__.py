@@ -314,14 +314,17 @@ def main() -> None:
     fuzz.add_argument("--only", type=int, help="run (and keep) file number N alone")
     fuzz.add_argument("--no-largest", action="store_true",
                       help="skip the largest inputs (150 MB files, measured as real commands)")
-    sim = sub.add_parser("simulate", help="naive vs rules vs learned contact windows")
+    sim = sub.add_parser("simulate", help="naive vs rules vs learned contacts and pay")
     sim.add_argument("--debtors", type=int, default=300, help="per collector")
     sim.add_argument("--collectors", type=int, default=4)
     sim.add_argument("--days", type=int, default=30)
     sim.add_argument("--seed", type=int, default=1)
     sim.add_argument("--html", default="simulation.html", help="the chart ('' for none)")
-    sim.add_argument("--population", choices=("mixed", "rules", "both"), default="both")
+    sim.add_argument("--population", choices=("mixed", "rules", "both", "paying", "alike",
+                                              "pay", "all"), default="both",
+                     help="both: mixed and rules (hours); pay: paying and alike; all: the four")
     sim.add_argument("--prior-strength", help="learning.prior_strength (default: the config's)")
+    sim.add_argument("--pay-strength", help="learning.pay_strength (default: the config's)")
     book = sub.add_parser("workbook", help="import accounts of an .xlsx beside the same CSV")
     book.add_argument("--rows", type=int, default=100_000)
     book.add_argument("--runs", type=int, default=3, help="runs of each (at least 3)")
@@ -350,7 +353,11 @@ def main() -> None:
 
         if args.prior_strength:
             simulation.LEARNING["prior_strength"] = args.prior_strength
-        kinds = ("mixed", "rules") if args.population == "both" else (args.population,)
+        if args.pay_strength:
+            simulation.LEARNING["pay_strength"] = args.pay_strength
+        kinds = {"both": simulation.HOURS_POPULATIONS, "pay": simulation.PAY_POPULATIONS,
+                 "all": simulation.HOURS_POPULATIONS + simulation.PAY_POPULATIONS
+                 }.get(args.population, (args.population,))
         simulate(args.debtors, args.days, args.seed, args.html or None, kinds,
                  args.collectors)
         return

@@ -12,9 +12,17 @@ payday and a propensity to promise once reached. Each simulated day, for each st
 3. the results go into that strategy's database through ``import calls``; promises
    kept are paid through ``import payments`` on their due date.
 
-Two populations: **mixed** (half the debtors follow the source document's rules; the
-rest are night-shift workers, late risers and debtors with a random pattern of their
-own, whatever their file says) and **rules** (everyone follows them).
+Four populations. For contact hours: **mixed** (half the debtors follow the source
+document's rules; the rest are night-shift workers, late risers and debtors with a random
+pattern of their own, whatever their file says) and **rules** (everyone follows them).
+For willingness to pay (everyone answers as the rules say, promisers more readily):
+**paying**, a third each of payers (promise when reached, keep most promises), promisers
+(answer readily, promise nearly every time, never pay) and slow payers (pay, but days
+after the promised day); and **alike** (everyone a payer).
+
+Strategies: **naive**, **rules**, **contacts** (contact hours learned, who pays not:
+``learning.pay_enabled: false``) and **learned** (both, as it ships). Money collected
+is what the debtors paid, through ``import payments``.
 """
 
 from __future__ import annotations
@@ -32,7 +40,10 @@ from zoneinfo import ZoneInfo
 ZONE = ZoneInfo("Asia/Taipei")
 START = date(2027, 5, 3)  # a Monday with no public holiday (TW) in the five weeks after it
 COLLECTORS = 4
-STRATEGIES = ("naive", "rules", "learned")
+STRATEGIES = ("naive", "rules", "contacts", "learned")
+#: The populations for contact hours and for willingness to pay.
+HOURS_POPULATIONS = ("mixed", "rules")
+PAY_POPULATIONS = ("paying", "alike")
 WEEKDAY = (0.85, 1.0, 0.85, 1.05, 1.15, 0.8, 0.7)  # the source: Friday best, then Thu, Tue
 #: The simulated collectors work every day (the README's figures are over whole weeks,
 #: as they were before the plan kept to shift.days).
@@ -55,6 +66,8 @@ class Debtor:
     propensity: float  # P(promise | reached)
     keeps: float  # P(a promise is paid)
     hours: dict[int, float] = field(default_factory=dict)  # the random kind's own pattern
+    payer: str = "payer"  # payer, promiser (never pays), slow (pays days late)
+    readiness: float = 1.0  # how much more readily than the pattern says they answer
 
     def answers(self, local: datetime) -> float:
         """The true chance this debtor answers a call at ``local`` (their time)."""
@@ -74,13 +87,15 @@ class Debtor:
             p = 0.0 if local.hour < 11 else 0.50 if 14 <= local.hour < 17 else 0.15
         else:
             p = self.hours.get(local.hour, 0.05)
-        return min(p * day, 0.95)
+        return min(p * day * self.readiness, 0.95)
 
 
 def population(kind: str, size: int, seed: int, collectors: int = COLLECTORS) -> list[Debtor]:
     """``size`` debtors for each of ``collectors`` collectors; ``kind`` = ``rules`` (all
     follow the rules) or ``mixed``."""
     size *= collectors
+    if kind in PAY_POPULATIONS:
+        return _paying(kind, size, seed, collectors)
     rng = random.Random(f"population|{kind}|{seed}")
     seats = list(range(size))  # who works which debtor: shuffled, so every collector gets
     rng.shuffle(seats)  # the same mix of patterns
@@ -106,6 +121,29 @@ def population(kind: str, size: int, seed: int, collectors: int = COLLECTORS) ->
     return debtors
 
 
+def _paying(kind: str, size: int, seed: int, collectors: int) -> list[Debtor]:
+    """Debtors who answer as the rules say and differ in paying (``paying``: payers,
+    promisers, slow payers by thirds) or not at all (``alike``: payers)."""
+    rng = random.Random(f"population|{kind}|{seed}")
+    seats = list(range(size))
+    rng.shuffle(seats)
+    debtors = []
+    for n in range(size):
+        payer = "payer" if kind == "alike" else ("payer", "promiser", "slow")[n % 3]
+        start = time(*divmod(rng.choice(range(7 * 60 + 30, 15 * 60 + 1, 15)), 60))
+        if payer == "promiser":
+            propensity, keeps, readiness = rng.uniform(0.8, 0.95), 0.0, 1.6
+        else:
+            propensity, keeps, readiness = rng.uniform(0.35, 0.55), rng.uniform(0.75, 0.95), 1.0
+        debtors.append(Debtor(
+            account_id=f"S-{n:04d}", balance=rng.randint(20, 400) * 1000,
+            days_past_due=rng.randint(5, 170), work_start=start,
+            risk=rng.choice(("low", "medium", "high")), payday=rng.choice((5, 10, 25)),
+            kind="rules", collector=f"c{seats[n] % collectors}", propensity=propensity,
+            keeps=keeps, payer=payer, readiness=readiness))
+    return debtors
+
+
 def accounts_file(debtors: list[Debtor], path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
@@ -125,6 +163,7 @@ class Day:
     contacts: int = 0  # right-party
     promises: int = 0
     promised: Decimal = Decimal(0)
+    collected: Decimal = Decimal(0)  # paid that day
 
 
 #: Settings for every strategy's database (``learning`` in the config's words, e.g. the
@@ -132,13 +171,14 @@ class Day:
 LEARNING: dict = {}
 
 
-def _settings(learning: bool):
+def _settings(strategy: str):
     from collectctl.config import settings_from_mapping
 
     # country ZZ: a region without a holiday calendar, so the simulated collectors work
     # every day of the run (START, 2027-03-01, is Taiwan's substitute day for 228).
-    return settings_from_mapping({"shift": SHIFT, "country": "ZZ",
-                                  "learning": {**LEARNING, "enabled": learning}},
+    learning = {**LEARNING, "enabled": strategy in ("contacts", "learned"),
+                "pay_enabled": strategy == "learned"}
+    return settings_from_mapping({"shift": SHIFT, "country": "ZZ", "learning": learning},
                                  "simulation")
 
 
@@ -165,7 +205,7 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
     from collectctl.app.plan import build_plan
     from collectctl.storage import open_store
 
-    settings = _settings(strategy == "learned")
+    settings = _settings(strategy)
     by_id = {d.account_id: d for d in debtors}
     db = workdir / f"{strategy}.db"
     store = open_store(db)
@@ -179,6 +219,7 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
         day = START + timedelta(days=offset)
         morning = datetime.combine(day, time(7, 30), ZONE)
         paying = due.pop(day, [])
+        today = Day(collected=Decimal(sum(amount for _aid, amount, _ref in paying)))
         if paying:
             path = workdir / "payments.csv"
             with open(path, "w", encoding="utf-8", newline="") as out:
@@ -195,7 +236,6 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
                 calls += [(who, aid, start, plan) for aid, start in _naive(plan, by_id)]
             else:
                 calls += [(who, c.account_id, c.start, plan) for c in plan.calls]
-        today = Day()
         path = workdir / "calls.csv"
         with open(path, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
@@ -222,6 +262,8 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
                             today.promises += 1
                             today.promised += pay
                             if decision.random() < debtor.keeps:
+                                if debtor.payer == "slow":  # days after the promised day
+                                    when += timedelta(days=decision.randint(4, 9))
                                 due.setdefault(when, []).append(
                                     (aid, pay, f"P-{aid}-{day.isoformat()}"))
                 elif decision.random() < 0.2:
@@ -246,14 +288,19 @@ def _sum(days: list[Day], first: int, last: int) -> Day:
         out.contacts += d.contacts
         out.promises += d.promises
         out.promised += d.promised
+        out.collected += d.collected
     return out
 
 
-def html_chart(title: str, series: dict[str, list[Day]], path: Path) -> None:
-    """Cumulative right-party contacts per strategy, an inline SVG (no plotting library)."""
+def html_chart(title: str, series: dict[str, list[Day]], path: Path,
+               money: bool = False) -> None:
+    """Cumulative right-party contacts (or money collected) per strategy, an inline SVG
+    (no plotting library)."""
     width, height, pad = 720, 360, 48
-    colours = {"naive": "#999999", "rules": "#1f77b4", "learned": "#d62728"}
-    totals = {k: [sum(d.contacts for d in v[:n + 1]) for n in range(len(v))]
+    colours = {"naive": "#999999", "rules": "#1f77b4", "contacts": "#2ca02c",
+               "learned": "#d62728"}
+    totals = {k: [int(sum((d.collected if money else d.contacts) for d in v[:n + 1]))
+                  for n in range(len(v))]
               for k, v in series.items()}
     top = max(max(t) for t in totals.values()) or 1
     days = len(next(iter(totals.values())))
@@ -275,7 +322,7 @@ def html_chart(title: str, series: dict[str, list[Day]], path: Path) -> None:
             f'stroke="#333"/><line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" '
             f'stroke="#333"/><text x="{width / 2:.0f}" y="{height - 12}" font-size="12" '
             f'text-anchor="middle">day</text><text x="12" y="{pad - 12}" font-size="12">'
-            f'right-party contacts (cumulative)</text>')
+            f'{"money collected" if money else "right-party contacts"} (cumulative)</text>')
     section = (f"<h2>{title}</h2>\n<svg xmlns='http://www.w3.org/2000/svg' width='{width + 80}'"
                f" height='{height}'>{axis}{''.join(lines)}</svg>\n")
     if path.exists():
@@ -287,7 +334,7 @@ def html_chart(title: str, series: dict[str, list[Day]], path: Path) -> None:
 
 
 def main(size: int = 300, days: int = 30, seed: int = 1, html: str | None = "simulation.html",
-         populations: tuple[str, ...] = ("mixed", "rules"), collectors: int = COLLECTORS
+         populations: tuple[str, ...] = HOURS_POPULATIONS, collectors: int = COLLECTORS
          ) -> dict:
     chart = Path(html) if html else None
     if chart and chart.exists():
@@ -305,22 +352,30 @@ def main(size: int = 300, days: int = 30, seed: int = 1, html: str | None = "sim
         print(f"\npopulation '{kind}': {collectors} collectors x {size} debtors, {days} days, "
               f"seed {seed} "
               f"({clock.perf_counter() - started:.0f} s)")
+        money = {k: _sum(v, 16, days) for k, v in series.items()}
         print(f"  {'strategy':<9} {'calls':>6} {'RPC':>6} {'RPC d15-30':>11} "
-              f"{'promises':>9} {'promised':>12}")
+              f"{'promises':>9} {'promised':>12} {'collected':>12} {'paid d16-30':>12}")
         for k in STRATEGIES:
             print(f"  {k:<9} {whole[k].calls:>6} {whole[k].contacts:>6} "
-                  f"{late[k].contacts:>11} {whole[k].promises:>9} {whole[k].promised:>12,}")
+                  f"{late[k].contacts:>11} {whole[k].promises:>9} {whole[k].promised:>12,} "
+                  f"{whole[k].collected:>12,} {money[k].collected:>12,}")
         learned_vs_rules = late["learned"].contacts / max(late["rules"].contacts, 1) - 1
         rules_vs_naive = whole["rules"].contacts / max(whole["naive"].contacts, 1) - 1
+        money_vs_rules = {k: float(money[k].collected / max(money["rules"].collected, 1) - 1)
+                          for k in ("contacts", "learned")}
         print(f"  learned vs rules, days 15-{days}: {learned_vs_rules:+.1%} right-party "
               f"contacts; rules vs naive, days 1-{days}: {rules_vs_naive:+.1%}")
+        print(f"  money collected, days 16-{days}, vs rules: learned "
+              f"{money_vs_rules['learned']:+.1%}, contacts only {money_vs_rules['contacts']:+.1%}")
         daily = " ".join(f"{d.contacts}" for d in series["learned"])
         print(f"  learned, RPC per day: {daily}")
         figures[kind] = {"learned_vs_rules": learned_vs_rules, "rules_vs_naive": rules_vs_naive,
-                         "series": series}
+                         "money_vs_rules": money_vs_rules, "series": series}
         if chart:
             html_chart(f"{kind} population ({collectors} x {size} debtors, seed {seed})",
                        series, chart)
+            html_chart(f"{kind} population, money ({collectors} x {size} debtors, seed {seed})",
+                       series, chart, money=True)
     if chart:
         print(f"\ncumulative curves: {chart}")
     return figures
