@@ -54,8 +54,9 @@ def _loaded(cli, make_csv):
 
 def test_one_call_in_one_slot_is_singular(cli, make_csv):
     _loaded(cli, make_csv)
-    last = cli("plan", "-c", "alice", "--limit", "1").stdout.splitlines()[-1]
-    assert last.startswith("1 call in 1 slot; 1 in the overflow")
+    summary, expected = cli("plan", "-c", "alice", "--limit", "1").stdout.splitlines()[-2:]
+    assert summary.startswith("1 call in 1 slot; 1 in the overflow")
+    assert expected.startswith("Expected collections: ")
 
 
 def test_after_hours_the_plan_offers_tomorrows(cli, make_csv):
