@@ -83,15 +83,12 @@ def derive_pay(store: Store, settings: Settings, account_ids: Iterable[str]) -> 
     whose own trigger derives them)."""
     if store.counts_on_server:
         return
-    book = outcome_book(settings)
-    window, grace = settings.learning.pay_window_days, settings.promise.grace_days
+    derive = _pay_trials(settings)
     for account_id in sorted(set(account_ids)):
         account = store.get_account(account_id)
-        if account is None:
-            continue
-        store.replace_pay_trials(account_id, paying.trials(
-            account, store.calls_of(account_id), store.payments_of(account_id), book,
-            window, grace, store.list_versions(account_id)))
+        if account is not None:
+            store.replace_pay_trials(account_id, derive(
+                store, account, store.calls_of(account_id), store.payments_of(account_id)))
 
 
 def derive_paid(store: Store, settings: Settings, account_ids: Iterable[str]) -> None:
@@ -99,6 +96,19 @@ def derive_paid(store: Store, settings: Settings, account_ids: Iterable[str]) ->
     wanted = sorted(set(account_ids))
     if wanted and not store.counts_on_server:
         derive_pay(store, settings, store.with_pay_trials(wanted))
+
+
+def _pay_trials(settings: Settings):
+    """``derive(store, account, calls, payments)``: the account's trials from its log, as
+    ``settings`` has them counted (the lists it had are read from ``store``)."""
+    book = outcome_book(settings)
+    window, grace = settings.learning.pay_window_days, settings.promise.grace_days
+
+    def derive(store: Store, account: Account, calls, payments) -> list[paying.Trial]:
+        return paying.trials(account, calls, payments, book, window, grace,
+                             store.list_versions(account.account_id))
+
+    return derive
 
 
 @dataclass(frozen=True)
@@ -170,8 +180,7 @@ def rebuild(store: Store, settings: Settings) -> Rebuilt:
 
 def _rebuild_pay(store: Store, settings: Settings) -> None:
     """Every account's pay trials again from the log (in the caller's transaction)."""
-    book = outcome_book(settings)
-    window, grace = settings.learning.pay_window_days, settings.promise.grace_days
+    derive = _pay_trials(settings)
     store.clear_pay()
     group: list[tuple[Account, list[Call]]] = []
 
@@ -180,8 +189,7 @@ def _rebuild_pay(store: Store, settings: Settings) -> None:
         for payment in store.payments_for([a.account_id for a, _calls in group]):
             paid.setdefault(payment.account_id, []).append(payment)
         for account, calls in group:
-            derived = paying.trials(account, calls, paid.get(account.account_id, ()), book,
-                                    window, grace, store.list_versions(account.account_id))
+            derived = derive(store, account, calls, paid.get(account.account_id, ()))
             if derived:
                 store.replace_pay_trials(account.account_id, derived)
         group.clear()

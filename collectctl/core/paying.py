@@ -38,7 +38,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
@@ -68,7 +68,7 @@ class ListVersion:
     amount_due: Decimal
     risk: str | None
     past_due_since: date | None
-    work_start: object | None  # a time
+    work_start: time | None
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def in_force(account: Account, versions: Sequence[ListVersion], moment: datetime
         if version.replaced_at > moment:
             return replace(account, amount_due=version.amount_due, risk=version.risk,
                            past_due_since=version.past_due_since,
-                           work_start=version.work_start)  # type: ignore[arg-type]
+                           work_start=version.work_start)
     return account
 
 

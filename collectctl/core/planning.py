@@ -464,6 +464,13 @@ def debtor_day(settings: Settings, day: date, timezone: str) -> date:
                             ZoneInfo(settings.timezone)).astimezone(ZoneInfo(timezone)).date()
 
 
+def schedule_weight(total: Decimal, pay: PayEstimate) -> float:
+    """What the schedule gives an account for each unit of contact quality: its score
+    (at least ``MIN_WEIGHT``) x its pay lift (``core.paying``; 1 when nothing is known, or
+    with learning off)."""
+    return max(float(total), MIN_WEIGHT) * pay.lift
+
+
 def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector: str,
              day: date, limit: int | None = None, leave_out: frozenset[str] = frozenset(),
              learned: LearnedContact | None = None, pay: LearnedPay | None = None) -> Plan:
@@ -595,9 +602,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             continue
         dialled[aid] = _phone.number if _phone is not None else None
         estimates[aid] = pay.of(account, local_day) if pay is not None else rules_pay
-        # Learned pay moves the rules' priority by the account's lift (1 when nothing is
-        # known, or with learning off): ``core.paying``.
-        weight = max(float(scores[aid].total), MIN_WEIGHT) * estimates[aid].lift
+        weight = schedule_weight(scores[aid].total, estimates[aid])
         candidates.append(Candidate(weight, floats, pinned))
         keys.append(aid)
     assignment = schedule(candidates, len(slot_starts), limit)

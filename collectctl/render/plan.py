@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
-from collectctl.core.planning import MIN_WEIGHT
+from collectctl.core.planning import schedule_weight
 from collectctl.core.reasons import NO_SLOTS_ON_DAY, Reason
 from collectctl.i18n import _, ngettext
 from collectctl.render import display
@@ -433,7 +433,7 @@ def pay_json(plan: Plan, account_id: str, planned) -> dict | None:
         "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
         "own": {"decided": est.own.decided, "paid": est.own.paid},
         "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
-        "weight": round(max(float(score), MIN_WEIGHT) * est.lift, 4),
+        "weight": round(schedule_weight(score, est), 4),
         "balance": f"{plan.states[account_id].balance:.2f}",
         "currency": plan.states[account_id].account.currency,
         "p_contact": planned.p_contact if planned else None,
