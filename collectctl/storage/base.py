@@ -661,11 +661,14 @@ class SQLStore:
         concurrent writers lock rows in one order)."""
         if not delta:
             return
-        self._many(sql.BUMP_PAY_STATS, [
-            {"segment": segment, "window_end": end.isoformat(), "trials": n, "paid": k,
-             "share_milli": share}
-            for (segment, end), (n, k, share) in sorted(delta.items())])
-        self._exec(sql.DELETE_EMPTY_PAY_STATS)
+        rows = [{"segment": segment, "window_end": end.isoformat(), "trials": n, "paid": k,
+                 "share_milli": share}
+                for (segment, end), (n, k, share) in sorted(delta.items())]
+        self._many(sql.BUMP_PAY_STATS, rows)
+        # A row taken back to nothing goes (only the rows moved are looked at).
+        self._many(sql.DELETE_EMPTY_PAY_STATS, [{"segment": r["segment"],
+                                                 "window_end": r["window_end"]}
+                                                for r in rows if r["trials"] < 0])
 
     def clear_pay(self) -> None:
         """No trials and no counts (``learn rebuild`` derives them again)."""

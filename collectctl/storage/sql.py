@@ -605,7 +605,8 @@ BUMP_PAY_STATS = """
         share_milli = pay_stats.share_milli + excluded.share_milli
 """
 DELETE_EMPTY_PAY_STATS = """
-    DELETE FROM pay_stats WHERE trials = 0 AND paid = 0 AND share_milli = 0
+    DELETE FROM pay_stats WHERE segment = :segment AND window_end = :window_end
+    AND trials = 0 AND paid = 0 AND share_milli = 0
 """
 SELECT_PAY_STATS_IN = """
     SELECT segment, window_end, trials, paid, share_milli FROM pay_stats
