@@ -371,13 +371,13 @@ class ReportSettings:
     buckets: dict[str, int | None] = _opt(_default_buckets, _check_buckets)
 
 
-def _check_rates(value: dict[str, Decimal]) -> str | None:
+def _check_rates(value: dict[str, Decimal]) -> str | tuple[str, str] | None:
     for currency, rate in value.items():
         problem = _check_currency(currency)
         if problem:
             return problem
-        if rate <= 0:
-            return _("the rate of {currency} must be more than zero").format(currency=currency)
+        if rate <= 0:  # said of the rate's own key (fx.rates.USD)
+            return currency, _("must be more than zero")
     return None
 
 
@@ -674,11 +674,13 @@ def _build(cls: type, data: dict, where: str, prefix: str = "") -> Any:
                     where=where, key=getattr(error, "key", full_key), reason=error)
             ) from None
         check = f.metadata.get("check")
+        # A check returns the problem, or (the key under this one it is of, the problem).
         problem = check(value) if check and value is not None else None
         if problem:
+            sub, reason = problem if isinstance(problem, tuple) else (None, problem)
             raise ConfigError(
                 _("{where}: key {key!r}: {reason}").format(
-                    where=where, key=full_key, reason=problem)
+                    where=where, key=f"{full_key}.{sub}" if sub else full_key, reason=reason)
             )
         values[f.name] = value
     return cls(**values)

@@ -189,7 +189,7 @@ def test_fx_adds_one_converted_total_labelled_with_its_date(two, tmp_path, monke
 
 @pytest.mark.parametrize(("text", "message"), [
     ("fx:\n  rates: {AUD: 20}\n", "key 'fx': as_of must be given"),
-    ("fx:\n  as_of: 2026-11-30\n  rates: {AUD: 0}\n", "the rate of AUD must be more than zero"),
+    ("fx:\n  as_of: 2026-11-30\n  rates: {AUD: 0}\n", "key 'fx.rates.AUD': must be more than zero"),
     ("fx:\n  as_of: 2026-11-30\n  rates: {aud: 2}\n", "'aud' is not a three-letter currency"),
     ("fx:\n  base: NT\n  as_of: 2026-11-30\n", "key 'fx.base'"),
 ])
