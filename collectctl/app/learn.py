@@ -5,8 +5,9 @@ same transaction as the entry; an undo takes them back out. ``rebuild`` recomput
 whole table from the log (``collectctl learn rebuild``). The counts are kept whether or
 not ``learning.enabled`` is on, so turning it on needs no rebuild.
 
-On a team server (``store.counts_on_server``) no client writes them: the server counts
-each entry as it is inserted, with the outcome book and rules a lead published
+On a team server (``store.counts_on_server``) no client writes them, nor the pay trials:
+the server counts each entry as it is inserted and derives the trials of the accounts an
+entry or payment touched, with the outcome book, rules and pay window a lead published
 (:func:`publish`; ``rebuild`` publishes the lead's and has the server count the log again).
 """
 
@@ -149,7 +150,9 @@ def publish(store: Store, settings: Settings) -> None:
     if store.counts_on_server:
         _team(store).publish_learning(learning.outcome_classes(outcome_book(settings)),
                                       learning.shape_rules(settings),
-                                      learning.country_zones())
+                                      learning.country_zones(),
+                                      (settings.learning.pay_window_days,
+                                       settings.promise.grace_days))
 
 
 def rebuild(store: Store, settings: Settings) -> Rebuilt:
@@ -217,7 +220,9 @@ def _rebuild_on_server(store: TeamStore, settings: Settings) -> Rebuilt:
         # number); worked out here from the number, as an import does, the server places
         # its debtor where the client does.
         store.place_phones({(a, n): phone_place(n) for a, n in store.unplaced_phones()})
-        return store.rebuild_contact_stats()
+        calls = store.rebuild_contact_stats()
+        store.rebuild_pay_trials()
+        return calls
 
     calls = store.atomically(work)
     return _rebuilt(calls, store.all_contact_stats())

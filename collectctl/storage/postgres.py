@@ -352,11 +352,12 @@ class PostgresStore(SQLStore):
 
     def publish_learning(self, outcomes: Mapping[str, tuple[bool, bool]],
                          rules: Mapping[str, ShapeRules],
-                         zones: Mapping[str, str]) -> None:
+                         zones: Mapping[str, str], pay: tuple[int, int]) -> None:
         """Replace what the server counts calls with: the outcome book's classes (name ->
-        counts, right party), the weights' rules by country and each country's first
-        zone (``core.learning.outcome_classes``, ``shape_rules``, ``country_zones``). A
-        lead's or the owner's, in the caller's transaction."""
+        counts, right party), the weights' rules by country, each country's first zone
+        (``core.learning.outcome_classes``, ``shape_rules``, ``country_zones``) and the
+        pay trials' window and promise grace in days (``core.paying``). A lead's or the
+        owner's, in the caller's transaction."""
         import psycopg
 
         try:
@@ -374,10 +375,14 @@ class PostgresStore(SQLStore):
                                             for country, r in sorted(rules.items())])
         self._many("INSERT INTO learning_zones (country, zone) VALUES (:country, :zone)",
                    [{"country": c, "zone": z} for c, z in sorted(zones.items())])
+        self._exec("DELETE FROM learning_pay")
+        self._exec("INSERT INTO learning_pay (id, window_days, grace_days)"
+                   " VALUES (1, :window, :grace)", {"window": pay[0], "grace": pay[1]})
 
     def learning_published(self) -> bool:
         """Whether a lead has published the outcomes and rules the server counts with."""
-        return bool(self._exec("SELECT EXISTS (SELECT 1 FROM learning_rules)").fetchone()[0])
+        return bool(self._exec("SELECT EXISTS (SELECT 1 FROM learning_rules)"
+                               " AND EXISTS (SELECT 1 FROM learning_pay)").fetchone()[0])
 
     def unplaced_phones(self) -> list[tuple[str, str]]:
         """``(account id, number)`` of the phones with no zones stored (added by a
@@ -397,6 +402,11 @@ class PostgresStore(SQLStore):
         """Every count derived again from the log by the server, as each entry was; the
         entries read. In the caller's transaction (which should :meth:`hold_log`)."""
         return int(self._exec("SELECT collectctl_learn_rebuild()").fetchone()[0])
+
+    def rebuild_pay_trials(self) -> int:
+        """Every account's pay trials derived again by the server (the trials made), in
+        the caller's transaction (which should :meth:`hold_log`)."""
+        return int(self._exec("SELECT collectctl_pay_rebuild()").fetchone()[0])
 
     def backup_to(self, target: Path) -> None:
         raise UsageError(_("back up a PostgreSQL database with its own tools, e.g. "

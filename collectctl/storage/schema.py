@@ -799,7 +799,8 @@ _LEARN_SIGNATURES = ("collectctl_learn_weight(timestamp, text, learning_rules)",
                      "collectctl_learn_observe(text, text, text)",
                      "collectctl_learn_from_call()", "collectctl_learn_rebuild()")
 #: The tables only a team server has: what it derives the counts with.
-LEARNING_TABLES = ("learning_outcomes", "learning_rules", "learning_zones")
+LEARNING_TABLES = ("learning_outcomes", "learning_rules", "learning_zones",
+                   "learning_pay")
 _PG_LEARN = [
     """
     CREATE TABLE learning_outcomes (
@@ -979,6 +980,189 @@ MIGRATIONS.append((15, "m015_pay_learning", [
     {"postgresql": "CREATE POLICY own_read ON pay_trials FOR SELECT"
                    f" TO collectctl_collector USING ({_OWN})"},
 ]))
+
+#: Who pays when reached, derived on the server (issue 22): on PostgreSQL no client writes
+#: ``pay_trials`` or ``pay_stats`` (a collector could move every segment's counts, and
+#: read lists' history they may not). Owner-owned triggers on ``calls`` and ``payments``
+#: derive each touched account's trials again from its whole log, as ``paying.trials``
+#: does: right-party entries standing (not undone, not an undo) by the published book;
+#: the list in force at the call from ``account_history``; the debtor's day and segment
+#: as contact learning places them; the window ``learning_pay`` says (a lead's, published
+#: by ``learn rebuild`` and ``db migrate``); each standing payment credited to the latest
+#: trial whose window holds its day; the latest ``SEGMENT_CAP`` counted.
+_PAY_DERIVE = """
+CREATE FUNCTION collectctl_pay_derive(p_account text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    w record;
+    a record;
+    segs text[];
+    ends text[];
+BEGIN
+    SELECT pg_catalog.array_agg(t.segment), pg_catalog.array_agg(t.window_end)
+    INTO segs, ends
+    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1;
+    INSERT INTO pay_stats AS ps (segment, window_end, trials, paid, share_milli)
+    SELECT t.segment, t.window_end, -pg_catalog.count(*),
+           -pg_catalog.count(*) FILTER (WHERE t.paid_minor > 0),
+           -COALESCE(pg_catalog.sum(CASE WHEN t.paid_minor > 0 AND t.balance_minor > 0
+               THEN LEAST(t.paid_minor, t.balance_minor) * 1000 / t.balance_minor
+               ELSE 0 END), 0)
+    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1
+    GROUP BY t.segment, t.window_end ORDER BY t.segment, t.window_end
+    ON CONFLICT (segment, window_end) DO UPDATE
+    SET trials = ps.trials + excluded.trials, paid = ps.paid + excluded.paid,
+        share_milli = ps.share_milli + excluded.share_milli;
+    DELETE FROM pay_trials WHERE account_id = p_account;
+    SELECT * INTO w FROM learning_pay WHERE id = 1;
+    a := collectctl_learn_place(p_account);
+    IF w.id IS NOT NULL AND a.zone IS NOT NULL THEN
+        WITH standing AS (
+            SELECT c.id, c.called_at::timestamptz AS at, c.promise_date,
+                   collectctl_learn_local(c.called_at, a.zone)::date AS day
+            FROM calls c
+            JOIN learning_outcomes o
+              ON o.name = pg_catalog.lower(pg_catalog.btrim(c.outcome)) AND o.right_party = 1
+            WHERE c.account_id = p_account AND c.reverses IS NULL
+              AND NOT EXISTS (SELECT 1 FROM calls u WHERE u.reverses = c.id)
+        ), listed AS (
+            SELECT s.id, s.day, s.promise_date, v.amount_due_minor, v.risk,
+                   v.past_due_since, v.work_start
+            FROM standing s
+            CROSS JOIN LATERAL (
+                SELECT * FROM (
+                    SELECT 0 AS rank, h.replaced_at::timestamptz AS until, h.amount_due_minor,
+                           h.risk, h.past_due_since, h.work_start
+                    FROM account_history h
+                    WHERE h.account_id = p_account AND h.replaced_at::timestamptz > s.at
+                    UNION ALL
+                    SELECT 1, NULL, ac.amount_due_minor, ac.risk, ac.past_due_since,
+                           ac.work_start
+                    FROM accounts ac WHERE ac.account_id = p_account
+                ) e ORDER BY e.rank, e.until LIMIT 1
+            ) v
+            WHERE s.day IS NOT NULL
+        ), made AS (
+            SELECT l.id, l.day, l.amount_due_minor AS balance,
+                   collectctl_learn_segment(l.risk, l.past_due_since, l.day, a.zone,
+                                            l.work_start) AS segment,
+                   LEAST(GREATEST(l.day + w.window_days,
+                                  COALESCE(NULLIF(l.promise_date, '')::date + w.grace_days,
+                                           l.day + w.window_days)),
+                         l.day + 60) AS window_end
+            FROM listed l WHERE l.amount_due_minor > 0
+        ), credited AS (
+            SELECT DISTINCT ON (y.id) m.id, y.amount_minor
+            FROM payments y
+            JOIN made m ON m.day <= y.paid_on::date AND y.paid_on::date <= m.window_end
+            WHERE y.account_id = p_account AND y.amount_minor > 0
+              AND (y.call_id IS NULL
+                   OR NOT EXISTS (SELECT 1 FROM calls r WHERE r.reverses = y.call_id))
+            ORDER BY y.id, m.day DESC, m.id DESC
+        )
+        INSERT INTO pay_trials (call_id, account_id, segment, day, window_end,
+                                balance_minor, paid_minor, counted)
+        SELECT m.id, p_account, m.segment, m.day::text, m.window_end::text, m.balance,
+               COALESCE((SELECT pg_catalog.sum(k.amount_minor) FROM credited k
+                         WHERE k.id = m.id), 0),
+               CASE WHEN pg_catalog.row_number() OVER (ORDER BY m.day DESC, m.id DESC)
+                         <= 10 THEN 1 ELSE 0 END
+        FROM made m;
+    END IF;
+    INSERT INTO pay_stats AS ps (segment, window_end, trials, paid, share_milli)
+    SELECT t.segment, t.window_end, pg_catalog.count(*),
+           pg_catalog.count(*) FILTER (WHERE t.paid_minor > 0),
+           COALESCE(pg_catalog.sum(CASE WHEN t.paid_minor > 0 AND t.balance_minor > 0
+               THEN LEAST(t.paid_minor, t.balance_minor) * 1000 / t.balance_minor
+               ELSE 0 END), 0)
+    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1
+    GROUP BY t.segment, t.window_end ORDER BY t.segment, t.window_end
+    ON CONFLICT (segment, window_end) DO UPDATE
+    SET trials = ps.trials + excluded.trials, paid = ps.paid + excluded.paid,
+        share_milli = ps.share_milli + excluded.share_milli;
+    IF segs IS NOT NULL THEN
+        DELETE FROM pay_stats ps
+        USING ROWS FROM (pg_catalog.unnest(segs), pg_catalog.unnest(ends)) AS k(segment, window_end)
+        WHERE ps.segment = k.segment AND ps.window_end = k.window_end
+          AND ps.trials = 0 AND ps.paid = 0 AND ps.share_milli = 0;
+    END IF;
+END $$
+"""
+#: After entries: the accounts of the right-party ones and of the undos (what the log's
+#: writer derives on SQLite); after payments: the accounts that have trials.
+_PAY_FROM_CALLS = """
+CREATE FUNCTION collectctl_pay_from_calls() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+BEGIN
+    PERFORM collectctl_pay_derive(k.account_id)
+    FROM (SELECT DISTINCT n.account_id FROM added n
+          LEFT JOIN learning_outcomes o
+            ON o.name = pg_catalog.lower(pg_catalog.btrim(n.outcome))
+          WHERE n.reverses IS NOT NULL OR o.right_party = 1
+          ORDER BY n.account_id) k;
+    RETURN NULL;
+END $$
+"""
+_PAY_FROM_PAYMENTS = """
+CREATE FUNCTION collectctl_pay_from_payments() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+BEGIN
+    PERFORM collectctl_pay_derive(k.account_id)
+    FROM (SELECT DISTINCT n.account_id FROM added n
+          WHERE EXISTS (SELECT 1 FROM pay_trials t WHERE t.account_id = n.account_id)
+          ORDER BY n.account_id) k;
+    RETURN NULL;
+END $$
+"""
+#: ``learn rebuild``: every account's trials again (a lead's; in the caller's transaction).
+_PAY_REBUILD = """
+CREATE FUNCTION collectctl_pay_rebuild() RETURNS bigint LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+DECLARE
+    n bigint;
+BEGIN
+    DELETE FROM pay_trials;
+    DELETE FROM pay_stats;
+    PERFORM collectctl_pay_derive(k.account_id)
+    FROM (SELECT DISTINCT account_id FROM calls ORDER BY account_id) k;
+    SELECT pg_catalog.count(*) INTO n FROM pay_trials;
+    RETURN n;
+END $$
+"""
+_PAY_SIGNATURES = ("collectctl_pay_derive(text)", "collectctl_pay_from_calls()",
+                   "collectctl_pay_from_payments()", "collectctl_pay_rebuild()")
+_PG_PAY = [
+    """
+    CREATE TABLE learning_pay (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        window_days INTEGER NOT NULL CHECK (window_days > 0),
+        grace_days INTEGER NOT NULL CHECK (grace_days >= 0)
+    )
+    """,
+    "GRANT SELECT ON learning_pay TO collectctl_collector, collectctl_lead",
+    "GRANT INSERT, UPDATE, DELETE ON learning_pay TO collectctl_lead",
+    _PAY_DERIVE, _PAY_FROM_CALLS, _PAY_FROM_PAYMENTS, _PAY_REBUILD,
+    f"""
+    DO $$
+    DECLARE
+        fn text;
+    BEGIN
+        FOREACH fn IN ARRAY ARRAY{list(_PAY_SIGNATURES)!r} LOOP
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
+                                      fn, pg_catalog.current_schema());
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET timezone = %L SET datestyle = %L',
+                                      fn, 'UTC', 'ISO, YMD');
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+        END LOOP;
+    END $$
+    """,
+    "GRANT EXECUTE ON FUNCTION collectctl_pay_rebuild() TO collectctl_lead",
+    "CREATE TRIGGER calls_pay AFTER INSERT ON calls REFERENCING NEW TABLE AS added"
+    " FOR EACH STATEMENT EXECUTE FUNCTION collectctl_pay_from_calls()",
+    "CREATE TRIGGER payments_pay AFTER INSERT ON payments REFERENCING NEW TABLE AS added"
+    " FOR EACH STATEMENT EXECUTE FUNCTION collectctl_pay_from_payments()",
+]
+MIGRATIONS.append((16, "m016_pay_learning_on_the_server",
+                   [{"postgresql": s} for s in _PG_PAY]))
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 

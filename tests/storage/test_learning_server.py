@@ -73,6 +73,8 @@ def logged_randomly(store, seed: int, outcomes=PLAIN) -> None:
     rng = random.Random(seed)
     random_log(store, rng, date(2026, 11, 20), 14, count=40, bursts=0)
     with store.transaction():
+        store._exec("DELETE FROM pay_trials")  # (a server derived them as the log was made)
+        store._exec("DELETE FROM pay_stats")
         store._exec("DELETE FROM calls")  # the accounts only: every entry is logged
         vary(store, rng)
     rebuild(store, Settings())
@@ -178,6 +180,7 @@ def test_an_unknown_outcome_and_a_zone_the_server_does_not_know_count_nothing(st
     from collectctl.core.models import Call
 
     random_log(store, random.Random(4), date(2026, 11, 20), 14, count=3, bursts=0)
+    store._exec("DELETE FROM pay_trials")
     store._exec("DELETE FROM calls")
     store._exec("DELETE FROM contact_stats")
     store._exec("UPDATE accounts SET listed_timezone = 'Nowhere/Atlantis' "
@@ -249,3 +252,83 @@ def test_the_server_functions_are_pinned_and_the_counting_one_is_nobody_s(pg_dat
         assert definer == (name == "collectctl_learn_from_call"), name
         assert not collector and not public, name
         assert lead == (name != "collectctl_learn_from_call"), name
+
+
+# -- who pays when reached (migration 16) -------------------------------------------------------
+
+def core_trials(store, settings: Settings) -> list:
+    """Every account's pay trials as ``core.paying`` derives them from its whole log."""
+    from collectctl.app.learn import _pay_trials
+
+    derive = _pay_trials(settings)
+    out = []
+    for account, calls in store.calls_by_account():
+        out += derive(store, account, calls, store.payments_of(account.account_id))
+    return sorted(out, key=lambda t: t.call_id)
+
+
+def paid_randomly(store, settings: Settings, seed: int) -> None:
+    """``random_log``'s accounts, varied, with a newer list for some of them half way
+    (amounts, risks and work starts the earlier contacts must not take), then contacts,
+    promises, payments and undos as ``log``, ``pay`` and ``undo`` write them."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from collectctl.core.models import Payment
+
+    rng = random.Random(seed)
+    random_log(store, rng, date(2026, 11, 20), 14, count=30, bursts=0)
+    with store.transaction():
+        store._exec("DELETE FROM pay_trials")
+        store._exec("DELETE FROM pay_stats")
+        store._exec("DELETE FROM calls")
+        vary(store, rng)
+    rebuild(store, settings)
+    ids = [row[0] for row in store._exec("SELECT account_id FROM accounts ORDER BY 1")]
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    for n in range(260):
+        now = start + timedelta(hours=n * 1.3)
+        if n == 130:
+            newer = [replace(store.get_account(a), amount_due=Decimal(rng.choice([0, 500, 4000])),
+                             risk=rng.choice(["low", "high"]))
+                     for a in ids if rng.random() < 0.5]
+            with store.transaction():
+                store.update_accounts([(a, "h2") for a in newer], None, now.isoformat())
+        account = rng.choice(ids)
+        kind = rng.random()
+        try:
+            if kind < 0.08:
+                use.undo(store, settings, now, collector="bob")
+            elif kind < 0.35:
+                use.log_call(store, settings, now, account, "ptp", collector="bob",
+                             amount=str(rng.choice([100, 300])),
+                             day=(now + timedelta(days=rng.choice([1, 3, 12]))).date().isoformat(),
+                             allow_overpay=True)
+            elif kind < 0.55:
+                use.record_payment(store, settings, now, Payment(
+                    None, account, Decimal(rng.choice([50, 100, 300])),
+                    (now - timedelta(days=rng.choice([0, 2]))).date(), f"R{n}"),
+                    allow_overpay=True)
+            else:
+                use.log_call(store, settings, now, account, rng.choice(PLAIN), collector="bob")
+        except UsageError:
+            continue
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_pay_trials_kept_as_entries_are_written_are_core_payings(store, seed):
+    """Both engines (the client's derivation on SQLite, the server's triggers on
+    PostgreSQL): after contacts, promises, payments, undos and a newer list, the trials
+    are exactly ``core.paying``'s of the whole log, their segments' counts its counts, and
+    ``learn rebuild`` makes the same."""
+    from collectctl.core.paying import merge, stats_delta
+
+    settings = Settings()
+    paid_randomly(store, settings, seed)
+    expected = core_trials(store, settings)
+    assert len(expected) > 40 and sum(t.paid > 0 for t in expected) > 10
+    assert len({t.segment for t in expected}) > 5
+    assert store.all_pay_trials() == expected
+    assert store.all_pay_stats() == merge(stats_delta(expected))
+    rebuild(store, settings)
+    assert store.all_pay_trials() == expected
