@@ -32,7 +32,7 @@ from collectctl.errors import UsageError
 from collectctl.i18n import Locale, _
 
 if TYPE_CHECKING:
-    from collectctl.core.paying import LearnedPay
+    from collectctl.core.paying import LearnedPay, PayEstimate, Trial
     from collectctl.storage.protocol import Store
 
 #: How ``build_all`` starts its worker processes: None is the platform's default (fork on
@@ -195,6 +195,20 @@ class Explanation:
 
 
 @dataclass(frozen=True)
+class LearnedShow:
+    """``learn show ID``: what is learned of an account on a day: the hours it answers
+    (None with learning off), its pay estimate (None with learning or pay learning off)
+    and the pay trials behind it."""
+
+    plan: Plan
+    account_id: str
+    curve: ContactCurve | None
+    pay: PayEstimate | None
+    pay_source: str
+    trials: tuple[Trial, ...]
+
+
+@dataclass(frozen=True)
 class NextCall:
     """``next``: the call due now with the account's file, or why there is none."""
 
@@ -224,6 +238,31 @@ def explain(store: Store, settings: Settings, plan: Plan, account_id: str) -> Ex
     curve = (contact_curve(store, settings, plan, account_id)
              if settings.learning.enabled else None)
     return Explanation(plan, account_id, settings, curve)
+
+
+def learned_show(store: Store, settings: Settings, now: datetime, account_id: str,
+                 day: date) -> LearnedShow:
+    """What is learned of an open account, in its collector's plan for ``day``."""
+    from collectctl.app.calls import require_account
+
+    account = require_account(store, account_id)
+    if account.status != "open" or not account.assigned_to:
+        raise UsageError(_("account {id!r} is not an open account assigned to a collector: "
+                           "nothing is planned for it").format(id=account_id))
+    plan = build_plan(store, settings, now, account.assigned_to, day)
+    if account_id not in plan.states:
+        why_not_planned(plan, account_id)  # raises for an account the plan cannot read
+    curve = (contact_curve(store, settings, plan, account_id)
+             if settings.learning.enabled else None)
+    pay = plan.pay.get(account_id)
+    if pay is None:  # not callable today: its estimate all the same
+        learned = _learned_pay(store, settings, plan.collector, day,
+                               [plan.states[account_id].account])
+        if learned is not None:
+            located = plan.states[account_id].account
+            pay = learned.of(located, debtor_day(settings, day, located.timezone))
+    return LearnedShow(plan, account_id, curve, pay, plan.pay_source if pay else "off",
+                       tuple(store.pay_trials_of(account_id)))
 
 
 def next_call(store: Store, settings: Settings, now: datetime, collector: str) -> NextCall:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Mapping
+import statistics
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -320,6 +321,14 @@ class Plan:
     #: Where the pay estimates came from: ``learned``; ``no_payments`` (learning on, but
     #: no payment was ever credited to a contact: the rules'); ``off`` (learning off).
     pay_source: str = "off"
+    #: The typical balance of each currency the balance factors were measured against
+    #: (none with pay learning off).
+    balance_scales: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def factor_of(self, account_id: str) -> float:
+        """The account's balance factor in this plan (``balance_factor``)."""
+        state = self.states[account_id]
+        return balance_factor(state.balance, self.balance_scales.get(state.account.currency))
 
     def expected(self) -> Amounts:
         """The day's expected collections, per currency (the calls' own, summed)."""
@@ -464,11 +473,35 @@ def debtor_day(settings: Settings, day: date, timezone: str) -> date:
                             ZoneInfo(settings.timezone)).astimezone(ZoneInfo(timezone)).date()
 
 
-def schedule_weight(total: Decimal, pay: PayEstimate) -> float:
+#: The bounds of an account's balance against the plan's typical one (its balance factor).
+BALANCE_MIN, BALANCE_MAX = 0.1, 10.0
+
+
+def balance_scales(balances: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """The typical balance of each currency among ``(currency, balance)``: the median of
+    the positive ones (what a balance factor is measured against, so that no exchange
+    rate is needed to rank accounts of several currencies)."""
+    by: dict[str, list[Decimal]] = {}
+    for currency, balance in balances:
+        if balance > 0:
+            by.setdefault(currency, []).append(balance)
+    return {c: statistics.median(sorted(v)) for c, v in by.items()}
+
+
+def balance_factor(balance: Decimal, scale: Decimal | None) -> float:
+    """An account's balance against its currency's typical one, to 4 places and within
+    ``BALANCE_MIN``-``BALANCE_MAX``; 1 with no scale (learning off: the rules' plan)."""
+    if scale is None or scale <= 0:
+        return 1.0
+    return round(min(max(float(balance / scale), BALANCE_MIN), BALANCE_MAX), 4)
+
+
+def schedule_weight(total: Decimal, pay: PayEstimate, factor: float = 1.0) -> float:
     """What the schedule gives an account for each unit of contact quality: its score
     (at least ``MIN_WEIGHT``) x its pay lift (``core.paying``; 1 when nothing is known, or
-    with learning off)."""
-    return max(float(total), MIN_WEIGHT) * pay.lift
+    with learning off) x its balance factor (learning on: the slot's value is then its
+    expected collections, linear in the balance, the rules' factors its multiplier)."""
+    return max(float(total), MIN_WEIGHT) * pay.lift * factor
 
 
 def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector: str,
@@ -602,9 +635,16 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
             continue
         dialled[aid] = _phone.number if _phone is not None else None
         estimates[aid] = pay.of(account, local_day) if pay is not None else rules_pay
-        weight = schedule_weight(scores[aid].total, estimates[aid])
-        candidates.append(Candidate(weight, floats, pinned))
+        candidates.append(Candidate(0.0, floats, pinned))
         keys.append(aid)
+    # With pay learning on, each weight is scaled by the account's balance against the
+    # typical one of its currency among those callable (``balance_factor``).
+    scales = balance_scales((states[aid].account.currency, states[aid].balance)
+                            for aid in keys) if pay is not None else {}
+    candidates = [replace(c, weight=schedule_weight(
+        scores[aid].total, estimates[aid],
+        balance_factor(states[aid].balance, scales.get(states[aid].account.currency))))
+        for c, aid in zip(candidates, keys, strict=True)]
     assignment = schedule(candidates, len(slot_starts), limit)
     by_id = {a.account_id: a for a in accounts}
     planned = []
@@ -647,7 +687,7 @@ def plan_day(portfolio: Portfolio, settings: Settings, now: datetime, collector:
         note = off or Reason(r.NO_SLOTS_ON_DAY, day=day)
     return Plan(day, collector, tuple(planned), overflow, slots, note, excluded,
                 scores, states, tuple(slot_starts), qualities, packs,
-                requests=portfolio.requests, pay=estimates,
+                requests=portfolio.requests, pay=estimates, balance_scales=scales,
                 pay_source="off" if pay is None else "learned" if pay.feed else "no_payments")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from collectctl.app.plan import Plan, PlannedCall, WhyNot
@@ -421,21 +422,26 @@ def explain_json(plan: Plan, account_id: str, settings, curve=None) -> dict:
 
 def pay_json(plan: Plan, account_id: str, planned) -> dict | None:
     """What the plan expects of the account: its pay estimate with the counts behind it,
-    the weight the schedule gave it (score x lift) and the slot's expected amount
+    the weight the schedule gave it (score x lift x balance factor) and the slot's expected amount
     (balance x P(contact) x P(pay) x share)."""
     est = plan.pay.get(account_id)
     if est is None:
         return None
     score = plan.scores[account_id].total
+    currency = plan.states[account_id].account.currency
     return {
         "source": plan.pay_source,
         "p_pay": est.p_pay, "share": est.share, "lift": est.lift,
         "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
         "own": {"decided": est.own.decided, "paid": est.own.paid},
         "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
-        "weight": round(schedule_weight(score, est), 4),
+        "score": f"{score:.4f}",
+        "balance_factor": plan.factor_of(account_id),
+        "typical_balance": (f"{plan.balance_scales[currency]:.2f}"
+                            if currency in plan.balance_scales else None),
+        "weight": round(schedule_weight(score, est, plan.factor_of(account_id)), 4),
         "balance": f"{plan.states[account_id].balance:.2f}",
-        "currency": plan.states[account_id].account.currency,
+        "currency": currency,
         "p_contact": planned.p_contact if planned else None,
         "expected": f"{planned.expected:.2f}" if planned else None,
     }
@@ -508,6 +514,11 @@ def pay_text(pay: dict | None) -> list[str]:
     lines = [_("pay when reached: P(pay) {p} x share {share} = lift {lift}, weight "
                "{weight}").format(p=f"{pay['p_pay']:.4f}", share=f"{pay['share']:.4f}",
                                   lift=f"{pay['lift']:.4f}", weight=f"{pay['weight']:g}")]
+    if pay["typical_balance"] is not None:
+        lines.append(_("  weight = score {score} x lift {lift} x balance factor {factor} "
+                       "(its balance against the typical {typical})").format(
+            score=pay["score"], lift=f"{pay['lift']:.4f}", factor=f"{pay['balance_factor']:.4f}",
+            typical=display.money(pay["typical_balance"], pay["currency"])))
     if pay["source"] == "learned":
         lines.append(_("  learned: {paid} paid of {decided} decided contacts; its segment's "
                        "others {segment_paid} of {segment}").format(
@@ -525,6 +536,63 @@ def pay_text(pay: dict | None) -> list[str]:
             contact=f"{pay['p_contact']:.4f}", p=f"{pay['p_pay']:.4f}",
             share=f"{pay['share']:.4f}"))
     return lines
+
+
+def learned_json(show) -> dict:
+    """``learn show ID``: the account's learned hours, its pay estimate with the counts
+    behind it and its pay trials (each contact, its window and what it was paid)."""
+    plan, est = show.plan, show.pay
+    currency = plan.states[show.account_id].account.currency
+    pay = None if est is None else {
+        "source": show.pay_source, "p_pay": est.p_pay, "share": est.share, "lift": est.lift,
+        "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
+        "own": {"decided": est.own.decided, "paid": est.own.paid},
+        "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
+    }
+    return {
+        "account_id": show.account_id,
+        "collector": plan.collector,
+        "date": plan.date.isoformat(),
+        "contact": curve_json(show.curve),
+        "pay": pay,
+        "trials": [{"call_id": t.call_id, "day": t.day.isoformat(),
+                    "window_end": t.window_end.isoformat(), "balance": f"{t.balance:.2f}",
+                    "paid": f"{t.paid:.2f}", "currency": currency,
+                    "decided": t.paid > 0 or t.window_end < plan.date,
+                    "counted": t.counted} for t in show.trials],
+    }
+
+
+def learned_text(data: dict) -> str:
+    lines = [_("{account} · {collector} · {day}").format(
+        account=data["account_id"], collector=data["collector"],
+        day=display.plain_day(date.fromisoformat(data["date"])))]
+    lines.extend(curve_text(data["contact"]))
+    pay = data["pay"]
+    if pay is None:
+        lines.append(_("pay when reached: learning who pays is off (learning.pay_enabled: "
+                       "false, or learning.enabled: false)"))
+        return "\n".join(lines)
+    lines.append(_("pay when reached: P(pay) {p} x share {share} = lift {lift}").format(
+        p=f"{pay['p_pay']:.4f}", share=f"{pay['share']:.4f}", lift=f"{pay['lift']:.4f}"))
+    if pay["source"] == "learned":
+        lines.append(_("  learned: {paid} paid of {decided} decided contacts; its segment's "
+                       "others {segment_paid} of {segment}").format(
+            paid=pay["own"]["paid"], decided=pay["own"]["decided"],
+            segment_paid=pay["segment"]["paid"], segment=pay["segment"]["decided"]))
+    else:
+        lines.append(_("  the rules' estimate: no payment has been credited to a contact yet"))
+    if not data["trials"]:
+        lines.append(_("  no right-party contact yet"))
+    for t in data["trials"]:
+        verdict = (_("paid {amount}").format(amount=display.money(t["paid"], t["currency"]))
+                   if Decimal(t["paid"]) > 0 else _("unpaid") if t["decided"]
+                   else _("window still open"))
+        lines.append(_("  contact {day}: window to {end}, balance {balance}: {verdict}").format(
+            day=display.plain_day(date.fromisoformat(t["day"])),
+            end=display.plain_day(date.fromisoformat(t["window_end"])),
+            balance=display.money(t["balance"], t["currency"]), verdict=verdict))
+    return "\n".join(lines)
 
 
 def pack_line(name: str, pack) -> str:
@@ -745,6 +813,9 @@ def render(result, fmt: str, out, redact: bool | None = None, raw: bool = False)
         data = explain_json(result.plan, result.account_id, result.settings, result.curve)
         _write(out, _dump(data) if as_json else explain_text(data, explain_why(result)),
                as_json)
+    elif isinstance(result, app.LearnedShow):
+        data = learned_json(result)
+        _write(out, _dump(data) if as_json else learned_text(data), as_json)
     elif isinstance(result, app.NextCall):
         _next(result, as_json, out, bool(redact))
     elif isinstance(result, app.RulesCheck):

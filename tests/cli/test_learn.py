@@ -59,13 +59,13 @@ def test_learning_off_is_the_rules_exactly(cli, monkeypatch, tmp_path):
     cli.now = "2026-12-04T08:00:00+08:00"
     off = cli.json("plan")[1]
     assert planned_at(cli, "E0")[:2] != "17"
-    store = open_store(cli.db)  # learning on, nothing learned: the same plan
+    store = open_store(cli.db)  # contact hours learned, nothing learned: the same plan
     try:
         with store.transaction():
             store.replace_contact_stats({})
     finally:
         store.close()
-    config(monkeypatch, tmp_path, "learning:\n  enabled: true\n")
+    config(monkeypatch, tmp_path, "learning:\n  enabled: true\n  pay_enabled: false\n")
     assert cli.json("plan")[1] == off
     config(monkeypatch, tmp_path, "learning:\n  enabled: false\n")
     cli.now = "2026-12-04T08:00:00+08:00"

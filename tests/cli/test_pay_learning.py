@@ -10,10 +10,6 @@ import pytest
 
 from collectctl.storage import open_store
 
-# A team server derives the trials itself (the next step of issue 22); until then it plans
-# with the rules' pay estimate, lift 1.
-pytestmark = pytest.mark.sqlite_only("the server derives no pay trials yet")
-
 HEADER = "account_id,name,amount_due,mobile,work_start,timezone,assigned_to,risk\n"
 
 
@@ -111,7 +107,8 @@ def test_a_debtor_who_breaks_every_promise_loses_expected_value_to_one_who_pays(
     assert pay0["p_pay"] < pay1["p_pay"] and pay0["lift"] < pay1["lift"]
     assert pay0["weight"] < pay1["weight"]  # and learned pay outweighs it
     for score, pay in on.values():  # --explain's figures multiply out exactly
-        assert pay["weight"] == round(max(score, 0.01) * pay["lift"], 4)
+        assert pay["weight"] == round(max(score, 0.01) * pay["lift"] * pay["balance_factor"],
+                                      4)
     config = tmp_path / "off.yaml"
     config.write_text("learning:\n  enabled: false\n  pay_strength: 2\n", encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
@@ -136,5 +133,38 @@ def test_the_plan_says_what_it_expects_and_the_calls_sum_to_it(cli):
                    * Decimal(str(pay["p_pay"])) * Decimal(str(pay["share"])))
         assert Decimal(pay["expected"]) == product.quantize(Decimal("0.01"))
         assert pay["expected"] == call["expected"]
+        # The weight is linear in the balance: against the median of those callable.
+        balances = sorted(Decimal(c["balance"]) for c in data["calls"])
+        assert Decimal(pay["typical_balance"]) == balances[len(balances) // 2] == 50000
+        assert pay["balance_factor"] == round(float(Decimal(pay["balance"]) / 50000), 4)
+        assert pay["weight"] == round(float(pay["score"]) * pay["lift"]
+                                      * pay["balance_factor"], 4)
     text = cli("plan").stdout
     assert f"Expected collections: {total:,.2f} TWD" in text
+
+
+def test_learn_show_prints_what_is_learned_of_one_account(cli):
+    promise_history(cli, "P0", pays=False)
+    promise_history(cli, "P1", pays=True)
+    cli.now = "2026-12-01T08:00:00+08:00"
+    result, data = cli.json("learn", "show", "P1")
+    assert result.exit_code == 0, result.output
+    assert (data["account_id"], data["collector"], data["date"]) == ("P1", "alice",
+                                                                     "2026-12-01")
+    assert data["pay"]["source"] == "learned"
+    assert data["pay"]["own"] == {"decided": 3, "paid": 3}
+    assert [(t["day"], t["paid"], t["decided"]) for t in data["trials"]] == [
+        ("2026-11-02", "20000.00", True), ("2026-11-09", "20000.00", True),
+        ("2026-11-16", "20000.00", True)]
+    _r, plan = cli.json("plan", "--explain", "P1")  # the figures the plan used
+    assert {k: plan["pay"][k] for k in data["pay"]} == data["pay"]
+    assert data["contact"]["calls"] == 3 and data["contact"] == plan["contact"]
+    text = cli("learn", "show", "P0").stdout
+    assert "0 paid of 3 decided contacts" in text
+    assert text.count(": unpaid") == 3
+    zh = cli("--lang", "zh_TW", "learn", "show", "P0").stdout
+    assert "3 次已見分曉的接通中 0 次還款" in zh and zh.count("：未還款") == 3
+    assert cli.json("--lang", "zh_TW", "learn", "show", "P0")[1] == cli.json(
+        "learn", "show", "P0")[1]
+    unknown = cli("learn", "show", "NOPE")
+    assert unknown.exit_code == 2 and "no account 'NOPE'" in unknown.output

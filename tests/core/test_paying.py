@@ -191,3 +191,28 @@ def test_the_expected_amount_is_balance_contact_pay_and_share_to_the_cent():
     e = P.estimate(PS, P.Counts())
     assert P.expected(Decimal("1000.00"), 0.35, e) == Decimal("21.00")  # 1000*.35*.2*.3
     assert P.expected(Decimal("0"), 0.35, e) == Decimal("0.00")
+
+
+# -- the balance factor (core.planning) ------------------------------------------------------
+
+def test_each_currency_is_measured_against_its_own_typical_balance():
+    from collectctl.core.planning import balance_factor, balance_scales
+
+    scales = balance_scales([("TWD", Decimal(100)), ("TWD", Decimal(300)),
+                             ("TWD", Decimal(200)), ("TWD", Decimal(0)),
+                             ("USD", Decimal(10)), ("USD", Decimal(30))])
+    assert scales == {"TWD": Decimal(200), "USD": Decimal(20)}  # nothing owed: left out
+    assert balance_factor(Decimal(300), scales["TWD"]) == 1.5
+    assert balance_factor(Decimal(30), scales["USD"]) == 1.5  # no exchange rate needed
+    assert balance_factor(Decimal(1), scales["TWD"]) == 0.1  # clamped: still planned
+    assert balance_factor(Decimal(10**9), scales["TWD"]) == 10.0  # and never alone
+    assert balance_factor(Decimal(300), None) == 1.0  # learning off: the rules' weight
+
+
+@given(st.lists(st.integers(1, 10**9), min_size=1, max_size=30), st.integers(1, 10**9))
+def test_a_larger_balance_never_weighs_less(balances, extra):
+    from collectctl.core.planning import balance_factor, balance_scales
+
+    scale = balance_scales(("TWD", Decimal(b)) for b in balances)["TWD"]
+    small, large = sorted(Decimal(b) for b in (balances[0], balances[0] + extra))
+    assert balance_factor(small, scale) <= balance_factor(large, scale)
