@@ -107,6 +107,10 @@ class Report:
     previous: Previous | None = None
     #: Each collector's (and, under None, the team's) targets for the period, attained.
     attainment: dict[str | None, tuple[Attained, ...]] = field(default_factory=dict)
+    #: What each collector's (under None, the team's) right-party contacts of the period
+    #: were expected to bring when made (``core.paying.expected_of_contacts``); empty with
+    #: pay learning off or where not built (``progress``).
+    expected: Mapping[str | None, Amounts] = field(default_factory=dict)
 
     def violations_of(self, collector: str | None) -> int:
         """The count for one collector, or the team's (None)."""
@@ -201,11 +205,36 @@ def _build_report(store: Store, settings: Settings, now: datetime, first: date, 
                                               by_hour, book, pending)
         return Report(first, last, team, rows, collector, daily, hourly, audit.by_collector(),
                       portfolio, lists, currency=settings.currency,
-                      daily_currency=daily_currency, converted=converted)
+                      daily_currency=daily_currency, converted=converted,
+                      expected=_expected(store, settings, first, last, collector, rows))
     except BaseException:
         if pending is not None:  # ending without the audit: stop its reads too
             pending.stop()
         raise
+
+
+def _expected(store: Store, settings: Settings, first: date, last: date,
+              collector: str | None, rows) -> dict[str | None, Amounts]:
+    """Each collector's expected collections from the period's right-party contacts
+    (their calls'), and the team's under None; none with pay learning off."""
+    from collectctl.core.paying import expected_of_contacts, pay_settings
+
+    if not settings.learning.enabled or not settings.learning.pay_enabled:
+        return {}
+    found = store.pay_trials_around(first, last)
+    caller = {t.call_id: (who, currency) for t, who, currency in found}
+    segments = store.pay_segments({t.segment for t, _who, _c in found}) if found else {}
+    values = expected_of_contacts(pay_settings(settings), [t for t, _w, _c in found],
+                                  segments, first, last, store.pay_feed())
+    by: dict[str | None, list[tuple[str, Decimal]]] = {name: [] for name, _m in rows}
+    for trial, value in values:
+        who, currency = caller[trial.call_id]
+        if collector is None or who == collector:
+            by.setdefault(who or "", []).append((currency, value))
+    out: dict[str | None, Amounts] = {name: Amounts(pairs) for name, pairs in by.items()}
+    if collector is None:
+        out[None] = Amounts(pair for pairs in by.values() for pair in pairs)
+    return out
 
 
 def _supervisor(store: Store, settings: Settings, now: datetime, first: date, last: date,

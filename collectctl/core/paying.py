@@ -340,5 +340,38 @@ def expected(balance: Decimal, p_contact: float, est: PayEstimate) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
+def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
+                         segments: Mapping[str, SegmentRows], first: date, last: date,
+                         feed: bool) -> list[tuple[Trial, Decimal]]:
+    """What each right-party contact of ``first``..``last`` (its debtor's day) was expected
+    to bring when it was made: its list's balance x P(pay) x share, as learned from what
+    was decided before its day (the account's trials whose windows had ended, and its
+    segment's other accounts'), to the cent; the rules' estimate with no payment feed, as
+    the plan has it. ``trials_``: every trial of the accounts concerned, earlier ones too."""
+    by_account: dict[str, list[Trial]] = {}
+    for t in trials_:
+        by_account.setdefault(t.account_id, []).append(t)
+    out = []
+    for mine in by_account.values():
+        for t in mine:
+            if not first <= t.day <= last:
+                continue
+            if not feed:
+                found = neutral(ps)
+            else:
+                before = [u for u in mine if u.window_end < t.day]
+                own = Counts(len(before), sum(u.paid > 0 for u in before),
+                             sum(u.share_milli for u in before))
+                rows = [r for r in segments.get(t.segment, ()) if r[0] < t.day]
+                seg = Counts(sum(r[1] for r in rows), sum(r[2] for r in rows),
+                             sum(r[3] for r in rows))
+                added = [u for u in before if u.counted and u.segment == t.segment]
+                seg -= Counts(len(added), sum(u.paid > 0 for u in added),
+                              sum(u.share_milli for u in added))
+                found = estimate(ps, own, seg)
+            out.append((t, expected(t.balance, 1.0, found)))
+    return out
+
+
 def _dec(value: float) -> Decimal:
     return Decimal(f"{value:.{PLACES}f}")

@@ -61,10 +61,12 @@ def report_json(report: Report) -> str:
         "to": report.last.isoformat(),
         "period": report.period,
         "team": {**metric_json(report.team), "violations": report.violations_of(None),
-                 **_targets_key(report, None)},
+                 **_targets_key(report, None),
+                 "expected": _expected_of(report, None).json()},
         "collectors": [{"name": name, **metric_json(m),
                         "violations": report.violations_of(name),
-                        **_targets_key(report, name)}
+                        **_targets_key(report, name),
+                        "expected": _expected_of(report, name).json()}
                        for name, m in report.collectors],
         **supervisor_json(report),
         "converted": converted_json(report.converted),
@@ -171,6 +173,28 @@ def converted_text(report: Report) -> str | None:
     return line
 
 
+def _expected_of(report: Report, who: str | None) -> Amounts:
+    """A collector's (None: the team's, or the one collector's report's) expected."""
+    return report.expected.get(who if who is not None or report.scope is None
+                               else report.scope, Amounts())
+
+
+def expected_lines(report: Report) -> list[str]:
+    """Expected against collected, one line per collector (and the team): what the
+    period's right-party contacts were expected to bring when made, and what came in."""
+    if not report.expected:
+        return []
+    lines = [_("Expected from the period's right-party contacts, and collected:")]
+    rows = [(terminal_text(name), _expected_of(report, name), m.collected)
+            for name, m in report.collectors]
+    if report.scope is None:
+        rows.append((_("team"), _expected_of(report, None), report.team.collected))
+    for name, expected, collected in rows:
+        lines.append(_("  {who}: expected {expected}; collected {collected}").format(
+            who=name, expected=amounts_text(expected), collected=amounts_text(collected)))
+    return lines
+
+
 def _rows(report: Report) -> list[list[str]]:
     """The table's rows: the collector's name (on one line, no control character), then
     collectctl's own numbers."""
@@ -194,8 +218,10 @@ def _head() -> list[str]:
 
 def report_text(report: Report) -> str:
     converted = converted_text(report)
+    expected = expected_lines(report)
     return "\n".join([_title(report), "", *table_lines(_head(), _rows(report)),
                       *(["", converted] if converted else []),
+                      *(["", *expected] if expected else []),
                       *supervisor_text(report)]) + "\n"
 
 
@@ -210,6 +236,10 @@ def report_markdown(report: Report) -> str:
     converted = converted_text(report)
     if converted:
         lines += ["", markdown_text(converted)]
+    expected = expected_lines(report)
+    if expected:
+        lines += ["", markdown_text(expected[0]), ""]
+        lines += [f"- {markdown_text(line.strip())}" for line in expected[1:]]
     lines += supervisor_markdown(report)
     return "\n".join(lines) + "\n"
 

@@ -635,6 +635,13 @@ class SQLStore:
             out.setdefault(trial.account_id, []).append(trial)
         return out
 
+    def pay_trials_around(self, first: date, last: date
+                          ) -> list[tuple[Trial, str | None, str]]:
+        """``(trial, collector of its call, currency)`` for every trial of the accounts
+        with one in ``first``..``last`` (the debtor's days), earlier ones too."""
+        return [(self._trial(row[:8]), row[8], row[9]) for row in self._exec(
+            sql.SELECT_PAY_TRIALS_AROUND, {"first": first.isoformat(), "last": last.isoformat()})]
+
     def all_pay_trials(self) -> list[Trial]:
         return [self._trial(r) for r in self._exec(sql.SELECT_ALL_PAY_TRIALS)]
 

@@ -589,6 +589,18 @@ SELECT_PAY_TRIALS_FOR_COLLECTOR = f"""
     SELECT {PAY_TRIAL_COLUMNS} FROM pay_trials WHERE account_id IN ({_OPEN_OF})
     ORDER BY account_id, day, call_id
 """
+#: The trials of the accounts with a contact in a period (all of them: the estimate at
+#: each contact is learned from the earlier ones), each with who made the call and the
+#: account's currency.
+SELECT_PAY_TRIALS_AROUND = """
+    SELECT t.call_id, t.account_id, t.segment, t.day, t.window_end, t.balance_minor,
+           t.paid_minor, t.counted, c.collector, a.currency
+    FROM pay_trials t JOIN calls c ON c.id = t.call_id
+    JOIN accounts a ON a.account_id = t.account_id
+    WHERE t.account_id IN (SELECT p.account_id FROM pay_trials p
+                           WHERE p.day >= :first AND p.day <= :last)
+    ORDER BY t.account_id, t.day, t.call_id
+"""
 SELECT_ALL_PAY_TRIALS = f"SELECT {PAY_TRIAL_COLUMNS} FROM pay_trials ORDER BY call_id"
 DELETE_PAY_TRIALS_OF = "DELETE FROM pay_trials WHERE account_id = :id"
 INSERT_PAY_TRIAL = """

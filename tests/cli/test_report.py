@@ -63,6 +63,9 @@ def test_every_metric_on_a_hand_computed_day(day):
         "collected": {"TWD": "1000.00"}, "recovery_rate": {"TWD": round(1000 / 39500, 4)},
         "complaints": 1,
         "contact_rate": round(4 / 6, 4), "rpc_rate": 0.5, "violations": 0, "targets": {},
+        # Her three right-party contacts, nothing decided before the day: each the rules'
+        # P(pay) 0.2 x share 0.3 of its list's balance, (10,000 + 30,000 + 60,000) x 0.06.
+        "expected": {"TWD": "6000.00"},
     }
     assert bob == {
         "name": "bob", "calls": 1, "contacts": 1, "right_party_contacts": 1, "promises": 1,
@@ -70,6 +73,7 @@ def test_every_metric_on_a_hand_computed_day(day):
         "kept_rate": None,  # no promise of bob's fell due: no denominator
         "collected": {"TWD": "2000.00"}, "recovery_rate": {"TWD": round(2000 / 60000, 4)},
         "complaints": 0, "contact_rate": 1.0, "rpc_rate": 1.0, "violations": 0, "targets": {},
+        "expected": {"TWD": "3600.00"},  # 60,000 x 0.06
     }
     team = data["team"]
     assert (team["calls"], team["collected"], team["promises_kept"]) == (

@@ -216,3 +216,37 @@ def test_a_larger_balance_never_weighs_less(balances, extra):
     scale = balance_scales(("TWD", Decimal(b)) for b in balances)["TWD"]
     small, large = sorted(Decimal(b) for b in (balances[0], balances[0] + extra))
     assert balance_factor(small, scale) <= balance_factor(large, scale)
+
+
+# -- expected from the contacts made (report) ----------------------------------------------
+
+def test_each_contact_is_expected_what_was_known_before_its_day():
+    """A contact's own payment does not raise what it was expected to bring; a later
+    contact, after a paid window ended, is expected more (hand counts: strength 6, the
+    rules' 0.2 and 0.3; no segment counts)."""
+    seg = "medium|M0|Asia/Taipei|09"
+    first = P.Trial(1, "A1", seg, date(2026, 11, 2), date(2026, 11, 9), Decimal(1000),
+                    Decimal(500), True)
+    later = P.Trial(2, "A1", seg, date(2026, 11, 12), date(2026, 11, 19), Decimal(500),
+                    Decimal(0), True)
+    got = dict((t.call_id, v) for t, v in P.expected_of_contacts(
+        PS, [first, later], {}, date(2026, 11, 1), date(2026, 11, 30), feed=True))
+    assert got[1] == Decimal("60.00")  # 1000 x 0.2 x 0.3: its own payment not yet known
+    # Then: P(pay) (6 x 0.2 + 1) / 7 = 0.3143; share (6 x 0.3 + 0.5) / 7 = 0.3286.
+    assert got[2] == (Decimal(500) * Decimal("0.3143") * Decimal("0.3286")).quantize(
+        Decimal("0.01"))
+    # The segment's counts of windows ended before the day, less the account's own.
+    rows = {seg: [(date(2026, 11, 9), 4, 2, 900), (date(2026, 11, 20), 3, 3, 900)]}
+    again = dict((t.call_id, v) for t, v in P.expected_of_contacts(
+        PS, [first, later], rows, date(2026, 11, 12), date(2026, 11, 12), feed=True))
+    assert list(again) == [2]  # only the period's contacts
+    seg_p = (6 * 0.2 + 1) / (6 + 3)  # 4 trials less its own 1; 2 paid less its own 1
+    p = round((6 * seg_p + 1) / 7, 4)
+    seg_share = (6 * 0.3 + 0.4) / (6 + 1)
+    share = round((6 * seg_share + 0.5) / 7, 4)
+    assert again[2] == (Decimal(500) * Decimal(f"{p:.4f}") * Decimal(f"{share:.4f}")).quantize(
+        Decimal("0.01"))
+    # No payment feed: the rules' estimate, as the plan has it.
+    none = P.expected_of_contacts(PS, [first, later], rows, date(2026, 11, 1),
+                                  date(2026, 11, 30), feed=False)
+    assert [v for _t, v in none] == [Decimal("60.00"), Decimal("30.00")]
