@@ -21,8 +21,10 @@ For willingness to pay (everyone answers as the rules say, promisers more readil
 after the promised day); and **alike** (everyone a payer).
 
 Strategies: **naive**, **rules**, **contacts** (contact hours learned, who pays not:
-``learning.pay_enabled: false``) and **learned** (both, as it ships). Money collected
-is what the debtors paid, through ``import payments``.
+``learning.pay_enabled: false``), **value** (contact hours learned and the plan ranked by
+expected collections, with the rules' P(pay) for every debtor: the objective without
+learning who pays) and **learned** (both, as it ships). Money collected is what the
+debtors paid, through ``import payments``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from zoneinfo import ZoneInfo
 ZONE = ZoneInfo("Asia/Taipei")
 START = date(2027, 5, 3)  # a Monday with no public holiday (TW) in the five weeks after it
 COLLECTORS = 4
-STRATEGIES = ("naive", "rules", "contacts", "learned")
+STRATEGIES = ("naive", "rules", "contacts", "value", "learned")
 #: The populations for contact hours and for willingness to pay.
 HOURS_POPULATIONS = ("mixed", "rules")
 PAY_POPULATIONS = ("paying", "alike")
@@ -164,6 +166,9 @@ class Day:
     promises: int = 0
     promised: Decimal = Decimal(0)
     collected: Decimal = Decimal(0)  # paid that day
+    #: Calls and contacts by the debtor's kind of payer (payer, promiser, slow).
+    calls_by: dict[str, int] = field(default_factory=dict)
+    contacts_by: dict[str, int] = field(default_factory=dict)
 
 
 #: Settings for every strategy's database (``learning`` in the config's words, e.g. the
@@ -176,8 +181,8 @@ def _settings(strategy: str):
 
     # country ZZ: a region without a holiday calendar, so the simulated collectors work
     # every day of the run (START, 2027-03-01, is Taiwan's substitute day for 228).
-    learning = {**LEARNING, "enabled": strategy in ("contacts", "learned"),
-                "pay_enabled": strategy == "learned"}
+    learning = {**LEARNING, "enabled": strategy in ("contacts", "value", "learned"),
+                "pay_enabled": strategy in ("value", "learned")}
     return settings_from_mapping({"shift": SHIFT, "country": "ZZ", "learning": learning},
                                  "simulation")
 
@@ -195,7 +200,7 @@ def _naive(plan, debtors_by_id) -> list[tuple[str, datetime]]:
 
 
 def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
-                 workdir: Path) -> list[Day]:
+                 workdir: Path, db_name: str | None = None) -> list[Day]:
     from collectctl.app.imports import (
         ImportOptions,
         import_accounts,
@@ -203,11 +208,19 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
         import_payments,
     )
     from collectctl.app.plan import build_plan
+    from collectctl.core import paying
     from collectctl.storage import open_store
 
+    if strategy == "value":  # the objective without learning who pays: the rules' P(pay)
+        learned_of = paying.LearnedPay.of
+        paying.LearnedPay.of = lambda self, account, day: paying.neutral(self.ps)
+        try:
+            return run_strategy("learned", debtors, days, seed, workdir, db_name="value")
+        finally:
+            paying.LearnedPay.of = learned_of
     settings = _settings(strategy)
     by_id = {d.account_id: d for d in debtors}
-    db = workdir / f"{strategy}.db"
+    db = workdir / f"{db_name or strategy}.db"
     store = open_store(db)
     listing = workdir / "accounts.csv"
     accounts_file(debtors, listing)
@@ -245,11 +258,13 @@ def run_strategy(strategy: str, debtors: list[Debtor], days: int, seed: int,
                 debtor = by_id[aid]
                 local = start.astimezone(ZONE)
                 today.calls += 1
+                today.calls_by[debtor.payer] = today.calls_by.get(debtor.payer, 0) + 1
                 reached = _uniform(seed, aid, local) < debtor.answers(local)
                 decision = random.Random(f"{seed}|decide|{aid}|{day}")
                 outcome, amount, promise_day = "na", "", ""
                 if reached:
                     today.contacts += 1
+                    today.contacts_by[debtor.payer] = today.contacts_by.get(debtor.payer, 0) + 1
                     outcome = "rpc"
                     if decision.random() < debtor.propensity:
                         balance = int(plan.states[aid].balance)
@@ -289,6 +304,10 @@ def _sum(days: list[Day], first: int, last: int) -> Day:
         out.promises += d.promises
         out.promised += d.promised
         out.collected += d.collected
+        for kind, n in d.calls_by.items():
+            out.calls_by[kind] = out.calls_by.get(kind, 0) + n
+        for kind, n in d.contacts_by.items():
+            out.contacts_by[kind] = out.contacts_by.get(kind, 0) + n
     return out
 
 
@@ -298,7 +317,7 @@ def html_chart(title: str, series: dict[str, list[Day]], path: Path,
     (no plotting library)."""
     width, height, pad = 720, 360, 48
     colours = {"naive": "#999999", "rules": "#1f77b4", "contacts": "#2ca02c",
-               "learned": "#d62728"}
+               "value": "#9467bd", "learned": "#d62728"}
     totals = {k: [int(sum((d.collected if money else d.contacts) for d in v[:n + 1]))
                   for n in range(len(v))]
               for k, v in series.items()}
@@ -359,18 +378,30 @@ def main(size: int = 300, days: int = 30, seed: int = 1, html: str | None = "sim
             print(f"  {k:<9} {whole[k].calls:>6} {whole[k].contacts:>6} "
                   f"{late[k].contacts:>11} {whole[k].promises:>9} {whole[k].promised:>12,} "
                   f"{whole[k].collected:>12,} {money[k].collected:>12,}")
+        if kind in PAY_POPULATIONS:
+            print("  calls (contacts) d16-30 by kind of payer:")
+            for k in STRATEGIES:
+                mix = ", ".join(f"{p} {money[k].calls_by.get(p, 0)} "
+                                f"({money[k].contacts_by.get(p, 0)})"
+                                for p in ("payer", "promiser", "slow"))
+                print(f"    {k:<9} {mix}")
         learned_vs_rules = late["learned"].contacts / max(late["rules"].contacts, 1) - 1
         rules_vs_naive = whole["rules"].contacts / max(whole["naive"].contacts, 1) - 1
         money_vs_rules = {k: float(money[k].collected / max(money["rules"].collected, 1) - 1)
-                          for k in ("contacts", "learned")}
+                          for k in ("contacts", "value", "learned")}
+        learned_vs_value = float(money["learned"].collected
+                                 / max(money["value"].collected, 1) - 1)
         print(f"  learned vs rules, days 15-{days}: {learned_vs_rules:+.1%} right-party "
               f"contacts; rules vs naive, days 1-{days}: {rules_vs_naive:+.1%}")
         print(f"  money collected, days 16-{days}, vs rules: learned "
-              f"{money_vs_rules['learned']:+.1%}, contacts only {money_vs_rules['contacts']:+.1%}")
+              f"{money_vs_rules['learned']:+.1%}, value (expected collections, the rules' "
+              f"P(pay)) {money_vs_rules['value']:+.1%}, contacts only "
+              f"{money_vs_rules['contacts']:+.1%}; learned vs value {learned_vs_value:+.1%}")
         daily = " ".join(f"{d.contacts}" for d in series["learned"])
         print(f"  learned, RPC per day: {daily}")
         figures[kind] = {"learned_vs_rules": learned_vs_rules, "rules_vs_naive": rules_vs_naive,
-                         "money_vs_rules": money_vs_rules, "series": series}
+                         "money_vs_rules": money_vs_rules, "learned_vs_value": learned_vs_value,
+                         "series": series}
         if chart:
             html_chart(f"{kind} population ({collectors} x {size} debtors, seed {seed})",
                        series, chart)
