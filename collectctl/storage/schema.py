@@ -990,6 +990,24 @@ MIGRATIONS.append((15, "m015_pay_learning", [
 #: as contact learning places them; the window ``learning_pay`` says (a lead's, published
 #: by ``learn rebuild`` and ``db migrate``); each standing payment credited to the latest
 #: trial whose window holds its day; the latest ``SEGMENT_CAP`` counted.
+#: An account's counted trials added to (``p_sign`` 1) or taken out of (-1) their segments.
+_PAY_COUNT = """
+CREATE FUNCTION collectctl_pay_count(p_account text, p_sign integer) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pay_stats AS ps (segment, window_end, trials, paid, share_milli)
+    SELECT t.segment, t.window_end, p_sign * pg_catalog.count(*),
+           p_sign * pg_catalog.count(*) FILTER (WHERE t.paid_minor > 0),
+           p_sign * COALESCE(pg_catalog.sum(CASE WHEN t.paid_minor > 0 AND t.balance_minor > 0
+               THEN LEAST(t.paid_minor, t.balance_minor) * 1000 / t.balance_minor
+               ELSE 0 END), 0)
+    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1
+    GROUP BY t.segment, t.window_end ORDER BY t.segment, t.window_end
+    ON CONFLICT (segment, window_end) DO UPDATE
+    SET trials = ps.trials + excluded.trials, paid = ps.paid + excluded.paid,
+        share_milli = ps.share_milli + excluded.share_milli;
+END $$
+"""
 _PAY_DERIVE = """
 CREATE FUNCTION collectctl_pay_derive(p_account text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -1001,17 +1019,7 @@ BEGIN
     SELECT pg_catalog.array_agg(t.segment), pg_catalog.array_agg(t.window_end)
     INTO segs, ends
     FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1;
-    INSERT INTO pay_stats AS ps (segment, window_end, trials, paid, share_milli)
-    SELECT t.segment, t.window_end, -pg_catalog.count(*),
-           -pg_catalog.count(*) FILTER (WHERE t.paid_minor > 0),
-           -COALESCE(pg_catalog.sum(CASE WHEN t.paid_minor > 0 AND t.balance_minor > 0
-               THEN LEAST(t.paid_minor, t.balance_minor) * 1000 / t.balance_minor
-               ELSE 0 END), 0)
-    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1
-    GROUP BY t.segment, t.window_end ORDER BY t.segment, t.window_end
-    ON CONFLICT (segment, window_end) DO UPDATE
-    SET trials = ps.trials + excluded.trials, paid = ps.paid + excluded.paid,
-        share_milli = ps.share_milli + excluded.share_milli;
+    PERFORM collectctl_pay_count(p_account, -1);
     DELETE FROM pay_trials WHERE account_id = p_account;
     SELECT * INTO w FROM learning_pay WHERE id = 1;
     a := collectctl_learn_place(p_account);
@@ -1068,17 +1076,7 @@ BEGIN
                          <= 10 THEN 1 ELSE 0 END
         FROM made m;
     END IF;
-    INSERT INTO pay_stats AS ps (segment, window_end, trials, paid, share_milli)
-    SELECT t.segment, t.window_end, pg_catalog.count(*),
-           pg_catalog.count(*) FILTER (WHERE t.paid_minor > 0),
-           COALESCE(pg_catalog.sum(CASE WHEN t.paid_minor > 0 AND t.balance_minor > 0
-               THEN LEAST(t.paid_minor, t.balance_minor) * 1000 / t.balance_minor
-               ELSE 0 END), 0)
-    FROM pay_trials t WHERE t.account_id = p_account AND t.counted = 1
-    GROUP BY t.segment, t.window_end ORDER BY t.segment, t.window_end
-    ON CONFLICT (segment, window_end) DO UPDATE
-    SET trials = ps.trials + excluded.trials, paid = ps.paid + excluded.paid,
-        share_milli = ps.share_milli + excluded.share_milli;
+    PERFORM collectctl_pay_count(p_account, 1);
     IF segs IS NOT NULL THEN
         DELETE FROM pay_stats ps
         USING ROWS FROM (pg_catalog.unnest(segs), pg_catalog.unnest(ends)) AS k(segment, window_end)
@@ -1128,8 +1126,9 @@ BEGIN
     RETURN n;
 END $$
 """
-_PAY_SIGNATURES = ("collectctl_pay_derive(text)", "collectctl_pay_from_calls()",
-                   "collectctl_pay_from_payments()", "collectctl_pay_rebuild()")
+_PAY_SIGNATURES = ("collectctl_pay_count(text, integer)", "collectctl_pay_derive(text)",
+                   "collectctl_pay_from_calls()", "collectctl_pay_from_payments()",
+                   "collectctl_pay_rebuild()")
 _PG_PAY = [
     """
     CREATE TABLE learning_pay (
@@ -1140,7 +1139,7 @@ _PG_PAY = [
     """,
     "GRANT SELECT ON learning_pay TO collectctl_collector, collectctl_lead",
     "GRANT INSERT, UPDATE, DELETE ON learning_pay TO collectctl_lead",
-    _PAY_DERIVE, _PAY_FROM_CALLS, _PAY_FROM_PAYMENTS, _PAY_REBUILD,
+    _PAY_COUNT, _PAY_DERIVE, _PAY_FROM_CALLS, _PAY_FROM_PAYMENTS, _PAY_REBUILD,
     f"""
     DO $$
     DECLARE

@@ -157,12 +157,13 @@ def test_the_pay_functions_are_pinned_and_private(team):
                    " has_function_privilege('collectctl_collector', p.oid, 'EXECUTE'),"
                    " has_function_privilege('collectctl_lead', p.oid, 'EXECUTE')"
                    " FROM pg_proc p WHERE p.proname ~ '^collectctl_pay_' ORDER BY 1")
-    assert [r[0] for r in rows] == ["collectctl_pay_derive", "collectctl_pay_from_calls",
+    assert [r[0] for r in rows] == ["collectctl_pay_count", "collectctl_pay_derive",
+                                    "collectctl_pay_from_calls",
                                     "collectctl_pay_from_payments", "collectctl_pay_rebuild"]
     for name, definer, config, collector, lead in rows:
         assert config[0].startswith("search_path=pg_catalog, ") and config[0].endswith(
             ", pg_temp"), name
         assert config[1:] == ["TimeZone=UTC", "DateStyle=ISO, YMD"], name
-        assert definer == (name != "collectctl_pay_derive"), name
+        assert definer == (name not in ("collectctl_pay_count", "collectctl_pay_derive")), name
         assert not collector, name
         assert lead == (name == "collectctl_pay_rebuild"), name
