@@ -236,10 +236,6 @@ def report_markdown(report: Report) -> str:
     converted = converted_text(report)
     if converted:
         lines += ["", markdown_text(converted)]
-    expected = expected_lines(report)
-    if expected:
-        lines += ["", markdown_text(expected[0]), ""]
-        lines += [f"- {markdown_text(line.strip())}" for line in expected[1:]]
     lines += supervisor_markdown(report)
     return "\n".join(lines) + "\n"
 

@@ -17,12 +17,12 @@ def test_a_small_simulation_runs_every_strategy_and_draws_the_chart(tmp_path):
     figures = simulate.main(size=12, days=3, seed=5, html=str(chart), populations=("mixed",),
                             collectors=2)
     series = figures["mixed"]["series"]
-    assert set(series) == {"naive", "rules", "contacts", "learned"}
+    assert set(series) == {"naive", "rules", "contacts", "value", "learned"}
     for days in series.values():
         assert len(days) == 3 and all(d.calls > 0 for d in days)
         assert all(0 <= d.contacts <= d.calls and d.promises <= d.contacts for d in days)
     text = chart.read_text(encoding="utf-8")
-    assert text.count("<polyline") == 8 and "mixed population" in text  # contacts, money
+    assert text.count("<polyline") == 10 and "mixed population" in text  # contacts, money
     assert "money collected (cumulative)" in text
 
 
@@ -30,7 +30,7 @@ def test_a_debtor_paid_only_on_their_promises_days_and_collected_counts_it(tmp_p
     figures = simulate.main(size=9, days=8, seed=2, html=None, populations=("paying",),
                             collectors=1)
     series = figures["paying"]["series"]
-    assert set(figures["paying"]["money_vs_rules"]) == {"contacts", "learned"}
+    assert set(figures["paying"]["money_vs_rules"]) == {"contacts", "value", "learned"}
     # promises fall due 3-10 days after they are made: by day 8 someone has paid
     assert any(d.collected > 0 for days in series.values() for d in days)
 

@@ -26,8 +26,12 @@ ROWS = ("A,Debtor A,300000,0912000001,,,alice,,25\n"
 
 
 @pytest.fixture
-def cli(cli, make_csv, monkeypatch):
+def cli(cli, make_csv, monkeypatch, tmp_path):
     monkeypatch.setenv("COLLECTCTL_COLLECTOR", "alice")
+    # The session's flow, in the rules' order (expected collections reorder by balance).
+    config = tmp_path / "work.yaml"
+    config.write_text("learning:\n  pay_enabled: false\n", encoding="utf-8")
+    monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
     cli.now = "2026-12-04T08:58:00+08:00"
     assert cli("import", "accounts", make_csv("a.csv", HEADER + ROWS)).exit_code == 0
     return cli
@@ -210,7 +214,8 @@ def test_a_kill_between_two_accounts_loses_nothing_confirmed(cli, tmp_path):
 
 def test_running_ahead_of_the_plan_never_leaves_legal_hours(cli, tmp_path, monkeypatch):
     config = tmp_path / "c.yaml"
-    config.write_text('rules:\n  packs:\n    tw:\n      weekday_hours: ["09:30", "21:00"]\n',
+    config.write_text("learning:\n  pay_enabled: false\n"
+                      'rules:\n  packs:\n    tw:\n      weekday_hours: ["09:30", "21:00"]\n',
                       encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
     out = work(cli, "\nq\n")
