@@ -532,6 +532,26 @@ MIGRATIONS.append((10, "m010_ledger_and_integrity", [
     *[{"postgresql": s} for s in _pg_ledger() + _PG_INTEGRITY],
 ]))
 
+def _pinned(signatures: tuple[str, ...]) -> str:
+    """The statement that makes each of the functions ``signatures`` resolve names in
+    pg_catalog first and pg_temp last, read times in UTC and ISO order, and run for no
+    role but the owner unless granted."""
+    return f"""
+    DO $$
+    DECLARE
+        fn text;
+    BEGIN
+        FOREACH fn IN ARRAY ARRAY{list(signatures)!r} LOOP
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
+                                      fn, pg_catalog.current_schema());
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET timezone = %L SET datestyle = %L',
+                                      fn, 'UTC', 'ISO, YMD');
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+        END LOOP;
+    END $$
+    """
+
+
 #: The learned contact counts (``core.learning``), derived on the server: on PostgreSQL no
 #: client writes ``contact_stats`` (a collector could move every segment's rows, and so
 #: another collector's plan). A trigger on ``calls``, owned by the owner, counts each entry
@@ -838,20 +858,7 @@ _PG_LEARN = [
     # time is read in UTC and ISO order whoever's session counts it or takes it back (a
     # session's own TimeZone or DateStyle would place an undo elsewhere). No SQL comments:
     # each statement is run as one line.
-    f"""
-    DO $$
-    DECLARE
-        fn text;
-    BEGIN
-        FOREACH fn IN ARRAY ARRAY{list(_LEARN_SIGNATURES)!r} LOOP
-            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
-                                      fn, pg_catalog.current_schema());
-            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET timezone = %L SET datestyle = %L',
-                                      fn, 'UTC', 'ISO, YMD');
-            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
-        END LOOP;
-    END $$
-    """,
+    _pinned(_LEARN_SIGNATURES),
     "GRANT EXECUTE ON FUNCTION " + ", ".join(s for s in _LEARN_SIGNATURES
                                              if "from_call" not in s) + " TO collectctl_lead",
     "CREATE TRIGGER calls_learn AFTER INSERT ON calls FOR EACH ROW"
@@ -1140,20 +1147,7 @@ _PG_PAY = [
     "GRANT SELECT ON learning_pay TO collectctl_collector, collectctl_lead",
     "GRANT INSERT, UPDATE, DELETE ON learning_pay TO collectctl_lead",
     _PAY_COUNT, _PAY_DERIVE, _PAY_FROM_CALLS, _PAY_FROM_PAYMENTS, _PAY_REBUILD,
-    f"""
-    DO $$
-    DECLARE
-        fn text;
-    BEGIN
-        FOREACH fn IN ARRAY ARRAY{list(_PAY_SIGNATURES)!r} LOOP
-            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp',
-                                      fn, pg_catalog.current_schema());
-            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET timezone = %L SET datestyle = %L',
-                                      fn, 'UTC', 'ISO, YMD');
-            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
-        END LOOP;
-    END $$
-    """,
+    _pinned(_PAY_SIGNATURES),
     "GRANT EXECUTE ON FUNCTION collectctl_pay_rebuild() TO collectctl_lead",
     "CREATE TRIGGER calls_pay AFTER INSERT ON calls REFERENCING NEW TABLE AS added"
     " FOR EACH STATEMENT EXECUTE FUNCTION collectctl_pay_from_calls()",
