@@ -6,13 +6,10 @@ and ``undo`` the trials are exactly ``core.paying``'s of the whole log."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from collectctl.cli import app
 from collectctl.core.paying import SEGMENT_CAP
+from tests.cli.test_learn_team import plan_of, run
 from tests.cli.test_team import as_user
 from tests.conftest import run_sql
 
@@ -21,11 +18,6 @@ HEADER = "account_id,name,amount_due,mobile,work_start,timezone,assigned_to,risk
 ROWS = "".join(f"{a},Debtor {a},50000,09123450{n:02d},09:00,Asia/Taipei,{who},medium\n"
                for n, (a, who) in enumerate([("A1", "alice"), ("A2", "alice"), ("B1", "bob"),
                                              ("B2", "bob")]))
-PLAN_AT = "2026-12-20T08:00:00+08:00"
-
-
-def run(db, now: str, *args: str):
-    return CliRunner().invoke(app, ["--db", str(db), "--now", now, *map(str, args)])
 
 
 def learned(db):
@@ -72,12 +64,6 @@ def team(cli, make_csv, engine):
         result = run(bob, f"{due}T12:00:00+08:00", "pay", "B1", "5000", "--date", due)
         assert result.exit_code == 0, result.output  # B1 pays, B2 breaks every promise
     return cli
-
-
-def plan_of(url: str) -> dict:
-    result = run(url, PLAN_AT, "plan", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_the_servers_trials_are_core_payings_after_log_pay_and_undo(team):
