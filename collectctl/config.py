@@ -214,6 +214,10 @@ class LearningSettings:
     pay_share: Decimal = _opt(Decimal("0.3"), _open_fraction)
     #: How many right-party contacts the rules' pay estimate is worth.
     pay_strength: Decimal = _opt(Decimal("6"), _not_negative)
+    #: Fit the pay strength to how far the collector's debtors' paying rates spread
+    #: (``core.paying.fitted_strength``); ``pay_strength`` is then what is used until
+    #: ten accounts have decided contacts.
+    pay_strength_fit: bool = _opt(True)
     #: The days after a right-party contact a payment counts for it (a promise falling
     #: later: its due day plus ``promise.grace_days``).
     pay_window_days: int = _opt(7, _positive_int)

@@ -228,12 +228,50 @@ class PaySettings:
     share: float  # the share of the balance a payment makes, by the rules
     strength: float  # pseudo-trials the prior is worth
     window_days: int
+    fit: bool = False  # fit the strength to the accounts' spread (``fitted_strength``)
 
 
 def pay_settings(settings) -> PaySettings:
     learning = settings.learning
     return PaySettings(float(learning.pay_prior), float(learning.pay_share),
-                       float(learning.pay_strength), int(learning.pay_window_days))
+                       float(learning.pay_strength), int(learning.pay_window_days),
+                       bool(learning.pay_strength_fit))
+
+
+#: The fewest accounts with decided trials a strength is fitted on (fewer: the configured).
+FIT_MIN_ACCOUNTS = 10
+#: The fitted strength's bounds, in pseudo-trials.
+STRENGTH_MIN, STRENGTH_MAX = 1.0, 100.0
+
+
+def fitted_strength(counts: Iterable[Counts], fallback: float) -> float:
+    """How many trials the prior is worth, fitted to how far the accounts' own paying rates
+    spread (empirical Bayes, the method of moments of a beta-binomial): with ``n_i`` decided
+    and ``k_i`` paid trials of account ``i``, ``N``, ``K`` their sums and ``p = K/N``,
+
+    - ``S = sum n_i (k_i/n_i - p)^2``, the weighted spread of the rates;
+    - ``tau^2 = max(0, (S - (I-1) p(1-p)) / (N - sum n_i^2 / N))``, the spread of the true
+      rates once the binomial noise is taken out;
+    - the strength ``p(1-p)/tau^2 - 1`` within ``[STRENGTH_MIN, STRENGTH_MAX]`` (the most
+      when the rates spread no more than noise would: the debtors pay alike, so an account's
+      few trials should move it little; little when they differ, so they move it much).
+
+    ``fallback`` with fewer than ``FIT_MIN_ACCOUNTS`` accounts with decided trials. Rounded
+    to a tenth, so that ``plan --explain`` shows the strength used."""
+    rows = [(c.decided, min(c.paid, c.decided)) for c in counts if c.decided > 0]
+    if len(rows) < FIT_MIN_ACCOUNTS:
+        return fallback
+    total = sum(n for n, _k in rows)
+    p = sum(k for _n, k in rows) / total
+    noise = p * (1 - p)
+    if noise <= 0:  # all paid or none did: nothing tells them apart
+        return STRENGTH_MAX
+    spread = sum(n * (k / n - p) ** 2 for n, k in rows)
+    tau2 = max(0.0, (spread - (len(rows) - 1) * noise)
+               / (total - sum(n * n for n, _k in rows) / total))
+    if tau2 <= 0:
+        return STRENGTH_MAX
+    return round(min(max(noise / tau2 - 1, STRENGTH_MIN), STRENGTH_MAX), 1)
 
 
 @dataclass(frozen=True)
@@ -249,6 +287,7 @@ class PayEstimate:
     segment: Counts  # the segment's other accounts'
     alpha: float  # the posterior Beta(alpha, beta) of P(pay)
     beta: float
+    strength: float = 0.0  # the pseudo-trials the prior was worth (fitted or configured)
 
 
 def _mean(prior: float, strength: float, hits: float, tries: float) -> float:
@@ -267,7 +306,7 @@ def estimate(ps: PaySettings, own: Counts, segment: Counts = Counts()) -> PayEst
     beta = max(s * (1 - seg_p) + own.decided - own.paid, 1e-3)
     p, share = round(p, PLACES), round(share, PLACES)
     return PayEstimate(p, share, _lift(ps, p, share), seg_p, seg_share, own, segment,
-                       alpha, beta)
+                       alpha, beta, s)
 
 
 def _lift(ps: PaySettings, p_pay: float, share: float) -> float:
@@ -281,7 +320,7 @@ def neutral(ps: PaySettings) -> PayEstimate:
     to learn from (with no payment feed every trial ends unpaid, which says nothing)."""
     return PayEstimate(ps.prior, ps.share, 1.0, ps.prior, ps.share, Counts(), Counts(),
                        max(ps.strength * ps.prior, 1e-3),
-                       max(ps.strength * (1 - ps.prior), 1e-3))
+                       max(ps.strength * (1 - ps.prior), 1e-3), ps.strength)
 
 
 class LearnedPay:
@@ -291,7 +330,11 @@ class LearnedPay:
     def __init__(self, ps: PaySettings, today: date, own: Mapping[str, Sequence[Trial]],
                  segments: Mapping[str, SegmentRows], feed: bool, seed: str | None = None,
                  explore_share: float = 0.0) -> None:
-        self.ps = ps
+        #: With ``fit``, the strength is fitted to the spread of these accounts' own
+        #: decided trials (``fitted_strength``).
+        self.ps = replace(ps, strength=fitted_strength(
+            (own_counts(mine, today) for mine in own.values()), ps.strength)) if (
+            ps.fit and feed) else ps
         self.today = today
         self.own = own
         self.segments = segments
@@ -347,10 +390,23 @@ def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
     to bring when it was made: its list's balance x P(pay) x share, as learned from what
     was decided before its day (the account's trials whose windows had ended, and its
     segment's other accounts'), to the cent; the rules' estimate with no payment feed, as
-    the plan has it. ``trials_``: every trial of the accounts concerned, earlier ones too."""
+    the plan has it. ``trials_``: every trial of the accounts concerned, earlier ones too.
+    With ``ps.fit`` the strength of each day is fitted to these accounts' trials whose
+    windows had ended before it (the plan fits it to the collector's accounts)."""
     by_account: dict[str, list[Trial]] = {}
     for t in trials_:
         by_account.setdefault(t.account_id, []).append(t)
+    fitted: dict[date, PaySettings] = {}
+
+    def settings_on(day: date) -> PaySettings:
+        # The strength fitted to these accounts' trials decided before the day.
+        if day not in fitted:
+            fitted[day] = replace(ps, strength=fitted_strength(
+                (Counts(sum(u.window_end < day for u in mine),
+                        sum(u.window_end < day and u.paid > 0 for u in mine))
+                 for mine in by_account.values()), ps.strength))
+        return fitted[day]
+
     out = []
     for mine in by_account.values():
         for t in mine:
@@ -368,7 +424,7 @@ def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
                 added = [u for u in before if u.counted and u.segment == t.segment]
                 seg -= Counts(len(added), sum(u.paid > 0 for u in added),
                               sum(u.share_milli for u in added))
-                found = estimate(ps, own, seg)
+                found = estimate(settings_on(t.day) if ps.fit else ps, own, seg)
             out.append((t, expected(t.balance, 1.0, found)))
     return out
 

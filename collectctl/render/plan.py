@@ -435,6 +435,7 @@ def pay_json(plan: Plan, account_id: str, planned) -> dict | None:
         "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
         "own": {"decided": est.own.decided, "paid": est.own.paid},
         "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
+        "strength": est.strength,
         "score": f"{score:.4f}",
         "balance_factor": plan.factor_of(account_id),
         "typical_balance": (f"{plan.balance_scales[currency]:.2f}"
@@ -508,6 +509,14 @@ def explain_text(data: dict, why: str) -> str:
     return "\n".join(lines)
 
 
+def _learned_line(pay: dict) -> str:
+    return _("  learned: {paid} paid of {decided} decided contacts; its segment's others "
+             "{segment_paid} of {segment}; the prior worth {strength} contacts").format(
+        paid=pay["own"]["paid"], decided=pay["own"]["decided"],
+        segment_paid=pay["segment"]["paid"], segment=pay["segment"]["decided"],
+        strength=f"{pay['strength']:g}")
+
+
 def pay_text(pay: dict | None) -> list[str]:
     if pay is None:
         return []
@@ -520,10 +529,7 @@ def pay_text(pay: dict | None) -> list[str]:
             score=pay["score"], lift=f"{pay['lift']:.4f}", factor=f"{pay['balance_factor']:.4f}",
             typical=display.money(pay["typical_balance"], pay["currency"])))
     if pay["source"] == "learned":
-        lines.append(_("  learned: {paid} paid of {decided} decided contacts; its segment's "
-                       "others {segment_paid} of {segment}").format(
-            paid=pay["own"]["paid"], decided=pay["own"]["decided"],
-            segment_paid=pay["segment"]["paid"], segment=pay["segment"]["decided"]))
+        lines.append(_learned_line(pay))
     elif pay["source"] == "no_payments":
         lines.append(_("  the rules' estimate: no payment has been credited to a contact yet"))
     else:
@@ -548,6 +554,7 @@ def learned_json(show) -> dict:
         "segment_p_pay": round(est.segment_p, 4), "segment_share": round(est.segment_share, 4),
         "own": {"decided": est.own.decided, "paid": est.own.paid},
         "segment": {"decided": est.segment.decided, "paid": est.segment.paid},
+        "strength": est.strength,
     }
     return {
         "account_id": show.account_id,
@@ -576,10 +583,7 @@ def learned_text(data: dict) -> str:
     lines.append(_("pay when reached: P(pay) {p} x share {share} = lift {lift}").format(
         p=f"{pay['p_pay']:.4f}", share=f"{pay['share']:.4f}", lift=f"{pay['lift']:.4f}"))
     if pay["source"] == "learned":
-        lines.append(_("  learned: {paid} paid of {decided} decided contacts; its segment's "
-                       "others {segment_paid} of {segment}").format(
-            paid=pay["own"]["paid"], decided=pay["own"]["decided"],
-            segment_paid=pay["segment"]["paid"], segment=pay["segment"]["decided"]))
+        lines.append(_learned_line(pay))
     else:
         lines.append(_("  the rules' estimate: no payment has been credited to a contact yet"))
     if not data["trials"]:

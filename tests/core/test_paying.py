@@ -250,3 +250,86 @@ def test_each_contact_is_expected_what_was_known_before_its_day():
     none = P.expected_of_contacts(PS, [first, later], rows, date(2026, 11, 1),
                                   date(2026, 11, 30), feed=False)
     assert [v for _t, v in none] == [Decimal("60.00"), Decimal("30.00")]
+
+
+# -- the fitted strength ---------------------------------------------------------------------
+
+def accounts_of(*rates: tuple[int, int], times: int = 5) -> list[P.Counts]:
+    return [P.Counts(n, k, 0) for n, k in rates for _ in range(times)]
+
+
+def test_the_strength_is_fitted_by_the_method_of_moments():
+    """Hand counts: ten accounts of four decided contacts, half paying 3 of them, half 1.
+    p = 0.5; S = 10 x 4 x 0.25^2 = 2.5; tau^2 = (2.5 - 9 x 0.25) / (40 - 160/40) = 1/144;
+    strength = 0.25 x 144 - 1 = 35."""
+    assert P.fitted_strength(accounts_of((4, 3), (4, 1)), 6.0) == 35.0
+
+
+def test_debtors_who_pay_alike_get_the_most_strength_and_ones_who_differ_the_least():
+    assert P.fitted_strength(accounts_of((4, 2), (4, 1)), 6.0) == P.STRENGTH_MAX  # noise
+    assert P.fitted_strength(accounts_of((4, 4), (4, 0)), 6.0) == P.STRENGTH_MIN
+    assert P.fitted_strength(accounts_of((4, 0), (4, 0)), 6.0) == P.STRENGTH_MAX  # none paid
+
+
+def test_too_few_accounts_with_decided_contacts_keep_the_configured_strength():
+    nine = accounts_of((4, 4), (4, 0), times=1) * 4 + [P.Counts(4, 4, 0)]
+    assert P.fitted_strength(nine + [P.Counts()] * 50, 6.0) == 6.0  # undecided ones say nothing
+    assert P.fitted_strength(nine + [P.Counts(4, 0, 0)], 6.0) == P.STRENGTH_MIN
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=60),
+       st.floats(0, 50), st.randoms(use_true_random=False))
+def test_the_fitted_strength_is_bounded_and_does_not_depend_on_the_accounts_order(
+        rows, fallback, rng):
+    found = [P.Counts(n, min(k, n), 0) for n, k in rows]
+    got = P.fitted_strength(found, fallback)
+    decided = sum(c.decided > 0 for c in found)
+    assert got == fallback if decided < P.FIT_MIN_ACCOUNTS else (
+        P.STRENGTH_MIN <= got <= P.STRENGTH_MAX)
+    rng.shuffle(found)
+    assert P.fitted_strength(found, fallback) == got
+
+
+def spread_portfolio(key: str) -> dict[str, list[P.Trial]]:
+    """Twelve accounts of four decided contacts each: six paid every time, six never."""
+    own = {}
+    for i in range(12):
+        aid = f"A{i}"
+        own[aid] = [P.Trial(10 * i + j, aid, key, DAY - timedelta(20 + j),
+                            DAY - timedelta(13 + j), Decimal(1000),
+                            Decimal(300 if i % 2 else 0), True) for j in range(4)]
+    return own
+
+
+def test_the_plan_fits_the_strength_to_the_collectors_accounts_only_when_asked_and_fed():
+    acct = account("A1")
+    key = P.trials(acct, [call(1, "rpc", DAY)], [], BOOK, 7, 2)[0].segment
+    own = spread_portfolio(key)
+    fit = P.PaySettings(0.2, 0.3, 6.0, 7, fit=True)
+    e = P.LearnedPay(fit, DAY, own, {}, feed=True).of(acct, DAY)
+    assert e.strength == P.STRENGTH_MIN  # they pay or they do not: their own contacts rule
+    assert e.p_pay == round((1 * 0.2 + 4) / (1 + 4), 4)
+    assert P.LearnedPay(PS, DAY, own, {}, feed=True).of(acct, DAY).strength == 6.0
+    assert P.LearnedPay(fit, DAY, own, {}, feed=False).of(acct, DAY).strength == 6.0
+
+
+def test_the_report_fits_each_days_strength_to_what_had_ended_before_it():
+    """The same twelve accounts: a contact on the day after their windows ended is
+    expected with the fitted strength; one on the day before, with the configured one
+    (nothing had ended yet), its own later payment unknown."""
+    key = "medium|M0|Asia/Taipei|09"
+    own = spread_portfolio(key)
+    known = DAY - timedelta(12)  # every window of spread_portfolio has ended before it
+    early = DAY - timedelta(26)  # none has
+    probe = [P.Trial(900, "A1", key, known, known + timedelta(7), Decimal(1000), Decimal(0),
+                     True),
+             P.Trial(901, "A3", key, early, early + timedelta(7), Decimal(1000), Decimal(0),
+                     True)]
+    everything = [t for mine in own.values() for t in mine] + probe
+    fit = P.PaySettings(0.2, 0.3, 6.0, 7, fit=True)
+    got = {t.call_id: v for t, v in P.expected_of_contacts(
+        fit, everything, {}, early, known, feed=True) if t.call_id >= 900}
+    p, share = round((1 * 0.2 + 4) / 5, 4), round((1 * 0.3 + 4 * 0.3) / 5, 4)
+    assert got[900] == (Decimal(1000) * Decimal(f"{p:.4f}") * Decimal(f"{share:.4f}")).quantize(
+        Decimal("0.01"))
+    assert got[901] == Decimal("60.00")  # the rules' 0.2 x 0.3, strength 6: nothing known
