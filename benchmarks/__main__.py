@@ -83,6 +83,12 @@ def bench_log(accounts: int, singles: int, imported: int, workdir: Path,
     print(f"python -c 'import typer': {logged.peer * 1000:.0f} ms median of 9")
     print(f"collectctl log ID na: {logged.ours * 1000:.0f} ms median of 9, each beside a floor "
           f"run; {logged.ratio:.1f}x the typer floor (ratios {logged.spread:.1f} apart)")
+    # A right-party contact also keeps its pay trial in the same transaction.
+    reached = beside(9, [*EXE, "log", "TW-00000003", "rpc"],
+                     [sys.executable, "-c", "import typer"], env)
+    print(f"collectctl log ID rpc: {reached.ours * 1000:.0f} ms median of 9, each beside a "
+          f"floor run; {reached.ratio:.1f}x the typer floor (ratios {reached.spread:.1f} "
+          "apart)")
     started = time.perf_counter()
     for n in range(singles):
         subprocess.run([*EXE, "log", f"TW-{n * 7 % accounts:08d}", "na"], env=env, check=True,
@@ -151,11 +157,13 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
     ratio = optimality_ratio(db, "c0001")
     if ratio is not None:
         print(f"plan worth / exact optimum (scipy) for c0001: {ratio:.6f}")
-    # The same with every account's hours learned: five calls an account in the last 30
-    # days, counted by `learn rebuild` (timed too), then one collector's plan again.
-    from benchmarks.generate import add_calls
+    # The same with every account's hours and pay learned: five calls an account in the
+    # last 30 days and a payment for every second account, counted by `learn rebuild`
+    # (timed too), then one collector's plan again.
+    from benchmarks.generate import add_calls, add_payments
 
     add_calls(db, accounts * 5, accounts, collectors, date(2026, 12, 3))
+    add_payments(db, accounts // 2, accounts, date(2026, 12, 3))
     analyze(db)
     rebuild, spread = median_of(3, [*EXE, "learn", "rebuild"], env)  # it recounts from scratch
     print(f"learn rebuild over {accounts * 5:,} calls: {rebuild:.1f} s median of 3 "
@@ -165,7 +173,7 @@ def bench_plan(accounts: int, collectors: int, workdir: Path, engine: str = "sql
     from benchmarks.suite import beside
 
     learned = beside(5, args, args, env, {**env, "COLLECTCTL_CONFIG": str(workdir / "off.yaml")})
-    print(f"plan --format json, one collector, every account with learned hours: "
+    print(f"plan --format json, one collector, every account with learned hours and pay: "
           f"{learned.ours * 1000:.0f} ms median of 5, each beside the same plan with learning "
           f"off ({learned.peer * 1000:.0f} ms): {learned.ratio:.2f}x (ratios "
           f"{learned.spread:.2f} apart)")

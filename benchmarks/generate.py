@@ -192,3 +192,25 @@ def add_calls(path: Path, count: int, accounts: int, collectors: int, last_day: 
             store.load_rows("calls", columns, batch)
     finally:
         store.close()
+
+
+def add_payments(path: Path, count: int, accounts: int, last_day: date, days: int = 30,
+                 seed: int = 19) -> None:
+    """``count`` payments of 100-5,000 over the ``days`` up to ``last_day``, straight into
+    the store, so that contacts have payments to be credited with (a payment feed)."""
+    from collectctl.storage import open_store
+
+    rng = random.Random(seed)
+    columns = ("account_id", "amount_minor", "paid_on", "reference", "source",
+               "recorded_at")
+    rows = [{"account_id": f"TW-{rng.randrange(accounts):08d}",
+             "amount_minor": rng.randint(1, 50) * 10_000,
+             "paid_on": str(last_day - timedelta(days=rng.randrange(days))),
+             "reference": f"B{n:09d}", "source": "import",
+             "recorded_at": "2026-12-04T00:00:00+00:00"} for n in range(count)]
+    store = open_store(path, migrate=True)
+    try:
+        with store.transaction():
+            store.load_rows("payments", columns, rows)
+    finally:
+        store.close()

@@ -273,8 +273,14 @@ class _SlotHours(list):
     def __init__(self, items) -> None:
         super().__init__(items)
         self.by_date: dict[date, set[int]] = {}
-        for day, hour in self:
+        #: (first slot, past the last, (date, hour)) of each run of slots in one hour.
+        self.runs: list[tuple[int, int, tuple[date, int]]] = []
+        for n, (day, hour) in enumerate(self):
             self.by_date.setdefault(day, set()).add(hour)
+            if self.runs and self.runs[-1][2] == (day, hour):
+                self.runs[-1] = (self.runs[-1][0], n + 1, (day, hour))
+            else:
+                self.runs.append((n, n + 1, (day, hour)))
 
 
 class LearnedContact:
@@ -372,7 +378,11 @@ class LearnedContact:
             if own:
                 factor = {**factor, **self._factors(pack_name, account.work_start, keys,
                                                     segment, own, only_own=True)}
-        out = [q * factor.get(k, 1.0) if q else 0.0 for q, k in zip(floats, keys, strict=True)]
+        # Hour by hour (a run of slots shares its factor; q x 1.0 is q, 0.0 x f is 0.0).
+        out: list[float] = []
+        for first, end, key in keys.runs:
+            f = factor.get(key, 1.0)
+            out.extend(floats[first:end] if f == 1.0 else [q * f for q in floats[first:end]])
         row = tuple(out)
         if cache_key is not None:
             self._rows[cache_key] = row

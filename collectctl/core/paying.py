@@ -21,6 +21,10 @@ With ``s`` = ``pay_strength`` pseudo-trials and the rules' rate ``m`` (``pay_pri
   ``m_seg = (s*m + k) / (s + n)`` (leave-one-out: the account's own are taken out);
 - the account, with ``k_a`` of ``n_a``, has ``P(pay) = (s*m_seg + k_a) / (s + n_a)``.
 
+With ``pay_strength_fit`` (the default) ``s`` is not the configured one but fitted to how
+far the paying rates of the collector's accounts spread (``fitted_strength``): high where
+debtors pay alike, so the luck of who paid first moves little; low where they differ.
+
 The share of the balance a paid trial brought (its payments over the balance of the list
 in force on its day, at most 1) is shrunk the same way toward the segment's, then the
 rules' ``pay_share``. The account's **lift** is ``P(pay) x share / (m x pay_share)``: 1 when

@@ -496,6 +496,8 @@ def parse_phones(text: str, region: str, label: str) -> list[Phone]:
     others are kept as the digits given with ``valid=False``. Pieces without digits are
     skipped. Extensions (``分機 123``, ``轉123``, ``ext. 123``, ``x123``, ``#123``) are kept apart.
     """
+    if not text:  # most lists leave most phone columns empty: no normalizing, no split
+        return []
     phones: list[Phone] = []
     seen: set[str] = set()
     for piece in _PHONE_SPLIT.split(unicodedata.normalize("NFKC", text)):
