@@ -109,8 +109,11 @@ def demo(ctx: typer.Context) -> None:
         result = build_plan(store, state.settings, state.now, DEMO_COLLECTOR, following, 15)
     emit(result, "table")
     first = result.calls[0].account_id if result.calls else "TW-500001"
-    emit(Message("\n" + _("Try: collectctl --db {db} plan --collector {who} --explain {id}")
-                  .format(db=target, who=DEMO_COLLECTOR, id=first)), "text")
+    # The plan shown may be the next working day's: the command to try plans that day too.
+    command = f"collectctl --db {target} plan --collector {DEMO_COLLECTOR} --explain {first}"
+    if result.date != state.now.date():
+        command += f" --date {result.date.isoformat()}"
+    emit(Message("\n" + _("Try: {command}").format(command=command)), "text")
 
 
 def register(app: typer.Typer) -> None:

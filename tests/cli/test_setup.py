@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -128,6 +129,15 @@ def test_demo_after_hours_shows_the_next_working_days_plan(isolated):
     assert "alice · Mon 2026-12-07" in result.stdout and "day off" not in result.stdout
     result = runner.invoke(app, ["--now", "2026-12-03T22:00+08:00", "demo"])
     assert "alice · Fri 2026-12-04" in result.stdout
+    # The command it suggests explains a call of the plan shown, on that plan's day.
+    tried = result.stdout.rsplit("Try: collectctl ", 1)[1].split()
+    assert tried[-2:] == ["--date", "2026-12-04"]
+    explained = runner.invoke(app, ["--now", "2026-12-03T22:00+08:00", *tried, "--format",
+                                    "json"])
+    assert explained.exit_code == 0, explained.output
+    assert json.loads(explained.stdout)["window"]["planned"] is True
+    during = runner.invoke(app, ["--now", "2026-12-03T09:00+08:00", "demo"])
+    assert "--date" not in during.stdout.rsplit("Try: ", 1)[1]
 
 
 @pytest.mark.parametrize("value", ["", "relative/dir"])
