@@ -216,7 +216,7 @@ class LearningSettings:
     pay_strength: Decimal = _opt(Decimal("6"), _not_negative)
     #: Fit the pay strength to how far the collector's debtors' paying rates spread
     #: (``core.paying.fitted_strength``); ``pay_strength`` is then what is used until
-    #: ten accounts have decided contacts.
+    #: ten accounts have two or more decided contacts, and by the report.
     pay_strength_fit: bool = _opt(True)
     #: The days after a right-party contact a payment counts for it (a promise falling
     #: later: its due day plus ``promise.grace_days``).

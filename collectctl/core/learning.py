@@ -366,7 +366,7 @@ class LearnedContact:
         if cache_key in self._rows:
             return self._rows[cache_key]
         rng = random.Random(f"{self.seed}|{aid}") if sampled else None
-        keys = self._slot_hours(account.timezone, locals_)
+        keys = self._slot_hours(account.zones[0], locals_)  # the zone of ``locals_``
         segment = self.segments.get(segment_key, {})
         if rng is not None:
             factor = self._factors(pack_name, account.work_start, keys, segment, own or {},

@@ -39,6 +39,7 @@ account, and no collector's few accounts, can move another collector's estimates
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -242,7 +243,8 @@ def pay_settings(settings) -> PaySettings:
                        bool(learning.pay_strength_fit))
 
 
-#: The fewest accounts with decided trials a strength is fitted on (fewer: the configured).
+#: The fewest accounts with two or more decided trials a strength is fitted on (fewer: the
+#: configured one).
 FIT_MIN_ACCOUNTS = 10
 #: The fitted strength's bounds, in pseudo-trials.
 STRENGTH_MIN, STRENGTH_MAX = 1.0, 100.0
@@ -253,26 +255,28 @@ def fitted_strength(counts: Iterable[Counts], fallback: float) -> float:
     spread (empirical Bayes, the method of moments of a beta-binomial): with ``n_i`` decided
     and ``k_i`` paid trials of account ``i``, ``N``, ``K`` their sums and ``p = K/N``,
 
-    - ``S = sum n_i (k_i/n_i - p)^2``, the weighted spread of the rates;
-    - ``tau^2 = max(0, (S - (I-1) p(1-p)) / (N - sum n_i^2 / N))``, the spread of the true
-      rates once the binomial noise is taken out;
+    - ``S = sum n_i (k_i/n_i - p)^2``, the weighted spread of the rates, whose expectation
+      is ``(I-1) p(1-p) + tau^2 (N - sum n_i^2 / N - (I-1))``;
+    - so ``tau^2 = max(0, (S - (I-1) p(1-p)) / (N - sum n_i^2 / N - (I-1)))``, the spread
+      of the true rates once the binomial noise is taken out;
     - the strength ``p(1-p)/tau^2 - 1`` within ``[STRENGTH_MIN, STRENGTH_MAX]`` (the most
       when the rates spread no more than noise would: the debtors pay alike, so an account's
       few trials should move it little; little when they differ, so they move it much).
 
-    ``fallback`` with fewer than ``FIT_MIN_ACCOUNTS`` accounts with decided trials. Rounded
-    to a tenth, so that ``plan --explain`` shows the strength used."""
+    An account with one decided trial says nothing of the spread (its rate is 0 or 1
+    whatever its debtor is like): ``fallback`` unless ``FIT_MIN_ACCOUNTS`` accounts have two
+    or more. Rounded to a tenth, so that ``plan --explain`` shows the strength used."""
     rows = [(c.decided, min(c.paid, c.decided)) for c in counts if c.decided > 0]
-    if len(rows) < FIT_MIN_ACCOUNTS:
+    if sum(n >= 2 for n, _k in rows) < FIT_MIN_ACCOUNTS:
         return fallback
     total = sum(n for n, _k in rows)
     p = sum(k for _n, k in rows) / total
     noise = p * (1 - p)
     if noise <= 0:  # all paid or none did: nothing tells them apart
         return STRENGTH_MAX
-    spread = sum(n * (k / n - p) ** 2 for n, k in rows)
-    tau2 = max(0.0, (spread - (len(rows) - 1) * noise)
-               / (total - sum(n * n for n, _k in rows) / total))
+    spread = math.fsum(n * (k / n - p) ** 2 for n, k in rows)  # exact: any order
+    room = total - sum(n * n for n, _k in rows) / total - (len(rows) - 1)
+    tau2 = max(0.0, (spread - (len(rows) - 1) * noise) / room)
     if tau2 <= 0:
         return STRENGTH_MAX
     return round(min(max(noise / tau2 - 1, STRENGTH_MIN), STRENGTH_MAX), 1)
@@ -335,10 +339,12 @@ class LearnedPay:
                  segments: Mapping[str, SegmentRows], feed: bool, seed: str | None = None,
                  explore_share: float = 0.0) -> None:
         #: With ``fit``, the strength is fitted to the spread of these accounts' own
-        #: decided trials (``fitted_strength``).
+        #: trials whose windows have ended (``fitted_strength``; a paid trial still open
+        #: would count payers early and make them look further apart than they are).
         self.ps = replace(ps, strength=fitted_strength(
-            (own_counts(mine, today) for mine in own.values()), ps.strength)) if (
-            ps.fit and feed) else ps
+            (Counts(sum(t.window_end < today for t in mine),
+                    sum(t.window_end < today and t.paid > 0 for t in mine))
+             for mine in own.values()), ps.strength)) if ps.fit and feed else ps
         self.today = today
         self.own = own
         self.segments = segments
@@ -395,22 +401,12 @@ def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
     was decided before its day (the account's trials whose windows had ended, and its
     segment's other accounts'), to the cent; the rules' estimate with no payment feed, as
     the plan has it. ``trials_``: every trial of the accounts concerned, earlier ones too.
-    With ``ps.fit`` the strength of each day is fitted to these accounts' trials whose
-    windows had ended before it (the plan fits it to the collector's accounts)."""
+    The strength is the configured one, never fitted: the plan fits it to the collector's
+    whole portfolio, which a period's contacts are not, and what a contact was expected
+    to bring should not depend on who runs the report or on the contacts after it."""
     by_account: dict[str, list[Trial]] = {}
     for t in trials_:
         by_account.setdefault(t.account_id, []).append(t)
-    fitted: dict[date, PaySettings] = {}
-
-    def settings_on(day: date) -> PaySettings:
-        # The strength fitted to these accounts' trials decided before the day.
-        if day not in fitted:
-            fitted[day] = replace(ps, strength=fitted_strength(
-                (Counts(sum(u.window_end < day for u in mine),
-                        sum(u.window_end < day and u.paid > 0 for u in mine))
-                 for mine in by_account.values()), ps.strength))
-        return fitted[day]
-
     out = []
     for mine in by_account.values():
         for t in mine:
@@ -428,7 +424,7 @@ def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
                 added = [u for u in before if u.counted and u.segment == t.segment]
                 seg -= Counts(len(added), sum(u.paid > 0 for u in added),
                               sum(u.share_milli for u in added))
-                found = estimate(settings_on(t.day) if ps.fit else ps, own, seg)
+                found = estimate(ps, own, seg)
             out.append((t, expected(t.balance, 1.0, found)))
     return out
 

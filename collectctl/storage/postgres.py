@@ -206,10 +206,13 @@ class PostgresStore(SQLStore):
         # the tables. Once the record exists its table is the lock: only its owner may
         # take EXCLUSIVE, and a reader's lock does not hold it up (anyone may take an
         # advisory lock, and a collector holding that one would keep migrations waiting).
+        # A migrator that found no record waits on the advisory lock; by the time it has it,
+        # another may have made the record and be migrating under the table's lock, so it
+        # looks again and takes that one too (else both would change the schema at once).
+        if not self._has_table("collectctl_schema"):
+            self.conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(7231::bigint)")
         if self._has_table("collectctl_schema"):
             self.conn.execute("LOCK TABLE collectctl_schema IN EXCLUSIVE MODE")
-        else:
-            self.conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(7231::bigint)")
         # A migration creates its objects in the schema, the first on the path until its
         # transaction ends (``_harden`` found the schema safe before).
         self.conn.execute("SELECT pg_catalog.set_config('search_path', pg_catalog.format("

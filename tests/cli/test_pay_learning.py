@@ -172,24 +172,26 @@ def test_learn_show_prints_what_is_learned_of_one_account(cli):
 
 def test_the_strength_is_fitted_to_how_the_collectors_debtors_pay(cli, make_csv, monkeypatch,
                                                                    tmp_path):
-    """Twelve accounts with one decided promise each, six kept and six broken. Hand
-    counts: p = 0.5, S = 12 x 0.25 = 3, tau^2 = (3 - 11 x 0.25) / (12 - 1) = 1/44, so the
-    prior is worth 0.25 x 44 - 1 = 10 contacts; `pay_strength_fit: false` keeps the 6."""
+    """Twelve accounts with two promises each: four kept both, four the first only, four
+    neither. Hand counts: p = 0.5, S = 8 x 2 x 0.25 = 4, tau^2 = (4 - 11 x 0.25) /
+    (24 - 2 - 11) = 1.25 / 11, so the prior is worth 0.25 x 11 / 1.25 - 1 = 1.2 contacts;
+    `pay_strength_fit: false` keeps the configured 6."""
     rows = "".join(f"Q{n},Debtor {n},50000,09223450{n:02d},09:00,Asia/Taipei,alice,medium\n"
                    for n in range(6))
     assert cli("import", "accounts", make_csv("b.csv", HEADER + rows)).exit_code == 0
     for n, account in enumerate([f"P{i}" for i in range(6)] + [f"Q{i}" for i in range(6)]):
-        log_at(cli, "2026-11-02T10:00:00+08:00", account, "ptp", "-a", "20000",
-               "-d", "2026-11-05")
-        if n % 2:
-            cli.now = "2026-11-05T12:00:00+08:00"
-            assert cli("pay", account, "20000", "--date", "2026-11-05").exit_code == 0
+        for week, (day, due) in enumerate((("02", "05"), ("09", "12"))):
+            log_at(cli, f"2026-11-{day}T10:00:00+08:00", account, "ptp", "-a", "20000",
+                   "-d", f"2026-11-{due}")
+            if n < 4 or (n < 8 and week == 0):
+                cli.now = f"2026-11-{due}T12:00:00+08:00"
+                assert cli("pay", account, "20000", "--date", f"2026-11-{due}").exit_code == 0
     cli.now = "2026-12-01T08:00:00+08:00"
     _r, data = cli.json("plan", "--explain", "P1")
-    assert data["pay"]["strength"] == 10.0 and data["pay"]["own"] == {"decided": 1, "paid": 1}
-    assert "the prior worth 10 contacts" in cli("plan", "--explain", "P1").stdout
-    assert "先驗相當於 10 次接通" in cli("--lang", "zh_TW", "plan", "--explain", "P1").stdout
-    assert cli.json("learn", "show", "P1")[1]["pay"]["strength"] == 10.0
+    assert data["pay"]["strength"] == 1.2 and data["pay"]["own"] == {"decided": 2, "paid": 2}
+    assert "the prior worth 1.2 contacts" in cli("plan", "--explain", "P1").stdout
+    assert "先驗相當於 1.2 次接通" in cli("--lang", "zh_TW", "plan", "--explain", "P1").stdout
+    assert cli.json("learn", "show", "P1")[1]["pay"]["strength"] == 1.2
     config = tmp_path / "fixed.yaml"
     config.write_text("learning:\n  pay_strength_fit: false\n", encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
