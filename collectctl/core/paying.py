@@ -259,27 +259,32 @@ def fitted_strength(counts: Iterable[Counts], fallback: float) -> float:
       is ``(I-1) p(1-p) + tau^2 (N - sum n_i^2 / N - (I-1))``;
     - so ``tau^2 = max(0, (S - (I-1) p(1-p)) / (N - sum n_i^2 / N - (I-1)))``, the spread
       of the true rates once the binomial noise is taken out;
-    - the strength ``p(1-p)/tau^2 - 1`` within ``[STRENGTH_MIN, STRENGTH_MAX]`` (the most
-      when the rates spread no more than noise would: the debtors pay alike, so an account's
-      few trials should move it little; little when they differ, so they move it much).
+    - the strength ``p(1-p)/tau^2 - 1``, at most ``STRENGTH_MAX`` (when the rates spread no
+      more than noise would: the debtors pay alike, so an account's few trials should move
+      it little) and at least ``fallback``, the configured strength: the fit only ever
+      shrinks more. Below it, two or three contacts would decide an account, and a
+      contact's window misses what a slow payer pays after it (measured in the simulator:
+      with the fit free down to 1, 9% less money than without learning who pays, seed 2).
 
     An account with one decided trial says nothing of the spread (its rate is 0 or 1
     whatever its debtor is like): ``fallback`` unless ``FIT_MIN_ACCOUNTS`` accounts have two
-    or more. Rounded to a tenth, so that ``plan --explain`` shows the strength used."""
+    or more. A fit is rounded to a tenth, so that ``plan --explain`` shows the strength
+    used."""
     rows = [(c.decided, min(c.paid, c.decided)) for c in counts if c.decided > 0]
     if sum(n >= 2 for n, _k in rows) < FIT_MIN_ACCOUNTS:
         return fallback
+    floor, ceiling = max(fallback, STRENGTH_MIN), max(fallback, STRENGTH_MAX)
     total = sum(n for n, _k in rows)
     p = sum(k for _n, k in rows) / total
     noise = p * (1 - p)
     if noise <= 0:  # all paid or none did: nothing tells them apart
-        return STRENGTH_MAX
+        return ceiling
     spread = math.fsum(n * (k / n - p) ** 2 for n, k in rows)  # exact: any order
     room = total - sum(n * n for n, _k in rows) / total - (len(rows) - 1)
     tau2 = max(0.0, (spread - (len(rows) - 1) * noise) / room)
     if tau2 <= 0:
-        return STRENGTH_MAX
-    return round(min(max(noise / tau2 - 1, STRENGTH_MIN), STRENGTH_MAX), 1)
+        return ceiling
+    return min(max(round(noise / tau2 - 1, 1), floor), ceiling)
 
 
 @dataclass(frozen=True)

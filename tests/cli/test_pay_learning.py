@@ -174,11 +174,15 @@ def test_the_strength_is_fitted_to_how_the_collectors_debtors_pay(cli, make_csv,
                                                                    tmp_path):
     """Twelve accounts with two promises each: four kept both, four the first only, four
     neither. Hand counts: p = 0.5, S = 8 x 2 x 0.25 = 4, tau^2 = (4 - 11 x 0.25) /
-    (24 - 2 - 11) = 1.25 / 11, so the prior is worth 0.25 x 11 / 1.25 - 1 = 1.2 contacts;
-    `pay_strength_fit: false` keeps the configured 6."""
+    (24 - 2 - 11) = 1.25 / 11, so the prior is worth 0.25 x 11 / 1.25 - 1 = 1.2 contacts
+    (the configured strength is the fit's floor: 1 here, the default 6 would hold);
+    `pay_strength_fit: false` keeps the configured strength."""
     rows = "".join(f"Q{n},Debtor {n},50000,09223450{n:02d},09:00,Asia/Taipei,alice,medium\n"
                    for n in range(6))
     assert cli("import", "accounts", make_csv("b.csv", HEADER + rows)).exit_code == 0
+    floor = tmp_path / "floor.yaml"
+    floor.write_text("learning:\n  pay_strength: 1\n", encoding="utf-8")
+    monkeypatch.setenv("COLLECTCTL_CONFIG", str(floor))
     for n, account in enumerate([f"P{i}" for i in range(6)] + [f"Q{i}" for i in range(6)]):
         for week, (day, due) in enumerate((("02", "05"), ("09", "12"))):
             log_at(cli, f"2026-11-{day}T10:00:00+08:00", account, "ptp", "-a", "20000",
@@ -193,6 +197,11 @@ def test_the_strength_is_fitted_to_how_the_collectors_debtors_pay(cli, make_csv,
     assert "先驗相當於 1.2 次接通" in cli("--lang", "zh_TW", "plan", "--explain", "P1").stdout
     assert cli.json("learn", "show", "P1")[1]["pay"]["strength"] == 1.2
     config = tmp_path / "fixed.yaml"
-    config.write_text("learning:\n  pay_strength_fit: false\n", encoding="utf-8")
+    config.write_text("learning:\n  pay_strength: 1\n  pay_strength_fit: false\n",
+                      encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(config))
+    assert cli.json("plan", "--explain", "P1")[1]["pay"]["strength"] == 1.0
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("{}\n", encoding="utf-8")
+    monkeypatch.setenv("COLLECTCTL_CONFIG", str(plain))  # the default 6 is the floor: it holds
     assert cli.json("plan", "--explain", "P1")[1]["pay"]["strength"] == 6.0

@@ -281,14 +281,16 @@ def test_the_fit_recovers_the_spread_it_was_drawn_from():
                 rate = rng.betavariate(0.3 * strength, 0.7 * strength)
                 n = rng.randint(2, 6)
                 rows.append(P.Counts(n, sum(rng.random() < rate for _ in range(n)), 0))
-            found.append(P.fitted_strength(rows, 6.0))
+            found.append(P.fitted_strength(rows, 0.0))
         median = sorted(found)[len(found) // 2]
         assert strength / 1.6 < median < strength * 1.6, (strength, found)
 
 
 def test_debtors_who_pay_alike_get_the_most_strength_and_ones_who_differ_the_least():
     assert P.fitted_strength(accounts_of((4, 2), (4, 1)), 6.0) == P.STRENGTH_MAX  # noise
-    assert P.fitted_strength(accounts_of((4, 4), (4, 0)), 6.0) == P.STRENGTH_MIN
+    assert P.fitted_strength(accounts_of((4, 4), (4, 0)), 6.0) == 6.0  # never below it
+    assert P.fitted_strength(accounts_of((4, 4), (4, 0)), 0.5) == P.STRENGTH_MIN
+    assert P.fitted_strength(accounts_of((4, 2), (4, 1)), 500.0) == 500.0
     assert P.fitted_strength(accounts_of((4, 0), (4, 0)), 6.0) == P.STRENGTH_MAX  # none paid
 
 
@@ -298,7 +300,7 @@ def test_too_few_accounts_with_two_decided_contacts_keep_the_configured_strength
     # One decided contact says nothing of the spread: its rate is 0 or 1 whoever it is.
     assert P.fitted_strength(nine + [P.Counts(1, 1, 0), P.Counts(1, 0, 0)] * 20, 6.0) == 6.0
     assert P.fitted_strength([P.Counts(1, n % 2, 0) for n in range(200)], 6.0) == 6.0
-    assert P.fitted_strength(nine + [P.Counts(4, 0, 0)], 6.0) == P.STRENGTH_MIN
+    assert P.fitted_strength(nine + [P.Counts(4, 0, 0)], 0.0) == P.STRENGTH_MIN
 
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=60),
@@ -308,7 +310,8 @@ def test_the_fitted_strength_is_bounded_and_does_not_depend_on_the_accounts_orde
     found = [P.Counts(n, min(k, n), 0) for n, k in rows]
     got = P.fitted_strength(found, fallback)
     enough = sum(c.decided >= 2 for c in found) >= P.FIT_MIN_ACCOUNTS
-    assert P.STRENGTH_MIN <= got <= P.STRENGTH_MAX if enough else got == fallback
+    floor, ceiling = max(fallback, P.STRENGTH_MIN), max(fallback, P.STRENGTH_MAX)
+    assert floor <= got <= ceiling if enough else got == fallback
     rng.shuffle(found)
     assert P.fitted_strength(found, fallback) == got
 
@@ -330,12 +333,16 @@ def test_the_plan_fits_the_strength_to_the_collectors_accounts_only_when_asked_a
     acct = account("A1")
     key = P.trials(acct, [call(1, "rpc", DAY)], [], BOOK, 7, 2)[0].segment
     own = spread_portfolio(key)
-    fit = P.PaySettings(0.2, 0.3, 6.0, 7, fit=True)
+    fit = P.PaySettings(0.2, 0.3, 0.5, 7, fit=True)
     e = P.LearnedPay(fit, DAY, own, {}, feed=True).of(acct, DAY)
     assert e.strength == P.STRENGTH_MIN  # they pay or they do not: their own contacts rule
     assert e.p_pay == round((1 * 0.2 + 4) / (1 + 4), 4)
-    assert P.LearnedPay(PS, DAY, own, {}, feed=True).of(acct, DAY).strength == 6.0
-    assert P.LearnedPay(fit, DAY, own, {}, feed=False).of(acct, DAY).strength == 6.0
+    assert P.LearnedPay(replace(fit, fit=False), DAY, own, {},
+                        feed=True).of(acct, DAY).strength == 0.5
+    assert P.LearnedPay(fit, DAY, own, {}, feed=False).of(acct, DAY).strength == 0.5
+    alike = {aid: [replace(t, paid=Decimal(300 if t.call_id % 2 else 0)) for t in trials]
+             for aid, trials in own.items()}  # each paid 2 of 4: no more spread than chance
+    assert P.LearnedPay(fit, DAY, alike, {}, feed=True).of(acct, DAY).strength == 100.0
 
 
 def test_the_fit_counts_only_windows_that_have_ended():
@@ -354,17 +361,19 @@ def test_the_fit_counts_only_windows_that_have_ended():
 
 def test_the_report_expects_with_the_configured_strength_even_when_the_plan_fits_it():
     """What a contact was expected to bring does not depend on which accounts the report
-    covers: A1 (paid all four contacts) has its next contact valued with strength 6, the
-    fit's 1 aside."""
+    covers: twelve accounts each paid 2 of their 4 contacts (the fit would say 100), and
+    A1's next contact is valued with the configured 6."""
     key = "medium|M0|Asia/Taipei|09"
-    own = spread_portfolio(key)
+    own = {aid: [replace(t, paid=Decimal(300 if t.call_id % 2 else 0)) for t in trials]
+           for aid, trials in spread_portfolio(key).items()}
     known = DAY - timedelta(12)  # every window of spread_portfolio has ended before it
     probe = P.Trial(900, "A1", key, known, known + timedelta(7), Decimal(1000), Decimal(0),
                     True)
     everything = [t for mine in own.values() for t in mine] + [probe]
     fit = P.PaySettings(0.2, 0.3, 6.0, 7, fit=True)
+    assert P.LearnedPay(fit, known, own, {}, feed=True).ps.strength == 100.0
     got = {t.call_id: v for t, v in P.expected_of_contacts(
         fit, everything, {}, known, known, feed=True)}
-    p, share = round((6 * 0.2 + 4) / 10, 4), round((6 * 0.3 + 4 * 0.3) / 10, 4)
+    p, share = round((6 * 0.2 + 2) / 10, 4), round((6 * 0.3 + 2 * 0.3) / 8, 4)
     assert got == {900: (Decimal(1000) * Decimal(f"{p:.4f}") * Decimal(f"{share:.4f}"))
                    .quantize(Decimal("0.01"))}
