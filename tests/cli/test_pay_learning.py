@@ -172,30 +172,33 @@ def test_learn_show_prints_what_is_learned_of_one_account(cli):
 
 def test_the_strength_is_fitted_to_how_the_collectors_debtors_pay(cli, make_csv, monkeypatch,
                                                                    tmp_path):
-    """Twelve accounts with two promises each: four kept both, four the first only, four
-    neither. Hand counts: p = 0.5, S = 8 x 2 x 0.25 = 4, tau^2 = (4 - 11 x 0.25) /
-    (24 - 2 - 11) = 1.25 / 11, so the prior is worth 0.25 x 11 / 1.25 - 1 = 1.2 contacts
-    (the configured strength is the fit's floor: 1 here, the default 6 would hold);
-    `pay_strength_fit: false` keeps the configured strength."""
+    """Twelve accounts with four promises each, of which they kept 4, 4, 0, 0, 3, 3, 3, 1,
+    1, 1, 2, 2. Hand counts: p = 0.5, S = 4 x (4 x 0.25 + 6 x 0.0625) = 5.5, chi-square 22
+    above the 19.7 of 11 degrees of freedom; tau^2 = (5.5 - 11 x 0.25) / (48 - 4 - 11) =
+    1/12, so the prior is worth 0.25 x 12 - 1 = 2 contacts (the configured strength is
+    the fit's floor: 1 here, the default 6 would hold); `pay_strength_fit: false` keeps
+    the configured strength."""
     rows = "".join(f"Q{n},Debtor {n},50000,09223450{n:02d},09:00,Asia/Taipei,alice,medium\n"
                    for n in range(6))
     assert cli("import", "accounts", make_csv("b.csv", HEADER + rows)).exit_code == 0
     floor = tmp_path / "floor.yaml"
     floor.write_text("learning:\n  pay_strength: 1\n", encoding="utf-8")
     monkeypatch.setenv("COLLECTCTL_CONFIG", str(floor))
-    for n, account in enumerate([f"P{i}" for i in range(6)] + [f"Q{i}" for i in range(6)]):
-        for week, (day, due) in enumerate((("02", "05"), ("09", "12"))):
-            log_at(cli, f"2026-11-{day}T10:00:00+08:00", account, "ptp", "-a", "20000",
-                   "-d", f"2026-11-{due}")
-            if n < 4 or (n < 8 and week == 0):
-                cli.now = f"2026-11-{due}T12:00:00+08:00"
-                assert cli("pay", account, "20000", "--date", f"2026-11-{due}").exit_code == 0
+    kept = (4, 4, 0, 0, 3, 3, 3, 1, 1, 1, 2, 2)
+    accounts = [f"P{i}" for i in range(6)] + [f"Q{i}" for i in range(6)]
+    for account, keeps in zip(accounts, kept, strict=True):
+        for week in range(4):
+            day, due = f"2026-11-{2 + 7 * week:02d}", f"2026-11-{5 + 7 * week:02d}"
+            log_at(cli, f"{day}T10:00:00+08:00", account, "ptp", "-a", "20000", "-d", due)
+            if week < keeps:
+                cli.now = f"{due}T12:00:00+08:00"
+                assert cli("pay", account, "20000", "--date", due).exit_code == 0
     cli.now = "2026-12-01T08:00:00+08:00"
     _r, data = cli.json("plan", "--explain", "P1")
-    assert data["pay"]["strength"] == 1.2 and data["pay"]["own"] == {"decided": 2, "paid": 2}
-    assert "the prior worth 1.2 contacts" in cli("plan", "--explain", "P1").stdout
-    assert "先驗相當於 1.2 次接通" in cli("--lang", "zh_TW", "plan", "--explain", "P1").stdout
-    assert cli.json("learn", "show", "P1")[1]["pay"]["strength"] == 1.2
+    assert data["pay"]["strength"] == 2.0 and data["pay"]["own"] == {"decided": 4, "paid": 4}
+    assert "the prior worth 2 contacts" in cli("plan", "--explain", "P1").stdout
+    assert "先驗相當於 2 次接通" in cli("--lang", "zh_TW", "plan", "--explain", "P1").stdout
+    assert cli.json("learn", "show", "P1")[1]["pay"]["strength"] == 2.0
     config = tmp_path / "fixed.yaml"
     config.write_text("learning:\n  pay_strength: 1\n  pay_strength_fit: false\n",
                       encoding="utf-8")

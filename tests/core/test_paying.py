@@ -260,26 +260,37 @@ def accounts_of(*rates: tuple[int, int], times: int = 5) -> list[P.Counts]:
 
 
 def test_the_strength_is_fitted_by_the_method_of_moments():
-    """Hand counts: ten accounts of four decided contacts, half paying 3 of them, half 1.
-    p = 0.5; S = 10 x 4 x 0.25^2 = 2.5; its expectation is 9 x 0.25 + tau^2 (40 - 160/40
-    - 9), so tau^2 = (2.5 - 2.25) / 27 = 1/108 and the strength 0.25 x 108 - 1 = 26."""
-    assert P.fitted_strength(accounts_of((4, 3), (4, 1)), 6.0) == 26.0
+    """Hand counts: ten accounts of eight decided contacts, half paying 6 of them, half 2.
+    p = 0.5; S = 10 x 8 x 0.25^2 = 5, chi-square 5 / 0.25 = 20 above the 16.9 of 9 degrees
+    of freedom; S's expectation is 9 x 0.25 + tau^2 (80 - 640/80 - 9), so tau^2 =
+    (5 - 2.25) / 63 and the strength 0.25 x 63 / 2.75 - 1 = 4.7 (the floor: 1 here)."""
+    assert P.fitted_strength(accounts_of((8, 6), (8, 2)), 1.0) == 4.7
+    assert P.fitted_strength(accounts_of((8, 6), (8, 2)), 6.0) == 6.0  # never below it
+
+
+def test_a_spread_chance_would_give_is_no_spread():
+    """Half paying 3 of 4, half 1: chi-square 10, below the 16.9 chance gives one time in
+    twenty with 9 degrees of freedom, so the debtors pay alike: the most strength (a
+    moment estimate would say 26)."""
+    assert P.fitted_strength(accounts_of((4, 3), (4, 1)), 1.0) == P.STRENGTH_MAX
+    assert P._chi2_95(9) == pytest.approx(16.919, abs=0.05)
+    assert P._chi2_95(100) == pytest.approx(124.342, abs=0.05)
 
 
 def test_the_fit_recovers_the_spread_it_was_drawn_from():
-    """Many accounts of 2-6 contacts each, their rates drawn from Beta(a, b) with a + b the
+    """Many accounts of 3-8 contacts each, their rates drawn from Beta(a, b) with a + b the
     strength: the fit lands near it (the moments are unbiased; the noise of 400 accounts
     is what is allowed for)."""
     import random
 
-    for strength in (3.0, 10.0, 30.0):
+    for strength in (2.0, 5.0, 10.0):
         rng = random.Random(int(strength))
         found = []
         for _ in range(20):
             rows = []
             for _i in range(400):
                 rate = rng.betavariate(0.3 * strength, 0.7 * strength)
-                n = rng.randint(2, 6)
+                n = rng.randint(3, 8)
                 rows.append(P.Counts(n, sum(rng.random() < rate for _ in range(n)), 0))
             found.append(P.fitted_strength(rows, 0.0))
         median = sorted(found)[len(found) // 2]
