@@ -264,12 +264,11 @@ def fitted_strength(counts: Iterable[Counts], fallback: float) -> float:
       debtors paid alike, in the simulator);
     - otherwise ``tau^2 = (S - (I-1) p(1-p)) / (N - sum n_i^2 / N - (I-1))``, the spread
       of the true rates once the binomial noise is taken out;
-    - the strength ``p(1-p)/tau^2 - 1``, at most ``STRENGTH_MAX`` (when the rates spread no
-      more than noise would: the debtors pay alike, so an account's few trials should move
-      it little) and at least ``fallback``, the configured strength: the fit only ever
-      shrinks more. Below it, two or three contacts would decide an account, and a
-      contact's window misses what a slow payer pays after it (measured in the simulator:
-      with the fit free down to 1, 9% less money than without learning who pays, seed 2).
+    - the strength ``p(1-p)/tau^2 - 1``, at most ``STRENGTH_MAX`` and at least
+      ``fallback``, the configured strength: the fit only ever shrinks more. Below it, two
+      or three contacts would decide an account, and a contact's window misses what a
+      slow payer pays after it (measured in the simulator: with the fit free down to 1,
+      9% less money than without learning who pays, seed 2).
 
     An account with one decided trial says nothing of the spread (its rate is 0 or 1
     whatever its debtor is like): ``fallback`` unless ``FIT_MIN_ACCOUNTS`` accounts have two
