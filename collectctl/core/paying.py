@@ -212,6 +212,14 @@ def own_counts(trials_: Iterable[Trial], today: date, only_counted: bool = False
     return Counts(n, k, s)
 
 
+def ended_counts(trials_: Iterable[Trial], day: date) -> Counts:
+    """The counts of the trials whose windows had ended before ``day`` (what was known of
+    them then, whatever was paid later)."""
+    before = [t for t in trials_ if t.window_end < day]
+    return Counts(len(before), sum(t.paid > 0 for t in before),
+                  sum(t.share_milli for t in before))
+
+
 def segment_counts(rows: SegmentRows, today: date) -> Counts:
     """A segment's counts on ``today`` from its rows: every trial whose window ended before
     it, and the paid ones of the windows still open."""
@@ -363,9 +371,8 @@ class LearnedPay:
         #: trials whose windows have ended (``fitted_strength``; a paid trial still open
         #: would count payers early and make them look further apart than they are).
         self.ps = replace(ps, strength=fitted_strength(
-            (Counts(sum(t.window_end < today for t in mine),
-                    sum(t.window_end < today and t.paid > 0 for t in mine))
-             for mine in own.values()), ps.strength)) if ps.fit and feed else ps
+            (ended_counts(mine, today) for mine in own.values()), ps.strength)) if (
+            ps.fit and feed) else ps
         self.today = today
         self.own = own
         self.segments = segments
@@ -436,15 +443,12 @@ def expected_of_contacts(ps: PaySettings, trials_: Iterable[Trial],
             if not feed:
                 found = neutral(ps)
             else:
-                before = [u for u in mine if u.window_end < t.day]
-                own = Counts(len(before), sum(u.paid > 0 for u in before),
-                             sum(u.share_milli for u in before))
+                own = ended_counts(mine, t.day)
                 rows = [r for r in segments.get(t.segment, ()) if r[0] < t.day]
                 seg = Counts(sum(r[1] for r in rows), sum(r[2] for r in rows),
                              sum(r[3] for r in rows))
-                added = [u for u in before if u.counted and u.segment == t.segment]
-                seg -= Counts(len(added), sum(u.paid > 0 for u in added),
-                              sum(u.share_milli for u in added))
+                seg -= ended_counts((u for u in mine if u.counted and u.segment == t.segment),
+                                    t.day)
                 found = estimate(ps, own, seg)
             out.append((t, expected(t.balance, 1.0, found)))
     return out
