@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from collectctl.app.rejections import Rejections
@@ -206,11 +206,12 @@ def _legal_checker(settings: Settings, today):
 
     cache: dict[tuple, bool] = {}
 
-    def legal(account) -> bool:
-        key = (account.zones, account.countries)
+    def legal(key: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+        """``key``: an account's (zones, countries)."""
         if key not in cache:
-            cache[key] = any_legal_minute(settings, rules_for(settings.rules, account.countries),
-                                          account.zones, today)
+            zones, countries = key
+            cache[key] = any_legal_minute(settings, rules_for(settings.rules, countries),
+                                          zones, today)
         return cache[key]
 
     return legal
@@ -279,6 +280,41 @@ def _parse_chunk(state: tuple[ColumnMap, RowContext], rows: list[tuple[int, list
     return [normalize_account(line, cells, columns, ctx) for line, cells in rows]
 
 
+#: A row of a first load read: the values its account and phones are inserted with
+#: (``codec.account_values``, ``codec.phone_values``), its (zones, countries), and whether
+#: its zone came from a phone; or why it is refused.
+_Loaded = list[tuple[tuple, list[tuple], tuple, bool] | RowError]
+
+
+def _load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
+                rows: list[tuple[int, list[str]]]) -> _Loaded:
+    """A first load's chunk of rows read into the tuples they are inserted with, raw hash
+    and all (``state``: the columns, the reading context, the raw hash's prefix, the
+    batch and the import's time). Only compact tuples cross back from a worker; no
+    account is looked up, so nothing else is needed."""
+    from collectctl.storage.codec import load_values
+
+    columns, ctx, context, batch_id, stamp = state
+    prefix = hashlib.sha1(context)
+    out: _Loaded = []
+    for line, cells in rows:
+        outcome = normalize_account(line, cells, columns, ctx)
+        if isinstance(outcome, RowError):
+            out.append(outcome)
+            continue
+        account, digest = outcome
+        raw = prefix.copy()
+        raw.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
+        values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
+        out.append((values, phones, (account.zones, account.countries),
+                    account.timezone_source in _FROM_PHONE))
+    return out
+
+
+#: The sources of an account's zone that count as "from its phone" in the summary.
+_FROM_PHONE = ("phone", "file+phone")
+
+
 class _AccountSink:
     """Upserts accounts by id in chunks; rejects duplicates; closes the missing at the end.
 
@@ -315,7 +351,8 @@ class _AccountSink:
                    ctx.phone_region, ctx.timezone, ctx.currency, ctx.date_order,
                    ctx.assign_to,
                    ctx.today.isoformat() if "days_past_due" in columns.columns else None)
-        self.raw_prefix = hashlib.sha1(repr(context).encode("utf-8") + b"\x1e")
+        self.raw_context = repr(context).encode("utf-8") + b"\x1e"
+        self.raw_prefix = hashlib.sha1(self.raw_context)
 
     def row(self, line: int, cells: list[str]) -> None:
         raw_id = cells[self.id_index] if self.id_index < len(cells) else ""
@@ -329,6 +366,11 @@ class _AccountSink:
             return
         if account_id:
             self.seen[account_id] = line
+        if self.first:  # hashed where it is read (_load_chunk): nothing to look up
+            self.pending.append((line, cells, account_id, None))
+            if len(self.pending) >= CHUNK_ROWS:
+                self._flush()
+            return
         digest = self.raw_prefix.copy()  # the context, hashed once
         digest.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
         raw = digest.hexdigest()
@@ -408,17 +450,23 @@ class _AccountSink:
         if not work:
             return
         to_parse = [(row[0], row[1]) for row in work if len(row) == 4]
-        parsed: _Parsed | Pending
+        parsed: _Parsed | _Loaded | Pending
+        task: Callable[[Any, list[tuple[int, list[str]]]], list]
+        state: Any  # each task its own
+        if self.first:
+            task = _load_chunk
+            state = (self.columns, self.ctx, self.raw_context, self.batch_id, self.stamp)
+        else:
+            task, state = _parse_chunk, (self.columns, self.ctx)
         if self.parallel and to_parse:
             if self.pool is None:
                 from collectctl.app.workers import Workers
 
-                self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), _parse_chunk,
-                                    (self.columns, self.ctx), START_METHOD)
+                self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), task, state,
+                                    START_METHOD)
             parsed = self.pool.submit(to_parse)
         else:
-            parsed = [normalize_account(line, cells, self.columns, self.ctx)
-                      for line, cells in to_parse]
+            parsed = task(state, to_parse)
         self.inflight.append((work, known, parsed))
         while len(self.inflight) > (2 if self.pool is not None else 0):
             self._complete(self.inflight.popleft())
@@ -433,6 +481,9 @@ class _AccountSink:
         """
         pending, known, parsed = item
         outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
+        if self.first:
+            self._load(pending, outcomes)
+            return
         store, result = self.store, self.result
         new, maybe, settled = [], [], []
         for row in pending:
@@ -475,9 +526,10 @@ class _AccountSink:
         result.updated += len(changed)
         for listed in (*new, *changed):
             written_account = listed[0]
-            if written_account.timezone_source in ("phone", "file+phone"):
+            if written_account.timezone_source in _FROM_PHONE:
                 result.timezone_from_phone += 1
-            if self.legal is not None and not self.legal(written_account):
+            if self.legal is not None and not self.legal((written_account.zones,
+                                                          written_account.countries)):
                 result.no_common_hours.append(written_account.account_id)
         # Phones as they are now: asked again for the accounts this chunk wrote; the
         # others' were read with their fingerprints.
@@ -488,6 +540,31 @@ class _AccountSink:
         result.no_valid_phone.extend(
             row[2] for row in pending if len(row) == 4 and row[2] and row[2] not in written
             and row[2] in known and not known[row[2]].has_valid_phone)
+
+
+    def _load(self, pending, outcomes) -> None:
+        """A first load's chunk (:func:`_load_chunk`): every row read is new, inserted
+        from its tuples as it was read."""
+        result, legal = self.result, self.legal
+        accounts: list[tuple] = []
+        phones: list[tuple] = []
+        for row in pending:
+            if len(row) == 5:
+                result.rejected.append(row[4])
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, RowError):
+                result.rejected.append(outcome)
+                continue
+            values, its_phones, where, from_phone = outcome
+            accounts.append(values)
+            phones.extend(its_phones)
+            if from_phone:
+                result.timezone_from_phone += 1
+            if legal is not None and not legal(where):
+                result.no_common_hours.append(values[0])
+        self.store.load_accounts(accounts, phones)
+        result.inserted += len(accounts)
 
 
 # -- payments and calls ---------------------------------------------------------------------

@@ -261,6 +261,12 @@ class SQLStore:
         table is not, and the server's COPY is its bulk path."""
         yield False
 
+    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> None:
+        """Insert a first load's new accounts and their phones, given as the tuples of
+        ``codec.account_values`` and ``codec.phone_values``: only where :meth:`first_load`
+        says True (SQLite's), never here."""
+        raise NotImplementedError("only a first load binds tuples")
+
     @contextmanager
     def load_journal(self) -> Iterator[bool]:
         """Around a first load's transaction: SQLite writes it through a rollback journal

@@ -83,6 +83,37 @@ def account_params(account: Account, row_hash: str, batch_id: int | None, now: s
     }
 
 
+def account_values(account: Account, row_hash: str, batch_id: int | None, now: str,
+                   raw_hash: str | None) -> tuple:
+    """:func:`account_params` as a tuple in ``sql.INSERT_ACCOUNT_ORDER``, without the
+    dictionary: what a first load binds for each row (a test holds the two to each
+    other)."""
+    a = account
+    return (
+        a.account_id, a.name, to_minor(a.amount_due), a.currency,
+        a.past_due_since.isoformat() if a.past_due_since else None,
+        a.due_date.isoformat() if a.due_date else None,
+        a.work_start.strftime("%H:%M") if a.work_start else None,
+        paydays_to_text(a.paydays), a.timezone, a.assigned_to, a.risk, a.notes,
+        a.as_of.isoformat(), row_hash, batch_id, now, now, raw_hash,
+        a.listed_timezone, a.listed_country, _minor(a.principal), _minor(a.interest),
+        _minor(a.fees), _minor(a.minimum_due),
+        a.last_payment_on.isoformat() if a.last_payment_on else None,
+        _minor(a.last_payment_amount), _minor(a.credit_limit), a.employer,
+        a.mailing_address, a.registered_address, a.occupation,
+        contacts_to_text(a.contacts), a.listed_collector, a.assigned_by,
+    )
+
+
+def load_values(account: Account, row_hash: str, batch_id: int | None, now: str,
+                raw_hash: str) -> tuple[tuple, list[tuple]]:
+    """A new account's values and its phones' (:func:`account_values`,
+    :func:`phone_values`), as a first load inserts them."""
+    return (account_values(account, row_hash, batch_id, now, raw_hash),
+            [phone_values(account.account_id, phone, position, "import", now)
+             for position, phone in enumerate(account.phones)])
+
+
 def account_from_row(row, phones: list[Phone]) -> Account:
     """The account of a row, located (``core.zones``): its candidate zones and countries
     from its list's columns and its phones, worked out as it is read, so a phone added
@@ -170,6 +201,14 @@ def phone_params(account_id: str, phone: Phone, position: int, source: str, now:
         "source": source,
         "now": now,
     }
+
+
+def phone_values(account_id: str, phone: Phone, position: int, source: str,
+                 now: str) -> tuple:
+    """:func:`phone_params` as a tuple in ``sql.INSERT_NEW_PHONE_ORDER``."""
+    region, zones = _place(phone)
+    return (account_id, phone.number, phone.label, 1 if phone.valid else 0, phone.extension,
+            position, source, now, region, " ".join(zones))
 
 
 def _place(phone: Phone) -> tuple[str | None, tuple[str, ...]]:

@@ -7,6 +7,7 @@ fixed clauses built here, never with user text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from collectctl.core.chain import LEDGER_FIELDS
@@ -82,6 +83,16 @@ VALUES (:account_id, :name, :amount_due_minor, :currency, :past_due_since, :due_
     :batch_id, :now, :now, :raw_hash, :listed_timezone, :listed_country, """ \
     + _LISTED_MORE_PARAMS + ")"
 
+def positional(query: str) -> tuple[str, tuple[str, ...]]:
+    """A statement with named parameters as one with ``?`` ones, and the names in the
+    order their values are bound (a name used twice, twice): for loads that bind tuples,
+    which SQLite takes without a dictionary per row (``codec.account_values``)."""
+    return re.sub(r":(\w+)", "?", query), tuple(re.findall(r":(\w+)", query))
+
+
+#: :data:`INSERT_ACCOUNT` for a first load's tuples (SQLite), and the order they bind in.
+INSERT_ACCOUNT_ROW, INSERT_ACCOUNT_ORDER = positional(INSERT_ACCOUNT)
+
 UPDATE_ACCOUNT = """
 UPDATE accounts SET name = :name, amount_due_minor = :amount_due_minor, currency = :currency,
     past_due_since = :past_due_since, due_date = :due_date, work_start = :work_start,
@@ -119,6 +130,9 @@ VALUES (:account_id, :number, :label, :valid, :extension, :position, :source, :n
     :zones)
 ON CONFLICT (account_id, number) DO NOTHING
 """
+
+#: :data:`INSERT_NEW_PHONE` for a first load's tuples (``codec.phone_values``).
+INSERT_NEW_PHONE_ROW, INSERT_NEW_PHONE_ORDER = positional(INSERT_NEW_PHONE)
 
 #: The accounts (``{accounts_of}``: some ids, or all) without a phone to dial.
 _WITHOUT_VALID_PHONE = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -277,6 +277,11 @@ class SQLiteStore(SQLStore):
         yield True
         for _name, create in indexes:
             conn.execute(create)
+
+    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> None:
+        """A first load's accounts and phones, bound as tuples (no dictionary per row)."""
+        self.conn.executemany(sql.INSERT_ACCOUNT_ROW, accounts)
+        self.conn.executemany(sql.INSERT_NEW_PHONE_ROW, phones)
 
     #: Set by :meth:`interrupt`: a sibling's statements stop (its progress handler).
     _stopped = False
