@@ -464,7 +464,10 @@ class _AccountSink:
 
                 self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), task, state,
                                     START_METHOD)
-            parsed = self.pool.submit(to_parse)
+            # A first load's writer has time to spare: it reads a chunk itself rather
+            # than wait for a busy worker (an ordinary import's writer has none).
+            parsed = (task(state, to_parse) if self.first and not self.pool.idle()
+                      else self.pool.submit(to_parse))
         else:
             parsed = task(state, to_parse)
         self.inflight.append((work, known, parsed))

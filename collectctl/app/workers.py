@@ -107,6 +107,11 @@ class Pending:
             except (EOFError, OSError):
                 raise WorkerDied("a parse worker ended before answering") from None
 
+    def answered(self) -> bool:
+        """Whether the answer is in (or waiting in the pipe): :meth:`result` will not
+        wait."""
+        return self._answer is not None or self._connection.poll()
+
     def result(self) -> Any:
         self.receive()
         assert self._answer is not None
@@ -162,6 +167,12 @@ class Workers:
             raise WorkerDied("a parse worker ended before taking its task") from None
         pending = self._owed[n] = Pending(self._results[n])
         return pending
+
+    def idle(self) -> bool:
+        """Whether the worker :meth:`submit` would hand the next task to owes nothing it
+        has not answered yet (so handing it a task would not wait)."""
+        owed = self._owed[self._next]
+        return owed is None or owed.answered()
 
     def close(self) -> None:
         """End the workers (their task pipes close) and wait a little for them."""

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from collectctl.app import imports as importer
+from collectctl.app.workers import Workers
 from collectctl.cli import app
 from collectctl.storage import open_store
 from collectctl.storage.base import SQLStore
@@ -88,14 +89,29 @@ def run_import(tmp_path: Path, name: str, csv: Path, *extra: str):
     return db, json.loads(result.stdout), rejects.read_bytes() if rejects.exists() else b""
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "workers"])
+@pytest.mark.parametrize("parallel", [None, True, False], ids=["inline", "workers", "shared"])
 def test_a_first_load_writes_what_the_ordinary_path_writes(tmp_path, monkeypatch, parallel):
+    """``shared``: the writer reads every other chunk itself, as it does when the worker
+    is still busy with the last one (when that happens is the machine's to say: here it
+    is fixed, so both kinds of chunk are sure to be held to the ordinary path)."""
     csv = tmp_path / "messy.csv"
     csv.write_text(messy_rows(1200), encoding="utf-8")
     monkeypatch.setattr(importer, "CHUNK_ROWS", 100)  # many chunks, some in flight
-    if parallel:
+    chunks = {"worker": 0, "writer": 0}
+    if parallel is not None:
         monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+        real_idle = Workers.idle
+
+        def idle(self) -> bool:
+            # Who reads each chunk: the worker (idle) or the writer.
+            free = real_idle(self) if parallel else chunks["writer"] >= chunks["worker"]
+            chunks["worker" if free else "writer"] += 1
+            return free
+
+        monkeypatch.setattr(Workers, "idle", idle)
     bulk_db, bulk, bulk_rejects = run_import(tmp_path, "bulk", csv)
+    if parallel is False:
+        assert chunks["writer"] >= 5 and chunks["worker"] >= 5
     with monkeypatch.context() as m:
         m.setattr(SQLiteStore, "first_load", _as_any_import)
         m.setattr(SQLiteStore, "load_journal", _as_any_import)

@@ -7,7 +7,6 @@ one column out of place would load a million accounts wrong without an error."""
 from __future__ import annotations
 
 from datetime import date, time
-from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
