@@ -136,7 +136,15 @@ def locate(listed_zone: str | None, listed_country: str | None, debtor_phones: I
            fallback_zone: str) -> Location:
     """The account's :class:`Location` from the list's zone and country columns (None when
     the list had none), its valid debtor phones and the zone to fall back on."""
-    places = [place_of(p) for p in debtor_phones]
+    return _located(listed_zone, listed_country, tuple(place_of(p) for p in debtor_phones),
+                    fallback_zone)
+
+
+@lru_cache(maxsize=4096)  # a list has a handful of distinct (columns, places, zone)
+def _located(listed_zone: str | None, listed_country: str | None,
+             places: tuple[tuple[str | None, tuple[str, ...]], ...],
+             fallback_zone: str) -> Location:
+    """:func:`locate` from the places of the debtor's phones (each a country and zones)."""
     if len(places) == 1 and not listed_zone and not listed_country and places[0][1]:
         # The usual account: one number of the debtor's own, no zone or country column.
         region, zones = places[0]

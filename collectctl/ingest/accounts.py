@@ -9,10 +9,12 @@ lead can fix the row and import the rejects file again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from collectctl.core import reasons as r
 from collectctl.core.accounts import LISTED_FIELDS
@@ -67,17 +69,20 @@ def _cell(cells: list[str], index: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _fingerprint_fields(groups: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+def _fingerprint_fields(groups: frozenset[str]) -> tuple[str, Callable[[Account], tuple]]:
+    """The groups' names, and what reads their fields off an account, as one tuple."""
     ordered = sorted(groups)
-    return ",".join(ordered), tuple(name for group in ordered for name in LISTED_FIELDS[group]
-                                    if name != "as_of")
+    fields = [name for group in ordered for name in LISTED_FIELDS[group] if name != "as_of"]
+    read = attrgetter(*fields) if len(fields) > 1 else (
+        (lambda account: (getattr(account, fields[0]),)) if fields else (lambda _a: ()))
+    return ",".join(ordered), read
 
 
 def fingerprint(account: Account, groups: frozenset[str]) -> str:
     """A digest of what a list says about an account (the fields of ``groups`` and its
     phones), to tell an unchanged row without reading the stored account."""
-    names, fields = _fingerprint_fields(groups)
-    parts = [account.account_id, names, *[str(getattr(account, n)) for n in fields]]
+    names, read = _fingerprint_fields(groups)
+    parts = [account.account_id, names, *map(str, read(account))]
     parts.extend(f"{p.number}|{p.label}|{p.valid}|{p.extension}" for p in account.phones)
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -105,7 +110,9 @@ def normalize_account(
     line: int, cells: list[str], columns: ColumnMap, ctx: RowContext
 ) -> tuple[Account, str] | RowError:
     """The account a record describes and its fingerprint, or why the row is rejected."""
-    get = {name: _cell(cells, index) for name, index in columns.columns.items()}
+    count = len(cells)
+    get = {name: cells[index].strip() if index < count else ""
+           for name, index in columns.columns.items()}
     account_id = f.normalize_text(get["account_id"]) or None
 
     def parse(field_name: str, parser, *args):
