@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from array import array
 from collections import deque
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -332,7 +333,15 @@ class _AccountSink:
         #: end.
         self.first = first
         self.batch_id, self.stamp, self.result, self.options = batch_id, stamp, result, options
+        #: The ids this file has listed so far, and the line each was first on. On a first
+        #: load, only those not written yet (``recent``: pending and in flight; ``refused``:
+        #: their rows were refused): a written one is asked of the table, with its line
+        #: kept by rowid in ``lines`` (8 bytes a row, where a dict of a million ids takes
+        #: over 100 MB).
         self.seen: dict[str, int] = {}
+        self.recent: dict[str, int] = {}
+        self.refused: dict[str, int] = {}
+        self.lines = array("q")
         #: Rows waiting for a chunk: (line, cells, account id, raw hash), or a row refused
         #: already (line, cells, None, "", its rejection), kept in line to stay in order.
         self.pending: list[tuple] = []
@@ -357,6 +366,11 @@ class _AccountSink:
     def row(self, line: int, cells: list[str]) -> None:
         raw_id = cells[self.id_index] if self.id_index < len(cells) else ""
         account_id = f.normalize_text(raw_id) or None
+        if self.first:  # repeats are told when the chunk is sent (_listed_once)
+            self.pending.append((line, cells, account_id, None))
+            if len(self.pending) >= CHUNK_ROWS:
+                self._flush()
+            return
         if account_id in self.seen:
             # Later rows with the same id are rejected even when the first was bad:
             # which of them is right is for the team lead to say.
@@ -366,11 +380,6 @@ class _AccountSink:
             return
         if account_id:
             self.seen[account_id] = line
-        if self.first:  # hashed where it is read (_load_chunk): nothing to look up
-            self.pending.append((line, cells, account_id, None))
-            if len(self.pending) >= CHUNK_ROWS:
-                self._flush()
-            return
         digest = self.raw_prefix.copy()  # the context, hashed once
         digest.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
         raw = digest.hexdigest()
@@ -383,7 +392,7 @@ class _AccountSink:
         come out in file order without being sorted). Its account counts as listed, as
         for any bad row: ``--close-missing`` leaves it open, a later row of it is a
         duplicate."""
-        if error.account_id and error.reason != r.DUPLICATE_ID:
+        if error.account_id and error.reason != r.DUPLICATE_ID and not self.first:
             self.seen.setdefault(error.account_id, error.line)
         self.pending.append((error.line, (), None, "", error))
         if len(self.pending) >= CHUNK_ROWS:
@@ -406,8 +415,9 @@ class _AccountSink:
         from collectctl.errors import ImportRefused
 
         options, result = self.options, self.result
-        closing = 0 if result.rows == 0 else self.store.count_missing(self.seen,
-                                                                      options.assign_to)
+        # A first load found no account the file could leave out.
+        closing = 0 if result.rows == 0 or self.first else self.store.count_missing(
+            self.seen, options.assign_to)
         accepted = result.inserted + result.updated + result.unchanged
         refusal = close_missing_refusal(result.rows, closing, result.open_in_scope or 0,
                                         options.yes, options.assign_to, accepted)
@@ -415,8 +425,8 @@ class _AccountSink:
                                     or not options.dry_run):
             raise ImportRefused(refusal.code, Path(result.file).name, **refusal.detail)
         result.needs_yes = refusal is not None
-        result.closed = self.store.close_missing(self.seen, options.assign_to, self.batch_id,
-                                                 self.stamp)
+        result.closed = 0 if self.first else self.store.close_missing(
+            self.seen, options.assign_to, self.batch_id, self.stamp)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -429,6 +439,8 @@ class _AccountSink:
         pending, self.pending = self.pending, []
         if not pending:
             return
+        if self.first:
+            pending = self._listed_once(pending)
         known = {} if self.first else self.store.account_fingerprints(
             [row[2] for row in pending if row[2] and len(row) == 4])
         result, work = self.result, []
@@ -545,20 +557,61 @@ class _AccountSink:
             and row[2] in known and not known[row[2]].has_valid_phone)
 
 
+    def _listed_once(self, pending: list[tuple]) -> list[tuple]:
+        """A first load's chunk with each row whose id the file listed before refused as a
+        duplicate, in its place (what :meth:`row` does of an ordinary import's rows one by
+        one), the ids before this chunk asked of the table in one query."""
+        recent, refused = self.recent, self.refused
+        ids = {row[2] if len(row) == 4 else row[4].account_id for row in pending}
+        written = self.store.loaded_rowids(
+            [i for i in ids if i and i not in recent and i not in refused])
+        lines = self.lines
+
+        def first_line(account_id: str) -> int | None:
+            line = recent.get(account_id) or refused.get(account_id)
+            if line is None and account_id in written:
+                line = lines[written[account_id] - 1]
+            return line
+
+        out = []
+        for row in pending:
+            if len(row) == 5:  # refused before it was read: its id counts as listed
+                error = row[4]
+                if (error.account_id and error.reason != r.DUPLICATE_ID
+                        and first_line(error.account_id) is None):
+                    refused[error.account_id] = error.line
+            elif row[2]:
+                line, cells, account_id, _raw = row
+                first = first_line(account_id)
+                if first is not None:
+                    row = (line, (), None, "", RowError(
+                        line, account_id, r.DUPLICATE_ID, tuple(cells),
+                        self.columns.header_of("account_id"), {"first": first},
+                        self.id_index))
+                else:
+                    recent[account_id] = line
+            out.append(row)
+        return out
+
     def _load(self, pending, outcomes) -> None:
         """A first load's chunk (:func:`_load_chunk`): every row read is new, inserted
         from its tuples as it was read."""
         result, legal = self.result, self.legal
         accounts: list[tuple] = []
         phones: list[tuple] = []
+        recent, lines = self.recent, self.lines
         for row in pending:
             if len(row) == 5:
                 result.rejected.append(row[4])
                 continue
             outcome = next(outcomes)
+            account_id = row[2]
             if isinstance(outcome, RowError):
                 result.rejected.append(outcome)
+                if account_id:
+                    self.refused[account_id] = recent.pop(account_id)
                 continue
+            lines.append(recent.pop(account_id))
             values, its_phones, where, from_phone = outcome
             accounts.append(values)
             phones.extend(its_phones)
@@ -566,7 +619,8 @@ class _AccountSink:
                 result.timezone_from_phone += 1
             if legal is not None and not legal(where):
                 result.no_common_hours.append(values[0])
-        self.store.load_accounts(accounts, phones)
+        if self.store.load_accounts(accounts, phones) != len(lines):
+            raise RuntimeError("a first load's rowids are out of step with its lines")
         result.inserted += len(accounts)
 
 

@@ -261,11 +261,16 @@ class SQLStore:
         table is not, and the server's COPY is its bulk path."""
         yield False
 
-    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> None:
+    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> int:
         """Insert a first load's new accounts and their phones, given as the tuples of
-        ``codec.account_values`` and ``codec.phone_values``: only where :meth:`first_load`
-        says True (SQLite's), never here."""
+        ``codec.account_values`` and ``codec.phone_values``; return the table's last
+        rowid. Only where :meth:`first_load` says True (SQLite's), never here."""
         raise NotImplementedError("only a first load binds tuples")
+
+    def loaded_rowids(self, ids: Sequence[str]) -> dict[str, int]:
+        """Which of ``ids`` a first load has written, with the rowid each went in with
+        (1 for the first): only where :meth:`first_load` says True."""
+        raise NotImplementedError("only a first load counts rowids")
 
     @contextmanager
     def load_journal(self) -> Iterator[bool]:

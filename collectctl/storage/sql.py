@@ -221,6 +221,12 @@ def account_filters(
 #: than the lookup itself on a hot path): SQLite reads a JSON array, PostgreSQL an array.
 IN_IDS = {"sqlite": "IN (SELECT value FROM json_each(:ids))", "postgresql": "= ANY(:ids)"}
 
+#: Which of some ids a first load has written, and the rowid of each (SQLite: the order
+#: they went in, counted from 1 in the table the load found empty).
+LOADED_ROWIDS = ("SELECT account_id, rowid FROM accounts WHERE account_id "
+                 + IN_IDS["sqlite"])
+LAST_ROWID = "SELECT COALESCE(MAX(rowid), 0) FROM accounts"
+
 
 def ids_param(engine: str, values) -> dict:
     """The ``:ids`` parameter of :data:`IN_IDS` for ``engine``."""

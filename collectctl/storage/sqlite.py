@@ -278,10 +278,17 @@ class SQLiteStore(SQLStore):
         for _name, create in indexes:
             conn.execute(create)
 
-    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> None:
+    def load_accounts(self, accounts: Sequence[tuple], phones: Sequence[tuple]) -> int:
         """A first load's accounts and phones, bound as tuples (no dictionary per row)."""
         self.conn.executemany(sql.INSERT_ACCOUNT_ROW, accounts)
         self.conn.executemany(sql.INSERT_NEW_PHONE_ROW, phones)
+        return self.conn.execute(sql.LAST_ROWID).fetchone()[0]
+
+    def loaded_rowids(self, ids: Sequence[str]) -> dict[str, int]:
+        import json
+
+        return dict(self.conn.execute(sql.LOADED_ROWIDS,
+                                      {"ids": json.dumps(list(ids), ensure_ascii=False)}))
 
     #: Set by :meth:`interrupt`: a sibling's statements stop (its progress handler).
     _stopped = False

@@ -278,3 +278,56 @@ def test_a_command_meeting_a_load_in_progress_says_the_database_is_busy(tmp_path
     assert len(message.splitlines()) == 1 and "Traceback" not in result.output
     assert {"en": "is busy: another command is writing it",
             "zh_TW": "忙碌中"}[lang] in message
+
+
+def repeated_ids(count: int) -> bytes:
+    """Ids listed again: within a chunk and chunks later, after a row that was written,
+    after one the parser refused (a bad amount), after one the reader refused (bytes
+    that are not UTF-8), after an empty id; some listed three times."""
+    rows = [HEADER.encode()]
+    for n in range(count):
+        kind = n % 6
+        if kind == 0:
+            rows.append(f"A-{n},Ann,100,,,0912345678,,,,,,,\n".encode())
+        elif kind == 1:
+            rows.append(f"B-{n},Bad,abc,,,0912345678,,,,,,,\n".encode())
+        elif kind == 2:
+            rows.append(f"C-{n},\xff\xfe,100,,,0912345678,,,,,,,\n".encode("latin-1"))
+        elif kind == 3:  # an earlier row's id: written, refused by the parser or reader
+            back = (n - 3) - 6 * (n % 5) - (n % 3)
+            if back >= 0:
+                ident = "ABC"[back % 6] + f"-{back}" if back % 6 < 3 else f"A-{n}"
+            else:
+                ident = f"A-{n}"
+            rows.append(f"{ident},Again,100,,,0912345678,,,,,,,\n".encode())
+        elif kind == 4:
+            rows.append(f",No id,100,,,0912345678,,,,,,,\n".encode())
+        else:  # a third listing of the id two rows up, or a new one
+            rows.append(f"A-{n - 5},Third,100,,,0912345678,,,,,,,\n".encode())
+    return b"".join(rows)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "workers"])
+def test_a_first_load_refuses_repeated_ids_as_the_ordinary_path_does(tmp_path, monkeypatch,
+                                                                     parallel):
+    """A first load keeps no dict of every id listed: a written id is asked of the table
+    (its first line kept by rowid), so its repeats, chunks later, must still be refused
+    with the line the id was first on, and ``--close-missing`` closes nothing."""
+    csv = tmp_path / "repeats.csv"
+    csv.write_bytes(repeated_ids(1500))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 50)
+    if parallel:
+        monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+    args = ("--encoding", "utf-8", "--close-missing", "--yes")
+    bulk_db, bulk, bulk_rejects = run_import(tmp_path, "bulk", csv, *args)
+    with monkeypatch.context() as m:
+        m.setattr(SQLiteStore, "first_load", _as_any_import)
+        m.setattr(SQLiteStore, "load_journal", _as_any_import)
+        plain_db, plain, plain_rejects = run_import(tmp_path, "plain", csv, *args)
+    duplicates = [row for row in bulk_rejects.decode("utf-8", "replace").splitlines()
+                  if "duplicate" in row.lower()]
+    assert len(duplicates) > 300
+    bulk.pop("file"), plain.pop("file")
+    assert bulk == plain and bulk["closed"] == 0
+    assert bulk_rejects == plain_rejects
+    assert dump(bulk_db) == dump(plain_db)
