@@ -2,26 +2,26 @@
 spends its time, stage by stage, in µs a row (medians of ``--runs``), in this one process:
 
 - **read**: the reader's records (decoding, CSV), as ``open_table`` gives them;
-- **raw hash**: the writer's hash of each raw row (what settles an unchanged row later);
-- **parse**: ``normalize_account``, the row validated into an account and its fingerprint
-  (the parse worker's work);
-- **pickle**: a chunk of parsed rows there and back, as between the worker and the writer;
-- **params**: the rows' parameters for the accounts' and phones' INSERTs;
-- **SQLite**: the INSERTs and the index build of a first load, into an empty database in
-  one transaction (``Store.first_load``), with the product's journal settings.
+- **parse**: ``normalize_account``, the row validated into an account and its fingerprint;
+- **values**: the rest of a first load's reading of a row (``imports._load_chunk``): its
+  raw hash and the tuples its account and phones are inserted with;
+- **pickle**: what crosses between the writer and a parse worker for a chunk it reads:
+  the cells there, the tuples back;
+- **SQLite**: the INSERTs of those tuples and the index build of a first load, into an
+  empty database in one transaction (``Store.first_load``, ``Store.load_journal``): the
+  floor of this schema with the product's settings, which no parser can go under.
 
-The stages add up to the work of both processes of a real import, less the pipes'; the
+Read, parse and values are done once a row, by the writer or a worker (a first load's
+writer reads a chunk itself while the worker is busy); SQLite is the writer's alone. The
 whole-process figures beside sqlite-utils are ``python -m benchmarks run``'s.
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from benchmarks.generate import accounts_csv
@@ -39,11 +39,14 @@ def _stage(runs: int, rows: int, work, setup=None) -> float:
 
 
 def main(rows: int, runs: int) -> None:
+    from datetime import date
+
+    from collectctl.app.imports import CHUNK_ROWS, _load_chunk
     from collectctl.config import Settings
     from collectctl.ingest.accounts import RowContext, listed_groups, normalize_account
     from collectctl.ingest.headers import ACCOUNTS, HeaderMatcher
     from collectctl.ingest.reader import open_table
-    from collectctl.storage import codec, open_store
+    from collectctl.storage import open_store
 
     settings = Settings()
     matcher = HeaderMatcher(settings.import_.aliases, None, ACCOUNTS)
@@ -60,45 +63,34 @@ def main(rows: int, runs: int) -> None:
 
         results = {"read": _stage(runs, rows, read)}
         columns = matcher.resolve(read.header, read.label)  # type: ignore[attr-defined]
-
-        def raw_hash() -> None:
-            prefix = hashlib.sha1(b"context\x1e")
-            for _line, cells in records:
-                digest = prefix.copy()
-                digest.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
-                digest.hexdigest()
-
-        results["raw hash"] = _stage(runs, rows, raw_hash)
         ctx = RowContext(phone_region=settings.phone_region, timezone=settings.timezone,
                          currency=settings.currency, date_order=settings.import_.date_order,
                          today=date(2026, 12, 4), assign_to=None,
                          listed=listed_groups(columns, None))
-        parsed: list = []
 
         def parse() -> None:
-            parsed.clear()
-            parsed.extend(normalize_account(line, cells, columns, ctx)
-                          for line, cells in records)
+            for line, cells in records:
+                normalize_account(line, cells, columns, ctx)
 
         results["parse"] = _stage(runs, rows, parse)
-        good = [p for p in parsed if isinstance(p, tuple)]
+        state = (columns, ctx, b"context\x1e", None, "2026-12-04T02:00:00+00:00")
+        chunks = [records[begin:begin + CHUNK_ROWS] for begin in range(0, rows, CHUNK_ROWS)]
+        loaded: list = []
+
+        def read_rows() -> None:
+            loaded.clear()
+            loaded.extend(_load_chunk(state, chunk) for chunk in chunks)
+
+        results["values"] = _stage(runs, rows, read_rows) - results["parse"]
 
         def passed() -> None:
-            for begin in range(0, len(good), 5000):
-                pickle.loads(pickle.dumps(good[begin:begin + 5000], pickle.HIGHEST_PROTOCOL))
+            for chunk, answer in zip(chunks, loaded, strict=True):
+                pickle.loads(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                pickle.loads(pickle.dumps((True, answer), pickle.HIGHEST_PROTOCOL))
 
         results["pickle"] = _stage(runs, rows, passed)
-        now = "2026-12-04T02:00:00+00:00"
-
-        def params() -> None:
-            for account, digest in good:
-                codec.account_params(account, digest, 1, now, "raw")
-                for position, phone in enumerate(account.phones):
-                    codec.phone_params(account.account_id, phone, position, "import", now)
-
-        results["params"] = _stage(runs, rows, params)
-
-        listed = [(account, digest, "raw") for account, digest in good]
+        good = [[row for row in answer if isinstance(row, tuple)] for answer in loaded]
+        accepted = sum(len(answer) for answer in good)
 
         def empty():
             db = Path(tmp) / "stages.db"
@@ -106,16 +98,17 @@ def main(rows: int, runs: int) -> None:
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             return open_store(db, migrate=True)
 
-        def load(store) -> None:  # the parameters again, then SQLite's own work
+        def load(store) -> None:
             try:
                 with store.load_journal(), store.transaction(), store.first_load():
-                    for begin in range(0, len(listed), 5000):
-                        store.insert_accounts(listed[begin:begin + 5000], None, now)
+                    for answer in good:
+                        store.load_accounts([row[0] for row in answer],
+                                            [phone for row in answer for phone in row[1]])
             finally:
                 store.close()
 
-        results["SQLite"] = _stage(runs, rows, load, empty) - results["params"]
-    print(f"first import of {rows:,} generated rows ({len(good):,} accepted), µs a row, "
+        results["SQLite"] = _stage(runs, rows, load, empty)
+    print(f"first import of {rows:,} generated rows ({accepted:,} accepted), µs a row, "
           f"medians of {runs}:")
     for name, value in results.items():
         print(f"  {name:<9} {value:6.1f}")
