@@ -339,6 +339,10 @@ def main() -> None:
     stages = sub.add_parser("stages", help="a first import's µs a row, stage by stage")
     stages.add_argument("--rows", type=int, default=200_000)
     stages.add_argument("--runs", type=int, default=3, help="runs of each stage (at least 3)")
+    imps = sub.add_parser("imports", help="the import budgets alone: three paths beside "
+                          "sqlite-utils and sqlite3 .import")
+    imps.add_argument("--rows", type=int, default=1_000_000)
+    imps.add_argument("--rounds", type=int, default=3, help="at least 3")
     suite = sub.add_parser("run", help="every budget, beside its peers (the README table)")
     suite.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     for each in (log, plan, rep, aud):
@@ -378,6 +382,11 @@ def main() -> None:
     if args.scenario == "workbook":
         with tempfile.TemporaryDirectory() as tmp:
             bench_workbook(args.rows, max(3, args.runs), Path(tmp))
+        return
+    if args.scenario == "imports":
+        from benchmarks.suite import imports
+
+        imports(args.rows, max(3, args.rounds))
         return
     if args.scenario == "run":
         from benchmarks.suite import main as run_suite
