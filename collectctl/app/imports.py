@@ -573,7 +573,6 @@ class _AccountSink:
             row[2] for row in pending if len(row) == 4 and row[2] and row[2] not in written
             and row[2] in known and not known[row[2]].has_valid_phone)
 
-
     def _listed_once(self, pending: list[tuple]) -> list[tuple]:
         """A first load's chunk with each row whose id the file listed before refused as a
         duplicate, in its place (what :meth:`row` does of an ordinary import's rows one by
@@ -585,7 +584,9 @@ class _AccountSink:
         lines = self.lines
 
         def first_line(account_id: str) -> int | None:
-            line = recent.get(account_id) or refused.get(account_id)
+            line = recent.get(account_id)
+            if line is None:
+                line = refused.get(account_id)
             if line is None and account_id in written:
                 line = lines[written[account_id] - 1]
             return line
