@@ -50,7 +50,7 @@ def main(rows: int, runs: int) -> None:
 
     settings = Settings()
     matcher = HeaderMatcher(settings.import_.aliases, None, ACCOUNTS)
-    # Without the cycle collector, as an import runs (it would scan every row kept here).
+    # With the cycle collector as an import runs it (seldom: it would scan every row kept).
     with tempfile.TemporaryDirectory() as tmp, _no_cycle_scans():
         path = Path(tmp) / "accounts.csv"
         accounts_csv(path, rows, max(1, rows // 2000))

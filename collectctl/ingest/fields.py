@@ -149,9 +149,8 @@ def _peel_amount(body: str, original: str) -> tuple[str, str | None, bool]:
 
 def _split_number(body: str, original: str) -> tuple[str, str]:
     """The whole and fraction digits of ``1,234.56``, ``1.234,56``, ``1 234,5`` or ``1234``."""
-    not_a_number = FieldError(r.NOT_A_NUMBER)
     if not _NUMBER_SHAPE.fullmatch(body):
-        raise not_a_number
+        raise FieldError(r.NOT_A_NUMBER)
     if "." in body and "," in body:
         mark: str | None = "." if body.rfind(".") > body.rfind(",") else ","
     elif "," in body:
@@ -161,7 +160,7 @@ def _split_number(body: str, original: str) -> tuple[str, str]:
         elif body.count(",") == 1 and re.search(r",[0-9]{1,2}$", body):
             mark = ","
         else:
-            raise not_a_number
+            raise FieldError(r.NOT_A_NUMBER)
     elif "." in body:
         mark = "." if body.count(".") == 1 else None
     else:
@@ -171,11 +170,11 @@ def _split_number(body: str, original: str) -> tuple[str, str]:
     else:
         whole, _sep, fraction = body.rpartition(mark)
         if not fraction.isascii() or not fraction.isdigit() or not whole:
-            raise not_a_number
+            raise FieldError(r.NOT_A_NUMBER)
     if not whole.isdigit():
         grouped = _WHOLE_GROUPED.fullmatch(whole)
         if not grouped or grouped[1] == mark:
-            raise not_a_number
+            raise FieldError(r.NOT_A_NUMBER)
         whole = re.sub(r"[ ,.]", "", whole)
     if len(fraction) > 2:
         raise FieldError(r.TOO_MANY_DECIMALS)
@@ -372,9 +371,8 @@ def parse_work_start(text: str) -> time:
     """
     raw = normalize_text(text).lower()
     m = _CLOCK.fullmatch(raw)
-    bad = FieldError(r.NOT_A_TIME)
     if not m or (m["pre"] and m["post"]) or int(m["s"] or 0) > 59:
-        raise bad
+        raise FieldError(r.NOT_A_TIME)
     if m["hm"]:
         hour, minute = int(m["hm"][:-2]), int(m["hm"][-2:])
     else:
@@ -383,10 +381,10 @@ def parse_work_start(text: str) -> time:
     meridiem = m["pre"] or m["post"]
     if meridiem:
         if not 1 <= hour <= 12:
-            raise bad
+            raise FieldError(r.NOT_A_TIME)
         hour = hour % 12 + (12 if meridiem in _AFTERNOON else 0)
     if hour > 23 or minute > 59:
-        raise bad
+        raise FieldError(r.NOT_A_TIME)
     return time(hour, minute)
 
 

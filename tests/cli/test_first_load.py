@@ -301,7 +301,7 @@ def repeated_ids(count: int) -> bytes:
                 ident = f"A-{n}"
             rows.append(f"{ident},Again,100,,,0912345678,,,,,,,\n".encode())
         elif kind == 4:
-            rows.append(f",No id,100,,,0912345678,,,,,,,\n".encode())
+            rows.append(b",No id,100,,,0912345678,,,,,,,\n")
         else:  # a third listing of the id two rows up, or a new one
             rows.append(f"A-{n - 5},Third,100,,,0912345678,,,,,,,\n".encode())
     return b"".join(rows)
@@ -331,3 +331,69 @@ def test_a_first_load_refuses_repeated_ids_as_the_ordinary_path_does(tmp_path, m
     assert bulk == plain and bulk["closed"] == 0
     assert bulk_rejects == plain_rejects
     assert dump(bulk_db) == dump(plain_db)
+
+
+def _unreachable_after_import(tmp_path: Path, name: str, text: str) -> int:
+    """Cycles an import of ``text`` leaves for the collector (run in process, the
+    collector off, so none is freed meanwhile)."""
+    import gc
+    from datetime import datetime
+
+    from collectctl.app.imports import ImportOptions
+    from collectctl.config import Settings
+
+    csv = tmp_path / f"{name}.csv"
+    csv.write_text(text, encoding="utf-8")
+    store = open_store(tmp_path / f"{name}.db")
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        importer.import_accounts(store, csv, Settings(), datetime.fromisoformat(NOW),
+                                 ImportOptions())
+        store.close()
+        return gc.collect()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first load", "ordinary"])
+def test_refused_rows_leave_no_cycles_to_hold_their_chunks(tmp_path, monkeypatch, first):
+    """A refusal raised from an exception kept in a local (``bad = FieldError(...)``;
+    ``raise bad``) is a cycle through its traceback, whose frames hold the whole chunk:
+    with the collector seldom run during an import, each would keep a chunk alive. Every
+    shape the importer refuses, a bad start time among them, leaves no more cycles at
+    ten times the rows."""
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 100)
+    if not first:
+        monkeypatch.setattr(SQLiteStore, "first_load", _as_any_import)
+        monkeypatch.setattr(SQLiteStore, "load_journal", _as_any_import)
+
+    def rows(count: int) -> str:
+        bad_times = "".join(f"Z-{n},Late,100,,,0912345678,,,25:99,,,,\n" for n in range(count))
+        return messy_rows(count) + bad_times
+
+    small = _unreachable_after_import(tmp_path, "small", rows(200))
+    large = _unreachable_after_import(tmp_path, "large", rows(2000))
+    assert large <= small + 5, (small, large)
+
+
+def test_an_import_runs_the_collector_seldom_and_restores_it(tmp_path, monkeypatch):
+    import gc
+
+    seen = {}
+    real = importer._AccountSink.finish
+
+    def spy(self):
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+        return real(self)
+
+    monkeypatch.setattr(importer._AccountSink, "finish", spy)
+    before = gc.get_threshold()
+    csv = tmp_path / "a.csv"
+    csv.write_text(messy_rows(30), encoding="utf-8")
+    run_import(tmp_path, "t", csv)
+    assert seen["threshold"][0] >= 10_000 and seen["frozen"] > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
