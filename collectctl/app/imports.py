@@ -49,6 +49,13 @@ if TYPE_CHECKING:
     from collectctl.storage.protocol import Store
 
 CHUNK_ROWS = 2_000
+#: A chunk of a first load read by columns (``ingest.columnar``): polars' cost per
+#: operation is paid per chunk, so its chunks are bigger.
+COLUMNAR_CHUNK_ROWS = 16_384
+#: ``0``: never read by columns; ``1``: whenever polars is installed and the file's
+#: columns allow it, however small the file (the tests); unset: for a big file's first
+#: load (:data:`PARALLEL_BYTES`), where it pays for loading polars.
+COLUMNAR_ENV = "COLLECTCTL_COLUMNAR"
 #: Files at least this big are parsed partly in a worker process (one per spare core)
 #: while this process reads, hashes and writes: about a fifth of a million rows.
 PARALLEL_BYTES = 16 * 2**20
@@ -313,23 +320,41 @@ def _load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
     and all (``state``: the columns, the reading context, the raw hash's prefix, the
     batch and the import's time). Only compact tuples cross back from a worker; no
     account is looked up, so nothing else is needed."""
-    from collectctl.storage.codec import load_values
-
     columns, ctx, context, batch_id, stamp = state
     prefix = hashlib.sha1(context)
-    out: _Loaded = []
-    for line, cells in rows:
-        outcome = normalize_account(line, cells, columns, ctx)
-        if isinstance(outcome, RowError):
-            out.append(outcome)
-            continue
-        account, digest = outcome
-        raw = prefix.copy()
-        raw.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
-        values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
-        out.append((values, phones, (account.zones, account.countries),
-                    account.timezone_source in _FROM_PHONE))
-    return out
+    return [_load_row(prefix, line, cells, columns, ctx, batch_id, stamp)
+            for line, cells in rows]
+
+
+def _load_row(prefix, line: int, cells: list[str], columns: ColumnMap, ctx: RowContext,
+              batch_id: int, stamp: str):
+    """One row of :func:`_load_chunk` (``prefix``: the raw hash of the reading context)."""
+    from collectctl.storage.codec import load_values
+
+    outcome = normalize_account(line, cells, columns, ctx)
+    if isinstance(outcome, RowError):
+        return outcome
+    account, digest = outcome
+    raw = prefix.copy()
+    raw.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
+    values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
+    return (values, phones, (account.zones, account.countries),
+            account.timezone_source in _FROM_PHONE)
+
+
+def _reads_by_columns(columns: ColumnMap, ctx: RowContext, big: bool) -> bool:
+    """Whether a first load is read by columns: polars installed, the file's columns all
+    ones ``ingest.columnar`` reads, and the file big (or :data:`COLUMNAR_ENV` says so)."""
+    wanted = os.environ.get(COLUMNAR_ENV, "")
+    if wanted == "0" or (not big and wanted != "1"):
+        return False
+    from importlib.util import find_spec
+
+    if find_spec("polars") is None:
+        return False
+    from collectctl.ingest import columnar
+
+    return columnar.reads(columns, ctx)
 
 
 #: The sources of an account's zone that count as "from its phone" in the summary.
@@ -368,6 +393,9 @@ class _AccountSink:
         self.inflight: deque = deque()
         self.pool: Workers | None = None
         self.parallel = parallel
+        #: A first load read by columns (``ingest.columnar``), in chunks of its own size.
+        self.columnar = first and _reads_by_columns(columns, ctx, parallel)
+        self.chunk = COLUMNAR_CHUNK_ROWS if self.columnar else CHUNK_ROWS
         self.id_index = columns.columns["account_id"]
         #: Whether some minute of the collector's shift is legal for an account.
         self.legal = None
@@ -388,7 +416,7 @@ class _AccountSink:
         account_id = f.normalize_text(raw_id) or None
         if self.first:  # repeats are told when the chunk is sent (_listed_once)
             self.pending.append((line, cells, account_id, None))
-            if len(self.pending) >= CHUNK_ROWS:
+            if len(self.pending) >= self.chunk:
                 self._flush()
             return
         if account_id in self.seen:
@@ -404,7 +432,7 @@ class _AccountSink:
         digest.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
         raw = digest.hexdigest()
         self.pending.append((line, cells, account_id, raw))
-        if len(self.pending) >= CHUNK_ROWS:
+        if len(self.pending) >= self.chunk:
             self._flush()
 
     def reject(self, error: RowError) -> None:
@@ -415,7 +443,7 @@ class _AccountSink:
         if error.account_id and error.reason != r.DUPLICATE_ID and not self.first:
             self.seen.setdefault(error.account_id, error.line)
         self.pending.append((error.line, (), None, "", error))
-        if len(self.pending) >= CHUNK_ROWS:
+        if len(self.pending) >= self.chunk:
             self._flush()
 
     def finish(self) -> None:
@@ -485,7 +513,12 @@ class _AccountSink:
         parsed: _Parsed | _Loaded | Pending
         task: Callable[[Any, list[tuple[int, list[str]]]], list]
         state: Any  # each task its own
-        if self.first:
+        if self.columnar:
+            from collectctl.ingest import columnar
+
+            task = columnar.load_chunk
+            state = (self.columns, self.ctx, self.raw_context, self.batch_id, self.stamp)
+        elif self.first:
             task = _load_chunk
             state = (self.columns, self.ctx, self.raw_context, self.batch_id, self.stamp)
         else:
