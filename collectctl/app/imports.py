@@ -527,8 +527,10 @@ class _AccountSink:
             if self.pool is None:
                 from collectctl.app.workers import Workers
 
+                # polars' threads do not survive a fork: a worker reading by columns
+                # starts afresh.
                 self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), task, state,
-                                    START_METHOD)
+                                    "spawn" if self.columnar else START_METHOD)
             # A first load's writer has time to spare: it reads a chunk itself rather
             # than wait for a busy worker (an ordinary import's writer has none).
             parsed = (task(state, to_parse) if self.first and not self.pool.idle()

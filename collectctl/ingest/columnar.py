@@ -14,8 +14,8 @@ the reference, and exactness is by construction:
   as ``fields._fast_phone`` checks them;
 - any row with any other cell, or whose cells the field parsers refuse, is read whole by
   the row-wise parser, which rejects it with its usual reason and column;
-- a file with a column this module does not read (a currency column, parts of the debt,
-  contact persons) is read row-wise altogether (:func:`reads`).
+- a file with a column this module does not read (parts of the debt, contact persons) is
+  read row-wise altogether (:func:`reads`).
 
 Property tests (``tests/ingest/test_columnar.py``) hold :func:`load_chunk` to the
 row-wise path on random chunks, cell by cell. Imported only inside an import, when
@@ -35,15 +35,15 @@ import polars as pl
 from collectctl.core import zones as z
 from collectctl.core.models import phone_role
 from collectctl.ingest import fields as f
-from collectctl.ingest.accounts import RowContext, _fingerprint_fields
+from collectctl.ingest.accounts import RowContext, _currency, _fingerprint_fields
 from collectctl.ingest.headers import ColumnMap
 from collectctl.storage.codec import paydays_to_text
 
 #: The fields this module reads (as ``ColumnMap.columns`` names them); a file with any
 #: other column is read row-wise.
 _READ = frozenset({
-    "account_id", "name", "amount_due", "days_past_due", "due_date", "work_start", "payday",
-    "timezone", "country", "assigned_to", "risk", "notes", "last_payment_date",
+    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "work_start",
+    "payday",    "timezone", "country", "assigned_to", "risk", "notes", "last_payment_date",
     "employer", "mailing_address", "registered_address", "occupation",
 })
 #: Free text read as ``fields.normalize_text`` reads it (None when empty).
@@ -200,7 +200,6 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
     strs["amount_due"] = pl.select(
         (minor // 100).cast(pl.String) + "." + (minor % 100).cast(pl.String).str.zfill(2)
     ).to_series()
-    strs["currency"] = pl.Series([ctx.currency] * n)
 
     def mapped(name: str, read) -> tuple[pl.Series, pl.Series]:
         nonlocal odd
@@ -210,6 +209,9 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
         odd = odd | bad
         return value, text.fill_null("None")
 
+    currency, _ = mapped("currency", lambda v: _pair(_currency(v)))
+    currency = currency.fill_null(ctx.currency)  # a plain amount names none
+    strs["currency"] = currency
     today = ctx.today
     order = ctx.date_order
     since_days, _ = mapped("days_past_due", lambda v: _pair(
@@ -316,7 +318,7 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
 
     none = pl.Series([None] * n, dtype=pl.Int64)
     table = pl.DataFrame([
-        account_id, texts["name"], minor, pl.Series([ctx.currency] * n), since, due,
+        account_id, texts["name"], minor, currency, since, due,
         work_start, paydays, pl.Series(zone_of, dtype=pl.String), assigned, risk, notes,
         pl.Series([ctx.today.isoformat()] * n), pl.Series(digests, dtype=pl.String),
         pl.Series([batch_id] * n, dtype=pl.Int64), pl.Series([stamp] * n),
