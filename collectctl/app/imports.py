@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+from collectctl.app.loading import FROM_PHONE as _FROM_PHONE
+from collectctl.app.loading import Loaded as _Loaded
+from collectctl.app.loading import load_chunk as _load_chunk
 from collectctl.app.rejections import Rejections
 from collectctl.clock import to_utc_iso
 from collectctl.config import Settings
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from collectctl.storage.protocol import Store
 
 CHUNK_ROWS = 2_000
-#: A chunk of a first load read by columns (``ingest.columnar``): polars' cost per
+#: A chunk of a first load read by columns (``app.columnar``): polars' cost per
 #: operation is paid per chunk, so its chunks are bigger.
 COLUMNAR_CHUNK_ROWS = 16_384
 #: ``0``: never read by columns; ``1``: whenever polars is installed and the file's
@@ -308,43 +311,9 @@ def _parse_chunk(state: tuple[ColumnMap, RowContext], rows: list[tuple[int, list
     return [normalize_account(line, cells, columns, ctx) for line, cells in rows]
 
 
-#: A row of a first load read: the values its account and phones are inserted with
-#: (``codec.account_values``, ``codec.phone_values``), its (zones, countries), and whether
-#: its zone came from a phone; or why it is refused.
-_Loaded = list[tuple[tuple, list[tuple], tuple, bool] | RowError]
-
-
-def _load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
-                rows: list[tuple[int, list[str]]]) -> _Loaded:
-    """A first load's chunk of rows read into the tuples they are inserted with, raw hash
-    and all (``state``: the columns, the reading context, the raw hash's prefix, the
-    batch and the import's time). Only compact tuples cross back from a worker; no
-    account is looked up, so nothing else is needed."""
-    columns, ctx, context, batch_id, stamp = state
-    prefix = hashlib.sha1(context)
-    return [_load_row(prefix, line, cells, columns, ctx, batch_id, stamp)
-            for line, cells in rows]
-
-
-def _load_row(prefix, line: int, cells: list[str], columns: ColumnMap, ctx: RowContext,
-              batch_id: int, stamp: str):
-    """One row of :func:`_load_chunk` (``prefix``: the raw hash of the reading context)."""
-    from collectctl.storage.codec import load_values
-
-    outcome = normalize_account(line, cells, columns, ctx)
-    if isinstance(outcome, RowError):
-        return outcome
-    account, digest = outcome
-    raw = prefix.copy()
-    raw.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
-    values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
-    return (values, phones, (account.zones, account.countries),
-            account.timezone_source in _FROM_PHONE)
-
-
 def _reads_by_columns(columns: ColumnMap, ctx: RowContext, big: bool) -> bool:
     """Whether a first load is read by columns: polars installed, the file's columns all
-    ones ``ingest.columnar`` reads, and the file big (or :data:`COLUMNAR_ENV` says so)."""
+    ones ``app.columnar`` reads, and the file big (or :data:`COLUMNAR_ENV` says so)."""
     wanted = os.environ.get(COLUMNAR_ENV, "")
     if wanted == "0" or (not big and wanted != "1"):
         return False
@@ -352,13 +321,11 @@ def _reads_by_columns(columns: ColumnMap, ctx: RowContext, big: bool) -> bool:
 
     if find_spec("polars") is None:
         return False
-    from collectctl.ingest import columnar
+    from collectctl.app import columnar
 
     return columnar.reads(columns, ctx)
 
 
-#: The sources of an account's zone that count as "from its phone" in the summary.
-_FROM_PHONE = ("phone", "file+phone")
 
 
 class _AccountSink:
@@ -393,7 +360,7 @@ class _AccountSink:
         self.inflight: deque = deque()
         self.pool: Workers | None = None
         self.parallel = parallel
-        #: A first load read by columns (``ingest.columnar``), in chunks of its own size.
+        #: A first load read by columns (``app.columnar``), in chunks of its own size.
         self.columnar = first and _reads_by_columns(columns, ctx, parallel)
         self.chunk = COLUMNAR_CHUNK_ROWS if self.columnar else CHUNK_ROWS
         self.id_index = columns.columns["account_id"]
@@ -514,7 +481,7 @@ class _AccountSink:
         task: Callable[[Any, list[tuple[int, list[str]]]], list]
         state: Any  # each task its own
         if self.columnar:
-            from collectctl.ingest import columnar
+            from collectctl.app import columnar
 
             task = columnar.load_chunk
             state = (self.columns, self.ctx, self.raw_context, self.batch_id, self.stamp)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.sqlite_only("SQLite's bulk path (the team server COPYs)
 
 @pytest.fixture(autouse=True)
 def _row_by_row(monkeypatch):
-    """The bulk path read row by row (by columns: tests/ingest/test_columnar.py)."""
+    """The bulk path read row by row (by columns: tests/cli/test_columnar.py)."""
     monkeypatch.setenv(importer.COLUMNAR_ENV, "0")
 
 HEADER = ("account_id,name,amount_due,days_past_due,due_date,mobile,home_phone,payday,"

@@ -1,6 +1,6 @@
 """A first load's chunk of rows read by columns (``pip install 'collectctl[fast]'``).
 
-What :func:`collectctl.app.imports._load_chunk` makes of a chunk, the same tuples row for
+What :func:`collectctl.app.loading.load_chunk` makes of a chunk, the same tuples row for
 row, with the work done a column at a time by polars instead of a cell at a time in
 Python. The row-wise parser (:func:`collectctl.ingest.accounts.normalize_account`) stays
 the reference, and exactness is by construction:
@@ -17,7 +17,7 @@ the reference, and exactness is by construction:
 - a file with a column this module does not read (parts of the debt, contact persons) is
   read row-wise altogether (:func:`reads`).
 
-Property tests (``tests/ingest/test_columnar.py``) hold :func:`load_chunk` to the
+Property tests (``tests/cli/test_columnar.py``) hold :func:`load_chunk` to the
 row-wise path on random chunks, cell by cell. Imported only inside an import, when
 polars is installed: ``log``, ``plan`` and ``--help`` never load it.
 """
@@ -32,6 +32,7 @@ from typing import Any
 
 import polars as pl
 
+from collectctl.app.loading import FROM_PHONE, load_row
 from collectctl.core import zones as z
 from collectctl.core.models import phone_role
 from collectctl.ingest import fields as f
@@ -124,9 +125,7 @@ def _mapped_pair(series: pl.Series, read) -> tuple[pl.Series, pl.Series, pl.Seri
 
 def load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
                rows: list[tuple[int, list[str]]]) -> list:
-    """What ``imports._load_chunk`` returns for ``rows``, read by columns."""
-    from collectctl.app.imports import _load_row
-
+    """What ``loading.load_chunk`` returns for ``rows``, read by columns."""
     columns, ctx, context, batch_id, stamp = state
     prefix = hashlib.sha1(context)
     if not rows:
@@ -136,7 +135,7 @@ def load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
     except Exception:  # noqa: BLE001 - whatever polars refuses is read row-wise
         frame = None  # cells polars will not hold: every row row-wise
     if frame is None:
-        return [_load_row(prefix, line, cells, columns, ctx, batch_id, stamp)
+        return [load_row(prefix, line, cells, columns, ctx, batch_id, stamp)
                 for line, cells in rows]
     simple, values, phones, places = _read(frame, columns, ctx, rows, prefix, batch_id, stamp)
     out: list = []
@@ -144,7 +143,7 @@ def load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
         if simple[i]:
             out.append((values[i], phones[i], *places[i]))
         else:
-            out.append(_load_row(prefix, line, cells, columns, ctx, batch_id, stamp))
+            out.append(load_row(prefix, line, cells, columns, ctx, batch_id, stamp))
     return out
 
 
@@ -312,7 +311,7 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
         if found is None:
             where = z._located(key[0], key[1], (place,) * key[2], ctx.timezone)
             found = located[key] = (where.zones[0], ((where.zones, where.countries),
-                                                     where.source in _FROM_PHONE))
+                                                     where.source in FROM_PHONE))
         zone_of.append(found[0])
         places.append(found[1])
 
@@ -342,10 +341,6 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
                             zones_text) if ok else
                            (ids[i], num, label, 0, None, len(its), "import", stamp, None, ""))
     return simple, values, phone_rows, places
-
-
-#: The sources of an account's zone that count as "from its phone" (``imports``).
-_FROM_PHONE = ("phone", "file+phone")
 
 
 def _group_fields(group: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""A first load read by columns (``ingest.columnar``, the ``[fast]`` extra) gives what the
+"""A first load read by columns (``app.columnar``, the ``[fast]`` extra) gives what the
 row-wise parser gives, tuple for tuple: held to it on random chunks of every cell shape,
 whole imports of messy and bundled lists, and files it must leave to the row-wise path.
 Nothing but an import loads polars."""
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("polars")
 
+from collectctl.app import columnar  # noqa: E402
 from collectctl.app import imports as importer  # noqa: E402
-from collectctl.ingest import columnar  # noqa: E402
 from collectctl.ingest.accounts import RowContext, listed_groups  # noqa: E402
 from collectctl.ingest.headers import ACCOUNTS, HeaderMatcher  # noqa: E402
 

@@ -1,0 +1,48 @@
+"""A first load's rows read row by row into the tuples they are inserted with: what a
+parse worker (or the writer) does with a chunk of a first ``import accounts``
+(``imports._AccountSink``). ``app.columnar`` reads the same chunks by columns, held to
+this module row for row."""
+
+from __future__ import annotations
+
+import hashlib
+
+from collectctl.core.models import RowError
+from collectctl.ingest.accounts import RowContext, normalize_account
+from collectctl.ingest.headers import ColumnMap
+
+#: A row of a first load read: the values its account and phones are inserted with
+#: (``codec.account_values``, ``codec.phone_values``), its (zones, countries), and whether
+#: its zone came from a phone; or why it is refused.
+Loaded = list[tuple[tuple, list[tuple], tuple, bool] | RowError]
+
+#: The sources of an account's zone that count as "from its phone" in the summary.
+FROM_PHONE = ("phone", "file+phone")
+
+
+def load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
+               rows: list[tuple[int, list[str]]]) -> Loaded:
+    """A first load's chunk of rows read into the tuples they are inserted with, raw hash
+    and all (``state``: the columns, the reading context, the raw hash's prefix, the
+    batch and the import's time). Only compact tuples cross back from a worker; no
+    account is looked up, so nothing else is needed."""
+    columns, ctx, context, batch_id, stamp = state
+    prefix = hashlib.sha1(context)
+    return [load_row(prefix, line, cells, columns, ctx, batch_id, stamp)
+            for line, cells in rows]
+
+
+def load_row(prefix, line: int, cells: list[str], columns: ColumnMap, ctx: RowContext,
+             batch_id: int, stamp: str):
+    """One row of :func:`load_chunk` (``prefix``: the raw hash of the reading context)."""
+    from collectctl.storage.codec import load_values
+
+    outcome = normalize_account(line, cells, columns, ctx)
+    if isinstance(outcome, RowError):
+        return outcome
+    account, digest = outcome
+    raw = prefix.copy()
+    raw.update("\x1f".join(cells).encode("utf-8", "surrogateescape"))
+    values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
+    return (values, phones, (account.zones, account.countries),
+            account.timezone_source in FROM_PHONE)
