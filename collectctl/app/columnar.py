@@ -15,7 +15,8 @@ the reference, and exactness is by construction:
 - any row with any other cell, or whose cells the field parsers refuse, is read whole by
   the row-wise parser, which rejects it with its usual reason and column;
 - a file with a column this module does not read (parts of the debt, contact persons) is
-  read row-wise altogether (:func:`reads`).
+  read row-wise altogether (``loading.reads_by_columns``), as is a chunk whose region's
+  phone patterns polars' regex engine does not take.
 
 Property tests (``tests/cli/test_columnar.py``) hold :func:`load_chunk` to the
 row-wise path on random chunks, cell by cell. Imported only inside an import, when
@@ -32,7 +33,7 @@ from typing import Any
 
 import polars as pl
 
-from collectctl.app.loading import FROM_PHONE, load_row
+from collectctl.app.loading import FROM_PHONE, fast_region, load_row, reads_by_columns
 from collectctl.core import zones as z
 from collectctl.core.models import phone_role
 from collectctl.ingest import fields as f
@@ -40,13 +41,6 @@ from collectctl.ingest.accounts import RowContext, _currency, _fingerprint_field
 from collectctl.ingest.headers import ColumnMap
 from collectctl.storage.codec import paydays_to_text
 
-#: The fields this module reads (as ``ColumnMap.columns`` names them); a file with any
-#: other column is read row-wise.
-_READ = frozenset({
-    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "work_start",
-    "payday",    "timezone", "country", "assigned_to", "risk", "notes", "last_payment_date",
-    "employer", "mailing_address", "registered_address", "occupation",
-})
 #: Free text read as ``fields.normalize_text`` reads it (None when empty).
 _TEXT = ("name", "employer", "mailing_address", "registered_address", "occupation")
 #: What Python's ``str.strip()`` strips: every character ``str.isspace()`` is true of.
@@ -60,10 +54,8 @@ _PLAIN_AMOUNT = "^" + f._PLAIN_AMOUNT.pattern + "$"
 _PLAIN_PHONE = "^" + f._PLAIN_PHONE.pattern + "$"
 
 
-def reads(columns: ColumnMap, ctx: RowContext) -> bool:
-    """Whether this module reads a file with ``columns`` (else the row-wise path does)."""
-    return (set(columns.columns) <= _READ and not columns.summed and not columns.contacts
-            and _phone_rules(ctx.phone_region.upper()) is not None)
+#: Whether this module reads a file (``loading.reads_by_columns``, which needs no polars).
+reads = reads_by_columns
 
 
 @lru_cache(maxsize=16)
@@ -72,12 +64,11 @@ def _phone_rules(region: str) -> tuple[int, Any, list, Any, tuple] | None:
     number of it has; None when the region's numbers need more than the fast path (or a
     place read off the number itself)."""
     rules = f._fast_rules(region)
-    if rules is None:
+    if rules is None or not fast_region(region):
         return None
     country, general, types, idd = rules
     place = z._simple_place(str(country))
-    if general is None or place is None:
-        return None
+    assert general is not None and place is not None  # fast_region says so
 
     def desc(d):
         return tuple(sorted(d[0])), "^(?:" + d[1].pattern + ")$"
@@ -131,7 +122,7 @@ def load_chunk(state: tuple[ColumnMap, RowContext, bytes, int, str],
     if not rows:
         return []
     try:
-        frame = _frame(columns, rows)
+        frame = _frame(columns, rows) if _phone_rules(ctx.phone_region.upper()) else None
     except Exception:  # noqa: BLE001 - whatever polars refuses is read row-wise
         frame = None  # cells polars will not hold: every row row-wise
     if frame is None:

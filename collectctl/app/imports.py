@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 2_000
 #: A chunk of a first load read by columns (``app.columnar``): polars' cost per
 #: operation is paid per chunk, so its chunks are bigger.
-COLUMNAR_CHUNK_ROWS = 16_384
+COLUMNAR_CHUNK_ROWS = 8_192
 #: ``0``: never read by columns; ``1``: whenever polars is installed and the file's
 #: columns allow it, however small the file (the tests); unset: for a big file's first
 #: load (:data:`PARALLEL_BYTES`), where it pays for loading polars.
@@ -311,6 +311,15 @@ def _parse_chunk(state: tuple[ColumnMap, RowContext], rows: list[tuple[int, list
     return [normalize_account(line, cells, columns, ctx) for line, cells in rows]
 
 
+def _load_chunk_by_columns(state: tuple[ColumnMap, RowContext, bytes, int, str],
+                           rows: list[tuple[int, list[str]]]) -> _Loaded:
+    """``app.columnar.load_chunk``, named here so that handing it to a worker process
+    does not load polars into the writer."""
+    from collectctl.app.columnar import load_chunk
+
+    return load_chunk(state, rows)
+
+
 def _reads_by_columns(columns: ColumnMap, ctx: RowContext, big: bool) -> bool:
     """Whether a first load is read by columns: polars installed, the file's columns all
     ones ``app.columnar`` reads, and the file big (or :data:`COLUMNAR_ENV` says so)."""
@@ -319,11 +328,9 @@ def _reads_by_columns(columns: ColumnMap, ctx: RowContext, big: bool) -> bool:
         return False
     from importlib.util import find_spec
 
-    if find_spec("polars") is None:
-        return False
-    from collectctl.app import columnar
+    from collectctl.app.loading import reads_by_columns
 
-    return columnar.reads(columns, ctx)
+    return reads_by_columns(columns, ctx) and find_spec("polars") is not None
 
 
 
@@ -481,9 +488,7 @@ class _AccountSink:
         task: Callable[[Any, list[tuple[int, list[str]]]], list]
         state: Any  # each task its own
         if self.columnar:
-            from collectctl.app import columnar
-
-            task = columnar.load_chunk
+            task = _load_chunk_by_columns
             state = (self.columns, self.ctx, self.raw_context, self.batch_id, self.stamp)
         elif self.first:
             task = _load_chunk
@@ -498,9 +503,11 @@ class _AccountSink:
                 # starts afresh.
                 self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), task, state,
                                     "spawn" if self.columnar else START_METHOD)
-            # A first load's writer has time to spare: it reads a chunk itself rather
-            # than wait for a busy worker (an ordinary import's writer has none).
-            parsed = (task(state, to_parse) if self.first and not self.pool.idle()
+            # A first load's writer read row by row has time to spare: it reads a chunk
+            # itself rather than wait for a busy worker (an ordinary import's writer has
+            # none; one read by columns is the one waited on, and never loads polars).
+            parsed = (task(state, to_parse)
+                      if self.first and not self.columnar and not self.pool.idle()
                       else self.pool.submit(to_parse))
         else:
             parsed = task(state, to_parse)

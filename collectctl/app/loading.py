@@ -6,6 +6,7 @@ this module row for row."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from collectctl.core.models import RowError
 from collectctl.ingest.accounts import RowContext, normalize_account
@@ -15,6 +16,34 @@ from collectctl.ingest.headers import ColumnMap
 #: (``codec.account_values``, ``codec.phone_values``), its (zones, countries), and whether
 #: its zone came from a phone; or why it is refused.
 Loaded = list[tuple[tuple, list[tuple], tuple, bool] | RowError]
+
+#: The fields ``app.columnar`` reads (as ``ColumnMap.columns`` names them); a file with any
+#: other column is read row-wise.
+_READ = frozenset({
+    "account_id", "name", "amount_due", "currency", "days_past_due", "due_date", "work_start",
+    "payday",    "timezone", "country", "assigned_to", "risk", "notes", "last_payment_date",
+    "employer", "mailing_address", "registered_address", "occupation",
+})
+
+
+def reads_by_columns(columns: ColumnMap, ctx: RowContext) -> bool:
+    """Whether ``app.columnar`` reads a file with ``columns`` (else this module does):
+    asked without loading polars."""
+    return (set(columns.columns) <= _READ and not columns.summed and not columns.contacts
+            and fast_region(ctx.phone_region.upper()))
+
+
+@lru_cache(maxsize=16)
+def fast_region(region: str) -> bool:
+    """Whether ``region``'s national numbers take ``fields``' fast path and every valid
+    one has a single place (its country's one zone), as ``app.columnar`` computes them."""
+    from collectctl.core.zones import _simple_place
+    from collectctl.ingest.fields import _fast_rules
+
+    rules = _fast_rules(region)
+    return (rules is not None and rules[1] is not None
+            and _simple_place(str(rules[0])) is not None)
+
 
 #: The sources of an account's zone that count as "from its phone" in the summary.
 FROM_PHONE = ("phone", "file+phone")
@@ -46,3 +75,4 @@ def load_row(prefix, line: int, cells: list[str], columns: ColumnMap, ctx: RowCo
     values, phones = load_values(account, digest, batch_id, stamp, raw.hexdigest())
     return (values, phones, (account.zones, account.countries),
             account.timezone_source in FROM_PHONE)
+

@@ -205,3 +205,31 @@ def test_only_an_import_loads_polars(tmp_path):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True).stdout
         assert "POLARS False" in out, (argv, out)
+
+
+def test_the_writer_of_a_load_read_by_columns_never_loads_polars(tmp_path):
+    """The worker reads by columns; the writer only writes, without polars' memory."""
+    db = tmp_path / "c.db"
+    csv = tmp_path / "a.csv"
+    csv.write_text("account_id,amount_due,mobile\n" + "".join(
+        f"A{n},100,0912345{n % 1000:03d}\n" for n in range(3000)), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "import collectctl.app.imports as imports\n"
+        "imports.PARALLEL_BYTES = 0\n"  # a big file: the worker reads by columns
+        "from collectctl.app import workers\n"
+        "used = []\n"
+        "real = workers.Workers.__init__\n"
+        "def spy(self, count, function, *rest):\n"
+        "    used.append(function.__name__)\n"
+        "    real(self, count, function, *rest)\n"
+        "workers.Workers.__init__ = spy\n"
+        f"sys.argv = ['collectctl', '--db', {str(db)!r}, 'import', 'accounts', {str(csv)!r}]\n"
+        "from collectctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('USED', used, 'POLARS', 'polars' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "3,000 inserted" in out
+    assert "USED ['_load_chunk_by_columns'] POLARS False" in out
