@@ -30,3 +30,7 @@ def test_a_small_stage_profile_names_every_stage_with_a_figure(capsys, monkeypat
                - float(figures["total"])) < 0.5
     assert "300 generated rows (300 accepted)" in out
     assert len(loads) == 3  # each run of the SQLite stage a first load
+    from importlib.util import find_spec
+
+    if find_spec("polars") is not None:
+        assert re.search(r"^  columns\s+[0-9.]+ \(parse and values read by columns", out, re.M)
