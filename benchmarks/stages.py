@@ -8,7 +8,7 @@ spends its time, stage by stage, in µs a row (medians of ``--runs``), in this o
 - **pickle**: what crosses between the writer and a parse worker for a chunk it reads:
   the cells there, the tuples back;
 - **columns** (with polars, the ``[fast]`` extra; not in the total): parse and values
-  together as ``app.columnar`` does them, 8,192 rows a chunk, in place of both;
+  together as ``app.columnar`` does them, 4,096 rows a chunk, in place of both;
 - **SQLite**: the INSERTs of those tuples and the index build of a first load, into an
   empty database in one transaction (``Store.first_load``, ``Store.load_journal``): the
   floor of this schema with the product's settings, which no parser can go under.

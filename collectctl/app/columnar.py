@@ -29,6 +29,7 @@ import hashlib
 import sys
 from datetime import timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -306,19 +307,22 @@ def _read(frame: pl.DataFrame, columns: ColumnMap, ctx: RowContext, rows, prefix
         zone_of.append(found[0])
         places.append(found[1])
 
-    none = pl.Series([None] * n, dtype=pl.Int64)
-    table = pl.DataFrame([
-        account_id, texts["name"], minor, currency, since, due,
-        work_start, paydays, pl.Series(zone_of, dtype=pl.String), assigned, risk, notes,
-        pl.Series([ctx.today.isoformat()] * n), pl.Series(digests, dtype=pl.String),
-        pl.Series([batch_id] * n, dtype=pl.Int64), pl.Series([stamp] * n),
-        pl.Series([stamp] * n), pl.Series(raws, dtype=pl.String), listed_zone,
-        listed_country, none, none, none, none, last_paid, none, none, texts["employer"],
-        texts["mailing_address"], texts["registered_address"], texts["occupation"],
-        pl.Series([None] * n, dtype=pl.String), collector,
-        pl.Series(["lead" if ctx.assign_to else "list"] * n),
-    ], schema=[f"c{i}" for i in range(34)], orient="col", strict=False)
-    values = table.rows()
+    # Built here, not by polars: a value that repeats is one object (so a chunk pickles
+    # it once), a constant is never a column.
+    def shared(series: pl.Series) -> list:
+        seen: dict = {}
+        return [seen.setdefault(v, v) for v in series.to_list()]
+
+    nothing = repeat(None)
+    values = list(zip(
+        account_id.to_list(), texts["name"].to_list(), minor.to_list(), shared(currency),
+        shared(since), shared(due), shared(work_start), shared(paydays), zone_of,
+        shared(assigned), shared(risk), notes.to_list(), repeat(ctx.today.isoformat()),
+        digests, repeat(batch_id), repeat(stamp), repeat(stamp), raws, shared(listed_zone),
+        shared(listed_country), nothing, nothing, nothing, nothing, shared(last_paid),
+        nothing, nothing, texts["employer"].to_list(), texts["mailing_address"].to_list(),
+        texts["registered_address"].to_list(), texts["occupation"].to_list(), nothing,
+        shared(collector), repeat("lead" if ctx.assign_to else "list")))
 
     region, zones = place
     zones_text = " ".join(zones)

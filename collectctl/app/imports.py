@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 2_000
 #: A chunk of a first load read by columns (``app.columnar``): polars' cost per
 #: operation is paid per chunk, so its chunks are bigger.
-COLUMNAR_CHUNK_ROWS = 8_192
+COLUMNAR_CHUNK_ROWS = 4_096
 #: ``0``: never read by columns; ``1``: whenever polars is installed and the file's
 #: columns allow it, however small the file (the tests); unset: for a big file's first
 #: load (:data:`PARALLEL_BYTES`), where it pays for loading polars.
@@ -499,10 +500,12 @@ class _AccountSink:
             if self.pool is None:
                 from collectctl.app.workers import Workers
 
-                # polars' threads do not survive a fork: a worker reading by columns
-                # starts afresh.
+                # polars' threads do not survive a fork: where this process has loaded
+                # polars (never in an import of its own), a worker reading by columns
+                # starts afresh (and with a resource tracker, 12 MB more).
+                spawn = self.columnar and "polars" in sys.modules
                 self.pool = Workers(max(1, (os.cpu_count() or 2) - 1), task, state,
-                                    "spawn" if self.columnar else START_METHOD)
+                                    "spawn" if spawn else START_METHOD)
             # A first load's writer read row by row has time to spare: it reads a chunk
             # itself rather than wait for a busy worker (an ordinary import's writer has
             # none; one read by columns is the one waited on, and never loads polars).
@@ -512,7 +515,9 @@ class _AccountSink:
         else:
             parsed = task(state, to_parse)
         self.inflight.append((work, known, parsed))
-        while len(self.inflight) > (2 if self.pool is not None else 0):
+        # Chunks read by columns are big: one in flight while the writer writes the last.
+        depth = 0 if self.pool is None else 1 if self.columnar else 2
+        while len(self.inflight) > depth:
             self._complete(self.inflight.popleft())
 
     def _complete(self, item) -> None:
